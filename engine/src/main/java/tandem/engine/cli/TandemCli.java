@@ -1,0 +1,51 @@
+package tandem.engine.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of the {@code tandem} command line. Output for programs goes to stdout; progress,
+ * timings and errors go to stderr. Errors are one line and a non-zero exit status.
+ */
+public final class TandemCli {
+    private TandemCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; returns the exit status. Never throws to the caller. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            out.println(usage());
+            return 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                default -> {
+                    err.println("tandem: unknown command '" + args[0] + "'; run 'tandem help' for the list");
+                    yield 2;
+                }
+            };
+        } catch (RuntimeException e) {
+            err.println("tandem " + args[0] + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: tandem <command> [options]
+                  devices [--json]                       list Vulkan devices
+                  inspect MODEL [--json]                 model facts and tensor table
+                  tokenize --model M (--prompt T | --file F) [--no-bos] [--parse-special]
+                  logits --model M --prompt T            last position's logits as JSON
+                  run --model M --prompt T [--tokens N]  generate text
+                  chat --model M [--system T]            interactive chat
+                  bench --model M [-p 512] [-n 128] [-r 3]
+                  synth --arch llama --preset 8b --type q4_0 --out FILE
+                engine options: --backend auto|vulkan|cpu --devices 0,1 --split 3,1 --split-mode none|layer|tensor --ctx N
+                sampling: --temperature --top-k --top-p --min-p --repeat-penalty --seed""";
+    }
+}

@@ -1,0 +1,33 @@
+package tandem.engine.runtime;
+
+/**
+ * One conversation's state on a loaded model: its KV cache and position. Not thread-safe, except
+ * {@link #cancel()}, which any thread may call to end the running generation.
+ */
+public interface Session extends AutoCloseable {
+    /**
+     * Tokenizes the text (BOS as the model's metadata says when the session is empty), evaluates it
+     * and generates until an end token, a stop string, maxTokens or cancellation.
+     */
+    GenerationResult generate(String prompt, SamplingParams params, TokenListener listener);
+
+    /** Same as {@link #generate} with prompt token ids given (nothing is added). */
+    GenerationResult generate(int[] promptTokens, SamplingParams params, TokenListener listener);
+
+    /** Evaluates tokens (appending them to the cache) and returns the last position's logits. */
+    float[] evaluate(int[] tokens);
+
+    /** Tokens in the cache. */
+    int position();
+
+    int contextLength();
+
+    /** Forgets the conversation (empties the cache). */
+    void reset();
+
+    /** Ends the running generation soon, from any thread; it returns with {@link StopReason#CANCELLED}. */
+    void cancel();
+
+    @Override
+    void close();
+}

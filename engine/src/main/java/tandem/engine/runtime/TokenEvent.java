@@ -1,0 +1,11 @@
+package tandem.engine.runtime;
+
+/**
+ * One generated token.
+ *
+ * @param tokenId  vocabulary id
+ * @param text     the text this token completes (may be empty while a UTF-8 character is incomplete)
+ * @param index    0 for the first generated token
+ * @param nanos    engine time since the generation started
+ */
+public record TokenEvent(int tokenId, String text, int index, long nanos) {}
