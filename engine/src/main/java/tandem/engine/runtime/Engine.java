@@ -1,0 +1,38 @@
+package tandem.engine.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The engine's front door: everything the app and the CLI need, as static entry points.
+ * Each call delegates to the package that owns the concern.
+ */
+public final class Engine {
+    private Engine() {}
+
+    /** Vulkan devices in {@code tandem devices} order; an empty list when no Vulkan driver or device exists. */
+    public static List<DeviceInfo> devices() {
+        throw new UnsupportedOperationException("device discovery is not built yet");
+    }
+
+    /** Reads a model's facts without loading weights. */
+    public static ModelInfo inspect(Path model) {
+        throw new UnsupportedOperationException("inspect is not built yet");
+    }
+
+    /** Plans a load without loading anything: per-device bytes, fits or not. */
+    public static LoadPlan plan(Path model, EngineOptions options) {
+        throw new UnsupportedOperationException("planning is not built yet");
+    }
+
+    /**
+     * Loads a model. Refuses a plan that does not fit before allocating anything.
+     *
+     * @param cancelled polled during the load; when it turns true the load stops, frees what it
+     *                  allocated and throws {@link TandemException} "load cancelled"
+     */
+    public static LoadedModel load(Path model, EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
+        throw new UnsupportedOperationException("loading is not built yet");
+    }
+}
