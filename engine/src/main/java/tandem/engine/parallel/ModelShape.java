@@ -1,0 +1,43 @@
+package tandem.engine.parallel;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the split planner needs to know about a decoder-only transformer: its dimensions and its
+ * weight tensors (named as in GGUF: {@code blk.N.attn_q.weight}, {@code output.weight}, ...).
+ *
+ * @param embedding model width (hidden size)
+ * @param ffn       feed-forward width
+ * @param vocab     vocabulary size (rows of the output projection)
+ */
+public record ModelShape(String name, int layers, int embedding, int heads, int kvHeads, int headDim,
+                         int ffn, int vocab, List<TensorLayout> tensors) {
+    public ModelShape {
+        tensors = List.copyOf(tensors);
+        if (layers <= 0 || embedding <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || ffn <= 0 || vocab <= 0) {
+            throw new IllegalArgumentException("model " + name + ": every dimension must be positive");
+        }
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("model " + name + ": " + heads + " heads are not a multiple of "
+                    + kvHeads + " KV heads");
+        }
+    }
+
+    /** Query heads that share one KV head: the unit attention is split in. */
+    public int queryHeadsPerGroup() { return heads / kvHeads; }
+
+    public long tensorBytes() { return tensors.stream().mapToLong(TensorLayout::bytes).sum(); }
+
+    public Optional<TensorLayout> tensor(String tensorName) {
+        return tensors.stream().filter(t -> t.name().equals(tensorName)).findFirst();
+    }
+
+    /** True when the output projection reuses the token embedding (no {@code output.weight}). */
+    public boolean tiedEmbedding() { return tensor("output.weight").isEmpty(); }
+
+    /** A layer's tensor of the given kind, e.g. {@code layerTensor(0, "ffn_down")}. */
+    public Optional<TensorLayout> layerTensor(int layer, String kind) {
+        return tensor("blk." + layer + "." + kind + ".weight");
+    }
+}

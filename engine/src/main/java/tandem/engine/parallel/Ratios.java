@@ -1,0 +1,87 @@
+package tandem.engine.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import tandem.engine.runtime.TandemException;
+
+/**
+ * The share of work each device asked for (e.g. 3:1), and how a dimension is cut by it.
+ * A dimension is cut at multiples of a unit (head groups, quant blocks) by rounding the ideal
+ * cumulative boundaries, so rounding errors never pile up on the last device.
+ */
+public record Ratios(List<Double> weights) {
+    public Ratios {
+        weights = List.copyOf(weights);
+        if (weights.isEmpty()) throw new IllegalArgumentException("at least one device");
+        for (double w : weights) {
+            if (!(w > 0) || Double.isInfinite(w)) {
+                throw new TandemException("split ratio " + format(weights) + " has a share that is not a positive number; "
+                        + "give one positive number per device, e.g. --split 3,1");
+            }
+        }
+    }
+
+    /** The ratio the user gave for {@code devices} devices; empty means an even split. */
+    public static Ratios of(List<Double> split, int devices) {
+        if (split.isEmpty()) return new Ratios(java.util.Collections.nCopies(devices, 1.0));
+        if (split.size() != devices) {
+            throw new TandemException("--split has " + split.size() + " shares (" + format(split) + ") but "
+                    + devices + " devices were chosen; give one share per device");
+        }
+        return new Ratios(split);
+    }
+
+    public int devices() { return weights.size(); }
+
+    private double sum() { return weights.stream().mapToDouble(Double::doubleValue).sum(); }
+
+    /**
+     * Cuts {@code total} items into one consecutive range per device, each boundary (but the end)
+     * a multiple of {@code unit}.
+     */
+    public List<SliceRange> cut(int total, int unit) {
+        double sum = sum();
+        double cumulative = 0;
+        int previous = 0;
+        List<SliceRange> ranges = new ArrayList<>(devices());
+        for (int d = 0; d < devices(); d++) {
+            cumulative += weights.get(d);
+            int boundary = d == devices() - 1 ? total
+                    : (int) Math.min(total, Math.round(total * (cumulative / sum) / unit) * unit);
+            boundary = Math.max(boundary, previous);
+            ranges.add(new SliceRange(previous, boundary));
+            previous = boundary;
+        }
+        return ranges;
+    }
+
+    /** True when the sizes are exactly proportional to the asked shares. */
+    public boolean honouredBy(List<SliceRange> ranges) {
+        double sum = sum();
+        long total = ranges.stream().mapToLong(SliceRange::size).sum();
+        return IntStream.range(0, devices()).allMatch(d ->
+                Math.abs(ranges.get(d).size() / (double) total - weights.get(d) / sum) < 1e-9);
+    }
+
+    /** A note for the plan when rounding moved the cut away from the asked shares, else empty. */
+    public Optional<String> noteIfNotHonoured(String what, List<SliceRange> ranges, String why) {
+        if (honouredBy(ranges)) return Optional.empty();
+        String got = ranges.stream().map(r -> Integer.toString(r.size())).collect(Collectors.joining(":"));
+        return Optional.of(what + ": asked " + this + ", got " + got + (why.isEmpty() ? "" : " (" + why + ")"));
+    }
+
+    @Override
+    public String toString() { return format(weights); }
+
+    private static String format(List<Double> shares) {
+        return shares.stream().map(Ratios::formatShare).collect(Collectors.joining(":"));
+    }
+
+    private static String formatShare(double share) {
+        return share == Math.rint(share) && Math.abs(share) < 1e15 ? Long.toString((long) share) : Double.toString(share);
+    }
+}

@@ -1,0 +1,67 @@
+package tandem.engine.parallel;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tandem.engine.runtime.LoadPlan;
+import tandem.engine.runtime.SplitMode;
+
+/**
+ * A model cut over devices: what each device computes ({@link DeviceSlices}), which part of every
+ * tensor it must hold ({@link #sliceOf}) and the bytes that makes ({@link #loadPlan}). The loader
+ * uploads exactly the slices this returns, so the bytes the user is told are the bytes loaded.
+ */
+public record SplitPlan(SplitMode mode, ModelShape model, List<DeviceSlices> devices, LoadPlan loadPlan) {
+    private static final Pattern LAYER_PREFIX = Pattern.compile("^blk\\.(\\d+)\\.");
+
+    public SplitPlan {
+        devices = List.copyOf(devices);
+    }
+
+    /** The part of {@code tensor} that device {@code device} holds; empty when it holds none. */
+    public TensorSlice sliceOf(int device, TensorLayout tensor) {
+        DeviceSlices slices = devices.get(device);
+        int layer = layerOf(tensor.name());
+        TensorRole role = TensorRole.of(tensor.name());
+        if (mode != SplitMode.TENSOR) {
+            return holdsWhole(slices, tensor.name(), layer) ? TensorSlice.whole(tensor) : empty(tensor);
+        }
+        SliceRange range = switch (role.dimension()) {
+            case KV_GROUPS -> slices.kvGroups();
+            case FFN -> slices.ffnColumns();
+            case VOCABULARY -> slices.vocabRows();
+            case NONE -> null;
+        };
+        if (range == null) return TensorSlice.whole(tensor);
+        long perUnit = role.elementsPerUnit(model);
+        return new TensorSlice(tensor, role.cutsWithinRows(tensor), range.start() * perUnit, range.size() * perUnit);
+    }
+
+    /** Layer and no split: whole layers, the embedding with the first layer, the head with the last. */
+    private boolean holdsWhole(DeviceSlices slices, String tensorName, int layer) {
+        if (layer >= 0) return slices.layers().contains(layer);
+        boolean first = slices.layers().contains(0);
+        boolean last = slices.layers().contains(model.layers() - 1);
+        return switch (tensorName) {
+            // Tied models use the embedding as the output projection too: both ends need it.
+            case "token_embd.weight" -> first || (last && model.tiedEmbedding());
+            case "output.weight", "output_norm.weight" -> last;
+            // model-wide tables every layer reads (e.g. rope_freqs): a copy wherever layers run
+            default -> !slices.layers().isEmpty();
+        };
+    }
+
+    private static TensorSlice empty(TensorLayout tensor) { return new TensorSlice(tensor, false, 0, 0); }
+
+    /** The layer a tensor belongs to, -1 for the model-wide ones (embedding, output head). */
+    static int layerOf(String tensorName) {
+        Matcher m = LAYER_PREFIX.matcher(tensorName);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** Bytes of weights device {@code device} holds. */
+    public long weightBytes(int device) {
+        return model.tensors().stream().mapToLong(t -> sliceOf(device, t).bytes()).sum();
+    }
+}

@@ -1,0 +1,138 @@
+package tandem.engine.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.LoadPlan;
+import tandem.engine.runtime.SplitMode;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * Cuts a model over devices without loading anything, and says what each device must hold.
+ *
+ * <p>Tensor split: attention in whole KV-head groups (a query head never leaves its KV head, so
+ * attention needs no communication) rounded so that every device's slice of {@code attn_output}'s
+ * rows starts on a quant block; FFN columns rounded to {@code ffn_down}'s blocks; the vocabulary by
+ * rows. Layer split: consecutive layers in proportion. Where rounding moves a cut, the plan notes it.
+ */
+public final class SplitPlanner {
+    /** KV cache entries are F16: 2 bytes, for K and for V. */
+    private static final long KV_BYTES_PER_ELEMENT = 2;
+
+    private SplitPlanner() {}
+
+    public static SplitPlan plan(ModelShape model, SplitMode mode, List<DeviceBudget> devices, Ratios ratios,
+                                 int contextLength) {
+        if (devices.isEmpty()) throw new TandemException("no device chosen to load " + model.name() + " on");
+        if (ratios.devices() != devices.size()) {
+            throw new TandemException("--split has " + ratios.devices() + " shares but " + devices.size()
+                    + " devices were chosen; give one share per device");
+        }
+        if (contextLength <= 0) throw new IllegalArgumentException("context length must be positive");
+        List<String> notes = new ArrayList<>();
+        List<DeviceSlices> slices = switch (mode) {
+            case NONE -> noSplit(model, devices);
+            case LAYER -> layerSplit(model, devices, ratios, notes);
+            case TENSOR -> tensorSplit(model, devices, ratios, notes);
+        };
+        SplitPlan draft = new SplitPlan(mode, model, slices, null);
+        long[] weights = new long[devices.size()];
+        long allWeights = 0;
+        for (int d = 0; d < devices.size(); d++) {
+            weights[d] = draft.weightBytes(d);
+            allWeights += weights[d];
+        }
+        List<DevicePlan> plans = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+            DeviceSlices s = slices.get(d);
+            DeviceBudget b = s.budget();
+            long kv = (long) s.layers().size() * contextLength * s.kvGroups().size() * model.headDim()
+                    * 2 * KV_BYTES_PER_ELEMENT;
+            plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
+                    weights[d], kv, ScratchEstimate.bytes(model, s, contextLength), b.freeBytes()));
+        }
+        return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes));
+    }
+
+    private static List<DeviceSlices> noSplit(ModelShape model, List<DeviceBudget> devices) {
+        if (devices.size() != 1) {
+            throw new TandemException("split mode none runs on one device but " + devices.size()
+                    + " were chosen; use --split-mode layer or tensor, or choose one device");
+        }
+        return List.of(new DeviceSlices(0, devices.getFirst(), all(model.layers()), all(model.kvHeads()),
+                all(model.ffn()), all(model.vocab())));
+    }
+
+    private static List<DeviceSlices> layerSplit(ModelShape model, List<DeviceBudget> devices, Ratios ratios,
+                                                 List<String> notes) {
+        if (devices.size() > model.layers()) {
+            throw new TandemException("layer split over " + devices.size() + " devices needs at least as many layers; "
+                    + model.name() + " has " + model.layers() + ": choose at most " + model.layers() + " devices");
+        }
+        List<SliceRange> layers = ratios.cut(model.layers(), 1);
+        ratios.noteIfNotHonoured("layers", layers, "").ifPresent(notes::add);
+        List<DeviceSlices> out = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+            boolean last = layers.get(d).contains(model.layers() - 1);
+            out.add(new DeviceSlices(d, devices.get(d), layers.get(d), all(model.kvHeads()), all(model.ffn()),
+                    last ? all(model.vocab()) : new SliceRange(0, 0)));
+        }
+        int first = indexHolding(layers, 0);
+        int last = indexHolding(layers, model.layers() - 1);
+        if (model.tiedEmbedding() && first != last) {
+            notes.add("token_embd is also the output projection (tied): devices " + first + " and " + last
+                    + " each hold a copy");
+        }
+        return out;
+    }
+
+    private static List<DeviceSlices> tensorSplit(ModelShape model, List<DeviceBudget> devices, Ratios ratios,
+                                                  List<String> notes) {
+        if (devices.size() > model.kvHeads()) {
+            throw new TandemException("tensor split over " + devices.size() + " devices needs at least one KV head each; "
+                    + model.name() + " has " + model.kvHeads() + " KV heads: choose at most " + model.kvHeads()
+                    + " devices or use --split-mode layer");
+        }
+        int groupElements = model.queryHeadsPerGroup() * model.headDim();
+        int attnBlock = lcmOfBlocks(model, "attn_output");
+        int groupUnit = attnBlock / gcd(attnBlock, groupElements);
+        List<SliceRange> groups = ratios.cut(model.kvHeads(), groupUnit);
+        ratios.noteIfNotHonoured("KV-head groups", groups, groupUnit == 1 ? ""
+                : "attn_output rows are cut in whole " + attnBlock + "-element quant blocks = " + groupUnit + " groups")
+                .ifPresent(notes::add);
+
+        int ffnUnit = lcmOfBlocks(model, "ffn_down");
+        List<SliceRange> ffn = ratios.cut(model.ffn(), ffnUnit);
+        ratios.noteIfNotHonoured("FFN columns", ffn, ffnUnit == 1 ? ""
+                : "ffn_down rows are cut in whole " + ffnUnit + "-element quant blocks").ifPresent(notes::add);
+
+        List<SliceRange> vocab = ratios.cut(model.vocab(), 1);
+        ratios.noteIfNotHonoured("vocabulary rows", vocab, "").ifPresent(notes::add);
+
+        List<DeviceSlices> out = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+            out.add(new DeviceSlices(d, devices.get(d), all(model.layers()), groups.get(d), ffn.get(d), vocab.get(d)));
+        }
+        return out;
+    }
+
+    /** The smallest cut that starts on a block boundary in every layer's tensor of this kind. */
+    private static int lcmOfBlocks(ModelShape model, String kind) {
+        int lcm = 1;
+        for (int layer = 0; layer < model.layers(); layer++) {
+            int block = model.layerTensor(layer, kind).map(TensorLayout::blockSize).orElse(1);
+            lcm = lcm / gcd(lcm, block) * block;
+        }
+        return lcm;
+    }
+
+    private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
+
+    private static SliceRange all(int n) { return new SliceRange(0, n); }
+
+    private static int indexHolding(List<SliceRange> ranges, int item) {
+        for (int i = 0; i < ranges.size(); i++) if (ranges.get(i).contains(item)) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,59 @@
+package tandem.engine.parallel;
+
+/**
+ * How tensor parallelism cuts one kind of weight. Q/K/V and FFN gate/up are cut by output
+ * features (whole ggml rows) so each device computes whole heads and whole FFN columns; the
+ * attention output and FFN down projections are cut by input features (a slice of every row) so
+ * each device multiplies only the features it computed and produces a partial sum of the whole
+ * output, which the all-reduce adds up. The vocabulary is cut by rows and the logits gathered.
+ */
+public enum TensorRole {
+    QUERY(Dimension.KV_GROUPS),
+    KEY_VALUE(Dimension.KV_GROUPS),
+    ATTENTION_OUTPUT(Dimension.KV_GROUPS),
+    FFN_IN(Dimension.FFN),
+    FFN_OUT(Dimension.FFN),
+    VOCABULARY(Dimension.VOCABULARY),
+    /** Norm weights and anything the planner does not know: every device holds a copy. */
+    REPLICATED(Dimension.NONE);
+
+    /** The model dimension a role's tensor is cut along. */
+    public enum Dimension { KV_GROUPS, FFN, VOCABULARY, NONE }
+
+    private final Dimension dimension;
+
+    TensorRole(Dimension dimension) { this.dimension = dimension; }
+
+    public Dimension dimension() { return dimension; }
+
+    /** The role of a GGUF tensor, from its name. */
+    public static TensorRole of(String tensorName) {
+        String kind = tensorName.replaceFirst("^blk\\.\\d+\\.", "").replaceFirst("\\.(weight|bias)$", "");
+        return switch (kind) {
+            case "attn_q" -> QUERY;
+            case "attn_k", "attn_v" -> KEY_VALUE;
+            case "attn_output" -> ATTENTION_OUTPUT;
+            case "ffn_gate", "ffn_up" -> FFN_IN;
+            case "ffn_down" -> FFN_OUT;
+            case "output", "token_embd" -> VOCABULARY;
+            default -> REPLICATED;
+        };
+    }
+
+    /** Elements of the cut axis per unit of the dimension (e.g. rows of attn_q per KV-head group). */
+    public long elementsPerUnit(ModelShape model) {
+        return switch (this) {
+            case QUERY, ATTENTION_OUTPUT -> (long) model.queryHeadsPerGroup() * model.headDim();
+            case KEY_VALUE -> model.headDim();
+            default -> 1;
+        };
+    }
+
+    /**
+     * True when the role cuts each row (input features), false when it takes whole rows.
+     * A 1-row tensor (a bias) is always cut within its one row.
+     */
+    public boolean cutsWithinRows(TensorLayout tensor) {
+        return this == ATTENTION_OUTPUT || this == FFN_OUT || tensor.rows() == 1;
+    }
+}

@@ -1,0 +1,200 @@
+package tandem.engine.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.SplitMode;
+import tandem.engine.runtime.TandemException;
+
+class SplitPlannerTest {
+    private static final int CTX = 8192;
+
+    private static SplitPlan plan(ModelShape m, SplitMode mode, double... shares) {
+        List<DeviceBudget> devices = IntStream.range(0, shares.length)
+                .mapToObj(i -> new DeviceBudget(0, "gpu" + i, Long.MAX_VALUE)).toList();
+        List<Double> split = java.util.Arrays.stream(shares).boxed().toList();
+        return SplitPlanner.plan(m, mode, devices, Ratios.of(split, shares.length), CTX);
+    }
+
+    private static List<Integer> sizes(SplitPlan p, java.util.function.Function<DeviceSlices, SliceRange> f) {
+        return p.devices().stream().map(f).map(SliceRange::size).toList();
+    }
+
+    @Test
+    void llama3_8bEvenTensorSplitHalvesHeadsFfnAndVocabulary() {
+        SplitPlan p = plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.TENSOR, 1, 1);
+        assertEquals(List.of(4, 4), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(7168, 7168), sizes(p, DeviceSlices::ffnColumns));
+        assertEquals(List.of(64128, 64128), sizes(p, DeviceSlices::vocabRows));
+        assertEquals(List.of(), p.loadPlan().notes());
+        // KV cache: 32 layers x 8192 positions x 4 KV heads x 128 x (K and V) x 2 bytes = 512 MiB
+        for (DevicePlan d : p.loadPlan().devices()) assertEquals(512L << 20, d.kvCacheBytes());
+        // device 1's attn_q slice starts at KV group 4 = query head 16 = row 2048
+        TensorSlice q = p.sliceOf(1, p.model().tensor("blk.3.attn_q.weight").orElseThrow());
+        assertEquals(2048, q.start());
+        assertEquals(2048, q.count());
+        assertFalse(q.withinRows());
+        TensorSlice o = p.sliceOf(1, p.model().tensor("blk.3.attn_output.weight").orElseThrow());
+        assertTrue(o.withinRows());
+        assertEquals(2048, o.start());
+    }
+
+    @Test
+    void llama3_70bOneTwoOneTensorSplit() {
+        SplitPlan p = plan(Shapes.llama3_70b(Shapes.Q4_0), SplitMode.TENSOR, 1, 2, 1);
+        assertEquals(List.of(2, 4, 2), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(7168, 14336, 7168), sizes(p, DeviceSlices::ffnColumns));
+        assertEquals(List.of(32064, 64128, 32064), sizes(p, DeviceSlices::vocabRows));
+        assertEquals(List.of(), p.loadPlan().notes());
+    }
+
+    @Test
+    void threeToOneIsHonouredExactlyWhereTheUnitsAllowIt() {
+        SplitPlan p = plan(Shapes.llama3_8b(Shapes.Q4_K), SplitMode.TENSOR, 3, 1);
+        assertEquals(List.of(6, 2), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(10752, 3584), sizes(p, DeviceSlices::ffnColumns));
+        assertEquals(List.of(), p.loadPlan().notes());
+        double share0 = p.loadPlan().devices().get(0).share();
+        assertEquals(0.75, share0, 0.01);
+    }
+
+    @Test
+    void unevenThreeWaySplitIsRoundedAndNoted() {
+        SplitPlan p = plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.TENSOR, 1, 1, 1);
+        assertEquals(List.of(3, 2, 3), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(4768, 4800, 4768), sizes(p, DeviceSlices::ffnColumns));
+        assertEquals(List.of(42752, 42752, 42752), sizes(p, DeviceSlices::vocabRows));
+        assertEquals(List.of("KV-head groups: asked 1:1:1, got 3:2:3",
+                "FFN columns: asked 1:1:1, got 4768:4800:4768 (ffn_down rows are cut in whole 32-element quant blocks)"),
+                p.loadPlan().notes());
+    }
+
+    @Test
+    void kQuantBlocksOfTheReferenceModelForceWholeAttentionOntoOneDevice() {
+        // 4 heads over 2 KV heads of 64: a group is 128 attn_output columns, a Q4_K block 256 = 2 groups
+        SplitPlan p = plan(Shapes.reference(Shapes.Q4_K), SplitMode.TENSOR, 1, 1);
+        assertEquals(List.of(2, 0), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(512, 256), sizes(p, DeviceSlices::ffnColumns));
+        assertEquals(List.of(
+                "KV-head groups: asked 1:1, got 2:0 (attn_output rows are cut in whole 256-element quant blocks = 2 groups)",
+                "FFN columns: asked 1:1, got 512:256 (ffn_down rows are cut in whole 256-element quant blocks)"),
+                p.loadPlan().notes());
+        assertEquals(0, p.loadPlan().devices().get(1).kvCacheBytes());
+    }
+
+    @Test
+    void moreDevicesThanKvHeadsIsAClearError() {
+        TandemException e = assertThrows(TandemException.class,
+                () -> plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.TENSOR, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+        assertTrue(e.getMessage().contains("8 KV heads"), e.getMessage());
+        assertTrue(e.getMessage().contains("at most 8 devices"), e.getMessage());
+    }
+
+    @Test
+    void layerSplitIsConsecutiveAndProportional() {
+        SplitPlan p = plan(Shapes.llama3_70b(Shapes.Q4_0), SplitMode.LAYER, 1, 2, 1);
+        assertEquals(List.of(new SliceRange(0, 20), new SliceRange(20, 60), new SliceRange(60, 80)),
+                p.devices().stream().map(DeviceSlices::layers).toList());
+        // KV: 40 layers x 8192 x 8 KV heads x 128 x 2 x 2 bytes
+        assertEquals(40L * CTX * 8 * 128 * 4, p.loadPlan().devices().get(1).kvCacheBytes());
+        SplitPlan odd = plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.LAYER, 1, 1, 1);
+        assertEquals(List.of("layers: asked 1:1:1, got 11:10:11"), odd.loadPlan().notes());
+    }
+
+    @Test
+    void tiedEmbeddingUnderLayerSplitIsHeldAtBothEnds() {
+        ModelShape m = Shapes.reference(Shapes.Q8_0);
+        SplitPlan p = plan(m, SplitMode.LAYER, 1, 1);
+        long embd = m.tensor("token_embd.weight").orElseThrow().bytes();
+        assertEquals(m.tensorBytes() + embd, p.weightBytes(0) + p.weightBytes(1));
+        assertEquals(List.of("token_embd is also the output projection (tied): devices 0 and 1 each hold a copy"),
+                p.loadPlan().notes());
+    }
+
+    static Stream<Arguments> splits() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Shapes.Quant q : List.of(Shapes.Q4_0, Shapes.Q8_0, Shapes.Q4_K, Shapes.Q6_K, Shapes.F16)) {
+            cases.add(Arguments.of("reference " + q.name(), Shapes.reference(q), new double[] {1, 1}));
+            cases.add(Arguments.of("reference " + q.name(), Shapes.reference(q), new double[] {1, 3}));
+            cases.add(Arguments.of("8B " + q.name(), Shapes.llama3_8b(q), new double[] {3, 1}));
+            cases.add(Arguments.of("8B " + q.name(), Shapes.llama3_8b(q), new double[] {1, 2, 1}));
+            cases.add(Arguments.of("70B " + q.name(), Shapes.llama3_70b(q), new double[] {1, 1, 1, 1}));
+            cases.add(Arguments.of("70B " + q.name(), Shapes.llama3_70b(q), new double[] {5, 3, 1}));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} tensor split {2}")
+    @MethodSource("splits")
+    void tensorSplitBytesAddUpToTheModel(String name, ModelShape m, double[] shares) {
+        SplitPlan p = plan(m, SplitMode.TENSOR, shares);
+        long replicated = m.tensors().stream().filter(t -> TensorRole.of(t.name()) == TensorRole.REPLICATED)
+                .mapToLong(TensorLayout::bytes).sum();
+        long sum = p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum();
+        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated, sum);
+        long kvWhole = (long) m.layers() * CTX * m.kvHeads() * m.headDim() * 4;
+        assertEquals(kvWhole, p.loadPlan().devices().stream().mapToLong(DevicePlan::kvCacheBytes).sum());
+        // every slice of every split tensor tiles it exactly once, in device order
+        for (TensorLayout t : m.tensors()) {
+            if (TensorRole.of(t.name()) == TensorRole.REPLICATED) continue;
+            long next = 0;
+            for (int d = 0; d < shares.length; d++) {
+                TensorSlice s = p.sliceOf(d, t);
+                assertEquals(next, s.start(), t.name() + " on device " + d);
+                next += s.count();
+            }
+            assertEquals(next, p.sliceOf(0, t).withinRows() ? t.rowLength() : t.rows(), t.name());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} layer split {2}")
+    @MethodSource("splits")
+    void layerSplitBytesAddUpToTheModel(String name, ModelShape m, double[] shares) {
+        SplitPlan p = plan(m, SplitMode.LAYER, shares);
+        long sum = p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum();
+        long tiedCopy = m.tiedEmbedding() ? m.tensor("token_embd.weight").orElseThrow().bytes() : 0;
+        assertEquals(m.tensorBytes() + tiedCopy, sum);
+    }
+
+    @Test
+    void noSplitHoldsEverythingOnOneDevice() {
+        ModelShape m = Shapes.llama3_8b(Shapes.Q4_0);
+        SplitPlan p = plan(m, SplitMode.NONE, 1);
+        assertEquals(m.tensorBytes(), p.loadPlan().devices().getFirst().weightBytes());
+        assertEquals(1L << 30, p.loadPlan().devices().getFirst().kvCacheBytes());
+        assertThrows(TandemException.class, () -> plan(m, SplitMode.NONE, 1, 1));
+    }
+
+    @Test
+    void aPlanThatDoesNotFitIsRefusedNamingTheDeviceAndTheShortfall() {
+        ModelShape m = Shapes.llama3_70b(Shapes.Q4_0);
+        List<DeviceBudget> devices = List.of(new DeviceBudget(0, "big", 80L << 30), new DeviceBudget(1, "small", 8L << 30));
+        SplitPlan p = SplitPlanner.plan(m, SplitMode.TENSOR, devices, Ratios.of(List.of(1.0, 1.0), 2), CTX);
+        assertTrue(p.loadPlan().devices().get(0).fits());
+        assertFalse(p.loadPlan().fits());
+        TandemException e = assertThrows(TandemException.class, () -> PlanFit.requireFits(p.loadPlan()));
+        assertTrue(e.getMessage().startsWith("device 1 (small) needs "), e.getMessage());
+        assertTrue(e.getMessage().contains(" short;"), e.getMessage());
+        PlanFit.requireFits(SplitPlanner.plan(m, SplitMode.TENSOR, devices, Ratios.of(List.of(9.0, 1.0), 2), CTX)
+                .loadPlan());
+    }
+
+    @Test
+    void ratiosMustMatchTheDevicesAndBePositive() {
+        assertThrows(TandemException.class, () -> Ratios.of(List.of(3.0, 1.0), 3));
+        assertThrows(TandemException.class, () -> Ratios.of(List.of(3.0, 0.0), 2));
+    }
+}
