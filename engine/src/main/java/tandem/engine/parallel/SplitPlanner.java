@@ -121,7 +121,7 @@ public final class SplitPlanner {
     private static int lcmOfBlocks(ModelShape model, String kind) {
         int lcm = 1;
         for (int layer = 0; layer < model.layers(); layer++) {
-            int block = model.layerTensor(layer, kind).map(TensorLayout::blockSize).orElse(1);
+            int block = model.layerTensor(layer, kind).map(t -> t.type().blockSize()).orElse(1);
             lcm = lcm / gcd(lcm, block) * block;
         }
         return lcm;

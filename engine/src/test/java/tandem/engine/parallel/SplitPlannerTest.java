@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.runtime.DevicePlan;
 import tandem.engine.runtime.SplitMode;
 import tandem.engine.runtime.TandemException;
+import tandem.engine.tensor.GgmlType;
 
 class SplitPlannerTest {
     private static final int CTX = 8192;
@@ -35,7 +36,7 @@ class SplitPlannerTest {
 
     @Test
     void llama3_8bEvenTensorSplitHalvesHeadsFfnAndVocabulary() {
-        SplitPlan p = plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.TENSOR, 1, 1);
+        SplitPlan p = plan(Shapes.llama3_8b(GgmlType.Q4_0), SplitMode.TENSOR, 1, 1);
         assertEquals(List.of(4, 4), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(7168, 7168), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(64128, 64128), sizes(p, DeviceSlices::vocabRows));
@@ -54,7 +55,7 @@ class SplitPlannerTest {
 
     @Test
     void llama3_70bOneTwoOneTensorSplit() {
-        SplitPlan p = plan(Shapes.llama3_70b(Shapes.Q4_0), SplitMode.TENSOR, 1, 2, 1);
+        SplitPlan p = plan(Shapes.llama3_70b(GgmlType.Q4_0), SplitMode.TENSOR, 1, 2, 1);
         assertEquals(List.of(2, 4, 2), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(7168, 14336, 7168), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(32064, 64128, 32064), sizes(p, DeviceSlices::vocabRows));
@@ -63,7 +64,7 @@ class SplitPlannerTest {
 
     @Test
     void threeToOneIsHonouredExactlyWhereTheUnitsAllowIt() {
-        SplitPlan p = plan(Shapes.llama3_8b(Shapes.Q4_K), SplitMode.TENSOR, 3, 1);
+        SplitPlan p = plan(Shapes.llama3_8b(GgmlType.Q4_K), SplitMode.TENSOR, 3, 1);
         assertEquals(List.of(6, 2), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(10752, 3584), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(), p.loadPlan().notes());
@@ -73,7 +74,7 @@ class SplitPlannerTest {
 
     @Test
     void unevenThreeWaySplitIsRoundedAndNoted() {
-        SplitPlan p = plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.TENSOR, 1, 1, 1);
+        SplitPlan p = plan(Shapes.llama3_8b(GgmlType.Q4_0), SplitMode.TENSOR, 1, 1, 1);
         assertEquals(List.of(3, 2, 3), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(4768, 4800, 4768), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(42752, 42752, 42752), sizes(p, DeviceSlices::vocabRows));
@@ -85,7 +86,7 @@ class SplitPlannerTest {
     @Test
     void kQuantBlocksOfTheReferenceModelForceWholeAttentionOntoOneDevice() {
         // 4 heads over 2 KV heads of 64: a group is 128 attn_output columns, a Q4_K block 256 = 2 groups
-        SplitPlan p = plan(Shapes.reference(Shapes.Q4_K), SplitMode.TENSOR, 1, 1);
+        SplitPlan p = plan(Shapes.reference(GgmlType.Q4_K), SplitMode.TENSOR, 1, 1);
         assertEquals(List.of(2, 0), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(512, 256), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(
@@ -98,25 +99,25 @@ class SplitPlannerTest {
     @Test
     void moreDevicesThanKvHeadsIsAClearError() {
         TandemException e = assertThrows(TandemException.class,
-                () -> plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.TENSOR, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+                () -> plan(Shapes.llama3_8b(GgmlType.Q4_0), SplitMode.TENSOR, 1, 1, 1, 1, 1, 1, 1, 1, 1));
         assertTrue(e.getMessage().contains("8 KV heads"), e.getMessage());
         assertTrue(e.getMessage().contains("at most 8 devices"), e.getMessage());
     }
 
     @Test
     void layerSplitIsConsecutiveAndProportional() {
-        SplitPlan p = plan(Shapes.llama3_70b(Shapes.Q4_0), SplitMode.LAYER, 1, 2, 1);
+        SplitPlan p = plan(Shapes.llama3_70b(GgmlType.Q4_0), SplitMode.LAYER, 1, 2, 1);
         assertEquals(List.of(new SliceRange(0, 20), new SliceRange(20, 60), new SliceRange(60, 80)),
                 p.devices().stream().map(DeviceSlices::layers).toList());
         // KV: 40 layers x 8192 x 8 KV heads x 128 x 2 x 2 bytes
         assertEquals(40L * CTX * 8 * 128 * 4, p.loadPlan().devices().get(1).kvCacheBytes());
-        SplitPlan odd = plan(Shapes.llama3_8b(Shapes.Q4_0), SplitMode.LAYER, 1, 1, 1);
+        SplitPlan odd = plan(Shapes.llama3_8b(GgmlType.Q4_0), SplitMode.LAYER, 1, 1, 1);
         assertEquals(List.of("layers: asked 1:1:1, got 11:10:11"), odd.loadPlan().notes());
     }
 
     @Test
     void tiedEmbeddingUnderLayerSplitIsHeldAtBothEnds() {
-        ModelShape m = Shapes.reference(Shapes.Q8_0);
+        ModelShape m = Shapes.reference(GgmlType.Q8_0);
         SplitPlan p = plan(m, SplitMode.LAYER, 1, 1);
         long embd = m.tensor("token_embd.weight").orElseThrow().bytes();
         assertEquals(m.tensorBytes() + embd, p.weightBytes(0) + p.weightBytes(1));
@@ -126,7 +127,7 @@ class SplitPlannerTest {
 
     static Stream<Arguments> splits() {
         List<Arguments> cases = new ArrayList<>();
-        for (Shapes.Quant q : List.of(Shapes.Q4_0, Shapes.Q8_0, Shapes.Q4_K, Shapes.Q6_K, Shapes.F16)) {
+        for (GgmlType q : List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16)) {
             cases.add(Arguments.of("reference " + q.name(), Shapes.reference(q), new double[] {1, 1}));
             cases.add(Arguments.of("reference " + q.name(), Shapes.reference(q), new double[] {1, 3}));
             cases.add(Arguments.of("8B " + q.name(), Shapes.llama3_8b(q), new double[] {3, 1}));
@@ -171,7 +172,7 @@ class SplitPlannerTest {
 
     @Test
     void noSplitHoldsEverythingOnOneDevice() {
-        ModelShape m = Shapes.llama3_8b(Shapes.Q4_0);
+        ModelShape m = Shapes.llama3_8b(GgmlType.Q4_0);
         SplitPlan p = plan(m, SplitMode.NONE, 1);
         assertEquals(m.tensorBytes(), p.loadPlan().devices().getFirst().weightBytes());
         assertEquals(1L << 30, p.loadPlan().devices().getFirst().kvCacheBytes());
@@ -180,7 +181,7 @@ class SplitPlannerTest {
 
     @Test
     void aPlanThatDoesNotFitIsRefusedNamingTheDeviceAndTheShortfall() {
-        ModelShape m = Shapes.llama3_70b(Shapes.Q4_0);
+        ModelShape m = Shapes.llama3_70b(GgmlType.Q4_0);
         List<DeviceBudget> devices = List.of(new DeviceBudget(0, "big", 80L << 30), new DeviceBudget(1, "small", 8L << 30));
         SplitPlan p = SplitPlanner.plan(m, SplitMode.TENSOR, devices, Ratios.of(List.of(1.0, 1.0), 2), CTX);
         assertTrue(p.loadPlan().devices().get(0).fits());
