@@ -22,6 +22,15 @@ public interface Session extends AutoCloseable {
 
     int contextLength();
 
+    /** The token ids in the cache, oldest first ({@link #position()} of them). */
+    int[] tokens();
+
+    /**
+     * Forgets everything from {@code position} on, keeping the cache before it: regenerate and
+     * edit-and-resend re-use the common prefix of a conversation instead of evaluating it again.
+     */
+    void truncate(int position);
+
     /** Forgets the conversation (empties the cache). */
     void reset();
 

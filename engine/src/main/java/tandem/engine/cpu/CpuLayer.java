@@ -1,0 +1,30 @@
+package tandem.engine.cpu;
+
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.ModelTensors;
+import tandem.engine.tensor.Dequantizer;
+
+/**
+ * One transformer block's weights on the CPU: matrices stay in the mapped file, the small vectors
+ * (norm scales, biases) are decoded to floats once at load. Biases and q/k norms are null when the
+ * architecture has none.
+ */
+record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v,
+                float[] qBias, float[] kBias, float[] vBias, float[] qNorm, float[] kNorm,
+                WeightMatrix attnOutput, float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+
+    static CpuLayer load(GgufFile file, ModelTensors.Layer t) {
+        return new CpuLayer(vector(file, t.attnNorm()),
+                WeightMatrix.of(file, t.attnQ()), WeightMatrix.of(file, t.attnK()), WeightMatrix.of(file, t.attnV()),
+                vector(file, t.attnQBias()), vector(file, t.attnKBias()), vector(file, t.attnVBias()),
+                vector(file, t.attnQNorm()), vector(file, t.attnKNorm()),
+                WeightMatrix.of(file, t.attnOutput()), vector(file, t.ffnNorm()),
+                WeightMatrix.of(file, t.ffnGate()), WeightMatrix.of(file, t.ffnUp()), WeightMatrix.of(file, t.ffnDown()));
+    }
+
+    /** A one-dimensional tensor decoded to floats; null stays null. */
+    static float[] vector(GgufFile file, TensorInfo t) {
+        return t == null ? null : Dequantizer.dequantizeAll(t.type(), file.data(t), t.elementCount());
+    }
+}

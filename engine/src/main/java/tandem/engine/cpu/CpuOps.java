@@ -1,0 +1,219 @@
+package tandem.engine.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import tandem.engine.model.RopeStyle;
+import tandem.engine.tensor.Dequantizer;
+import tandem.engine.tensor.GgmlType;
+
+/**
+ * The reference operations of the transformer forward pass, in plain Java. Every GPU kernel is
+ * tested against these, so each one follows llama.cpp's semantics and is written for clarity
+ * first. Arrays are addressed with explicit offsets so callers can work on slices of larger
+ * buffers without copying. Reductions accumulate in double where the result feeds a division
+ * (norms, softmax) and in float vector lanes for dot products.
+ */
+public final class CpuOps {
+    private CpuOps() {}
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    /** Below this many multiply-adds a matrix product runs on the calling thread: forking costs more. */
+    private static final long PARALLEL_THRESHOLD = 1L << 16;
+
+    /** One dequantised weight row per worker thread, grown on demand. */
+    private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Sum of a[aOff + i] * b[bOff + i] for i in [0, n). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        int upper = SPECIES.loopBound(n);
+        for (; i < upper; i += SPECIES.length()) {
+            acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
+    }
+
+    /** y[yOff + i] += alpha * x[xOff + i] for i in [0, n). */
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int upper = SPECIES.loopBound(n);
+        for (; i < upper; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xOff + i)
+                    .fma(alpha, FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    /** Residual connection: x[xOff + i] += delta[dOff + i]. */
+    public static void add(float[] x, int xOff, float[] delta, int dOff, int n) {
+        axpy(1f, delta, dOff, x, xOff, n);
+    }
+
+    /**
+     * RMS norm followed by the learned scale, as llama.cpp's rms_norm then mul:
+     * out[i] = x[i] / sqrt(mean(x^2) + eps) * weight[i]. {@code out} may be {@code x}.
+     */
+    public static void rmsNorm(float[] x, int xOff, float[] weight, float eps, float[] out, int outOff, int n) {
+        double sumSquares = 0;
+        for (int i = 0; i < n; i++) {
+            double v = x[xOff + i];
+            sumSquares += v * v;
+        }
+        float scale = (float) (1.0 / Math.sqrt(sumSquares / n + eps));
+        for (int i = 0; i < n; i++) out[outOff + i] = x[xOff + i] * scale * weight[i];
+    }
+
+    /**
+     * Rotary position embedding in place on {@code heads} consecutive heads of {@code headDim}
+     * elements. Pair i (i < ropeDim / 2) turns by position * theta^(-2i / ropeDim), divided by
+     * freqFactors[i] when given (Llama 3.1's rope_freqs). NORMAL pairs (x[2i], x[2i+1]); NEOX pairs
+     * (x[i], x[i + ropeDim/2]). Elements from ropeDim on are left alone.
+     */
+    public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
+                            float theta, RopeStyle style, float[] freqFactors) {
+        int half = ropeDim / 2;
+        for (int i = 0; i < half; i++) {
+            double frequency = Math.pow(theta, -2.0 * i / ropeDim);
+            if (freqFactors != null) frequency /= freqFactors[i];
+            double angle = position * frequency;
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            int first = style == RopeStyle.NORMAL ? 2 * i : i;
+            int second = style == RopeStyle.NORMAL ? 2 * i + 1 : i + half;
+            for (int h = 0; h < heads; h++) {
+                int base = off + h * headDim;
+                float a = x[base + first];
+                float b = x[base + second];
+                x[base + first] = a * cos - b * sin;
+                x[base + second] = a * sin + b * cos;
+            }
+        }
+    }
+
+    /** Softmax in place over x[off, off + n), shifted by the maximum for stability. */
+    public static void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) x[off + i] *= inv;
+    }
+
+    /** x * sigmoid(x). */
+    public static float silu(float x) {
+        return (float) (x / (1.0 + Math.exp(-x)));
+    }
+
+    /** SwiGLU feed-forward gate: out[i] = silu(gate[i]) * up[i]. {@code out} may alias either input. */
+    public static void swiglu(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) out[outOff + i] = silu(gate[gateOff + i]) * up[upOff + i];
+    }
+
+    /**
+     * Causal multi-head attention of one query position over {@code length} cached positions,
+     * with grouped-query sharing: query head h reads KV head h / (heads / kvHeads).
+     *
+     * @param q        heads * headDim query values at qOff (already RoPE'd)
+     * @param keys     KV cache of one layer: position t's KV head g starts at t * kvStride + g * headDim
+     * @param values   same layout as keys
+     * @param scores   scratch of at least heads * length floats
+     * @param out      receives heads * headDim values at outOff
+     */
+    public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
+                                 int heads, int kvHeads, int headDim, float[] scores, float[] out, int outOff) {
+        boolean parallel = (long) heads * length * headDim >= PARALLEL_THRESHOLD;
+        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, length, h,
+                h / (heads / kvHeads), headDim, scores, out, outOff));
+    }
+
+    private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
+                                      int head, int kvHead, int headDim, float[] scores, float[] out, int outOff) {
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        int qBase = qOff + head * headDim;
+        int sBase = head * length;
+        for (int t = 0; t < length; t++) {
+            scores[sBase + t] = dot(q, qBase, keys, t * kvStride + kvHead * headDim, headDim) * scale;
+        }
+        softmax(scores, sBase, length);
+        int oBase = outOff + head * headDim;
+        java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
+        for (int t = 0; t < length; t++) {
+            axpy(scores[sBase + t], values, t * kvStride + kvHead * headDim, out, oBase, headDim);
+        }
+    }
+
+    /** Bytes of one row of {@code cols} elements of the given type. */
+    public static long rowBytes(GgmlType type, int cols) {
+        return type.byteSize(cols);
+    }
+
+    /** Dequantises row {@code row} of a [rows x cols] matrix (e.g. a token's embedding) into out. */
+    public static void row(GgmlType type, MemorySegment matrix, int cols, int row, float[] out, int outOff) {
+        Dequantizer.dequantize(type, matrix, row * rowBytes(type, cols), out, outOff, cols);
+    }
+
+    /**
+     * Matrix-vector product on the quantised blocks: out[outOff + r] = dot(W[r], x[xOff ...]) for a
+     * [rows x cols] matrix W stored row by row in {@code type}, as GGUF stores a tensor of dims
+     * [cols, rows]. Each row is dequantised into a small per-thread buffer, never the whole matrix.
+     */
+    public static void matVec(GgmlType type, MemorySegment weights, int rows, int cols,
+                              float[] x, int xOff, float[] out, int outOff) {
+        matMul(type, weights, rows, cols, x, xOff, 1, out, outOff);
+    }
+
+    /**
+     * Matrix product for a batch of vectors (prefill): x holds {@code batch} vectors of {@code cols}
+     * floats from xOff, out receives {@code batch} vectors of {@code rows} floats from outOff. Each
+     * weight row is dequantised once per call and used for every vector; each output is the same
+     * {@link #dot} as {@link #matVec} computes, so batch and single-token results agree exactly.
+     */
+    public static void matMul(GgmlType type, MemorySegment weights, int rows, int cols,
+                              float[] x, int xOff, int batch, float[] out, int outOff) {
+        long rowBytes = rowBytes(type, cols);
+        boolean parallel = (long) rows * cols * batch >= PARALLEL_THRESHOLD;
+        int chunk = parallel ? Math.max(1, rows / (8 * Runtime.getRuntime().availableProcessors())) : rows;
+        int chunks = (rows + chunk - 1) / chunk;
+        forRange(chunks, parallel, c -> {
+            float[] row = rowBuffer(cols);
+            int end = Math.min(rows, (c + 1) * chunk);
+            for (int r = c * chunk; r < end; r++) {
+                Dequantizer.dequantize(type, weights, r * rowBytes, row, 0, cols);
+                for (int b = 0; b < batch; b++) {
+                    out[outOff + b * rows + r] = dot(row, 0, x, xOff + b * cols, cols);
+                }
+            }
+        });
+    }
+
+    private static float[] rowBuffer(int cols) {
+        float[] buffer = ROW_BUFFER.get();
+        if (buffer.length < cols) {
+            buffer = new float[cols];
+            ROW_BUFFER.set(buffer);
+        }
+        return buffer;
+    }
+
+    /** Runs body(i) for i in [0, n), on the common fork-join pool when parallel. */
+    static void forRange(int n, boolean parallel, java.util.function.IntConsumer body) {
+        if (parallel && n > 1) {
+            IntStream.range(0, n).parallel().forEach(body);
+        } else {
+            for (int i = 0; i < n; i++) body.accept(i);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package tandem.engine.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.ModelRunner;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * The reference forward pass on the CPU, for every supported architecture: token embedding, per
+ * block RMS norm, Q/K/V projections (with biases and q/k norms where the architecture has them),
+ * RoPE, grouped-query attention over the KV cache, output projection, RMS norm, SwiGLU FFN, and
+ * the final norm and logits. Prompts run in batches whose weight rows are decoded once per batch.
+ */
+public final class CpuRunner implements ModelRunner {
+    /** Tokens per prefill batch: each weight row is decoded once per batch. */
+    static final int BATCH = 32;
+
+    private final ModelConfig config;
+    private final WeightMatrix embedding;
+    private final WeightMatrix output;
+    private final float[] outputNorm;
+    private final float[] ropeFreqs;
+    private final List<CpuLayer> layers;
+
+    private CpuRunner(ModelConfig config, WeightMatrix embedding, WeightMatrix output, float[] outputNorm,
+                      float[] ropeFreqs, List<CpuLayer> layers) {
+        this.config = config;
+        this.embedding = embedding;
+        this.output = output;
+        this.outputNorm = outputNorm;
+        this.ropeFreqs = ropeFreqs;
+        this.layers = List.copyOf(layers);
+    }
+
+    /**
+     * Binds the mapped weights (matrices stay in the file) and decodes the small vectors.
+     * The file must stay open as long as the runner is used.
+     */
+    public static CpuRunner load(GgufFile file, ModelConfig config, ModelTensors tensors,
+                                 LoadProgress progress, BooleanSupplier cancelled) {
+        List<CpuLayer> layers = new ArrayList<>(config.layers());
+        for (ModelTensors.Layer layer : tensors.layers()) {
+            if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
+            layers.add(CpuLayer.load(file, layer));
+            progress.update((double) layers.size() / config.layers(), "layer " + layers.size() + " of " + config.layers());
+        }
+        return new CpuRunner(config, WeightMatrix.of(file, tensors.tokenEmbedding()), WeightMatrix.of(file, tensors.output()),
+                CpuLayer.vector(file, tensors.outputNorm()), CpuLayer.vector(file, tensors.ropeFreqs()), layers);
+    }
+
+    @Override public ModelConfig config() { return config; }
+
+    @Override public Backend backend() { return Backend.CPU; }
+
+    /** Bytes of KV cache for a context: keys and values, float32, every layer. */
+    public static long kvCacheBytes(ModelConfig config, int contextLength) {
+        return 2L * config.layers() * contextLength * config.kvDim() * Float.BYTES;
+    }
+
+    @Override
+    public State newState(int contextLength) {
+        long need = kvCacheBytes(config, contextLength);
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > available || (long) contextLength * config.kvDim() > Integer.MAX_VALUE - 8) {
+            throw new TandemException(String.format("the KV cache for %d tokens needs %.1f MiB but the Java heap has %.1f MiB free; "
+                    + "use a smaller --ctx or a larger -Xmx", contextLength, need / 1048576.0, available / 1048576.0));
+        }
+        return new CpuState(contextLength);
+    }
+
+    @Override
+    public List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
+        Runtime rt = Runtime.getRuntime();
+        double busy = Math.min(1.0, (double) forwardNanos / Math.max(1, windowNanos));
+        double microsPerToken = tokens == 0 ? 0 : forwardNanos / 1e3 / tokens;
+        return List.of(new DeviceMetrics(0, "CPU (" + rt.availableProcessors() + " threads)", busy, microsPerToken, 0,
+                rt.totalMemory() - rt.freeMemory(), rt.maxMemory()));
+    }
+
+    @Override
+    public void close() {
+        // Nothing to free: the weights belong to the mapped file, the caches to the garbage collector.
+    }
+
+    /** One sequence's KV cache: per layer, position-major rows of kvDim floats. */
+    private final class CpuState implements State {
+        private final int capacity;
+        private final float[][] keys;
+        private final float[][] values;
+
+        CpuState(int capacity) {
+            this.capacity = capacity;
+            this.keys = new float[config.layers()][capacity * config.kvDim()];
+            this.values = new float[config.layers()][capacity * config.kvDim()];
+        }
+
+        @Override public int capacity() { return capacity; }
+
+        @Override
+        public float[] forward(int[] tokens, int position, boolean allPositions) {
+            if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
+            if (position < 0 || position + tokens.length > capacity) {
+                throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
+            }
+            for (int id : tokens) {
+                if (id < 0 || id >= config.vocab()) {
+                    throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (config.vocab() - 1) + ")");
+                }
+            }
+            int vocab = config.vocab();
+            float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
+            for (int from = 0; from < tokens.length; from += BATCH) {
+                int count = Math.min(BATCH, tokens.length - from);
+                boolean last = from + count == tokens.length;
+                if (allPositions) {
+                    forwardBatch(this, tokens, from, count, position + from, true, result, from * vocab);
+                } else {
+                    forwardBatch(this, tokens, from, count, position + from, false, last ? result : null, 0);
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public void close() {
+            // Heap arrays: nothing to release explicitly.
+        }
+    }
+
+    /**
+     * Runs tokens[from, from + count) at positions [position, position + count) through every
+     * block, appending their keys and values to the cache. Writes logits of every position (when
+     * allLogits) or of the last one into logits at logitsOff; no logits when logits is null.
+     */
+    private void forwardBatch(CpuState cache, int[] tokens, int from, int count, int position,
+                              boolean allLogits, float[] logits, int logitsOff) {
+        ModelConfig c = config;
+        int dim = c.dim();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        float[] x = new float[count * dim];
+        float[] normed = new float[count * dim];
+        float[] q = new float[count * qDim];
+        float[] k = new float[count * kvDim];
+        float[] v = new float[count * kvDim];
+        float[] attended = new float[count * qDim];
+        float[] projected = new float[count * dim];
+        float[] gate = new float[count * c.ffn()];
+        float[] up = new float[count * c.ffn()];
+        for (int b = 0; b < count; b++) embedding.row(tokens[from + b], x, b * dim);
+
+        for (int l = 0; l < layers.size(); l++) {
+            CpuLayer layer = layers.get(l);
+            normEach(x, layer.attnNorm(), normed, count, dim);
+            layer.q().multiply(normed, 0, count, q, 0);
+            layer.k().multiply(normed, 0, count, k, 0);
+            layer.v().multiply(normed, 0, count, v, 0);
+            if (c.qkvBias()) {
+                addEach(q, layer.qBias(), count, qDim);
+                addEach(k, layer.kBias(), count, kvDim);
+                addEach(v, layer.vBias(), count, kvDim);
+            }
+            if (c.qkNorm()) {
+                normEach(q, layer.qNorm(), q, count * c.heads(), c.headDim());
+                normEach(k, layer.kNorm(), k, count * c.kvHeads(), c.headDim());
+            }
+            for (int b = 0; b < count; b++) {
+                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
+                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
+            }
+            float[] layerKeys = cache.keys[l];
+            float[] layerValues = cache.values[l];
+            System.arraycopy(k, 0, layerKeys, position * kvDim, count * kvDim);
+            System.arraycopy(v, 0, layerValues, position * kvDim, count * kvDim);
+            CpuOps.forRange(count, count > 1, b -> {
+                int length = position + b + 1;
+                float[] scores = new float[c.heads() * length];
+                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, length, c.heads(), c.kvHeads(), c.headDim(),
+                        scores, attended, b * qDim);
+            });
+            layer.attnOutput().multiply(attended, 0, count, projected, 0);
+            CpuOps.add(x, 0, projected, 0, count * dim);
+
+            normEach(x, layer.ffnNorm(), normed, count, dim);
+            layer.gate().multiply(normed, 0, count, gate, 0);
+            layer.up().multiply(normed, 0, count, up, 0);
+            CpuOps.swiglu(gate, 0, up, 0, gate, 0, count * c.ffn());
+            layer.down().multiply(gate, 0, count, projected, 0);
+            CpuOps.add(x, 0, projected, 0, count * dim);
+        }
+
+        if (logits == null) return;
+        int first = allLogits ? 0 : count - 1;
+        int outputs = count - first;
+        for (int b = 0; b < outputs; b++) {
+            CpuOps.rmsNorm(x, (first + b) * dim, outputNorm, c.rmsEps(), normed, b * dim, dim);
+        }
+        output.multiply(normed, 0, outputs, logits, logitsOff);
+    }
+
+    /** RMS norm of each of count vectors of n floats, with the same scale vector. */
+    private void normEach(float[] in, float[] weight, float[] out, int count, int n) {
+        for (int i = 0; i < count; i++) CpuOps.rmsNorm(in, i * n, weight, config.rmsEps(), out, i * n, n);
+    }
+
+    /** Adds the bias to each of count vectors of n floats. */
+    private static void addEach(float[] x, float[] bias, int count, int n) {
+        for (int i = 0; i < count; i++) CpuOps.add(x, i * n, bias, 0, n);
+    }
+}

@@ -1,0 +1,58 @@
+package tandem.engine.model;
+
+/**
+ * The hyper-parameters of a decoder-only transformer as the forward pass needs them, for every
+ * backend. Built from GGUF metadata by {@link ModelConfigReader}.
+ *
+ * @param architecture   what differs between architectures (RoPE style, biases, q/k norm)
+ * @param dim            embedding length (residual stream width)
+ * @param layers         transformer blocks
+ * @param heads          query heads
+ * @param kvHeads        key/value heads (grouped-query attention when fewer than heads)
+ * @param headDim        elements per head ({@code key_length} when present, else dim / heads)
+ * @param ropeDim        leading elements of each head that RoPE rotates ({@code rope.dimension_count})
+ * @param ffn            feed-forward hidden width
+ * @param vocab          vocabulary size (rows of the output projection)
+ * @param rmsEps         epsilon of every RMS norm
+ * @param ropeTheta      RoPE frequency base
+ * @param contextLength  the context length the model was trained for
+ * @param tiedOutput     no {@code output.weight}: logits use the token embedding matrix
+ */
+public record ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
+                          int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
+                          boolean tiedOutput) {
+    public ModelConfig {
+        requirePositive("embedding length", dim);
+        requirePositive("block count", layers);
+        requirePositive("head count", heads);
+        requirePositive("KV head count", kvHeads);
+        requirePositive("head dimension", headDim);
+        requirePositive("feed-forward length", ffn);
+        requirePositive("vocabulary size", vocab);
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException("head count " + heads + " is not a multiple of the KV head count " + kvHeads);
+        }
+        if (ropeDim <= 0 || ropeDim > headDim || ropeDim % 2 != 0) {
+            throw new IllegalArgumentException("RoPE dimension " + ropeDim + " must be even and in (0, " + headDim + "]");
+        }
+    }
+
+    private static void requirePositive(String what, int value) {
+        if (value <= 0) throw new IllegalArgumentException(what + " must be > 0, got " + value);
+    }
+
+    /** Width of all query heads together. */
+    public int qDim() { return heads * headDim; }
+
+    /** Width of all key (or value) heads together: one KV-cache row. */
+    public int kvDim() { return kvHeads * headDim; }
+
+    /** Query heads sharing one KV head. */
+    public int groupSize() { return heads / kvHeads; }
+
+    public RopeStyle ropeStyle() { return architecture.ropeStyle(); }
+
+    public boolean qkvBias() { return architecture.qkvBias(); }
+
+    public boolean qkNorm() { return architecture.qkNorm(); }
+}

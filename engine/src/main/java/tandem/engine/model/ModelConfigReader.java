@@ -1,0 +1,52 @@
+package tandem.engine.model;
+
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.GgufMetadata;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * Reads a {@link ModelConfig} from GGUF metadata. The architecture comes from
+ * {@code general.architecture}, never from the model's name; every key is read under that
+ * architecture's prefix, and a missing or malformed key is an error naming the file and the key.
+ */
+public final class ModelConfigReader {
+    private ModelConfigReader() {}
+
+    /** llama.cpp's default when {@code rope.freq_base} is absent. */
+    private static final float DEFAULT_ROPE_THETA = 10000f;
+
+    public static ModelConfig read(GgufFile file) {
+        GgufMetadata m = file.metadata();
+        Architecture arch = Architecture.forName(m.getString("general.architecture"));
+        int dim = m.getInt(arch.key("embedding_length"));
+        int heads = m.getInt(arch.key("attention.head_count"));
+        int kvHeads = m.optInt(arch.key("attention.head_count_kv")).orElse(heads);
+        if (heads <= 0) throw invalid(file, arch.key("attention.head_count") + " is " + heads);
+        int headDim = m.optInt(arch.key("attention.key_length")).orElse(dim / heads);
+        int valueDim = m.optInt(arch.key("attention.value_length")).orElse(headDim);
+        if (valueDim != headDim) {
+            throw invalid(file, arch.key("attention.value_length") + " " + valueDim + " differs from key_length "
+                    + headDim + ", which Tandem does not support");
+        }
+        ShapeChecker.requireRank(file, TensorNames.TOKEN_EMBEDDING, 2);
+        long vocab = file.requireTensor(TensorNames.TOKEN_EMBEDDING).dims()[1];
+        try {
+            return new ModelConfig(arch, dim,
+                    m.getInt(arch.key("block_count")),
+                    heads, kvHeads, headDim,
+                    m.optInt(arch.key("rope.dimension_count")).orElse(headDim),
+                    m.getInt(arch.key("feed_forward_length")),
+                    Math.toIntExact(vocab),
+                    m.getFloat(arch.key("attention.layer_norm_rms_epsilon")),
+                    m.optFloat(arch.key("rope.freq_base")).orElse(DEFAULT_ROPE_THETA),
+                    m.getInt(arch.key("context_length")),
+                    file.tensor(TensorNames.OUTPUT).isEmpty());
+        } catch (IllegalArgumentException e) {
+            throw invalid(file, e.getMessage());
+        }
+    }
+
+    private static TandemException invalid(GgufFile file, String problem) {
+        return new TandemException(file.path() + ": invalid model: " + problem);
+    }
+}

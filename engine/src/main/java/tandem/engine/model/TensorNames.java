@@ -1,0 +1,33 @@
+package tandem.engine.model;
+
+/**
+ * llama.cpp's GGUF tensor names, shared by every backend. Names of one layer come from
+ * {@link #layer(int)}.
+ */
+public final class TensorNames {
+    private TensorNames() {}
+
+    public static final String TOKEN_EMBEDDING = "token_embd.weight";
+    public static final String OUTPUT_NORM = "output_norm.weight";
+    /** Absent when the output projection is tied to the token embedding. */
+    public static final String OUTPUT = "output.weight";
+    /** Llama 3.1-style per-frequency RoPE divisors; optional. */
+    public static final String ROPE_FREQS = "rope_freqs.weight";
+
+    /** The names of layer {@code index}'s tensors. */
+    public static Layer layer(int index) {
+        String p = "blk." + index + ".";
+        return new Layer(p + "attn_norm.weight",
+                p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight",
+                p + "attn_q.bias", p + "attn_k.bias", p + "attn_v.bias",
+                p + "attn_q_norm.weight", p + "attn_k_norm.weight",
+                p + "attn_output.weight",
+                p + "ffn_norm.weight", p + "ffn_gate.weight", p + "ffn_up.weight", p + "ffn_down.weight");
+    }
+
+    /** One layer's tensor names; the bias and q/k-norm names exist only for architectures that have them. */
+    public record Layer(String attnNorm, String attnQ, String attnK, String attnV,
+                        String attnQBias, String attnKBias, String attnVBias,
+                        String attnQNorm, String attnKNorm, String attnOutput,
+                        String ffnNorm, String ffnGate, String ffnUp, String ffnDown) {}
+}

@@ -1,0 +1,70 @@
+package tandem.engine.runtime;
+
+import java.util.List;
+import java.util.function.BiFunction;
+import tandem.engine.chat.ChatMessage;
+import tandem.engine.tokenizer.Tokenizer;
+
+/**
+ * A {@link LoadedModel} on any backend: the backend supplies a {@link ModelRunner}; sessions,
+ * sampling, chat formatting and metrics are the same for all of them.
+ */
+final class BackendModel implements LoadedModel {
+    private final ModelInfo info;
+    private final LoadPlan plan;
+    private final ModelRunner runner;
+    private final Tokenizer tokenizer;
+    private final BiFunction<List<ChatMessage>, Boolean, String> chatFormatter;
+    private final AutoCloseable file;
+    private final ActivityMeter meter = new ActivityMeter();
+
+    /**
+     * @param chatFormatter renders a conversation (messages, add generation prompt) to prompt text
+     * @param file          the mapped model file, closed after the runner
+     */
+    BackendModel(ModelInfo info, LoadPlan plan, ModelRunner runner, Tokenizer tokenizer,
+                 BiFunction<List<ChatMessage>, Boolean, String> chatFormatter, AutoCloseable file) {
+        this.info = info;
+        this.plan = plan;
+        this.runner = runner;
+        this.tokenizer = tokenizer;
+        this.chatFormatter = chatFormatter;
+        this.file = file;
+    }
+
+    @Override public ModelInfo info() { return info; }
+
+    @Override public Backend backend() { return runner.backend(); }
+
+    @Override public LoadPlan plan() { return plan; }
+
+    @Override public Tokenizer tokenizer() { return tokenizer; }
+
+    /** The backend's forward pass, for tools that compare backends position by position. */
+    public ModelRunner runner() { return runner; }
+
+    @Override
+    public String formatChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return chatFormatter.apply(messages, addGenerationPrompt);
+    }
+
+    @Override
+    public Session newSession() {
+        return new GenerationSession(runner.newState(plan.contextLength()), tokenizer, meter);
+    }
+
+    @Override
+    public MetricsSnapshot metrics() {
+        return meter.snapshot(runner);
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        try {
+            file.close();
+        } catch (Exception e) {
+            throw new TandemException("closing " + info.path() + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package tandem.engine.runtime;
+
+import java.util.List;
+import tandem.engine.model.ModelConfig;
+
+/**
+ * A backend's forward pass over one loaded model: what the CPU and Vulkan backends implement and
+ * all the rest of the engine (sessions, sampling, metrics, the CLI) builds on. Tokens go in,
+ * logits come out; each {@link State} owns one KV cache.
+ */
+public interface ModelRunner extends AutoCloseable {
+    ModelConfig config();
+
+    /** CPU or VULKAN, never AUTO. */
+    Backend backend();
+
+    /** A new, empty KV cache holding {@code contextLength} positions. */
+    State newState(int contextLength);
+
+    /**
+     * The devices' figures over a measurement window of {@code windowNanos} in which the engine
+     * spent {@code forwardNanos} inside {@link State#forward} evaluating {@code tokens} tokens.
+     * A GPU backend may use its own timestamps instead of the engine's wall-clock figures.
+     */
+    List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens);
+
+    /** Frees everything the runner holds; states must not be used afterwards. */
+    @Override
+    void close();
+
+    /** One sequence's KV cache on the backend. */
+    interface State extends AutoCloseable {
+        /** Positions the cache holds. */
+        int capacity();
+
+        /**
+         * Evaluates tokens at positions [position, position + tokens.length), storing their keys and
+         * values, and returns the logits of the last position ({@code vocab} floats), or of every
+         * position ({@code tokens.length * vocab} floats, position-major) when allPositions.
+         * Positions from {@code position} on are overwritten, so rewinding is just a smaller position.
+         */
+        float[] forward(int[] tokens, int position, boolean allPositions);
+
+        @Override
+        void close();
+    }
+}

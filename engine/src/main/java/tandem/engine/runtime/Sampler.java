@@ -1,0 +1,129 @@
+package tandem.engine.runtime;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Picks the next token from logits, in llama.cpp's default order: repetition penalty, then (unless
+ * greedy) top-k, top-p, min-p, temperature, and a draw from the remaining distribution. The
+ * random source is seeded from {@link SamplingParams#seed()}, so the same seed, model and settings
+ * give the same tokens. One sampler per generation; not thread-safe.
+ */
+public final class Sampler {
+    private final SamplingParams params;
+    private final SplittableRandom random;
+
+    public Sampler(SamplingParams params) {
+        this.params = params;
+        this.random = new SplittableRandom(params.seed());
+    }
+
+    /**
+     * @param logits   the model's output for the last position (not modified)
+     * @param history  tokens seen so far, oldest first; the last {@code repeatLastN} are penalised
+     */
+    public int sample(float[] logits, int[] history, int historyLength) {
+        float[] scores = logits.clone();
+        applyRepetitionPenalty(scores, history, historyLength, params.repeatPenalty(), params.repeatLastN());
+        if (params.isGreedy()) return argmax(scores);
+
+        int[] candidates = sortedCandidates(scores, params.topK());
+        int kept = candidates.length;
+        kept = topP(scores, candidates, kept, params.topP());
+        kept = minP(scores, candidates, kept, params.minP());
+        double[] probabilities = softmax(scores, candidates, kept, params.temperature());
+        return candidates[draw(probabilities, random.nextDouble())];
+    }
+
+    /** Index of the largest value; the lowest index wins a tie. */
+    public static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) best = i;
+        }
+        return best;
+    }
+
+    /**
+     * llama.cpp's repetition penalty: each distinct token among the last {@code lastN} has its
+     * logit divided by the penalty when positive and multiplied by it when negative.
+     */
+    public static void applyRepetitionPenalty(float[] scores, int[] history, int historyLength, float penalty, int lastN) {
+        if (penalty == 1f || lastN == 0) return;
+        int from = lastN < 0 ? 0 : Math.max(0, historyLength - lastN);
+        boolean[] seen = new boolean[scores.length];
+        for (int i = from; i < historyLength; i++) {
+            int id = history[i];
+            if (id < 0 || id >= scores.length || seen[id]) continue;
+            seen[id] = true;
+            scores[id] = scores[id] > 0 ? scores[id] / penalty : scores[id] * penalty;
+        }
+    }
+
+    /** Token ids by descending score (ties by ascending id), only the best k when k > 0. */
+    static int[] sortedCandidates(float[] scores, int k) {
+        int n = scores.length;
+        // Sort by one long key: the score's order-preserving bits high, the id low, so the sort is
+        // primitive (no boxing) and the order is total and deterministic.
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = ((long) descendingKey(scores[i]) << 32) | i;
+        Arrays.sort(keys);
+        int count = k > 0 ? Math.min(k, n) : n;
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) ids[i] = (int) keys[i];
+        return ids;
+    }
+
+    /** An int whose signed order is the reverse of the float's order. */
+    private static int descendingKey(float value) {
+        int bits = Float.floatToIntBits(value);
+        int ascending = bits >= 0 ? bits : bits ^ 0x7fffffff;
+        return ~ascending;
+    }
+
+    /** Keeps the smallest prefix whose probability mass reaches p (at least one token). */
+    static int topP(float[] scores, int[] candidates, int kept, float p) {
+        if (p >= 1f) return kept;
+        double[] probabilities = softmax(scores, candidates, kept, 1f);
+        double cumulative = 0;
+        for (int i = 0; i < kept; i++) {
+            cumulative += probabilities[i];
+            if (cumulative >= p) return i + 1;
+        }
+        return kept;
+    }
+
+    /** Keeps the tokens whose probability is at least minP times the best one's (at least one token). */
+    static int minP(float[] scores, int[] candidates, int kept, float minP) {
+        if (minP <= 0f || kept == 0) return kept;
+        // p_i >= minP * p_max  <=>  logit_i >= logit_max + ln(minP); candidates are sorted.
+        double threshold = scores[candidates[0]] + Math.log(minP);
+        int i = 1;
+        while (i < kept && scores[candidates[i]] >= threshold) i++;
+        return i;
+    }
+
+    /** Softmax of scores[candidates[0 .. kept)] / temperature. */
+    static double[] softmax(float[] scores, int[] candidates, int kept, float temperature) {
+        double[] p = new double[kept];
+        double max = scores[candidates[0]];
+        for (int i = 1; i < kept; i++) max = Math.max(max, scores[candidates[i]]);
+        double sum = 0;
+        for (int i = 0; i < kept; i++) {
+            p[i] = Math.exp((scores[candidates[i]] - max) / temperature);
+            sum += p[i];
+        }
+        for (int i = 0; i < kept; i++) p[i] /= sum;
+        return p;
+    }
+
+    /** The index where the cumulative probability first exceeds u in [0, 1). */
+    static int draw(double[] probabilities, double u) {
+        double cumulative = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            cumulative += probabilities[i];
+            if (u < cumulative) return i;
+        }
+        return probabilities.length - 1;
+    }
+}
