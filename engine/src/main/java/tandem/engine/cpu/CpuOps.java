@@ -46,7 +46,7 @@ public final class CpuOps {
         int upper = SPECIES.loopBound(n);
         for (; i < upper; i += SPECIES.length()) {
             FloatVector.fromArray(SPECIES, x, xOff + i)
-                    .fma(alpha, FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .fma(FloatVector.broadcast(SPECIES, alpha), FloatVector.fromArray(SPECIES, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];

@@ -1,0 +1,60 @@
+package tandem.engine.cpu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import tandem.engine.gguf.SharedData;
+
+/**
+ * One of llama.cpp's reference evaluations in shared/data/models/reference: a model file, a prompt,
+ * the token ids llama.cpp used and its last-position logits.
+ */
+public record ReferenceCase(String name, Path model, String prompt, int[] tokens, float[] lastLogits) {
+    @Override
+    public String toString() { return name; }
+
+    /** Every llama-TYPE.pN.json next to its llama-TYPE.gguf, sorted by name. */
+    public static List<ReferenceCase> all() {
+        Path dir = SharedData.data("models/reference");
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("llama-.*\\.p\\d+\\.json"))
+                    .sorted()
+                    .map(ReferenceCase::read)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ReferenceCase read(Path json) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(json.toFile());
+            String file = json.getFileName().toString();
+            Path model = json.resolveSibling(root.get("model").asText());
+            int[] tokens = new int[root.get("tokens").size()];
+            for (int i = 0; i < tokens.length; i++) tokens[i] = root.get("tokens").get(i).asInt();
+            float[] logits = new float[root.get("last_logits").size()];
+            for (int i = 0; i < logits.length; i++) logits[i] = (float) root.get("last_logits").get(i).asDouble();
+            return new ReferenceCase(file.substring(0, file.length() - ".json".length()), model,
+                    root.get("prompt").asText(), tokens, logits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Cosine similarity of two vectors, in double. */
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
