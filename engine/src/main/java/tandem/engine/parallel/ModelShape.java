@@ -3,6 +3,9 @@ package tandem.engine.parallel;
 import java.util.List;
 import java.util.Optional;
 
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.model.ModelConfig;
+
 /**
  * What the split planner needs to know about a decoder-only transformer: its dimensions and its
  * weight tensors (named as in GGUF: {@code blk.N.attn_q.weight}, {@code output.weight}, ...).
@@ -22,6 +25,12 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
             throw new IllegalArgumentException("model " + name + ": " + heads + " heads are not a multiple of "
                     + kvHeads + " KV heads");
         }
+    }
+
+    /** The shape of a GGUF model: dimensions from its configuration, tensors from its tensor infos. */
+    public static ModelShape of(String name, ModelConfig config, GgufFile file) {
+        return new ModelShape(name, config.layers(), config.dim(), config.heads(), config.kvHeads(), config.headDim(),
+                config.ffn(), config.vocab(), file.tensors().stream().map(TensorLayout::of).toList());
     }
 
     /** Query heads that share one KV head: the unit attention is split in. */
