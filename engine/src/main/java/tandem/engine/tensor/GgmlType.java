@@ -40,9 +40,12 @@ public enum GgmlType {
     BF16(30, 1, 2, true),
     TQ1_0(34, 256, 54, false),
     TQ2_0(35, 256, 66, false),
-    MXFP4(39, 32, 17, false);
+    MXFP4(39, 32, 17, false),
+    NVFP4(40, 64, 36, false),
+    Q1_0(41, 128, 18, false),
+    Q2_0(42, 64, 18, false);
 
-    private static final GgmlType[] BY_ID = new GgmlType[40];
+    private static final GgmlType[] BY_ID = new GgmlType[43];
 
     static {
         for (GgmlType t : values()) BY_ID[t.id] = t;
