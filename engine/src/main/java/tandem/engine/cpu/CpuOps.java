@@ -3,7 +3,6 @@ package tandem.engine.cpu;
 import java.lang.foreign.MemorySegment;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.tensor.Dequantizer;
@@ -35,7 +34,10 @@ public final class CpuOps {
         for (; i < upper; i += SPECIES.length()) {
             acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        // Lanes are summed in a fixed order: reduceLanes may use a different order once the JIT
+        // compiles it, which would make the same product differ in the last bit over time.
+        float sum = 0f;
+        for (int lane = 0; lane < SPECIES.length(); lane++) sum += acc.lane(lane);
         for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
     }
