@@ -23,6 +23,7 @@ public final class TandemCli {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (args[0]) {
+                case "inspect" -> InspectCommand.run(rest, out, err);
                 default -> {
                     err.println("tandem: unknown command '" + args[0] + "'; run 'tandem help' for the list");
                     yield 2;

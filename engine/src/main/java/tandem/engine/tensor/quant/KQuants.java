@@ -11,6 +11,8 @@ public final class KQuants {
     private KQuants() {}
 
     static final int QK_K = 256;
+    /** Offsets of the f16 super-block factors within each block. */
+    public static final int Q2_K_D = 80, Q2_K_DMIN = 82, Q3_K_D = 108, Q4_K_D = 0, Q4_K_DMIN = 2, Q5_K_D = 0, Q5_K_DMIN = 2, Q6_K_D = 208;
 
     /**
      * Q2_K, 84 bytes: u8 scales[16] (low nibble: scale, high nibble: min, per 16 weights);
@@ -20,8 +22,8 @@ public final class KQuants {
      */
     public static void q2_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 84, dstOff += QK_K) {
-            float d = Bytes.f16(src, off + 80);
-            float dmin = Bytes.f16(src, off + 82);
+            float d = Bytes.f16(src, off + Q2_K_D);
+            float dmin = Bytes.f16(src, off + Q2_K_DMIN);
             int y = dstOff;
             int is = 0;
             for (int half = 0; half < 2; half++) {
@@ -49,7 +51,7 @@ public final class KQuants {
      */
     public static void q3_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 110, dstOff += QK_K) {
-            float d = Bytes.f16(src, off + 108);
+            float d = Bytes.f16(src, off + Q3_K_D);
             long hmask = off;
             long scales = off + 96;
             int y = dstOff;
@@ -97,8 +99,8 @@ public final class KQuants {
      */
     public static void q4_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 144, dstOff += QK_K) {
-            float d = Bytes.f16(src, off);
-            float dmin = Bytes.f16(src, off + 2);
+            float d = Bytes.f16(src, off + Q4_K_D);
+            float dmin = Bytes.f16(src, off + Q4_K_DMIN);
             int y = dstOff;
             for (int k = 0; k < 4; k++) {
                 int sm1 = scaleMinK4(src, off + 4, 2 * k);
@@ -123,8 +125,8 @@ public final class KQuants {
      */
     public static void q5_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 176, dstOff += QK_K) {
-            float d = Bytes.f16(src, off);
-            float dmin = Bytes.f16(src, off + 2);
+            float d = Bytes.f16(src, off + Q5_K_D);
+            float dmin = Bytes.f16(src, off + Q5_K_DMIN);
             long qh = off + 16;
             int y = dstOff;
             for (int k = 0; k < 4; k++) {
@@ -153,7 +155,7 @@ public final class KQuants {
      */
     public static void q6_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 210, dstOff += QK_K) {
-            float d = Bytes.f16(src, off + 208);
+            float d = Bytes.f16(src, off + Q6_K_D);
             for (int n = 0; n < 2; n++) {
                 long ql = off + 64L * n;
                 long qh = off + 128 + 32L * n;

@@ -11,13 +11,17 @@ public final class LegacyQuants {
     private LegacyQuants() {}
 
     static final int QK = 32;
+    /** Every legacy block starts with its f16 scale d. */
+    public static final int D_OFFSET = 0;
+    /** The "_1" types follow d with an f16 minimum m. */
+    public static final int M_OFFSET = 2;
 
     /**
      * Q4_0, 18 bytes: f16 d; u8 qs[16]. w = d * (q - 8) with q the unsigned 4-bit code.
      */
     public static void q4_0(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 18, dstOff += QK) {
-            float d = Bytes.f16(src, off);
+            float d = Bytes.f16(src, off + D_OFFSET);
             for (int j = 0; j < 16; j++) {
                 int q = Bytes.u8(src, off + 2 + j);
                 dst[dstOff + j] = d * ((q & 0xF) - 8);
@@ -31,8 +35,8 @@ public final class LegacyQuants {
      */
     public static void q4_1(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 20, dstOff += QK) {
-            float d = Bytes.f16(src, off);
-            float m = Bytes.f16(src, off + 2);
+            float d = Bytes.f16(src, off + D_OFFSET);
+            float m = Bytes.f16(src, off + M_OFFSET);
             for (int j = 0; j < 16; j++) {
                 int q = Bytes.u8(src, off + 4 + j);
                 dst[dstOff + j] = d * (q & 0xF) + m;
@@ -47,7 +51,7 @@ public final class LegacyQuants {
      */
     public static void q5_0(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 22, dstOff += QK) {
-            float d = Bytes.f16(src, off);
+            float d = Bytes.f16(src, off + D_OFFSET);
             int qh = Bytes.u32(src, off + 2);
             for (int j = 0; j < 16; j++) {
                 int q = Bytes.u8(src, off + 6 + j);
@@ -64,8 +68,8 @@ public final class LegacyQuants {
      */
     public static void q5_1(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 24, dstOff += QK) {
-            float d = Bytes.f16(src, off);
-            float m = Bytes.f16(src, off + 2);
+            float d = Bytes.f16(src, off + D_OFFSET);
+            float m = Bytes.f16(src, off + M_OFFSET);
             int qh = Bytes.u32(src, off + 4);
             for (int j = 0; j < 16; j++) {
                 int q = Bytes.u8(src, off + 8 + j);
@@ -82,7 +86,7 @@ public final class LegacyQuants {
      */
     public static void q8_0(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
         for (int b = 0; b < blocks; b++, off += 34, dstOff += QK) {
-            float d = Bytes.f16(src, off);
+            float d = Bytes.f16(src, off + D_OFFSET);
             for (int j = 0; j < QK; j++) dst[dstOff + j] = d * Bytes.i8(src, off + 2 + j);
         }
     }
