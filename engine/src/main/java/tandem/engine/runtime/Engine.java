@@ -13,7 +13,7 @@ public final class Engine {
 
     /** Vulkan devices in {@code tandem devices} order; an empty list when no Vulkan driver or device exists. */
     public static List<DeviceInfo> devices() {
-        throw new UnsupportedOperationException("device discovery is not built yet");
+        return tandem.engine.vulkan.VulkanDevices.list();
     }
 
     /** Reads a model's facts without loading weights. */

@@ -1,0 +1,203 @@
+package tandem.engine.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.KHRPushDescriptor.vkCmdPushDescriptorSetKHR;
+import static org.lwjgl.vulkan.VK10.*;
+
+import java.util.List;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkBufferCopy;
+import org.lwjgl.vulkan.VkCommandBuffer;
+import org.lwjgl.vulkan.VkCommandBufferAllocateInfo;
+import org.lwjgl.vulkan.VkCommandBufferBeginInfo;
+import org.lwjgl.vulkan.VkDescriptorBufferInfo;
+import org.lwjgl.vulkan.VkFenceCreateInfo;
+import org.lwjgl.vulkan.VkMemoryBarrier;
+import org.lwjgl.vulkan.VkSubmitInfo;
+import org.lwjgl.vulkan.VkWriteDescriptorSet;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * One command buffer with its fence. Record once ({@link #begin()} ... {@link #end()}), then
+ * {@link #submit()} / {@link #await()} as often as needed: replaying a recorded decode step costs
+ * one submit. Recording again after {@link #begin()} replaces the old contents.
+ */
+public final class CommandRecorder implements DeviceResource {
+    private static final long FENCE_TIMEOUT_NS = 60_000_000_000L;
+
+    private final VulkanDevice device;
+    private final VkCommandBuffer cmd;
+    private final long fence;
+    private ComputePipeline bound;
+    private boolean pending;
+    private boolean closed;
+
+    private CommandRecorder(VulkanDevice device, VkCommandBuffer cmd, long fence) {
+        this.device = device;
+        this.cmd = cmd;
+        this.fence = fence;
+    }
+
+    public static CommandRecorder create(VulkanDevice device) {
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer p = stack.mallocPointer(1);
+            VkCheck.check(vkAllocateCommandBuffers(device.handle(), VkCommandBufferAllocateInfo.calloc(stack).sType$Default()
+                    .commandPool(device.commandPool()).level(VK_COMMAND_BUFFER_LEVEL_PRIMARY).commandBufferCount(1), p),
+                    "vkAllocateCommandBuffers");
+            VkCommandBuffer cmd = new VkCommandBuffer(p.get(0), device.handle());
+            var f = stack.mallocLong(1);
+            int r = vkCreateFence(device.handle(), VkFenceCreateInfo.calloc(stack).sType$Default(), null, f);
+            if (r != VK_SUCCESS) {
+                vkFreeCommandBuffers(device.handle(), device.commandPool(), cmd);
+                VkCheck.check(r, "vkCreateFence");
+            }
+            CommandRecorder rec = new CommandRecorder(device, cmd, f.get(0));
+            device.track(rec);
+            return rec;
+        }
+    }
+
+    public VulkanDevice device() { return device; }
+
+    public VkCommandBuffer handle() { return cmd; }
+
+    public CommandRecorder begin() {
+        if (pending) await();
+        VkCheck.check(vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer");
+        try (MemoryStack stack = stackPush()) {
+            VkCheck.check(vkBeginCommandBuffer(cmd, VkCommandBufferBeginInfo.calloc(stack).sType$Default()), "vkBeginCommandBuffer");
+        }
+        bound = null;
+        return this;
+    }
+
+    /**
+     * Records one dispatch. Bindings go to bindings 0..n-1 of set 0; each range must start at a
+     * multiple of minStorageBufferOffsetAlignment and be at most maxStorageBufferRange long.
+     */
+    public CommandRecorder dispatch(ComputePipeline pipeline, List<BufferRange> bindings, int[] push, int x, int y, int z) {
+        if (bindings.size() != pipeline.bindings()) {
+            throw new IllegalArgumentException(pipeline.name() + " takes " + pipeline.bindings() + " buffers, got " + bindings.size());
+        }
+        if (push.length != pipeline.pushWords()) {
+            throw new IllegalArgumentException(pipeline.name() + " takes " + pipeline.pushWords() + " push words, got " + push.length);
+        }
+        try (MemoryStack stack = stackPush()) {
+            if (bound != pipeline) {
+                vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+                bound = pipeline;
+            }
+            VkWriteDescriptorSet.Buffer writes = VkWriteDescriptorSet.calloc(bindings.size(), stack);
+            for (int i = 0; i < bindings.size(); i++) {
+                BufferRange r = checkedRange(bindings.get(i), pipeline);
+                writes.get(i).sType$Default().dstBinding(i).descriptorCount(1)
+                        .descriptorType(VK_DESCRIPTOR_TYPE_STORAGE_BUFFER)
+                        .pBufferInfo(VkDescriptorBufferInfo.calloc(1, stack).buffer(r.buffer().handle())
+                                .offset(r.offset()).range(r.size()));
+            }
+            vkCmdPushDescriptorSetKHR(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, writes);
+            if (push.length > 0) vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push);
+            vkCmdDispatch(cmd, x, y, z);
+        }
+        return this;
+    }
+
+    private BufferRange checkedRange(BufferRange r, ComputePipeline p) {
+        PhysicalDevice pd = device.physical();
+        if (r.offset() % pd.minStorageBufferOffsetAlignment() != 0) {
+            throw new IllegalArgumentException(p.name() + ": binding offset " + r.offset() + " of " + r.buffer().name()
+                    + " is not a multiple of " + pd.minStorageBufferOffsetAlignment());
+        }
+        if (r.size() > pd.maxStorageBufferRange()) {
+            throw new IllegalArgumentException(p.name() + ": binding of " + r.size() + " bytes of " + r.buffer().name()
+                    + " exceeds maxStorageBufferRange " + pd.maxStorageBufferRange());
+        }
+        return r;
+    }
+
+    /** Makes earlier shader and copy writes visible to later shaders and copies. */
+    public CommandRecorder barrier() {
+        try (MemoryStack stack = stackPush()) {
+            VkMemoryBarrier.Buffer b = VkMemoryBarrier.calloc(1, stack).sType$Default()
+                    .srcAccessMask(VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_WRITE_BIT)
+                    .dstAccessMask(VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT
+                            | VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_READ_BIT);
+            vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
+                    VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
+                    0, b, null, null);
+        }
+        return this;
+    }
+
+    public CommandRecorder copy(BufferRange src, BufferRange dst) {
+        if (src.size() != dst.size()) throw new IllegalArgumentException("copy of " + src.size() + " bytes into " + dst.size());
+        try (MemoryStack stack = stackPush()) {
+            vkCmdCopyBuffer(cmd, src.buffer().handle(), dst.buffer().handle(),
+                    VkBufferCopy.calloc(1, stack).srcOffset(src.offset()).dstOffset(dst.offset()).size(src.size()));
+        }
+        return this;
+    }
+
+    /** Fills a range with a 32-bit pattern (size a multiple of 4). */
+    public CommandRecorder fill(BufferRange dst, int word) {
+        vkCmdFillBuffer(cmd, dst.buffer().handle(), dst.offset(), dst.size(), word);
+        return this;
+    }
+
+    /** Resets slots [0, count) of the pool; record before the first {@link #timestamp}. */
+    public CommandRecorder resetTimestamps(TimestampQueries q, int count) {
+        vkCmdResetQueryPool(cmd, q.handle(), 0, count);
+        return this;
+    }
+
+    /** Writes a timestamp once all earlier commands have finished. */
+    public CommandRecorder timestamp(TimestampQueries q, int index) {
+        vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, q.handle(), index);
+        return this;
+    }
+
+    public CommandRecorder end() {
+        VkCheck.check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
+        return this;
+    }
+
+    /** Submits the recorded commands; {@link #await()} waits for them. */
+    public void submit() {
+        if (pending) await();
+        try (MemoryStack stack = stackPush()) {
+            VkCheck.check(vkResetFences(device.handle(), fence), "vkResetFences");
+            VkSubmitInfo submit = VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(cmd));
+            synchronized (device.queue()) {
+                VkCheck.check(vkQueueSubmit(device.queue(), submit, fence), "vkQueueSubmit on " + device.label());
+            }
+            pending = true;
+        }
+    }
+
+    public void await() {
+        if (!pending) return;
+        int r = vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
+        pending = false;
+        if (r == VK_TIMEOUT) throw new TandemException(device.label() + " did not finish its work within 60 s; the driver may be hung");
+        if (r == VK_ERROR_DEVICE_LOST) {
+            throw new TandemException(device.label() + " was lost (driver reset or crash); reload the model to continue");
+        }
+        VkCheck.check(r, "vkWaitForFences on " + device.label());
+    }
+
+    public void submitAndWait() {
+        submit();
+        await();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (pending) vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
+        vkDestroyFence(device.handle(), fence, null);
+        vkFreeCommandBuffers(device.handle(), device.commandPool(), cmd);
+        device.untrack(this);
+    }
+}

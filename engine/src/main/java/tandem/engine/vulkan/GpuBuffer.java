@@ -1,0 +1,114 @@
+package tandem.engine.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.util.vma.Vma.*;
+import static org.lwjgl.vulkan.VK10.*;
+
+import java.lang.foreign.MemorySegment;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.util.vma.VmaAllocationCreateInfo;
+import org.lwjgl.util.vma.VmaAllocationInfo;
+import org.lwjgl.vulkan.VkBufferCreateInfo;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * One VMA-allocated buffer usable as storage buffer and copy source/target. Host-visible kinds
+ * stay mapped for their lifetime; {@link #mapped()} views that memory (flush/invalidate are done
+ * here for memory that is not host-coherent).
+ */
+public final class GpuBuffer implements DeviceResource {
+    private final VulkanDevice device;
+    private final BufferKind kind;
+    private final long buffer;
+    private final long allocation;
+    private final long size;
+    private final MemorySegment mapped;
+    private final String name;
+    private boolean closed;
+
+    private GpuBuffer(VulkanDevice device, BufferKind kind, long buffer, long allocation, long size,
+                      MemorySegment mapped, String name) {
+        this.device = device;
+        this.kind = kind;
+        this.buffer = buffer;
+        this.allocation = allocation;
+        this.size = size;
+        this.mapped = mapped;
+        this.name = name;
+    }
+
+    /**
+     * @param name what the buffer holds, for error messages ("blk.3.attn_q.weight")
+     * @throws TandemException when the device has no memory left for it
+     */
+    public static GpuBuffer create(VulkanDevice device, BufferKind kind, long size, String name) {
+        if (size <= 0) throw new IllegalArgumentException("buffer size must be > 0, got " + size + " for " + name);
+        try (MemoryStack stack = stackPush()) {
+            VkBufferCreateInfo bi = VkBufferCreateInfo.calloc(stack).sType$Default().size(size)
+                    .usage(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
+                    .sharingMode(VK_SHARING_MODE_EXCLUSIVE);
+            VmaAllocationCreateInfo ai = VmaAllocationCreateInfo.calloc(stack);
+            switch (kind) {
+                case DEVICE_LOCAL -> ai.usage(VMA_MEMORY_USAGE_AUTO_PREFER_DEVICE);
+                case UPLOAD -> ai.usage(VMA_MEMORY_USAGE_AUTO)
+                        .flags(VMA_ALLOCATION_CREATE_HOST_ACCESS_SEQUENTIAL_WRITE_BIT | VMA_ALLOCATION_CREATE_MAPPED_BIT);
+                case READBACK -> ai.usage(VMA_MEMORY_USAGE_AUTO_PREFER_HOST)
+                        .flags(VMA_ALLOCATION_CREATE_HOST_ACCESS_RANDOM_BIT | VMA_ALLOCATION_CREATE_MAPPED_BIT);
+            }
+            var pBuffer = stack.mallocLong(1);
+            PointerBuffer pAlloc = stack.mallocPointer(1);
+            VmaAllocationInfo info = VmaAllocationInfo.calloc(stack);
+            int r = vmaCreateBuffer(device.allocator(), bi, ai, pBuffer, pAlloc, info);
+            if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY) {
+                throw new TandemException("out of memory on " + device.label() + " allocating " + size + " bytes for "
+                        + name + "; use a smaller model or context (--ctx) or another device");
+            }
+            VkCheck.check(r, "allocating " + size + " bytes for " + name + " on " + device.label());
+            MemorySegment mapped = kind == BufferKind.DEVICE_LOCAL ? null
+                    : MemorySegment.ofAddress(info.pMappedData()).reinterpret(size);
+            GpuBuffer b = new GpuBuffer(device, kind, pBuffer.get(0), pAlloc.get(0), size, mapped, name);
+            device.track(b);
+            return b;
+        }
+    }
+
+    public long handle() { return buffer; }
+
+    public long size() { return size; }
+
+    public BufferKind kind() { return kind; }
+
+    public String name() { return name; }
+
+    public VulkanDevice device() { return device; }
+
+    /** The whole buffer as a binding. */
+    public BufferRange all() { return new BufferRange(this, 0, size); }
+
+    public BufferRange range(long offset, long length) { return new BufferRange(this, offset, length); }
+
+    /** The host view of an UPLOAD or READBACK buffer. */
+    public MemorySegment mapped() {
+        if (mapped == null) throw new IllegalStateException(name + " is device-local and has no host view");
+        return mapped;
+    }
+
+    /** Makes host writes visible to the device (no-op on host-coherent memory). */
+    public void flush() {
+        vmaFlushAllocation(device.allocator(), allocation, 0, VK_WHOLE_SIZE);
+    }
+
+    /** Makes device writes visible to the host (no-op on host-coherent memory). */
+    public void invalidate() {
+        vmaInvalidateAllocation(device.allocator(), allocation, 0, VK_WHOLE_SIZE);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        vmaDestroyBuffer(device.allocator(), buffer, allocation);
+        device.untrack(this);
+    }
+}

@@ -1,0 +1,79 @@
+package tandem.engine.vulkan;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The compute pipelines of one logical device, created on first use and owned by the device.
+ * Workgroup sizes are derived from the device's subgroup size (read from the driver), so the
+ * same shaders serve lavapipe (8), NVIDIA (32) and AMD (64).
+ */
+public final class Kernels implements DeviceResource {
+    /** Weight types with matrix-vector and embedding kernels (the variant suffixes in shaders/variants.txt). */
+    public static final Set<String> WEIGHT_TYPES = Set.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0",
+            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k");
+
+    private final VulkanDevice device;
+    private final Map<String, ComputePipeline> pipelines = new HashMap<>();
+    private boolean closed;
+
+    Kernels(VulkanDevice device) {
+        this.device = device;
+    }
+
+    public static Kernels of(VulkanDevice device) { return device.kernels(); }
+
+    /** Invocations per workgroup for reductions: a few subgroups, within [32, 256]. */
+    public int reductionWorkgroup() {
+        return Math.clamp(4L * device.physical().subgroupSize(), 32, 256);
+    }
+
+    /** Rows per matrix-vector workgroup. */
+    public int matvecRows() { return 1; }
+
+    public synchronized ComputePipeline matvec(String weightType) {
+        requireType(weightType);
+        return get("matvec_" + weightType, 3, 7, reductionWorkgroup(), matvecRows());
+    }
+
+    public synchronized ComputePipeline getRows(String weightType) {
+        requireType(weightType);
+        return get("get_rows_" + weightType, 3, 2, reductionWorkgroup());
+    }
+
+    public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, reductionWorkgroup()); }
+
+    public synchronized ComputePipeline rope(boolean neox) { return get("rope", 3, 3, 64, neox ? 1 : 0); }
+
+    public synchronized ComputePipeline kvStore() { return get("kv_store", 3, 1, 64); }
+
+    public int attentionWorkgroup() { return reductionWorkgroup(); }
+
+    public synchronized ComputePipeline attention(int headDim) {
+        int wg = attentionWorkgroup();
+        return get("attention", 5, 4, wg, (headDim + wg - 1) / wg);
+    }
+
+    public synchronized ComputePipeline swiglu() { return get("swiglu", 3, 1, 64); }
+
+    private static void requireType(String t) {
+        if (!WEIGHT_TYPES.contains(t)) throw new IllegalArgumentException("no GPU kernels for weight type " + t);
+    }
+
+    private ComputePipeline get(String shader, int bindings, int pushWords, int... spec) {
+        if (closed) throw new IllegalStateException("kernels of " + device.label() + " are closed");
+        String key = shader + List.of(java.util.Arrays.stream(spec).boxed().toArray());
+        return pipelines.computeIfAbsent(key, k -> ComputePipeline.create(device, shader, bindings, pushWords, spec));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (ComputePipeline p : pipelines.values()) p.close();
+        pipelines.clear();
+        device.untrack(this);
+    }
+}

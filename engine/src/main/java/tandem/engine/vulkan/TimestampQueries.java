@@ -1,0 +1,67 @@
+package tandem.engine.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.VK10.*;
+
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkQueryPoolCreateInfo;
+
+/**
+ * A pool of GPU timestamps. A recorder resets the slots it uses at the start of its command
+ * buffer, so a buffer recorded once can be replayed and read again after every submit.
+ */
+public final class TimestampQueries implements DeviceResource {
+    private final VulkanDevice device;
+    private final long pool;
+    private final int capacity;
+    private boolean closed;
+
+    private TimestampQueries(VulkanDevice device, long pool, int capacity) {
+        this.device = device;
+        this.pool = pool;
+        this.capacity = capacity;
+    }
+
+    public static TimestampQueries create(VulkanDevice device, int capacity) {
+        try (MemoryStack stack = stackPush()) {
+            var p = stack.mallocLong(1);
+            VkCheck.check(vkCreateQueryPool(device.handle(), VkQueryPoolCreateInfo.calloc(stack).sType$Default()
+                    .queryType(VK_QUERY_TYPE_TIMESTAMP).queryCount(capacity), null, p), "vkCreateQueryPool");
+            TimestampQueries q = new TimestampQueries(device, p.get(0), capacity);
+            device.track(q);
+            return q;
+        }
+    }
+
+    public int capacity() { return capacity; }
+
+    long handle() { return pool; }
+
+    /**
+     * Nanoseconds between consecutive timestamps 0..count-1 after the work completed:
+     * element i is the time from stamp i to stamp i+1 (count-1 values).
+     */
+    public double[] intervalsNanos(int count) {
+        long[] ticks = new long[count];
+        try (MemoryStack stack = stackPush()) {
+            var out = stack.mallocLong(count);
+            VkCheck.check(vkGetQueryPoolResults(device.handle(), pool, 0, count, out, 8,
+                    VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT), "vkGetQueryPoolResults");
+            out.get(ticks);
+        }
+        int bits = device.physical().timestampValidBits();
+        long mask = bits >= 64 ? -1L : (1L << bits) - 1;
+        double period = device.physical().timestampPeriodNs();
+        double[] nanos = new double[count - 1];
+        for (int i = 0; i + 1 < count; i++) nanos[i] = ((ticks[i + 1] - ticks[i]) & mask) * period;
+        return nanos;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        vkDestroyQueryPool(device.handle(), pool, null);
+        device.untrack(this);
+    }
+}

@@ -1,0 +1,121 @@
+package tandem.engine.vulkan;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import tandem.engine.cli.TandemCli;
+
+class VulkanFoundationTest extends VulkanTestBase {
+
+    @Test
+    void discoveryReadsTheDeviceLimitsFromTheDriver() {
+        PhysicalDevice pd = device.physical();
+        assertFalse(pd.name().isBlank());
+        assertTrue(pd.subgroupSize() >= 1 && Integer.bitCount(pd.subgroupSize()) == 1, "subgroup size " + pd.subgroupSize());
+        assertTrue(pd.maxStorageBufferRange() >= 1 << 27);
+        assertTrue(pd.deviceLocalBytes() > 0 && pd.freeBytes() > 0 && pd.freeBytes() <= pd.deviceLocalBytes());
+        assertTrue(pd.timestampPeriodNs() > 0);
+    }
+
+    @Test
+    void validationMessagesAreCaughtWhenValidationIsOn() {
+        assertEquals(VulkanInstance.validationRequested(), instance.validationEnabled());
+        if (!instance.validationEnabled()) return;
+        // A zero-sized buffer is invalid usage (VUID-VkBufferCreateInfo-size-00912).
+        try (var stack = org.lwjgl.system.MemoryStack.stackPush()) {
+            var info = org.lwjgl.vulkan.VkBufferCreateInfo.calloc(stack).sType$Default().size(0)
+                    .usage(org.lwjgl.vulkan.VK10.VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+            var handle = stack.mallocLong(1);
+            if (org.lwjgl.vulkan.VK10.vkCreateBuffer(device.handle(), info, null, handle) == 0) {
+                org.lwjgl.vulkan.VK10.vkDestroyBuffer(device.handle(), handle.get(0), null);
+            }
+        }
+        List<String> messages = instance.takeValidationMessages();
+        assertFalse(messages.isEmpty(), "the debug messenger reported nothing for an invalid call");
+    }
+
+    @Test
+    void devicesCommandListsTheSameDevicesAsJson() throws Exception {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = TandemCli.run(new String[] {"devices", "--json"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        JsonNode list = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(instance.physicalDevices().size(), list.size());
+        JsonNode first = list.get(0);
+        assertEquals(0, first.get("index").asInt());
+        assertEquals(device.physical().name(), first.get("name").asText());
+        assertEquals(device.physical().subgroupSize(), first.get("subgroupSize").asInt());
+    }
+
+    @Test
+    void floatsSurviveUploadCopyAndReadback() {
+        float[] data = randomFloats(1000, 1);
+        try (GpuBuffer b = deviceFloats(data, "roundtrip")) {
+            assertArrayEquals(data, readFloats(b, data.length));
+        }
+    }
+
+    @Test
+    void samePhysicalDeviceOpensAsTwoIndependentLogicalDevices() {
+        float[] a = randomFloats(64, 2), b = randomFloats(64, 3);
+        try (VulkanDevice second = VulkanDevice.open(instance, device.physical())) {
+            GpuBuffer onSecond = GpuBuffer.create(second, BufferKind.READBACK, 256, "second");
+            onSecond.mapped().asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(b);
+            try (GpuBuffer onFirst = deviceFloats(a, "first")) {
+                assertArrayEquals(a, readFloats(onFirst, 64));
+            }
+            assertEquals(1, second.liveResources());
+            // Closing the device frees what its owners left open, in order, without validation errors.
+        }
+    }
+
+    @Test
+    void timestampsMeasureRecordedWork() {
+        float[] x = randomFloats(4096, 4);
+        try (GpuBuffer src = deviceFloats(x, "src");
+             GpuBuffer dst = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, src.size(), "dst");
+             TimestampQueries q = TimestampQueries.create(device, 3);
+             CommandRecorder rec = CommandRecorder.create(device)) {
+            rec.begin().resetTimestamps(q, 3).timestamp(q, 0).copy(src.all(), dst.all()).timestamp(q, 1)
+                    .copy(dst.all(), src.all()).timestamp(q, 2).end();
+            for (int replay = 0; replay < 2; replay++) {
+                rec.submitAndWait();
+                double[] intervals = q.intervalsNanos(3);
+                assertEquals(2, intervals.length);
+                for (double ns : intervals) assertTrue(ns >= 0 && ns < 10e9, "interval " + ns);
+            }
+            assertArrayEquals(x, readFloats(dst, x.length));
+        }
+    }
+
+    @Test
+    void bindingLargerThanTheDeviceLimitIsRefused() {
+        long limit = device.physical().maxStorageBufferRange();
+        try (GpuBuffer big = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, limit + 256, "big");
+             GpuBuffer small = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 256, "small");
+             CommandRecorder rec = CommandRecorder.create(device)) {
+            ComputePipeline swiglu = Kernels.of(device).swiglu();
+            rec.begin();
+            var e = assertThrows(IllegalArgumentException.class, () ->
+                    rec.dispatch(swiglu, List.of(big.all(), small.all(), small.all()), new int[] {1}, 1, 1, 1));
+            assertTrue(e.getMessage().contains("maxStorageBufferRange"), e.getMessage());
+            rec.end();
+        }
+    }
+
+    static float[] randomFloats(int n, long seed) {
+        Random r = new Random(seed);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = (float) r.nextGaussian();
+        return out;
+    }
+}

@@ -1,0 +1,67 @@
+#version 450
+// Matrix-vector product for decode, one variant per weight type: y = W x (or y += W x, the
+// residual add fused). Each workgroup computes ROWS rows; its invocations stride over the row's
+// chunks and reduce with subgroupAdd, then across subgroups through shared memory.
+// Several tokens (gl_WorkGroupID.y) are supported for small batches.
+#extension GL_GOOGLE_include_directive : require
+layout(constant_id = 0) const uint WG = 64;
+layout(constant_id = 1) const uint ROWS = 1;
+layout(local_size_x_id = 0) in;
+#include "common.glsl"
+
+layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
+layout(binding = 1) readonly buffer Input { float x[]; };
+layout(binding = 2) buffer Output { float y[]; };
+layout(push_constant) uniform Push {
+    uint cols;        // weights per row
+    uint rows;        // rows in the bound weights
+    uint xOffset;     // first input float
+    uint xStride;     // floats between tokens' inputs
+    uint yOffset;     // output index of row 0 of the bound weights
+    uint yStride;     // floats between tokens' outputs
+    uint accumulate;  // 1: add to y (fused residual), 0: overwrite
+} p;
+
+#include "weights.glsl"
+#include "quant.glsl"
+
+shared float row_sums[ROWS * WG];
+
+void main() {
+    uint row0 = flat_group_x() * ROWS;
+    uint token = gl_WorkGroupID.y;
+    uint blocksPerRow = p.cols / QK;
+    uint chunks = blocksPerRow * CHUNKS;
+    uint xb = p.xOffset + token * p.xStride;
+    float acc[ROWS];
+    [[unroll]] for (uint i = 0; i < ROWS; i++) acc[i] = 0.0;
+
+    for (uint j = gl_LocalInvocationID.x; j < chunks; j += WG) {
+        uint blk = j / CHUNKS, c = j % CHUNKS;
+        uint xi = xb + blk * QK;
+        float xv[CV];
+        [[unroll]] for (uint k = 0; k < CV; k++) xv[k] = x[xi + chunk_elem(c, k)];
+        [[unroll]] for (uint i = 0; i < ROWS; i++) {
+            uint r = row0 + i;
+            if (r < p.rows) {
+                float v[CV];
+                chunk_values((r * blocksPerRow + blk) * BLOCK_U16, c, v);
+                float s = 0.0;
+                [[unroll]] for (uint k = 0; k < CV; k++) s += v[k] * xv[k];
+                acc[i] += s;
+            }
+        }
+    }
+    [[unroll]] for (uint i = 0; i < ROWS; i++) {
+        float s = subgroupAdd(acc[i]);
+        if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
+    }
+    barrier();
+    uint i = gl_LocalInvocationID.x;
+    if (i < ROWS && row0 + i < p.rows) {
+        float total = 0.0;
+        for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
+        uint o = token * p.yStride + p.yOffset + row0 + i;
+        y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
+    }
+}

@@ -1,0 +1,35 @@
+// Chooses the block layout of the weight type this variant is compiled for (a QUANT_* define).
+// Every layout include provides the same interface, so kernels are written once for all types:
+//   QK         weights per block            BLOCK_U16  block size in 16-bit words
+//   CHUNKS     chunks per block             CV         values per chunk (8, or 4 for float types)
+//   uint chunk_elem(uint c, uint k)                 position in the block of value k of chunk c
+//   void chunk_values(uint b, uint c, out float v[CV])  values of chunk c of the block at word b
+#if defined(QUANT_F32)
+#include "quant_f32.glsl"
+#elif defined(QUANT_F16)
+#include "quant_f16.glsl"
+#elif defined(QUANT_BF16)
+#include "quant_bf16.glsl"
+#elif defined(QUANT_Q8_0)
+#include "quant_q8_0.glsl"
+#elif defined(QUANT_Q4_0)
+#include "quant_q4_0.glsl"
+#elif defined(QUANT_Q4_1)
+#include "quant_q4_1.glsl"
+#elif defined(QUANT_Q5_0)
+#include "quant_q5_0.glsl"
+#elif defined(QUANT_Q5_1)
+#include "quant_q5_1.glsl"
+#elif defined(QUANT_Q2_K)
+#include "quant_q2_k.glsl"
+#elif defined(QUANT_Q3_K)
+#include "quant_q3_k.glsl"
+#elif defined(QUANT_Q4_K)
+#include "quant_q4_k.glsl"
+#elif defined(QUANT_Q5_K)
+#include "quant_q5_k.glsl"
+#elif defined(QUANT_Q6_K)
+#include "quant_q6_k.glsl"
+#else
+#error "define one QUANT_* type"
+#endif

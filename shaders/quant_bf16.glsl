@@ -1,0 +1,9 @@
+// BF16: the upper 16 bits of an F32; a "block" is 4 consecutive weights.
+#define QK 4u
+#define BLOCK_U16 4u
+#define CHUNKS 1u
+#define CV 4
+uint chunk_elem(uint c, uint k) { return k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    [[unroll]] for (uint k = 0; k < 4u; k++) v[k] = uintBitsToFloat(w_u16(b + k) << 16);
+}

@@ -1,0 +1,9 @@
+// F32: plain floats; a "block" is 4 consecutive weights (rows must be a multiple of 4 long).
+#define QK 4u
+#define BLOCK_U16 8u
+#define CHUNKS 1u
+#define CV 4
+uint chunk_elem(uint c, uint k) { return k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    [[unroll]] for (uint k = 0; k < 4u; k++) v[k] = uintBitsToFloat(w_u32(b + 2u * k));
+}

@@ -1,0 +1,17 @@
+// Q4_0: 32 weights in 18 bytes: f16 scale d, then 16 bytes; byte j holds weight j in its low
+// nibble and weight j+16 in its high nibble; weight = (q - 8) * d.
+// Chunk c covers bytes 4c..4c+3: weights 4c..4c+3 and 16+4c..16+4c+3.
+#define QK 32u
+#define BLOCK_U16 9u
+#define CHUNKS 4u
+#define CV 8
+uint chunk_elem(uint c, uint k) { return k < 4u ? 4u * c + k : 12u + 4u * c + k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    float d = w_f16(b);
+    uint q = w_u32(b + 1u + 2u * c);
+    [[unroll]] for (uint k = 0; k < 4u; k++) {
+        uint x = byte_of(q, k);
+        v[k] = (float(x & 0xFu) - 8.0) * d;
+        v[k + 4] = (float(x >> 4) - 8.0) * d;
+    }
+}

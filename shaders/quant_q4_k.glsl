@@ -1,0 +1,21 @@
+// Q4_K: 256 weights in 144 bytes: f16 d, f16 dmin, scales[12] (8 packed 6-bit scale/min pairs),
+// qs[128]. Weights 64g..64g+31 are the low nibbles of qs[32g..32g+31] (sub-block 2g), weights
+// 64g+32..64g+63 their high nibbles (sub-block 2g+1); weight = d*scale*q - dmin*min.
+#include "kquant_scales.glsl"
+#define QK 256u
+#define BLOCK_U16 72u
+#define CHUNKS 32u
+#define CV 8
+uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    uint g = c / 8u, upper = (c % 8u) / 4u, l = 8u * (c % 4u);
+    vec2 sm = kquant_scale_min(2u * b + 4u, 2u * g + upper);
+    float d = w_f16(b) * sm.x, m = w_f16(b + 1u) * sm.y;
+    uint qi = b + 8u + (32u * g + l) / 2u;
+    uint lo = w_u32(qi), hi = w_u32(qi + 2u);
+    uint shift = 4u * upper;
+    [[unroll]] for (uint k = 0; k < 4u; k++) {
+        v[k] = d * float((byte_of(lo, k) >> shift) & 0xFu) - m;
+        v[k + 4] = d * float((byte_of(hi, k) >> shift) & 0xFu) - m;
+    }
+}

@@ -1,0 +1,18 @@
+// Q5_0: 32 weights in 22 bytes: f16 scale d, 32 high bits qh (bit j = 5th bit of weight j), then
+// 16 bytes of nibbles laid out as in Q4_0; weight = (q - 16) * d.
+#define QK 32u
+#define BLOCK_U16 11u
+#define CHUNKS 4u
+#define CV 8
+uint chunk_elem(uint c, uint k) { return k < 4u ? 4u * c + k : 12u + 4u * c + k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    float d = w_f16(b);
+    uint qh = w_u32(b + 1u);
+    uint q = w_u32(b + 3u + 2u * c);
+    [[unroll]] for (uint k = 0; k < 4u; k++) {
+        uint j = 4u * c + k;
+        uint x = byte_of(q, k);
+        v[k] = (float((x & 0xFu) | (((qh >> j) & 1u) << 4)) - 16.0) * d;
+        v[k + 4] = (float((x >> 4) | (((qh >> (j + 16u)) & 1u) << 4)) - 16.0) * d;
+    }
+}

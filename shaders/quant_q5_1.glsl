@@ -1,0 +1,19 @@
+// Q5_1: 32 weights in 24 bytes: f16 scale d, f16 minimum m, 32 high bits qh, 16 bytes of nibbles
+// (as in Q5_0); weight = q * d + m.
+#define QK 32u
+#define BLOCK_U16 12u
+#define CHUNKS 4u
+#define CV 8
+uint chunk_elem(uint c, uint k) { return k < 4u ? 4u * c + k : 12u + 4u * c + k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    float d = w_f16(b);
+    float m = w_f16(b + 1u);
+    uint qh = w_u32(b + 2u);
+    uint q = w_u32(b + 4u + 2u * c);
+    [[unroll]] for (uint k = 0; k < 4u; k++) {
+        uint j = 4u * c + k;
+        uint x = byte_of(q, k);
+        v[k] = float((x & 0xFu) | (((qh >> j) & 1u) << 4)) * d + m;
+        v[k + 4] = float((x >> 4) | (((qh >> (j + 16u)) & 1u) << 4)) * d + m;
+    }
+}

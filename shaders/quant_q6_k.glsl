@@ -1,0 +1,25 @@
+// Q6_K: 256 weights in 210 bytes: ql[128] (low 4 bits), qh[64] (high 2 bits), scales[16] (int8,
+// one per 16 weights), f16 d. Weight e: h = e/128, g = (e%128)/32, l = e%32; low bits are nibble
+// g/2 of ql[64h + l + 32(g%2)], high bits are bits 2g..2g+1 of qh[32h + l];
+// weight = d * scales[8h + l/16 + 2g] * (q - 32).
+#define QK 256u
+#define BLOCK_U16 105u
+#define CHUNKS 32u
+#define CV 8
+uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    uint h = c / 16u, g = (c % 16u) / 4u, l = 8u * (c % 4u);
+    int sc = int(w_byte(2u * b + 192u + 8u * h + l / 16u + 2u * g) << 24) >> 24;
+    float d = w_f16(b + 104u) * float(sc);
+    uint qi = b + (64u * h + l + 32u * (g % 2u)) / 2u;
+    uint lo = w_u32(qi), hi = w_u32(qi + 2u);
+    uint hi_i = b + 64u + (32u * h + l) / 2u;
+    uint hlo = w_u32(hi_i), hhi = w_u32(hi_i + 2u);
+    uint shift = 4u * (g / 2u);
+    [[unroll]] for (uint k = 0; k < 4u; k++) {
+        uint q0 = ((byte_of(lo, k) >> shift) & 0xFu) | (((byte_of(hlo, k) >> (2u * g)) & 3u) << 4);
+        uint q1 = ((byte_of(hi, k) >> shift) & 0xFu) | (((byte_of(hhi, k) >> (2u * g)) & 3u) << 4);
+        v[k] = d * float(int(q0) - 32);
+        v[k + 4] = d * float(int(q1) - 32);
+    }
+}

@@ -1,0 +1,15 @@
+// Q8_0: 32 weights in 34 bytes: f16 scale d, then 32 signed bytes q; weight j = q[j] * d.
+#define QK 32u
+#define BLOCK_U16 17u
+#define CHUNKS 4u
+#define CV 8
+uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+void chunk_values(uint b, uint c, out float v[CV]) {
+    float d = w_f16(b);
+    uint lo = w_u32(b + 1u + 4u * c);
+    uint hi = w_u32(b + 3u + 4u * c);
+    [[unroll]] for (uint k = 0; k < 4u; k++) {
+        v[k] = float(int(lo << (24u - 8u * k)) >> 24) * d;
+        v[k + 4] = float(int(hi << (24u - 8u * k)) >> 24) * d;
+    }
+}

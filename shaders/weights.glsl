@@ -1,0 +1,9 @@
+// Reads from a quantized weight buffer declared by the kernel as
+//   layout(binding = ...) readonly buffer Weights { uint16_t w16[]; };
+// GGUF blocks are only 2-byte aligned (Q4_0 is 18 bytes), so 16-bit words are the unit.
+uint w_u16(uint i) { return uint(w16[i]); }
+float w_f16(uint i) { return unpackHalf2x16(uint(w16[i])).x; }
+// Four bytes starting at 16-bit index i, little-endian.
+uint w_u32(uint i) { return uint(w16[i]) | (uint(w16[i + 1u]) << 16); }
+uint w_byte(uint byteIndex) { return (uint(w16[byteIndex >> 1]) >> ((byteIndex & 1u) << 3)) & 0xFFu; }
+uint byte_of(uint word, uint k) { return (word >> (8u * k)) & 0xFFu; }
