@@ -1,16 +1,47 @@
 package tandem.app;
 
+import java.nio.file.Path;
+import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.engine.LocalEngineService;
+import tandem.app.settings.AppSettings;
+import tandem.app.shell.MainView;
 
-/** The desktop application's window. */
+/**
+ * The desktop application. Arguments: {@code --screenshot DIR} captures every screen of the
+ * running app into DIR as PNG files and exits (used for the README's pictures).
+ */
 public final class TandemApp extends Application {
+    private AppContext context;
+
     @Override
     public void start(Stage stage) {
+        context = new AppContext(AppPaths.fromEnvironment(), new LocalEngineService(), AppExecutors.forApplication());
+        show(stage, context);
+        context.startUp();
+        List<String> args = getParameters().getRaw();
+        int at = args.indexOf("--screenshot");
+        if (at >= 0 && at + 1 < args.size()) new ScreenshotTour(context, stage, Path.of(args.get(at + 1))).start();
+    }
+
+    /** Puts the app's window on a stage: used by {@link #start} and by the UI tests. */
+    public static void show(Stage stage, AppContext context) {
+        AppSettings saved = context.settings().current();
+        Scene scene = new MainView(context).createScene(
+                Math.max(900, saved.windowWidth()), Math.max(600, saved.windowHeight()));
         stage.setTitle("Tandem");
-        stage.setScene(new Scene(new Label("Tandem"), 960, 640));
+        stage.setMinWidth(800);
+        stage.setMinHeight(560);
+        stage.setScene(scene);
+        stage.setOnHidden(e -> context.settings().update(s -> s.withWindowSize(scene.getWidth(), scene.getHeight())));
         stage.show();
+    }
+
+    @Override
+    public void stop() {
+        if (context != null) context.shutdown();
     }
 }

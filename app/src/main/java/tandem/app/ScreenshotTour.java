@@ -1,0 +1,119 @@
+package tandem.app;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import javafx.application.Platform;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import tandem.app.settings.Theme;
+import tandem.app.shell.Screen;
+
+/**
+ * Captures the running app for the README: waits for the demo model, asks it for a story, then
+ * shows each screen and writes a snapshot of the window's scene as {@code <screen>.png} (plus
+ * the chat in the dark theme), and exits. Runs under Xvfb on a machine without a display.
+ */
+final class ScreenshotTour {
+    private static final long SETTLE_MILLIS = 700;
+
+    private final AppContext app;
+    private final Stage stage;
+    private final Path dir;
+
+    ScreenshotTour(AppContext app, Stage stage, Path dir) {
+        this.app = app;
+        this.stage = stage;
+        this.dir = dir;
+    }
+
+    void start() {
+        Thread.ofPlatform().name("tandem-screenshots").daemon(true).start(this::tour);
+    }
+
+    private void tour() {
+        try {
+            Files.createDirectories(dir);
+            waitFor(() -> onFx(() -> app.model().loadedProperty().get() != null || !app.model().loadProblemProperty().get().isEmpty()));
+            onFx(() -> {
+                app.shell().themeProperty().set(Theme.LIGHT);
+                app.chat().newConversation();
+                app.chat().inputProperty().set("Once upon a time, a little robot");
+                app.chat().send();
+                return null;
+            });
+            waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
+            for (Screen screen : Screen.values()) capture(screen, screen.name().toLowerCase(Locale.ROOT));
+            onFx(() -> {
+                app.shell().themeProperty().set(Theme.DARK);
+                return null;
+            });
+            capture(Screen.CHAT, "chat-dark");
+            capture(Screen.SPLIT, "split-dark");
+            onFx(() -> {
+                app.shell().themeProperty().set(Theme.LIGHT);
+                app.shell().screenProperty().set(Screen.CHAT);
+                return null;
+            });
+            System.err.println("tandem: screenshots written to " + dir);
+        } catch (Exception e) {
+            System.err.println("tandem: screenshots failed: " + e);
+        } finally {
+            Platform.runLater(Platform::exit);
+        }
+    }
+
+    private void capture(Screen screen, String name) throws InterruptedException {
+        onFx(() -> {
+            app.shell().screenProperty().set(screen);
+            return null;
+        });
+        Thread.sleep(SETTLE_MILLIS);
+        onFx(() -> {
+            write(stage.getScene().snapshot(null), dir.resolve(name + ".png"));
+            return null;
+        });
+    }
+
+    private static void write(WritableImage image, Path file) {
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        PixelReader pixels = image.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) out.setRGB(x, y, pixels.getArgb(x, y));
+        }
+        try {
+            ImageIO.write(out, "png", file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("timed out waiting for the app");
+            Thread.sleep(100);
+        }
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.join();
+    }
+}

@@ -1,0 +1,223 @@
+package tandem.app.chat;
+
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.PropertySheet;
+import tandem.app.ui.PropertyItem;
+
+/**
+ * The Chat screen: conversations on the left, the selected conversation in the middle with the
+ * input below it, sampling parameters on the right. Ctrl+Enter sends, Esc stops.
+ */
+public final class ChatView {
+    private final ChatViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final VBox messages = new VBox(10);
+    private final ScrollPane scroller = new ScrollPane(messages);
+    private final TextField systemPrompt = new TextField();
+    private final ListChangeListener<MessageViewModel> messagesChanged = c -> showMessages();
+    private ConversationViewModel shown;
+
+    public ChatView(ChatViewModel vm) {
+        this.vm = vm;
+        root.getStyleClass().add("chat");
+        SplitPane split = new SplitPane(conversationList(), conversationPane(), samplingPane());
+        split.setDividerPositions(0.2, 0.78);
+        SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
+        root.setCenter(split);
+        root.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ESCAPE && vm.generatingProperty().get()) {
+                vm.stop();
+                e.consume();
+            }
+        });
+        vm.selectedProperty().addListener((obs, old, now) -> showConversation(now));
+        showConversation(vm.selectedProperty().get());
+    }
+
+    public Node node() { return root; }
+
+    private Node conversationList() {
+        Button create = new Button("New chat");
+        create.setId("new-chat");
+        create.setMaxWidth(Double.MAX_VALUE);
+        create.setOnAction(e -> vm.newConversation());
+        ListView<ConversationViewModel> list = new ListView<>(vm.conversations());
+        list.setId("conversations");
+        list.setCellFactory(v -> new ConversationCell());
+        list.getSelectionModel().select(vm.selectedProperty().get());
+        list.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
+            if (now != null) vm.selectedProperty().set(now);
+        });
+        vm.selectedProperty().addListener((obs, old, now) -> list.getSelectionModel().select(now));
+        list.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.DELETE && list.getSelectionModel().getSelectedItem() != null) {
+                vm.delete(list.getSelectionModel().getSelectedItem());
+            }
+        });
+        VBox.setVgrow(list, Priority.ALWAYS);
+        VBox box = new VBox(8, create, list);
+        box.getStyleClass().add("side-pane");
+        box.setMinWidth(160);
+        return box;
+    }
+
+    private Node conversationPane() {
+        systemPrompt.setId("system-prompt");
+        systemPrompt.setPromptText("System prompt (optional): how the assistant should behave");
+        systemPrompt.focusedProperty().addListener((obs, was, now) -> {
+            if (!now) vm.save();
+        });
+        HBox.setHgrow(systemPrompt, Priority.ALWAYS);
+        HBox top = new HBox(8, new Label("System"), systemPrompt);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.getStyleClass().add("system-bar");
+
+        messages.getStyleClass().add("messages");
+        messages.setFillWidth(true);
+        scroller.setId("messages");
+        scroller.setFitToWidth(true);
+        // Follow a streaming answer while the view is at the bottom; leave it alone if the user scrolled up.
+        messages.heightProperty().addListener((obs, old, now) -> {
+            if (scroller.getVvalue() > 0.98 || vm.generatingProperty().get()) scroller.setVvalue(1.0);
+        });
+
+        TextArea input = new TextArea();
+        input.setId("chat-input");
+        input.setPromptText("Write a message… (Ctrl+Enter sends, Esc stops)");
+        input.setWrapText(true);
+        input.setPrefRowCount(3);
+        input.textProperty().bindBidirectional(vm.inputProperty());
+        input.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
+                vm.send();
+                e.consume();
+            }
+        });
+        Button send = new Button("Send");
+        send.setId("send");
+        send.setDefaultButton(false);
+        send.disableProperty().bind(vm.canSendProperty().not());
+        send.setOnAction(e -> vm.send());
+        Button stop = new Button("Stop");
+        stop.setId("stop");
+        stop.disableProperty().bind(vm.generatingProperty().not());
+        stop.setOnAction(e -> vm.stop());
+        Label hint = new Label();
+        hint.getStyleClass().add("hint");
+        hint.textProperty().bind(Bindings.when(vm.generatingProperty()).then("Generating… Esc stops").otherwise(""));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox buttons = new HBox(8, hint, spacer, stop, send);
+        buttons.setAlignment(Pos.CENTER_RIGHT);
+        VBox bottom = new VBox(6, input, buttons);
+        bottom.getStyleClass().add("input-bar");
+
+        BorderPane pane = new BorderPane(scroller);
+        pane.setTop(top);
+        pane.setBottom(bottom);
+        return pane;
+    }
+
+    private Node samplingPane() {
+        SamplingSettings s = vm.sampling();
+        String cat = "Sampling";
+        PropertySheet sheet = new PropertySheet();
+        sheet.setId("sampling");
+        sheet.setModeSwitcherVisible(false);
+        sheet.setSearchBoxVisible(false);
+        sheet.setMode(PropertySheet.Mode.NAME);
+        sheet.getItems().setAll(
+                new PropertyItem<>(s.temperatureProperty(), Double.class, cat, "Temperature", "0 always picks the likeliest token; higher is more varied (0.8)"),
+                new PropertyItem<>(s.topKProperty(), Integer.class, cat, "Top-k", "Sample among the k likeliest tokens; 0 turns it off (40)"),
+                new PropertyItem<>(s.topPProperty(), Double.class, cat, "Top-p", "Sample among the tokens that make up this probability; 1 turns it off (0.95)"),
+                new PropertyItem<>(s.minPProperty(), Double.class, cat, "Min-p", "Drop tokens less likely than this fraction of the likeliest; 0 turns it off (0.05)"),
+                new PropertyItem<>(s.repeatPenaltyProperty(), Double.class, cat, "Repeat penalty", "Above 1 discourages repeating recent tokens; 1 turns it off (1.0)"),
+                new PropertyItem<>(s.repeatLastNProperty(), Integer.class, cat, "Repeat window", "How many recent tokens the repeat penalty looks at (64)"),
+                new PropertyItem<>(s.seedProperty(), Long.class, cat, "Seed", "0: a new random seed each answer; otherwise answers repeat exactly"),
+                new PropertyItem<>(s.maxTokensProperty(), Integer.class, cat, "Max tokens", "Longest answer in tokens (512)"));
+        VBox.setVgrow(sheet, Priority.ALWAYS);
+        Label title = new Label("Sampling");
+        title.getStyleClass().add("section-title");
+        VBox box = new VBox(6, title, sheet);
+        box.getStyleClass().add("side-pane");
+        box.setMinWidth(200);
+        return box;
+    }
+
+
+    private void showConversation(ConversationViewModel conversation) {
+        if (shown != null) {
+            shown.messages().removeListener(messagesChanged);
+            systemPrompt.textProperty().unbindBidirectional(shown.systemPromptProperty());
+        }
+        shown = conversation;
+        systemPrompt.setText("");
+        if (conversation != null) {
+            conversation.messages().addListener(messagesChanged);
+            systemPrompt.textProperty().bindBidirectional(conversation.systemPromptProperty());
+        }
+        systemPrompt.setDisable(conversation == null);
+        showMessages();
+    }
+
+    /** Rebuilds the bubbles when messages are added or removed (text changes update in place). */
+    private void showMessages() {
+        messages.getChildren().clear();
+        if (shown == null) {
+            Label empty = new Label("Start a new chat: write a message below and press Ctrl+Enter.");
+            empty.getStyleClass().add("hint");
+            messages.getChildren().add(empty);
+            return;
+        }
+        ObservableList<MessageViewModel> list = shown.messages();
+        for (MessageViewModel m : list) {
+            var isLast = Bindings.createBooleanBinding(() -> !list.isEmpty() && list.getLast() == m, list);
+            messages.getChildren().add(new MessageView(vm, m, isLast).node());
+        }
+        scroller.setVvalue(1.0);
+    }
+
+    private final class ConversationCell extends ListCell<ConversationViewModel> {
+        private final ContextMenu menu = new ContextMenu();
+
+        ConversationCell() {
+            MenuItem delete = new MenuItem("Delete");
+            delete.setOnAction(e -> vm.delete(getItem()));
+            menu.getItems().add(delete);
+        }
+
+        @Override
+        protected void updateItem(ConversationViewModel item, boolean empty) {
+            super.updateItem(item, empty);
+            textProperty().unbind();
+            if (empty || item == null) {
+                setText(null);
+                setContextMenu(null);
+            } else {
+                textProperty().bind(item.titleProperty());
+                setContextMenu(menu);
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package tandem.app.chat;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.concurrent.LatestOnlyRunner;
+import tandem.app.concurrent.UiBatcher;
+import tandem.app.engine.UserMessages;
+import tandem.app.settings.SettingsService;
+import tandem.app.store.JsonStore;
+import tandem.engine.chat.ChatMessage;
+import tandem.engine.runtime.GenerationResult;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.SamplingParams;
+import tandem.engine.runtime.Session;
+import tandem.engine.runtime.StopReason;
+
+/**
+ * The Chat screen's state and actions: conversations, sending, streaming, stop, regenerate,
+ * edit-and-resend, and saving the history.
+ *
+ * <p>Generation runs on the engine thread. Tokens reach the UI through a {@link UiBatcher}, so a
+ * fast model produces a handful of UI updates per frame, not one per token. Each answer is
+ * rendered from the whole conversation with the model's chat template, in a session that is
+ * reset first: the history is the single source of truth, so edits and regenerations need no
+ * cache surgery.
+ */
+public final class ChatViewModel {
+    private static final System.Logger LOG = System.getLogger(ChatViewModel.class.getName());
+
+    private final AppExecutors executors;
+    private final ReadOnlyObjectProperty<LoadedModel> model;
+    private final JsonStore<ChatHistory> store;
+    private final LatestOnlyRunner saver;
+    private final SamplingSettings sampling;
+
+    private final ObservableList<ConversationViewModel> conversations = FXCollections.observableArrayList();
+    private final ObjectProperty<ConversationViewModel> selected = new SimpleObjectProperty<>(this, "selected");
+    private final StringProperty input = new SimpleStringProperty(this, "input", "");
+    private final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper(this, "generating", false);
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    private final BooleanBinding canSend;
+
+    /** Set by stop(); read by the running generation's token listener. */
+    private volatile AtomicBoolean stopRequested = new AtomicBoolean();
+    private final AtomicReference<Session> runningSession = new AtomicReference<>();
+    /** Engine-thread confined: one session per loaded model, reused for every answer. */
+    private Session session;
+    private LoadedModel sessionModel;
+
+    public ChatViewModel(AppExecutors executors, ReadOnlyObjectProperty<LoadedModel> model,
+                         JsonStore<ChatHistory> store, SettingsService settings) {
+        this.executors = executors;
+        this.model = model;
+        this.store = store;
+        this.saver = new LatestOnlyRunner(executors.background());
+        this.sampling = new SamplingSettings(settings.current().sampling());
+        sampling.all().forEach(p -> p.addListener((obs, old, now) -> settings.update(s -> s.withSampling(sampling.toParams()))));
+        this.canSend = Bindings.createBooleanBinding(
+                () -> model.get() != null && !generating.get() && !input.get().isBlank(), model, generating, input);
+        model.addListener((obs, old, now) -> modelChanged());
+        loadHistory();
+    }
+
+    public ObservableList<ConversationViewModel> conversations() { return conversations; }
+
+    public ObjectProperty<ConversationViewModel> selectedProperty() { return selected; }
+
+    public StringProperty inputProperty() { return input; }
+
+    public ReadOnlyBooleanProperty generatingProperty() { return generating.getReadOnlyProperty(); }
+
+    public BooleanBinding canSendProperty() { return canSend; }
+
+    /** A message for the user that is not tied to one answer (history set aside, no model). */
+    public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
+
+    public SamplingSettings sampling() { return sampling; }
+
+    public ConversationViewModel newConversation() {
+        ConversationViewModel c = ConversationViewModel.create("");
+        conversations.addFirst(c);
+        selected.set(c);
+        save();
+        return c;
+    }
+
+    public void delete(ConversationViewModel c) {
+        if (generating.get() && c == selected.get()) return;
+        conversations.remove(c);
+        if (selected.get() == c) selected.set(conversations.isEmpty() ? null : conversations.getFirst());
+        save();
+    }
+
+    /** Sends the input as a new question in the selected conversation (a new one if none). */
+    public void send() {
+        if (!canSend.get()) return;
+        ConversationViewModel c = selected.get() != null ? selected.get() : newConversation();
+        String question = input.get().strip();
+        input.set("");
+        c.titleFrom(question);
+        c.messages().add(new MessageViewModel(MessageViewModel.USER, question));
+        answer(c);
+    }
+
+    /** Ends the running answer soon; it keeps what was generated so far. */
+    public void stop() {
+        stopRequested.set(true);
+        Session s = runningSession.get();
+        if (s != null) s.cancel();
+    }
+
+    /** Answers the last question of the selected conversation again, replacing the last answer. */
+    public void regenerate() {
+        ConversationViewModel c = selected.get();
+        if (c == null || generating.get() || model.get() == null || c.messages().isEmpty()) return;
+        if (!c.messages().getLast().isUser()) c.messages().removeLast();
+        if (c.messages().isEmpty()) return;
+        answer(c);
+    }
+
+    /** Replaces a question with new text, forgets everything after it and answers again. */
+    public void resend(MessageViewModel question, String newText) {
+        ConversationViewModel c = selected.get();
+        if (c == null || generating.get() || model.get() == null || !question.isUser() || newText.isBlank()) return;
+        int at = c.messages().indexOf(question);
+        if (at < 0) return;
+        c.messages().remove(at, c.messages().size());
+        c.messages().add(new MessageViewModel(MessageViewModel.USER, newText.strip()));
+        answer(c);
+    }
+
+    private void answer(ConversationViewModel c) {
+        LoadedModel m = model.get();
+        List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages()));
+        SamplingParams params = sampling.toParams();
+        MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
+        reply.streamingProperty().set(true);
+        c.messages().add(reply);
+        generating.set(true);
+        AtomicBoolean stop = new AtomicBoolean();
+        stopRequested = stop;
+        UiBatcher<String> tokens = new UiBatcher<>(executors.ui(), batch -> reply.append(String.join("", batch)));
+        executors.engine().execute(() -> {
+            GenerationResult result = null;
+            String problem = "";
+            try {
+                result = run(m, history, params, stop, tokens);
+            } catch (RuntimeException e) {
+                problem = UserMessages.describe(e);
+            }
+            GenerationResult done = result;
+            String failure = problem;
+            executors.ui().execute(() -> {
+                tokens.drain();
+                finish(reply, done, failure);
+            });
+        });
+    }
+
+    /** Engine thread. */
+    private GenerationResult run(LoadedModel m, List<ChatMessage> history, SamplingParams params,
+                                 AtomicBoolean stop, UiBatcher<String> tokens) {
+        if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
+        Session s = sessionFor(m);
+        s.reset();
+        String prompt = m.formatChat(history, true);
+        runningSession.set(s);
+        try {
+            // stop() may come before generate() starts, which could clear the session's own flag:
+            // checking on every token makes Stop work whenever it is pressed.
+            return s.generate(prompt, params, event -> {
+                tokens.offer(event.text());
+                if (stop.get()) s.cancel();
+            });
+        } finally {
+            runningSession.set(null);
+        }
+    }
+
+    private Session sessionFor(LoadedModel m) {
+        if (sessionModel != m) {
+            closeSession();
+            session = m.newSession();
+            sessionModel = m;
+        }
+        return session;
+    }
+
+    private void closeSession() {
+        if (session != null) session.close();
+        session = null;
+        sessionModel = null;
+    }
+
+    private void finish(MessageViewModel reply, GenerationResult result, String problem) {
+        if (result != null) {
+            reply.textProperty().set(result.text());
+            reply.statsProperty().set(GenerationStats.from(result));
+        }
+        reply.problemProperty().set(problem);
+        reply.streamingProperty().set(false);
+        generating.set(false);
+        save();
+    }
+
+    private void modelChanged() {
+        if (generating.get()) stop();
+        // The session belongs to the old model: close it on the engine thread before the model itself.
+        executors.engine().execute(this::closeSession);
+        notice.set(model.get() == null ? notice.get() : "");
+    }
+
+    private void loadHistory() {
+        try {
+            JsonStore.Loaded<ChatHistory> loaded = store.load();
+            loaded.value().conversations().forEach(c -> conversations.add(ConversationViewModel.fromStored(c)));
+            if (loaded.problem() != null) notice.set(loaded.problem());
+        } catch (UncheckedIOException e) {
+            notice.set(e.getMessage());
+        }
+        selected.set(conversations.isEmpty() ? null : conversations.getFirst());
+    }
+
+    /** Writes the history in the background; a burst of saves writes only the newest. */
+    public void save() {
+        ChatHistory snapshot = new ChatHistory(conversations.stream().map(ConversationViewModel::toStored).toList());
+        saver.submit(() -> {
+            try {
+                store.save(snapshot);
+            } catch (UncheckedIOException e) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                executors.ui().execute(() -> notice.set("Chat history not saved: " + e.getMessage()));
+            }
+        });
+    }
+}

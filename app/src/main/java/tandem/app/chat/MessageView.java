@@ -1,0 +1,103 @@
+package tandem.app.chat;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/** One message bubble: who, the text (streaming in), the answer's figures, and its actions. */
+final class MessageView {
+    private final ChatViewModel chat;
+    private final MessageViewModel message;
+    private final VBox root = new VBox(4);
+    private final Label text = new Label();
+
+    /** @param isLast whether this is the conversation's last message (Regenerate applies to it) */
+    MessageView(ChatViewModel chat, MessageViewModel message, ObservableBooleanValue isLast) {
+        this.chat = chat;
+        this.message = message;
+        root.getStyleClass().addAll("message", message.isUser() ? "message-user" : "message-assistant");
+
+        Label who = new Label(message.isUser() ? "You" : "Tandem");
+        who.getStyleClass().add("message-role");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(6, who, spacer);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.getChildren().add(action("Copy", "Copy this message", this::copy));
+        if (message.isUser()) {
+            header.getChildren().add(action("Edit", "Change this question and ask again", this::edit));
+        } else {
+            Button regenerate = action("Regenerate", "Answer this question again", chat::regenerate);
+            regenerate.visibleProperty().bind(Bindings.createBooleanBinding(
+                    () -> isLast.get() && !message.streamingProperty().get(), isLast, message.streamingProperty()));
+            regenerate.managedProperty().bind(regenerate.visibleProperty());
+            header.getChildren().add(regenerate);
+        }
+
+        text.getStyleClass().add("message-text");
+        text.setWrapText(true);
+        text.setMinHeight(Region.USE_PREF_SIZE);
+        text.textProperty().bind(message.textProperty());
+
+        Label footer = new Label();
+        footer.getStyleClass().add("message-stats");
+        footer.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (message.streamingProperty().get()) return "generating…";
+            if (!message.problemProperty().get().isEmpty()) return message.problemProperty().get();
+            GenerationStats stats = message.statsProperty().get();
+            return stats == null ? "" : stats.summary();
+        }, message.streamingProperty(), message.problemProperty(), message.statsProperty()));
+        footer.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("error"), !message.problemProperty().get().isEmpty());
+        message.problemProperty().addListener((obs, old, now) ->
+                footer.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("error"), !now.isEmpty()));
+        footer.visibleProperty().bind(footer.textProperty().isNotEmpty());
+        footer.managedProperty().bind(footer.visibleProperty());
+
+        root.getChildren().addAll(header, text, footer);
+    }
+
+    Node node() { return root; }
+
+    private Button action(String label, String tip, Runnable run) {
+        Button b = new Button(label);
+        b.getStyleClass().add("message-action");
+        b.setTooltip(new javafx.scene.control.Tooltip(tip));
+        b.setOnAction(e -> run.run());
+        b.disableProperty().bind(message.streamingProperty());
+        return b;
+    }
+
+    private void copy() {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(message.text());
+        Clipboard.getSystemClipboard().setContent(content);
+    }
+
+    /** Swaps the text for an editor; Send asks again with the new text, Cancel puts the text back. */
+    private void edit() {
+        TextArea editor = new TextArea(message.text());
+        editor.setWrapText(true);
+        editor.setPrefRowCount(3);
+        Button send = new Button("Send");
+        send.setDefaultButton(false);
+        Button cancel = new Button("Cancel");
+        HBox buttons = new HBox(6, send, cancel);
+        VBox box = new VBox(4, editor, buttons);
+        int at = root.getChildren().indexOf(text);
+        root.getChildren().set(at, box);
+        cancel.setOnAction(e -> root.getChildren().set(root.getChildren().indexOf(box), text));
+        send.setOnAction(e -> chat.resend(message, editor.getText()));
+        send.disableProperty().bind(chat.generatingProperty().or(editor.textProperty().isEmpty()));
+        editor.requestFocus();
+    }
+}

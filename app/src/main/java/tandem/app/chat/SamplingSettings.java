@@ -1,0 +1,74 @@
+package tandem.app.chat;
+
+import java.util.List;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import tandem.engine.runtime.SamplingParams;
+
+/**
+ * The sampling parameters the chat uses, as editable properties (the view shows them in a
+ * ControlsFX PropertySheet). {@link #toParams()} clamps each value into its valid range, so a
+ * typo in a field can never make a generation fail.
+ */
+public final class SamplingSettings {
+    private final ObjectProperty<Double> temperature = new SimpleObjectProperty<>(this, "temperature");
+    private final ObjectProperty<Integer> topK = new SimpleObjectProperty<>(this, "topK");
+    private final ObjectProperty<Double> topP = new SimpleObjectProperty<>(this, "topP");
+    private final ObjectProperty<Double> minP = new SimpleObjectProperty<>(this, "minP");
+    private final ObjectProperty<Double> repeatPenalty = new SimpleObjectProperty<>(this, "repeatPenalty");
+    private final ObjectProperty<Integer> repeatLastN = new SimpleObjectProperty<>(this, "repeatLastN");
+    private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(this, "seed");
+    private final ObjectProperty<Integer> maxTokens = new SimpleObjectProperty<>(this, "maxTokens");
+
+    public SamplingSettings(SamplingParams initial) {
+        set(initial);
+    }
+
+    public ObjectProperty<Double> temperatureProperty() { return temperature; }
+    public ObjectProperty<Integer> topKProperty() { return topK; }
+    public ObjectProperty<Double> topPProperty() { return topP; }
+    public ObjectProperty<Double> minPProperty() { return minP; }
+    public ObjectProperty<Double> repeatPenaltyProperty() { return repeatPenalty; }
+    public ObjectProperty<Integer> repeatLastNProperty() { return repeatLastN; }
+    /** 0 picks a new random seed for every answer; any other value repeats answers exactly. */
+    public ObjectProperty<Long> seedProperty() { return seed; }
+    public ObjectProperty<Integer> maxTokensProperty() { return maxTokens; }
+
+    /** All properties, for listeners that save on any change. */
+    public List<ObjectProperty<?>> all() {
+        return List.of(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, maxTokens);
+    }
+
+    public final void set(SamplingParams p) {
+        temperature.set((double) p.temperature());
+        topK.set(p.topK());
+        topP.set((double) p.topP());
+        minP.set((double) p.minP());
+        repeatPenalty.set((double) p.repeatPenalty());
+        repeatLastN.set(p.repeatLastN());
+        seed.set(p.seed());
+        maxTokens.set(p.maxTokens());
+    }
+
+    public SamplingParams toParams() {
+        SamplingParams d = SamplingParams.defaults();
+        return new SamplingParams(
+                (float) Math.clamp(or(temperature.get(), d.temperature()), 0, 5),
+                Math.max(0, or(topK.get(), d.topK())),
+                (float) Math.clamp(or(topP.get(), d.topP()), 0.001, 1),
+                (float) Math.clamp(or(minP.get(), d.minP()), 0, 0.999),
+                (float) Math.clamp(or(repeatPenalty.get(), d.repeatPenalty()), 0.01, 10),
+                Math.max(0, or(repeatLastN.get(), d.repeatLastN())),
+                seed.get() == null ? 0 : seed.get(),
+                Math.max(1, or(maxTokens.get(), d.maxTokens())),
+                List.of());
+    }
+
+    private static double or(Double value, double fallback) {
+        return value == null || value.isNaN() ? fallback : value;
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,48 @@
+package tandem.app.concurrent;
+
+import java.util.concurrent.Executor;
+
+/**
+ * Runs tasks one at a time on an executor, keeping only the newest waiting task. Suits work
+ * whose latest request supersedes older ones (re-planning while a divider is dragged, saving
+ * settings): a burst of requests costs at most two runs, never a queue of stale ones.
+ */
+public final class LatestOnlyRunner {
+    private final Executor executor;
+    private final Object lock = new Object();
+    private Runnable waiting;
+    private boolean running;
+
+    public LatestOnlyRunner(Executor executor) {
+        this.executor = executor;
+    }
+
+    public void submit(Runnable task) {
+        synchronized (lock) {
+            waiting = task;
+            if (running) return;
+            running = true;
+        }
+        executor.execute(this::runUntilNoneWaiting);
+    }
+
+    private void runUntilNoneWaiting() {
+        while (true) {
+            Runnable next;
+            synchronized (lock) {
+                next = waiting;
+                waiting = null;
+                if (next == null) {
+                    running = false;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                // The task reports its own failures; one failing run must not stop later ones.
+                Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package tandem.app.monitor;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.concurrent.UiBatcher;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.MetricsSnapshot;
+
+/**
+ * The Monitor screen's data: the engine's metrics polled at 10 Hz while an answer is being
+ * generated, kept for the last minute of activity (so the charts still show the last answer
+ * when the model is idle).
+ */
+public final class MonitorViewModel {
+    public static final double WINDOW_SECONDS = 60;
+    static final long POLL_MILLIS = 100;
+
+    private final ReadOnlyObjectProperty<LoadedModel> model;
+    private final long originNanos;
+    private final ObservableList<MonitorSample> samples = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<MonitorSample> latest = new ReadOnlyObjectWrapper<>(this, "latest");
+    private final UiBatcher<MetricsSnapshot> snapshots;
+    private ScheduledExecutorService poller;
+    private ScheduledFuture<?> polling;
+
+    /**
+     * @param generating  polling runs while this is true, plus one last poll when it turns false
+     * @param originNanos System.nanoTime() that counts as second 0 on the charts
+     */
+    public MonitorViewModel(AppExecutors executors, ReadOnlyObjectProperty<LoadedModel> model,
+                            ReadOnlyBooleanProperty generating, long originNanos) {
+        this.model = model;
+        this.originNanos = originNanos;
+        this.snapshots = new UiBatcher<>(executors.ui(), batch -> batch.forEach(this::accept));
+        generating.addListener((obs, was, now) -> {
+            if (now) startPolling();
+            else stopPolling();
+        });
+    }
+
+    /** Samples of the last minute, oldest first. */
+    public ObservableList<MonitorSample> samples() { return FXCollections.unmodifiableObservableList(samples); }
+
+    /** The newest sample (for VRAM bars and the tokens/s figure); null before the first. */
+    public ReadOnlyObjectProperty<MonitorSample> latestProperty() { return latest.getReadOnlyProperty(); }
+
+    /** UI thread: adds a snapshot and forgets samples more than a minute older than it. */
+    public void accept(MetricsSnapshot snapshot) {
+        MonitorSample sample = new MonitorSample((snapshot.nanos() - originNanos) / 1e9, snapshot.tokensPerSecond(), snapshot.devices());
+        if (!samples.isEmpty() && sample.seconds() <= samples.getLast().seconds()) return;
+        samples.add(sample);
+        double oldest = sample.seconds() - WINDOW_SECONDS;
+        int expired = 0;
+        while (expired < samples.size() && samples.get(expired).seconds() < oldest) expired++;
+        if (expired > 0) samples.remove(0, expired);
+        latest.set(sample);
+    }
+
+    /** Stops the poller thread (window closing). */
+    public void shutdown() {
+        if (poller != null) poller.shutdownNow();
+    }
+
+    private void startPolling() {
+        if (poller == null) {
+            poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tandem-metrics").daemon(true).factory());
+        }
+        if (polling == null) polling = poller.scheduleAtFixedRate(this::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void stopPolling() {
+        if (polling == null) return;
+        polling.cancel(false);
+        polling = null;
+        poller.execute(this::poll); // the final figures of the answer that just ended
+    }
+
+    /** Poller thread. */
+    private void poll() {
+        LoadedModel m = model.get();
+        if (m == null) return;
+        try {
+            snapshots.offer(m.metrics());
+        } catch (RuntimeException e) {
+            // A model closed between the check and the call: nothing to chart this tick.
+        }
+    }
+}

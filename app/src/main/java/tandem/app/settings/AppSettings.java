@@ -1,0 +1,63 @@
+package tandem.app.settings;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.SamplingParams;
+
+/**
+ * Everything the app remembers between runs, stored as JSON (see {@link SettingsService}).
+ *
+ * @param recentModels  most recent first, absolute paths
+ * @param splits        the device split last used for each model, keyed by its absolute path
+ * @param lastScreen    name of the screen shown when the app closed
+ */
+public record AppSettings(Theme theme, List<String> recentModels, Map<String, EngineOptions> splits,
+                          SamplingParams sampling, String lastScreen, double windowWidth, double windowHeight) {
+    public static final int MAX_RECENT = 8;
+
+    public AppSettings {
+        theme = theme == null ? Theme.LIGHT : theme;
+        recentModels = recentModels == null ? List.of() : List.copyOf(recentModels);
+        splits = splits == null ? Map.of() : Map.copyOf(splits);
+        sampling = sampling == null ? SamplingParams.defaults() : sampling;
+        lastScreen = lastScreen == null ? "" : lastScreen;
+    }
+
+    public static AppSettings defaults() {
+        return new AppSettings(Theme.LIGHT, List.of(), Map.of(), SamplingParams.defaults(), "", 1200, 800);
+    }
+
+    public AppSettings withTheme(Theme t) {
+        return new AppSettings(t, recentModels, splits, sampling, lastScreen, windowWidth, windowHeight);
+    }
+
+    /** Moves the model to the front of the recent list, dropping the oldest beyond {@link #MAX_RECENT}. */
+    public AppSettings withRecentModel(String path) {
+        List<String> recent = new ArrayList<>(recentModels);
+        recent.remove(path);
+        recent.addFirst(path);
+        if (recent.size() > MAX_RECENT) recent = recent.subList(0, MAX_RECENT);
+        return new AppSettings(theme, recent, splits, sampling, lastScreen, windowWidth, windowHeight);
+    }
+
+    public AppSettings withSplit(String modelPath, EngineOptions options) {
+        Map<String, EngineOptions> all = new LinkedHashMap<>(splits);
+        all.put(modelPath, options);
+        return new AppSettings(theme, recentModels, all, sampling, lastScreen, windowWidth, windowHeight);
+    }
+
+    public AppSettings withSampling(SamplingParams s) {
+        return new AppSettings(theme, recentModels, splits, s, lastScreen, windowWidth, windowHeight);
+    }
+
+    public AppSettings withLastScreen(String screen) {
+        return new AppSettings(theme, recentModels, splits, sampling, screen, windowWidth, windowHeight);
+    }
+
+    public AppSettings withWindowSize(double width, double height) {
+        return new AppSettings(theme, recentModels, splits, sampling, lastScreen, width, height);
+    }
+}

@@ -1,0 +1,47 @@
+package tandem.app.settings;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
+import tandem.app.concurrent.LatestOnlyRunner;
+import tandem.app.store.JsonStore;
+
+/**
+ * The current settings, changed on the UI thread and saved in the background (only the newest
+ * version is written when changes come in bursts, e.g. while a split divider is dragged).
+ */
+public final class SettingsService {
+    private static final System.Logger LOG = System.getLogger(SettingsService.class.getName());
+
+    private final JsonStore<AppSettings> store;
+    private final LatestOnlyRunner saver;
+    private final String loadProblem;
+    private volatile AppSettings current;
+
+    public SettingsService(Path file, Executor io) {
+        this.store = new JsonStore<>(file, AppSettings.class, AppSettings::defaults, "settings");
+        this.saver = new LatestOnlyRunner(io);
+        JsonStore.Loaded<AppSettings> loaded = store.load();
+        this.current = loaded.value();
+        this.loadProblem = loaded.problem();
+    }
+
+    public AppSettings current() { return current; }
+
+    /** A message for the user when the settings file was unreadable and set aside, else null. */
+    public String loadProblem() { return loadProblem; }
+
+    public void update(UnaryOperator<AppSettings> change) {
+        AppSettings next = change.apply(current);
+        current = next;
+        saver.submit(() -> {
+            try {
+                store.save(next);
+            } catch (UncheckedIOException e) {
+                // Settings are a convenience: a failed save must not interrupt the user's work.
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            }
+        });
+    }
+}

@@ -1,0 +1,171 @@
+package tandem.app.shell;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import tandem.app.AppContext;
+import tandem.app.chat.ChatView;
+import tandem.app.devices.DevicesView;
+import tandem.app.model.ModelView;
+import tandem.app.monitor.MonitorView;
+import tandem.app.settings.Theme;
+import tandem.app.split.SplitView;
+import tandem.engine.runtime.LoadedModel;
+
+/**
+ * The window's frame: navigation on the left, the current screen in the middle, the loaded
+ * model and load progress on top, notices at the bottom. Screens are built on first visit.
+ */
+public final class MainView {
+    private final AppContext app;
+    private final BorderPane root = new BorderPane();
+    private final StackPane content = new StackPane();
+    private final Map<Screen, Node> built = new EnumMap<>(Screen.class);
+    private final Map<Screen, Supplier<Node>> factories = new EnumMap<>(Screen.class);
+
+    public MainView(AppContext app) {
+        this.app = app;
+        factories.put(Screen.CHAT, () -> new ChatView(app.chat()).node());
+        factories.put(Screen.MODEL, () -> new ModelView(app.model(), app.split()).node());
+        factories.put(Screen.DEVICES, () -> new DevicesView(app.devices()).node());
+        factories.put(Screen.SPLIT, () -> new SplitView(app.split()).node());
+        factories.put(Screen.MONITOR, () -> new MonitorView(app.monitor()).node());
+        root.getStyleClass().add("main");
+        root.setLeft(navigation());
+        root.setTop(header());
+        root.setCenter(content);
+        root.setBottom(notices());
+        content.getStyleClass().add("content");
+        app.shell().screenProperty().addListener((obs, old, now) -> show(now));
+        show(app.shell().screenProperty().get());
+    }
+
+    /** Builds the scene with the theme applied and the Ctrl+1..5 shortcuts installed. */
+    public Scene createScene(double width, double height) {
+        Scene scene = new Scene(root, width, height);
+        applyTheme(scene, app.shell().themeProperty().get());
+        app.shell().themeProperty().addListener((obs, old, now) -> applyTheme(scene, now));
+        for (Screen s : Screen.values()) {
+            scene.getAccelerators().put(new KeyCodeCombination(s.key(), KeyCombination.SHORTCUT_DOWN),
+                    () -> app.shell().screenProperty().set(s));
+        }
+        return scene;
+    }
+
+    private static void applyTheme(Scene scene, Theme theme) {
+        scene.getStylesheets().setAll(
+                MainView.class.getResource("/tandem/app/tandem.css").toExternalForm(),
+                MainView.class.getResource("/tandem/app/" + theme.stylesheet()).toExternalForm());
+    }
+
+    private void show(Screen screen) {
+        Node node = built.computeIfAbsent(screen, s -> factories.get(s).get());
+        content.getChildren().setAll(node);
+    }
+
+    private Node navigation() {
+        VBox nav = new VBox();
+        nav.getStyleClass().add("nav");
+        ToggleGroup group = new ToggleGroup();
+        for (Screen s : Screen.values()) {
+            ToggleButton button = new ToggleButton(s.title());
+            button.setId("nav-" + s.name().toLowerCase());
+            button.getStyleClass().add("nav-button");
+            button.setMaxWidth(Double.MAX_VALUE);
+            button.setToggleGroup(group);
+            button.setTooltip(new Tooltip(s.title() + " (Ctrl+" + (s.ordinal() + 1) + ")"));
+            button.setSelected(app.shell().screenProperty().get() == s);
+            button.setOnAction(e -> {
+                app.shell().screenProperty().set(s);
+                button.setSelected(true); // a second click must not leave no screen selected
+            });
+            app.shell().screenProperty().addListener((obs, old, now) -> button.setSelected(now == s));
+            nav.getChildren().add(button);
+        }
+        Region spacer = new Region();
+        VBox.setVgrow(spacer, Priority.ALWAYS);
+        Button theme = new Button();
+        theme.setId("theme-toggle");
+        theme.getStyleClass().add("nav-button");
+        theme.setMaxWidth(Double.MAX_VALUE);
+        theme.textProperty().bind(Bindings.createStringBinding(
+                () -> app.shell().themeProperty().get() == Theme.LIGHT ? "Dark theme" : "Light theme", app.shell().themeProperty()));
+        theme.setOnAction(e -> app.shell().toggleTheme());
+        nav.getChildren().addAll(spacer, theme);
+        return nav;
+    }
+
+    private Node header() {
+        Label title = new Label("Tandem");
+        title.getStyleClass().add("app-title");
+        Label model = new Label();
+        model.setId("model-status");
+        model.getStyleClass().add("model-status");
+        model.textProperty().bind(Bindings.createStringBinding(this::modelStatus,
+                app.model().loadedProperty(), app.model().loadingProperty(), app.model().stageProperty(),
+                app.model().modelPathProperty(), app.model().loadProblemProperty()));
+        ProgressBar progress = new ProgressBar();
+        progress.progressProperty().bind(app.model().progressProperty());
+        progress.visibleProperty().bind(app.model().loadingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(12, title, spacer, progress, model);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.getStyleClass().add("header");
+        return header;
+    }
+
+    private String modelStatus() {
+        var vm = app.model();
+        if (vm.loadingProperty().get()) return "Loading " + fileName() + " · " + vm.stageProperty().get();
+        LoadedModel loaded = vm.loadedProperty().get();
+        if (loaded != null) {
+            String where = loaded.plan().devices().size() > 1
+                    ? loaded.plan().devices().size() + " devices, " + loaded.plan().mode().name().toLowerCase() + " split"
+                    : loaded.plan().devices().isEmpty() ? loaded.backend().name() : loaded.plan().devices().getFirst().deviceName();
+            return loaded.info().name() + " · " + where;
+        }
+        if (!vm.loadProblemProperty().get().isEmpty()) return "Not loaded: " + vm.loadProblemProperty().get();
+        return vm.modelPathProperty().get() == null ? "No model" : fileName() + " · not loaded";
+    }
+
+    private String fileName() {
+        var path = app.model().modelPathProperty().get();
+        return path == null ? "" : path.getFileName().toString();
+    }
+
+    private Node notices() {
+        Label notice = new Label();
+        notice.setId("notice");
+        notice.getStyleClass().add("notice");
+        notice.setWrapText(true);
+        String settingsProblem = app.settings().loadProblem();
+        notice.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (!app.chat().noticeProperty().get().isEmpty()) return app.chat().noticeProperty().get();
+            return settingsProblem == null ? "" : settingsProblem;
+        }, app.chat().noticeProperty()));
+        notice.visibleProperty().bind(notice.textProperty().isNotEmpty());
+        notice.managedProperty().bind(notice.visibleProperty());
+        notice.setMaxWidth(Double.MAX_VALUE);
+        return notice;
+    }
+}

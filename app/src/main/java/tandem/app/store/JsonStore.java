@@ -1,0 +1,133 @@
+package tandem.app.store;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Supplier;
+
+/**
+ * One JSON file holding one value (the chat history, the settings).
+ *
+ * <p>Saving writes a temporary file beside the target and moves it over the target, so a crash
+ * or a full disk mid-write leaves the previous file whole. Loading a file that cannot be read
+ * renames it aside ({@code history.json.corrupt-20261126-071500}) and starts empty, telling the
+ * caller where it went: the user's data is never silently lost or overwritten.
+ */
+public final class JsonStore<T> {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path file;
+    private final Class<T> type;
+    private final Supplier<T> empty;
+    private final String description;
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** @param description what the file holds, in words for messages ("chat history") */
+    public JsonStore(Path file, Class<T> type, Supplier<T> empty, String description) {
+        this.file = file;
+        this.type = type;
+        this.empty = empty;
+        this.description = description;
+    }
+
+    public Path file() { return file; }
+
+    /** The stored value, or the empty value when there is no file yet or it was set aside. */
+    public Loaded<T> load() {
+        if (!Files.exists(file)) return new Loaded<>(empty.get(), null);
+        try {
+            T value = mapper.readValue(file.toFile(), type);
+            return new Loaded<>(value == null ? empty.get() : value, null);
+        } catch (JacksonException e) {
+            return new Loaded<>(empty.get(), setAside(firstLine(e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + description + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the file's content atomically. */
+    public void save(T value) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = Channels.newOutputStream(channel)) {
+                mapper.writeValue(nonClosing(out), value);
+                channel.force(true);
+            }
+            moveOver(tmp, file);
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + description + " to " + file + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private String setAside(String reason) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + LocalDateTime.now().format(STAMP));
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the " + description + " in " + file + " is unreadable and could not be set aside: "
+                    + e.getMessage() + "; move it away by hand", e);
+        }
+        return "The " + description + " in " + file + " could not be read (" + reason + "); it was kept as "
+                + aside.getFileName() + " and a new one was started.";
+    }
+
+    private static void moveOver(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Same folder, so this only happens on odd file systems; a plain replace is the best left.
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Jackson closes the stream it wrote; the channel must stay open for force(). */
+    private static OutputStream nonClosing(OutputStream out) {
+        return new OutputStream() {
+            @Override public void write(int b) throws IOException { out.write(b); }
+            @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+            @Override public void flush() throws IOException { out.flush(); }
+            @Override public void close() throws IOException { out.flush(); }
+        };
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp == null) return;
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // A leftover *.tmp is harmless; the save already reported its failure.
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "not valid JSON";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /**
+     * @param problem a message for the user when the file was set aside, else null
+     */
+    public record Loaded<T>(T value, String problem) {}
+}

@@ -1,0 +1,152 @@
+package tandem.app.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.fakes.FakeModel;
+import tandem.app.fakes.QueuedExecutor;
+import tandem.app.settings.SettingsService;
+import tandem.app.store.JsonStore;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.StopReason;
+
+class ChatViewModelTest {
+    @TempDir Path dir;
+    private final ReadOnlyObjectWrapper<LoadedModel> loaded = new ReadOnlyObjectWrapper<>();
+
+    private ChatViewModel chat(Executor ui) {
+        JsonStore<ChatHistory> store = new JsonStore<>(dir.resolve("history.json"), ChatHistory.class, ChatHistory::empty, "chat history");
+        SettingsService settings = new SettingsService(dir.resolve("settings.json"), Runnable::run);
+        return new ChatViewModel(new AppExecutors(Runnable::run, Runnable::run, ui), loaded.getReadOnlyProperty(), store, settings);
+    }
+
+    private static MessageViewModel lastMessage(ChatViewModel chat) {
+        return chat.selectedProperty().get().messages().getLast();
+    }
+
+    @Test
+    void manyStreamedTokensBecomeFewUiUpdatesAndTheWholeAnswer() {
+        FakeModel model = new FakeModel(500);
+        loaded.set(model);
+        QueuedExecutor ui = new QueuedExecutor();
+        ChatViewModel chat = chat(ui);
+        chat.inputProperty().set("Tell me a story");
+        int before = ui.submitted();
+
+        chat.send(); // the fake engine generates all 500 tokens before the UI runs anything
+
+        assertEquals(2, ui.submitted() - before, "one batched drain for 500 tokens, plus the final update");
+        assertTrue(chat.generatingProperty().get());
+        ui.runOne();
+        assertEquals(model.fullAnswer(), lastMessage(chat).text(), "the drain delivers every token in order");
+        assertTrue(lastMessage(chat).streamingProperty().get());
+        ui.runAll();
+        assertFalse(chat.generatingProperty().get());
+        GenerationStats stats = lastMessage(chat).statsProperty().get();
+        assertEquals(new GenerationStats(500, 250.0, 12.0, StopReason.END_OF_TEXT), stats);
+    }
+
+    @Test
+    void thePromptIsTheWholeConversationThroughTheModelsTemplate() {
+        FakeModel model = new FakeModel(3);
+        loaded.set(model);
+        ChatViewModel chat = chat(Runnable::run);
+        chat.newConversation().systemPromptProperty().set("Be brief.");
+        chat.inputProperty().set("Hi");
+        chat.send();
+        chat.inputProperty().set("Again");
+        chat.send();
+        assertEquals("system: Be brief.\nuser: Hi\nassistant: t0 t1 t2 \nuser: Again\nassistant:", model.lastPrompt);
+        assertEquals(1, model.sessionsCreated, "one session per loaded model, reset for each answer");
+    }
+
+    @Test
+    void stopPressedBeforeTheFirstTokenEndsTheAnswerAsCancelled() {
+        FakeModel model = new FakeModel(500);
+        loaded.set(model);
+        QueuedExecutor engine = new QueuedExecutor();
+        JsonStore<ChatHistory> store = new JsonStore<>(dir.resolve("history.json"), ChatHistory.class, ChatHistory::empty, "chat history");
+        ChatViewModel chat = new ChatViewModel(new AppExecutors(Runnable::run, engine, Runnable::run), loaded.getReadOnlyProperty(),
+                store, new SettingsService(dir.resolve("settings.json"), Runnable::run));
+        chat.inputProperty().set("Tell me a story");
+        chat.send();
+        chat.stop(); // Esc, before the engine thread has started the generation
+        engine.runAll();
+
+        GenerationStats stats = lastMessage(chat).statsProperty().get();
+        assertEquals(StopReason.CANCELLED, stats.stopReason());
+        assertTrue(stats.generatedTokens() <= 1, "stopped after at most one token, got " + stats.generatedTokens());
+        assertFalse(chat.generatingProperty().get());
+    }
+
+    @Test
+    void regenerateReplacesTheLastAnswerAndResendForgetsWhatFollowed() {
+        FakeModel model = new FakeModel(2);
+        loaded.set(model);
+        ChatViewModel chat = chat(Runnable::run);
+        chat.inputProperty().set("First");
+        chat.send();
+        chat.inputProperty().set("Second");
+        chat.send();
+        List<MessageViewModel> messages = chat.selectedProperty().get().messages();
+        assertEquals(4, messages.size());
+
+        chat.regenerate();
+        assertEquals(4, messages.size());
+        assertEquals("user: First\nassistant: t0 t1 \nuser: Second\nassistant:", model.lastPrompt);
+
+        chat.resend(messages.getFirst(), "Changed");
+        assertEquals(2, messages.size());
+        assertEquals("Changed", messages.getFirst().text());
+        assertEquals("user: Changed\nassistant:", model.lastPrompt);
+    }
+
+    @Test
+    void historyIsSavedAndReopened() {
+        loaded.set(new FakeModel(2));
+        ChatViewModel chat = chat(Runnable::run);
+        chat.newConversation().systemPromptProperty().set("You tell stories.");
+        chat.inputProperty().set("A story about a cat please");
+        chat.send();
+
+        ChatViewModel reopened = chat(Runnable::run);
+        assertEquals(1, reopened.conversations().size());
+        ConversationViewModel c = reopened.conversations().getFirst();
+        assertEquals("A story about a cat please", c.titleProperty().get());
+        assertEquals("You tell stories.", c.systemPromptProperty().get());
+        assertEquals(List.of("A story about a cat please", "t0 t1 "), c.messages().stream().map(MessageViewModel::text).toList());
+        assertNotNull(c.messages().getLast().statsProperty().get());
+        assertEquals("", reopened.noticeProperty().get());
+    }
+
+    @Test
+    void aCorruptHistoryIsSetAsideWithANotice() throws IOException {
+        Files.writeString(dir.resolve("history.json"), "{\"conversations\": [ {\"messages\": 7 ");
+        ChatViewModel chat = chat(Runnable::run);
+        assertTrue(chat.conversations().isEmpty());
+        assertTrue(chat.noticeProperty().get().contains("history.json.corrupt-"), chat.noticeProperty().get());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("history.json.corrupt-")).count());
+        }
+    }
+
+    @Test
+    void nothingIsSentWithoutAModel() {
+        ChatViewModel chat = chat(Runnable::run);
+        chat.inputProperty().set("Hello?");
+        assertFalse(chat.canSendProperty().get());
+        chat.send();
+        assertTrue(chat.conversations().isEmpty());
+    }
+}

@@ -1,0 +1,98 @@
+package tandem.app.fakes;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import tandem.engine.chat.ChatMessage;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.runtime.GenerationResult;
+import tandem.engine.runtime.LoadPlan;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.MetricsSnapshot;
+import tandem.engine.runtime.ModelInfo;
+import tandem.engine.runtime.SamplingParams;
+import tandem.engine.runtime.Session;
+import tandem.engine.runtime.SplitMode;
+import tandem.engine.runtime.StopReason;
+import tandem.engine.runtime.TokenEvent;
+import tandem.engine.runtime.TokenListener;
+import tandem.engine.tokenizer.Tokenizer;
+
+/** A loaded model for view-model tests: answers with "t0 t1 t2 …", one token per word. */
+public final class FakeModel implements LoadedModel {
+    private final int tokensPerAnswer;
+    public String lastPrompt;
+    public int sessionsCreated;
+    public boolean closed;
+
+    public FakeModel(int tokensPerAnswer) {
+        this.tokensPerAnswer = tokensPerAnswer;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return new ModelInfo(Path.of("fake.gguf"), "fake", "llama", 1, 1, 1, 1, 1, 1, 1, 1, 512, 100, Map.of(), "llama", false);
+    }
+
+    @Override public Backend backend() { return Backend.CPU; }
+    @Override public LoadPlan plan() { return new LoadPlan(SplitMode.NONE, 512, List.of(), List.of()); }
+    @Override public Tokenizer tokenizer() { throw new UnsupportedOperationException("not needed by the app"); }
+
+    @Override
+    public String formatChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return messages.stream().map(m -> m.role() + ": " + m.content()).collect(Collectors.joining("\n"))
+                + (addGenerationPrompt ? "\nassistant:" : "");
+    }
+
+    @Override
+    public Session newSession() {
+        sessionsCreated++;
+        return new FakeSession();
+    }
+
+    @Override
+    public MetricsSnapshot metrics() {
+        return new MetricsSnapshot(System.nanoTime(), false, 0, 0,
+                List.of(new DeviceMetrics(0, "CPU", 0.5, 100, 0, 0, 0)));
+    }
+
+    @Override public void close() { closed = true; }
+
+    /** The text a full answer has. */
+    public String fullAnswer() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < tokensPerAnswer; i++) text.append("t").append(i).append(' ');
+        return text.toString();
+    }
+
+    private final class FakeSession implements Session {
+        private volatile boolean cancelled;
+
+        @Override
+        public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener) {
+            lastPrompt = prompt;
+            cancelled = false; // like a real session: a new generation starts uncancelled
+            StringBuilder text = new StringBuilder();
+            int n = 0;
+            for (; n < Math.min(tokensPerAnswer, params.maxTokens()) && !cancelled; n++) {
+                String piece = "t" + n + " ";
+                text.append(piece);
+                listener.onToken(new TokenEvent(n, piece, n, n * 1000L));
+            }
+            StopReason why = cancelled ? StopReason.CANCELLED : n == params.maxTokens() ? StopReason.MAX_TOKENS : StopReason.END_OF_TEXT;
+            return new GenerationResult(text.toString(), 5, n, 100, 250.0, 12.0, why);
+        }
+
+        @Override public GenerationResult generate(int[] promptTokens, SamplingParams params, TokenListener listener) {
+            return generate("", params, listener);
+        }
+        @Override public float[] evaluate(int[] tokens) { return new float[0]; }
+        @Override public int position() { return 0; }
+        @Override public int contextLength() { return 512; }
+        @Override public void reset() { }
+        @Override public void cancel() { cancelled = true; }
+        @Override public void close() { }
+    }
+}

@@ -1,0 +1,38 @@
+package tandem.app.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import org.junit.jupiter.api.Test;
+import tandem.app.concurrent.AppExecutors;
+import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.MetricsSnapshot;
+
+class MonitorViewModelTest {
+    private static MetricsSnapshot at(double seconds) {
+        return new MetricsSnapshot((long) (seconds * 1e9), true, 100, 0, List.of(
+                new DeviceMetrics(0, "A", 0.8, 300, 100, 1, 2),
+                new DeviceMetrics(1, "B", 0.6, 500, 300, 1, 2)));
+    }
+
+    @Test
+    void keepsTheLastMinuteOfSamples() {
+        MonitorViewModel vm = new MonitorViewModel(AppExecutors.direct(), new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(),
+                new ReadOnlyBooleanWrapper().getReadOnlyProperty(), 0);
+        for (int tenth = 0; tenth <= 900; tenth++) vm.accept(at(tenth / 10.0));
+        assertEquals(30.0, vm.samples().getFirst().seconds(), 1e-9);
+        assertEquals(90.0, vm.samples().getLast().seconds(), 1e-9);
+        assertEquals(601, vm.samples().size());
+        assertEquals(90.0, vm.latestProperty().get().seconds(), 1e-9);
+    }
+
+    @Test
+    void computeAndInterconnectAreMeansOverDevices() {
+        MonitorSample s = new MonitorSample(0, 1, at(0).devices());
+        assertEquals(400, s.computeMicrosPerToken(), 1e-9);
+        assertEquals(200, s.interconnectMicrosPerToken(), 1e-9);
+    }
+}

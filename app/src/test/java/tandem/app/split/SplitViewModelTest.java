@@ -1,0 +1,128 @@
+package tandem.app.split;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tandem.app.fakes.FakeEngine.GIB;
+import static tandem.app.fakes.FakeEngine.gpu;
+
+import java.nio.file.Path;
+import java.util.List;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.devices.DevicesViewModel;
+import tandem.app.fakes.FakeEngine;
+import tandem.app.settings.SettingsService;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.SplitMode;
+
+class SplitViewModelTest {
+    @TempDir Path dir;
+    private FakeEngine engine;
+    private SettingsService settings;
+    private final ReadOnlyObjectWrapper<Path> model = new ReadOnlyObjectWrapper<>();
+
+    @BeforeEach
+    void setUp() {
+        // A 24 GiB card with 20 free and an 8 GiB card with 6 free; the model's weights are 12 GiB.
+        engine = new FakeEngine(List.of(gpu(0, "Big", 24, 20), gpu(1, "Small", 8, 6)), 12 * GIB);
+        settings = new SettingsService(dir.resolve("settings.json"), Runnable::run);
+    }
+
+    private SplitViewModel newSplit(DevicesViewModel devices) {
+        return new SplitViewModel(engine, AppExecutors.direct(), devices, model.getReadOnlyProperty(), settings);
+    }
+
+    private DevicesViewModel bothDevices() {
+        DevicesViewModel devices = new DevicesViewModel(engine, AppExecutors.direct());
+        devices.refresh();
+        devices.devices().forEach(d -> d.includedProperty().set(true));
+        return devices;
+    }
+
+    @Test
+    void dragChangesRatiosThenThePlanThenTheFitWarning() {
+        SplitViewModel split = newSplit(bothDevices());
+        model.set(dir.resolve("m.gguf"));
+        split.presetEven();
+        // Even: the small card needs 6 GiB weights + KV + scratch > 6 GiB free.
+        assertTrue(split.willNotFitProperty().get());
+        assertTrue(split.warningProperty().get().contains("GPU1 Small"), split.warningProperty().get());
+
+        split.dragDivider(0, 0.7);
+
+        assertArrayEquals(new double[] {70, 30}, split.slots().stream().mapToDouble(SplitSlot::weight).toArray(), 1e-9);
+        EngineOptions asked = engine.planned.getLast();
+        assertEquals(List.of(0, 1), asked.devices());
+        assertEquals(List.of(70.0, 30.0), asked.split());
+        assertEquals(SplitMode.TENSOR, asked.splitMode());
+        assertEquals(Math.round(12 * GIB * 0.3), split.slots().get(1).planProperty().get().weightBytes());
+        assertFalse(split.willNotFitProperty().get());
+        assertEquals("", split.warningProperty().get());
+    }
+
+    @Test
+    void typedRatiosKeepTheirScale() {
+        SplitViewModel split = newSplit(bothDevices());
+        split.setWeight(0, 3);
+        split.setWeight(1, 1);
+        assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-9);
+        split.setWeight(1, -2); // rejected: a ratio must be positive
+        assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-9);
+    }
+
+    @Test
+    void presetsFollowTotalOrFreeMemory() {
+        SplitViewModel split = newSplit(bothDevices());
+        split.presetByVram();
+        assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-3);
+        split.presetByFreeVram();
+        assertArrayEquals(new double[] {20.0 / 26, 6.0 / 26}, split.shares(), 1e-3);
+    }
+
+    @Test
+    void noIncludedDeviceMeansTheCpuEngine() {
+        DevicesViewModel devices = bothDevices();
+        devices.devices().forEach(d -> d.includedProperty().set(false));
+        SplitViewModel split = newSplit(devices);
+        assertEquals(1, split.slots().size());
+        assertEquals(Backend.CPU, split.options().backend());
+    }
+
+    @Test
+    void oneGpuUsedAsTwoLogicalDevicesGivesTwoSegments() {
+        DevicesViewModel devices = bothDevices();
+        devices.devices().get(1).includedProperty().set(false);
+        devices.devices().getFirst().instancesProperty().set(2);
+        SplitViewModel split = newSplit(devices);
+        assertEquals(List.of(0, 0), split.options().devices());
+    }
+
+    @Test
+    void theSplitIsSavedPerModelAndRestoredWhenTheModelIsOpenedAgain() {
+        SplitViewModel split = newSplit(bothDevices());
+        Path first = dir.resolve("first.gguf");
+        model.set(first);
+        split.modeProperty().set(SplitMode.LAYER);
+        split.dragDivider(0, 0.6);
+        model.set(dir.resolve("other.gguf"));
+        split.presetEven();
+
+        // A fresh app (new view models, same settings file) opening the first model again.
+        settings = new SettingsService(dir.resolve("settings.json"), Runnable::run);
+        ReadOnlyObjectWrapper<Path> reopened = new ReadOnlyObjectWrapper<>();
+        DevicesViewModel devices = new DevicesViewModel(engine, AppExecutors.direct());
+        SplitViewModel restored = new SplitViewModel(engine, AppExecutors.direct(), devices, reopened.getReadOnlyProperty(), settings);
+        reopened.set(first);
+        devices.refresh();
+
+        assertEquals(SplitMode.LAYER, restored.modeProperty().get());
+        assertEquals(List.of(0, 1), restored.options().devices());
+        assertArrayEquals(new double[] {0.6, 0.4}, restored.shares(), 1e-9);
+    }
+}
