@@ -42,7 +42,7 @@ public final class ChatView {
         this.vm = vm;
         root.getStyleClass().add("chat");
         SplitPane split = new SplitPane(conversationList(), conversationPane(), samplingPane());
-        split.setDividerPositions(0.2, 0.78);
+        split.setDividerPositions(0.18, 0.74);
         SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
         root.setCenter(split);
         root.addEventFilter(KeyEvent.KEY_PRESSED, e -> {

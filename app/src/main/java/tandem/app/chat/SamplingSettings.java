@@ -40,11 +40,11 @@ public final class SamplingSettings {
     }
 
     public final void set(SamplingParams p) {
-        temperature.set((double) p.temperature());
+        temperature.set(decimal(p.temperature()));
         topK.set(p.topK());
-        topP.set((double) p.topP());
-        minP.set((double) p.minP());
-        repeatPenalty.set((double) p.repeatPenalty());
+        topP.set(decimal(p.topP()));
+        minP.set(decimal(p.minP()));
+        repeatPenalty.set(decimal(p.repeatPenalty()));
         repeatLastN.set(p.repeatLastN());
         seed.set(p.seed());
         maxTokens.set(p.maxTokens());
@@ -62,6 +62,11 @@ public final class SamplingSettings {
                 seed.get() == null ? 0 : seed.get(),
                 Math.max(1, or(maxTokens.get(), d.maxTokens())),
                 List.of());
+    }
+
+    /** 0.95f as 0.95, not 0.949999988079071: the float's shortest decimal form. */
+    private static double decimal(float f) {
+        return Double.parseDouble(Float.toString(f));
     }
 
     private static double or(Double value, double fallback) {

@@ -91,6 +91,8 @@ public final class FakeModel implements LoadedModel {
         @Override public float[] evaluate(int[] tokens) { return new float[0]; }
         @Override public int position() { return 0; }
         @Override public int contextLength() { return 512; }
+        @Override public int[] tokens() { return new int[0]; }
+        @Override public void truncate(int position) { }
         @Override public void reset() { }
         @Override public void cancel() { cancelled = true; }
         @Override public void close() { }

@@ -1,0 +1,60 @@
+package tandem.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import javafx.scene.Node;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+import org.testfx.util.WaitForAsyncUtils;
+import tandem.app.AppContext;
+import tandem.app.settings.Theme;
+import tandem.app.shell.Screen;
+
+@ExtendWith(ApplicationExtension.class)
+class NavigationUiTest {
+    @TempDir static Path data;
+    private AppContext app;
+
+    @Start
+    void start(Stage stage) {
+        app = AppWindow.start(stage, data);
+    }
+
+    @Stop
+    void stop() {
+        app.shutdown();
+    }
+
+    private static boolean showing(FxRobot robot, String id) {
+        Node node = robot.lookup(id).tryQuery().orElse(null);
+        return node != null && node.getScene() != null && node.isVisible();
+    }
+
+    @Test
+    void everyScreenIsReachableByShortcutAndByItsButton(FxRobot robot) {
+        String[] marker = {"#chat-input", "#open-model", "#refresh-devices", "#split-bar", "#monitor-summary"};
+        for (Screen screen : Screen.values()) {
+            robot.press(KeyCode.CONTROL, screen.key()).release(screen.key(), KeyCode.CONTROL);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertEquals(screen, app.shell().screenProperty().get());
+            assertTrue(showing(robot, marker[screen.ordinal()]), screen + " shows " + marker[screen.ordinal()]);
+        }
+        robot.clickOn("#nav-devices");
+        assertTrue(showing(robot, "#refresh-devices"));
+        robot.clickOn("#nav-chat");
+        assertTrue(showing(robot, "#chat-input"));
+
+        robot.clickOn("#theme-toggle");
+        assertEquals(Theme.DARK, app.shell().themeProperty().get());
+        assertTrue(robot.lookup("#theme-toggle").queryButton().getScene().getStylesheets().getLast().endsWith("dark.css"));
+    }
+}
