@@ -25,6 +25,7 @@ public final class TandemCli {
             return switch (args[0]) {
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "devices" -> DevicesCommand.run(rest, out, err);
+                case "tokenize" -> TokenizeCommand.run(rest, out, err);
                 default -> {
                     err.println("tandem: unknown command '" + args[0] + "'; run 'tandem help' for the list");
                     yield 2;

@@ -1,0 +1,60 @@
+package tandem.engine.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.StringJoiner;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.tokenizer.TokenizerBench;
+import tandem.engine.tokenizer.Tokenizers;
+
+/**
+ * {@code tandem tokenize --model MODEL (--prompt TEXT | --file PATH) [--no-bos] [--parse-special]}:
+ * prints the ids as one JSON array. BOS is added as the model's metadata says unless --no-bos.
+ * With {@code --bench [--mb N]} it instead times tokenizing N MB (default 1) of the given text, or
+ * of generated English when none is given, and prints the figures.
+ */
+public final class TokenizeCommand {
+    private TokenizeCommand() {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CliArgs a = CliArgs.parse("tokenize", args, Set.of("--model", "--prompt", "--file", "--mb"),
+                Set.of("--no-bos", "--parse-special", "--bench"));
+        Path model = a.model();
+        long start = System.nanoTime();
+        Tokenizer tokenizer;
+        try (GgufFile file = GgufFile.open(model)) {
+            tokenizer = Tokenizers.fromGguf(file);
+        }
+        err.printf("tandem tokenize: loaded %d tokens in %.0f ms%n", tokenizer.vocabSize(), (System.nanoTime() - start) / 1e6);
+        boolean parseSpecial = a.flag("--parse-special");
+        if (a.flag("--bench")) {
+            String sample = a.value("--prompt").isPresent() || a.value("--file").isPresent() ? text(a) : null;
+            out.println(TokenizerBench.run(tokenizer, sample, a.intValue("--mb", 1), parseSpecial).toJson());
+            return 0;
+        }
+        boolean addBos = !a.flag("--no-bos") && tokenizer.addBosByDefault();
+        StringJoiner json = new StringJoiner(",", "[", "]");
+        for (int id : tokenizer.encode(text(a), addBos, parseSpecial)) json.add(Integer.toString(id));
+        out.println(json);
+        return 0;
+    }
+
+    private static String text(CliArgs a) {
+        if (a.value("--prompt").isPresent() == a.value("--file").isPresent()) {
+            throw new TandemException("give exactly one of --prompt TEXT or --file PATH");
+        }
+        if (a.value("--prompt").isPresent()) return a.value("--prompt").get();
+        Path file = Path.of(a.value("--file").get());
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TandemException(file + ": cannot read as UTF-8 text (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package tandem.engine.tokenizer;
+
+import java.util.Arrays;
+
+/** A growable list of token ids without boxing. */
+final class IdList {
+    private int[] ids = new int[64];
+    private int size;
+
+    void add(int id) {
+        if (size == ids.length) ids = Arrays.copyOf(ids, size * 2);
+        ids[size++] = id;
+    }
+
+    void addAll(int[] more) {
+        for (int id : more) add(id);
+    }
+
+    int size() { return size; }
+
+    int[] toArray() { return Arrays.copyOf(ids, size); }
+
+    int[] toArrayFrom(int from) { return Arrays.copyOfRange(ids, from, size); }
+}
