@@ -12,6 +12,8 @@ layout(binding = 2) writeonly buffer Output { float y[]; };
 layout(push_constant) uniform Push {
     uint cols;       // weights per row
     uint firstId;    // index into step.ids of token 0
+    uint rowBase;    // first row held by the bound weights (large tables are split)
+    uint rowCount;   // rows held by the bound weights
 } p;
 
 #include "weights.glsl"
@@ -19,7 +21,9 @@ layout(push_constant) uniform Push {
 
 void main() {
     uint token = gl_WorkGroupID.x;
-    uint row = step.ids[p.firstId + token];
+    uint id = step.ids[p.firstId + token];
+    if (id < p.rowBase || id >= p.rowBase + p.rowCount) return;
+    uint row = id - p.rowBase;
     uint blocksPerRow = p.cols / QK;
     uint chunks = blocksPerRow * CHUNKS;
     for (uint j = gl_LocalInvocationID.x; j < chunks; j += WG) {

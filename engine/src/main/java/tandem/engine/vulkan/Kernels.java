@@ -40,7 +40,7 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline getRows(String weightType) {
         requireType(weightType);
-        return get("get_rows_" + weightType, 3, 2, reductionWorkgroup());
+        return get("get_rows_" + weightType, 3, 4, reductionWorkgroup());
     }
 
     public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, reductionWorkgroup()); }

@@ -112,7 +112,8 @@ public final class VulkanDevice implements AutoCloseable {
             PointerBuffer names = stack.mallocPointer(extensions.size());
             for (String e : extensions) names.put(stack.UTF8(e));
             names.flip();
-            VkDeviceCreateInfo ci = VkDeviceCreateInfo.calloc(stack).sType$Default().pNext(features)
+            // Raw pNext: the typed setter would prepend and cut the features' own chain.
+            VkDeviceCreateInfo ci = VkDeviceCreateInfo.calloc(stack).sType$Default().pNext(features.address())
                     .pQueueCreateInfos(queues).ppEnabledExtensionNames(names);
             PointerBuffer pd = stack.mallocPointer(1);
             VkCheck.check(vkCreateDevice(physical.handle(), ci, null, pd),
