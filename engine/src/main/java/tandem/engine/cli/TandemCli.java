@@ -26,6 +26,7 @@ public final class TandemCli {
                 case "inspect" -> InspectCommand.run(rest, out, err);
                 case "devices" -> DevicesCommand.run(rest, out, err);
                 case "tokenize" -> TokenizeCommand.run(rest, out, err);
+                case "synth" -> SynthCommand.run(rest, out, err);
                 default -> {
                     err.println("tandem: unknown command '" + args[0] + "'; run 'tandem help' for the list");
                     yield 2;
@@ -47,7 +48,7 @@ public final class TandemCli {
                   run --model M --prompt T [--tokens N]  generate text
                   chat --model M [--system T]            interactive chat
                   bench --model M [-p 512] [-n 128] [-r 3]
-                  synth --arch llama --preset 8b --type q4_0 --out FILE
+                  synth --arch llama --preset tiny|8b|70b --type q4_0 --out FILE [--vocab V] [--seed N]
                 engine options: --backend auto|vulkan|cpu --devices 0,1 --split 3,1 --split-mode none|layer|tensor --ctx N
                 sampling: --temperature --top-k --top-p --min-p --repeat-penalty --seed""";
     }

@@ -1,0 +1,109 @@
+package tandem.engine.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.GgufWriter;
+import tandem.engine.gguf.synth.LlamaSynth;
+import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.tensor.GgmlType;
+
+/**
+ * {@code tandem synth --arch llama --preset tiny|8b|70b [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
+ * writes a random-weight model with a real model's shapes and a real tokenizer, for speed
+ * measurements (speed does not depend on the weights' values). Prints the file's path on stdout.
+ */
+public final class SynthCommand {
+    private SynthCommand() {}
+
+    static final String USAGE = "usage: tandem synth --arch llama --preset tiny|8b|70b [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N]";
+    /** The tokenizer used when --vocab is not given (Llama 3's). */
+    static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String arch = "llama", preset = null, type = "q4_0", outFile = null, vocab = null;
+        long seed = 1;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) throw new TandemException("missing value for '" + a + "'; " + USAGE);
+            String v = args[++i];
+            switch (a) {
+                case "--arch" -> arch = v;
+                case "--preset" -> preset = v;
+                case "--type" -> type = v;
+                case "--out" -> outFile = v;
+                case "--vocab" -> vocab = v;
+                case "--seed" -> seed = parseSeed(v);
+                default -> throw new TandemException("unknown option '" + a + "'; " + USAGE);
+            }
+        }
+        if (!arch.equals("llama")) throw new TandemException("synth writes --arch llama only, not '" + arch + "'");
+        if (preset == null) throw new TandemException("no --preset given; " + USAGE);
+        if (outFile == null) throw new TandemException("no --out given; " + USAGE);
+        SynthPreset p = SynthPreset.byName(preset);
+        GgmlType t = GgmlType.parse(type);
+        Path vocabPath = vocab != null ? Path.of(vocab) : findDefaultVocab();
+
+        GgufWriter writer;
+        try (GgufFile v = GgufFile.open(vocabPath)) {
+            if (!v.metadata().contains("tokenizer.ggml.tokens")) {
+                throw new TandemException(vocabPath + " has no tokenizer.ggml.tokens; pass a vocab GGUF with --vocab");
+            }
+            writer = LlamaSynth.plan(p, t, v.metadata(), seed);
+            int tokens = v.metadata().getStringArray("tokenizer.ggml.tokens").size();
+            if (p.vocab() != 0 && tokens != p.vocab()) {
+                err.println("synth: note: " + vocabPath.getFileName() + " has " + tokens + " tokens, " + p.displayName()
+                        + " has " + p.vocab() + "; embedding and output follow the tokenizer");
+            }
+        }
+        Path target = Path.of(outFile);
+        long total = writer.fileSize();
+        err.printf(Locale.ROOT, "synth: %s %s, %d tensors, %s -> %s%n", p.displayName(), t, writer.plannedTensors().size(),
+                ByteSizes.human(total), target);
+        long start = System.nanoTime();
+        long[] nextReport = {1L << 30};
+        writer.write(target, written -> {
+            if (written >= nextReport[0]) {
+                nextReport[0] += 1L << 30;
+                double s = (System.nanoTime() - start) / 1e9;
+                err.printf(Locale.ROOT, "synth: %s of %s (%.2f GiB/s)%n", ByteSizes.human(written), ByteSizes.human(total), written / s / (1 << 30));
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        err.printf(Locale.ROOT, "synth: wrote %s in %.1f s (%.2f GiB/s)%n", ByteSizes.human(total), seconds, total / seconds / (1 << 30));
+        out.println(target);
+        return 0;
+    }
+
+    private static long parseSeed(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new TandemException("--seed needs an integer, not '" + v + "'");
+        }
+    }
+
+    /**
+     * The shared Llama 3 vocab: under -Dtandem.shared, beside the repository (-Dtandem.home, set
+     * by ./tandem, then ../shared), or relative to the working directory.
+     */
+    static Path findDefaultVocab() {
+        List<Path> candidates = new ArrayList<>();
+        String shared = System.getProperty("tandem.shared");
+        if (shared != null) candidates.add(Path.of(shared).resolve(DEFAULT_VOCAB));
+        String home = System.getProperty("tandem.home");
+        if (home != null) candidates.add(Path.of(home).resolve("..").resolve("shared").resolve(DEFAULT_VOCAB));
+        candidates.add(Path.of("..", "shared").resolve(DEFAULT_VOCAB));
+        candidates.add(Path.of("shared").resolve(DEFAULT_VOCAB));
+        for (Path c : candidates) {
+            if (Files.isRegularFile(c)) return c.normalize();
+        }
+        throw new TandemException("no tokenizer vocab found (looked for " + DEFAULT_VOCAB + " under " + candidates.stream()
+                .map(c -> c.getParent().getParent().getParent().toString()).distinct().toList() + "); pass --vocab FILE.gguf");
+    }
+}

@@ -1,0 +1,131 @@
+package tandem.engine.gguf.synth;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import tandem.engine.gguf.GgufMetadata;
+import tandem.engine.gguf.GgufValue;
+import tandem.engine.gguf.GgufWriter;
+import tandem.engine.gguf.TensorSource;
+import tandem.engine.model.TensorNames;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.tensor.GgmlType;
+import tandem.engine.tensor.RandomBlocks;
+
+/**
+ * Plans a random-weight llama-family GGUF: llama.cpp's metadata keys and tensor names, the
+ * tokenizer copied from a vocab GGUF, and tensor types as llama.cpp's quantizer chooses them for
+ * a "pure" file of one type: norms stay F32, token_embd takes the chosen type, output.weight
+ * becomes Q6_K (Q8_0 when its rows are not whole 256-blocks) unless the type is F16, BF16 or Q8_0.
+ * Weights come from {@link RandomBlocks}, seeded per tensor and chunk, so the bytes do not depend on
+ * how many threads write them.
+ */
+public final class LlamaSynth {
+    private LlamaSynth() {}
+
+    /** The types {@code tandem synth --type} offers. */
+    public static final java.util.List<GgmlType> TYPES = java.util.List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Type of output.weight for a file of {@code type}, as llama.cpp's quantizer picks it. */
+    public static GgmlType outputType(GgmlType type, int dim) {
+        if (type == GgmlType.F16 || type == GgmlType.BF16 || type == GgmlType.F32 || type == GgmlType.Q8_0) return type;
+        return dim % 256 == 0 ? GgmlType.Q6_K : GgmlType.Q8_0;
+    }
+
+    /** llama.cpp's {@code general.file_type} (llama_ftype) for a file mostly of {@code type}. */
+    static int fileType(GgmlType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q4_1 -> 3;
+            case Q8_0 -> 7;
+            case Q5_0 -> 8;
+            case Q5_1 -> 9;
+            case Q2_K -> 10;
+            case Q3_K -> 11; // Q3_K_S
+            case Q4_K -> 14; // Q4_K_S
+            case Q5_K -> 16; // Q5_K_S
+            case Q6_K -> 18;
+            case BF16 -> 32;
+            default -> throw new TandemException("synth cannot write " + type);
+        };
+    }
+
+    /**
+     * The writer for a synthetic model; nothing is generated until it writes.
+     *
+     * @param tokenizer metadata holding {@code tokenizer.*} keys (a vocab GGUF); they are copied
+     */
+    public static GgufWriter plan(SynthPreset p, GgmlType type, GgufMetadata tokenizer, long seed) {
+        if (!TYPES.contains(type)) throw new TandemException("synth writes f16, q8_0, q4_0, q4_k or q6_k, not " + type.name().toLowerCase());
+        int vocab = tokenizer.getStringArray("tokenizer.ggml.tokens").size();
+        checkWidths(p, type);
+        GgufWriter w = new GgufWriter()
+                .putString("general.architecture", "llama")
+                .putString("general.name", "Synthetic " + p.displayName() + " " + type + " (random weights, seed " + seed + ")")
+                .put("general.file_type", GgufValue.uint32(fileType(type)))
+                .put("general.quantization_version", GgufValue.uint32(2))
+                .put("llama.block_count", GgufValue.uint32(p.layers()))
+                .put("llama.context_length", GgufValue.uint32(p.contextLength()))
+                .put("llama.embedding_length", GgufValue.uint32(p.dim()))
+                .put("llama.feed_forward_length", GgufValue.uint32(p.ffn()))
+                .put("llama.attention.head_count", GgufValue.uint32(p.heads()))
+                .put("llama.attention.head_count_kv", GgufValue.uint32(p.kvHeads()))
+                .put("llama.rope.freq_base", GgufValue.float32(p.ropeTheta()))
+                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(p.rmsEps()))
+                .put("llama.vocab_size", GgufValue.uint32(vocab))
+                .put("llama.rope.dimension_count", GgufValue.uint32(p.headDim()));
+        tokenizer.asMap().forEach((k, v) -> {
+            if (k.startsWith("tokenizer.")) w.put(k, v);
+        });
+
+        long[] seq = {0};
+        add(w, TensorNames.TOKEN_EMBEDDING, type, new long[] {p.dim(), vocab}, seed, seq);
+        for (int i = 0; i < p.layers(); i++) {
+            TensorNames.Layer l = TensorNames.layer(i);
+            addNorm(w, l.attnNorm(), p.dim());
+            add(w, l.attnQ(), type, new long[] {p.dim(), p.dim()}, seed, seq);
+            add(w, l.attnK(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
+            add(w, l.attnV(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
+            add(w, l.attnOutput(), type, new long[] {p.dim(), p.dim()}, seed, seq);
+            addNorm(w, l.ffnNorm(), p.dim());
+            add(w, l.ffnGate(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
+            add(w, l.ffnUp(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
+            add(w, l.ffnDown(), type, new long[] {p.ffn(), p.dim()}, seed, seq);
+        }
+        addNorm(w, TensorNames.OUTPUT_NORM, p.dim());
+        add(w, TensorNames.OUTPUT, outputType(type, p.dim()), new long[] {p.dim(), vocab}, seed, seq);
+        return w;
+    }
+
+    private static void checkWidths(SynthPreset p, GgmlType type) {
+        for (int width : new int[] {p.dim(), p.ffn()}) {
+            if (width % type.blockSize() != 0) {
+                throw new TandemException("preset " + p.name() + ": width " + width + " is not a multiple of " + type + "'s block size " + type.blockSize());
+            }
+        }
+    }
+
+    private static void add(GgufWriter w, String name, GgmlType type, long[] dims, long seed, long[] seq) {
+        long tensorSeed = mix(seed + 0x9E37_79B9_7F4A_7C15L * ++seq[0]);
+        TensorSource random = (chunk, offset) -> RandomBlocks.fill(type, chunk, mix(tensorSeed ^ offset));
+        w.addTensor(name, type, dims, random);
+    }
+
+    /** RMS-norm weights of 1: the random model then scales like a freshly initialised one. */
+    private static void addNorm(GgufWriter w, String name, int dim) {
+        w.addTensor(name, GgmlType.F32, new long[] {dim}, (MemorySegment chunk, long offset) -> {
+            for (long i = 0; i < chunk.byteSize(); i += 4) chunk.set(F32, i, 1f);
+        });
+    }
+
+    /** A 64-bit finaliser (MurmurHash3's fmix64): decorrelates nearby seeds. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xFF51_AFD7_ED55_8CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CE_B9FE_1A85_EC53L;
+        return z ^ (z >>> 33);
+    }
+}

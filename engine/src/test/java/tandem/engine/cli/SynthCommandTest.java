@@ -1,0 +1,141 @@
+package tandem.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.GgufWriter;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.gguf.TensorInfo;
+import tandem.engine.gguf.synth.LlamaSynth;
+import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.tensor.Dequantizer;
+import tandem.engine.tensor.GgmlType;
+
+class SynthCommandTest {
+
+    static GgufFile vocab() {
+        return GgufFile.open(SharedData.data("vocab/ggml-vocab-llama-bpe.gguf"));
+    }
+
+    @Test
+    void tinyPresetWritesAModelTheReaderOpens(@TempDir Path dir) {
+        Path out = dir.resolve("tiny.gguf");
+        Path stories = SharedData.data("models/stories260K.gguf");
+        InspectCommandTest.Result r = InspectCommandTest.cli("synth", "--arch", "llama", "--preset", "tiny", "--type", "q4_k",
+                "--out", out.toString(), "--vocab", stories.toString(), "--seed", "7");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(out.toString(), r.out().strip());
+        try (GgufFile f = GgufFile.open(out); GgufFile s = GgufFile.open(stories)) {
+            assertEquals("llama", f.metadata().getString("general.architecture"));
+            assertEquals(2, f.metadata().getInt("llama.block_count"));
+            assertEquals(512, f.metadata().getInt("llama.vocab_size"));
+            assertEquals(s.metadata().getStringArray("tokenizer.ggml.tokens"), f.metadata().getStringArray("tokenizer.ggml.tokens"));
+            assertEquals(2 + 2 * 9 + 1, f.tensors().size());
+            assertTensor(f, "token_embd.weight", GgmlType.Q4_K, 256, 512);
+            assertTensor(f, "blk.1.attn_q.weight", GgmlType.Q4_K, 256, 256);
+            assertTensor(f, "blk.1.attn_k.weight", GgmlType.Q4_K, 256, 128);
+            assertTensor(f, "blk.1.attn_v.weight", GgmlType.Q4_K, 256, 128);
+            assertTensor(f, "blk.0.ffn_gate.weight", GgmlType.Q4_K, 256, 768);
+            assertTensor(f, "blk.0.ffn_down.weight", GgmlType.Q4_K, 768, 256);
+            assertTensor(f, "blk.0.attn_norm.weight", GgmlType.F32, 256);
+            assertTensor(f, "output_norm.weight", GgmlType.F32, 256);
+            assertTensor(f, "output.weight", GgmlType.Q6_K, 256, 512);
+            float[] norm = Dequantizer.dequantizeAll(GgmlType.F32, f.data(f.requireTensor("output_norm.weight")), 256);
+            for (float x : norm) assertEquals(1f, x);
+            for (TensorInfo t : f.tensors()) {
+                float[] w = Dequantizer.dequantizeAll(t.type(), f.data(t), t.elementCount());
+                for (float x : w) assertTrue(Float.isFinite(x) && Math.abs(x) < 1.5f, t.name() + ": " + x);
+            }
+        }
+    }
+
+    static void assertTensor(GgufFile f, String name, GgmlType type, long... dims) {
+        TensorInfo t = f.requireTensor(name);
+        assertEquals(type, t.type(), name);
+        assertArrayEquals(dims, t.dims(), name);
+    }
+
+    /**
+     * Llama-3-8B Q4_0 as llama.cpp's quantizer makes it: every matrix Q4_0 except output.weight
+     * (Q6_K), norms F32. Sizes computed here from the published shapes, independently of the planner.
+     */
+    @Test
+    void llama3_8bQ4_0HasTheRealModelsSize() {
+        long dim = 4096, kv = 1024, ffn = 14336, vocab = 128256, layers = 32;
+        long q40 = 18, q6k = 210;
+        long perLayer = (dim * dim * 2 + dim * kv * 2 + dim * ffn * 3) / 32 * q40 + 2 * dim * 4;
+        long expected = dim * vocab / 32 * q40 + layers * perLayer + dim * 4 + dim * vocab / 256 * q6k;
+        long params = 2 * dim * vocab + layers * (2 * dim * dim + 2 * dim * kv + 3 * dim * ffn + 2 * dim) + dim;
+        try (GgufFile v = vocab()) {
+            GgufWriter w = LlamaSynth.plan(SynthPreset.LLAMA3_8B, GgmlType.Q4_0, v.metadata(), 1);
+            List<TensorInfo> tensors = w.plannedTensors();
+            long dataStart = tensors.getFirst().offset();
+            assertEquals(expected, w.fileSize() - dataStart);
+            assertEquals(4_653_375_488L, expected); // 4.33 GiB, llama.cpp's reported size for Llama-3-8B Q4_0
+            assertEquals("4.33", String.format(Locale.ROOT, "%.2f", expected / (double) (1L << 30)));
+            assertEquals(8_030_261_248L, params);
+            assertEquals(params, tensors.stream().mapToLong(TensorInfo::elementCount).sum());
+            assertEquals(2 + 32 * 9 + 1, tensors.size());
+            assertEquals(GgmlType.Q6_K, tensors.getLast().type());
+            assertEquals("output.weight", tensors.getLast().name());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"8b, f16, 8030261248", "70b, q4_k, 70553706496", "70b, q8_0, 70553706496"})
+    void presetsHaveThePublishedParameterCounts(String preset, String type, long params) {
+        try (GgufFile v = vocab()) {
+            GgufWriter w = LlamaSynth.plan(SynthPreset.byName(preset), GgmlType.parse(type), v.metadata(), 1);
+            assertEquals(params, w.plannedTensors().stream().mapToLong(TensorInfo::elementCount).sum());
+            GgmlType out = w.plannedTensors().getLast().type();
+            assertEquals(type.equals("q4_k") ? GgmlType.Q6_K : GgmlType.parse(type), out);
+        }
+    }
+
+    @Test
+    void bytesDoNotDependOnTheNumberOfThreads(@TempDir Path dir) throws Exception {
+        try (GgufFile v = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
+            byte[] single = LlamaSynth.plan(SynthPreset.TINY, GgmlType.Q6_K, v.metadata(), 3).toByteArray();
+            Path file = dir.resolve("t.gguf");
+            LlamaSynth.plan(SynthPreset.TINY, GgmlType.Q6_K, v.metadata(), 3).threads(4).write(file);
+            assertArrayEquals(single, Files.readAllBytes(file));
+            byte[] other = LlamaSynth.plan(SynthPreset.TINY, GgmlType.Q6_K, v.metadata(), 4).toByteArray();
+            assertEquals(single.length, other.length);
+            assertTrue(!java.util.Arrays.equals(single, other), "another seed, other weights");
+            GgufFile.parse(MemorySegment.ofArray(single), "t").close();
+        }
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "--preset huge --out x.gguf | unknown preset 'huge'",
+            "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k or q6_k, not iq2_xxs",
+            "--preset tiny --type q9 --out x.gguf | unknown tensor type 'q9'",
+            "--preset tiny | no --out given",
+            "--arch qwen2 --preset tiny --out x.gguf | --arch llama only",
+            "--preset tiny --out x.gguf --seed abc | --seed needs an integer",
+            "--preset tiny --out x.gguf --vocab /nonexistent.gguf | /nonexistent.gguf: no such file",
+            "--preset | missing value for '--preset'"})
+    void badArgumentsAreOneLineErrors(String args, String expected) {
+        InspectCommandTest.Result r = InspectCommandTest.cli(("synth " + args).split(" "));
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains(expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void defaultVocabIsTheSharedLlama3Tokenizer() {
+        assertEquals(SharedData.data("vocab/ggml-vocab-llama-bpe.gguf").normalize(), SynthCommand.findDefaultVocab().toAbsolutePath().normalize());
+    }
+}
