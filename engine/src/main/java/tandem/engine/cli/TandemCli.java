@@ -27,6 +27,10 @@ public final class TandemCli {
                 case "devices" -> DevicesCommand.run(rest, out, err);
                 case "tokenize" -> TokenizeCommand.run(rest, out, err);
                 case "synth" -> SynthCommand.run(rest, out, err);
+                case "logits" -> LogitsCommand.run(rest, out, err);
+                case "run" -> RunCommand.run(rest, out, err);
+                case "chat" -> ChatCommand.run(rest, System.in, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
                 default -> {
                     err.println("tandem: unknown command '" + args[0] + "'; run 'tandem help' for the list");
                     yield 2;

@@ -18,12 +18,12 @@ public final class Engine {
 
     /** Reads a model's facts without loading weights. */
     public static ModelInfo inspect(Path model) {
-        throw new UnsupportedOperationException("inspect is not built yet");
+        return tandem.engine.gguf.GgufSummary.read(model).toModelInfo();
     }
 
     /** Plans a load without loading anything: per-device bytes, fits or not. */
     public static LoadPlan plan(Path model, EngineOptions options) {
-        throw new UnsupportedOperationException("planning is not built yet");
+        return ModelLoader.plan(model, options);
     }
 
     /**
@@ -33,6 +33,6 @@ public final class Engine {
      *                  allocated and throws {@link TandemException} "load cancelled"
      */
     public static LoadedModel load(Path model, EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
-        throw new UnsupportedOperationException("loading is not built yet");
+        return ModelLoader.load(model, options, progress, cancelled);
     }
 }

@@ -31,7 +31,7 @@ public record ReferenceCase(String name, Path model, String prompt, int[] tokens
         }
     }
 
-    static ReferenceCase read(Path json) {
+    public static ReferenceCase read(Path json) {
         try {
             JsonNode root = new ObjectMapper().readTree(json.toFile());
             String file = json.getFileName().toString();

@@ -1,22 +1,23 @@
 package tandem.engine.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tandem.engine.gguf.GgufFile;
-import tandem.engine.model.ModelConfig;
-import tandem.engine.model.ModelConfigReader;
-import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.Engine;
+import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.ModelRunner;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.Session;
+import tandem.engine.tokenizer.Tokenizer;
 
 /**
- * The CPU forward pass against llama.cpp's logits for every quant type and prompt: cosine
- * similarity of the last position's logits at least 0.9995 (an exact float64 pass reaches 0.9997;
- * a layout or math error lands far below).
+ * The CPU engine against llama.cpp for every quant type and prompt: the prompt's tokens (BOS as the
+ * metadata says) are llama.cpp's exactly, and the last position's logits reach a cosine similarity
+ * of at least 0.9995 (an exact float64 pass reaches 0.9997; a layout or math error lands far below).
  */
 class ReferenceLogitsTest {
     static List<ReferenceCase> cases() {
@@ -25,17 +26,17 @@ class ReferenceLogitsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void lastLogitsMatchLlamaCpp(ReferenceCase c) {
-        try (GgufFile file = GgufFile.open(c.model())) {
-            ModelConfig config = ModelConfigReader.read(file);
-            CpuRunner runner = CpuRunner.load(file, config, ModelTensors.bind(file, config), LoadProgress.NONE, () -> false);
-            try (ModelRunner.State state = runner.newState(64)) {
-                float[] logits = state.forward(c.tokens(), 0, false);
-                assertEquals(c.lastLogits().length, logits.length);
-                double cosine = ReferenceCase.cosine(logits, c.lastLogits());
-                System.out.printf("%s cosine %.6f%n", c.name(), cosine);
-                assertTrue(cosine >= 0.9995, c.name() + ": cosine " + cosine + " < 0.9995");
-            }
+    void tokensAndLastLogitsMatchLlamaCpp(ReferenceCase c) {
+        try (LoadedModel model = Engine.load(c.model(), EngineOptions.cpu().withContextLength(64), LoadProgress.NONE, () -> false);
+             Session session = model.newSession()) {
+            Tokenizer tokenizer = model.tokenizer();
+            int[] tokens = tokenizer.encode(c.prompt(), tokenizer.addBosByDefault(), true);
+            assertArrayEquals(c.tokens(), tokens, c.name() + ": tokens");
+            float[] logits = session.evaluate(tokens);
+            assertEquals(c.lastLogits().length, logits.length);
+            double cosine = ReferenceCase.cosine(logits, c.lastLogits());
+            System.out.printf("%s cosine %.6f%n", c.name(), cosine);
+            assertTrue(cosine >= 0.9995, c.name() + ": cosine " + cosine + " < 0.9995");
         }
     }
 }

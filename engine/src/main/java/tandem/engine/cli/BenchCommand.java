@@ -1,0 +1,193 @@
+package tandem.engine.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.ModelInfo;
+import tandem.engine.runtime.Session;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * {@code tandem bench --model M [-p 512] [-n 128] [-r 3] [--json] [engine options]}: llama-bench's
+ * two tests — prompt processing (pp: p tokens in one evaluation) and text generation (tg: n tokens
+ * one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd. Per-device busy
+ * % and all-reduce µs per token come from the model's own metrics, so every backend reports them
+ * the same way.
+ */
+final class BenchCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BenchCommand() {}
+
+    /** One test's outcome. busy and allReduceMicros are per device, averaged over the repeats. */
+    record BenchResult(String test, int promptTokens, int generatedTokens, List<Double> samples,
+                       double[] busy, double[] allReduceMicros) {
+        double mean() { return samples.stream().mapToDouble(Double::doubleValue).average().orElse(0); }
+
+        double sd() {
+            if (samples.size() < 2) return 0;
+            double m = mean();
+            return Math.sqrt(samples.stream().mapToDouble(s -> (s - m) * (s - m)).sum() / (samples.size() - 1));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Workload {
+        void run(Session session);
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        CliArgs args = CliArgs.parse("bench", argv,
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r")), Set.of("--json"));
+        int prompt = args.intValue("-p", 512);
+        int generate = args.intValue("-n", 128);
+        int repeats = args.intValue("-r", 3);
+        if (prompt < 0 || generate < 0 || repeats < 1) throw new TandemException("-p and -n must be >= 0 and -r >= 1");
+        EngineOptions options = args.engineOptions();
+        if (options.contextLength() == 0) options = options.withContextLength(Math.max(1, Math.max(prompt, generate)));
+        try (LoadedModel model = ModelLoading.load(args, options, err)) {
+            int vocab = model.info().vocabSize();
+            List<BenchResult> results = new ArrayList<>();
+            if (prompt > 0) {
+                results.add(measure(model, "pp" + prompt, prompt, 0, repeats, err,
+                        s -> s.evaluate(randomTokens(vocab, prompt, 1))));
+            }
+            if (generate > 0) {
+                int[] tokens = randomTokens(vocab, generate, 2);
+                results.add(measure(model, "tg" + generate, 0, generate, repeats, err, s -> {
+                    for (int token : tokens) s.evaluate(new int[] {token});
+                }));
+            }
+            if (args.flag("--json")) {
+                for (BenchResult r : results) out.println(jsonLine(model, r));
+            } else {
+                printTable(model, results, out);
+            }
+        }
+        return 0;
+    }
+
+    private static BenchResult measure(LoadedModel model, String test, int promptTokens, int generatedTokens,
+                                       int repeats, PrintStream err, Workload workload) {
+        int tokens = promptTokens + generatedTokens;
+        try (Session session = model.newSession()) {
+            workload.run(session); // warm-up: JIT, caches, first-use allocations
+            List<Double> samples = new ArrayList<>();
+            double[] busy = null;
+            double[] allReduce = null;
+            for (int i = 0; i < repeats; i++) {
+                session.reset();
+                model.metrics(); // starts a fresh metrics window
+                long t0 = System.nanoTime();
+                workload.run(session);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                var devices = model.metrics().devices();
+                if (busy == null) {
+                    busy = new double[devices.size()];
+                    allReduce = new double[devices.size()];
+                }
+                for (int d = 0; d < devices.size(); d++) {
+                    busy[d] += devices.get(d).busyFraction() / repeats;
+                    allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
+                }
+                samples.add(tokens / seconds);
+                err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%n", test, i + 1, repeats, tokens / seconds);
+            }
+            return new BenchResult(test, promptTokens, generatedTokens, samples, busy, allReduce);
+        }
+    }
+
+    private static int[] randomTokens(int vocab, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] tokens = new int[count];
+        for (int i = 0; i < count; i++) tokens[i] = random.nextInt(vocab);
+        return tokens;
+    }
+
+    private static void printTable(LoadedModel model, List<BenchResult> results, PrintStream out) {
+        boolean allReduce = results.stream().anyMatch(r -> maxOf(r.allReduceMicros()) > 0);
+        out.println("| model | size | params | backend | devices | split | test | t/s | busy %" + (allReduce ? " | all-reduce µs/token |" : " |"));
+        out.println("| --- | ---: | ---: | --- | --- | --- | --- | ---: | ---:" + (allReduce ? " | ---: |" : " |"));
+        ModelInfo info = model.info();
+        for (BenchResult r : results) {
+            StringBuilder row = new StringBuilder();
+            row.append("| ").append(modelName(info))
+                    .append(" | ").append(bytes(info.fileBytes()))
+                    .append(" | ").append(count(info.parameterCount()))
+                    .append(" | ").append(model.backend().name().toLowerCase(Locale.ROOT))
+                    .append(" | ").append(devices(model))
+                    .append(" | ").append(model.plan().mode().name().toLowerCase(Locale.ROOT))
+                    .append(" | ").append(r.test())
+                    .append(" | ").append(String.format(Locale.ROOT, "%.2f ± %.2f", r.mean(), r.sd()))
+                    .append(" | ").append(perDevice(r.busy(), 100, "%.0f"));
+            if (allReduce) row.append(" | ").append(perDevice(r.allReduceMicros(), 1, "%.1f"));
+            out.println(row.append(" |"));
+        }
+    }
+
+    private static String jsonLine(LoadedModel model, BenchResult r) {
+        ModelInfo info = model.info();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", modelName(info));
+        json.put("size_bytes", info.fileBytes());
+        json.put("params", info.parameterCount());
+        json.put("backend", model.backend().name().toLowerCase(Locale.ROOT));
+        json.put("devices", devices(model));
+        json.put("split_mode", model.plan().mode().name().toLowerCase(Locale.ROOT));
+        json.put("test", r.test());
+        json.put("n_prompt", r.promptTokens());
+        json.put("n_gen", r.generatedTokens());
+        json.put("avg_ts", r.mean());
+        json.put("stddev_ts", r.sd());
+        json.put("samples_ts", r.samples());
+        json.put("busy", r.busy());
+        json.put("allreduce_us_per_token", r.allReduceMicros());
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bench result could not be written as JSON", e);
+        }
+    }
+
+    private static String modelName(ModelInfo info) {
+        return info.name().isBlank() ? info.path().getFileName().toString() : info.name();
+    }
+
+    private static String devices(LoadedModel model) {
+        return String.join(",", model.plan().devices().stream()
+                .map(d -> d.physicalIndex() < 0 ? d.deviceName() : Integer.toString(d.physicalIndex())).toList());
+    }
+
+    private static String perDevice(double[] values, double scale, String format) {
+        List<String> parts = new ArrayList<>();
+        for (double v : values) parts.add(String.format(Locale.ROOT, format, v * scale));
+        return String.join("/", parts);
+    }
+
+    private static double maxOf(double[] values) {
+        double max = 0;
+        for (double v : values) max = Math.max(max, v);
+        return max;
+    }
+
+    private static String bytes(long n) {
+        if (n >= 1L << 30) return String.format(Locale.ROOT, "%.2f GiB", n / (double) (1L << 30));
+        if (n >= 1L << 20) return String.format(Locale.ROOT, "%.2f MiB", n / (double) (1L << 20));
+        return String.format(Locale.ROOT, "%.2f KiB", n / 1024.0);
+    }
+
+    private static String count(long n) {
+        if (n >= 1_000_000_000L) return String.format(Locale.ROOT, "%.2f B", n / 1e9);
+        if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.2f M", n / 1e6);
+        return String.format(Locale.ROOT, "%.2f K", n / 1e3);
+    }
+}

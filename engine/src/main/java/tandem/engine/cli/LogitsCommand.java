@@ -1,0 +1,40 @@
+package tandem.engine.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.Session;
+import tandem.engine.tokenizer.Tokenizer;
+
+/**
+ * {@code tandem logits --model M --prompt T}: evaluates the prompt (BOS as the model's metadata
+ * says) and prints {@code {"tokens":[...],"last_logits":[...]}}, the format of llama.cpp's
+ * reference files, so outputs compare directly.
+ */
+final class LogitsCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LogitsCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        CliArgs args = CliArgs.parse("logits", argv,
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "--prompt", "--file")), Set.of("--no-bos"));
+        String prompt = PromptText.from(args);
+        try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); Session session = model.newSession()) {
+            Tokenizer tokenizer = model.tokenizer();
+            int[] tokens = tokenizer.encode(prompt, tokenizer.addBosByDefault() && !args.flag("--no-bos"), true);
+            float[] logits = session.evaluate(tokens);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("tokens", tokens);
+            json.put("last_logits", logits);
+            out.println(JSON.writeValueAsString(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("logits could not be written as JSON", e);
+        }
+        return 0;
+    }
+}

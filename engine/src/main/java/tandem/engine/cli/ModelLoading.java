@@ -1,0 +1,31 @@
+package tandem.engine.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.Engine;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.LoadedModel;
+
+/** Loads the model a command names, and tells stderr where it runs. */
+final class ModelLoading {
+    private ModelLoading() {}
+
+    static LoadedModel load(CliArgs args, EngineOptions options, PrintStream err) {
+        LoadedModel model = Engine.load(args.model(), options, LoadProgress.NONE, () -> false);
+        err.println("tandem: " + model.info().path().getFileName() + " on " + describe(model) + ", context "
+                + model.plan().contextLength() + " tokens");
+        return model;
+    }
+
+    /** "cpu" or "vulkan: 0 NVIDIA H100, 1 NVIDIA H100 (tensor)". */
+    static String describe(LoadedModel model) {
+        String backend = model.backend().name().toLowerCase(Locale.ROOT);
+        if (model.plan().devices().size() == 1 && model.plan().devices().getFirst().physicalIndex() < 0) return backend;
+        StringBuilder s = new StringBuilder(backend).append(':');
+        for (DevicePlan d : model.plan().devices()) s.append(' ').append(d.physicalIndex()).append(' ').append(d.deviceName()).append(',');
+        s.setLength(s.length() - 1);
+        return s.append(" (").append(model.plan().mode().name().toLowerCase(Locale.ROOT)).append(')').toString();
+    }
+}

@@ -1,0 +1,32 @@
+package tandem.engine.cli;
+
+import java.io.PrintStream;
+import java.util.Set;
+import tandem.engine.runtime.GenerationResult;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.SamplingParams;
+import tandem.engine.runtime.Session;
+
+/**
+ * {@code tandem run --model M --prompt T [--tokens N] [sampling] [engine]}: streams the generated
+ * text (not the prompt) to stdout as it comes, ending with a newline; timings go to stderr.
+ */
+final class RunCommand {
+    private RunCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        CliArgs args = CliArgs.parse("run", argv,
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, CliArgs.SAMPLING_OPTIONS, Set.of("--model", "--prompt", "--file")), Set.of());
+        String prompt = PromptText.from(args);
+        SamplingParams params = args.samplingParams(SamplingParams.defaults());
+        try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); Session session = model.newSession()) {
+            GenerationResult result = session.generate(prompt, params, event -> {
+                out.print(event.text());
+                out.flush();
+            });
+            out.println();
+            GenerationReport.print(result, err);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,39 @@
+package tandem.engine.cpu;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.LoadPlan;
+import tandem.engine.runtime.SplitMode;
+
+/** What running a model on the CPU needs, before loading: one device, the whole model. */
+public final class CpuPlanner {
+    private CpuPlanner() {}
+
+    public static LoadPlan plan(ModelConfig config, ModelTensors tensors, int contextLength) {
+        DevicePlan cpu = new DevicePlan(0, -1, "CPU", 1.0, tensors.totalBytes(),
+                CpuRunner.kvCacheBytes(config, contextLength), scratchBytes(config, contextLength), physicalMemory());
+        return new LoadPlan(SplitMode.NONE, contextLength, List.of(cpu), List.of(
+                "weights are memory-mapped from the file; the KV cache (float32) and scratch live on the Java heap ("
+                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at most)"));
+    }
+
+    /**
+     * Activations of one prefill batch, attention scores of every query of the batch over the
+     * whole context, and logits for every position of the batch.
+     */
+    static long scratchBytes(ModelConfig c, int contextLength) {
+        long perToken = 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.ffn() + c.vocab();
+        long scores = (long) c.heads() * contextLength;
+        return (long) CpuRunner.BATCH * (perToken + scores) * Float.BYTES;
+    }
+
+    private static long physicalMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return Long.MAX_VALUE;
+    }
+}

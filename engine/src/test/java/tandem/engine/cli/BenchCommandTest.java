@@ -1,0 +1,45 @@
+package tandem.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tandem.engine.gguf.SharedData;
+
+class BenchCommandTest {
+    private static final String MODEL = SharedData.data("models/stories260K.gguf").toString();
+
+    private static String run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TandemCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tablesOneRowPerTestWithMeanAndDeviation() {
+        List<String> lines = run("bench", "--model", MODEL, "--backend", "cpu", "-p", "16", "-n", "4", "-r", "2").lines().toList();
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("| model | size | params | backend | devices | split | test | t/s |"), lines.get(0));
+        assertTrue(lines.get(2).matches("\\| llama \\| .* \\| cpu \\| CPU \\| none \\| pp16 \\| [0-9.]+ ± [0-9.]+ \\| \\d+ \\|"), lines.get(2));
+        assertTrue(lines.get(3).contains("| tg4 |"), lines.get(3));
+    }
+
+    @Test
+    void jsonLinesCarryEverySample() throws Exception {
+        List<String> lines = run("bench", "--model", MODEL, "--backend", "cpu", "-p", "8", "-n", "0", "-r", "3", "--json").lines().toList();
+        assertEquals(1, lines.size());
+        JsonNode row = new ObjectMapper().readTree(lines.getFirst());
+        assertEquals("pp8", row.get("test").asText());
+        assertEquals(3, row.get("samples_ts").size());
+        assertEquals(8, row.get("n_prompt").asInt());
+        assertTrue(row.get("avg_ts").asDouble() > 0);
+    }
+}

@@ -1,0 +1,54 @@
+package tandem.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.GgufValue;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.runtime.TandemException;
+
+/** Broken model files end in one-line messages that name the key or tensor. */
+class ModelValidationTest {
+    @TempDir
+    Path dir;
+
+    private String failure(UnaryOperator<GgufRewrite> change) {
+        Path broken;
+        try (GgufFile stories = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
+            broken = change.apply(new GgufRewrite(stories)).write(dir.resolve("broken.gguf"));
+        }
+        try (GgufFile file = GgufFile.open(broken)) {
+            return assertThrows(TandemException.class, () -> ModelTensors.bind(file, ModelConfigReader.read(file))).getMessage();
+        }
+    }
+
+    @Test
+    void missingKeyIsNamed() {
+        String message = failure(r -> r.remove("llama.block_count"));
+        assertTrue(message.endsWith("missing llama.block_count"), message);
+    }
+
+    @Test
+    void wrongTensorShapeIsNamedWithBothShapes() {
+        String message = failure(r -> r.replace("blk.3.attn_q.weight", new long[] {64, 32}, new float[64 * 32]));
+        assertTrue(message.endsWith("tensor blk.3.attn_q.weight: expected [64, 64], found [64, 32]"), message);
+    }
+
+    @Test
+    void missingTensorIsNamed() {
+        String message = failure(r -> r.drop("blk.4.ffn_up.weight"));
+        assertTrue(message.endsWith("missing tensor blk.4.ffn_up.weight"), message);
+    }
+
+    @Test
+    void unsupportedArchitectureIsNamed() {
+        String message = failure(r -> r.put("general.architecture", GgufValue.string("gpt2")));
+        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs llama, qwen2, qwen3", message);
+    }
+}
