@@ -10,5 +10,11 @@ public enum BufferKind {
     /** Host writes sequentially, GPU reads: staging for uploads and small per-step parameters. */
     UPLOAD,
     /** GPU writes, host reads (cached where offered): logits, results, test outputs. */
-    READBACK
+    READBACK,
+    /**
+     * Host memory imported into the device ({@code VK_EXT_external_memory_host}): several devices
+     * import the same bytes, which is how partial sums travel between GPUs. Made by
+     * {@link GpuBuffer#importHost}, never by {@link GpuBuffer#create}.
+     */
+    HOST_IMPORTED
 }

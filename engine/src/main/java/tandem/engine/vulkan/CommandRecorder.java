@@ -15,6 +15,7 @@ import org.lwjgl.vulkan.VkDescriptorBufferInfo;
 import org.lwjgl.vulkan.VkFenceCreateInfo;
 import org.lwjgl.vulkan.VkMemoryBarrier;
 import org.lwjgl.vulkan.VkSubmitInfo;
+import org.lwjgl.vulkan.VkTimelineSemaphoreSubmitInfo;
 import org.lwjgl.vulkan.VkWriteDescriptorSet;
 import tandem.engine.runtime.TandemException;
 
@@ -164,10 +165,40 @@ public final class CommandRecorder implements DeviceResource {
 
     /** Submits the recorded commands; {@link #await()} waits for them. */
     public void submit() {
+        submit(List.of(), List.of());
+    }
+
+    /**
+     * Submits the recorded commands once the timeline points {@code waits} are reached (before any
+     * of its commands start), and signals {@code signals} when they are done: how devices chain
+     * their work through each other's semaphores with no host in the loop.
+     */
+    public void submit(List<TimelinePoint> waits, List<TimelinePoint> signals) {
         if (pending) await();
         try (MemoryStack stack = stackPush()) {
             VkCheck.check(vkResetFences(device.handle(), fence), "vkResetFences");
             VkSubmitInfo submit = VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(cmd));
+            if (!waits.isEmpty() || !signals.isEmpty()) {
+                var waitHandles = stack.mallocLong(waits.size());
+                var waitValues = stack.mallocLong(waits.size());
+                var stages = stack.mallocInt(waits.size());
+                for (TimelinePoint w : waits) {
+                    waitHandles.put(w.semaphore());
+                    waitValues.put(w.value());
+                    stages.put(VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+                }
+                var signalHandles = stack.mallocLong(signals.size());
+                var signalValues = stack.mallocLong(signals.size());
+                for (TimelinePoint s : signals) {
+                    signalHandles.put(s.semaphore());
+                    signalValues.put(s.value());
+                }
+                waitHandles.flip(); waitValues.flip(); stages.flip(); signalHandles.flip(); signalValues.flip();
+                submit.pNext(VkTimelineSemaphoreSubmitInfo.calloc(stack).sType$Default()
+                                .pWaitSemaphoreValues(waitValues).pSignalSemaphoreValues(signalValues))
+                        .waitSemaphoreCount(waits.size()).pWaitSemaphores(waitHandles).pWaitDstStageMask(stages)
+                        .pSignalSemaphores(signalHandles);
+            }
             synchronized (device.queue()) {
                 VkCheck.check(vkQueueSubmit(device.queue(), submit, fence), "vkQueueSubmit on " + device.label());
             }

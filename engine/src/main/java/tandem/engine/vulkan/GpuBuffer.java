@@ -9,7 +9,13 @@ import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.util.vma.VmaAllocationCreateInfo;
 import org.lwjgl.util.vma.VmaAllocationInfo;
+import org.lwjgl.vulkan.EXTExternalMemoryHost;
 import org.lwjgl.vulkan.VkBufferCreateInfo;
+import org.lwjgl.vulkan.VkExternalMemoryBufferCreateInfo;
+import org.lwjgl.vulkan.VkImportMemoryHostPointerInfoEXT;
+import org.lwjgl.vulkan.VkMemoryAllocateInfo;
+import org.lwjgl.vulkan.VkMemoryHostPointerPropertiesEXT;
+import org.lwjgl.vulkan.VkMemoryRequirements;
 import tandem.engine.runtime.TandemException;
 
 /**
@@ -25,10 +31,13 @@ public final class GpuBuffer implements DeviceResource {
     private final long size;
     private final MemorySegment mapped;
     private final String name;
+    /** The VkDeviceMemory of a {@link BufferKind#HOST_IMPORTED} buffer (VMA does not own it), else null. */
+    private final long importedMemory;
     private boolean closed;
 
     private GpuBuffer(VulkanDevice device, BufferKind kind, long buffer, long allocation, long size,
-                      MemorySegment mapped, String name) {
+                      MemorySegment mapped, String name, long importedMemory) {
+        this.importedMemory = importedMemory;
         this.device = device;
         this.kind = kind;
         this.buffer = buffer;
@@ -43,6 +52,7 @@ public final class GpuBuffer implements DeviceResource {
      * @throws TandemException when the device has no memory left for it
      */
     public static GpuBuffer create(VulkanDevice device, BufferKind kind, long size, String name) {
+        if (kind == BufferKind.HOST_IMPORTED) throw new IllegalArgumentException("use importHost for " + name);
         if (size <= 0) throw new IllegalArgumentException("buffer size must be > 0, got " + size + " for " + name);
         try (MemoryStack stack = stackPush()) {
             VkBufferCreateInfo bi = VkBufferCreateInfo.calloc(stack).sType$Default().size(size)
@@ -67,9 +77,59 @@ public final class GpuBuffer implements DeviceResource {
             VkCheck.check(r, "allocating " + size + " bytes for " + name + " on " + device.label());
             MemorySegment mapped = kind == BufferKind.DEVICE_LOCAL ? null
                     : MemorySegment.ofAddress(info.pMappedData()).reinterpret(size);
-            GpuBuffer b = new GpuBuffer(device, kind, pBuffer.get(0), pAlloc.get(0), size, mapped, name);
+            GpuBuffer b = new GpuBuffer(device, kind, pBuffer.get(0), pAlloc.get(0), size, mapped, name, VK_NULL_HANDLE);
             device.track(b);
             return b;
+        }
+    }
+
+    /**
+     * Imports host memory into {@code device} as a storage buffer ({@code VK_EXT_external_memory_host}).
+     * The host memory must stay allocated until the buffer is closed; its address and size must be
+     * multiples of the device's minImportedHostPointerAlignment (64 KiB always is).
+     */
+    public static GpuBuffer importHost(VulkanDevice device, MemorySegment host, String name) {
+        if (!device.extensionEnabled(EXTExternalMemoryHost.VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)) {
+            throw new TandemException(device.label() + " cannot import host memory (no VK_EXT_external_memory_host) for "
+                    + name + "; update its driver");
+        }
+        long size = host.byteSize();
+        try (MemoryStack stack = stackPush()) {
+            int handleType = EXTExternalMemoryHost.VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT;
+            VkBufferCreateInfo bi = VkBufferCreateInfo.calloc(stack).sType$Default().size(size)
+                    .pNext(VkExternalMemoryBufferCreateInfo.calloc(stack).sType$Default().handleTypes(handleType))
+                    .usage(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT)
+                    .sharingMode(VK_SHARING_MODE_EXCLUSIVE);
+            var p = stack.mallocLong(1);
+            VkCheck.check(vkCreateBuffer(device.handle(), bi, null, p), "vkCreateBuffer " + name + " on " + device.label());
+            long buffer = p.get(0);
+            try {
+                VkMemoryHostPointerPropertiesEXT hostProps = VkMemoryHostPointerPropertiesEXT.calloc(stack).sType$Default();
+                VkCheck.check(EXTExternalMemoryHost.vkGetMemoryHostPointerPropertiesEXT(device.handle(), handleType,
+                        host.address(), hostProps), "vkGetMemoryHostPointerPropertiesEXT " + name);
+                VkMemoryRequirements req = VkMemoryRequirements.calloc(stack);
+                vkGetBufferMemoryRequirements(device.handle(), buffer, req);
+                int types = hostProps.memoryTypeBits() & req.memoryTypeBits();
+                if (types == 0) throw new TandemException(device.label() + " offers no memory type for imported host memory ("
+                        + name + "); update its driver");
+                VkMemoryAllocateInfo ai = VkMemoryAllocateInfo.calloc(stack).sType$Default().allocationSize(size)
+                        .memoryTypeIndex(Integer.numberOfTrailingZeros(types))
+                        .pNext(VkImportMemoryHostPointerInfoEXT.calloc(stack).sType$Default().handleType(handleType)
+                                .pHostPointer(host.address()));
+                VkCheck.check(vkAllocateMemory(device.handle(), ai, null, p), "importing host memory for " + name + " on " + device.label());
+                long memory = p.get(0);
+                int r = vkBindBufferMemory(device.handle(), buffer, memory, 0);
+                if (r != VK_SUCCESS) {
+                    vkFreeMemory(device.handle(), memory, null);
+                    VkCheck.check(r, "vkBindBufferMemory " + name);
+                }
+                GpuBuffer b = new GpuBuffer(device, BufferKind.HOST_IMPORTED, buffer, VK_NULL_HANDLE, size, host, name, memory);
+                device.track(b);
+                return b;
+            } catch (RuntimeException e) {
+                vkDestroyBuffer(device.handle(), buffer, null);
+                throw e;
+            }
         }
     }
 
@@ -96,11 +156,13 @@ public final class GpuBuffer implements DeviceResource {
 
     /** Makes host writes visible to the device (no-op on host-coherent memory). */
     public void flush() {
+        if (importedMemory != VK_NULL_HANDLE) return; // imported host memory: the host writes it directly
         vmaFlushAllocation(device.allocator(), allocation, 0, VK_WHOLE_SIZE);
     }
 
     /** Makes device writes visible to the host (no-op on host-coherent memory). */
     public void invalidate() {
+        if (importedMemory != VK_NULL_HANDLE) return;
         vmaInvalidateAllocation(device.allocator(), allocation, 0, VK_WHOLE_SIZE);
     }
 
@@ -108,7 +170,12 @@ public final class GpuBuffer implements DeviceResource {
     public void close() {
         if (closed) return;
         closed = true;
-        vmaDestroyBuffer(device.allocator(), buffer, allocation);
+        if (importedMemory != VK_NULL_HANDLE) {
+            vkDestroyBuffer(device.handle(), buffer, null);
+            vkFreeMemory(device.handle(), importedMemory, null);
+        } else {
+            vmaDestroyBuffer(device.allocator(), buffer, allocation);
+        }
         device.untrack(this);
     }
 }

@@ -1,0 +1,221 @@
+package tandem.engine.parallel;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.system.MemoryUtil.memSet;
+import static org.lwjgl.system.MemoryUtil.nmemAlignedAlloc;
+import static org.lwjgl.system.MemoryUtil.nmemAlignedFree;
+import static org.lwjgl.vulkan.EXTQueueFamilyForeign.VK_EXT_QUEUE_FAMILY_FOREIGN_EXTENSION_NAME;
+import static org.lwjgl.vulkan.EXTQueueFamilyForeign.VK_QUEUE_FAMILY_FOREIGN_EXT;
+import static org.lwjgl.vulkan.VK10.*;
+import static org.lwjgl.vulkan.VK11.VK_QUEUE_FAMILY_EXTERNAL;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkBufferMemoryBarrier;
+
+import tandem.engine.runtime.TandemException;
+import tandem.engine.vulkan.BufferRange;
+import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.ComputePipeline;
+import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.TimelinePoint;
+import tandem.engine.vulkan.VulkanDevice;
+
+/**
+ * Sum of every device's partial vector, the result on every device, through host memory (Vulkan
+ * offers no GPU-to-GPU path between these devices; see shared/BASELINES.md).
+ *
+ * <p>One host allocation is imported into every device. For round k each device writes its
+ * partial into its own slot (a shader store), releases the slot, and signals "written k"; each
+ * device's next submit waits for all peers' "written k" ({@link PeerSignals}: shared semaphores
+ * or the host relay), acquires all slots and adds them in device order into its device-local
+ * result. Ownership of the slots moves through {@code VK_QUEUE_FAMILY_FOREIGN_EXT}: on NVIDIA
+ * only that acquire makes the peer's write visible (every other barrier read stale data);
+ * drivers without the extension (lavapipe) use {@code VK_QUEUE_FAMILY_EXTERNAL}. Between uses a
+ * slot is owned by that outside family, so every acquire has its release.
+ *
+ * <p>Slots alternate between two sets by the round's parity: a device writes round k+2 into the
+ * slot of round k only after waiting for its peers' round k+1, which each peer signals after it
+ * finished reading round k — so no slot is overwritten while a peer still reads it.
+ *
+ * <p>Usage per device and round k, all recorded and submitted ahead (nothing here waits):
+ * {@link #recordStage} (or a producer writing {@link #slot} between {@link #recordAcquireSlot}
+ * and {@link #recordRelease}) in a submit that signals {@link #written}; then, in a later submit
+ * that waits on {@link #peersWritten}, {@link #recordSum}.
+ */
+public final class VulkanAllReduce implements AutoCloseable {
+    /** Slot starts are multiples of this: at least minStorageBufferOffsetAlignment on every driver. */
+    private static final long SLOT_ALIGNMENT = 256;
+    /** Host address and size alignment: a multiple of every driver's minImportedHostPointerAlignment. */
+    private static final long HOST_ALIGNMENT = 65536;
+    private static final int WORKGROUP = 256;
+    private static final int PARITIES = 2;
+
+    private final List<VulkanDevice> devices;
+    private final int maxLength;
+    private final long slotStride;
+    private final long hostAddress;
+    private final List<GpuBuffer> slots = new ArrayList<>();
+    private final List<ComputePipeline> sum = new ArrayList<>();
+    private final List<ComputePipeline> stage = new ArrayList<>();
+    private final int outsideFamily;
+    private PeerSignals signals;
+
+    private VulkanAllReduce(List<VulkanDevice> devices, int maxLength) {
+        this.devices = List.copyOf(devices);
+        this.maxLength = maxLength;
+        this.slotStride = roundUp((long) maxLength * Float.BYTES, SLOT_ALIGNMENT);
+        long hostBytes = roundUp(PARITIES * devices.size() * slotStride, HOST_ALIGNMENT);
+        this.hostAddress = nmemAlignedAlloc(HOST_ALIGNMENT, hostBytes);
+        if (hostAddress == 0) throw new TandemException("out of host memory for the all-reduce (" + hostBytes + " bytes)");
+        memSet(hostAddress, 0, hostBytes);
+        boolean foreign = devices.stream().allMatch(d -> d.extensionEnabled(VK_EXT_QUEUE_FAMILY_FOREIGN_EXTENSION_NAME));
+        this.outsideFamily = foreign ? VK_QUEUE_FAMILY_FOREIGN_EXT : VK_QUEUE_FAMILY_EXTERNAL;
+    }
+
+    /** Imports the host slots into every device and makes the two shaders there. */
+    private void prepareDevices() {
+        long hostBytes = roundUp(PARITIES * devices.size() * slotStride, HOST_ALIGNMENT);
+        MemorySegment host = MemorySegment.ofAddress(hostAddress).reinterpret(hostBytes);
+        for (int d = 0; d < devices.size(); d++) {
+            VulkanDevice device = devices.get(d);
+            slots.add(GpuBuffer.importHost(device, host, "all-reduce slots on logical device " + d));
+            sum.add(ComputePipeline.create(device, "allreduce_sum", 2, 3));
+            stage.add(ComputePipeline.create(device, "allreduce_stage", 2, 1));
+        }
+    }
+
+    /**
+     * @param maxLength the longest vector (in floats) any round will reduce
+     * @param mode      AUTO chooses shared semaphores where all drivers can share them
+     */
+    public static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode) {
+        if (devices.isEmpty() || maxLength <= 0) throw new IllegalArgumentException("devices and a positive length");
+        VulkanAllReduce ar = new VulkanAllReduce(devices, maxLength);
+        try {
+            ar.prepareDevices();
+            ar.signals = signals(devices, mode);
+            return ar;
+        } catch (RuntimeException e) {
+            ar.close();
+            throw e;
+        }
+    }
+
+    private static PeerSignals signals(List<VulkanDevice> devices, AllReduceMode mode) {
+        String why = SharedTimelineSignals.whyNotSupported(devices);
+        return switch (mode) {
+            case HOST_RELAY -> new HostRelaySignals(devices);
+            case SHARED_SEMAPHORES -> {
+                if (why != null) {
+                    throw new TandemException("the all-reduce was forced to shared semaphores, but " + why
+                            + "; use the host relay (tandem.allreduce=relay or auto)");
+                }
+                yield new SharedTimelineSignals(devices);
+            }
+            case AUTO -> why == null ? new SharedTimelineSignals(devices) : new HostRelaySignals(devices);
+        };
+    }
+
+    public int devices() { return devices.size(); }
+
+    public int maxLength() { return maxLength; }
+
+    /** Which synchronisation path runs: "shared timeline semaphores" or "host relay". */
+    public String path() { return signals.describe(); }
+
+    /** Device {@code device}'s slot for {@code round}: where its partial goes. */
+    public BufferRange slot(int device, long round) {
+        return slots.get(device).range(slotOffset(device, round), slotStride);
+    }
+
+    private long slotOffset(int device, long round) {
+        return roundSet(round) + device * slotStride;
+    }
+
+    private long roundSet(long round) { return (round % PARITIES) * devices.size() * slotStride; }
+
+    /** Takes this device's slot for writing; record before the producer writes {@link #slot}. */
+    public void recordAcquireSlot(CommandRecorder rec, int device, long round) {
+        ownership(rec, device, slotOffset(device, round), slotStride, true, VK_ACCESS_SHADER_WRITE_BIT);
+    }
+
+    /** Hands the written slot to the peers; record after the producer's write, before signalling {@link #written}. */
+    public void recordRelease(CommandRecorder rec, int device, long round) {
+        ownership(rec, device, slotOffset(device, round), slotStride, false, VK_ACCESS_SHADER_WRITE_BIT);
+    }
+
+    /** Copies {@code length} floats of {@code partial} into this device's slot, with acquire and release. */
+    public void recordStage(CommandRecorder rec, int device, long round, BufferRange partial, int length) {
+        checkLength(length);
+        rec.barrier();
+        recordAcquireSlot(rec, device, round);
+        rec.dispatch(stage.get(device), List.of(partial, slot(device, round)), new int[] {length}, groups(length), 1, 1);
+        recordRelease(rec, device, round);
+    }
+
+    /** What device {@code device}'s submit signals once its round-{@code round} partial is released. */
+    public TimelinePoint written(int device, long round) { return signals.written(device, round); }
+
+    /** What the submit that sums round {@code round} on device {@code device} must wait for. */
+    public List<TimelinePoint> peersWritten(int device, long round) {
+        signals.checkHealthy();
+        return signals.peersWritten(device, round);
+    }
+
+    /**
+     * Adds all devices' round-{@code round} partials, in device order, into {@code result}
+     * ({@code length} floats); the result is visible to the commands recorded after this.
+     */
+    public void recordSum(CommandRecorder rec, int device, long round, BufferRange result, int length) {
+        checkLength(length);
+        long set = roundSet(round);
+        long setBytes = devices.size() * slotStride;
+        ownership(rec, device, set, setBytes, true, VK_ACCESS_SHADER_READ_BIT);
+        rec.dispatch(sum.get(device), List.of(slots.get(device).range(set, setBytes), result),
+                new int[] {length, devices.size(), (int) (slotStride / Float.BYTES)}, groups(length), 1, 1);
+        ownership(rec, device, set, setBytes, false, 0);
+        rec.barrier();
+    }
+
+    /**
+     * A queue-family ownership transfer of part of the slots between this device's queue and the
+     * outside family: {@code acquire} brings it in before {@code access}, else it goes out after it.
+     */
+    private void ownership(CommandRecorder rec, int device, long offset, long size, boolean acquire, int access) {
+        int own = devices.get(device).physical().computeQueueFamily();
+        try (MemoryStack stack = stackPush()) {
+            VkBufferMemoryBarrier.Buffer b = VkBufferMemoryBarrier.calloc(1, stack).sType$Default()
+                    .srcAccessMask(acquire ? 0 : access).dstAccessMask(acquire ? access : 0)
+                    .srcQueueFamilyIndex(acquire ? outsideFamily : own).dstQueueFamilyIndex(acquire ? own : outsideFamily)
+                    .buffer(slots.get(device).handle()).offset(offset).size(size);
+            vkCmdPipelineBarrier(rec.handle(),
+                    acquire ? VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                    acquire ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                    0, null, b, null);
+        }
+    }
+
+    private void checkLength(int length) {
+        if (length <= 0 || length > maxLength) {
+            throw new IllegalArgumentException("all-reduce of " + length + " floats; this one holds 1.." + maxLength);
+        }
+    }
+
+    private static int groups(int length) { return (length + WORKGROUP - 1) / WORKGROUP; }
+
+    private static long roundUp(long value, long multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+    /** Call after every device has finished its submits that use this all-reduce. */
+    @Override
+    public void close() {
+        if (signals != null) signals.close();
+        stage.forEach(ComputePipeline::close);
+        sum.forEach(ComputePipeline::close);
+        slots.forEach(GpuBuffer::close);
+        nmemAlignedFree(hostAddress);
+    }
+}
