@@ -48,7 +48,11 @@ public final class AppContext {
             }
         });
         Path demo = paths.demoModel();
-        if (Files.isRegularFile(demo)) model.open(demo);
+        if (Files.isRegularFile(demo)) {
+            model.open(demo);
+        } else {
+            chat.showNotice("The demo model is missing (" + demo + "): open a .gguf model on the Model screen.");
+        }
         devices.refresh();
     }
 

@@ -92,6 +92,9 @@ public final class ChatViewModel {
 
     public SamplingSettings sampling() { return sampling; }
 
+    /** Shows a message in the window's notice bar (until a model is loaded). */
+    public void showNotice(String message) { notice.set(message); }
+
     public ConversationViewModel newConversation() {
         ConversationViewModel c = ConversationViewModel.create("");
         conversations.addFirst(c);
@@ -178,13 +181,12 @@ public final class ChatViewModel {
                                  AtomicBoolean stop, UiBatcher<String> tokens) {
         if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
         Session s = sessionFor(m);
-        s.reset();
-        String prompt = m.formatChat(history, true);
+        int[] fresh = PromptCache.reuse(s, m.tokenizer(), m.formatChat(history, true));
         runningSession.set(s);
         try {
             // stop() may come before generate() starts, which could clear the session's own flag:
             // checking on every token makes Stop work whenever it is pressed.
-            return s.generate(prompt, params, event -> {
+            return s.generate(fresh, params, event -> {
                 tokens.offer(event.text());
                 if (stop.get()) s.cancel();
             });

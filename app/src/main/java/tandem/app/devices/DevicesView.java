@@ -99,6 +99,13 @@ public final class DevicesView {
         row = fact(grid, row, "Subgroup", Integer.toString(d.subgroupSize()));
         fact(grid, row, "Features", d.features().isEmpty() ? "—" : String.join(", ", d.features()));
         VBox card = cardFrame(d.index(), "GPU" + d.index() + " · " + d.name(), grid, choice);
+        if ("cpu".equalsIgnoreCase(d.type())) {
+            Label software = new Label("A software Vulkan driver running on the CPU: slower than the CPU engine, "
+                    + "but handy for trying the split with several logical devices.");
+            software.getStyleClass().add("hint");
+            software.setWrapText(true);
+            card.getChildren().add(software);
+        }
         card.pseudoClassStateChanged(EXCLUDED, !entry.isIncluded());
         entry.includedProperty().addListener((obs, was, now) -> card.pseudoClassStateChanged(EXCLUDED, !now));
         return card;
@@ -107,7 +114,12 @@ public final class DevicesView {
     private Node cpuCard() {
         Label text = new Label("Tandem's reference engine in plain Java. Runs the model when no GPU is included.");
         text.setWrapText(true);
-        return cardFrame(-1, "CPU engine", text);
+        Label state = new Label();
+        state.setId("cpu-engine-state");
+        state.getStyleClass().add("section-title");
+        state.textProperty().bind(javafx.beans.binding.Bindings.when(javafx.beans.binding.Bindings.isEmpty(vm.logicalDevices()))
+                .then("In use").otherwise("Not in use: a GPU is included"));
+        return cardFrame(-1, "CPU engine", text, state);
     }
 
     private static VBox cardFrame(int colourIndex, String name, Node... body) {

@@ -67,8 +67,13 @@ class ChatViewModelTest {
         chat.send();
         chat.inputProperty().set("Again");
         chat.send();
-        assertEquals("system: Be brief.\nuser: Hi\nassistant: t0 t1 t2 \nuser: Again\nassistant:", model.lastPrompt);
-        assertEquals(1, model.sessionsCreated, "one session per loaded model, reset for each answer");
+        String prompt = "system: Be brief.\nuser: Hi\nassistant: t0 t1 t2 \nuser: Again\nassistant:";
+        assertEquals(prompt, model.lastPrompt);
+        assertEquals(1, model.sessionsCreated, "one session per loaded model");
+        // The cache held "...assistant:" + "t0 t1 t2 "; the template writes "assistant: t0 ...", so the
+        // shared prefix ends at the colon and only the rest is evaluated again.
+        int shared = "system: Be brief.\nuser: Hi\nassistant:".length();
+        assertEquals(prompt.length() - shared, model.lastEvaluated);
     }
 
     @Test

@@ -23,7 +23,10 @@ import tandem.engine.tokenizer.Tokenizer;
 /** A loaded model for view-model tests: answers with "t0 t1 t2 …", one token per word. */
 public final class FakeModel implements LoadedModel {
     private final int tokensPerAnswer;
+    /** The conversation text the last answer continued (the cache after its prompt was added). */
     public String lastPrompt;
+    /** How many prompt tokens the last answer had to evaluate (the rest came from the cache). */
+    public int lastEvaluated;
     public int sessionsCreated;
     public boolean closed;
 
@@ -38,7 +41,7 @@ public final class FakeModel implements LoadedModel {
 
     @Override public Backend backend() { return Backend.CPU; }
     @Override public LoadPlan plan() { return new LoadPlan(SplitMode.NONE, 512, List.of(), List.of()); }
-    @Override public Tokenizer tokenizer() { throw new UnsupportedOperationException("not needed by the app"); }
+    @Override public Tokenizer tokenizer() { return new CharTokenizer(); }
 
     @Override
     public String formatChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
@@ -67,33 +70,40 @@ public final class FakeModel implements LoadedModel {
         return text.toString();
     }
 
+    /** One token per character; its KV "cache" is the list of token ids it holds. */
     private final class FakeSession implements Session {
+        private final List<Integer> cache = new java.util.ArrayList<>();
         private volatile boolean cancelled;
 
         @Override
         public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener) {
-            lastPrompt = prompt;
-            cancelled = false; // like a real session: a new generation starts uncancelled
+            return generate(new CharTokenizer().encode(prompt, false, true), params, listener);
+        }
+
+        @Override
+        public GenerationResult generate(int[] promptTokens, SamplingParams params, TokenListener listener) {
+            cancelled = false; // like the real session: a new generation starts uncancelled
+            for (int id : promptTokens) cache.add(id);
+            lastPrompt = new CharTokenizer().decode(tokens());
+            lastEvaluated = promptTokens.length;
             StringBuilder text = new StringBuilder();
             int n = 0;
             for (; n < Math.min(tokensPerAnswer, params.maxTokens()) && !cancelled; n++) {
                 String piece = "t" + n + " ";
                 text.append(piece);
+                piece.chars().forEach(cache::add);
                 listener.onToken(new TokenEvent(n, piece, n, n * 1000L));
             }
             StopReason why = cancelled ? StopReason.CANCELLED : n == params.maxTokens() ? StopReason.MAX_TOKENS : StopReason.END_OF_TEXT;
-            return new GenerationResult(text.toString(), 5, n, 100, 250.0, 12.0, why);
+            return new GenerationResult(text.toString(), promptTokens.length, n, 100, 250.0, 12.0, why);
         }
 
-        @Override public GenerationResult generate(int[] promptTokens, SamplingParams params, TokenListener listener) {
-            return generate("", params, listener);
-        }
         @Override public float[] evaluate(int[] tokens) { return new float[0]; }
-        @Override public int position() { return 0; }
+        @Override public int position() { return cache.size(); }
         @Override public int contextLength() { return 512; }
-        @Override public int[] tokens() { return new int[0]; }
-        @Override public void truncate(int position) { }
-        @Override public void reset() { }
+        @Override public int[] tokens() { return cache.stream().mapToInt(Integer::intValue).toArray(); }
+        @Override public void truncate(int position) { cache.subList(position, cache.size()).clear(); }
+        @Override public void reset() { cache.clear(); }
         @Override public void cancel() { cancelled = true; }
         @Override public void close() { }
     }
