@@ -63,26 +63,46 @@ public final class RandomBlocks {
         }
     }
 
+    /**
+     * Where a block's f16 factors sit and how large the codes they multiply get.
+     *
+     * @param minAt   offset of the minimum factor, or -1 when the type has none
+     * @param codeMax largest |code| the scale multiplies (sub-block scale times quant code for k-quants)
+     * @param minMax  largest sub-block min dmin multiplies (k-quants); 1 for the legacy "_1" types
+     */
+    private record Recipe(int scaleAt, int minAt, int codeMax, int minMax) {}
+
+    private static Recipe recipe(GgmlType type) {
+        return switch (type) {
+            case Q4_0 -> new Recipe(LegacyQuants.D_OFFSET, -1, 8, 0);
+            case Q4_1 -> new Recipe(LegacyQuants.D_OFFSET, LegacyQuants.M_OFFSET, 15, 1);
+            case Q5_0 -> new Recipe(LegacyQuants.D_OFFSET, -1, 16, 0);
+            case Q5_1 -> new Recipe(LegacyQuants.D_OFFSET, LegacyQuants.M_OFFSET, 31, 1);
+            case Q8_0 -> new Recipe(LegacyQuants.D_OFFSET, -1, 128, 0);
+            case Q2_K -> new Recipe(KQuants.Q2_K_D, KQuants.Q2_K_DMIN, 15 * 3, 15);
+            case Q3_K -> new Recipe(KQuants.Q3_K_D, -1, 32 * 4, 0);
+            case Q4_K -> new Recipe(KQuants.Q4_K_D, KQuants.Q4_K_DMIN, 63 * 15, 63);
+            case Q5_K -> new Recipe(KQuants.Q5_K_D, KQuants.Q5_K_DMIN, 63 * 31, 63);
+            case Q6_K -> new Recipe(KQuants.Q6_K_D, -1, 128 * 32, 0);
+            default -> throw new IllegalStateException("no random block recipe for " + type);
+        };
+    }
+
     private static void fillBlocks(GgmlType type, MemorySegment dst, SplittableRandom r) {
         long n = dst.byteSize();
         long i = 0;
         for (; i + 8 <= n; i += 8) dst.set(I64, i, r.nextLong());
         for (; i < n; i++) dst.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+        Recipe recipe = recipe(type);
         int size = type.typeSize();
         for (long block = 0; block < n; block += size) {
-            switch (type) {
-                case Q4_0 -> scale(dst, block + LegacyQuants.D_OFFSET, 8, r);
-                case Q4_1 -> scaleAndMin(dst, block + LegacyQuants.D_OFFSET, block + LegacyQuants.M_OFFSET, 15, 1, r);
-                case Q5_0 -> scale(dst, block + LegacyQuants.D_OFFSET, 16, r);
-                case Q5_1 -> scaleAndMin(dst, block + LegacyQuants.D_OFFSET, block + LegacyQuants.M_OFFSET, 31, 1, r);
-                case Q8_0 -> scale(dst, block + LegacyQuants.D_OFFSET, 128, r);
-                // k-quants: code range = largest sub-block scale times largest code; dmin pairs with a 4- or 6-bit min.
-                case Q2_K -> scaleAndMin(dst, block + KQuants.Q2_K_D, block + KQuants.Q2_K_DMIN, 15 * 3, 15, r);
-                case Q3_K -> scale(dst, block + KQuants.Q3_K_D, 32 * 4, r);
-                case Q4_K -> scaleAndMin(dst, block + KQuants.Q4_K_D, block + KQuants.Q4_K_DMIN, 63 * 15, 63, r);
-                case Q5_K -> scaleAndMin(dst, block + KQuants.Q5_K_D, block + KQuants.Q5_K_DMIN, 63 * 31, 63, r);
-                case Q6_K -> scale(dst, block + KQuants.Q6_K_D, 128 * 32, r);
-                default -> throw new IllegalStateException("no random block recipe for " + type);
+            float d = factor(recipe.codeMax(), r);
+            dst.set(I16, block + recipe.scaleAt(), Float.floatToFloat16(d));
+            if (recipe.minAt() >= 0) {
+                // The legacy "_1" types add m (centre the codes: m = -d * codeMax / 2); k-quants subtract dmin * min.
+                float m = recipe.minMax() == 1 ? -d * recipe.codeMax() / 2
+                        : Math.max(TARGET / 2 / recipe.minMax(), MIN_NORMAL_F16) * r.nextFloat();
+                dst.set(I16, block + recipe.minAt(), Float.floatToFloat16(m));
             }
         }
     }
@@ -90,20 +110,5 @@ public final class RandomBlocks {
     /** A positive f16 factor so that codes up to {@code codeMax} decode to at most about TARGET. */
     private static float factor(int codeMax, SplittableRandom r) {
         return Math.max(TARGET / codeMax, MIN_NORMAL_F16) * (0.5f + 0.5f * r.nextFloat());
-    }
-
-    private static void scale(MemorySegment dst, long at, int codeMax, SplittableRandom r) {
-        dst.set(I16, at, Float.floatToFloat16(factor(codeMax, r)));
-    }
-
-    /**
-     * Scale plus minimum. The legacy "_1" types add m directly (a small offset of either sign);
-     * the k-quants subtract dmin times a sub-block min.
-     */
-    private static void scaleAndMin(MemorySegment dst, long dAt, long mAt, int codeMax, int minMax, SplittableRandom r) {
-        float d = factor(codeMax, r);
-        dst.set(I16, dAt, Float.floatToFloat16(d));
-        float m = minMax == 1 ? -d * codeMax / 2 : Math.max(TARGET / 2 / minMax, MIN_NORMAL_F16) * r.nextFloat();
-        dst.set(I16, mAt, Float.floatToFloat16(m));
     }
 }

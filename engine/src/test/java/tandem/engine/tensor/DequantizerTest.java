@@ -2,16 +2,22 @@ package tandem.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
+import tandem.engine.runtime.TandemException;
 
 /**
  * Each reference file holds the same random Llama quantised by llama.cpp to one type; decoding
@@ -59,6 +65,29 @@ class DequantizerTest {
             System.out.printf("%s: lowest correlation %.6f in %s%n", type, worst, worstName);
             assertTrue(worst >= minCorrelation, type + ": correlation " + worst + " in " + worstName + " below " + minCorrelation);
         }
+    }
+
+    /** The comparison above is only a test of a decoder if some reference file uses its type. */
+    @Test
+    void theReferenceFilesCoverEverySupportedType() {
+        Set<GgmlType> seen = EnumSet.noneOf(GgmlType.class);
+        for (String type : MIN_CORRELATION.keySet()) {
+            try (GgufFile f = GgufFile.open(SharedData.data("models/reference/llama-" + type + ".gguf"))) {
+                f.tensors().forEach(t -> seen.add(t.type()));
+            }
+        }
+        for (GgmlType t : GgmlType.values()) {
+            if (t.isSupported()) assertTrue(seen.contains(t), t + " is in no reference file");
+        }
+    }
+
+    @Test
+    void unsupportedTypesAreNamedInTheError() {
+        TandemException e = assertThrows(TandemException.class,
+                () -> GgmlType.IQ2_XXS.requireSupported("blk.0.ffn_up.weight"));
+        assertEquals("tensor blk.0.ffn_up.weight uses IQ2_XXS, which Tandem does not support yet", e.getMessage());
+        assertThrows(TandemException.class,
+                () -> Dequantizer.dequantize(GgmlType.IQ4_NL, MemorySegment.ofArray(new byte[18]), 0, new float[32], 0, 32));
     }
 
     static double correlation(float[] a, float[] b) {
