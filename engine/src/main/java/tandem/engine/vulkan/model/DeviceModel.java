@@ -1,0 +1,107 @@
+package tandem.engine.vulkan.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.tensor.Dequantizer;
+import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.RopeTable;
+import tandem.engine.vulkan.VulkanDevice;
+import tandem.engine.vulkan.WeightTensor;
+import tandem.engine.vulkan.WeightUploader;
+
+/**
+ * The weights one device holds, uploaded from the mapped GGUF file. With split mode none a
+ * device holds the whole model; the tensor-parallel planner will hand each device its slices.
+ */
+final class DeviceModel implements AutoCloseable {
+    final VulkanDevice device;
+    final ModelConfig config;
+    final WeightTensor embedding;
+    final WeightTensor output;   // the embedding itself when the output is tied
+    final GpuBuffer outputNorm;
+    final GpuBuffer ropeTable;   // [position][ropeDim/2] (cos, sin)
+    final int ropePositions;
+    final List<LayerWeights> layers;
+
+    private DeviceModel(VulkanDevice device, ModelConfig config, WeightTensor embedding, WeightTensor output,
+                        GpuBuffer outputNorm, GpuBuffer ropeTable, int ropePositions, List<LayerWeights> layers) {
+        this.device = device;
+        this.config = config;
+        this.embedding = embedding;
+        this.output = output;
+        this.outputNorm = outputNorm;
+        this.ropeTable = ropeTable;
+        this.ropePositions = ropePositions;
+        this.layers = List.copyOf(layers);
+    }
+
+    /** Weight bytes a device needs for the whole model. */
+    static long weightBytes(ModelTensors tensors) {
+        return tensors.totalBytes();
+    }
+
+    static DeviceModel upload(VulkanDevice device, GgufFile file, ModelConfig config, ModelTensors tensors,
+                              int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {
+        List<AutoCloseable> made = new ArrayList<>();
+        try (WeightUploader up = new WeightUploader(device, bytesDone)) {
+            WeightTensor embedding = track(made, matrix(up, file, tensors.tokenEmbedding()));
+            WeightTensor output = tensors.output() == tensors.tokenEmbedding() ? embedding
+                    : track(made, matrix(up, file, tensors.output()));
+            GpuBuffer outputNorm = track(made, vector(up, file, tensors.outputNorm()));
+            float[] freqs = tensors.ropeFreqs() == null ? null : floats(file, tensors.ropeFreqs());
+            GpuBuffer rope = track(made, up.floats("rope table",
+                    RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
+            List<LayerWeights> layers = new ArrayList<>();
+            for (ModelTensors.Layer t : tensors.layers()) {
+                if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
+                layers.add(track(made, new LayerWeights(vector(up, file, t.attnNorm()),
+                        matrix(up, file, t.attnQ()), matrix(up, file, t.attnK()), matrix(up, file, t.attnV()),
+                        matrix(up, file, t.attnOutput()), vector(up, file, t.ffnNorm()),
+                        matrix(up, file, t.ffnGate()), matrix(up, file, t.ffnUp()), matrix(up, file, t.ffnDown()))));
+            }
+            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers);
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : made.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> made, T resource) {
+        made.add(resource);
+        return resource;
+    }
+
+    private static WeightTensor matrix(WeightUploader up, GgufFile file, TensorInfo t) {
+        return up.matrix(t.name(), t.type(), Math.toIntExact(t.rowCount()), Math.toIntExact(t.rowLength()), file.data(t));
+    }
+
+    private static GpuBuffer vector(WeightUploader up, GgufFile file, TensorInfo t) {
+        return up.floats(t.name(), floats(file, t));
+    }
+
+    private static float[] floats(GgufFile file, TensorInfo t) {
+        return Dequantizer.dequantizeAll(t.type(), file.data(t), t.elementCount());
+    }
+
+    @Override
+    public void close() {
+        for (LayerWeights l : layers.reversed()) l.close();
+        ropeTable.close();
+        outputNorm.close();
+        if (output != embedding) output.close();
+        embedding.close();
+    }
+}

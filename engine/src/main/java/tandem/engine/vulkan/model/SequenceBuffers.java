@@ -1,0 +1,84 @@
+package tandem.engine.vulkan.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.vulkan.BufferKind;
+import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.StepParams;
+import tandem.engine.vulkan.VulkanDevice;
+
+/**
+ * One sequence's memory on one device: the F16 KV cache of every layer and the activations of a
+ * step of up to {@code maxTokens} tokens, plus the step parameters and the logits readback.
+ */
+final class SequenceBuffers implements AutoCloseable {
+    final int capacity;
+    final int maxTokens;
+    final int logitRows;
+    final List<GpuBuffer> keys = new ArrayList<>();
+    final List<GpuBuffer> values = new ArrayList<>();
+    final GpuBuffer x, normed, q, k, v, attended, gate, up, hidden, logits, logitsHost;
+    final StepParams step;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    /** Bytes the KV cache of {@code capacity} positions takes (keys and values, F16, every layer). */
+    static long cacheBytes(ModelConfig c, int capacity) {
+        return 2L * c.layers() * capacity * c.kvDim() * 2;
+    }
+
+    /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
+    static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
+        long perToken = 2L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 3L * c.ffn();
+        return 4L * (perToken * maxTokens + 2L * logitRows * c.vocab());
+    }
+
+    SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
+        this.capacity = capacity;
+        this.maxTokens = maxTokens;
+        this.logitRows = logitRows;
+        try {
+            long row = (long) c.kvDim() * 2;
+            for (int l = 0; l < c.layers(); l++) {
+                keys.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * capacity, "K cache layer " + l)));
+                values.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * capacity, "V cache layer " + l)));
+            }
+            x = floats(device, maxTokens * (long) c.dim(), "residual stream");
+            normed = floats(device, maxTokens * (long) c.dim(), "normed");
+            q = floats(device, maxTokens * (long) c.qDim(), "queries");
+            k = floats(device, maxTokens * (long) c.kvDim(), "keys");
+            v = floats(device, maxTokens * (long) c.kvDim(), "values");
+            attended = floats(device, maxTokens * (long) c.qDim(), "attention output");
+            gate = floats(device, maxTokens * (long) c.ffn(), "ffn gate");
+            up = floats(device, maxTokens * (long) c.ffn(), "ffn up");
+            hidden = floats(device, maxTokens * (long) c.ffn(), "ffn hidden");
+            logits = floats(device, (long) logitRows * c.vocab(), "logits");
+            logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
+            step = own(new StepParams(device, maxTokens));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private GpuBuffer floats(VulkanDevice device, long count, String name) {
+        return own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4 * count, name));
+    }
+
+    private <T extends AutoCloseable> T own(T r) {
+        owned.add(r);
+        return r;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable r : owned.reversed()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,229 @@
+package tandem.engine.vulkan.model;
+
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.ModelRunner;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuTimeline;
+import tandem.engine.vulkan.Kernels;
+import tandem.engine.vulkan.PhysicalDevice;
+import tandem.engine.vulkan.VulkanDevice;
+import tandem.engine.vulkan.VulkanInstance;
+import tandem.engine.vulkan.WeightTensor;
+
+/**
+ * The Vulkan forward pass. Holds its own instance and a list of per-device models (one entry
+ * with split mode none; the list is where tensor parallelism plugs in). Decode steps are recorded
+ * once per sequence and replayed with the position in the step buffer; prompts run in batches.
+ */
+public final class VulkanRunner implements ModelRunner {
+    /** Tokens per prompt batch (activations are sized for this). */
+    static final int MAX_BATCH = 128;
+    /** Positions whose logits one batch can return when all positions are asked for. */
+    static final int MAX_LOGIT_ROWS = 16;
+
+    private final VulkanInstance instance;
+    private final List<DeviceModel> devices;
+    private final ModelConfig config;
+    private final boolean profile;
+    private final Map<String, double[]> kernelTimes = new LinkedHashMap<>();
+    private double gpuNanos;
+
+    private VulkanRunner(VulkanInstance instance, List<DeviceModel> devices, ModelConfig config, boolean profile) {
+        this.instance = instance;
+        this.devices = List.copyOf(devices);
+        this.config = config;
+        this.profile = profile;
+    }
+
+    /** Whether per-kernel timestamps are on: -Dtandem.profile=true (bench --profile sets it). */
+    public static boolean profilingRequested() { return Boolean.getBoolean("tandem.profile"); }
+
+    /**
+     * Uploads the model to one device. Refuses, before allocating anything, a model and context
+     * that do not fit the device's free memory.
+     */
+    public static VulkanRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, int deviceIndex,
+                                    int contextLength, LoadProgress progress, BooleanSupplier cancelled) {
+        if (config.qkvBias() || config.qkNorm()) {
+            throw new TandemException("the Vulkan backend does not run " + config.architecture()
+                    + " models yet (Q/K/V biases or q/k norms); use --backend cpu");
+        }
+        requireKernels(tensors);
+        VulkanInstance instance = VulkanInstance.create();
+        VulkanDevice device = null;
+        try {
+            PhysicalDevice pd = instance.physicalDevice(deviceIndex);
+            long need = DeviceModel.weightBytes(tensors) + SequenceBuffers.cacheBytes(config, contextLength)
+                    + SequenceBuffers.scratchBytes(config, MAX_BATCH, MAX_LOGIT_ROWS);
+            if (need > pd.freeBytes()) {
+                throw new TandemException(String.format(Locale.ROOT,
+                        "the model does not fit on device %d (%s): it needs %.2f GiB (weights, KV cache for %d tokens, "
+                                + "scratch) but %.2f GiB are free; use a smaller --ctx, a smaller quantization or another device",
+                        pd.index(), pd.name(), need / 1073741824.0, contextLength, pd.freeBytes() / 1073741824.0));
+            }
+            device = VulkanDevice.open(instance, pd);
+            long total = DeviceModel.weightBytes(tensors);
+            long[] done = {0};
+            DeviceModel model = DeviceModel.upload(device, file, config, tensors, contextLength, n -> {
+                done[0] += n;
+                progress.update(Math.min(1.0, (double) done[0] / total), "uploading weights to " + pd.name());
+            }, cancelled);
+            return new VulkanRunner(instance, List.of(model), config, profilingRequested());
+        } catch (RuntimeException e) {
+            if (device != null) device.close();
+            instance.close();
+            throw e;
+        }
+    }
+
+    private static void requireKernels(ModelTensors tensors) {
+        for (var t : tensors.all()) {
+            if (t.rank() >= 2 && !Kernels.WEIGHT_TYPES.contains(WeightTensor.kernelType(t.type()))) {
+                throw new TandemException("tensor " + t.name() + " has type " + t.type()
+                        + ", which the Vulkan backend cannot run yet; use --backend cpu");
+            }
+        }
+    }
+
+    @Override public ModelConfig config() { return config; }
+
+    @Override public Backend backend() { return Backend.VULKAN; }
+
+    @Override
+    public State newState(int contextLength) {
+        DeviceModel m = devices.getFirst();
+        if (contextLength > m.ropePositions) {
+            throw new TandemException("context " + contextLength + " exceeds the " + m.ropePositions
+                    + " positions this model was loaded for; reload with a larger --ctx");
+        }
+        return new VulkanState(m, contextLength);
+    }
+
+    /** GPU time per kernel group (profiling mode) or segment, summed since load: label -> {nanos, calls}. */
+    public synchronized Map<String, double[]> kernelTimes() {
+        Map<String, double[]> copy = new LinkedHashMap<>();
+        kernelTimes.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    private synchronized void account(Map<String, Double> times) {
+        times.forEach((label, ns) -> {
+            double[] t = kernelTimes.computeIfAbsent(label, k -> new double[2]);
+            t[0] += ns;
+            t[1] += 1;
+            gpuNanos += ns;
+        });
+    }
+
+    @Override
+    public synchronized List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
+        List<DeviceMetrics> out = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            PhysicalDevice pd = devices.get(i).device.physical();
+            double busy = windowNanos <= 0 ? 0 : Math.min(1.0, gpuNanos / windowNanos);
+            double perToken = tokens == 0 ? 0 : gpuNanos / 1e3 / tokens;
+            out.add(new DeviceMetrics(i, pd.name(), busy, perToken, 0, pd.deviceLocalBytes() - pd.freeBytes(), pd.deviceLocalBytes()));
+        }
+        gpuNanos = 0;
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (DeviceModel m : devices.reversed()) {
+            m.close();
+            m.device.close();
+        }
+        instance.close();
+    }
+
+    /** One sequence on the device: its buffers, the recorded decode step and a prompt recorder. */
+    private final class VulkanState implements State {
+        private final DeviceModel model;
+        private final SequenceBuffers buffers;
+        private final CommandRecorder decode;
+        private final CommandRecorder batch;
+        private final GpuTimeline decodeTimeline;
+        private final GpuTimeline batchTimeline;
+        private int batchTokens = -1;
+        private boolean batchAllLogits;
+
+        VulkanState(DeviceModel model, int capacity) {
+            this.model = model;
+            VulkanDevice d = model.device;
+            int stamps = 4 + config.layers() * (profile ? 12 : 1);
+            this.buffers = new SequenceBuffers(d, config, capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS);
+            this.decode = CommandRecorder.create(d);
+            this.batch = CommandRecorder.create(d);
+            this.decodeTimeline = new GpuTimeline(d, stamps);
+            this.batchTimeline = new GpuTimeline(d, stamps);
+            new ForwardRecorder(model, buffers, decodeTimeline, profile).record(decode, 1, false);
+        }
+
+        @Override public int capacity() { return buffers.capacity; }
+
+        @Override
+        public float[] forward(int[] tokens, int position, boolean allPositions) {
+            if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
+            if (position < 0 || position + tokens.length > buffers.capacity) {
+                throw new TandemException("context full (" + buffers.capacity + " tokens); start a new conversation or load with a larger --ctx");
+            }
+            for (int id : tokens) {
+                if (id < 0 || id >= config.vocab()) {
+                    throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (config.vocab() - 1) + ")");
+                }
+            }
+            int vocab = config.vocab();
+            float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
+            int chunk = allPositions ? Math.min(buffers.maxTokens, buffers.logitRows) : buffers.maxTokens;
+            for (int from = 0; from < tokens.length; from += chunk) {
+                int count = Math.min(chunk, tokens.length - from);
+                buffers.step.write(position + from, tokens, from, count);
+                GpuTimeline timeline;
+                if (count == 1 && !allPositions) {
+                    decode.submitAndWait();
+                    timeline = decodeTimeline;
+                } else {
+                    if (count != batchTokens || allPositions != batchAllLogits) {
+                        new ForwardRecorder(model, buffers, batchTimeline, profile).record(batch, count, allPositions);
+                        batchTokens = count;
+                        batchAllLogits = allPositions;
+                    }
+                    batch.submitAndWait();
+                    timeline = batchTimeline;
+                }
+                account(timeline.read());
+                buffers.logitsHost.invalidate();
+                int rows = allPositions ? count : 1;
+                if (allPositions || from + count == tokens.length) {
+                    int dst = allPositions ? from * vocab : 0;
+                    java.lang.foreign.MemorySegment.copy(buffers.logitsHost.mapped(), ValueLayout.JAVA_FLOAT, 0,
+                            result, dst, rows * vocab);
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public void close() {
+            batchTimeline.close();
+            decodeTimeline.close();
+            batch.close();
+            decode.close();
+            buffers.close();
+        }
+    }
+}
