@@ -21,13 +21,14 @@ final class ModelLoader {
     private ModelLoader() {}
 
     /**
-     * The backend a request means. AUTO is the branch point for the Vulkan backend: it picks
-     * Vulkan once that backend exists and a device is present; until then it is the CPU.
+     * The backend a request means. AUTO picks Vulkan when a GPU is present; a CPU-only Vulkan
+     * driver (lavapipe) is slower than the CPU backend, so it is used only when asked for.
      */
     static Backend resolve(Backend requested) {
         return switch (requested) {
-            case AUTO, CPU -> Backend.CPU;
-            case VULKAN -> throw new TandemException("the Vulkan backend is not available in this build; use --backend cpu");
+            case CPU -> Backend.CPU;
+            case VULKAN -> Backend.VULKAN;
+            case AUTO -> Engine.devices().stream().anyMatch(d -> !d.type().equals("cpu")) ? Backend.VULKAN : Backend.CPU;
         };
     }
 
@@ -43,13 +44,24 @@ final class ModelLoader {
         int context = SplitPlanning.contextLength(options, config);
         return switch (backend) {
             case CPU -> CpuPlanner.plan(config, tensors, context);
-            case AUTO, VULKAN -> throw new IllegalStateException("unresolved backend " + backend + " for " + file.path());
+            case VULKAN -> SplitPlanning.plan(file.path(), options, Engine.devices()).loadPlan();
+            case AUTO -> throw new IllegalStateException("unresolved backend " + backend + " for " + file.path());
         };
     }
 
     /** Stands in until the chat package renders GGUF chat templates. */
     private static String chatTemplatePending(java.util.List<tandem.engine.chat.ChatMessage> messages, boolean addGenerationPrompt) {
         throw new TandemException("chat templates are not supported in this build yet; use 'tandem run'");
+    }
+
+    private static ModelRunner loadVulkan(GgufFile file, ModelConfig config, ModelTensors tensors, LoadPlan plan,
+                                          LoadProgress progress, BooleanSupplier cancelled) {
+        if (plan.devices().size() != 1) {
+            throw new TandemException("splitting a model over " + plan.devices().size()
+                    + " devices is not available yet; choose one device with --devices");
+        }
+        return tandem.engine.vulkan.model.VulkanRunner.load(file, config, tensors, plan.devices().getFirst().physicalIndex(),
+                plan.contextLength(), progress, cancelled);
     }
 
     static LoadedModel load(Path model, EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
@@ -63,7 +75,8 @@ final class ModelLoader {
             Tokenizer tokenizer = Tokenizers.fromGguf(file);
             ModelRunner runner = switch (backend) {
                 case CPU -> CpuRunner.load(file, config, tensors, progress, cancelled);
-                case AUTO, VULKAN -> throw new IllegalStateException("unresolved backend " + backend);
+                case VULKAN -> loadVulkan(file, config, tensors, plan, progress, cancelled);
+                case AUTO -> throw new IllegalStateException("unresolved backend " + backend);
             };
             progress.update(1, "loaded");
             return new BackendModel(GgufSummary.of(file).toModelInfo(), plan, runner, tokenizer, ModelLoader::chatTemplatePending, file);

@@ -177,10 +177,18 @@ public final class VulkanInstance implements AutoCloseable {
         }
     }
 
+    /**
+     * Destroys the instance. With validation on, messages nobody took are a failure of the run:
+     * they are thrown here, after everything was destroyed, so tests and debug runs cannot miss them.
+     */
     @Override
     public void close() {
         if (messenger != VK_NULL_HANDLE) vkDestroyDebugUtilsMessengerEXT(instance, messenger, null);
         vkDestroyInstance(instance, null);
         if (callback != null) callback.free();
+        List<String> left = takeValidationMessages();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException(left.size() + " Vulkan validation message(s), first: " + left.getFirst());
+        }
     }
 }
