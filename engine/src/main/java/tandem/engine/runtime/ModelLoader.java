@@ -9,6 +9,7 @@ import tandem.engine.gguf.GgufSummary;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.model.ModelTensors;
+import tandem.engine.parallel.PlanFit;
 import tandem.engine.parallel.SplitPlanning;
 import tandem.engine.tokenizer.Tokenizer;
 import tandem.engine.tokenizer.Tokenizers;
@@ -72,6 +73,7 @@ final class ModelLoader {
             ModelConfig config = ModelConfigReader.read(file);
             ModelTensors tensors = ModelTensors.bind(file, config);
             LoadPlan plan = planOn(backend, file, config, tensors, options);
+            PlanFit.requireFits(plan);
             Tokenizer tokenizer = Tokenizers.fromGguf(file);
             ModelRunner runner = switch (backend) {
                 case CPU -> CpuRunner.load(file, config, tensors, progress, cancelled);

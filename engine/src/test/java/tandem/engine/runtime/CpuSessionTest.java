@@ -125,6 +125,13 @@ class CpuSessionTest {
     }
 
     @Test
+    void aCancelledLoadStopsWithAClearMessage() {
+        TandemException e = assertThrows(TandemException.class, () -> Engine.load(SharedData.data("models/stories260K.gguf"),
+                EngineOptions.cpu(), LoadProgress.NONE, () -> true));
+        assertEquals("load cancelled", e.getMessage());
+    }
+
+    @Test
     void planForTheCpuCountsWeightsAndAFloatKvCache() {
         LoadPlan plan = Engine.plan(SharedData.data("models/stories260K.gguf"), EngineOptions.cpu().withContextLength(64));
         assertEquals(1, plan.devices().size());
