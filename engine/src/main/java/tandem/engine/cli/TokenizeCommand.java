@@ -26,6 +26,9 @@ public final class TokenizeCommand {
         CliArgs a = CliArgs.parse("tokenize", args, Set.of("--model", "--prompt", "--file", "--mb"),
                 Set.of("--no-bos", "--parse-special", "--bench"));
         Path model = a.model();
+        boolean bench = a.flag("--bench");
+        // Read the text before loading, so that a usage error is the only line printed.
+        String text = !bench || a.value("--prompt").isPresent() || a.value("--file").isPresent() ? text(a) : null;
         long start = System.nanoTime();
         Tokenizer tokenizer;
         try (GgufFile file = GgufFile.open(model)) {
@@ -33,14 +36,13 @@ public final class TokenizeCommand {
         }
         err.printf("tandem tokenize: loaded %d tokens in %.0f ms%n", tokenizer.vocabSize(), (System.nanoTime() - start) / 1e6);
         boolean parseSpecial = a.flag("--parse-special");
-        if (a.flag("--bench")) {
-            String sample = a.value("--prompt").isPresent() || a.value("--file").isPresent() ? text(a) : null;
-            out.println(TokenizerBench.run(tokenizer, sample, a.intValue("--mb", 1), parseSpecial).toJson());
+        if (bench) {
+            out.println(TokenizerBench.run(tokenizer, text, a.intValue("--mb", 1), parseSpecial).toJson());
             return 0;
         }
         boolean addBos = !a.flag("--no-bos") && tokenizer.addBosByDefault();
         StringJoiner json = new StringJoiner(",", "[", "]");
-        for (int id : tokenizer.encode(text(a), addBos, parseSpecial)) json.add(Integer.toString(id));
+        for (int id : tokenizer.encode(text, addBos, parseSpecial)) json.add(Integer.toString(id));
         out.println(json);
         return 0;
     }

@@ -1,0 +1,89 @@
+package tandem.engine.chat;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.util.Map;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * Renders chat templates with Jinjava, configured to behave like the Jinja2 environment Hugging
+ * Face (and llama.cpp) render them in: trim_blocks and lstrip_blocks on, whitespace control on
+ * expressions too, Python operator precedence, Python str/dict methods, raise_exception and
+ * strftime_now. One engine is shared; each render gets its own interpreter, so this is thread-safe.
+ */
+final class JinjaRenderer {
+    private JinjaRenderer() {}
+
+    private static final Jinjava JINJAVA = create();
+
+    private static Jinjava create() {
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        LegacyOverrides python = LegacyOverrides.newBuilder()
+                .withUseNaturalOperatorPrecedence(true)
+                .withParseWhitespaceControlStrictly(true)
+                .withUseTrimmingForNotesAndExpressions(true)
+                .withKeepNullableLoopValues(true)
+                .withEvaluateMapKeys(true)
+                .build();
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withKeepTrailingNewline(true) // Jinja2's rule is applied to the source in JinjaCompat
+                .withFailOnUnknownTokens(false)
+                .withLegacyOverrides(python)
+                .withElResolver(resolver)
+                .build());
+        jinjava.getGlobalContext().registerFunction(
+                new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFunction(
+                new ELFunctionDefinition("", "strftime_now", TemplateFunctions.class, "strftimeNow", String.class));
+        return jinjava;
+    }
+
+    /**
+     * @return the rendered text
+     * @throws TemplateFailure with a one-line reason when the template cannot be parsed or rendered
+     */
+    static String render(String template, Map<String, Object> context) {
+        RenderResult result;
+        try {
+            result = JINJAVA.renderForResult(JinjaCompat.adapt(template), context);
+        } catch (RuntimeException e) {
+            throw new TemplateFailure(reason(e));
+        }
+        for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                String raised = raisedMessage(error.getException());
+                throw new TemplateFailure(raised != null ? "the template raised: " + raised
+                        : "line " + error.getLineno() + ": " + error.getMessage());
+            }
+        }
+        return result.getOutput();
+    }
+
+    /** Why a template failed, as one line. */
+    static final class TemplateFailure extends RuntimeException {
+        TemplateFailure(String reason) { super(reason); }
+    }
+
+    private static String raisedMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TemplateFunctions.TemplateRaised r) return r.getMessage();
+        }
+        return null;
+    }
+
+    private static String reason(Throwable t) {
+        String raised = raisedMessage(t);
+        if (raised != null) return "the template raised: " + raised;
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,120 @@
+package tandem.engine.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.tokenizer.Tokenizers;
+
+/**
+ * The real templates shipped in the Llama 3 and Qwen vocabularies, rendered for a three-turn
+ * conversation with a system prompt. The expected strings were written by hand from the templates'
+ * Jinja source (read it with {@code tandem inspect}), not produced by this code.
+ */
+class ChatTemplateTest {
+    /** System, user, assistant, user: the assistant's answer carries a reasoning block. */
+    private static final List<ChatMessage> CONVERSATION = List.of(
+            ChatMessage.system("You are a helpful assistant."),
+            ChatMessage.user("  What is 2+2?\n"),
+            ChatMessage.assistant("<think>\nTwo plus two.\n</think>\n\n2+2 is 4."),
+            ChatMessage.user("And 3+3?"));
+
+    private static final Map<String, ChatTemplate> LOADED = new ConcurrentHashMap<>();
+
+    private static ChatTemplate template(String vocab) {
+        return LOADED.computeIfAbsent(vocab, v -> {
+            Path path = SharedData.data("vocab/ggml-vocab-" + v + ".gguf");
+            try (GgufFile file = GgufFile.open(path)) {
+                Tokenizer tok = Tokenizers.fromGguf(file);
+                return ChatTemplate.fromGguf(file, tok);
+            }
+        });
+    }
+
+    @Test
+    void llama3TemplateRendersHeadersTrimmedContentAndBos() {
+        ChatTemplate t = template("llama-bpe");
+        assertFalse(t.isFallback());
+        // Each message: header, blank line, content | trim, <|eot_id|>; BOS before the first one.
+        // This (original Llama 3) template appends the assistant header whatever add_generation_prompt says.
+        String expected = "<|begin_of_text|>"
+                + "<|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n<think>\nTwo plus two.\n</think>\n\n2+2 is 4.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nAnd 3+3?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+        assertEquals(expected, t.render(CONVERSATION, true));
+        assertEquals(expected, t.render(CONVERSATION, false));
+    }
+
+    @Test
+    void qwen3TemplateDropsEarlierReasoningAndAddsGenerationPrompt() {
+        ChatTemplate t = template("qwen2");
+        assertFalse(t.isFallback());
+        // System first; user turns verbatim; the assistant turn before the last user query loses its
+        // <think> block (content.split('</think>')[-1].lstrip('\n')); no tools, no enable_thinking.
+        String conversation = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\n  What is 2+2?\n<|im_end|>\n"
+                + "<|im_start|>assistant\n2+2 is 4.<|im_end|>\n"
+                + "<|im_start|>user\nAnd 3+3?<|im_end|>\n";
+        assertEquals(conversation, t.render(CONVERSATION, false));
+        assertEquals(conversation + "<|im_start|>assistant\n", t.render(CONVERSATION, true));
+    }
+
+    @Test
+    void qwen3TemplateKeepsReasoningOfTheTurnAfterTheLastQuery() {
+        // An assistant turn after the last user message keeps its reasoning, re-wrapped in <think>.
+        List<ChatMessage> messages = List.of(ChatMessage.user("Hi"), ChatMessage.assistant("<think>\nGreet.\n</think>\nHello!"));
+        assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\nGreet.\n</think>\n\nHello!<|im_end|>\n",
+                template("qwen2").render(messages, false));
+    }
+
+    @Test
+    void modelWithoutTemplateGetsChatML() {
+        ChatTemplate t = ChatTemplate.of(null, "<s>", "</s>", "tiny");
+        assertTrue(t.isFallback());
+        assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+                t.render(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi")), true));
+    }
+
+    @Test
+    void raisedExceptionBecomesOneLineErrorNamingTheModel() {
+        ChatTemplate t = ChatTemplate.of("{% if messages[0].role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}",
+                "", "", "Strict-7B");
+        TandemException e = assertThrows(TandemException.class, () -> t.render(List.of(ChatMessage.system("x")), true));
+        assertTrue(e.getMessage().contains("Strict-7B") && e.getMessage().contains("System role not supported"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void brokenTemplateIsAnErrorNamingTheModel() {
+        ChatTemplate t = ChatTemplate.of("{% for m in messages %}{{ m.content ", "", "", "Broken-1B");
+        TandemException e = assertThrows(TandemException.class, () -> t.render(List.of(ChatMessage.user("x")), true));
+        assertTrue(e.getMessage().contains("Broken-1B"), e.getMessage());
+    }
+
+    @Test
+    void pythonStringMethodsBehaveLikePython() {
+        String src = "{{ s.split(',')|join('|') }};{{ s.strip(' ,') }};{{ s.lstrip() }};{{ s.rstrip(', ') }};"
+                + "{{ s.startswith(' a') }};{{ s.endswith(('x', ', ')) }};{{ 'a.b'.split('.')[-1] }};{{ '-'.join(['x', 'y']) }};"
+                + "{{ s.upper()|trim }};{{ ' a  b '.split()|length }}";
+        ChatTemplate t = ChatTemplate.of("{% set s = ' a,b,, ' %}" + src, "", "", "m");
+        assertEquals(" a|b|| ;a,b;a,b,, ; a,b;true;true;b;x-y;A,B,,;2", t.render(List.of(), false));
+    }
+
+    @Test
+    void bosAndEosTokensComeFromTheVocabulary() {
+        ChatTemplate t = ChatTemplate.of("{{ bos_token }}|{{ eos_token }}", "<s>", "</s>", "m");
+        assertEquals("<s>|</s>", t.render(List.of(), false));
+    }
+}
