@@ -5,14 +5,24 @@ import java.util.List;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadPlan;
 import tandem.engine.runtime.SplitMode;
+import tandem.engine.runtime.TandemException;
 
 /** What running a model on the CPU needs, before loading: one device, the whole model. */
 public final class CpuPlanner {
     private CpuPlanner() {}
 
-    public static LoadPlan plan(ModelConfig config, ModelTensors tensors, int contextLength) {
+    /**
+     * @throws TandemException when the options ask for devices or a split: the CPU backend runs on
+     *                         one device, and ignoring the request would hide a mistake
+     */
+    public static LoadPlan plan(ModelConfig config, ModelTensors tensors, EngineOptions options, int contextLength) {
+        if (!options.devices().isEmpty() || !options.split().isEmpty() || options.splitMode() != SplitMode.NONE) {
+            throw new TandemException("--devices, --split and --split-mode choose Vulkan devices; "
+                    + "the CPU backend runs on one device: drop them or use --backend vulkan");
+        }
         DevicePlan cpu = new DevicePlan(0, -1, "CPU", 1.0, tensors.totalBytes(),
                 CpuRunner.kvCacheBytes(config, contextLength), scratchBytes(config, contextLength), physicalMemory());
         return new LoadPlan(SplitMode.NONE, contextLength, List.of(cpu), List.of(

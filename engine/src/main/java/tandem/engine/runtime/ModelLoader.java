@@ -44,7 +44,7 @@ final class ModelLoader {
     private static LoadPlan planOn(Backend backend, GgufFile file, ModelConfig config, ModelTensors tensors, EngineOptions options) {
         int context = SplitPlanning.contextLength(options, config);
         return switch (backend) {
-            case CPU -> CpuPlanner.plan(config, tensors, context);
+            case CPU -> CpuPlanner.plan(config, tensors, options, context);
             case VULKAN -> SplitPlanning.plan(file.path(), options, Engine.devices()).loadPlan();
             case AUTO -> throw new IllegalStateException("unresolved backend " + backend + " for " + file.path());
         };

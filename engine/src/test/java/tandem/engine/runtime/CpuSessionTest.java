@@ -132,6 +132,14 @@ class CpuSessionTest {
     }
 
     @Test
+    void aSplitRequestOnTheCpuIsRefusedNotIgnored() {
+        EngineOptions tensorSplit = new EngineOptions(Backend.CPU, List.of(0, 1), List.of(), SplitMode.TENSOR, 64);
+        TandemException e = assertThrows(TandemException.class,
+                () -> Engine.plan(SharedData.data("models/stories260K.gguf"), tensorSplit));
+        assertTrue(e.getMessage().contains("the CPU backend runs on one device"), e.getMessage());
+    }
+
+    @Test
     void planForTheCpuCountsWeightsAndAFloatKvCache() {
         LoadPlan plan = Engine.plan(SharedData.data("models/stories260K.gguf"), EngineOptions.cpu().withContextLength(64));
         assertEquals(1, plan.devices().size());
