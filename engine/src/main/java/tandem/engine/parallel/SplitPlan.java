@@ -60,8 +60,20 @@ public record SplitPlan(SplitMode mode, ModelShape model, List<DeviceSlices> dev
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
+    /**
+     * The output projection's rows device {@code device} holds under tensor split: a slice of
+     * {@code output.weight}, or of the token embedding when the model ties them — then a second,
+     * sliced copy beside the whole embedding every device keeps for lookups.
+     */
+    public TensorSlice outputProjection(int device) {
+        TensorLayout t = model.tensor("output.weight").or(() -> model.tensor("token_embd.weight")).orElseThrow();
+        SliceRange vocab = devices.get(device).vocabRows();
+        return new TensorSlice(t, false, vocab.start(), vocab.size());
+    }
+
     /** Bytes of weights device {@code device} holds. */
     public long weightBytes(int device) {
-        return model.tensors().stream().mapToLong(t -> sliceOf(device, t).bytes()).sum();
+        long tensors = model.tensors().stream().mapToLong(t -> sliceOf(device, t).bytes()).sum();
+        return tensors + (mode == SplitMode.TENSOR && model.tiedEmbedding() ? outputProjection(device).bytes() : 0);
     }
 }

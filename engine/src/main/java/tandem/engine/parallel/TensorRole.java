@@ -5,7 +5,8 @@ package tandem.engine.parallel;
  * features (whole ggml rows) so each device computes whole heads and whole FFN columns; the
  * attention output and FFN down projections are cut by input features (a slice of every row) so
  * each device multiplies only the features it computed and produces a partial sum of the whole
- * output, which the all-reduce adds up. The vocabulary is cut by rows and the logits gathered.
+ * output, which the all-reduce adds up. The output projection is cut by vocabulary rows and the
+ * logits gathered.
  */
 public enum TensorRole {
     QUERY(Dimension.KV_GROUPS),
@@ -35,7 +36,8 @@ public enum TensorRole {
             case "attn_output" -> ATTENTION_OUTPUT;
             case "ffn_gate", "ffn_up" -> FFN_IN;
             case "ffn_down" -> FFN_OUT;
-            case "output", "token_embd" -> VOCABULARY;
+            // every device looks tokens up in a whole copy of the embedding: no all-reduce for it
+            case "output" -> VOCABULARY;
             default -> REPLICATED;
         };
     }

@@ -46,7 +46,8 @@ class ReferenceModelPlanTest {
             assertEquals(fileTensorBytes, m.tensorBytes());
             long replicated = m.tensors().stream().filter(t -> TensorRole.of(t.name()) == TensorRole.REPLICATED)
                     .mapToLong(TensorLayout::bytes).sum();
-            assertEquals(fileTensorBytes + replicated,
+            long tiedCopy = m.tiedEmbedding() ? m.tensor("token_embd.weight").orElseThrow().bytes() : 0;
+            assertEquals(fileTensorBytes + replicated + tiedCopy,
                     p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum(), type + " " + split);
             // 2 layers x 64 positions x 2 KV heads x 64 x (K and V) x 2 bytes, split with the heads
             assertEquals(2L * 64 * 2 * 64 * 4, p.loadPlan().devices().stream().mapToLong(DevicePlan::kvCacheBytes).sum());

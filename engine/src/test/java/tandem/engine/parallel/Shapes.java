@@ -13,7 +13,7 @@ final class Shapes {
 
     static ModelShape llama3_70b(GgmlType q) { return llama("llama3-70b", 80, 8192, 64, 8, 128, 28672, 128256, q, false); }
 
-    /** The shape of /work/shared/data/models/reference/llama-TYPE.gguf. */
+    /** The dimensions of the reference models (llama-TYPE.gguf), with a tied output as stories260K has. */
     static ModelShape reference(GgmlType q) { return llama("reference", 2, 256, 4, 2, 64, 768, 512, q, true); }
 
     static ModelShape llama(String name, int layers, int dim, int heads, int kvHeads, int headDim, int ffn, int vocab,

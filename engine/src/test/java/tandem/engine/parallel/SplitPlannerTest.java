@@ -68,8 +68,8 @@ class SplitPlannerTest {
         assertEquals(List.of(6, 2), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(10752, 3584), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(), p.loadPlan().notes());
-        double share0 = p.loadPlan().devices().get(0).share();
-        assertEquals(0.75, share0, 0.01);
+        TensorLayout down = p.model().tensor("blk.0.ffn_down.weight").orElseThrow();
+        assertEquals(3 * p.sliceOf(1, down).bytes(), p.sliceOf(0, down).bytes());
     }
 
     @Test
@@ -145,7 +145,10 @@ class SplitPlannerTest {
         long replicated = m.tensors().stream().filter(t -> TensorRole.of(t.name()) == TensorRole.REPLICATED)
                 .mapToLong(TensorLayout::bytes).sum();
         long sum = p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum();
-        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated, sum);
+        // replicated tensors (the embedding among them) once per device; a tied embedding also
+        // serves as the output projection, split by vocabulary: one more copy across the devices
+        long tiedCopy = m.tiedEmbedding() ? m.tensor("token_embd.weight").orElseThrow().bytes() : 0;
+        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated + tiedCopy, sum);
         long kvWhole = (long) m.layers() * CTX * m.kvHeads() * m.headDim() * 4;
         assertEquals(kvWhole, p.loadPlan().devices().stream().mapToLong(DevicePlan::kvCacheBytes).sum());
         // every slice of every split tensor tiles it exactly once, in device order
