@@ -47,13 +47,15 @@ final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("bench", argv,
-                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r")), Set.of("--json"));
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r")), Set.of("--json", "--profile"));
         int prompt = args.intValue("-p", 512);
         int generate = args.intValue("-n", 128);
         int repeats = args.intValue("-r", 3);
         if (prompt < 0 || generate < 0 || repeats < 1) throw new TandemException("-p and -n must be >= 0 and -r >= 1");
         EngineOptions options = args.engineOptions();
         if (options.contextLength() == 0) options = options.withContextLength(Math.max(1, Math.max(prompt, generate)));
+        // Per-kernel GPU timestamps: read by the Vulkan backend when the model loads.
+        if (args.flag("--profile")) System.setProperty("tandem.profile", "true");
         try (LoadedModel model = ModelLoading.load(args, options, err)) {
             int vocab = model.info().vocabSize();
             List<BenchResult> results = new ArrayList<>();
@@ -72,6 +74,7 @@ final class BenchCommand {
             } else {
                 printTable(model, results, out);
             }
+            if (args.flag("--profile")) KernelTable.print(model.kernelTimes(), out);
         }
         return 0;
     }

@@ -54,6 +54,9 @@ final class BackendModel implements LoadedModel {
     }
 
     @Override
+    public List<KernelTime> kernelTimes() { return runner.kernelTimes(); }
+
+    @Override
     public MetricsSnapshot metrics() {
         return meter.snapshot(runner);
     }

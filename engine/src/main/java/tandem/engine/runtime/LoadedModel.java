@@ -23,6 +23,9 @@ public interface LoadedModel extends AutoCloseable {
 
     MetricsSnapshot metrics();
 
+    /** GPU time per kernel (per segment unless profiling is on), most expensive first; empty on the CPU. */
+    default java.util.List<KernelTime> kernelTimes() { return java.util.List.of(); }
+
     @Override
     void close();
 }

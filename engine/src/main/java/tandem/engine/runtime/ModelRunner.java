@@ -24,6 +24,9 @@ public interface ModelRunner extends AutoCloseable {
      */
     List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens);
 
+    /** GPU time per kernel or segment since load, most expensive first; empty where not measured. */
+    default List<KernelTime> kernelTimes() { return List.of(); }
+
     /** Frees everything the runner holds; states must not be used afterwards. */
     @Override
     void close();

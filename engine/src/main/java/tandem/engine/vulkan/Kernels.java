@@ -30,12 +30,17 @@ public final class Kernels implements DeviceResource {
         return Math.clamp(4L * device.physical().subgroupSize(), 32, 256);
     }
 
-    /** Rows per matrix-vector workgroup. */
-    public int matvecRows() { return 1; }
+    /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows, default 1). */
+    public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 1); }
+
+    /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */
+    public int matvecWorkgroup() {
+        return Math.clamp((long) Integer.getInteger("tandem.matvec.subgroups", 4) * device.physical().subgroupSize(), 32, 1024);
+    }
 
     public synchronized ComputePipeline matvec(String weightType) {
         requireType(weightType);
-        return get("matvec_" + weightType, 3, 7, reductionWorkgroup(), matvecRows());
+        return get("matvec_" + weightType, 3, 7, matvecWorkgroup(), matvecRows());
     }
 
     public synchronized ComputePipeline getRows(String weightType) {

@@ -12,6 +12,7 @@ import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.runtime.KernelTime;
 import tandem.engine.runtime.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
 import tandem.engine.runtime.TandemException;
@@ -112,11 +113,12 @@ public final class VulkanRunner implements ModelRunner {
         return new VulkanState(m, contextLength);
     }
 
-    /** GPU time per kernel group (profiling mode) or segment, summed since load: label -> {nanos, calls}. */
-    public synchronized Map<String, double[]> kernelTimes() {
-        Map<String, double[]> copy = new LinkedHashMap<>();
-        kernelTimes.forEach((k, v) -> copy.put(k, v.clone()));
-        return copy;
+    @Override
+    public synchronized List<KernelTime> kernelTimes() {
+        List<KernelTime> out = new ArrayList<>();
+        kernelTimes.forEach((k, v) -> out.add(new KernelTime(k, v[0] / 1e3, (long) v[1])));
+        out.sort(java.util.Comparator.comparingDouble(KernelTime::totalMicros).reversed());
+        return out;
     }
 
     private synchronized void account(Map<String, Double> times) {
