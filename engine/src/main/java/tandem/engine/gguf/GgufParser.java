@@ -5,6 +5,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,7 +157,21 @@ final class GgufParser {
             }
             tensors.add(new TensorInfo(t.name(), t.type(), t.dims(), start, t.byteSize()));
         }
+        rejectOverlaps(tensors, infoOffsets);
         return new Header(version, alignment, dataOffset, metadata, List.copyOf(tensors));
+    }
+
+    /** Two tensors sharing bytes means a corrupt index (llama.cpp requires them laid out back to back). */
+    private void rejectOverlaps(List<TensorInfo> tensors, List<Long> infoOffsets) {
+        Integer[] order = new Integer[tensors.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingLong(i -> tensors.get(i).offset()));
+        for (int k = 1; k < order.length; k++) {
+            TensorInfo prev = tensors.get(order[k - 1]), next = tensors.get(order[k]);
+            if (prev.byteSize() > 0 && next.byteSize() > 0 && prev.offset() + prev.byteSize() > next.offset()) {
+                throw fail(infoOffsets.get(order[k]), "data of tensors " + prev.name() + " and " + next.name() + " overlap");
+            }
+        }
     }
 
     private long alignment(GgufMetadata metadata) {

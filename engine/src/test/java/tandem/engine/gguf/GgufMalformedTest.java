@@ -69,6 +69,7 @@ class GgufMalformedTest {
                 Arguments.of("duplicate key", RawGguf.header(3, 0, 2).kvU32("k", 1).kvU32("k", 2).build(), "at byte 41: duplicate metadata key k"),
                 Arguments.of("duplicate tensor", RawGguf.header(3, 2, 0).tensor("w", new long[] {4}, F32, 0).tensor("w", new long[] {4}, F32, 32).pad(32).zeros(64).build(), "duplicate tensor w"),
                 Arguments.of("tensor offset misaligned", RawGguf.header(3, 1, 0).tensor("w", new long[] {4}, F32, 4).pad(32).zeros(64).build(), "tensor w: data offset 4 is not a multiple of the alignment 32"),
+                Arguments.of("tensors overlap", RawGguf.header(3, 2, 0).tensor("a", new long[] {16}, F32, 0).tensor("b", new long[] {8}, F32, 32).pad(32).zeros(96).build(), "data of tensors a and b overlap"),
                 Arguments.of("tensor outside file", RawGguf.header(3, 1, 0).tensor("w", new long[] {4}, F32, 1L << 40).pad(32).zeros(64).build(), "lies outside the file"),
                 Arguments.of("tensor offset wraps around", RawGguf.header(3, 1, 0).tensor("w", new long[] {4}, F32, -32L).pad(32).zeros(64).build(), "is not a multiple of the alignment"),
                 Arguments.of("dimension product overflow", RawGguf.header(3, 1, 0).tensor("w", new long[] {1L << 32, 1L << 32}, F32, 0).pad(32).build(), "dimensions of tensor w overflow"),
