@@ -2,6 +2,7 @@ package tandem.engine.runtime;
 
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import tandem.engine.chat.ChatTemplate;
 import tandem.engine.cpu.CpuPlanner;
 import tandem.engine.cpu.CpuRunner;
 import tandem.engine.gguf.GgufFile;
@@ -50,11 +51,6 @@ final class ModelLoader {
         };
     }
 
-    /** Stands in until the chat package renders GGUF chat templates. */
-    private static String chatTemplatePending(java.util.List<tandem.engine.chat.ChatMessage> messages, boolean addGenerationPrompt) {
-        throw new TandemException("chat templates are not supported in this build yet; use 'tandem run'");
-    }
-
     private static ModelRunner loadVulkan(GgufFile file, ModelConfig config, ModelTensors tensors, LoadPlan plan,
                                           LoadProgress progress, BooleanSupplier cancelled) {
         if (plan.devices().size() != 1) {
@@ -75,13 +71,14 @@ final class ModelLoader {
             LoadPlan plan = planOn(backend, file, config, tensors, options);
             PlanFit.requireFits(plan);
             Tokenizer tokenizer = Tokenizers.fromGguf(file);
+            ChatTemplate template = ChatTemplate.fromGguf(file, tokenizer);
             ModelRunner runner = switch (backend) {
                 case CPU -> CpuRunner.load(file, config, tensors, progress, cancelled);
                 case VULKAN -> loadVulkan(file, config, tensors, plan, progress, cancelled);
                 case AUTO -> throw new IllegalStateException("unresolved backend " + backend);
             };
             progress.update(1, "loaded");
-            return new BackendModel(GgufSummary.of(file).toModelInfo(), plan, runner, tokenizer, ModelLoader::chatTemplatePending, file);
+            return new BackendModel(GgufSummary.of(file).toModelInfo(), plan, runner, tokenizer, template::render, file);
         } catch (RuntimeException e) {
             file.close();
             throw e;
