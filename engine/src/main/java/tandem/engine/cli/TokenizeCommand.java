@@ -2,6 +2,7 @@ package tandem.engine.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,13 @@ public final class TokenizeCommand {
         // Read the text before loading, so that a usage error is the only line printed.
         String text = !bench || a.value("--prompt").isPresent() || a.value("--file").isPresent() ? text(a) : null;
         long start = System.nanoTime();
+        long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         Tokenizer tokenizer;
         try (GgufFile file = GgufFile.open(model)) {
             tokenizer = Tokenizers.fromGguf(file);
         }
-        err.printf("tandem tokenize: loaded %d tokens in %.0f ms%n", tokenizer.vocabSize(), (System.nanoTime() - start) / 1e6);
+        err.printf("tandem tokenize: loaded %d tokens in %.0f ms (%.0f ms CPU)%n", tokenizer.vocabSize(),
+                (System.nanoTime() - start) / 1e6, (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e6);
         boolean parseSpecial = a.flag("--parse-special");
         if (bench) {
             out.println(TokenizerBench.run(tokenizer, text, a.intValue("--mb", 1), parseSpecial).toJson());

@@ -134,6 +134,17 @@ final class ModelTokenizer implements Tokenizer {
 
     /** Byte-level BPE pieces spell bytes as characters; a character outside the map is kept as UTF-8. */
     private static byte[] byteLevelDecode(String text) {
+        byte[] bytes = new byte[text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            int b = ByteLevel.byteOf(text.charAt(i));
+            if (b < 0) return mixedDecode(text);
+            bytes[i] = (byte) b;
+        }
+        return bytes;
+    }
+
+    /** The rare piece with characters outside the byte map (added tokens): those stay UTF-8. */
+    private static byte[] mixedDecode(String text) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length());
         text.codePoints().forEach(c -> {
             int b = ByteLevel.byteOf(c);
