@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,12 +28,9 @@ class StoriesGreedyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void greedyRunPrintsLlamaCppsContinuation(Case c) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = TandemCli.run(new String[] {"run", "--model", SharedData.data("models/stories260K.gguf").toString(),
-                "--backend", "cpu", "--temperature", "0", "--tokens", "60", "--prompt", c.prompt()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        assertEquals(c.continuation() + "\n", out.toString(StandardCharsets.UTF_8));
+        CliRun r = CliRun.of("run", "--model", SharedData.data("models/stories260K.gguf").toString(),
+                "--backend", "cpu", "--temperature", "0", "--tokens", "60", "--prompt", c.prompt());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(c.continuation() + "\n", r.out());
     }
 }
