@@ -53,6 +53,7 @@ public final class MonitorView {
         summary.getStyleClass().add("hint");
 
         style(utilisation, "Utilisation per device (%)");
+        utilisation.getStyleClass().add("utilisation");
         style(cost, "Time per token (µs): compute vs interconnect");
         style(speed, "Decode speed (tokens/s)");
         cost.getData().addAll(List.of(compute, interconnect));
@@ -138,10 +139,10 @@ public final class MonitorView {
     }
 
     private XYChart.Series<Number, Number> addDeviceSeries(DeviceMetrics d) {
+        // Series colours come from tandem.css (.utilisation .default-colorN), matching DeviceColors in
+        // order, so the legend and the line agree.
         XYChart.Series<Number, Number> series = named(d.name());
         utilisation.getData().add(series);
-        String colour = DeviceColors.css(d.device() < 0 ? -1 : d.device());
-        series.getNode().setStyle("-fx-stroke: " + colour + ";");
         return series;
     }
 

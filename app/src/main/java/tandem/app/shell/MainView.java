@@ -142,7 +142,7 @@ public final class MainView {
             String where = loaded.plan().devices().size() > 1
                     ? loaded.plan().devices().size() + " devices, " + loaded.plan().mode().name().toLowerCase() + " split"
                     : loaded.plan().devices().isEmpty() ? loaded.backend().name() : loaded.plan().devices().getFirst().deviceName();
-            return loaded.info().name() + " · " + where;
+            return fileName() + " · " + where;
         }
         if (!vm.loadProblemProperty().get().isEmpty()) return "Not loaded: " + vm.loadProblemProperty().get();
         return vm.modelPathProperty().get() == null ? "No model" : fileName() + " · not loaded";

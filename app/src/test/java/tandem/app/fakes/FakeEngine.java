@@ -20,7 +20,7 @@ import tandem.engine.runtime.SplitMode;
  * Its plan is the simplest honest model: each device needs the model's weights times its share
  * of the ratios, plus a fixed KV cache and scratch.
  */
-public final class FakeEngine implements EngineService {
+public class FakeEngine implements EngineService {
     public static final long GIB = 1L << 30;
 
     private final List<DeviceInfo> devices;
