@@ -66,6 +66,14 @@ public final class ChatTemplate {
      * @throws TandemException naming the model when the template fails or refuses the conversation
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders with extra template variables, e.g. {@code enable_thinking=false} for Qwen3 or
+     * {@code tools} (a list of JSON-like maps) for templates that describe tools.
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> variables) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (ChatMessage m : messages) {
             Map<String, Object> message = new LinkedHashMap<>();
@@ -73,7 +81,7 @@ public final class ChatTemplate {
             message.put("content", m.content());
             list.add(message);
         }
-        Map<String, Object> context = new LinkedHashMap<>();
+        Map<String, Object> context = new LinkedHashMap<>(variables);
         context.put("messages", list);
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);

@@ -13,8 +13,8 @@ import jinjava.javax.el.CompositeELResolver;
 /**
  * Renders chat templates with Jinjava, configured to behave like the Jinja2 environment Hugging
  * Face (and llama.cpp) render them in: trim_blocks and lstrip_blocks on, whitespace control on
- * expressions too, Python operator precedence, Python str/dict methods, raise_exception and
- * strftime_now. One engine is shared; each render gets its own interpreter, so this is thread-safe.
+ * expressions too, Python operator precedence, Python str/dict methods, Python's tojson,
+ * raise_exception and strftime_now. One engine is shared; each render gets its own interpreter, so this is thread-safe.
  */
 final class JinjaRenderer {
     private JinjaRenderer() {}
@@ -40,6 +40,7 @@ final class JinjaRenderer {
                 .withLegacyOverrides(python)
                 .withElResolver(resolver)
                 .build());
+        jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
         jinjava.getGlobalContext().registerFunction(
                 new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class, "raiseException", String.class));
         jinjava.getGlobalContext().registerFunction(

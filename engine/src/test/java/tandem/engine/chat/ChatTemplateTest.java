@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +78,43 @@ class ChatTemplateTest {
         List<ChatMessage> messages = List.of(ChatMessage.user("Hi"), ChatMessage.assistant("<think>\nGreet.\n</think>\nHello!"));
         assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\nGreet.\n</think>\n\nHello!<|im_end|>\n",
                 template("qwen2").render(messages, false));
+    }
+
+    @Test
+    void qwen3TemplateHonoursEnableThinkingAndDescribesToolsAsPythonJson() {
+        ChatTemplate t = template("qwen2");
+        List<ChatMessage> ask = List.of(ChatMessage.system("You are a helpful assistant."), ChatMessage.user("What time is it?"));
+        assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat time is it?<|im_end|>\n"
+                        + "<|im_start|>assistant\n<think>\n\n</think>\n\n",
+                t.render(ask, true, Map.of("enable_thinking", false)));
+
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", "get_time");
+        function.put("parameters", Map.of());
+        Map<String, Object> tool = new LinkedHashMap<>();
+        tool.put("type", "function");
+        tool.put("function", function);
+        // The system prompt, then the tools block with each tool as json.dumps writes it (", " and ": ").
+        String expected = "<|im_start|>system\nYou are a helpful assistant.\n\n# Tools\n\n"
+                + "You may call one or more functions to assist with the user query.\n\n"
+                + "You are provided with function signatures within <tools></tools> XML tags:\n<tools>\n"
+                + "{\"type\": \"function\", \"function\": {\"name\": \"get_time\", \"parameters\": {}}}\n</tools>\n\n"
+                + "For each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n"
+                + "<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\nWhat time is it?<|im_end|>\n<|im_start|>assistant\n";
+        assertEquals(expected, t.render(ask, true, Map.of("tools", List.of(tool))));
+    }
+
+    @Test
+    void tojsonWritesLikePythonJsonDumps() {
+        ChatTemplate t = ChatTemplate.of("{{ x|tojson }}|{{ x|tojson(indent=2) }}", "", "", "m");
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("a", List.of(1, 2.5, true));
+        x.put("b", "é\"\n");
+        x.put("c", Map.of());
+        assertEquals("{\"a\": [1, 2.5, true], \"b\": \"é\\\"\\n\", \"c\": {}}|"
+                        + "{\n  \"a\": [\n    1,\n    2.5,\n    true\n  ],\n  \"b\": \"é\\\"\\n\",\n  \"c\": {}\n}",
+                t.render(List.of(), false, Map.of("x", x)));
     }
 
     @Test
