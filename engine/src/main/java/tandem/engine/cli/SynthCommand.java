@@ -89,15 +89,18 @@ public final class SynthCommand {
     }
 
     /**
-     * The shared Llama 3 vocab: under -Dtandem.shared, beside the repository (-Dtandem.home, set
-     * by ./tandem, then ../shared), or relative to the working directory.
+     * The shared Llama 3 vocab: under -Dtandem.shared, beside or inside the repository
+     * (-Dtandem.home, set by ./tandem: ../shared or shared), or relative to the working directory.
      */
     static Path findDefaultVocab() {
         List<Path> candidates = new ArrayList<>();
         String shared = System.getProperty("tandem.shared");
         if (shared != null) candidates.add(Path.of(shared).resolve(DEFAULT_VOCAB));
         String home = System.getProperty("tandem.home");
-        if (home != null) candidates.add(Path.of(home).resolve("..").resolve("shared").resolve(DEFAULT_VOCAB));
+        if (home != null) {
+            candidates.add(Path.of(home).resolve("..").resolve("shared").resolve(DEFAULT_VOCAB));
+            candidates.add(Path.of(home).resolve("shared").resolve(DEFAULT_VOCAB)); // GPU machines carry shared/ inside the tree
+        }
         candidates.add(Path.of("..", "shared").resolve(DEFAULT_VOCAB));
         candidates.add(Path.of("shared").resolve(DEFAULT_VOCAB));
         for (Path c : candidates) {
