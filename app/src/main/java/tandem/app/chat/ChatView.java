@@ -125,7 +125,9 @@ public final class ChatView {
         stop.setOnAction(e -> vm.stop());
         Label hint = new Label();
         hint.getStyleClass().add("hint");
-        hint.textProperty().bind(Bindings.when(vm.generatingProperty()).then("Generating… Esc stops").otherwise(""));
+        hint.textProperty().bind(Bindings.when(vm.generatingProperty()).then("Generating… Esc stops")
+                .otherwise(Bindings.when(vm.modelReadyProperty()).then("")
+                        .otherwise("No model loaded yet: the demo model loads on start, or choose one on the Model screen.")));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox buttons = new HBox(8, hint, spacer, stop, send);

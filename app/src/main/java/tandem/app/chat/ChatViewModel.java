@@ -87,6 +87,9 @@ public final class ChatViewModel {
 
     public BooleanBinding canSendProperty() { return canSend; }
 
+    /** Whether a model is loaded to answer. */
+    public BooleanBinding modelReadyProperty() { return model.isNotNull(); }
+
     /** A message for the user that is not tied to one answer (history set aside, no model). */
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
 

@@ -1,0 +1,87 @@
+package tandem.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+import tandem.app.AppContext;
+import tandem.app.chat.MessageViewModel;
+import tandem.engine.runtime.StopReason;
+
+/** The real app with the bundled demo model: type, send, watch the answer stream in, stop with Esc. */
+@ExtendWith(ApplicationExtension.class)
+class ChatUiTest {
+    @TempDir static Path data;
+    private AppContext app;
+
+    @Start
+    void start(Stage stage) {
+        app = AppWindow.start(stage, data);
+    }
+
+    @Stop
+    void stop() {
+        app.shutdown();
+    }
+
+    private MessageViewModel lastMessage() {
+        return UiWaits.onFx(() -> app.chat().selectedProperty().get().messages().getLast());
+    }
+
+    private void send(FxRobot robot, String text) {
+        robot.clickOn("#chat-input").write(text);
+        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+    }
+
+    @Test
+    void anAnswerStreamsInAndEscStopsTheNextOne(FxRobot robot) {
+        UiWaits.until("the demo model is loaded", 60, () -> app.model().loadedProperty().get() != null);
+
+        // Watch the answer's text while it streams: it must grow before the generation ends.
+        AtomicBoolean textWhileStreaming = new AtomicBoolean();
+        AtomicInteger updates = new AtomicInteger();
+        UiWaits.onFx(() -> {
+            app.chat().generatingProperty().addListener((obs, was, now) -> {
+            if (!now) return;
+            MessageViewModel answer = app.chat().selectedProperty().get().messages().getLast();
+            answer.textProperty().addListener((o, old, text) -> {
+                updates.incrementAndGet();
+                if (!text.isEmpty() && answer.streamingProperty().get()) textWhileStreaming.set(true);
+            });
+            });
+            return null;
+        });
+        send(robot, "Once upon a time");
+        UiWaits.until("the answer is complete", 60, () -> !app.chat().generatingProperty().get() && lastMessage().statsProperty().get() != null);
+
+        MessageViewModel answer = lastMessage();
+        assertTrue(textWhileStreaming.get(), "text appeared while the answer was still streaming");
+        assertFalse(answer.text().isBlank());
+        Label shown = robot.lookup(".message-text").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow();
+        assertEquals(answer.text(), shown.getText(), "the window shows the answer");
+        String footer = robot.lookup(".message-stats").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow().getText();
+        assertTrue(footer.contains("tokens/s") && footer.contains("first token"), footer);
+        assertTrue(updates.get() < answer.statsProperty().get().generatedTokens() + 2,
+                "updates are batched: " + updates.get() + " for " + answer.statsProperty().get().generatedTokens() + " tokens");
+
+        send(robot, "The little dog");
+        robot.push(KeyCode.ESCAPE);
+        UiWaits.until("the stopped answer is complete", 60, () -> !app.chat().generatingProperty().get() && lastMessage().statsProperty().get() != null);
+        assertEquals(StopReason.CANCELLED, lastMessage().statsProperty().get().stopReason());
+        String stopped = robot.lookup(".message-stats").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow().getText();
+        assertTrue(stopped.endsWith("stopped"), stopped);
+    }
+}
