@@ -5,12 +5,13 @@
 layout(local_size_x = 256) in;
 
 layout(std430, set = 0, binding = 0) readonly buffer Slots { float slots[]; };
-layout(std430, set = 0, binding = 1) writeonly buffer Result { float result[]; };
+layout(std430, set = 0, binding = 1) buffer Result { float result[]; };
 
 layout(push_constant) uniform Push {
     uint count;      // floats per partial
     uint devices;     // partials to add
     uint slotStride;  // floats from one device's slot to the next
+    uint accumulate;  // 1: add the sum to result (the residual stream), 0: overwrite it
 } p;
 
 void main() {
@@ -18,5 +19,5 @@ void main() {
     if (i >= p.count) return;
     float sum = 0.0;
     for (uint d = 0; d < p.devices; d++) sum += slots[d * p.slotStride + i];
-    result[i] = sum;
+    result[i] = p.accumulate != 0 ? result[i] + sum : sum;
 }

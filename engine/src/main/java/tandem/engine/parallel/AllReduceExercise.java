@@ -84,7 +84,7 @@ public final class AllReduceExercise {
         for (int j = 0; j <= rounds; j++) {
             CommandRecorder rec = CommandRecorder.create(device).begin();
             // round numbers here only choose slot parities; batches add an even base
-            if (j > 0) ar.recordSum(rec, d, j, result.range((j - 1) * stride, stride), length);
+            if (j > 0) ar.recordSum(rec, d, j, result.range((j - 1) * stride, stride), length, false);
             if (j < rounds) ar.recordStage(rec, d, j + 1, input.range(j * stride, stride), length);
             chain.add(rec.end());
         }

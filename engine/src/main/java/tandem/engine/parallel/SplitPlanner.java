@@ -99,13 +99,13 @@ public final class SplitPlanner {
         int groupUnit = attnBlock / gcd(attnBlock, groupElements);
         List<SliceRange> groups = ratios.cut(model.kvHeads(), groupUnit);
         ratios.noteIfNotHonoured("KV-head groups", groups, groupUnit == 1 ? ""
-                : "attn_output rows are cut in whole " + attnBlock + "-element quant blocks = " + groupUnit + " groups")
+                : "attn_output rows are cut in whole " + attnBlock + "-element blocks = " + groupUnit + " groups")
                 .ifPresent(notes::add);
 
         int ffnUnit = lcmOfBlocks(model, "ffn_down");
         List<SliceRange> ffn = ratios.cut(model.ffn(), ffnUnit);
-        ratios.noteIfNotHonoured("FFN columns", ffn, ffnUnit == 1 ? ""
-                : "ffn_down rows are cut in whole " + ffnUnit + "-element quant blocks").ifPresent(notes::add);
+        ratios.noteIfNotHonoured("FFN columns", ffn, "ffn_down rows are cut in whole " + ffnUnit + "-element blocks")
+                .ifPresent(notes::add);
 
         List<SliceRange> vocab = ratios.cut(model.vocab(), 1);
         ratios.noteIfNotHonoured("vocabulary rows", vocab, "").ifPresent(notes::add);
@@ -117,9 +117,16 @@ public final class SplitPlanner {
         return out;
     }
 
+    /**
+     * The Vulkan matrix kernels read rows of plain numbers (F32, F16, BF16) four weights at a time
+     * (shaders/quant_f32.glsl), so a slice of a row holds a multiple of 4 weights as well as whole
+     * quant blocks.
+     */
+    static final int KERNEL_ROW_MULTIPLE = 4;
+
     /** The smallest cut that starts on a block boundary in every layer's tensor of this kind. */
     private static int lcmOfBlocks(ModelShape model, String kind) {
-        int lcm = 1;
+        int lcm = KERNEL_ROW_MULTIPLE;
         for (int layer = 0; layer < model.layers(); layer++) {
             int block = model.layerTensor(layer, kind).map(t -> t.type().blockSize()).orElse(1);
             lcm = lcm / gcd(lcm, block) * block;

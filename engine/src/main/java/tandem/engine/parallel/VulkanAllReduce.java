@@ -83,7 +83,7 @@ public final class VulkanAllReduce implements AutoCloseable {
         for (int d = 0; d < devices.size(); d++) {
             VulkanDevice device = devices.get(d);
             slots.add(GpuBuffer.importHost(device, host, "all-reduce slots on logical device " + d));
-            sum.add(ComputePipeline.create(device, "allreduce_sum", 2, 3));
+            sum.add(ComputePipeline.create(device, "allreduce_sum", 2, 4));
             stage.add(ComputePipeline.create(device, "allreduce_stage", 2, 1));
         }
     }
@@ -168,15 +168,17 @@ public final class VulkanAllReduce implements AutoCloseable {
 
     /**
      * Adds all devices' round-{@code round} partials, in device order, into {@code result}
-     * ({@code length} floats); the result is visible to the commands recorded after this.
+     * ({@code length} floats), overwriting it or, with {@code accumulate}, adding to it (the
+     * residual stream); the result is visible to the commands recorded after this.
      */
-    public void recordSum(CommandRecorder rec, int device, long round, BufferRange result, int length) {
+    public void recordSum(CommandRecorder rec, int device, long round, BufferRange result, int length, boolean accumulate) {
         checkLength(length);
         long set = roundSet(round);
         long setBytes = devices.size() * slotStride;
+        rec.barrier(); // earlier writes of result (accumulate) before the sum reads it
         ownership(rec, device, set, setBytes, true, VK_ACCESS_SHADER_READ_BIT);
         rec.dispatch(sum.get(device), List.of(slots.get(device).range(set, setBytes), result),
-                new int[] {length, devices.size(), (int) (slotStride / Float.BYTES)}, groups(length), 1, 1);
+                new int[] {length, devices.size(), (int) (slotStride / Float.BYTES), accumulate ? 1 : 0}, groups(length), 1, 1);
         ownership(rec, device, set, setBytes, false, 0);
         rec.barrier();
     }

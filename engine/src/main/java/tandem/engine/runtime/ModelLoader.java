@@ -52,7 +52,12 @@ final class ModelLoader {
     }
 
     private static ModelRunner loadVulkan(GgufFile file, ModelConfig config, ModelTensors tensors, LoadPlan plan,
-                                          LoadProgress progress, BooleanSupplier cancelled) {
+                                          EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
+        if (plan.mode() == SplitMode.TENSOR && plan.devices().size() > 1) {
+            return tandem.engine.parallel.TensorParallelRunner.load(file, config, tensors,
+                    SplitPlanning.plan(file.path(), options, Engine.devices()), plan.contextLength(),
+                    tandem.engine.parallel.AllReduceMode.fromSystemProperty(), progress, cancelled);
+        }
         if (plan.devices().size() != 1) {
             throw new TandemException("splitting a model over " + plan.devices().size()
                     + " devices is not available yet; choose one device with --devices");
@@ -74,7 +79,7 @@ final class ModelLoader {
             ChatTemplate template = ChatTemplate.fromGguf(file, tokenizer);
             ModelRunner runner = switch (backend) {
                 case CPU -> CpuRunner.load(file, config, tensors, progress, cancelled);
-                case VULKAN -> loadVulkan(file, config, tensors, plan, progress, cancelled);
+                case VULKAN -> loadVulkan(file, config, tensors, plan, options, progress, cancelled);
                 case AUTO -> throw new IllegalStateException("unresolved backend " + backend);
             };
             progress.update(1, "loaded");

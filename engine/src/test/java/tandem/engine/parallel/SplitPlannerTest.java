@@ -79,7 +79,7 @@ class SplitPlannerTest {
         assertEquals(List.of(4768, 4800, 4768), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(42752, 42752, 42752), sizes(p, DeviceSlices::vocabRows));
         assertEquals(List.of("KV-head groups: asked 1:1:1, got 3:2:3",
-                "FFN columns: asked 1:1:1, got 4768:4800:4768 (ffn_down rows are cut in whole 32-element quant blocks)"),
+                "FFN columns: asked 1:1:1, got 4768:4800:4768 (ffn_down rows are cut in whole 32-element blocks)"),
                 p.loadPlan().notes());
     }
 
@@ -90,8 +90,8 @@ class SplitPlannerTest {
         assertEquals(List.of(2, 0), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(512, 256), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(
-                "KV-head groups: asked 1:1, got 2:0 (attn_output rows are cut in whole 256-element quant blocks = 2 groups)",
-                "FFN columns: asked 1:1, got 512:256 (ffn_down rows are cut in whole 256-element quant blocks)"),
+                "KV-head groups: asked 1:1, got 2:0 (attn_output rows are cut in whole 256-element blocks = 2 groups)",
+                "FFN columns: asked 1:1, got 512:256 (ffn_down rows are cut in whole 256-element blocks)"),
                 p.loadPlan().notes());
         assertEquals(0, p.loadPlan().devices().get(1).kvCacheBytes());
     }

@@ -93,7 +93,7 @@ class VulkanAllReduceTest {
     void aLongerVectorThanPlannedIsRefused() {
         withDevices(2, ds -> {
             try (VulkanAllReduce ar = VulkanAllReduce.create(ds, 64, AllReduceMode.HOST_RELAY)) {
-                assertThrows(IllegalArgumentException.class, () -> ar.recordSum(null, 0, 1, null, 65));
+                assertThrows(IllegalArgumentException.class, () -> ar.recordSum(null, 0, 1, null, 65, false));
             }
         });
     }

@@ -4,7 +4,7 @@ import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.WeightTensor;
 
 /** One transformer block's weights on one device; norm scales are F32 vectors. */
-record LayerWeights(GpuBuffer attnNorm, WeightTensor q, WeightTensor k, WeightTensor v, WeightTensor attnOutput,
+public record LayerWeights(GpuBuffer attnNorm, WeightTensor q, WeightTensor k, WeightTensor v, WeightTensor attnOutput,
                     GpuBuffer ffnNorm, WeightTensor gate, WeightTensor up, WeightTensor down) implements AutoCloseable {
     @Override
     public void close() {

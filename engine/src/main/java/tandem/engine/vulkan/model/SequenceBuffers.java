@@ -12,28 +12,28 @@ import tandem.engine.vulkan.VulkanDevice;
  * One sequence's memory on one device: the F16 KV cache of every layer and the activations of a
  * step of up to {@code maxTokens} tokens, plus the step parameters and the logits readback.
  */
-final class SequenceBuffers implements AutoCloseable {
-    final int capacity;
-    final int maxTokens;
-    final int logitRows;
-    final List<GpuBuffer> keys = new ArrayList<>();
-    final List<GpuBuffer> values = new ArrayList<>();
-    final GpuBuffer x, normed, q, k, v, attended, gate, up, hidden, logits, logitsHost;
-    final StepParams step;
+public final class SequenceBuffers implements AutoCloseable {
+    public final int capacity;
+    public final int maxTokens;
+    public final int logitRows;
+    public final List<GpuBuffer> keys = new ArrayList<>();
+    public final List<GpuBuffer> values = new ArrayList<>();
+    public final GpuBuffer x, normed, q, k, v, attended, gate, up, hidden, logits, logitsHost;
+    public final StepParams step;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     /** Bytes the KV cache of {@code capacity} positions takes (keys and values, F16, every layer). */
-    static long cacheBytes(ModelConfig c, int capacity) {
+    public static long cacheBytes(ModelConfig c, int capacity) {
         return 2L * c.layers() * capacity * c.kvDim() * 2;
     }
 
     /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
-    static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
+    public static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
         long perToken = 2L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 3L * c.ffn();
         return 4L * (perToken * maxTokens + 2L * logitRows * c.vocab());
     }
 
-    SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
+    public SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
         this.capacity = capacity;
         this.maxTokens = maxTokens;
         this.logitRows = logitRows;

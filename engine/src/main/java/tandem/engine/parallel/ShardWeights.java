@@ -1,0 +1,129 @@
+package tandem.engine.parallel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.TandemException;
+import tandem.engine.tensor.Dequantizer;
+import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.RopeTable;
+import tandem.engine.vulkan.VulkanDevice;
+import tandem.engine.vulkan.WeightTensor;
+import tandem.engine.vulkan.WeightUploader;
+import tandem.engine.vulkan.model.LayerWeights;
+
+/**
+ * The weights one device holds under tensor split, uploaded from the mapped GGUF file exactly as
+ * {@link SplitPlan#sliceOf} cuts them: whole rows of Q/K/V, gate/up and the output projection, the
+ * same columns of every row of attn_output and ffn_down, and whole copies of the norms and the
+ * embedding.
+ */
+final class ShardWeights implements AutoCloseable {
+    final WeightTensor embedding;
+    final WeightTensor output;
+    final GpuBuffer outputNorm;
+    final GpuBuffer ropeTable;
+    final int ropePositions;
+    final List<LayerWeights> layers;
+    private final List<AutoCloseable> owned;
+
+    private ShardWeights(WeightTensor embedding, WeightTensor output, GpuBuffer outputNorm, GpuBuffer ropeTable,
+                         int ropePositions, List<LayerWeights> layers, List<AutoCloseable> owned) {
+        this.embedding = embedding;
+        this.output = output;
+        this.outputNorm = outputNorm;
+        this.ropeTable = ropeTable;
+        this.ropePositions = ropePositions;
+        this.layers = List.copyOf(layers);
+        this.owned = owned;
+    }
+
+    static ShardWeights upload(VulkanDevice device, int shard, SplitPlan plan, GgufFile file, ModelConfig config,
+                               ModelTensors tensors, int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {
+        List<AutoCloseable> made = new ArrayList<>();
+        try (WeightUploader up = new WeightUploader(device, bytesDone)) {
+            Slicer s = new Slicer(up, file, plan, shard, made);
+            WeightTensor embedding = s.matrix(tensors.tokenEmbedding());
+            TensorSlice out = plan.outputProjection(shard);
+            WeightTensor output = s.own(s.upload(file.requireTensor(out.tensor().name()), out, " (vocabulary slice)"));
+            GpuBuffer outputNorm = s.vector(tensors.outputNorm());
+            float[] freqs = tensors.ropeFreqs() == null ? null : floats(file, tensors.ropeFreqs());
+            GpuBuffer rope = s.own(up.floats("rope table",
+                    RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
+            List<LayerWeights> layers = new ArrayList<>();
+            for (ModelTensors.Layer t : tensors.layers()) {
+                if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
+                layers.add(new LayerWeights(s.vector(t.attnNorm()), s.matrix(t.attnQ()), s.matrix(t.attnK()),
+                        s.matrix(t.attnV()), s.matrix(t.attnOutput()), s.vector(t.ffnNorm()), s.matrix(t.ffnGate()),
+                        s.matrix(t.ffnUp()), s.matrix(t.ffnDown())));
+            }
+            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, layers, made);
+        } catch (RuntimeException e) {
+            closeAll(made, e);
+            throw e;
+        }
+    }
+
+    /** Cuts and uploads one device's tensors, remembering each for clean-up. */
+    private record Slicer(WeightUploader up, GgufFile file, SplitPlan plan, int shard, List<AutoCloseable> made) {
+        <T extends AutoCloseable> T own(T resource) {
+            made.add(resource);
+            return resource;
+        }
+
+        WeightTensor matrix(TensorInfo t) {
+            return own(upload(t, plan.sliceOf(shard, TensorLayout.of(t)), ""));
+        }
+
+        GpuBuffer vector(TensorInfo t) {
+            return own(up.floats(t.name(), floats(file, t)));
+        }
+
+        WeightTensor upload(TensorInfo t, TensorSlice slice, String what) {
+            if (slice.isEmpty()) throw new IllegalStateException(t.name() + ": empty slice on device " + shard);
+            MemorySegment data = file.data(t);
+            long rowBytes = t.rowBytes();
+            if (!slice.withinRows()) {
+                return up.matrix(t.name() + what, t.type(), Math.toIntExact(slice.count()), Math.toIntExact(t.rowLength()),
+                        data.asSlice(slice.start() * rowBytes, slice.count() * rowBytes));
+            }
+            // the same columns of every row: gather them into one packed matrix
+            long skip = t.type().byteSize(slice.start());
+            long keep = t.type().byteSize(slice.count());
+            long rows = t.rowCount();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment packed = arena.allocate(rows * keep, 16);
+                for (long r = 0; r < rows; r++) MemorySegment.copy(data, r * rowBytes + skip, packed, r * keep, keep);
+                return up.matrix(t.name() + " (column slice)", t.type(), Math.toIntExact(rows),
+                        Math.toIntExact(slice.count()), packed);
+            }
+        }
+    }
+
+    private static float[] floats(GgufFile file, TensorInfo t) {
+        return Dequantizer.dequantizeAll(t.type(), file.data(t), t.elementCount());
+    }
+
+    private static void closeAll(List<AutoCloseable> resources, RuntimeException failure) {
+        for (AutoCloseable c : resources.reversed()) {
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                if (failure != null) failure.addSuppressed(suppressed);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(owned, null);
+    }
+}
