@@ -18,6 +18,7 @@ public final class ModelConfigReader {
     public static ModelConfig read(GgufFile file) {
         GgufMetadata m = file.metadata();
         Architecture arch = Architecture.forName(m.getString("general.architecture"));
+        refuseUnsupportedFeatures(file, m, arch);
         int dim = m.getInt(arch.key("embedding_length"));
         int heads = m.getInt(arch.key("attention.head_count"));
         int kvHeads = m.optInt(arch.key("attention.head_count_kv")).orElse(heads);
@@ -43,6 +44,23 @@ public final class ModelConfigReader {
                     file.tensor(TensorNames.OUTPUT).isEmpty());
         } catch (IllegalArgumentException e) {
             throw invalid(file, e.getMessage());
+        }
+    }
+
+    /**
+     * Variants that share an architecture name but need math the forward pass does not have:
+     * refusing them beats generating garbage.
+     */
+    private static void refuseUnsupportedFeatures(GgufFile file, GgufMetadata m, Architecture arch) {
+        int experts = m.optInt(arch.key("expert_count")).orElse(0);
+        if (experts > 0) {
+            throw new TandemException(file.path() + ": mixture-of-experts models (" + arch.key("expert_count") + " = "
+                    + experts + ") are not supported yet");
+        }
+        String scaling = m.optString(arch.key("rope.scaling.type")).orElse("none");
+        if (!scaling.equals("none")) {
+            throw new TandemException(file.path() + ": RoPE scaling '" + scaling + "' (" + arch.key("rope.scaling.type")
+                    + ") is not supported yet");
         }
     }
 

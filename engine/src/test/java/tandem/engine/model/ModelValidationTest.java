@@ -47,6 +47,18 @@ class ModelValidationTest {
     }
 
     @Test
+    void mixtureOfExpertsUnderTheLlamaNameIsRefused() {
+        String message = failure(r -> r.put("llama.expert_count", GgufValue.uint32(8)));
+        assertTrue(message.endsWith("mixture-of-experts models (llama.expert_count = 8) are not supported yet"), message);
+    }
+
+    @Test
+    void ropeScalingIsRefusedRatherThanIgnored() {
+        String message = failure(r -> r.put("llama.rope.scaling.type", GgufValue.string("yarn")));
+        assertTrue(message.endsWith("RoPE scaling 'yarn' (llama.rope.scaling.type) is not supported yet"), message);
+    }
+
+    @Test
     void unsupportedArchitectureIsNamed() {
         String message = failure(r -> r.put("general.architecture", GgufValue.string("gpt2")));
         assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs llama, qwen2, qwen3", message);
