@@ -50,14 +50,34 @@ final class GgufParser {
     private final long size;
     private long pos;
 
-    private GgufParser(MemorySegment bytes, String file) {
+    /**
+     * Heap the decoded metadata may use. Counts are checked against the file's bytes, but a
+     * string of one byte costs ~50 bytes of heap as a Java String: a huge hostile file of tiny
+     * strings could still exhaust memory, so the parser stops at this estimate instead.
+     */
+    private long heapBudget;
+
+    private GgufParser(MemorySegment bytes, String file, long heapBudget) {
         this.bytes = bytes;
         this.file = file;
         this.size = bytes.byteSize();
+        this.heapBudget = heapBudget;
     }
 
     static Header parse(MemorySegment bytes, String file) {
-        return new GgufParser(bytes, file).parse();
+        return parse(bytes, file, Math.max(Runtime.getRuntime().maxMemory() / 4, 64L << 20));
+    }
+
+    static Header parse(MemorySegment bytes, String file, long heapBudget) {
+        return new GgufParser(bytes, file, heapBudget).parse();
+    }
+
+    /** Objects above this size are charged their bytes; every object costs at least its header. */
+    private void charge(long heapBytes) {
+        heapBudget -= heapBytes;
+        if (heapBudget < 0) {
+            throw fail(pos, "metadata needs more memory than allowed (a quarter of the Java heap); the file is corrupt, or raise -Xmx");
+        }
     }
 
     private Header parse() {
@@ -234,11 +254,13 @@ final class GgufParser {
                 yield b;
             }
             case STRING -> {
+                charge(4L * n);
                 String[] s = new String[n];
                 for (int i = 0; i < n; i++) s[i] = string("element " + i + " of " + key);
                 yield s;
             }
             case ARRAY -> {
+                charge(40L * n); // a GgufValue and its reference per element
                 GgufValue[] nested = new GgufValue[n];
                 for (int i = 0; i < n; i++) nested[i] = array(key, depth + 1);
                 yield nested;
@@ -263,6 +285,7 @@ final class GgufParser {
         }
         if (length > Integer.MAX_VALUE - 8) throw fail(at, what + " of " + length + " bytes is too long");
         if (length == 0) return "";
+        charge(56 + length); // String + byte[] headers and the bytes
         byte[] b = new byte[(int) length];
         MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, b, 0, b.length);
         pos += length;

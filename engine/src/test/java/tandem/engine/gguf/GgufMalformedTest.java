@@ -136,6 +136,18 @@ class GgufMalformedTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    /** Counts fit the file, but a million one-byte strings need ~60 MB of heap: over a 1 MB budget. */
+    @Test
+    void metadataBeyondTheHeapBudgetIsRefused() {
+        RawGguf r = RawGguf.header(3, 0, 1).str("tokens").u32(9).u32(8).u64(1_000_000);
+        for (int i = 0; i < 1_000_000; i++) r.str("x");
+        byte[] b = r.build();
+        GgufException e = assertThrows(GgufException.class, () -> GgufParser.parse(MemorySegment.ofArray(b), "big.gguf", 1 << 20));
+        assertTrue(e.getMessage().startsWith("big.gguf: at byte "), e.getMessage());
+        assertTrue(e.getMessage().contains("metadata needs more memory than allowed"), e.getMessage());
+        assertEquals(1_000_000, GgufParser.parse(MemorySegment.ofArray(b), "big.gguf", 1L << 30).metadata().getStringArray("tokens").size());
+    }
+
     @Test
     void missingFileIsAClearError(@TempDir Path dir) {
         Path file = dir.resolve("none.gguf");
