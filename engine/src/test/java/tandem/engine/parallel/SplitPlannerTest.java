@@ -190,7 +190,8 @@ class SplitPlannerTest {
         assertTrue(p.loadPlan().devices().get(0).fits());
         assertFalse(p.loadPlan().fits());
         TandemException e = assertThrows(TandemException.class, () -> PlanFit.requireFits(p.loadPlan()));
-        assertTrue(e.getMessage().startsWith("device 1 (small) needs "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the model does not fit on device 1 (small): it needs "), e.getMessage());
+        assertTrue(e.getMessage().contains("but 8.00 GiB are free"), e.getMessage());
         assertTrue(e.getMessage().contains(" short;"), e.getMessage());
         PlanFit.requireFits(SplitPlanner.plan(m, SplitMode.TENSOR, devices, Ratios.of(List.of(9.0, 1.0), 2), CTX)
                 .loadPlan());
