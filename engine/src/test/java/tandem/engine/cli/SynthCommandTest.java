@@ -19,6 +19,8 @@ import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.gguf.synth.LlamaSynth;
 import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelConfigReader;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.tensor.GgmlType;
 
@@ -51,6 +53,15 @@ class SynthCommandTest {
             assertTensor(f, "blk.0.attn_norm.weight", GgmlType.F32, 256);
             assertTensor(f, "output_norm.weight", GgmlType.F32, 256);
             assertTensor(f, "output.weight", GgmlType.Q6_K, 256, 512);
+            ModelConfig c = ModelConfigReader.read(f); // the engine's own, strict reading of the same file
+            assertEquals(256, c.dim());
+            assertEquals(2, c.layers());
+            assertEquals(4, c.heads());
+            assertEquals(2, c.kvHeads());
+            assertEquals(64, c.headDim());
+            assertEquals(768, c.ffn());
+            assertEquals(512, c.vocab());
+            assertEquals(false, c.tiedOutput());
             float[] norm = Dequantizer.dequantizeAll(GgmlType.F32, f.data(f.requireTensor("output_norm.weight")), 256);
             for (float x : norm) assertEquals(1f, x);
             for (TensorInfo t : f.tensors()) {
