@@ -48,7 +48,7 @@ public final class TandemCli {
                 usage: tandem <command> [options]
                   devices [--json]                       list Vulkan devices
                   inspect MODEL [--json]                 model facts and tensor table
-                  tokenize --model M (--prompt T | --file F) [--no-bos] [--parse-special]
+                  tokenize --model M (--prompt T | --file F) [--no-bos] [--parse-special]   (--bench [--mb N]: speed)
                   logits --model M --prompt T            last position's logits as JSON
                   run --model M --prompt T [--tokens N]  generate text
                   chat --model M [--system T]            interactive chat

@@ -3,8 +3,6 @@ package tandem.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,38 +14,29 @@ import tandem.engine.gguf.SharedData;
 class TokenizeCommandTest {
     private static final String LLAMA3 = SharedData.data("vocab/ggml-vocab-llama-bpe.gguf").toString();
 
-    private record Run(int status, String out, String err) {}
-
-    private static Run tandem(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int status = TandemCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void printsIdsAsOneJsonArray() {
-        Run r = tandem("tokenize", "--model", LLAMA3, "--no-bos", "--prompt", "Hello world");
+        CliRun r = CliRun.of("tokenize", "--model", LLAMA3, "--no-bos", "--prompt", "Hello world");
         assertEquals(0, r.status(), r.err());
         assertEquals("[9906,1917]\n", r.out());
     }
 
     @Test
     void addsBosAsTheModelSaysAndParsesSpecialOnRequest() {
-        assertEquals("[128000,9906,1917]\n", tandem("tokenize", "--model", LLAMA3, "--prompt", "Hello world").out());
-        assertEquals("[128000,128009]\n", tandem("tokenize", "--model", LLAMA3, "--parse-special", "--prompt", "<|eot_id|>").out());
+        assertEquals("[128000,9906,1917]\n", CliRun.of("tokenize", "--model", LLAMA3, "--prompt", "Hello world").out());
+        assertEquals("[128000,128009]\n", CliRun.of("tokenize", "--model", LLAMA3, "--parse-special", "--prompt", "<|eot_id|>").out());
     }
 
     @Test
     void readsTheTextFromAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("prompt.txt");
         Files.writeString(file, "Hello world", StandardCharsets.UTF_8);
-        assertEquals("[9906,1917]\n", tandem("tokenize", "--model", LLAMA3, "--no-bos", "--file", file.toString()).out());
+        assertEquals("[9906,1917]\n", CliRun.of("tokenize", "--model", LLAMA3, "--no-bos", "--file", file.toString()).out());
     }
 
     @Test
     void missingTextIsOneLineErrorAndNonZeroExit() {
-        Run r = tandem("tokenize", "--model", LLAMA3);
+        CliRun r = CliRun.of("tokenize", "--model", LLAMA3);
         assertEquals(1, r.status());
         assertEquals("", r.out());
         assertTrue(r.err().contains("--prompt") && r.err().strip().lines().count() == 1, r.err());
