@@ -15,6 +15,7 @@ import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import tandem.app.settings.Theme;
 import tandem.app.shell.Screen;
+import tandem.engine.runtime.SplitMode;
 
 /**
  * Captures the running app for the README: waits for the demo model, asks it for a story, then
@@ -50,7 +51,12 @@ final class ScreenshotTour {
                 return null;
             });
             waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
-            for (Screen screen : Screen.values()) capture(screen, screen.name().toLowerCase(Locale.ROOT));
+            capture(Screen.CHAT, "chat");
+            capture(Screen.MODEL, "model");
+            showTwoDeviceSplit();
+            capture(Screen.DEVICES, "devices");
+            capture(Screen.SPLIT, "split");
+            capture(Screen.MONITOR, "monitor");
             onFx(() -> {
                 app.shell().themeProperty().set(Theme.DARK);
                 return null;
@@ -67,6 +73,27 @@ final class ScreenshotTour {
             System.err.println("tandem: screenshots failed: " + e);
         } finally {
             Platform.runLater(Platform::exit);
+        }
+    }
+
+    /**
+     * Shows the split configurator with something to split: the first Vulkan device as two
+     * logical devices at 60:40 in tensor mode (the loaded model stays where it is). This changes
+     * the settings, so run the tour with -Dtandem.data pointing at a scratch folder.
+     */
+    private void showTwoDeviceSplit() throws InterruptedException {
+        boolean hasDevice = onFx(() -> {
+            if (app.devices().devices().isEmpty()) return false;
+            var first = app.devices().devices().getFirst();
+            first.includedProperty().set(true);
+            first.instancesProperty().set(2);
+            app.split().modeProperty().set(SplitMode.TENSOR);
+            app.split().setWeight(0, 60);
+            app.split().setWeight(1, 40);
+            return true;
+        });
+        if (hasDevice) {
+            waitFor(() -> onFx(() -> app.split().planProperty().get() != null || !app.split().planProblemProperty().get().isEmpty()));
         }
     }
 

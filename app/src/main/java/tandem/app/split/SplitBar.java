@@ -48,7 +48,7 @@ final class SplitBar extends Pane {
             label.textProperty().bind(Bindings.createStringBinding(() -> segmentText(slot), slot.shareProperty(), slot.planProperty()));
             StackPane segment = new StackPane(label);
             segment.getStyleClass().add("segment");
-            segment.setStyle("-fx-background-color: " + DeviceColors.css(slot.physicalIndex()) + ";");
+            segment.setStyle("-fx-background-color: " + DeviceColors.css(DeviceColors.of(slot.physicalIndex(), slot.instance())) + ";");
             segment.setMinWidth(0);
             slot.shareProperty().addListener((obs, old, now) -> requestLayout());
             segments.add(segment);
@@ -84,7 +84,8 @@ final class SplitBar extends Pane {
     }
 
     private static String segmentText(SplitSlot slot) {
-        String share = String.format(Locale.ROOT, "%.1f %%", slot.share() * 100);
+        String name = slot.physicalIndex() < 0 ? "CPU" : "GPU" + slot.physicalIndex() + (slot.instance() > 0 ? " #" + (slot.instance() + 1) : "");
+        String share = name + " · " + String.format(Locale.ROOT, "%.1f %%", slot.share() * 100);
         DevicePlan plan = slot.planProperty().get();
         return plan == null ? share : share + "\n" + Sizes.bytes(plan.totalBytes());
     }

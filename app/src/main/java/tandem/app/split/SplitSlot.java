@@ -15,6 +15,7 @@ import tandem.engine.runtime.DevicePlan;
  */
 public final class SplitSlot {
     private final int physicalIndex;
+    private final int instance;
     private final String label;
     private final long vramTotal;
     private final long vramFree;
@@ -25,15 +26,20 @@ public final class SplitSlot {
     /**
      * @param physicalIndex the device's index in {@code tandem devices}, or -1 for the CPU engine
      *                      (it also picks the segment's colour)
+     * @param instance      0 for a device's first logical device, 1 for its second, ...
      */
-    SplitSlot(int physicalIndex, String label, long vramTotal, long vramFree) {
+    SplitSlot(int physicalIndex, int instance, String label, long vramTotal, long vramFree) {
         this.physicalIndex = physicalIndex;
+        this.instance = instance;
         this.label = label;
         this.vramTotal = vramTotal;
         this.vramFree = vramFree;
     }
 
     public int physicalIndex() { return physicalIndex; }
+
+    /** Which logical device of its GPU this is (0 for the first), for its colour shade. */
+    public int instance() { return instance; }
 
     public String label() { return label; }
 

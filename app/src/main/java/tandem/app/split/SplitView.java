@@ -122,7 +122,7 @@ public final class SplitView {
             SplitSlot slot = vm.slots().get(i);
             Region swatch = new Region();
             swatch.getStyleClass().add("swatch");
-            swatch.setStyle("-fx-background-color: " + DeviceColors.css(slot.physicalIndex()) + ";");
+            swatch.setStyle("-fx-background-color: " + DeviceColors.css(DeviceColors.of(slot.physicalIndex(), slot.instance())) + ";");
             table.addRow(i + 1, swatch, new Label(slot.label()), ratioField(i, slot),
                     bound("share-" + i, slot, () -> String.format(Locale.ROOT, "%.1f %%", slot.share() * 100)),
                     bound("needs-" + i, slot, () -> needs(slot.planProperty().get())),

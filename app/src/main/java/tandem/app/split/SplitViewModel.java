@@ -155,11 +155,14 @@ public final class SplitViewModel {
         List<SplitSlot> next = new ArrayList<>();
         List<DeviceEntry> logical = devices.logicalDevices();
         if (logical.isEmpty()) {
-            next.add(new SplitSlot(CPU_INDEX, "CPU engine", 0, Long.MAX_VALUE));
+            next.add(new SplitSlot(CPU_INDEX, 0, "CPU engine", 0, Long.MAX_VALUE));
         } else {
             List<DeviceEntry> used = mode.get() == SplitMode.NONE ? logical.subList(0, 1) : logical;
-            for (DeviceEntry e : used) {
-                next.add(new SplitSlot(e.info().index(), e.shortName(), e.info().vramTotal(), e.info().vramFree()));
+            for (int i = 0; i < used.size(); i++) {
+                DeviceEntry e = used.get(i);
+                int instance = (int) used.subList(0, i).stream().filter(o -> o == e).count();
+                String label = instance == 0 ? e.shortName() : e.shortName() + " #" + (instance + 1);
+                next.add(new SplitSlot(e.info().index(), instance, label, e.info().vramTotal(), e.info().vramFree()));
             }
         }
         boolean sameDevices = next.stream().map(SplitSlot::physicalIndex).toList()

@@ -16,9 +16,20 @@ public final class DeviceColors {
         return physicalIndex < 0 ? CPU : PALETTE[physicalIndex % PALETTE.length];
     }
 
+    /**
+     * The colour of one logical device: a GPU used as several logical devices keeps its hue, each
+     * further instance a shade darker, so the segments of the split bar stay apart.
+     */
+    public static Color of(int physicalIndex, int instance) {
+        return of(physicalIndex).deriveColor(0, 1, Math.pow(0.78, instance), 1);
+    }
+
     /** The colour as CSS, for inline styles. */
     public static String css(int physicalIndex) {
-        Color c = of(physicalIndex);
+        return css(of(physicalIndex));
+    }
+
+    public static String css(Color c) {
         return String.format(java.util.Locale.ROOT, "#%02x%02x%02x",
                 Math.round(c.getRed() * 255), Math.round(c.getGreen() * 255), Math.round(c.getBlue() * 255));
     }
