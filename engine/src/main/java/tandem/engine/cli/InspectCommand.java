@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tandem.engine.gguf.GgufSummary;
+import tandem.engine.gguf.LlamaFileType;
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.runtime.TandemException;
 
@@ -39,6 +40,7 @@ public final class InspectCommand {
         b.append(s.path()).append('\n');
         line(b, "format", "GGUF v" + s.version() + ", alignment " + s.alignment() + ", " + ByteSizes.human(s.fileBytes()));
         line(b, "name", s.name());
+        line(b, "file type", fileTypeLabel(s.fileType()));
         line(b, "architecture", s.architecture());
         line(b, "layers", s.layers());
         line(b, "dim", s.embeddingLength());
@@ -70,6 +72,12 @@ public final class InspectCommand {
         return b.toString();
     }
 
+    /** "Q4_K_M", "-" when absent, "id 99" for ids this version does not know. */
+    static String fileTypeLabel(int id) {
+        if (id < 0) return "-";
+        return LlamaFileType.fromId(id).map(LlamaFileType::label).orElse("id " + id);
+    }
+
     private static void line(StringBuilder b, String label, Object value) {
         String v = value instanceof Integer i && i == 0 ? "-" : String.valueOf(value);
         b.append(String.format(Locale.ROOT, "  %-14s %s%n", label, v.isEmpty() ? "-" : v));
@@ -98,6 +106,7 @@ public final class InspectCommand {
         root.put("rope_freq_base", Float.isNaN(s.ropeFreqBase()) ? null : s.ropeFreqBase());
         root.put("rms_epsilon", Float.isNaN(s.rmsEpsilon()) ? null : s.rmsEpsilon());
         root.put("file_type", s.fileType());
+        root.put("file_type_name", fileTypeLabel(s.fileType()));
         root.put("tokenizer_model", s.tokenizerModel());
         root.put("tokenizer_pre", s.tokenizerPre());
         root.put("token_count", s.tokenCount());

@@ -39,6 +39,7 @@ class InspectCommandTest {
         assertLine(r.out(), "kv heads", "4");
         assertLine(r.out(), "vocab", "512");
         assertLine(r.out(), "chat template", "no");
+        assertLine(r.out(), "file type", "-"); // stories260K has no general.file_type
         assertTrue(r.out().contains("blk.4.ffn_down.weight"), r.out());
         assertTrue(r.out().contains("totals  48 tensors"), r.out());
     }
@@ -57,6 +58,8 @@ class InspectCommandTest {
         assertEquals(sum, byType);
         assertTrue(j.get("bytes_by_type").has("Q4_K"), r.out());
         assertTrue(j.get("vocab_size").asInt() > 0);
+        assertEquals(15, j.get("file_type").asInt()); // llama.cpp's LLAMA_FTYPE_MOSTLY_Q4_K_M
+        assertEquals("Q4_K_M", j.get("file_type_name").asText());
     }
 
     @Test

@@ -42,6 +42,7 @@ class SynthCommandTest {
             assertEquals("llama", f.metadata().getString("general.architecture"));
             assertEquals(2, f.metadata().getInt("llama.block_count"));
             assertEquals(512, f.metadata().getInt("llama.vocab_size"));
+            assertEquals(14, f.metadata().getInt("general.file_type")); // LLAMA_FTYPE_MOSTLY_Q4_K_S
             assertEquals(s.metadata().getStringArray("tokenizer.ggml.tokens"), f.metadata().getStringArray("tokenizer.ggml.tokens"));
             assertEquals(2 + 2 * 9 + 1, f.tensors().size());
             assertTensor(f, "token_embd.weight", GgmlType.Q4_K, 256, 512);

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import tandem.engine.gguf.GgufMetadata;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufWriter;
+import tandem.engine.gguf.LlamaFileType;
 import tandem.engine.gguf.TensorSource;
 import tandem.engine.model.TensorNames;
 import tandem.engine.runtime.TandemException;
@@ -34,22 +35,14 @@ public final class LlamaSynth {
         return dim % 256 == 0 ? GgmlType.Q6_K : GgmlType.Q8_0;
     }
 
-    /** llama.cpp's {@code general.file_type} (llama_ftype) for a file mostly of {@code type}. */
-    static int fileType(GgmlType type) {
+    /** llama.cpp's {@code general.file_type} for a "pure" file of {@code type} (k-quants: the _S recipe, closest to pure). */
+    static LlamaFileType fileType(GgmlType type) {
         return switch (type) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q4_1 -> 3;
-            case Q8_0 -> 7;
-            case Q5_0 -> 8;
-            case Q5_1 -> 9;
-            case Q2_K -> 10;
-            case Q3_K -> 11; // Q3_K_S
-            case Q4_K -> 14; // Q4_K_S
-            case Q5_K -> 16; // Q5_K_S
-            case Q6_K -> 18;
-            case BF16 -> 32;
+            case F16 -> LlamaFileType.MOSTLY_F16;
+            case Q4_0 -> LlamaFileType.MOSTLY_Q4_0;
+            case Q8_0 -> LlamaFileType.MOSTLY_Q8_0;
+            case Q4_K -> LlamaFileType.MOSTLY_Q4_K_S;
+            case Q6_K -> LlamaFileType.MOSTLY_Q6_K;
             default -> throw new TandemException("synth cannot write " + type);
         };
     }
@@ -66,7 +59,7 @@ public final class LlamaSynth {
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "llama")
                 .putString("general.name", "Synthetic " + p.displayName() + " " + type + " (random weights, seed " + seed + ")")
-                .put("general.file_type", GgufValue.uint32(fileType(type)))
+                .put("general.file_type", GgufValue.uint32(fileType(type).id()))
                 .put("general.quantization_version", GgufValue.uint32(2))
                 .put("llama.block_count", GgufValue.uint32(p.layers()))
                 .put("llama.context_length", GgufValue.uint32(p.contextLength()))
