@@ -37,6 +37,21 @@ class SamplerTest {
     }
 
     @Test
+    void topKSelectionEqualsTheHeadOfAFullSort() {
+        java.util.Random r = new java.util.Random(9);
+        float[] logits = new float[5000];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) Math.round(r.nextGaussian() * 20) / 4; // many ties
+        int[] all = Sampler.sortedCandidates(logits, 0);
+        for (int k : new int[] {1, 2, 40, 4999}) {
+            assertArrayEquals(java.util.Arrays.copyOf(all, k), Sampler.sortedCandidates(logits, k), "k=" + k);
+        }
+        for (int i = 1; i < all.length; i++) {
+            boolean ordered = logits[all[i - 1]] > logits[all[i]] || (logits[all[i - 1]] == logits[all[i]] && all[i - 1] < all[i]);
+            assertEquals(true, ordered, "position " + i);
+        }
+    }
+
+    @Test
     void topPKeepsTheSmallestPrefixReachingTheMass() {
         // probabilities 0.5, 0.25, 0.125, 0.125: p = 0.7 needs the first two
         float ln2 = (float) Math.log(2);
