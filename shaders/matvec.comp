@@ -1,22 +1,25 @@
 #version 450
 // Matrix-vector product for decode, one variant per weight type: y = W x (or y += W x, the
-// residual add fused). Each workgroup computes ROWS rows; its invocations stride over the row's
-// chunks and reduce with subgroupAdd, then across subgroups through shared memory.
-// Several tokens (gl_WorkGroupID.y) are supported for small batches.
+// residual add fused). With GLU = 1 the input is silu(x) * up, computed on the fly (the SwiGLU of
+// the feed-forward block fused into its down projection). Each workgroup computes ROWS rows; its
+// invocations stride over the rows' chunks and reduce with subgroupAdd, then across subgroups
+// through shared memory. Several tokens (gl_WorkGroupID.y) are supported for small batches.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
+layout(constant_id = 2) const uint GLU = 0;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
 layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
-layout(binding = 1) readonly buffer Input { float x[]; };
+layout(binding = 1) readonly buffer Input { vec4 x4[]; };
 layout(binding = 2) buffer Output { float y[]; };
+layout(binding = 3) readonly buffer Up { vec4 up4[]; };   // read only when GLU = 1
 layout(push_constant) uniform Push {
-    uint cols;        // weights per row
+    uint cols;        // weights per row (a multiple of 4)
     uint rows;        // rows in the bound weights
-    uint xOffset;     // first input float
-    uint xStride;     // floats between tokens' inputs
+    uint xOffset;     // first input float (a multiple of 4)
+    uint xStride;     // floats between tokens' inputs (a multiple of 4)
     uint yOffset;     // output index of row 0 of the bound weights
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
@@ -26,6 +29,12 @@ layout(push_constant) uniform Push {
 #include "quant.glsl"
 
 shared float row_sums[ROWS * WG];
+
+vec4 input4(uint i4) {
+    vec4 v = x4[i4];
+    if (GLU != 0u) v = v / (1.0 + exp(-v)) * up4[i4];
+    return v;
+}
 
 void main() {
     uint row0 = flat_group_x() * ROWS;
@@ -39,15 +48,17 @@ void main() {
     for (uint j = gl_LocalInvocationID.x; j < chunks; j += WG) {
         uint blk = j / CHUNKS, c = j % CHUNKS;
         uint xi = xb + blk * QK;
-        float xv[CV];
-        [[unroll]] for (uint k = 0; k < CV; k++) xv[k] = x[xi + chunk_elem(c, k)];
+        vec4 xv[CV / 4];
+        [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = input4((xi + chunk_run(c, r)) >> 2);
         [[unroll]] for (uint i = 0; i < ROWS; i++) {
-            uint r = row0 + i;
-            if (r < p.rows) {
+            uint row = row0 + i;
+            if (row < p.rows) {
                 float v[CV];
-                chunk_values((r * blocksPerRow + blk) * BLOCK_U16, c, v);
+                chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
                 float s = 0.0;
-                [[unroll]] for (uint k = 0; k < CV; k++) s += v[k] * xv[k];
+                [[unroll]] for (uint r = 0; r < CV / 4; r++) {
+                    s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xv[r]);
+                }
                 acc[i] += s;
             }
         }

@@ -2,7 +2,8 @@
 // Every layout include provides the same interface, so kernels are written once for all types:
 //   QK         weights per block            BLOCK_U16  block size in 16-bit words
 //   CHUNKS     chunks per block             CV         values per chunk (8, or 4 for float types)
-//   uint chunk_elem(uint c, uint k)                 position in the block of value k of chunk c
+//   uint chunk_run(uint c, uint r)                  position in the block of values 4r..4r+3 of
+//                                                   chunk c (they are 4 consecutive weights)
 //   void chunk_values(uint b, uint c, out float v[CV])  values of chunk c of the block at word b
 #if defined(QUANT_F32)
 #include "quant_f32.glsl"
@@ -33,3 +34,6 @@
 #else
 #error "define one QUANT_* type"
 #endif
+
+// Position in the block of value k of chunk c.
+uint chunk_elem(uint c, uint k) { return chunk_run(c, k / 4u) + k % 4u; }

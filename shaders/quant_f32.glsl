@@ -3,7 +3,7 @@
 #define BLOCK_U16 8u
 #define CHUNKS 1u
 #define CV 4
-uint chunk_elem(uint c, uint k) { return k; }
+uint chunk_run(uint c, uint r) { return 0u; }
 void chunk_values(uint b, uint c, out float v[CV]) {
     [[unroll]] for (uint k = 0; k < 4u; k++) v[k] = uintBitsToFloat(w_u32(b + 2u * k));
 }

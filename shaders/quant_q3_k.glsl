@@ -7,7 +7,7 @@
 #define BLOCK_U16 55u
 #define CHUNKS 32u
 #define CV 8
-uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
 void chunk_values(uint b, uint c, out float v[CV]) {
     uint h = c / 16u, j = (c % 16u) / 4u, l = 8u * (c % 4u);
     uint is = 8u * h + 2u * j + l / 16u;

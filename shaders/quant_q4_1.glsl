@@ -4,7 +4,7 @@
 #define BLOCK_U16 10u
 #define CHUNKS 4u
 #define CV 8
-uint chunk_elem(uint c, uint k) { return k < 4u ? 4u * c + k : 12u + 4u * c + k; }
+uint chunk_run(uint c, uint r) { return 16u * r + 4u * c; }
 void chunk_values(uint b, uint c, out float v[CV]) {
     float d = w_f16(b);
     float m = w_f16(b + 1u);

@@ -6,7 +6,7 @@
 #define BLOCK_U16 72u
 #define CHUNKS 32u
 #define CV 8
-uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
 void chunk_values(uint b, uint c, out float v[CV]) {
     uint g = c / 8u, upper = (c % 8u) / 4u, l = 8u * (c % 4u);
     vec2 sm = kquant_scale_min(2u * b + 4u, 2u * g + upper);

@@ -6,7 +6,7 @@
 #define BLOCK_U16 105u
 #define CHUNKS 32u
 #define CV 8
-uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
 void chunk_values(uint b, uint c, out float v[CV]) {
     uint h = c / 16u, g = (c % 16u) / 4u, l = 8u * (c % 4u);
     int sc = int(w_byte(2u * b + 192u + 8u * h + l / 16u + 2u * g) << 24) >> 24;

@@ -3,7 +3,7 @@
 #define BLOCK_U16 17u
 #define CHUNKS 4u
 #define CV 8
-uint chunk_elem(uint c, uint k) { return 8u * c + k; }
+uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
 void chunk_values(uint b, uint c, out float v[CV]) {
     float d = w_f16(b);
     uint lo = w_u32(b + 1u + 4u * c);

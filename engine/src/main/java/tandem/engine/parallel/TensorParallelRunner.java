@@ -264,34 +264,30 @@ public final class TensorParallelRunner implements ModelRunner {
                 LayerWeights w = m.layers.get(l);
                 GpuOps.rmsNorm(rec, b.x.all(), 0, w.attnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
                 rec.barrier();
-                GpuOps.matVec(rec, w.q(), b.normed.all(), 0, dim, b.q.all(), qDim, tokens, false);
-                GpuOps.matVec(rec, w.k(), b.normed.all(), 0, dim, b.k.all(), kvDim, tokens, false);
-                GpuOps.matVec(rec, w.v(), b.normed.all(), 0, dim, b.v.all(), kvDim, tokens, false);
+                GpuOps.matVec(rec, w.q(), b.normed.all(), null, 0, dim, b.q.all(), qDim, tokens, false);
+                GpuOps.matVec(rec, w.k(), b.normed.all(), null, 0, dim, b.k.all(), kvDim, tokens, false);
+                GpuOps.matVec(rec, w.v(), b.normed.all(), null, 0, dim, b.v.all(), kvDim, tokens, false);
                 rec.barrier();
-                GpuOps.rope(rec, b.q.all(), m.ropeTable.all(), step, c.heads(), c.headDim(), c.ropeDim(), neox, tokens);
-                GpuOps.rope(rec, b.k.all(), m.ropeTable.all(), step, c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
-                rec.barrier();
-                GpuOps.kvStore(rec, b.k.all(), b.keys.get(l).all(), step, kvDim, tokens);
-                GpuOps.kvStore(rec, b.v.all(), b.values.get(l).all(), step, kvDim, tokens);
+                GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(l).all(), b.values.get(l).all(),
+                        m.ropeTable.all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
                 rec.barrier();
                 GpuOps.attention(rec, b.q.all(), b.keys.get(l).all(), b.values.get(l).all(), b.attended.all(), step,
                         c.heads(), c.kvHeads(), c.headDim(), tokens);
                 rec.barrier();
-                rec = reduceInto(rec, segments, d, ++round, w.attnOutput(), b.attended.all(), qDim, b, tokens);
+                rec = reduceInto(rec, segments, d, ++round, w.attnOutput(), b.attended.all(), null, qDim, b, tokens);
                 GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
                 rec.barrier();
-                GpuOps.matVec(rec, w.gate(), b.normed.all(), 0, dim, b.gate.all(), ffn, tokens, false);
-                GpuOps.matVec(rec, w.up(), b.normed.all(), 0, dim, b.up.all(), ffn, tokens, false);
+                GpuOps.matVec(rec, w.gate(), b.normed.all(), null, 0, dim, b.gate.all(), ffn, tokens, false);
+                GpuOps.matVec(rec, w.up(), b.normed.all(), null, 0, dim, b.up.all(), ffn, tokens, false);
                 rec.barrier();
-                GpuOps.swiglu(rec, b.gate.all(), b.up.all(), b.hidden.all(), tokens * ffn);
-                rec.barrier();
-                rec = reduceInto(rec, segments, d, ++round, w.down(), b.hidden.all(), ffn, b, tokens);
+                // SwiGLU is fused into the down projection's input.
+                rec = reduceInto(rec, segments, d, ++round, w.down(), b.gate.all(), b.up.all(), ffn, b, tokens);
             }
             int first = allLogits ? 0 : tokens - 1;
             int rows = tokens - first;
             GpuOps.rmsNorm(rec, b.x.all(), first * dim, m.outputNorm.all(), b.normed.all(), dim, c.rmsEps(), rows);
             rec.barrier();
-            GpuOps.matVec(rec, m.output, b.normed.all(), 0, dim, b.logits.all(), c.vocab(), rows, false);
+            GpuOps.matVec(rec, m.output, b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
             rec.barrier();
             long bytes = 4L * rows * c.vocab();
             rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));
@@ -304,11 +300,11 @@ public final class TensorParallelRunner implements ModelRunner {
          * of {@code round}, and starts the next one by adding every device's partial to the residual.
          */
         private CommandRecorder reduceInto(CommandRecorder rec, List<CommandRecorder> segments, int d, int round,
-                                           tandem.engine.vulkan.WeightTensor w, BufferRange in, int inWidth,
-                                           SequenceBuffers b, int tokens) {
+                                           tandem.engine.vulkan.WeightTensor w, BufferRange in, BufferRange up,
+                                           int inWidth, SequenceBuffers b, int tokens) {
             int dim = config.dim();
             allReduce.recordAcquireSlot(rec, d, round);
-            GpuOps.matVec(rec, w, in, 0, inWidth, allReduce.slot(d, round), dim, tokens, false);
+            GpuOps.matVec(rec, w, in, up, 0, inWidth, allReduce.slot(d, round), dim, tokens, false);
             allReduce.recordRelease(rec, d, round);
             rec.end();
             CommandRecorder next = segments.get(round).begin();

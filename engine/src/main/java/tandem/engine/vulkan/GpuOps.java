@@ -17,18 +17,22 @@ public final class GpuOps {
     /**
      * y[t][yRow0 + r] (+)= W[r] . x[xOffset + t * xStride ...] for every token t < tokens.
      *
+     * @param up         null, or the SwiGLU's up values (laid out like x): the input is then silu(x) * up
      * @param accumulate add to y (a fused residual add) instead of overwriting it
      */
-    public static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, int xOffset, int xStride,
-                              BufferRange y, int yStride, int tokens, boolean accumulate) {
+    public static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
+                              int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        if (xOffset % 4 != 0 || xStride % 4 != 0 || w.cols() % 4 != 0) {
+            throw new IllegalArgumentException("matvec input offsets and widths must be multiples of 4: " + w.name());
+        }
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvec(w.kernelType());
+        ComputePipeline p = k.matvec(w.kernelType(), up != null);
         int rowsPerGroup = k.matvecRows();
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
             int gz = (groups + gx - 1) / gx;
-            rec.dispatch(p, List.of(s.buffer().all(), x, y),
+            rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
                     new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0},
                     gx, tokens, gz);
         }
@@ -51,18 +55,15 @@ public final class GpuOps {
                 new int[] {n, Float.floatToRawIntBits(eps), xOffset}, rows, 1, 1);
     }
 
-    /** Rotates [tokens][heads][headDim] in place by the cos/sin table ([position][rotDim/2] pairs). */
-    public static void rope(CommandRecorder rec, BufferRange data, BufferRange table, BufferRange step,
-                            int heads, int headDim, int rotDim, boolean neox, int tokens) {
-        rec.dispatch(Kernels.of(rec.device()).rope(neox), List.of(data, table, step),
-                new int[] {heads, headDim, rotDim}, heads, tokens, 1);
-    }
-
-    /** Writes [tokens][kvDim] floats as F16 into the cache rows step.pos0 ... */
-    public static void kvStore(CommandRecorder rec, BufferRange src, BufferRange cache, BufferRange step, int kvDim, int tokens) {
-        int pairs = kvDim / 2;
-        rec.dispatch(Kernels.of(rec.device()).kvStore(), List.of(src, cache, step), new int[] {kvDim},
-                (pairs + 63) / 64, tokens, 1);
+    /**
+     * RoPE on the step's queries (in place) and keys, and the KV-cache append: rotated keys and the
+     * values go to the F16 caches at positions step.pos0 ... (cos/sin table: [position][ropeDim/2] pairs).
+     */
+    public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
+                                 BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
+                                 int headDim, int ropeDim, boolean neox, int tokens) {
+        rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim), List.of(q, k, v, kCache, vCache, table, step),
+                new int[] {heads, kvHeads, headDim, ropeDim}, heads + kvHeads, tokens, 1);
     }
 
     /** Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. */
@@ -73,10 +74,4 @@ public final class GpuOps {
                 new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale)}, heads, tokens, 1);
     }
 
-    /** out[i] = silu(gate[i]) * up[i] for i < n. */
-    public static void swiglu(CommandRecorder rec, BufferRange gate, BufferRange up, BufferRange out, int n) {
-        int groups = (n + 63) / 64;
-        int gx = Math.min(groups, MAX_GROUPS_X);
-        rec.dispatch(Kernels.of(rec.device()).swiglu(), List.of(gate, up, out), new int[] {n}, gx, 1, (groups + gx - 1) / gx);
-    }
 }

@@ -30,17 +30,18 @@ public final class Kernels implements DeviceResource {
         return Math.clamp(4L * device.physical().subgroupSize(), 32, 256);
     }
 
-    /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows, default 1). */
-    public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 1); }
+    /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows; 4 was best on an H200). */
+    public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 4); }
 
     /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */
     public int matvecWorkgroup() {
         return Math.clamp((long) Integer.getInteger("tandem.matvec.subgroups", 4) * device.physical().subgroupSize(), 32, 1024);
     }
 
-    public synchronized ComputePipeline matvec(String weightType) {
+    /** @param glu input is silu(x) * up (binding 3) instead of x */
+    public synchronized ComputePipeline matvec(String weightType, boolean glu) {
         requireType(weightType);
-        return get("matvec_" + weightType, 3, 7, matvecWorkgroup(), matvecRows());
+        return get("matvec_" + weightType, 4, 7, matvecWorkgroup(), matvecRows(), glu ? 1 : 0);
     }
 
     public synchronized ComputePipeline getRows(String weightType) {
@@ -50,9 +51,9 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, reductionWorkgroup()); }
 
-    public synchronized ComputePipeline rope(boolean neox) { return get("rope", 3, 3, 64, neox ? 1 : 0); }
-
-    public synchronized ComputePipeline kvStore() { return get("kv_store", 3, 1, 64); }
+    public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
+        return get("rope_store", 7, 4, 64, neox ? 1 : 0, headDim);
+    }
 
     public int attentionWorkgroup() { return reductionWorkgroup(); }
 
@@ -60,8 +61,6 @@ public final class Kernels implements DeviceResource {
         int wg = attentionWorkgroup();
         return get("attention", 5, 4, wg, (headDim + wg - 1) / wg);
     }
-
-    public synchronized ComputePipeline swiglu() { return get("swiglu", 3, 1, 64); }
 
     private static void requireType(String t) {
         if (!WEIGHT_TYPES.contains(t)) throw new IllegalArgumentException("no GPU kernels for weight type " + t);

@@ -2,13 +2,15 @@ package tandem.engine.vulkan;
 
 import static tandem.engine.vulkan.WeightKernelTest.assertClose;
 
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tandem.engine.cpu.CpuOps;
 import tandem.engine.model.RopeStyle;
 
-/** RMS norm, RoPE, KV-cache writes, attention and SwiGLU kernels against the CPU reference. */
+/** RMS norm, RoPE with the KV-cache append, and attention kernels against the CPU reference. */
 class ActivationKernelTest extends VulkanTestBase {
+    private static final float THETA = 500000f;
 
     @ParameterizedTest(name = "n={0} rows={1}")
     @CsvSource({"67, 3", "1024, 1", "5, 2"})
@@ -27,78 +29,117 @@ class ActivationKernelTest extends VulkanTestBase {
         }
     }
 
-    @ParameterizedTest(name = "{0} heads={1} headDim={2} ropeDim={3} pos0={4} tokens={5}")
-    @CsvSource({"NORMAL, 3, 16, 16, 0, 2", "NEOX, 2, 12, 8, 1000, 3", "NORMAL, 4, 128, 128, 8000, 1"})
-    void ropeMatchesCpu(RopeStyle style, int heads, int headDim, int ropeDim, int pos0, int tokens) {
-        float theta = 500000f;
-        float[] factors = new float[ropeDim / 2];
-        for (int i = 0; i < factors.length; i++) factors[i] = 1f + i % 3;
-        float[] x = VulkanFoundationTest.randomFloats(tokens * heads * headDim, heads);
-        float[] expected = x.clone();
+    /** Queries rotated in place; rotated keys and the values appended to the F16 caches. */
+    @ParameterizedTest(name = "{0} heads={1} kvHeads={2} headDim={3} ropeDim={4} pos0={5} tokens={6}")
+    @CsvSource({"NORMAL, 3, 3, 16, 16, 0, 2", "NEOX, 4, 2, 12, 8, 1000, 3", "NORMAL, 4, 1, 128, 128, 8000, 1",
+                "NEOX, 2, 1, 130, 130, 5, 2"})
+    void ropeAndCacheAppendMatchCpu(RopeStyle style, int heads, int kvHeads, int headDim, int ropeDim, int pos0, int tokens) {
+        float[] factors = factors(ropeDim);
+        int qDim = heads * headDim, kvDim = kvHeads * headDim, length = pos0 + tokens;
+        float[] q = VulkanFoundationTest.randomFloats(tokens * qDim, heads);
+        float[] k = VulkanFoundationTest.randomFloats(tokens * kvDim, kvHeads);
+        float[] v = VulkanFoundationTest.randomFloats(tokens * kvDim, 3);
+        float[] expectedQ = q.clone(), expectedK = k.clone();
         for (int t = 0; t < tokens; t++) {
-            CpuOps.rope(expected, t * heads * headDim, heads, headDim, ropeDim, pos0 + t, theta, style, factors);
+            CpuOps.rope(expectedQ, t * qDim, heads, headDim, ropeDim, pos0 + t, THETA, style, factors);
+            CpuOps.rope(expectedK, t * kvDim, kvHeads, headDim, ropeDim, pos0 + t, THETA, style, factors);
         }
-        float[] table = RopeTable.build(pos0 + tokens, ropeDim, theta, factors);
-        try (GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer tb = deviceFloats(table, "table");
-             StepParams step = new StepParams(device, tokens); CommandRecorder rec = CommandRecorder.create(device)) {
-            step.write(pos0, new int[tokens], 0, tokens);
-            rec.begin();
-            GpuOps.rope(rec, xb.all(), tb.all(), step.range(), heads, headDim, ropeDim, style == RopeStyle.NEOX, tokens);
-            rec.end().submitAndWait();
-            assertClose(expected, readFloats(xb, x.length), 1e-5f, "rope");
+        try (Fixture f = new Fixture(q, k, v, length, kvDim, ropeDim, factors)) {
+            f.record(pos0, heads, kvHeads, headDim, ropeDim, style, tokens);
+            assertClose(expectedQ, readFloats(f.qb, q.length), 1e-5f, "rope q");
+            assertClose(toHalfAndBack(expectedK), f.cacheRows(f.kc, pos0, tokens * kvDim), 1e-3f, "k cache");
+            assertClose(toHalfAndBack(v), f.cacheRows(f.vc, pos0, tokens * kvDim), 0f, "v cache");
         }
     }
 
     @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} pos0={3} tokens={4}")
     @CsvSource({"4, 2, 12, 70, 3", "8, 8, 64, 0, 1", "2, 1, 6, 0, 5", "3, 3, 130, 40, 2"})
-    void cacheWriteAndAttentionMatchCpu(int heads, int kvHeads, int headDim, int pos0, int tokens) {
-        int kvDim = kvHeads * headDim;
-        int length = pos0 + tokens;
-        float[] oldKeys = VulkanFoundationTest.randomFloats(length * kvDim, 5);
-        float[] oldValues = VulkanFoundationTest.randomFloats(length * kvDim, 6);
+    void attentionOverTheCacheMatchesCpu(int heads, int kvHeads, int headDim, int pos0, int tokens) {
+        int kvDim = kvHeads * headDim, length = pos0 + tokens;
+        float[] factors = factors(headDim);
+        float[] k = VulkanFoundationTest.randomFloats(length * kvDim, 5);
+        float[] v = VulkanFoundationTest.randomFloats(length * kvDim, 6);
         float[] q = VulkanFoundationTest.randomFloats(tokens * heads * headDim, 7);
-        // The cache is F16: the reference sees the same rounded values.
-        float[] keys = toHalfAndBack(oldKeys), values = toHalfAndBack(oldValues);
+        // The cache holds rotated keys in F16: the reference sees the same rounded values.
+        float[] keys = k.clone();
+        for (int t = 0; t < length; t++) CpuOps.rope(keys, t * kvDim, kvHeads, headDim, headDim, t, THETA, RopeStyle.NORMAL, factors);
+        keys = toHalfAndBack(keys);
+        float[] values = toHalfAndBack(v);
         float[] expected = new float[tokens * heads * headDim];
         float[] scores = new float[heads * length];
         for (int t = 0; t < tokens; t++) {
             CpuOps.attention(q, t * heads * headDim, keys, values, kvDim, pos0 + t + 1, heads, kvHeads, headDim,
                     scores, expected, t * heads * headDim);
         }
-        long cacheBytes = (long) length * kvDim * 2;
-        try (GpuBuffer kc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, cacheBytes, "k cache");
-             GpuBuffer vc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, cacheBytes, "v cache");
-             GpuBuffer kAll = deviceFloats(oldKeys, "k"); GpuBuffer vAll = deviceFloats(oldValues, "v");
+        try (Fixture f = new Fixture(new float[length * kvDim], k, v, length, kvDim, headDim, factors);
              GpuBuffer qb = deviceFloats(q, "q");
              GpuBuffer out = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, expected.length * 4L, "out");
-             StepParams fill = new StepParams(device, length); StepParams step = new StepParams(device, tokens);
-             CommandRecorder rec = CommandRecorder.create(device)) {
-            fill.write(0, new int[length], 0, length);
+             StepParams step = new StepParams(device, tokens); CommandRecorder rec = CommandRecorder.create(device)) {
+            f.record(0, kvHeads, kvHeads, headDim, headDim, RopeStyle.NORMAL, length);
             step.write(pos0, new int[tokens], 0, tokens);
             rec.begin();
-            GpuOps.kvStore(rec, kAll.all(), kc.all(), fill.range(), kvDim, length);
-            GpuOps.kvStore(rec, vAll.all(), vc.all(), fill.range(), kvDim, length);
-            rec.barrier();
-            GpuOps.attention(rec, qb.all(), kc.all(), vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens);
+            GpuOps.attention(rec, qb.all(), f.kc.all(), f.vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens);
             rec.end().submitAndWait();
             assertClose(expected, readFloats(out, expected.length), 1e-4f, "attention");
         }
     }
 
-    @ParameterizedTest(name = "n={0}")
-    @CsvSource({"1000", "7"})
-    void swigluMatchesCpu(int n) {
-        float[] g = VulkanFoundationTest.randomFloats(n, 1), u = VulkanFoundationTest.randomFloats(n, 2);
-        float[] expected = new float[n];
-        CpuOps.swiglu(g, 0, u, 0, expected, 0, n);
-        try (GpuBuffer gb = deviceFloats(g, "g"); GpuBuffer ub = deviceFloats(u, "u");
-             GpuBuffer out = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, n * 4L, "out");
-             CommandRecorder rec = CommandRecorder.create(device)) {
-            rec.begin();
-            GpuOps.swiglu(rec, gb.all(), ub.all(), out.all(), n);
-            rec.end().submitAndWait();
-            assertClose(expected, readFloats(out, n), 1e-5f, "swiglu");
+    /** Buffers for one rope_store call: queries, keys, values, both caches of `length` rows and the table. */
+    private static final class Fixture implements AutoCloseable {
+        final GpuBuffer qb, kb, vb, kc, vc, table;
+        final StepParams step;
+        final int kvDim;
+
+        Fixture(float[] q, float[] k, float[] v, int length, int kvDim, int ropeDim, float[] factors) {
+            this.kvDim = kvDim;
+            qb = deviceFloats(q, "q");
+            kb = deviceFloats(k, "k");
+            vb = deviceFloats(v, "v");
+            kc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * length * kvDim, "k cache");
+            vc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * length * kvDim, "v cache");
+            table = deviceFloats(RopeTable.build(length, ropeDim, THETA, factors), "rope table");
+            step = new StepParams(device, length);
         }
+
+        void record(int pos0, int heads, int kvHeads, int headDim, int ropeDim, RopeStyle style, int tokens) {
+            step.write(pos0, new int[tokens], 0, tokens);
+            try (CommandRecorder rec = CommandRecorder.create(device)) {
+                rec.begin();
+                GpuOps.ropeStore(rec, qb.all(), kb.all(), vb.all(), kc.all(), vc.all(), table.all(), step.range(),
+                        heads, kvHeads, headDim, ropeDim, style == RopeStyle.NEOX, tokens);
+                rec.end().submitAndWait();
+            }
+        }
+
+        /** F16 cache rows from position pos0 on, as floats. */
+        float[] cacheRows(GpuBuffer cache, int pos0, int count) {
+            try (GpuBuffer readback = GpuBuffer.create(device, BufferKind.READBACK, 2L * count, "readback");
+                 CommandRecorder rec = CommandRecorder.create(device)) {
+                rec.begin().copy(cache.range(2L * pos0 * kvDim, 2L * count), readback.all()).end().submitAndWait();
+                readback.invalidate();
+                short[] halves = readback.mapped().toArray(ValueLayout.JAVA_SHORT);
+                float[] out = new float[count];
+                for (int i = 0; i < count; i++) out[i] = Float.float16ToFloat(halves[i]);
+                return out;
+            }
+        }
+
+        @Override
+        public void close() {
+            step.close();
+            table.close();
+            vc.close();
+            kc.close();
+            vb.close();
+            kb.close();
+            qb.close();
+        }
+    }
+
+    private static float[] factors(int ropeDim) {
+        float[] f = new float[ropeDim / 2];
+        for (int i = 0; i < f.length; i++) f[i] = 1f + i % 3;
+        return f;
     }
 
     private static float[] toHalfAndBack(float[] x) {

@@ -103,10 +103,10 @@ class VulkanFoundationTest extends VulkanTestBase {
         try (GpuBuffer big = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, limit + 256, "big");
              GpuBuffer small = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 256, "small");
              CommandRecorder rec = CommandRecorder.create(device)) {
-            ComputePipeline swiglu = Kernels.of(device).swiglu();
+            ComputePipeline norm = Kernels.of(device).rmsNorm();
             rec.begin();
             var e = assertThrows(IllegalArgumentException.class, () ->
-                    rec.dispatch(swiglu, List.of(big.all(), small.all(), small.all()), new int[] {1}, 1, 1, 1));
+                    rec.dispatch(norm, List.of(big.all(), small.all(), small.all()), new int[] {1, 0, 0}, 1, 1, 1));
             assertTrue(e.getMessage().contains("maxStorageBufferRange"), e.getMessage());
             rec.end();
         }

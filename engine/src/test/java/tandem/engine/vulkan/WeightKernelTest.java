@@ -25,33 +25,37 @@ class WeightKernelTest extends VulkanTestBase {
         List<Arguments> cases = new ArrayList<>();
         for (GgmlType t : TYPES) {
             int block = t.isQuantized() ? t.blockSize() : 4;
-            cases.add(Arguments.of(t, 37, block * 3, 1, false, Long.MAX_VALUE));
-            cases.add(Arguments.of(t, 5, block * 11, 3, true, Long.MAX_VALUE));
+            cases.add(Arguments.of(t, 37, block * 3, 1, false, false, Long.MAX_VALUE));
+            cases.add(Arguments.of(t, 5, block * 11, 3, true, true, Long.MAX_VALUE));
             // Rows split over several buffers, as for a matrix beyond maxStorageBufferRange.
-            cases.add(Arguments.of(t, 29, block * 2, 2, true, t.byteSize(block * 2L) * 8));
+            cases.add(Arguments.of(t, 29, block * 2, 2, true, false, t.byteSize(block * 2L) * 8));
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} accumulate={4} sliceBytes={5}")
+    @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} accumulate={4} swiglu={5} sliceBytes={6}")
     @MethodSource("matVecCases")
-    void matVecMatchesCpu(GgmlType type, int rows, int cols, int tokens, boolean accumulate, long sliceBytes) {
+    void matVecMatchesCpu(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu, long sliceBytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
             RandomBlocks.fill(type, w, rows * 31L + cols);
             float[] x = VulkanFoundationTest.randomFloats(tokens * cols, cols);
+            float[] up = VulkanFoundationTest.randomFloats(tokens * cols, cols + 1);
             float[] residual = VulkanFoundationTest.randomFloats(tokens * rows, rows);
             float[] expected = new float[tokens * rows];
-            CpuOps.matMul(type, w, rows, cols, x, 0, tokens, expected, 0);
+            float[] input = x.clone();
+            if (swiglu) CpuOps.swiglu(x, 0, up, 0, input, 0, input.length);
+            CpuOps.matMul(type, w, rows, cols, input, 0, tokens, expected, 0);
             if (accumulate) for (int i = 0; i < expected.length; i++) expected[i] += residual[i];
 
-            try (WeightUploader up = new WeightUploader(device, n -> {}, sliceBytes);
-                 WeightTensor wt = up.matrix("w", type, rows, cols, w);
+            try (WeightUploader uploader = new WeightUploader(device, n -> {}, sliceBytes);
+                 WeightTensor wt = uploader.matrix("w", type, rows, cols, w);
                  GpuBuffer xb = deviceFloats(x, "x");
+                 GpuBuffer ub = deviceFloats(up, "up");
                  GpuBuffer yb = deviceFloats(accumulate ? residual : new float[tokens * rows], "y");
                  CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                GpuOps.matVec(rec, wt, xb.all(), 0, cols, yb.all(), rows, tokens, accumulate);
+                GpuOps.matVec(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, yb.all(), rows, tokens, accumulate);
                 rec.end().submitAndWait();
                 assertClose(expected, readFloats(yb, expected.length), 1e-4f, type + " matvec");
             }

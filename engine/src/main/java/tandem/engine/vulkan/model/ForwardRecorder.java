@@ -45,29 +45,25 @@ final class ForwardRecorder {
             LayerWeights w = m.layers.get(l);
             GpuOps.rmsNorm(rec, b.x.all(), 0, w.attnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
             step(rec, "rms_norm");
-            matVec(rec, w.q(), b.normed.all(), dim, b.q.all(), qDim, tokens, false);
-            matVec(rec, w.k(), b.normed.all(), dim, b.k.all(), kvDim, tokens, false);
-            matVec(rec, w.v(), b.normed.all(), dim, b.v.all(), kvDim, tokens, false);
+            matVec(rec, w.q(), b.normed.all(), null, dim, b.q.all(), qDim, tokens, false);
+            matVec(rec, w.k(), b.normed.all(), null, dim, b.k.all(), kvDim, tokens, false);
+            matVec(rec, w.v(), b.normed.all(), null, dim, b.v.all(), kvDim, tokens, false);
             step(rec, "matvec qkv " + w.q().kernelType());
-            GpuOps.rope(rec, b.q.all(), m.ropeTable.all(), step, c.heads(), c.headDim(), c.ropeDim(), neox, tokens);
-            GpuOps.rope(rec, b.k.all(), m.ropeTable.all(), step, c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
-            step(rec, "rope");
-            GpuOps.kvStore(rec, b.k.all(), b.keys.get(l).all(), step, kvDim, tokens);
-            GpuOps.kvStore(rec, b.v.all(), b.values.get(l).all(), step, kvDim, tokens);
-            step(rec, "kv_store");
+            GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(l).all(), b.values.get(l).all(),
+                    m.ropeTable.all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
+            step(rec, "rope + kv store");
             GpuOps.attention(rec, b.q.all(), b.keys.get(l).all(), b.values.get(l).all(), b.attended.all(), step,
                     c.heads(), c.kvHeads(), c.headDim(), tokens);
             step(rec, "attention");
-            matVec(rec, w.attnOutput(), b.attended.all(), qDim, b.x.all(), dim, tokens, true);
+            matVec(rec, w.attnOutput(), b.attended.all(), null, qDim, b.x.all(), dim, tokens, true);
             step(rec, "matvec attn_output " + w.attnOutput().kernelType());
             GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
             step(rec, "rms_norm");
-            matVec(rec, w.gate(), b.normed.all(), dim, b.gate.all(), ffn, tokens, false);
-            matVec(rec, w.up(), b.normed.all(), dim, b.up.all(), ffn, tokens, false);
+            matVec(rec, w.gate(), b.normed.all(), null, dim, b.gate.all(), ffn, tokens, false);
+            matVec(rec, w.up(), b.normed.all(), null, dim, b.up.all(), ffn, tokens, false);
             step(rec, "matvec gate+up " + w.gate().kernelType());
-            GpuOps.swiglu(rec, b.gate.all(), b.up.all(), b.hidden.all(), tokens * ffn);
-            step(rec, "swiglu");
-            matVec(rec, w.down(), b.hidden.all(), ffn, b.x.all(), dim, tokens, true);
+            // SwiGLU is fused into the down projection's input.
+            matVec(rec, w.down(), b.gate.all(), b.up.all(), ffn, b.x.all(), dim, tokens, true);
             rec.barrier();
             timeline.mark(profile ? "matvec ffn_down " + w.down().kernelType() : "layer");
         }
@@ -75,7 +71,7 @@ final class ForwardRecorder {
         int rows = tokens - first;
         GpuOps.rmsNorm(rec, b.x.all(), first * dim, m.outputNorm.all(), b.normed.all(), dim, c.rmsEps(), rows);
         step(rec, "rms_norm");
-        GpuOps.matVec(rec, m.output, b.normed.all(), 0, dim, b.logits.all(), c.vocab(), rows, false);
+        GpuOps.matVec(rec, m.output, b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
         rec.barrier();
         long bytes = 4L * rows * c.vocab();
         rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));
@@ -84,9 +80,9 @@ final class ForwardRecorder {
         rec.end();
     }
 
-    private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, int xStride, BufferRange y,
-                               int yStride, int tokens, boolean accumulate) {
-        GpuOps.matVec(rec, w, x, 0, xStride, y, yStride, tokens, accumulate);
+    private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xStride,
+                               BufferRange y, int yStride, int tokens, boolean accumulate) {
+        GpuOps.matVec(rec, w, x, up, 0, xStride, y, yStride, tokens, accumulate);
     }
 
     /** A barrier between dependent kernels; a timestamp per kernel group in profiling mode. */

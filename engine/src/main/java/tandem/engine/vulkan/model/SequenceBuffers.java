@@ -18,7 +18,7 @@ public final class SequenceBuffers implements AutoCloseable {
     public final int logitRows;
     public final List<GpuBuffer> keys = new ArrayList<>();
     public final List<GpuBuffer> values = new ArrayList<>();
-    public final GpuBuffer x, normed, q, k, v, attended, gate, up, hidden, logits, logitsHost;
+    public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
     public final StepParams step;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
@@ -29,7 +29,7 @@ public final class SequenceBuffers implements AutoCloseable {
 
     /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
     public static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
-        long perToken = 2L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 3L * c.ffn();
+        long perToken = 2L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.ffn();
         return 4L * (perToken * maxTokens + 2L * logitRows * c.vocab());
     }
 
@@ -51,7 +51,6 @@ public final class SequenceBuffers implements AutoCloseable {
             attended = floats(device, maxTokens * (long) c.qDim(), "attention output");
             gate = floats(device, maxTokens * (long) c.ffn(), "ffn gate");
             up = floats(device, maxTokens * (long) c.ffn(), "ffn up");
-            hidden = floats(device, maxTokens * (long) c.ffn(), "ffn hidden");
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
             step = own(new StepParams(device, maxTokens));

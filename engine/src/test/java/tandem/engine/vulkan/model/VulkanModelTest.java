@@ -108,7 +108,7 @@ class VulkanModelTest {
         EngineOptions huge = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(50_000_000);
         var e = assertThrows(TandemException.class, () -> Engine.load(model, huge, LoadProgress.NONE, () -> false));
         String name = Engine.devices().getFirst().name();
-        assertTrue(e.getMessage().contains("does not fit on device 0 (" + name + ")"), e.getMessage());
-        assertTrue(e.getMessage().matches(".*needs [0-9.]+ GiB.* [0-9.]+ GiB are free.*"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*device 0 \\(\\Q" + name + "\\E\\).*needs [0-9.]+ GiB.* [0-9.]+ GiB (are )?free.*"),
+                e.getMessage());
     }
 }

@@ -1,0 +1,66 @@
+#version 450
+// RoPE for a step's queries and keys, fused with the KV-cache append: workgroups 0..heads-1 rotate
+// one query head in place; workgroups heads..heads+kvHeads-1 rotate one key head and write it and
+// the matching value head to the F16 caches at position pos0 + token. The cos/sin table
+// [position][ropeDim/2] is computed on the host in double precision (GPU sin/cos of large angles
+// are inexact). NEOX = 0 rotates pairs (2i, 2i+1); NEOX = 1 rotates (i, i + ropeDim/2); elements
+// from ropeDim on are not rotated.
+#extension GL_GOOGLE_include_directive : require
+layout(constant_id = 0) const uint WG = 64;
+layout(constant_id = 1) const uint NEOX = 0;
+layout(constant_id = 2) const uint MAX_HEAD_DIM = 128;
+layout(local_size_x_id = 0) in;
+#include "common.glsl"
+
+layout(binding = 0) buffer Queries { float q[]; };
+layout(binding = 1) readonly buffer Keys { float k[]; };
+layout(binding = 2) readonly buffer Values { float v[]; };
+layout(binding = 3) writeonly buffer KCache { uint kc[]; };
+layout(binding = 4) writeonly buffer VCache { uint vc[]; };
+layout(binding = 5) readonly buffer Table { vec2 cs[]; };
+#define STEP_BINDING 6
+#include "step.glsl"
+layout(push_constant) uniform Push {
+    uint heads;
+    uint kvHeads;
+    uint headDim;
+    uint ropeDim;
+} p;
+
+shared float head_buf[MAX_HEAD_DIM];
+
+void main() {
+    uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y;
+    uint pos = step.pos0 + token;
+    uint half_ = p.ropeDim / 2u;
+    uint lid = gl_LocalInvocationID.x;
+    bool isQuery = head < p.heads;
+    uint kvHead = head - p.heads;
+    uint base = isQuery ? (token * p.heads + head) * p.headDim : (token * p.kvHeads + kvHead) * p.headDim;
+
+    // Every invocation computes its own elements' rotated values from the source, then stores.
+    for (uint e = lid; e < p.headDim; e += WG) {
+        float self = isQuery ? q[base + e] : k[base + e];
+        float outv = self;
+        if (e < p.ropeDim) {
+            uint i = NEOX != 0u ? e % half_ : e / 2u;
+            bool first = NEOX != 0u ? e < half_ : (e % 2u) == 0u;
+            uint partner = NEOX != 0u ? (first ? e + half_ : e - half_) : (first ? e + 1u : e - 1u);
+            float other = isQuery ? q[base + partner] : k[base + partner];
+            vec2 t = cs[pos * half_ + i];
+            outv = first ? self * t.x - other * t.y : other * t.y + self * t.x;
+        }
+        head_buf[e] = outv;
+    }
+    barrier();
+    if (isQuery) {
+        for (uint e = lid; e < p.headDim; e += WG) q[base + e] = head_buf[e];
+        return;
+    }
+    uint kvDim = p.kvHeads * p.headDim;
+    uint cacheBase = (pos * kvDim + kvHead * p.headDim) / 2u;
+    for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
+        kc[cacheBase + pr] = packHalf2x16(vec2(head_buf[2u * pr], head_buf[2u * pr + 1u]));
+        vc[cacheBase + pr] = packHalf2x16(vec2(v[base + 2u * pr], v[base + 2u * pr + 1u]));
+    }
+}
