@@ -8,10 +8,19 @@ public interface Tokenizer {
      */
     int[] encode(String text, boolean addBos, boolean parseSpecial);
 
-    /** Decodes a whole sequence (special tokens rendered as their text only when they are not control tokens). */
+    /**
+     * Decodes a whole sequence (special tokens rendered as their text only when they are not control tokens).
+     * The sequence is taken to start a text: the space an SPM vocabulary prefixes when encoding is
+     * removed from the first token (the first after BOS), so decode(encode(s)) == s.
+     */
     String decode(int[] ids);
 
-    /** A decoder for tokens arriving one by one: emits text only once it is complete UTF-8. */
+    /**
+     * A decoder for tokens arriving one by one: emits text only once it is complete UTF-8. It
+     * continues text already shown (generated tokens after a prompt keep their leading spaces),
+     * unless its first token is BOS: then the text starts there and the SPM space prefix of the
+     * next token is removed.
+     */
     StreamingDecoder streamingDecoder();
 
     int vocabSize();
