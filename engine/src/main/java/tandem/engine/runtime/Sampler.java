@@ -23,8 +23,10 @@ public final class Sampler {
      * @param history  tokens seen so far, oldest first; the last {@code repeatLastN} are penalised
      */
     public int sample(float[] logits, int[] history, int historyLength) {
-        float[] scores = logits.clone();
-        applyRepetitionPenalty(scores, history, historyLength, params.repeatPenalty(), params.repeatLastN());
+        // Only the penalty writes to the scores; every later step reads them.
+        boolean penalise = params.repeatPenalty() != 1f && params.repeatLastN() != 0;
+        float[] scores = penalise ? logits.clone() : logits;
+        if (penalise) applyRepetitionPenalty(scores, history, historyLength, params.repeatPenalty(), params.repeatLastN());
         if (params.isGreedy()) return argmax(scores);
 
         int[] candidates = sortedCandidates(scores, params.topK());
