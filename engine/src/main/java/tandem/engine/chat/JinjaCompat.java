@@ -55,9 +55,29 @@ final class JinjaCompat {
 
     /** Index of the ')' closing a call whose arguments start at {@code open}, or -1. */
     private static int matchingParen(String s, int open) {
+        int end = nextTopLevel(s, open, '\0');
+        return end >= 0 && s.charAt(end) == ')' ? end : -1;
+    }
+
+    private static List<String> splitTopLevel(String args) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int comma = nextTopLevel(args, 0, ','); comma >= 0; comma = nextTopLevel(args, start, ',')) {
+            parts.add(args.substring(start, comma));
+            start = comma + 1;
+        }
+        parts.add(args.substring(start));
+        return parts;
+    }
+
+    /**
+     * The index of the first {@code stop} character outside brackets and quoted strings, or of a
+     * closing bracket that closes nothing opened after {@code from}; -1 when there is neither.
+     */
+    private static int nextTopLevel(String s, int from, char stop) {
         int depth = 0;
         char quote = 0;
-        for (int i = open; i < s.length(); i++) {
+        for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
                 if (c == '\\') i++;
@@ -67,34 +87,12 @@ final class JinjaCompat {
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
-                if (depth == 0) return c == ')' ? i : -1;
+                if (depth == 0) return i;
                 depth--;
+            } else if (c == stop && depth == 0) {
+                return i;
             }
         }
         return -1;
-    }
-
-    private static List<String> splitTopLevel(String args) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0, start = 0;
-        char quote = 0;
-        for (int i = 0; i < args.length(); i++) {
-            char c = args.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') i++;
-                else if (c == quote) quote = 0;
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(args.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(args.substring(start));
-        return parts;
     }
 }

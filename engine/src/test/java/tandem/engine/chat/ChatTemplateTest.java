@@ -151,6 +151,13 @@ class ChatTemplateTest {
     }
 
     @Test
+    void namespaceKeywordExpressionsAndReversedSlicesWorkAsInJinja2() {
+        ChatTemplate t = ChatTemplate.of("{% set ns = namespace(a=[1, 2, 3]|length - 1, b='x,y(') %}{{ ns.a }}|{{ ns.b }}|"
+                + "{% for m in messages[::-1] %}{{ m.content }}{% endfor %}\n", "", "", "m");
+        assertEquals("2|x,y(|21", t.render(List.of(ChatMessage.user("1"), ChatMessage.assistant("2")), false));
+    }
+
+    @Test
     void bosAndEosTokensComeFromTheVocabulary() {
         ChatTemplate t = ChatTemplate.of("{{ bos_token }}|{{ eos_token }}", "<s>", "</s>", "m");
         assertEquals("<s>|</s>", t.render(List.of(), false));
