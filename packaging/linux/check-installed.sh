@@ -6,10 +6,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-# jpackage builds a .deb with dpkg-deb under fakeroot.
+# jpackage builds a .deb with dpkg-deb under fakeroot; jlink's --strip-debug runs objcopy.
 missing=""
 command -v dpkg-deb >/dev/null || missing="$missing dpkg"
 command -v fakeroot >/dev/null || missing="$missing fakeroot"
+command -v objcopy >/dev/null || missing="$missing binutils"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "packaging: installing$missing..." >&2
