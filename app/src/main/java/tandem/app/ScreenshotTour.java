@@ -18,9 +18,10 @@ import tandem.app.shell.Screen;
 import tandem.engine.runtime.SplitMode;
 
 /**
- * Captures the running app for the README: waits for the demo model, asks it for a story, then
- * shows each screen and writes a snapshot of the window's scene as {@code <screen>.png} (plus
- * the chat in the dark theme), and exits. Runs under Xvfb on a machine without a display.
+ * Captures the running app for the README: waits for the demo model, splits it over the first
+ * Vulkan device used as two logical devices (when there is one), asks it for a story, then shows
+ * each screen and writes a snapshot of the window's scene as {@code <screen>.png} (plus two in the
+ * dark theme), and exits. Needs no display: the launcher runs it on JavaFX's headless platform.
  */
 final class ScreenshotTour {
     private static final long SETTLE_MILLIS = 700;
@@ -42,7 +43,9 @@ final class ScreenshotTour {
     private void tour() {
         try {
             Files.createDirectories(dir);
-            waitFor(() -> onFx(() -> app.model().loadedProperty().get() != null || !app.model().loadProblemProperty().get().isEmpty()));
+            waitFor(() -> onFx(() -> app.devices().discoveredProperty().get() && !app.model().loadingProperty().get()
+                    && (app.model().loadedProperty().get() != null || !app.model().loadProblemProperty().get().isEmpty())));
+            if (splitOverTwoLogicalDevices()) reloadWithTheSplit();
             onFx(() -> {
                 app.shell().themeProperty().set(Theme.LIGHT);
                 app.chat().newConversation();
@@ -51,23 +54,13 @@ final class ScreenshotTour {
                 return null;
             });
             waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
-            capture(Screen.CHAT, "chat");
-            capture(Screen.MODEL, "model");
-            showTwoDeviceSplit();
-            capture(Screen.DEVICES, "devices");
-            capture(Screen.SPLIT, "split");
-            capture(Screen.MONITOR, "monitor");
+            for (Screen screen : Screen.values()) capture(screen, screen.name().toLowerCase(Locale.ROOT));
             onFx(() -> {
                 app.shell().themeProperty().set(Theme.DARK);
                 return null;
             });
             capture(Screen.CHAT, "chat-dark");
             capture(Screen.SPLIT, "split-dark");
-            onFx(() -> {
-                app.shell().themeProperty().set(Theme.LIGHT);
-                app.shell().screenProperty().set(Screen.CHAT);
-                return null;
-            });
             System.err.println("tandem: screenshots written to " + dir);
         } catch (Exception e) {
             System.err.println("tandem: screenshots failed: " + e);
@@ -77,11 +70,11 @@ final class ScreenshotTour {
     }
 
     /**
-     * Shows the split configurator with something to split: the first Vulkan device as two
-     * logical devices at 60:40 in tensor mode (the loaded model stays where it is). This changes
-     * the settings, so run the tour with -Dtandem.data pointing at a scratch folder.
+     * Gives the split configurator something to show: the first Vulkan device as two logical
+     * devices at 60:40 in tensor mode. This changes the settings, which is why the launcher's
+     * --screenshot runs with a scratch data folder. False when there is no Vulkan device.
      */
-    private void showTwoDeviceSplit() throws InterruptedException {
+    private boolean splitOverTwoLogicalDevices() throws InterruptedException {
         boolean hasDevice = onFx(() -> {
             if (app.devices().devices().isEmpty()) return false;
             var first = app.devices().devices().getFirst();
@@ -95,6 +88,24 @@ final class ScreenshotTour {
         if (hasDevice) {
             waitFor(() -> onFx(() -> app.split().planProperty().get() != null || !app.split().planProblemProperty().get().isEmpty()));
         }
+        return hasDevice;
+    }
+
+    /** Loads the model with the split (so the monitor shows the all-reduce); back to the CPU engine if that fails. */
+    private void reloadWithTheSplit() throws InterruptedException {
+        onFx(() -> {
+            app.model().load(app.split().options());
+            return null;
+        });
+        waitFor(() -> onFx(() -> !app.model().loadingProperty().get()));
+        if (onFx(() -> app.model().loadedProperty().get() != null)) return;
+        System.err.println("tandem: screenshots use the CPU engine: " + onFx(() -> app.model().loadProblemProperty().get()));
+        onFx(() -> {
+            app.devices().select(java.util.List.of());
+            app.model().load(app.split().options());
+            return null;
+        });
+        waitFor(() -> onFx(() -> !app.model().loadingProperty().get()));
     }
 
     private void capture(Screen screen, String name) throws InterruptedException {

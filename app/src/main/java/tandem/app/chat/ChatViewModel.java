@@ -154,7 +154,7 @@ public final class ChatViewModel {
     private void answer(ConversationViewModel c) {
         LoadedModel m = model.get();
         List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages()));
-        SamplingParams params = sampling.toParams();
+        SamplingParams params = sampling.forAnswer(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
         MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
         reply.streamingProperty().set(true);
         c.messages().add(reply);

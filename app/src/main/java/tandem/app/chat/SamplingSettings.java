@@ -1,6 +1,7 @@
 package tandem.app.chat;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import tandem.engine.runtime.SamplingParams;
@@ -48,6 +49,17 @@ public final class SamplingSettings {
         repeatLastN.set(p.repeatLastN());
         seed.set(p.seed());
         maxTokens.set(p.maxTokens());
+    }
+
+    /**
+     * The parameters for one answer: seed 0 draws a fresh seed, so Regenerate gives a new answer
+     * (the engine itself treats every seed, 0 included, as fixed).
+     */
+    public SamplingParams forAnswer(LongSupplier randomSeed) {
+        SamplingParams p = toParams();
+        if (p.seed() != 0) return p;
+        return new SamplingParams(p.temperature(), p.topK(), p.topP(), p.minP(), p.repeatPenalty(), p.repeatLastN(),
+                randomSeed.getAsLong(), p.maxTokens(), p.stopStrings());
     }
 
     public SamplingParams toParams() {

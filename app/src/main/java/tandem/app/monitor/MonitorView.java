@@ -141,7 +141,7 @@ public final class MonitorView {
     private XYChart.Series<Number, Number> addDeviceSeries(DeviceMetrics d) {
         // Series colours come from tandem.css (.utilisation .default-colorN), matching DeviceColors in
         // order, so the legend and the line agree.
-        XYChart.Series<Number, Number> series = named(d.name());
+        XYChart.Series<Number, Number> series = named(label(d));
         utilisation.getData().add(series);
         return series;
     }
@@ -167,12 +167,17 @@ public final class MonitorView {
         for (DeviceMetrics d : s.devices()) memory.getChildren().add(memoryRow(d));
     }
 
+    /** "0 · llvmpipe": logical devices on one GPU share its name, so the index tells them apart. */
+    private static String label(DeviceMetrics d) {
+        return d.device() + " · " + d.name();
+    }
+
     private static Node memoryRow(DeviceMetrics d) {
         ProgressBar bar = new ProgressBar(d.vramTotalBytes() <= 0 ? 0 : (double) d.vramUsedBytes() / d.vramTotalBytes());
         bar.setMaxWidth(Double.MAX_VALUE);
         bar.setStyle("-fx-accent: " + DeviceColors.css(d.device()) + ";");
         HBox.setHgrow(bar, Priority.ALWAYS);
-        Label name = new Label(d.name());
+        Label name = new Label(label(d));
         name.setMinWidth(140);
         Label used = new Label(Sizes.bytes(d.vramUsedBytes()) + " / " + Sizes.bytes(d.vramTotalBytes()));
         HBox row = new HBox(8, name, bar, used);
