@@ -23,12 +23,6 @@ final class PythonJsonFilter implements AdvancedFilter {
         return out.toString();
     }
 
-    static String dumps(Object value, int indent) {
-        StringBuilder out = new StringBuilder();
-        write(value, indent, 0, out);
-        return out.toString();
-    }
-
     private static void write(Object value, int indent, int depth, StringBuilder out) {
         switch (value) {
             case null -> out.append("null");

@@ -12,13 +12,7 @@ final class IdList {
         ids[size++] = id;
     }
 
-    void addAll(int[] more) {
-        for (int id : more) add(id);
-    }
-
     int size() { return size; }
 
     int[] toArray() { return Arrays.copyOf(ids, size); }
-
-    int[] toArrayFrom(int from) { return Arrays.copyOfRange(ids, from, size); }
 }

@@ -1,7 +1,6 @@
 package tandem.engine.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A model's tokenizer: special-token splitting, BOS/EOS, and one of the two subword algorithms
@@ -34,14 +33,6 @@ final class ModelTokenizer implements Tokenizer {
         this.pieceBytes = new byte[vocab.size()][];
         for (int id = 0; id < vocab.size(); id++) pieceBytes[id] = renderPiece(id);
     }
-
-    Kind kind() { return kind; }
-
-    Vocabulary vocabulary() { return vocab; }
-
-    SpecialTokens specials() { return specials; }
-
-    boolean addsSpacePrefix() { return addSpacePrefix; }
 
     /**
      * Like llama.cpp with add-special = {@code addBos}: BOS first when asked for and the vocabulary
@@ -158,12 +149,6 @@ final class ModelTokenizer implements Tokenizer {
     record SpecialTokens(int bos, int eos, int eot, int eom, int unknown, int padding, boolean[] endOfGeneration) {
         boolean isEndOfGeneration(int id) {
             return id >= 0 && id < endOfGeneration.length && endOfGeneration[id];
-        }
-
-        List<Integer> endOfGenerationIds() {
-            java.util.ArrayList<Integer> ids = new java.util.ArrayList<>();
-            for (int id = 0; id < endOfGeneration.length; id++) if (endOfGeneration[id]) ids.add(id);
-            return ids;
         }
     }
 

@@ -112,8 +112,6 @@ public final class PreTokenizer {
         return new PreTokenizer(name, family);
     }
 
-    public static List<String> knownNames() { return List.copyOf(BY_NAME.keySet()); }
-
     public String name() { return name; }
 
     /** Whether a word that is itself a vocabulary piece skips the merges (Llama 3 style). */
