@@ -11,6 +11,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.SplitMode;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.vulkan.GpuBuffer;
@@ -21,51 +22,69 @@ import tandem.engine.vulkan.WeightUploader;
 import tandem.engine.vulkan.model.LayerWeights;
 
 /**
- * The weights one device holds under tensor split, uploaded from the mapped GGUF file exactly as
- * {@link SplitPlan#sliceOf} cuts them: whole rows of Q/K/V, gate/up and the output projection, the
- * same columns of every row of attn_output and ffn_down, and whole copies of the norms and the
- * embedding.
+ * The weights one device holds, uploaded from the mapped GGUF file exactly as {@link SplitPlan}
+ * cuts them. Tensor split: whole rows of Q/K/V, gate/up and the output projection, the same columns
+ * of every row of attn_output and ffn_down, whole copies of the norms and the embedding. Layer
+ * split: its blocks whole, the embedding with the first block, the output head with the last.
  */
 final class ShardWeights implements AutoCloseable {
+    /** Null where this device does not look tokens up (layer split, not the first device). */
     final WeightTensor embedding;
+    /** Null where this device computes no logits (layer split, not the last device). */
     final WeightTensor output;
     final GpuBuffer outputNorm;
     final GpuBuffer ropeTable;
     final int ropePositions;
-    final List<LayerWeights> layers;
+    private final int firstLayer;
+    private final List<LayerWeights> layers;
     private final List<AutoCloseable> owned;
 
     private ShardWeights(WeightTensor embedding, WeightTensor output, GpuBuffer outputNorm, GpuBuffer ropeTable,
-                         int ropePositions, List<LayerWeights> layers, List<AutoCloseable> owned) {
+                         int ropePositions, int firstLayer, List<LayerWeights> layers, List<AutoCloseable> owned) {
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
         this.ropeTable = ropeTable;
         this.ropePositions = ropePositions;
+        this.firstLayer = firstLayer;
         this.layers = List.copyOf(layers);
         this.owned = owned;
     }
+
+    /** The weights of block {@code layer} (model numbering); this device must hold it. */
+    LayerWeights layer(int layer) { return layers.get(layer - firstLayer); }
 
     static ShardWeights upload(VulkanDevice device, int shard, SplitPlan plan, GgufFile file, ModelConfig config,
                                ModelTensors tensors, int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {
         List<AutoCloseable> made = new ArrayList<>();
         try (WeightUploader up = new WeightUploader(device, bytesDone)) {
             Slicer s = new Slicer(up, file, plan, shard, made);
-            WeightTensor embedding = s.matrix(tensors.tokenEmbedding());
-            TensorSlice out = plan.outputProjection(shard);
-            WeightTensor output = s.own(s.upload(file.requireTensor(out.tensor().name()), out, " (vocabulary slice)"));
-            GpuBuffer outputNorm = s.vector(tensors.outputNorm());
+            boolean tensorSplit = plan.mode() == SplitMode.TENSOR;
+            SliceRange held = plan.devices().get(shard).layers();
+            boolean first = held.contains(0);
+            boolean last = held.contains(config.layers() - 1);
+            WeightTensor embedding = tensorSplit || first ? s.matrix(tensors.tokenEmbedding()) : null;
+            WeightTensor output = null;
+            if (tensorSplit) {
+                TensorSlice out = plan.outputProjection(shard);
+                output = s.own(s.upload(file.requireTensor(out.tensor().name()), out, " (vocabulary slice)"));
+            } else if (last) {
+                boolean tied = tensors.output() == tensors.tokenEmbedding();
+                output = tied && embedding != null ? embedding : s.matrix(tensors.output());
+            }
+            GpuBuffer outputNorm = tensorSplit || last ? s.vector(tensors.outputNorm()) : null;
             float[] freqs = tensors.ropeFreqs() == null ? null : floats(file, tensors.ropeFreqs());
             GpuBuffer rope = s.own(up.floats("rope table",
                     RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
             List<LayerWeights> layers = new ArrayList<>();
-            for (ModelTensors.Layer t : tensors.layers()) {
+            for (int l = held.start(); l < held.end(); l++) {
+                ModelTensors.Layer t = tensors.layers().get(l);
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
                 layers.add(new LayerWeights(s.vector(t.attnNorm()), s.matrix(t.attnQ()), s.matrix(t.attnK()),
                         s.matrix(t.attnV()), s.matrix(t.attnOutput()), s.vector(t.ffnNorm()), s.matrix(t.ffnGate()),
                         s.matrix(t.ffnUp()), s.matrix(t.ffnDown())));
             }
-            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, layers, made);
+            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, held.start(), layers, made);
         } catch (RuntimeException e) {
             closeAll(made, e);
             throw e;

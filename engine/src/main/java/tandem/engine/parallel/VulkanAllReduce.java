@@ -184,6 +184,21 @@ public final class VulkanAllReduce implements AutoCloseable {
     }
 
     /**
+     * Copies the {@code length} floats device {@code from} wrote for {@code round} into {@code result}
+     * on device {@code device}: how layer split hands the residual stream to the next device.
+     */
+    public void recordCopyFrom(CommandRecorder rec, int device, long round, int from, BufferRange result, int length) {
+        checkLength(length);
+        long offset = slotOffset(from, round);
+        rec.barrier();
+        ownership(rec, device, offset, slotStride, true, VK_ACCESS_SHADER_READ_BIT);
+        rec.dispatch(sum.get(device), List.of(slots.get(device).range(offset, slotStride), result),
+                new int[] {length, 1, (int) (slotStride / Float.BYTES), 0}, groups(length), 1, 1);
+        ownership(rec, device, offset, slotStride, false, 0);
+        rec.barrier();
+    }
+
+    /**
      * A queue-family ownership transfer of part of the slots between this device's queue and the
      * outside family: {@code acquire} brings it in before {@code access}, else it goes out after it.
      */

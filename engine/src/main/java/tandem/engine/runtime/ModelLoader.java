@@ -53,8 +53,8 @@ final class ModelLoader {
 
     private static ModelRunner loadVulkan(GgufFile file, ModelConfig config, ModelTensors tensors, LoadPlan plan,
                                           EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
-        if (plan.mode() == SplitMode.TENSOR && plan.devices().size() > 1) {
-            return tandem.engine.parallel.TensorParallelRunner.load(file, config, tensors,
+        if (plan.mode() != SplitMode.NONE && plan.devices().size() > 1) {
+            return tandem.engine.parallel.SplitRunner.load(file, config, tensors,
                     SplitPlanning.plan(file.path(), options, Engine.devices()), plan.contextLength(),
                     tandem.engine.parallel.AllReduceMode.fromSystemProperty(), progress, cancelled);
         }

@@ -9,66 +9,65 @@ import java.util.function.BooleanSupplier;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
-import tandem.engine.model.RopeStyle;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.DeviceMetrics;
 import tandem.engine.runtime.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
+import tandem.engine.runtime.SplitMode;
 import tandem.engine.runtime.TandemException;
-import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
-import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.PhysicalDevice;
-import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
-import tandem.engine.vulkan.model.LayerWeights;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**
- * The forward pass with every layer split over several logical Vulkan devices ({@link SplitPlan},
- * tensor mode). Each device computes its KV-head groups' attention and its FFN columns, writes its
- * partial of attn_output and of ffn_down straight into its all-reduce slot, and adds all partials
- * into its copy of the residual stream: two all-reduces per layer. The output projection is split
- * by vocabulary and the host gathers the logits.
+ * The forward pass over several logical Vulkan devices, tensor or layer split ({@link SplitPlan}).
+ * Tensor split: each device computes its KV-head groups' attention and its FFN columns and the
+ * all-reduce adds the partials of attn_output and ffn_down into every device's residual stream,
+ * twice per block; the output projection is split by vocabulary and the host gathers the logits.
+ * Layer split: each device runs its consecutive blocks and hands the residual stream to the next.
  *
- * <p>A step is recorded once per shape as 2L+1 command buffers per device, cut at the all-reduces,
- * and a whole step is submitted ahead: the devices then chain through each other's semaphores
- * with no host in the loop until the logits are ready.
+ * <p>A step is recorded once per shape, cut into segments per device at the hand-overs
+ * ({@link StepSchedule}), and submitted whole ahead of time: the devices then chain through each
+ * other's semaphores with no host in the loop until the logits are ready.
  */
-public final class TensorParallelRunner implements ModelRunner {
+public final class SplitRunner implements ModelRunner {
     /** Tokens per prompt batch; the all-reduce slots hold this many rows of the model width. */
     static final int MAX_BATCH = 32;
     /** Positions whose logits one batch can return when all positions are asked for. */
     static final int MAX_LOGIT_ROWS = 16;
 
-    /** One device: its share of the model (a config with its local heads, FFN and vocabulary). */
-    private record Shard(VulkanDevice device, ModelConfig local, ShardWeights weights, SliceRange vocab) {}
+    /** One device: its part of the plan, the model as it sees it, and its weights. */
+    record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, ShardWeights weights) {}
 
     private final VulkanInstance instance;
     private final List<Shard> shards;
     private final VulkanAllReduce allReduce;
+    private final StepSchedule schedule;
     private final ModelConfig config;
     /** All-reduce rounds used so far by every step of every state: rounds are global per all-reduce. */
     private long rounds;
 
-    private TensorParallelRunner(VulkanInstance instance, List<Shard> shards, VulkanAllReduce allReduce, ModelConfig config) {
+    private SplitRunner(VulkanInstance instance, List<Shard> shards, VulkanAllReduce allReduce, SplitMode mode,
+                        ModelConfig config) {
         this.instance = instance;
         this.shards = List.copyOf(shards);
         this.allReduce = allReduce;
         this.config = config;
+        this.schedule = mode == SplitMode.TENSOR ? new TensorSchedule(this.shards, allReduce, config.layers(), config.dim())
+                : new LayerSchedule(this.shards, allReduce, config.dim());
     }
 
-    /** Uploads each device's slices of the model; refuses a plan that does not fit before allocating. */
-    public static TensorParallelRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, SplitPlan plan,
-                                            int contextLength, AllReduceMode mode, LoadProgress progress,
-                                            BooleanSupplier cancelled) {
+    /** Uploads each device's part of the model; refuses a plan that does not fit before allocating. */
+    public static SplitRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, SplitPlan plan,
+                                   int contextLength, AllReduceMode mode, LoadProgress progress, BooleanSupplier cancelled) {
         if (config.qkvBias() || config.qkNorm()) {
-            throw new TandemException("tensor split does not run " + config.architecture()
-                    + " models yet (Q/K/V biases or q/k norms); use --split-mode layer or one device");
+            throw new TandemException("split modes do not run " + config.architecture()
+                    + " models yet (Q/K/V biases or q/k norms); use one device or --backend cpu");
         }
         PlanFit.requireFits(plan.loadPlan());
-        List<ModelConfig> locals = plan.devices().stream().map(s -> localConfig(config, s)).toList();
+        List<ModelConfig> locals = plan.devices().stream().map(s -> localConfig(plan.mode(), config, s)).toList();
         VulkanInstance instance = VulkanInstance.create();
         List<VulkanDevice> devices = new ArrayList<>();
         List<Shard> shards = new ArrayList<>();
@@ -84,9 +83,9 @@ public final class TensorParallelRunner implements ModelRunner {
                     done[0] += n;
                     progress.update(Math.min(1.0, (double) done[0] / total), "uploading weights to " + name);
                 }, cancelled);
-                shards.add(new Shard(devices.get(d), locals.get(d), w, plan.devices().get(d).vocabRows()));
+                shards.add(new Shard(devices.get(d), plan.devices().get(d), locals.get(d), w));
             }
-            return new TensorParallelRunner(instance, shards, ar, config);
+            return new SplitRunner(instance, shards, ar, plan.mode(), config);
         } catch (RuntimeException e) {
             shards.reversed().forEach(s -> s.weights().close());
             if (ar != null) ar.close();
@@ -96,8 +95,19 @@ public final class TensorParallelRunner implements ModelRunner {
         }
     }
 
-    /** The model as one device sees it: all layers and the full width, its heads, FFN columns and vocabulary. */
-    static ModelConfig localConfig(ModelConfig c, DeviceSlices s) {
+    /**
+     * The model as one device sees it. Tensor split: all layers at full width, with its heads, FFN
+     * columns and vocabulary rows. Layer split: its layers only.
+     */
+    static ModelConfig localConfig(SplitMode mode, ModelConfig c, DeviceSlices s) {
+        if (mode == SplitMode.LAYER) {
+            if (s.layers().isEmpty()) {
+                throw new TandemException("layer split leaves device " + s.device() + " (" + s.budget().name()
+                        + ") no layers; use fewer devices or another --split");
+            }
+            return new ModelConfig(c.architecture(), c.dim(), s.layers().size(), c.heads(), c.kvHeads(), c.headDim(),
+                    c.ropeDim(), c.ffn(), c.vocab(), c.rmsEps(), c.ropeTheta(), c.contextLength(), c.tiedOutput());
+        }
         if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
                     + s.kvGroups().size() + " KV heads, " + s.ffnColumns().size() + " FFN columns and "
@@ -119,8 +129,9 @@ public final class TensorParallelRunner implements ModelRunner {
 
     @Override
     public State newState(int contextLength) {
-        if (contextLength > shards.getFirst().weights().ropePositions) {
-            throw new TandemException("context " + contextLength + " exceeds the " + shards.getFirst().weights().ropePositions
+        int positions = shards.getFirst().weights().ropePositions;
+        if (contextLength > positions) {
+            throw new TandemException("context " + contextLength + " exceeds the " + positions
                     + " positions this model was loaded for; reload with a larger --ctx");
         }
         return new SplitState(contextLength);
@@ -162,9 +173,9 @@ public final class TensorParallelRunner implements ModelRunner {
                 for (int d = 0; d < shards.size(); d++) {
                     Shard s = shards.get(d);
                     buffers.add(new SequenceBuffers(s.device(), s.local(), capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
-                    decode.add(recorders(s.device()));
-                    batch.add(recorders(s.device()));
-                    record(d, decode.get(d), 1, false);
+                    decode.add(recorders(d));
+                    batch.add(recorders(d));
+                    schedule.record(d, decode.get(d), buffers.get(d), 1, false);
                 }
             } catch (RuntimeException e) {
                 close();
@@ -172,9 +183,9 @@ public final class TensorParallelRunner implements ModelRunner {
             }
         }
 
-        private List<CommandRecorder> recorders(VulkanDevice device) {
+        private List<CommandRecorder> recorders(int device) {
             List<CommandRecorder> list = new ArrayList<>();
-            for (int i = 0; i <= 2 * config.layers(); i++) list.add(CommandRecorder.create(device));
+            for (int i = 0; i < schedule.segments(device); i++) list.add(CommandRecorder.create(shards.get(device).device()));
             return list;
         }
 
@@ -203,7 +214,7 @@ public final class TensorParallelRunner implements ModelRunner {
                     steps = decode;
                 } else {
                     if (count != batchTokens || allPositions != batchAllLogits) {
-                        for (int d = 0; d < shards.size(); d++) record(d, batch.get(d), count, allPositions);
+                        for (int d = 0; d < shards.size(); d++) schedule.record(d, batch.get(d), buffers.get(d), count, allPositions);
                         batchTokens = count;
                         batchAllLogits = allPositions;
                     }
@@ -218,25 +229,21 @@ public final class TensorParallelRunner implements ModelRunner {
 
         /** Submits a whole step on every device, chained through the all-reduce, then waits for the logits. */
         private void run(List<List<CommandRecorder>> steps) {
-            int segments = 2 * config.layers();
             long base = rounds;
-            rounds += segments;
+            rounds += (schedule.rounds() + 1) / 2 * 2; // even, so recorded slot parities hold
             for (int d = 0; d < steps.size(); d++) {
                 List<CommandRecorder> s = steps.get(d);
-                for (int j = 0; j <= segments; j++) {
-                    List<TimelinePoint> waits = j == 0 ? List.of() : allReduce.peersWritten(d, base + j);
-                    List<TimelinePoint> signals = j < segments ? List.of(allReduce.written(d, base + j + 1)) : List.of();
-                    s.get(j).submit(waits, signals);
-                }
+                for (int j = 0; j < s.size(); j++) s.get(j).submit(schedule.waits(d, j, base), schedule.signals(d, j, base));
             }
             for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);
         }
 
-        /** Copies each device's vocabulary slice of {@code rows} logit rows into place. */
+        /** Copies each device's vocabulary rows of {@code rows} logit rows into place. */
         private void gather(float[] result, int firstRow, int rows) {
             int vocab = config.vocab();
             for (int d = 0; d < shards.size(); d++) {
-                SliceRange v = shards.get(d).vocab();
+                SliceRange v = shards.get(d).slices().vocabRows();
+                if (v.isEmpty()) continue;
                 SequenceBuffers b = buffers.get(d);
                 b.logitsHost.invalidate();
                 MemorySegment host = b.logitsHost.mapped();
@@ -245,71 +252,6 @@ public final class TensorParallelRunner implements ModelRunner {
                             (firstRow + r) * vocab + v.start(), v.size());
                 }
             }
-        }
-
-        /** Records one step of {@code tokens} tokens on device {@code d}, cut into segments at the all-reduces. */
-        private void record(int d, List<CommandRecorder> segments, int tokens, boolean allLogits) {
-            Shard s = shards.get(d);
-            ModelConfig c = s.local();
-            ShardWeights m = s.weights();
-            SequenceBuffers b = buffers.get(d);
-            int dim = c.dim(), qDim = c.qDim(), kvDim = c.kvDim(), ffn = c.ffn();
-            BufferRange step = b.step.range();
-            boolean neox = c.ropeStyle() == RopeStyle.NEOX;
-            int round = 0;
-            CommandRecorder rec = segments.get(round).begin();
-            GpuOps.getRows(rec, m.embedding, step, 0, b.x.all(), tokens);
-            rec.barrier();
-            for (int l = 0; l < c.layers(); l++) {
-                LayerWeights w = m.layers.get(l);
-                GpuOps.rmsNorm(rec, b.x.all(), 0, w.attnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
-                rec.barrier();
-                GpuOps.matVec(rec, w.q(), b.normed.all(), null, 0, dim, b.q.all(), qDim, tokens, false);
-                GpuOps.matVec(rec, w.k(), b.normed.all(), null, 0, dim, b.k.all(), kvDim, tokens, false);
-                GpuOps.matVec(rec, w.v(), b.normed.all(), null, 0, dim, b.v.all(), kvDim, tokens, false);
-                rec.barrier();
-                GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(l).all(), b.values.get(l).all(),
-                        m.ropeTable.all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
-                rec.barrier();
-                GpuOps.attention(rec, b.q.all(), b.keys.get(l).all(), b.values.get(l).all(), b.attended.all(), step,
-                        c.heads(), c.kvHeads(), c.headDim(), tokens);
-                rec.barrier();
-                rec = reduceInto(rec, segments, d, ++round, w.attnOutput(), b.attended.all(), null, qDim, b, tokens);
-                GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
-                rec.barrier();
-                GpuOps.matVec(rec, w.gate(), b.normed.all(), null, 0, dim, b.gate.all(), ffn, tokens, false);
-                GpuOps.matVec(rec, w.up(), b.normed.all(), null, 0, dim, b.up.all(), ffn, tokens, false);
-                rec.barrier();
-                // SwiGLU is fused into the down projection's input.
-                rec = reduceInto(rec, segments, d, ++round, w.down(), b.gate.all(), b.up.all(), ffn, b, tokens);
-            }
-            int first = allLogits ? 0 : tokens - 1;
-            int rows = tokens - first;
-            GpuOps.rmsNorm(rec, b.x.all(), first * dim, m.outputNorm.all(), b.normed.all(), dim, c.rmsEps(), rows);
-            rec.barrier();
-            GpuOps.matVec(rec, m.output, b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
-            rec.barrier();
-            long bytes = 4L * rows * c.vocab();
-            rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));
-            rec.barrier();
-            rec.end();
-        }
-
-        /**
-         * Ends the current segment with this device's partial W·in written into its all-reduce slot
-         * of {@code round}, and starts the next one by adding every device's partial to the residual.
-         */
-        private CommandRecorder reduceInto(CommandRecorder rec, List<CommandRecorder> segments, int d, int round,
-                                           tandem.engine.vulkan.WeightTensor w, BufferRange in, BufferRange up,
-                                           int inWidth, SequenceBuffers b, int tokens) {
-            int dim = config.dim();
-            allReduce.recordAcquireSlot(rec, d, round);
-            GpuOps.matVec(rec, w, in, up, 0, inWidth, allReduce.slot(d, round), dim, tokens, false);
-            allReduce.recordRelease(rec, d, round);
-            rec.end();
-            CommandRecorder next = segments.get(round).begin();
-            allReduce.recordSum(next, d, round, b.x.range(0, 4L * tokens * dim), tokens * dim, true);
-            return next;
         }
 
         @Override

@@ -29,13 +29,13 @@ import tandem.engine.runtime.SplitMode;
 import tandem.engine.runtime.TandemException;
 
 /**
- * Tensor split over 2, 3 and 4 logical devices on Vulkan device 0 (lavapipe in CI) against the
- * same model on one device: the logits of a prompt and of greedy decode steps after it.
+ * Tensor and layer split over 2, 3 and 4 logical devices on Vulkan device 0 (lavapipe in CI)
+ * against the same model on one device: the logits of a prompt and of greedy decode steps after it.
  *
  * <p>Runs without the validation layer: the installed one (1.3.239) mis-tracks timeline
  * semaphores the host relay signals while other devices wait on them (see VulkanAllReduceTest).
  */
-class TensorParallelLogitsTest {
+class SplitLogitsTest {
     private static final int CTX = 64;
     private static final int DECODE_STEPS = 4;
     private static String validation;
@@ -57,14 +57,20 @@ class TensorParallelLogitsTest {
     private static Path reference(String type) { return SharedData.data("models/reference/llama-" + type + ".gguf"); }
 
     static Stream<Arguments> splits() {
+        SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
         return Stream.of(
-                Arguments.of("stories260K", stories(), List.of(0, 0), List.of()),
-                Arguments.of("stories260K", stories(), List.of(0, 0), List.of(3.0, 1.0)),
-                Arguments.of("stories260K", stories(), List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)),
-                Arguments.of("stories260K", stories(), List.of(0, 0, 0, 0), List.of()),
-                Arguments.of("reference q8_0", reference("q8_0"), List.of(0, 0), List.of()),
-                Arguments.of("reference q4_0", reference("q4_0"), List.of(0, 0), List.of(1.0, 3.0)),
-                Arguments.of("reference f16", reference("f16"), List.of(0, 0), List.of(2.0, 1.0)));
+                Arguments.of("stories260K", stories(), t, List.of(0, 0), List.of()),
+                Arguments.of("stories260K", stories(), t, List.of(0, 0), List.of(3.0, 1.0)),
+                Arguments.of("stories260K", stories(), t, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)),
+                Arguments.of("stories260K", stories(), t, List.of(0, 0, 0, 0), List.of()),
+                Arguments.of("reference q8_0", reference("q8_0"), t, List.of(0, 0), List.of()),
+                Arguments.of("reference q4_0", reference("q4_0"), t, List.of(0, 0), List.of(1.0, 3.0)),
+                Arguments.of("reference f16", reference("f16"), t, List.of(0, 0), List.of(2.0, 1.0)),
+                Arguments.of("stories260K", stories(), l, List.of(0, 0), List.of()),
+                Arguments.of("stories260K", stories(), l, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)),
+                Arguments.of("stories260K", stories(), l, List.of(0, 0, 0, 0), List.of()),
+                Arguments.of("reference q4_k", reference("q4_k"), l, List.of(0, 0), List.of()),
+                Arguments.of("reference q6_k", reference("q6_k"), l, List.of(0, 0), List.of(1.0, 3.0)));
     }
 
     private static EngineOptions options(List<Integer> devices, List<Double> split, SplitMode mode) {
@@ -87,9 +93,9 @@ class TensorParallelLogitsTest {
         return best;
     }
 
-    @ParameterizedTest(name = "{0} on devices {2} split {3}")
+    @ParameterizedTest(name = "{0} {2} split on devices {3} shares {4}")
     @MethodSource("splits")
-    void tensorSplitLogitsMatchOneDevice(String name, Path model, List<Integer> devices, List<Double> split) {
+    void splitLogitsMatchOneDevice(String name, Path model, SplitMode mode, List<Integer> devices, List<Double> split) {
         int[] prompt;
         int[] continuation = new int[DECODE_STEPS];
         List<float[]> single = new ArrayList<>();
@@ -102,7 +108,7 @@ class TensorParallelLogitsTest {
                 single.add(s.evaluate(new int[] {continuation[i]}));
             }
         }
-        List<float[]> parallel = logits(model, options(devices, split, SplitMode.TENSOR), prompt, continuation);
+        List<float[]> parallel = logits(model, options(devices, split, mode), prompt, continuation);
         for (int step = 0; step < single.size(); step++) {
             double cosine = ReferenceCase.cosine(single.get(step), parallel.get(step));
             assertTrue(cosine >= 0.9999, name + " step " + step + ": cosine " + cosine);

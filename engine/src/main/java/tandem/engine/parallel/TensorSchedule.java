@@ -1,0 +1,54 @@
+package tandem.engine.parallel;
+
+import java.util.List;
+
+import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.TimelinePoint;
+import tandem.engine.vulkan.model.SequenceBuffers;
+
+/**
+ * Tensor split: every device runs every block on its heads and FFN columns; each of the two
+ * residual adds per block is a product into this device's all-reduce slot, the end of a segment,
+ * and the sum of all devices' partials into the residual stream at the start of the next. So a
+ * step is 2L+1 segments per device, segment j > 0 waiting for every peer's partial of round j.
+ */
+record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, int layers, int dim)
+        implements StepSchedule {
+    @Override public int rounds() { return 2 * layers; }
+
+    @Override public int segments(int device) { return 2 * layers + 1; }
+
+    @Override
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, int tokens, boolean allLogits) {
+        SplitRunner.Shard s = shards.get(device);
+        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b);
+        int[] round = {0};
+        CommandRecorder rec = segments.getFirst().begin();
+        blocks.embedding(rec, tokens);
+        for (int l = 0; l < layers; l++) {
+            rec = blocks.block(rec, l, l, tokens, (r, w, in, up, inWidth) -> {
+                int k = ++round[0];
+                allReduce.recordAcquireSlot(r, device, k);
+                GpuOps.matVec(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false);
+                allReduce.recordRelease(r, device, k);
+                r.end();
+                CommandRecorder next = segments.get(k).begin();
+                allReduce.recordSum(next, device, k, b.x.range(0, 4L * tokens * dim), tokens * dim, true);
+                return next;
+            });
+        }
+        blocks.output(rec, tokens, allLogits);
+        rec.end();
+    }
+
+    @Override
+    public List<TimelinePoint> waits(int device, int segment, long base) {
+        return segment == 0 ? List.of() : allReduce.peersWritten(device, base + segment);
+    }
+
+    @Override
+    public List<TimelinePoint> signals(int device, int segment, long base) {
+        return segment < 2 * layers ? List.of(allReduce.written(device, base + segment + 1)) : List.of();
+    }
+}
