@@ -19,13 +19,13 @@ import tandem.engine.runtime.TandemException;
 /**
  * The options of one sub-command, parsed once: {@code --name value} pairs, flags and positional
  * arguments. Engine options ({@code --backend --devices --split --split-mode --ctx}) and sampling
- * options ({@code --temperature --top-k --top-p --min-p --repeat-penalty --repeat-last-n --seed
- * --tokens --stop}) are understood here, for every command that accepts them.
+ * options ({@code --temperature --top-k --top-p --min-p --repeat-penalty --repeat-last-n
+ * --presence-penalty --frequency-penalty --seed --tokens --stop}) are understood here, for every command that accepts them.
  */
 public final class CliArgs {
     public static final Set<String> ENGINE_OPTIONS = Set.of("--backend", "--devices", "--split", "--split-mode", "--ctx");
     public static final Set<String> SAMPLING_OPTIONS = Set.of("--temperature", "--top-k", "--top-p", "--min-p",
-            "--repeat-penalty", "--repeat-last-n", "--seed", "--tokens", "--stop");
+            "--repeat-penalty", "--repeat-last-n", "--presence-penalty", "--frequency-penalty", "--seed", "--tokens", "--stop");
 
     private final String command;
     private final Map<String, List<String>> values = new HashMap<>();
@@ -142,7 +142,9 @@ public final class CliArgs {
                     intValue("--repeat-last-n", defaults.repeatLastN()),
                     value("--seed").map(v -> parseLong("--seed", v)).orElseGet(System::nanoTime),
                     intValue("--tokens", defaults.maxTokens()),
-                    all("--stop").isEmpty() ? defaults.stopStrings() : all("--stop"));
+                    all("--stop").isEmpty() ? defaults.stopStrings() : all("--stop"),
+                    floatValue("--presence-penalty", defaults.presencePenalty()),
+                    floatValue("--frequency-penalty", defaults.frequencyPenalty()));
         } catch (IllegalArgumentException e) {
             throw new TandemException(e.getMessage());
         }

@@ -23,10 +23,11 @@ public final class Sampler {
      * @param history  tokens seen so far, oldest first; the last {@code repeatLastN} are penalised
      */
     public int sample(float[] logits, int[] history, int historyLength) {
-        // Only the penalty writes to the scores; every later step reads them.
-        boolean penalise = params.repeatPenalty() != 1f && params.repeatLastN() != 0;
+        // Only the penalties write to the scores; every later step reads them.
+        boolean penalise = params.repeatLastN() != 0
+                && (params.repeatPenalty() != 1f || params.presencePenalty() != 0f || params.frequencyPenalty() != 0f);
         float[] scores = penalise ? logits.clone() : logits;
-        if (penalise) applyRepetitionPenalty(scores, history, historyLength, params.repeatPenalty(), params.repeatLastN());
+        if (penalise) applyPenalties(scores, history, historyLength, params);
         if (params.isGreedy()) return argmax(scores);
 
         int[] candidates = sortedCandidates(scores, params.topK());
@@ -47,18 +48,26 @@ public final class Sampler {
     }
 
     /**
-     * llama.cpp's repetition penalty: each distinct token among the last {@code lastN} has its
-     * logit divided by the penalty when positive and multiplied by it when negative.
+     * llama.cpp's penalties over the last {@code repeatLastN} tokens (-1: all): each distinct token
+     * has its logit divided by the repetition penalty when positive and multiplied by it when
+     * negative, then lowered by the presence penalty once and the frequency penalty per occurrence.
      */
-    public static void applyRepetitionPenalty(float[] scores, int[] history, int historyLength, float penalty, int lastN) {
-        if (penalty == 1f || lastN == 0) return;
+    public static void applyPenalties(float[] scores, int[] history, int historyLength, SamplingParams p) {
+        int lastN = p.repeatLastN();
         int from = lastN < 0 ? 0 : Math.max(0, historyLength - lastN);
-        boolean[] seen = new boolean[scores.length];
-        for (int i = from; i < historyLength; i++) {
-            int id = history[i];
-            if (id < 0 || id >= scores.length || seen[id]) continue;
-            seen[id] = true;
-            scores[id] = scores[id] > 0 ? scores[id] / penalty : scores[id] * penalty;
+        int[] window = Arrays.copyOfRange(history, from, historyLength);
+        Arrays.sort(window);
+        for (int i = 0; i < window.length; ) {
+            int id = window[i];
+            int count = 0;
+            while (i < window.length && window[i] == id) {
+                i++;
+                count++;
+            }
+            if (id < 0 || id >= scores.length) continue;
+            float s = scores[id];
+            s = s > 0 ? s / p.repeatPenalty() : s * p.repeatPenalty();
+            scores[id] = s - count * p.frequencyPenalty() - p.presencePenalty();
         }
     }
 

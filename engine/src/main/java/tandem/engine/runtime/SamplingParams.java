@@ -4,14 +4,23 @@ import java.util.List;
 
 /**
  * Sampling settings. temperature 0 means greedy (argmax). A value that disables a filter:
- * topK 0, topP 1, minP 0, repeatPenalty 1.
+ * topK 0, topP 1, minP 0, repeatPenalty 1, presencePenalty 0, frequencyPenalty 0.
  *
- * @param maxTokens    most tokens to generate
- * @param stopStrings  generation stops when the text ends with one of these (not included in the output)
+ * @param repeatLastN      how many of the latest tokens the penalties look at (-1: all, 0: none)
+ * @param maxTokens        most tokens to generate
+ * @param stopStrings      generation stops when the text ends with one of these (not included in the output)
+ * @param presencePenalty  subtracted from the logit of every token seen in the penalty window
+ * @param frequencyPenalty subtracted once per occurrence in the penalty window
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP,
                              float repeatPenalty, int repeatLastN, long seed, int maxTokens,
-                             List<String> stopStrings) {
+                             List<String> stopStrings, float presencePenalty, float frequencyPenalty) {
+    /** Without presence and frequency penalties. */
+    public SamplingParams(float temperature, int topK, float topP, float minP, float repeatPenalty, int repeatLastN,
+                          long seed, int maxTokens, List<String> stopStrings) {
+        this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, maxTokens, stopStrings, 0f, 0f);
+    }
+
     public SamplingParams {
         stopStrings = List.copyOf(stopStrings);
         if (temperature < 0) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
@@ -19,6 +28,10 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         if (topP <= 0 || topP > 1) throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
         if (minP < 0 || minP >= 1) throw new IllegalArgumentException("min-p must be in [0, 1), got " + minP);
         if (repeatPenalty <= 0) throw new IllegalArgumentException("repeat penalty must be > 0, got " + repeatPenalty);
+        if (repeatLastN < -1) throw new IllegalArgumentException("repeat-last-n must be >= -1, got " + repeatLastN);
+        if (!Float.isFinite(presencePenalty) || !Float.isFinite(frequencyPenalty)) {
+            throw new IllegalArgumentException("presence and frequency penalties must be finite numbers");
+        }
         if (maxTokens < 0) throw new IllegalArgumentException("max tokens must be >= 0, got " + maxTokens);
     }
 

@@ -72,9 +72,18 @@ class SamplerTest {
     @Test
     void repetitionPenaltyDividesPositiveAndMultipliesNegativeLogitsOfRecentTokensOnce() {
         float[] scores = {2f, -2f, 2f, 4f};
-        Sampler.applyRepetitionPenalty(scores, new int[] {3, 0, 1, 0, 1}, 5, 2f, 4);
+        SamplingParams p = new SamplingParams(1f, 0, 1f, 0f, 2f, 4, 0, 1, List.of());
+        Sampler.applyPenalties(scores, new int[] {3, 0, 1, 0, 1}, 5, p);
         // token 3 is older than the last 4; 0 and 1 are penalised once each despite repeating
         assertArrayEquals(new float[] {1f, -4f, 2f, 4f}, scores);
+    }
+
+    @Test
+    void presencePenaltyOnceAndFrequencyPenaltyPerOccurrence() {
+        float[] scores = {2f, -2f, 2f, 4f};
+        SamplingParams p = new SamplingParams(1f, 0, 1f, 0f, 1f, -1, 0, 1, List.of(), 0.5f, 0.25f);
+        Sampler.applyPenalties(scores, new int[] {3, 0, 1, 0, 1, 1}, 6, p);
+        assertArrayEquals(new float[] {2f - 0.5f - 0.5f, -2f - 0.5f - 0.75f, 2f, 4f - 0.5f - 0.25f}, scores);
     }
 
     @Test
