@@ -58,7 +58,7 @@ fi
 
 work="$root/app/target/installers"
 rm -rf "$work"
-mkdir -p "$work/input/assets"
+mkdir -p "$work/input/assets/icons"
 
 # jpackage copies the input folder into the app ($APPDIR) and puts its jars on the class path.
 cp "$root/app/target/$app_jar" "$root"/app/target/lib/*.jar "$work/input/"
@@ -66,6 +66,7 @@ cp "$root/app/target/$app_jar" "$root"/app/target/lib/*.jar "$work/input/"
 # the SPIR-V, so its 4 MB of jars stay out.
 rm "$work"/input/lwjgl-shaderc-*.jar
 cp "$root/assets/stories260K.gguf" "$root/assets/stories260K.LICENSE.md" "$work/input/assets/"
+cp "$root"/assets/icons/tandem-*.png "$work/input/assets/icons/"   # the window's icon
 
 # JDK modules the jars need, and jdk.incubator.vector, which the JVM flags add in any case.
 modules=$("$jdk_bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$work"/input/*.jar)

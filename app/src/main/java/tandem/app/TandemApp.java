@@ -1,9 +1,11 @@
 package tandem.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.engine.LocalEngineService;
@@ -20,6 +22,7 @@ public final class TandemApp extends Application {
     @Override
     public void start(Stage stage) {
         context = new AppContext(AppPaths.fromEnvironment(), new LocalEngineService(), AppExecutors.forApplication());
+        addWindowIcons(stage, context.paths());
         show(stage, context);
         context.startUp();
         List<String> args = getParameters().getRaw();
@@ -38,6 +41,14 @@ public final class TandemApp extends Application {
         stage.setScene(scene);
         stage.setOnHidden(e -> context.settings().update(s -> s.withWindowSize(scene.getWidth(), scene.getHeight())));
         stage.show();
+    }
+
+    /** The window's icon in every size drawn (assets/icons; the installers ship them beside the demo model). */
+    private static void addWindowIcons(Stage stage, AppPaths paths) {
+        for (int size : new int[] {16, 32, 48, 64, 128, 256}) {
+            Path png = paths.home().resolve("assets").resolve("icons").resolve("tandem-" + size + ".png");
+            if (Files.isRegularFile(png)) stage.getIcons().add(new Image(png.toUri().toString()));
+        }
     }
 
     @Override
