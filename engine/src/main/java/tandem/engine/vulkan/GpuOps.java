@@ -38,6 +38,30 @@ public final class GpuOps {
         }
     }
 
+    /** Tokens from which a step's projections use the tiled matrix product instead of matrix-vector. */
+    public static final int MATMUL_MIN_TOKENS = 8;
+
+    /**
+     * The same product as {@link #matVec} through the tiled kernel, which reads each weight once per
+     * 64 tokens: for prompts.
+     */
+    public static void matMul(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
+                              int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        ComputePipeline p = Kernels.of(rec.device()).matmul(w.kernelType(), up != null);
+        for (WeightTensor.Slice s : w.slices()) {
+            rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
+                    new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
+                    (s.rows() + 63) / 64, (tokens + 63) / 64, 1);
+        }
+    }
+
+    /** y (+)= W x for each token: matrix-vector for a few tokens, the tiled product for more. */
+    public static void linear(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
+                              int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        if (tokens >= MATMUL_MIN_TOKENS) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        else matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+    }
+
     /** out[t] = row step.ids[firstId + t] of the embedding matrix, dequantized, for t < tokens. */
     public static void getRows(CommandRecorder rec, WeightTensor embedding, BufferRange step, int firstId,
                                BufferRange out, int tokens) {

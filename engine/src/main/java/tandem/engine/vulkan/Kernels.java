@@ -44,6 +44,12 @@ public final class Kernels implements DeviceResource {
         return get("matvec_" + weightType, 4, 7, matvecWorkgroup(), matvecRows(), glu ? 1 : 0);
     }
 
+    /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
+    public synchronized ComputePipeline matmul(String weightType, boolean glu) {
+        requireType(weightType);
+        return get("matmul_" + weightType, 4, 8, 256, glu ? 1 : 0);
+    }
+
     public synchronized ComputePipeline getRows(String weightType) {
         requireType(weightType);
         return get("get_rows_" + weightType, 3, 4, reductionWorkgroup());

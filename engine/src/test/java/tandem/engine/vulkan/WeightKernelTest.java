@@ -26,6 +26,9 @@ class WeightKernelTest extends VulkanTestBase {
         for (GgmlType t : TYPES) {
             int block = t.isQuantized() ? t.blockSize() : 4;
             cases.add(Arguments.of(t, 37, block * 3, 1, false, false, Long.MAX_VALUE));
+            // Enough tokens for the tiled product, with partial row, token and (F32) shared-dim tiles.
+            cases.add(Arguments.of(t, 70, t.isQuantized() ? block * 3 : 44, GpuOps.MATMUL_MIN_TOKENS + 13, true, true, Long.MAX_VALUE));
+            cases.add(Arguments.of(t, 130, block * 2, GpuOps.MATMUL_MIN_TOKENS, false, false, t.byteSize(block * 2L) * 64));
             cases.add(Arguments.of(t, 5, block * 11, 3, true, true, Long.MAX_VALUE));
             // Rows split over several buffers, as for a matrix beyond maxStorageBufferRange.
             cases.add(Arguments.of(t, 29, block * 2, 2, true, false, t.byteSize(block * 2L) * 8));
@@ -36,7 +39,7 @@ class WeightKernelTest extends VulkanTestBase {
     @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} accumulate={4} swiglu={5} sliceBytes={6}")
     @MethodSource("matVecCases")
     void matVecMatchesCpu(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu, long sliceBytes) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
             RandomBlocks.fill(type, w, rows * 31L + cols);
             float[] x = VulkanFoundationTest.randomFloats(tokens * cols, cols);
@@ -55,7 +58,7 @@ class WeightKernelTest extends VulkanTestBase {
                  GpuBuffer yb = deviceFloats(accumulate ? residual : new float[tokens * rows], "y");
                  CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                GpuOps.matVec(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, yb.all(), rows, tokens, accumulate);
+                GpuOps.linear(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, yb.all(), rows, tokens, accumulate);
                 rec.end().submitAndWait();
                 assertClose(expected, readFloats(yb, expected.length), 1e-4f, type + " matvec");
             }
@@ -70,7 +73,7 @@ class WeightKernelTest extends VulkanTestBase {
     @MethodSource("getRowsCases")
     void getRowsMatchesCpu(GgmlType type, int rows, int cols) {
         int[] ids = {7, 0, 12, 7, 3};
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
             RandomBlocks.fill(type, w, 99);
             float[] expected = new float[ids.length * cols];

@@ -71,7 +71,7 @@ final class ForwardRecorder {
         int rows = tokens - first;
         GpuOps.rmsNorm(rec, b.x.all(), first * dim, m.outputNorm.all(), b.normed.all(), dim, c.rmsEps(), rows);
         step(rec, "rms_norm");
-        GpuOps.matVec(rec, m.output, b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
+        GpuOps.linear(rec, m.output, b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
         rec.barrier();
         long bytes = 4L * rows * c.vocab();
         rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));
@@ -82,7 +82,7 @@ final class ForwardRecorder {
 
     private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xStride,
                                BufferRange y, int yStride, int tokens, boolean accumulate) {
-        GpuOps.matVec(rec, w, x, up, 0, xStride, y, yStride, tokens, accumulate);
+        GpuOps.linear(rec, w, x, up, 0, xStride, y, yStride, tokens, accumulate);
     }
 
     /** A barrier between dependent kernels; a timestamp per kernel group in profiling mode. */

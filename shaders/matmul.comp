@@ -1,0 +1,92 @@
+#version 450
+// Tiled matrix product for prompts (prefill), one variant per weight type:
+// Y[token][row] (+)= W[row] . X[token] for a tile of 64 rows x 64 tokens per workgroup of 256
+// invocations, stepping through the shared dimension 32 weights at a time. Each step dequantizes
+// the weight tile once into shared memory (through the same block-layout include as matvec), so a
+// weight is read once per 64 tokens instead of once per token; each invocation accumulates 4 x 4
+// outputs. GLU = 1 reads silu(X) * UP as input (SwiGLU fused into the down projection).
+#extension GL_GOOGLE_include_directive : require
+layout(constant_id = 0) const uint WG = 256;
+layout(constant_id = 1) const uint GLU = 0;
+layout(local_size_x_id = 0) in;
+#include "common.glsl"
+
+layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
+layout(binding = 1) readonly buffer Input { float x[]; };
+layout(binding = 2) buffer Output { float y[]; };
+layout(binding = 3) readonly buffer Up { float up[]; };
+layout(push_constant) uniform Push {
+    uint cols;        // weights per row
+    uint rows;        // rows in the bound weights
+    uint xOffset;     // first input float
+    uint xStride;     // floats between tokens' inputs
+    uint yOffset;     // output index of row 0 of the bound weights
+    uint yStride;     // floats between tokens' outputs
+    uint accumulate;  // 1: add to y (fused residual), 0: overwrite
+    uint tokens;      // tokens in this step
+} p;
+
+#include "weights.glsl"
+#include "quant.glsl"
+
+const uint BM = 64u, BN = 64u, BK = 32u;
+// Chunks that cover 32 consecutive weights of one row.
+const uint TILE_CHUNKS = BK / uint(CV);
+
+shared vec4 w_tile[BK][BM / 4u];   // w_tile[k][r/4][r%4] = W[row0 + r][k0 + k]
+shared vec4 x_tile[BK][BN / 4u];   // x_tile[k][t/4][t%4] = X[tok0 + t][k0 + k]
+
+float input_at(uint i) {
+    float v = x[i];
+    return GLU != 0u ? v / (1.0 + exp(-v)) * up[i] : v;
+}
+
+void main() {
+    uint row0 = gl_WorkGroupID.x * BM, tok0 = gl_WorkGroupID.y * BN;
+    uint lid = gl_LocalInvocationID.x;
+    uint tr = lid % 16u, tc = lid / 16u;     // this invocation's 4 rows and 4 tokens
+    uint blocksPerRow = p.cols / QK;
+    vec4 acc[4];
+    [[unroll]] for (uint i = 0; i < 4u; i++) acc[i] = vec4(0.0);
+
+    for (uint k0 = 0; k0 < p.cols; k0 += BK) {
+        for (uint idx = lid; idx < BM * TILE_CHUNKS; idx += WG) {
+            uint r = idx / TILE_CHUNKS, ci = idx % TILE_CHUNKS;
+            // Blocks of at most 32 weights: whole blocks per tile; larger ones: a run of their chunks.
+            uint ib = QK <= BK ? k0 / QK + ci / CHUNKS : k0 / QK;
+            uint c = QK <= BK ? ci % CHUNKS : (k0 % QK) / uint(CV) + ci;
+            float v[CV];
+            bool inside = row0 + r < p.rows && ib < blocksPerRow;
+            if (inside) chunk_values(((row0 + r) * blocksPerRow + ib) * BLOCK_U16, c, v);
+            [[unroll]] for (uint k = 0; k < uint(CV); k++) {
+                uint kk = ib * QK + chunk_elem(c, k) - k0;
+                if (kk < BK) w_tile[kk][r / 4u][r % 4u] = inside ? v[k] : 0.0;
+            }
+        }
+        for (uint idx = lid; idx < BN * BK; idx += WG) {
+            uint t = idx / BK, kk = idx % BK;
+            bool inside = tok0 + t < p.tokens && k0 + kk < p.cols;
+            x_tile[kk][t / 4u][t % 4u] = inside ? input_at(p.xOffset + (tok0 + t) * p.xStride + k0 + kk) : 0.0;
+        }
+        barrier();
+        [[unroll]] for (uint k = 0; k < BK; k++) {
+            vec4 a = w_tile[k][tr];
+            vec4 b = x_tile[k][tc];
+            acc[0] += a * b.x;
+            acc[1] += a * b.y;
+            acc[2] += a * b.z;
+            acc[3] += a * b.w;
+        }
+        barrier();
+    }
+    [[unroll]] for (uint j = 0; j < 4u; j++) {
+        uint t = tok0 + 4u * tc + j;
+        if (t >= p.tokens) continue;
+        [[unroll]] for (uint i = 0; i < 4u; i++) {
+            uint r = row0 + 4u * tr + i;
+            if (r >= p.rows) continue;
+            uint o = t * p.yStride + p.yOffset + r;
+            y[o] = (p.accumulate != 0u ? y[o] : 0.0) + acc[j][i];
+        }
+    }
+}
