@@ -3,6 +3,7 @@ package tandem.engine.parallel;
 import java.util.List;
 
 import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
@@ -18,21 +19,30 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
 
     @Override public int segments(int device) { return 2; }
 
+    @Override public int marks(int device) { return 4; }
+
     @Override
-    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, int tokens, boolean allLogits) {
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
+                       boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
         BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b);
         segments.get(0).begin().end();
         CommandRecorder rec = segments.get(1).begin();
+        timeline.begin(rec);
         int width = tokens * dim;
-        if (device == 0) blocks.embedding(rec, tokens);
-        else allReduce.recordCopyFrom(rec, device, device, device - 1, b.x.range(0, 4L * width), width);
+        if (device == 0) {
+            blocks.embedding(rec, tokens);
+        } else {
+            allReduce.recordCopyFrom(rec, device, device, device - 1, b.x.range(0, 4L * width), width);
+            timeline.mark("all-reduce");
+        }
         SliceRange layers = s.slices().layers();
         for (int l = layers.start(); l < layers.end(); l++) {
             rec = blocks.block(rec, l, l - layers.start(), tokens, (r, w, in, up, inWidth) -> blocks.addLocally(r, w, in, up, inWidth, tokens));
         }
         if (device == shards.size() - 1) blocks.output(rec, tokens, allLogits);
         else allReduce.recordStage(rec, device, device + 1, b.x.range(0, 4L * width), width);
+        timeline.mark("compute");
         rec.end();
     }
 

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import tandem.engine.gguf.GgufFile;
@@ -16,6 +17,7 @@ import tandem.engine.runtime.ModelRunner;
 import tandem.engine.runtime.SplitMode;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.PhysicalDevice;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
@@ -48,6 +50,9 @@ public final class SplitRunner implements ModelRunner {
     private final ModelConfig config;
     /** All-reduce rounds used so far by every step of every state: rounds are global per all-reduce. */
     private long rounds;
+    /** GPU time per device since the last metrics read, from each step's timestamps. */
+    private final double[] computeNanos;
+    private final double[] allReduceNanos;
 
     private SplitRunner(VulkanInstance instance, List<Shard> shards, VulkanAllReduce allReduce, SplitMode mode,
                         ModelConfig config) {
@@ -55,6 +60,8 @@ public final class SplitRunner implements ModelRunner {
         this.shards = List.copyOf(shards);
         this.allReduce = allReduce;
         this.config = config;
+        this.computeNanos = new double[shards.size()];
+        this.allReduceNanos = new double[shards.size()];
         this.schedule = mode == SplitMode.TENSOR ? new TensorSchedule(this.shards, allReduce, config.layers(), config.dim())
                 : new LayerSchedule(this.shards, allReduce, config.dim());
     }
@@ -137,14 +144,29 @@ public final class SplitRunner implements ModelRunner {
         return new SplitState(contextLength);
     }
 
+    /**
+     * Per device: busy = GPU time in its own work over the window; all-reduce = GPU time from the end
+     * of its partial to the end of the sum (waiting for the slowest peer included), per token.
+     */
     @Override
-    public List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
+    public synchronized List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
         List<DeviceMetrics> out = new ArrayList<>();
         for (int d = 0; d < shards.size(); d++) {
             PhysicalDevice pd = shards.get(d).device().physical();
-            out.add(new DeviceMetrics(d, pd.name(), 0, 0, 0, pd.deviceLocalBytes() - pd.freeBytes(), pd.deviceLocalBytes()));
+            double busy = windowNanos <= 0 ? 0 : Math.min(1.0, computeNanos[d] / windowNanos);
+            double compute = tokens == 0 ? 0 : computeNanos[d] / 1e3 / tokens;
+            double reduce = tokens == 0 ? 0 : allReduceNanos[d] / 1e3 / tokens;
+            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, pd.deviceLocalBytes() - pd.freeBytes(),
+                    pd.deviceLocalBytes()));
+            computeNanos[d] = 0;
+            allReduceNanos[d] = 0;
         }
         return out;
+    }
+
+    private synchronized void account(int device, Map<String, Double> times) {
+        computeNanos[device] += times.getOrDefault("compute", 0.0);
+        allReduceNanos[device] += times.getOrDefault("all-reduce", 0.0);
     }
 
     @Override
@@ -163,6 +185,8 @@ public final class SplitRunner implements ModelRunner {
         private final List<SequenceBuffers> buffers = new ArrayList<>();
         private final List<List<CommandRecorder>> decode = new ArrayList<>();
         private final List<List<CommandRecorder>> batch = new ArrayList<>();
+        private final List<GpuTimeline> decodeTimelines = new ArrayList<>();
+        private final List<GpuTimeline> batchTimelines = new ArrayList<>();
         private final int capacity;
         private int batchTokens = -1;
         private boolean batchAllLogits;
@@ -175,7 +199,9 @@ public final class SplitRunner implements ModelRunner {
                     buffers.add(new SequenceBuffers(s.device(), s.local(), capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
                     decode.add(recorders(d));
                     batch.add(recorders(d));
-                    schedule.record(d, decode.get(d), buffers.get(d), 1, false);
+                    decodeTimelines.add(new GpuTimeline(s.device(), schedule.marks(d)));
+                    batchTimelines.add(new GpuTimeline(s.device(), schedule.marks(d)));
+                    schedule.record(d, decode.get(d), buffers.get(d), decodeTimelines.get(d), 1, false);
                 }
             } catch (RuntimeException e) {
                 close();
@@ -209,18 +235,17 @@ public final class SplitRunner implements ModelRunner {
             for (int from = 0; from < tokens.length; from += chunk) {
                 int count = Math.min(chunk, tokens.length - from);
                 for (SequenceBuffers b : buffers) b.step.write(position + from, tokens, from, count);
-                List<List<CommandRecorder>> steps;
-                if (count == 1 && !allPositions) {
-                    steps = decode;
-                } else {
-                    if (count != batchTokens || allPositions != batchAllLogits) {
-                        for (int d = 0; d < shards.size(); d++) schedule.record(d, batch.get(d), buffers.get(d), count, allPositions);
-                        batchTokens = count;
-                        batchAllLogits = allPositions;
+                boolean single = count == 1 && !allPositions;
+                if (!single && (count != batchTokens || allPositions != batchAllLogits)) {
+                    for (int d = 0; d < shards.size(); d++) {
+                        schedule.record(d, batch.get(d), buffers.get(d), batchTimelines.get(d), count, allPositions);
                     }
-                    steps = batch;
+                    batchTokens = count;
+                    batchAllLogits = allPositions;
                 }
-                run(steps);
+                run(single ? decode : batch);
+                List<GpuTimeline> timelines = single ? decodeTimelines : batchTimelines;
+                for (int d = 0; d < shards.size(); d++) account(d, timelines.get(d).read());
                 int rows = allPositions ? count : 1;
                 if (allPositions || from + count == tokens.length) gather(result, allPositions ? from : 0, rows);
             }
@@ -259,6 +284,8 @@ public final class SplitRunner implements ModelRunner {
             for (Shard s : shards) s.device().waitIdle();
             for (List<CommandRecorder> l : batch) l.forEach(CommandRecorder::close);
             for (List<CommandRecorder> l : decode) l.forEach(CommandRecorder::close);
+            batchTimelines.forEach(GpuTimeline::close);
+            decodeTimelines.forEach(GpuTimeline::close);
             buffers.forEach(SequenceBuffers::close);
         }
     }

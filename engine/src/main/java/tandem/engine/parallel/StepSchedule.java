@@ -3,6 +3,7 @@ package tandem.engine.parallel;
 import java.util.List;
 
 import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
@@ -18,7 +19,15 @@ interface StepSchedule {
     /** Command buffers device {@code device} submits per step, in order. */
     int segments(int device);
 
-    void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, int tokens, boolean allLogits);
+    /**
+     * Records the step. The timeline gets "compute" marks after work and "all-reduce" marks after
+     * each hand-over (the wait for the peers included), so its intervals split the device's time.
+     */
+    void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, GpuTimeline timeline, int tokens,
+                boolean allLogits);
+
+    /** Timestamps one recorded step of device {@code device} needs at most. */
+    int marks(int device);
 
     /** What segment {@code segment} of device {@code device} waits for before it starts. */
     List<TimelinePoint> waits(int device, int segment, long base);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
@@ -19,12 +20,16 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
 
     @Override public int segments(int device) { return 2 * layers + 1; }
 
+    @Override public int marks(int device) { return 4 * layers + 4; }
+
     @Override
-    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, int tokens, boolean allLogits) {
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
+                       boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
         BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b);
         int[] round = {0};
         CommandRecorder rec = segments.getFirst().begin();
+        timeline.begin(rec);
         blocks.embedding(rec, tokens);
         for (int l = 0; l < layers; l++) {
             rec = blocks.block(rec, l, l, tokens, (r, w, in, up, inWidth) -> {
@@ -32,13 +37,17 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
                 allReduce.recordAcquireSlot(r, device, k);
                 GpuOps.matVec(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false);
                 allReduce.recordRelease(r, device, k);
+                timeline.mark("compute");
                 r.end();
                 CommandRecorder next = segments.get(k).begin();
+                timeline.switchTo(next);
                 allReduce.recordSum(next, device, k, b.x.range(0, 4L * tokens * dim), tokens * dim, true);
+                timeline.mark("all-reduce");
                 return next;
             });
         }
         blocks.output(rec, tokens, allLogits);
+        timeline.mark("compute");
         rec.end();
     }
 

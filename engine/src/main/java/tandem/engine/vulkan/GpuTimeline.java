@@ -29,6 +29,14 @@ public final class GpuTimeline implements AutoCloseable {
         labels.add("start");
     }
 
+    /**
+     * Continues the timeline in another command buffer submitted later to the same queue (a step
+     * cut into segments): later marks go there, and intervals span the gap between the two.
+     */
+    public void switchTo(CommandRecorder next) {
+        this.rec = next;
+    }
+
     /** Stamps the end of the work recorded since the previous mark. */
     public void mark(String label) {
         if (labels.size() >= queries.capacity()) return;  // more marks than slots: later ones are dropped
