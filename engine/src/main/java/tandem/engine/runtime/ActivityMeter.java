@@ -31,6 +31,18 @@ final class ActivityMeter {
 
     synchronized void generationEnded() {
         activeGenerations--;
+        notifyAll();
+    }
+
+    /** Waits until no generation runs, at most the given time; true when none runs. */
+    synchronized boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (activeGenerations > 0) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return true;
     }
 
     /** Figures since the previous snapshot; starts the next window. */

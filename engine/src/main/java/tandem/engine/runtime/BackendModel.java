@@ -1,6 +1,8 @@
 package tandem.engine.runtime;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import tandem.engine.chat.ChatMessage;
 import tandem.engine.tokenizer.Tokenizer;
@@ -17,6 +19,9 @@ final class BackendModel implements LoadedModel {
     private final BiFunction<List<ChatMessage>, Boolean, String> chatFormatter;
     private final AutoCloseable file;
     private final ActivityMeter meter = new ActivityMeter();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** How long close() lets running generations finish after cancelling them. */
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
 
     /**
      * @param chatFormatter renders a conversation (messages, add generation prompt) to prompt text
@@ -50,7 +55,9 @@ final class BackendModel implements LoadedModel {
 
     @Override
     public Session newSession() {
-        return new GenerationSession(runner.newState(plan.contextLength()), tokenizer, meter);
+        Session session = new GenerationSession(runner.newState(plan.contextLength()), tokenizer, meter, sessions::remove);
+        sessions.add(session);
+        return session;
     }
 
     @Override
@@ -61,8 +68,18 @@ final class BackendModel implements LoadedModel {
         return meter.snapshot(runner);
     }
 
+    /**
+     * Cancels running generations and waits for them to stop before freeing the weights, so a
+     * generation never reads memory that is gone.
+     */
     @Override
     public void close() {
+        sessions.forEach(Session::cancel);
+        try {
+            meter.awaitIdle(CLOSE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         runner.close();
         try {
             file.close();

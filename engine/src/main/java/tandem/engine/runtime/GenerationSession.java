@@ -1,6 +1,7 @@
 package tandem.engine.runtime;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import tandem.engine.tokenizer.Tokenizer;
 
 /**
@@ -14,14 +15,17 @@ final class GenerationSession implements Session {
     private final ModelRunner.State state;
     private final Tokenizer tokenizer;
     private final ActivityMeter meter;
+    private final Consumer<Session> onClose;
     private final int[] history;
     private int position;
     private volatile boolean cancelRequested;
 
-    GenerationSession(ModelRunner.State state, Tokenizer tokenizer, ActivityMeter meter) {
+    /** @param onClose told when the session closes (the model stops tracking it) */
+    GenerationSession(ModelRunner.State state, Tokenizer tokenizer, ActivityMeter meter, Consumer<Session> onClose) {
         this.state = state;
         this.tokenizer = tokenizer;
         this.meter = meter;
+        this.onClose = onClose;
         this.history = new int[state.capacity()];
     }
 
@@ -162,5 +166,8 @@ final class GenerationSession implements Session {
     public void cancel() { cancelRequested = true; }
 
     @Override
-    public void close() { state.close(); }
+    public void close() {
+        onClose.accept(this);
+        state.close();
+    }
 }

@@ -125,6 +125,22 @@ class CpuSessionTest {
     }
 
     @Test
+    void closingTheModelDuringAGenerationCancelsItFirst() throws Exception {
+        LoadedModel own = Engine.load(SharedData.data("models/stories260K.gguf"), EngineOptions.cpu(), LoadProgress.NONE, () -> false);
+        Session session = own.newSession();
+        Thread[] closer = new Thread[1];
+        GenerationResult r = session.generate(PROMPT, SamplingParams.greedy(1000), event -> {
+            if (event.index() != 0) return;
+            closer[0] = Thread.ofPlatform().start(own::close);
+            // close() cancels the sessions first, then waits for the generation to end
+            while (closer[0].getState() != Thread.State.TIMED_WAITING) Thread.onSpinWait();
+        });
+        closer[0].join();
+        assertEquals(StopReason.CANCELLED, r.stopReason());
+        assertEquals(1, r.generatedTokens());
+    }
+
+    @Test
     void aCancelledLoadStopsWithAClearMessage() {
         TandemException e = assertThrows(TandemException.class, () -> Engine.load(SharedData.data("models/stories260K.gguf"),
                 EngineOptions.cpu(), LoadProgress.NONE, () -> true));
