@@ -56,8 +56,12 @@ public final class AppContext {
         devices.refresh();
     }
 
+    /** Window closing: stop generating, write history and settings now, free the model. */
     public void shutdown() {
+        chat.stop();
         monitor.shutdown();
+        chat.saveNow();
+        settings.flush();
         model.unload();
     }
 

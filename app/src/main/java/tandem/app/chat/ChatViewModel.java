@@ -242,9 +242,22 @@ public final class ChatViewModel {
         selected.set(conversations.isEmpty() ? null : conversations.getFirst());
     }
 
+    /** Writes the history now, on the calling thread: the app is closing and a background save could be cut off. */
+    public void saveNow() {
+        try {
+            store.save(snapshot());
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        }
+    }
+
+    private ChatHistory snapshot() {
+        return new ChatHistory(conversations.stream().map(ConversationViewModel::toStored).toList());
+    }
+
     /** Writes the history in the background; a burst of saves writes only the newest. */
     public void save() {
-        ChatHistory snapshot = new ChatHistory(conversations.stream().map(ConversationViewModel::toStored).toList());
+        ChatHistory snapshot = snapshot();
         saver.submit(() -> {
             try {
                 store.save(snapshot);

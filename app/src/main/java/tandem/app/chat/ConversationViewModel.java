@@ -55,7 +55,7 @@ public final class ConversationViewModel {
 
     ChatHistory.Conversation toStored() {
         return new ChatHistory.Conversation(id, title.get(), systemPrompt.get(),
-                messages.stream().filter(m -> !m.streamingProperty().get()).map(MessageViewModel::toStored).toList());
+                messages.stream().map(MessageViewModel::toStored).toList()); // a streaming answer is kept as far as it got
     }
 
     static ConversationViewModel fromStored(ChatHistory.Conversation c) {

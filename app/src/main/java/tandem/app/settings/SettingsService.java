@@ -32,6 +32,15 @@ public final class SettingsService {
     /** A message for the user when the settings file was unreadable and set aside, else null. */
     public String loadProblem() { return loadProblem; }
 
+    /** Writes the current settings now, on the calling thread: the app is closing. */
+    public void flush() {
+        try {
+            store.save(current);
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        }
+    }
+
     public void update(UnaryOperator<AppSettings> change) {
         AppSettings next = change.apply(current);
         current = next;

@@ -16,6 +16,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import tandem.app.model.ModelViewModel;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
 import tandem.engine.runtime.DevicePlan;
@@ -27,11 +28,13 @@ import tandem.engine.runtime.SplitMode;
  */
 public final class SplitView {
     private final SplitViewModel vm;
+    private final ModelViewModel model;
     private final VBox root = new VBox(14);
     private final GridPane table = new GridPane();
 
-    public SplitView(SplitViewModel vm) {
+    public SplitView(SplitViewModel vm, ModelViewModel model) {
         this.vm = vm;
+        this.model = model;
         root.getStyleClass().addAll("screen", "split-screen");
         Label title = new Label("Split");
         title.getStyleClass().add("screen-title");
@@ -39,7 +42,7 @@ public final class SplitView {
                 + "Layer: consecutive layers per device. None: one device.");
         explain.getStyleClass().add("hint");
         explain.setWrapText(true);
-        root.getChildren().addAll(title, explain, modeAndContext(), new SplitBar(vm), presets(), table, messages());
+        root.getChildren().addAll(title, explain, modeAndContext(), new SplitBar(vm), presets(), table, messages(), loadRow());
         table.getStyleClass().add("split-table");
         table.setHgap(14);
         table.setVgap(6);
@@ -113,6 +116,25 @@ public final class SplitView {
         notes.textProperty().bind(Bindings.createStringBinding(
                 () -> vm.planProperty().get() == null ? "" : String.join("\n", vm.planProperty().get().notes()), vm.planProperty()));
         return new VBox(6, warning, problem, notes);
+    }
+
+    /** The split takes effect when the model is loaded again; this saves a trip to the Model screen. */
+    private Node loadRow() {
+        Button load = new Button("Load with this split");
+        load.setId("load-with-split");
+        load.disableProperty().bind(model.modelPathProperty().isNull().or(model.loadingProperty()).or(vm.willNotFitProperty()));
+        load.setOnAction(e -> model.load(vm.options()));
+        Label state = new Label();
+        state.getStyleClass().add("hint");
+        state.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (model.loadingProperty().get()) return "Loading… " + model.stageProperty().get();
+            if (!model.loadProblemProperty().get().isEmpty()) return model.loadProblemProperty().get();
+            return "Changes apply the next time the model is loaded.";
+        }, model.loadingProperty(), model.stageProperty(), model.loadProblemProperty()));
+        state.setWrapText(true);
+        HBox row = new HBox(10, load, state);
+        row.setAlignment(Pos.CENTER_LEFT);
+        return row;
     }
 
     private void showTable() {
