@@ -124,8 +124,8 @@ final class BenchCommand {
         for (BenchResult r : results) {
             StringBuilder row = new StringBuilder();
             row.append("| ").append(modelName(info))
-                    .append(" | ").append(bytes(info.fileBytes()))
-                    .append(" | ").append(count(info.parameterCount()))
+                    .append(" | ").append(ByteSizes.human(info.fileBytes()))
+                    .append(" | ").append(ByteSizes.count(info.parameterCount()))
                     .append(" | ").append(model.backend().name().toLowerCase(Locale.ROOT))
                     .append(" | ").append(devices(model))
                     .append(" | ").append(model.plan().mode().name().toLowerCase(Locale.ROOT))
@@ -180,17 +180,5 @@ final class BenchCommand {
         double max = 0;
         for (double v : values) max = Math.max(max, v);
         return max;
-    }
-
-    private static String bytes(long n) {
-        if (n >= 1L << 30) return String.format(Locale.ROOT, "%.2f GiB", n / (double) (1L << 30));
-        if (n >= 1L << 20) return String.format(Locale.ROOT, "%.2f MiB", n / (double) (1L << 20));
-        return String.format(Locale.ROOT, "%.2f KiB", n / 1024.0);
-    }
-
-    private static String count(long n) {
-        if (n >= 1_000_000_000L) return String.format(Locale.ROOT, "%.2f B", n / 1e9);
-        if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.2f M", n / 1e6);
-        return String.format(Locale.ROOT, "%.2f K", n / 1e3);
     }
 }
