@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.DeviceInfo;
 import tandem.engine.runtime.Engine;
 import tandem.engine.runtime.EngineOptions;
@@ -17,8 +18,10 @@ import tandem.engine.runtime.TandemException;
 /**
  * {@code Tandem --self-check}: proves, without a display, that an installation works end to end —
  * its Java runtime, the native libraries and the bundled model. Prints the devices, loads the model
- * with default options, generates a few tokens greedily and prints them. Uses no JavaFX class, so it
- * runs on servers and in CI, where the installers are checked.
+ * with default options, generates a few tokens greedily and prints them. When that ran on the CPU
+ * although Vulkan devices exist (auto takes a real GPU only, so a CPU Vulkan driver such as CI's
+ * lavapipe is passed over), it runs on Vulkan too, so the Vulkan path of the installation is proven
+ * as well. Uses no JavaFX class, so it runs on servers and in CI, where the installers are checked.
  */
 public final class SelfCheck {
     public static final String FLAG = "--self-check";
@@ -45,17 +48,28 @@ public final class SelfCheck {
         if (!Files.isRegularFile(model)) {
             throw new TandemException("bundled model not found at " + model + "; reinstall Tandem");
         }
-        printDevices(Engine.devices(), out);
-        try (LoadedModel loaded = Engine.load(model, EngineOptions.defaults(), LoadProgress.NONE, () -> false);
+        List<DeviceInfo> devices = Engine.devices();
+        printDevices(devices, out);
+        out.println("model: " + model);
+        Backend used = generate(model, EngineOptions.defaults(), out);
+        if (used != Backend.VULKAN && !devices.isEmpty()) {
+            generate(model, EngineOptions.defaults().withBackend(Backend.VULKAN), out);
+        }
+        out.println("self-check passed");
+    }
+
+    /** Loads the model, generates greedily, prints one line "BACKEND: text (n tokens, speed)". */
+    private static Backend generate(Path model, EngineOptions options, PrintStream out) {
+        try (LoadedModel loaded = Engine.load(model, options, LoadProgress.NONE, () -> false);
              Session session = loaded.newSession()) {
-            out.println("model: " + model + " on " + loaded.backend());
             GenerationResult result = session.generate(PROMPT, SamplingParams.greedy(TOKENS), token -> {});
             if (result.generatedTokens() == 0) {
-                throw new TandemException("the bundled model generated no tokens (stop: " + result.stopReason()
-                        + "); reinstall Tandem");
+                throw new TandemException("the bundled model generated no tokens on " + loaded.backend()
+                        + " (stop: " + result.stopReason() + "); reinstall Tandem");
             }
-            out.println("text: " + PROMPT + result.text());
-            out.printf("self-check passed: %d tokens, %.1f tokens/s%n", result.generatedTokens(), result.tokensPerSecond());
+            out.printf("%s: %s%s (%d tokens, %.1f tokens/s)%n", loaded.backend(), PROMPT, result.text(),
+                    result.generatedTokens(), result.tokensPerSecond());
+            return loaded.backend();
         }
     }
 

@@ -12,9 +12,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tandem.engine.runtime.Engine;
 
 class SelfCheckTest {
     @TempDir Path dir;
@@ -50,9 +52,9 @@ class SelfCheckTest {
         assertOneLineFailure(selfCheck(garbage));
     }
 
-    /** The demo model (the bundled asset is a copy of it) against llama.cpp's greedy continuation. */
+    /** The demo model (the bundled asset is a copy of it) against llama.cpp's greedy continuation, on every backend the check runs. */
     @Test
-    void demoModelGeneratesLlamaCppsGreedyText() throws IOException {
+    void demoModelGeneratesLlamaCppsGreedyTextOnEveryBackendItRuns() throws IOException {
         Path models = Path.of(System.getProperty("tandem.shared", "../shared"), "data", "models");
         Outcome outcome = selfCheck(models.resolve("stories260K.gguf"));
         assertEquals(0, outcome.status(), outcome.err());
@@ -62,11 +64,17 @@ class SelfCheckTest {
         String expected = StreamSupport.stream(cases.spliterator(), false)
                 .filter(c -> c.get("prompt").asText().equals(SelfCheck.PROMPT))
                 .findFirst().orElseThrow().get("continuation").asText();
-        String textLine = outcome.out().lines().filter(l -> l.startsWith("text: ")).findFirst().orElseThrow();
-        String generated = textLine.substring(("text: " + SelfCheck.PROMPT).length());
-        assertTrue(!generated.isEmpty() && expected.startsWith(generated),
-                "generated '" + generated + "', llama.cpp continues '" + expected + "'");
-        assertTrue(outcome.out().contains("self-check passed: " + SelfCheck.TOKENS + " tokens"), outcome.out());
-        assertTrue(outcome.out().startsWith("devices: "), outcome.out());
+        // Auto runs a real GPU where one exists; only on CPU Vulkan devices (lavapipe in CI) does the CPU run first.
+        boolean realGpu = Engine.devices().stream().anyMatch(d -> !d.type().equals("cpu"));
+        for (String backend : realGpu ? List.of("VULKAN") : List.of("CPU", "VULKAN")) {
+            String prefix = backend + ": " + SelfCheck.PROMPT;
+            String line = outcome.out().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + backend + " line in\n" + outcome.out()));
+            String generated = line.substring(prefix.length(), line.lastIndexOf(" (" + SelfCheck.TOKENS + " tokens, "));
+            assertTrue(!generated.isEmpty() && expected.startsWith(generated),
+                    backend + " generated '" + generated + "', llama.cpp continues '" + expected + "'");
+        }
+        assertTrue(outcome.out().startsWith("devices: " + Engine.devices().size() + "\n"), outcome.out());
+        assertTrue(outcome.out().endsWith("self-check passed\n"), outcome.out());
     }
 }
