@@ -13,15 +13,18 @@ import tandem.engine.vulkan.VulkanInstance;
 
 /**
  * {@code tandem allreduce --devices 0,1 [--length 4096,8192] [--mode relay,shared] [--rounds 100]
- * [--batches 50]}: runs the all-reduce between the devices for every length and mode given,
- * checks every element of every round, and prints one line per run (median µs per all-reduce).
- * Exits 1 when any element was wrong.
+ * [--batches 50] [--no-ownership-transfer]}: runs the all-reduce between the devices for every
+ * length and mode given, checks every element of every round, and prints one line per run (median
+ * µs per all-reduce). Exits 1 when any element was wrong. {@code --no-ownership-transfer} drops the
+ * slots' barriers to reproduce the stale reads they prevent on real GPUs (a diagnostic).
  */
 final class AllReduceCommand {
     private AllReduceCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CliArgs a = CliArgs.parse("allreduce", args, Set.of("--devices", "--length", "--mode", "--rounds", "--batches"), Set.of());
+        CliArgs a = CliArgs.parse("allreduce", args, Set.of("--devices", "--length", "--mode", "--rounds", "--batches"),
+                Set.of("--no-ownership-transfer"));
+        boolean transfers = !a.flag("--no-ownership-transfer");
         List<Integer> indices = csv(a.value("--devices").orElse("0,0")).stream().map(Integer::parseInt).toList();
         List<Integer> lengths = csv(a.value("--length").orElse("4096")).stream().map(Integer::parseInt).toList();
         List<AllReduceMode> modes = csv(a.value("--mode").orElse("auto")).stream().map(AllReduceMode::parse).toList();
@@ -37,7 +40,8 @@ final class AllReduceCommand {
                 out.println("|---|---|---|---|---|---|---|---|");
                 for (AllReduceMode mode : modes) {
                     for (int length : lengths) {
-                        AllReduceExercise.Report r = AllReduceExercise.run(devices, mode, length, rounds, batches, 1234 + length);
+                        AllReduceExercise.Report r = AllReduceExercise.run(devices, mode, length, rounds, batches, 1234 + length,
+                                transfers);
                         wrong += r.wrongElements() + r.devicesDisagree();
                         out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.2f | %.2f |%n", r.path(), r.devices(), r.length(),
                                 r.rounds(), r.wrongElements(), r.devicesDisagree(), r.medianMicros(), r.minMicros());

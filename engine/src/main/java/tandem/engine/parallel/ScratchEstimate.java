@@ -1,28 +1,24 @@
 package tandem.engine.parallel;
 
-/**
- * Working memory a device needs besides weights and KV cache, estimated from the shapes so the
- * plan can say "fits" before loading. It assumes prefill in batches of {@link #BATCH} tokens with
- * F32 activations, and attention scores kept for {@link #SCORE_ROWS} queries at a time over the
- * whole context (a tiled attention kernel); backends that need more must raise these.
- */
-public final class ScratchEstimate {
-    public static final int BATCH = 512;
-    public static final int SCORE_ROWS = 32;
-    private static final int F32 = 4;
+import tandem.engine.runtime.SplitMode;
+import tandem.engine.vulkan.model.SequenceBuffers;
 
+/**
+ * Working memory a device needs besides weights and KV cache, so the plan can say "fits" before
+ * loading: the activation buffers the runner allocates for its widths (one implementation, in
+ * {@link SequenceBuffers}), for prompt batches of {@link SplitRunner#MAX_BATCH} tokens.
+ */
+final class ScratchEstimate {
     private ScratchEstimate() {}
 
-    public static long bytes(ModelShape model, DeviceSlices slices, int contextLength) {
-        if (slices.layers().isEmpty() && slices.vocabRows().isEmpty()) return 0;
+    static long bytes(ModelShape model, SplitMode mode, DeviceSlices slices) {
+        if (slices.layers().isEmpty()) return 0;
         long groups = slices.kvGroups().size();
-        long queryWidth = groups * model.queryHeadsPerGroup() * model.headDim();
-        long kvWidth = groups * model.headDim();
-        // residual stream, normed input and the all-reduce's received sum are full width on every device
-        long perToken = 3L * model.embedding() + queryWidth + 2 * kvWidth + 2L * slices.ffnColumns().size();
-        long activations = BATCH * perToken * F32;
-        long scores = groups * model.queryHeadsPerGroup() * (long) contextLength * SCORE_ROWS * F32;
-        long logits = (long) slices.vocabRows().size() * F32;
-        return activations + scores + logits;
+        int qDim = Math.toIntExact(groups * model.queryHeadsPerGroup() * model.headDim());
+        int kvDim = Math.toIntExact(groups * model.headDim());
+        // under layer split every device allocates full-width logits; only the last one fills them
+        int vocab = mode == SplitMode.TENSOR ? slices.vocabRows().size() : model.vocab();
+        return SequenceBuffers.scratchBytes(model.embedding(), qDim, kvDim, slices.ffnColumns().size(), vocab,
+                SplitRunner.MAX_BATCH, SplitRunner.MAX_LOGIT_ROWS);
     }
 }

@@ -35,8 +35,8 @@ import tandem.engine.vulkan.model.SequenceBuffers;
  * other's semaphores with no host in the loop until the logits are ready.
  */
 public final class SplitRunner implements ModelRunner {
-    /** Tokens per prompt batch; the all-reduce slots hold this many rows of the model width. */
-    static final int MAX_BATCH = 32;
+    /** Tokens per prompt batch (as the one-device runner); the all-reduce slots hold this many rows of the model width. */
+    static final int MAX_BATCH = 128;
     /** Positions whose logits one batch can return when all positions are asked for. */
     static final int MAX_LOGIT_ROWS = 16;
 

@@ -62,10 +62,13 @@ public final class VulkanAllReduce implements AutoCloseable {
     private final List<ComputePipeline> sum = new ArrayList<>();
     private final List<ComputePipeline> stage = new ArrayList<>();
     private final int outsideFamily;
+    /** False only to reproduce the stale reads the transfers prevent ({@code tandem allreduce --no-ownership-transfer}). */
+    private final boolean ownershipTransfers;
     private PeerSignals signals;
 
-    private VulkanAllReduce(List<VulkanDevice> devices, int maxLength) {
+    private VulkanAllReduce(List<VulkanDevice> devices, int maxLength, boolean ownershipTransfers) {
         this.devices = List.copyOf(devices);
+        this.ownershipTransfers = ownershipTransfers;
         this.maxLength = maxLength;
         this.slotStride = roundUp((long) maxLength * Float.BYTES, SLOT_ALIGNMENT);
         long hostBytes = roundUp(PARITIES * devices.size() * slotStride, HOST_ALIGNMENT);
@@ -93,8 +96,13 @@ public final class VulkanAllReduce implements AutoCloseable {
      * @param mode      AUTO chooses shared semaphores where all drivers can share them
      */
     public static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode) {
+        return create(devices, maxLength, mode, true);
+    }
+
+    /** With {@code ownershipTransfers} false the slots are read with no barrier at all: a diagnostic, never for real work. */
+    static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode, boolean ownershipTransfers) {
         if (devices.isEmpty() || maxLength <= 0) throw new IllegalArgumentException("devices and a positive length");
-        VulkanAllReduce ar = new VulkanAllReduce(devices, maxLength);
+        VulkanAllReduce ar = new VulkanAllReduce(devices, maxLength, ownershipTransfers);
         try {
             ar.prepareDevices();
             ar.signals = signals(devices, mode);
@@ -116,8 +124,18 @@ public final class VulkanAllReduce implements AutoCloseable {
                 }
                 yield new SharedTimelineSignals(devices);
             }
-            case AUTO -> why == null ? new SharedTimelineSignals(devices) : new HostRelaySignals(devices);
+            case AUTO -> why == null ? sharedOrRelay(devices) : new HostRelaySignals(devices);
         };
+    }
+
+    /** Shared semaphores, or the relay when the driver advertised sharing but refused the export or import. */
+    private static PeerSignals sharedOrRelay(List<VulkanDevice> devices) {
+        try {
+            return new SharedTimelineSignals(devices);
+        } catch (TandemException e) {
+            System.err.println("tandem: shared semaphores failed (" + e.getMessage() + "); the all-reduce uses the host relay");
+            return new HostRelaySignals(devices);
+        }
     }
 
     public int devices() { return devices.size(); }
@@ -203,6 +221,7 @@ public final class VulkanAllReduce implements AutoCloseable {
      * outside family: {@code acquire} brings it in before {@code access}, else it goes out after it.
      */
     private void ownership(CommandRecorder rec, int device, long offset, long size, boolean acquire, int access) {
+        if (!ownershipTransfers) return;
         int own = devices.get(device).physical().computeQueueFamily();
         try (MemoryStack stack = stackPush()) {
             VkBufferMemoryBarrier.Buffer b = VkBufferMemoryBarrier.calloc(1, stack).sType$Default()

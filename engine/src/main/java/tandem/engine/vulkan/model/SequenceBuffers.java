@@ -29,8 +29,13 @@ public final class SequenceBuffers implements AutoCloseable {
 
     /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
     public static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
-        long perToken = 2L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.ffn();
-        return 4L * (perToken * maxTokens + 2L * logitRows * c.vocab());
+        return scratchBytes(c.dim(), c.qDim(), c.kvDim(), c.ffn(), c.vocab(), maxTokens, logitRows);
+    }
+
+    /** The same from the widths one device computes (a split plan's slice, before any config exists). */
+    public static long scratchBytes(int dim, int qDim, int kvDim, int ffn, int vocab, int maxTokens, int logitRows) {
+        long perToken = 2L * dim + 2L * qDim + 2L * kvDim + 2L * ffn;
+        return 4L * (perToken * maxTokens + 2L * logitRows * vocab);
     }
 
     public SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
