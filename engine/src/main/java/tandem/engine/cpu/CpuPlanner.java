@@ -31,13 +31,14 @@ public final class CpuPlanner {
     }
 
     /**
-     * Activations of one prefill batch, attention scores of every query of the batch over the
-     * whole context, and logits for every position of the batch.
+     * Activations and logits of one prefill batch, and attention scores over the whole context for
+     * as many queries as run at once (one per thread).
      */
     static long scratchBytes(ModelConfig c, int contextLength) {
         long perToken = 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.ffn() + c.vocab();
-        long scores = (long) c.heads() * contextLength;
-        return (long) CpuRunner.BATCH * (perToken + scores) * Float.BYTES;
+        long queriesAtOnce = Math.min(CpuRunner.BATCH, Runtime.getRuntime().availableProcessors());
+        long scores = queriesAtOnce * c.heads() * (long) contextLength;
+        return ((long) CpuRunner.BATCH * perToken + scores) * Float.BYTES;
     }
 
     private static long physicalMemory() {
