@@ -23,8 +23,17 @@ public final class TandemApp extends Application {
     public void start(Stage stage) {
         context = new AppContext(AppPaths.fromEnvironment(), new LocalEngineService(), AppExecutors.forApplication());
         addWindowIcons(stage, context.paths());
-        show(stage, context);
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        context.model().loadedProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                System.err.println("tandem: " + now.info().path().getFileName() + " loaded on " + now.backend()
+                        + ", ready " + (System.currentTimeMillis() - jvmStart) + " ms after start");
+            }
+        });
+        // Device discovery and reading the model's facts run in the background while the window is built.
         context.startUp();
+        show(stage, context);
+        System.err.println("tandem: window open " + (System.currentTimeMillis() - jvmStart) + " ms after start");
         List<String> args = getParameters().getRaw();
         int at = args.indexOf("--screenshot");
         if (at >= 0 && at + 1 < args.size()) new ScreenshotTour(context, stage, Path.of(args.get(at + 1))).start();
