@@ -6,6 +6,7 @@
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint DPT = 2;   // head dimensions per invocation: ceil(headDim / WG)
+layout(constant_id = 2) const uint HD = 128;  // head dimension (a constant, so the key loop unrolls)
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -50,7 +51,7 @@ void main() {
         if (key < len) {
             s = 0.0;
             uint kb = (key * kvDim + kvBase) >> 1;
-            for (uint i = 0; i < p.headDim / 2u; i++) {
+            [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
                 vec2 k2 = unpackHalf2x16(kc[kb + i]);
                 s += qs[2u * i] * k2.x + qs[2u * i + 1u] * k2.y;
             }
@@ -64,8 +65,13 @@ void main() {
         [[unroll]] for (uint i = 0; i < DPT; i++) {
             uint d = lid + i * WG;
             if (d < p.headDim) {
+                // Eight keys per step keep eight independent loads in flight.
                 float a = acc[i] * corr;
-                for (uint j = 0; j < n; j++) a += probs[j] * v_at(t0 + j, kvBase, d, kvDim);
+                uint j = 0;
+                for (; j + 8u <= n; j += 8u) {
+                    [[unroll]] for (uint u = 0; u < 8u; u++) a += probs[j + u] * v_at(t0 + j + u, kvBase, d, kvDim);
+                }
+                for (; j < n; j++) a += probs[j] * v_at(t0 + j, kvBase, d, kvDim);
                 acc[i] = a;
             }
         }

@@ -50,16 +50,24 @@ void main() {
         uint xi = xb + blk * QK;
         vec4 xv[CV / 4];
         [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = input4((xi + chunk_run(c, r)) >> 2);
+#ifdef HAS_CHUNK_DOT
+        float xsum = dot(xv[0] + xv[1], vec4(1.0));
+#endif
         [[unroll]] for (uint i = 0; i < ROWS; i++) {
             uint row = row0 + i;
             if (row < p.rows) {
+                uint b = (row * blocksPerRow + blk) * BLOCK_U16;
+#ifdef HAS_CHUNK_DOT
+                acc[i] += chunk_dot(b, c, xv[0], xv[1], xsum);
+#else
                 float v[CV];
-                chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
+                chunk_values(b, c, v);
                 float s = 0.0;
                 [[unroll]] for (uint r = 0; r < CV / 4; r++) {
                     s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xv[r]);
                 }
                 acc[i] += s;
+#endif
             }
         }
     }

@@ -15,3 +15,15 @@ void chunk_values(uint b, uint c, out float v[CV]) {
         v[k + 4] = (float(x >> 4) - 8.0) * d;
     }
 }
+
+// Matrix-vector fast path: the dot product of chunk c with its inputs (x0 = weights 4c..4c+3,
+// x1 = 16+4c..16+4c+3, xsum = their sum) without dequantizing value by value:
+// sum((q - 8) * d * x) = d * (q . x - 8 * xsum), with the nibbles widened four at a time.
+#define HAS_CHUNK_DOT
+float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
+    float d = w_f16(b);
+    uint q = w_u32(b + 1u + 2u * c);
+    vec4 lo = unpackUnorm4x8(q & 0x0F0F0F0Fu);
+    vec4 hi = unpackUnorm4x8((q >> 4) & 0x0F0F0F0Fu);
+    return d * (255.0 * (dot(lo, x0) + dot(hi, x1)) - 8.0 * xsum);
+}

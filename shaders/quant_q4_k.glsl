@@ -19,3 +19,15 @@ void chunk_values(uint b, uint c, out float v[CV]) {
         v[k + 4] = d * float((byte_of(hi, k) >> shift) & 0xFu) - m;
     }
 }
+
+// Matrix-vector fast path: d*scale*(q . x) - dmin*min*sum(x), nibbles widened four at a time.
+#define HAS_CHUNK_DOT
+float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
+    uint g = c / 8u, upper = (c % 8u) / 4u, l = 8u * (c % 4u);
+    vec2 sm = kquant_scale_min(2u * b + 4u, 2u * g + upper);
+    uint qi = b + 8u + (32u * g + l) / 2u;
+    uint shift = 4u * upper;
+    vec4 q0 = unpackUnorm4x8((w_u32(qi) >> shift) & 0x0F0F0F0Fu);
+    vec4 q1 = unpackUnorm4x8((w_u32(qi + 2u) >> shift) & 0x0F0F0F0Fu);
+    return w_f16(b) * sm.x * 255.0 * (dot(q0, x0) + dot(q1, x1)) - w_f16(b + 1u) * sm.y * xsum;
+}

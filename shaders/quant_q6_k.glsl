@@ -23,3 +23,17 @@ void chunk_values(uint b, uint c, out float v[CV]) {
         v[k + 4] = d * float(int(q1) - 32);
     }
 }
+
+// Matrix-vector fast path: d*scale*(q . x - 32*sum(x)), the 6-bit codes assembled four at a time.
+#define HAS_CHUNK_DOT
+float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
+    uint h = c / 16u, g = (c % 16u) / 4u, l = 8u * (c % 4u);
+    int sc = int(w_byte(2u * b + 192u + 8u * h + l / 16u + 2u * g) << 24) >> 24;
+    float d = w_f16(b + 104u) * float(sc);
+    uint qi = b + (64u * h + l + 32u * (g % 2u)) / 2u;
+    uint hi_i = b + 64u + (32u * h + l) / 2u;
+    uint shift = 4u * (g / 2u);
+    uint q0 = ((w_u32(qi) >> shift) & 0x0F0F0F0Fu) | (((w_u32(hi_i) >> (2u * g)) & 0x03030303u) << 4);
+    uint q1 = ((w_u32(qi + 2u) >> shift) & 0x0F0F0F0Fu) | (((w_u32(hi_i + 2u) >> (2u * g)) & 0x03030303u) << 4);
+    return d * (255.0 * (dot(unpackUnorm4x8(q0), x0) + dot(unpackUnorm4x8(q1), x1)) - 32.0 * xsum);
+}

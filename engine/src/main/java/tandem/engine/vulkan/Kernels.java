@@ -55,7 +55,17 @@ public final class Kernels implements DeviceResource {
         return get("get_rows_" + weightType, 3, 4, reductionWorkgroup());
     }
 
-    public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, reductionWorkgroup()); }
+    /**
+     * One workgroup normalises a whole row, so it is as wide as the device allows (up to 1024):
+     * a narrow one spends its time waiting on dozens of dependent loads.
+     */
+    public int rowWorkgroup() {
+        int sg = device.physical().subgroupSize();
+        int wide = Math.min(1024, device.physical().maxWorkGroupInvocations());
+        return Math.max(sg, wide / sg * sg);
+    }
+
+    public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, rowWorkgroup()); }
 
     public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
         return get("rope_store", 7, 4, 64, neox ? 1 : 0, headDim);
@@ -65,7 +75,7 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline attention(int headDim) {
         int wg = attentionWorkgroup();
-        return get("attention", 5, 4, wg, (headDim + wg - 1) / wg);
+        return get("attention", 5, 4, wg, (headDim + wg - 1) / wg, headDim);
     }
 
     private static void requireType(String t) {

@@ -48,7 +48,7 @@ final class ForwardRecorder {
             matVec(rec, w.q(), b.normed.all(), null, dim, b.q.all(), qDim, tokens, false);
             matVec(rec, w.k(), b.normed.all(), null, dim, b.k.all(), kvDim, tokens, false);
             matVec(rec, w.v(), b.normed.all(), null, dim, b.v.all(), kvDim, tokens, false);
-            step(rec, "matvec qkv " + w.q().kernelType());
+            step(rec, kind(tokens) + " qkv " + w.q().kernelType());
             GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(l).all(), b.values.get(l).all(),
                     m.ropeTable.all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
             step(rec, "rope + kv store");
@@ -56,16 +56,16 @@ final class ForwardRecorder {
                     c.heads(), c.kvHeads(), c.headDim(), tokens);
             step(rec, "attention");
             matVec(rec, w.attnOutput(), b.attended.all(), null, qDim, b.x.all(), dim, tokens, true);
-            step(rec, "matvec attn_output " + w.attnOutput().kernelType());
+            step(rec, kind(tokens) + " attn_output " + w.attnOutput().kernelType());
             GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
             step(rec, "rms_norm");
             matVec(rec, w.gate(), b.normed.all(), null, dim, b.gate.all(), ffn, tokens, false);
             matVec(rec, w.up(), b.normed.all(), null, dim, b.up.all(), ffn, tokens, false);
-            step(rec, "matvec gate+up " + w.gate().kernelType());
+            step(rec, kind(tokens) + " gate+up " + w.gate().kernelType());
             // SwiGLU is fused into the down projection's input.
             matVec(rec, w.down(), b.gate.all(), b.up.all(), ffn, b.x.all(), dim, tokens, true);
             rec.barrier();
-            timeline.mark(profile ? "matvec ffn_down " + w.down().kernelType() : "layer");
+            timeline.mark(profile ? kind(tokens) + " ffn_down " + w.down().kernelType() : "layer");
         }
         int first = allLogits ? 0 : tokens - 1;
         int rows = tokens - first;
@@ -76,13 +76,18 @@ final class ForwardRecorder {
         long bytes = 4L * rows * c.vocab();
         rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));
         rec.barrier();
-        timeline.mark(profile ? "matvec output " + m.output.kernelType() : "output");
+        timeline.mark(profile ? kind(rows) + " output " + m.output.kernelType() : "output");
         rec.end();
     }
 
     private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xStride,
                                BufferRange y, int yStride, int tokens, boolean accumulate) {
         GpuOps.linear(rec, w, x, up, 0, xStride, y, yStride, tokens, accumulate);
+    }
+
+    /** Which product kernel a projection of this many tokens runs, for the profile's labels. */
+    private static String kind(int tokens) {
+        return tokens >= GpuOps.MATMUL_MIN_TOKENS ? "matmul" : "matvec";
     }
 
     /** A barrier between dependent kernels; a timestamp per kernel group in profiling mode. */

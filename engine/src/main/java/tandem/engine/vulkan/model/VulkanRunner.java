@@ -30,8 +30,8 @@ import tandem.engine.vulkan.WeightTensor;
  * once per sequence and replayed with the position in the step buffer; prompts run in batches.
  */
 public final class VulkanRunner implements ModelRunner {
-    /** Tokens per prompt batch (activations are sized for this). */
-    static final int MAX_BATCH = 128;
+    /** Tokens per prompt batch (activations are sized for this); large enough to fill a big GPU with tiles. */
+    static final int MAX_BATCH = 512;
     /** Positions whose logits one batch can return when all positions are asked for. */
     static final int MAX_LOGIT_ROWS = 16;
 
