@@ -90,6 +90,9 @@ public final class CpuRunner implements ModelRunner {
         // Nothing to free: the weights belong to the mapped file, the caches to the garbage collector.
     }
 
+    /** Which positions' logits a forward call computes. */
+    private enum Logits { ALL, LAST, NONE }
+
     /** One sequence's KV cache: per layer, position-major rows of kvDim floats. */
     private final class CpuState implements State {
         private final int capacity;
@@ -106,6 +109,17 @@ public final class CpuRunner implements ModelRunner {
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
+            float[] result = new float[(allPositions ? tokens.length : 1) * config.vocab()];
+            run(tokens, position, allPositions ? Logits.ALL : Logits.LAST, result);
+            return result;
+        }
+
+        @Override
+        public void append(int[] tokens, int position) {
+            run(tokens, position, Logits.NONE, null);
+        }
+
+        private void run(int[] tokens, int position, Logits wanted, float[] result) {
             if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
             if (position < 0 || position + tokens.length > capacity) {
                 throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
@@ -116,17 +130,15 @@ public final class CpuRunner implements ModelRunner {
                 }
             }
             int vocab = config.vocab();
-            float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
             for (int from = 0; from < tokens.length; from += BATCH) {
                 int count = Math.min(BATCH, tokens.length - from);
                 boolean last = from + count == tokens.length;
-                if (allPositions) {
-                    forwardBatch(this, tokens, from, count, position + from, true, result, from * vocab);
-                } else {
-                    forwardBatch(this, tokens, from, count, position + from, false, last ? result : null, 0);
+                switch (wanted) {
+                    case ALL -> forwardBatch(this, tokens, from, count, position + from, true, result, from * vocab);
+                    case LAST -> forwardBatch(this, tokens, from, count, position + from, false, last ? result : null, 0);
+                    case NONE -> forwardBatch(this, tokens, from, count, position + from, false, null, 0);
                 }
             }
-            return result;
         }
 
         @Override

@@ -92,7 +92,7 @@ final class GenerationSession implements Session {
                 reason = StopReason.CONTEXT_FULL;
                 break;
             }
-            logits = forward(new int[] {id}, false);
+            logits = forward(new int[] {id});
         }
         if (!filter.stopped()) {
             // Text held back as a possible stop-string start, or an unfinished UTF-8 character.
@@ -109,23 +109,36 @@ final class GenerationSession implements Session {
         if (prompt.length == 0) {
             // Continue from the cache: re-evaluate its last token to get logits again.
             position--;
-            return forward(new int[] {history[position]}, false);
+            return forward(new int[] {history[position]});
         }
-        float[] logits = null;
-        for (int from = 0; from < prompt.length; from += PREFILL_CHUNK) {
+        int last = (prompt.length - 1) / PREFILL_CHUNK * PREFILL_CHUNK;
+        for (int from = 0; from < last; from += PREFILL_CHUNK) {
             if (cancelRequested) return null;
-            logits = forward(Arrays.copyOfRange(prompt, from, Math.min(prompt.length, from + PREFILL_CHUNK)), false);
+            append(Arrays.copyOfRange(prompt, from, from + PREFILL_CHUNK));
         }
+        if (cancelRequested) return null;
+        return forward(Arrays.copyOfRange(prompt, last, prompt.length));
+    }
+
+    /** Evaluates tokens into the cache; the last one's logits. */
+    private float[] forward(int[] tokens) {
+        long t0 = System.nanoTime();
+        float[] logits = state.forward(tokens, position, false);
+        advance(tokens, System.nanoTime() - t0);
         return logits;
     }
 
-    private float[] forward(int[] tokens, boolean allPositions) {
+    /** Evaluates tokens into the cache without logits. */
+    private void append(int[] tokens) {
         long t0 = System.nanoTime();
-        float[] logits = state.forward(tokens, position, allPositions);
-        meter.recordForward(System.nanoTime() - t0, tokens.length);
+        state.append(tokens, position);
+        advance(tokens, System.nanoTime() - t0);
+    }
+
+    private void advance(int[] tokens, long nanos) {
+        meter.recordForward(nanos, tokens.length);
         System.arraycopy(tokens, 0, history, position, tokens.length);
         position += tokens.length;
-        return logits;
     }
 
     private void requireRoom(int tokens) {
@@ -139,7 +152,7 @@ final class GenerationSession implements Session {
     public float[] evaluate(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("evaluate needs at least one token");
         requireRoom(tokens.length);
-        return forward(tokens, false);
+        return forward(tokens);
     }
 
     @Override

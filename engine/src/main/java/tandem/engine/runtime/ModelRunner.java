@@ -44,6 +44,15 @@ public interface ModelRunner extends AutoCloseable {
          */
         float[] forward(int[] tokens, int position, boolean allPositions);
 
+        /**
+         * Like {@link #forward} but only fills the cache: for prompt chunks before the last one,
+         * whose logits nobody reads (the output projection is the largest matrix of small models).
+         * Backends override it to skip the logits; the default computes and drops them.
+         */
+        default void append(int[] tokens, int position) {
+            forward(tokens, position, false);
+        }
+
         @Override
         void close();
     }

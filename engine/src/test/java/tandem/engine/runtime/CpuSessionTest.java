@@ -111,6 +111,19 @@ class CpuSessionTest {
     }
 
     @Test
+    void aLongPromptPrefilledInChunksGivesTheLogitsOfOneEvaluation() {
+        int[] prompt = new int[90]; // more than one prefill chunk of 64, within the context of 96
+        prompt[0] = model.tokenizer().bosId();
+        for (int i = 1; i < prompt.length; i++) prompt[i] = 3 + (i * 31) % 500;
+        try (Session chunked = model.newSession(); Session whole = model.newSession()) {
+            int[] first = new int[1];
+            chunked.generate(prompt, SamplingParams.greedy(1), event -> first[0] = event.tokenId());
+            assertEquals(Sampler.argmax(whole.evaluate(prompt)), first[0]);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(prompt, java.util.Arrays.copyOf(chunked.tokens(), prompt.length));
+        }
+    }
+
+    @Test
     void metricsCountTokensAndReportTheCpuAsOneDevice() {
         model.metrics();
         try (Session session = model.newSession()) {
