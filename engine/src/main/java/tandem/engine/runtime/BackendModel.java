@@ -55,7 +55,8 @@ final class BackendModel implements LoadedModel {
 
     @Override
     public Session newSession() {
-        Session session = new GenerationSession(runner.newState(plan.contextLength()), tokenizer, meter, sessions::remove);
+        Session session = new GenerationSession(runner.newState(plan.contextLength()), runner.prefillChunk(), tokenizer, meter,
+                sessions::remove);
         sessions.add(session);
         return session;
     }

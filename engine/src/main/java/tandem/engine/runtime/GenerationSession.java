@@ -9,10 +9,8 @@ import tandem.engine.tokenizer.Tokenizer;
  * decode loop, samples, streams text and measures the timings it reports.
  */
 final class GenerationSession implements Session {
-    /** Prompt tokens per forward call: small enough that cancel answers quickly during prefill. */
-    private static final int PREFILL_CHUNK = 64;
-
     private final ModelRunner.State state;
+    private final int prefillChunk;
     private final Tokenizer tokenizer;
     private final ActivityMeter meter;
     private final Consumer<Session> onClose;
@@ -20,9 +18,14 @@ final class GenerationSession implements Session {
     private int position;
     private volatile boolean cancelRequested;
 
-    /** @param onClose told when the session closes (the model stops tracking it) */
-    GenerationSession(ModelRunner.State state, Tokenizer tokenizer, ActivityMeter meter, Consumer<Session> onClose) {
+    /**
+     * @param prefillChunk prompt tokens per call while prefilling (the runner's {@link ModelRunner#prefillChunk()})
+     * @param onClose      told when the session closes (the model stops tracking it)
+     */
+    GenerationSession(ModelRunner.State state, int prefillChunk, Tokenizer tokenizer, ActivityMeter meter,
+                      Consumer<Session> onClose) {
         this.state = state;
+        this.prefillChunk = prefillChunk;
         this.tokenizer = tokenizer;
         this.meter = meter;
         this.onClose = onClose;
@@ -111,10 +114,10 @@ final class GenerationSession implements Session {
             position--;
             return forward(new int[] {history[position]});
         }
-        int last = (prompt.length - 1) / PREFILL_CHUNK * PREFILL_CHUNK;
-        for (int from = 0; from < last; from += PREFILL_CHUNK) {
+        int last = (prompt.length - 1) / prefillChunk * prefillChunk;
+        for (int from = 0; from < last; from += prefillChunk) {
             if (cancelRequested) return null;
-            append(Arrays.copyOfRange(prompt, from, from + PREFILL_CHUNK));
+            append(Arrays.copyOfRange(prompt, from, from + prefillChunk));
         }
         if (cancelRequested) return null;
         return forward(Arrays.copyOfRange(prompt, last, prompt.length));

@@ -14,6 +14,14 @@ public interface ModelRunner extends AutoCloseable {
     /** CPU or VULKAN, never AUTO. */
     Backend backend();
 
+    /**
+     * Prompt tokens per call while a session prefills: large enough to fill the device's batched
+     * kernels, small enough that cancel answers quickly (sessions check it between calls).
+     */
+    default int prefillChunk() {
+        return 64;
+    }
+
     /** A new, empty KV cache holding {@code contextLength} positions. */
     State newState(int contextLength);
 
