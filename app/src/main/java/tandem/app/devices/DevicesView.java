@@ -17,6 +17,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
+import tandem.app.ui.Widgets;
 import tandem.engine.runtime.DeviceInfo;
 
 /** The Devices screen: one card per Vulkan device with its facts and the user's choice for it. */
@@ -39,14 +40,7 @@ public final class DevicesView {
         HBox top = new HBox(10, title, spacer, refresh);
         top.setAlignment(Pos.CENTER_LEFT);
 
-        Label banner = new Label();
-        banner.setId("devices-banner");
-        banner.getStyleClass().add("banner");
-        banner.setWrapText(true);
-        banner.setMaxWidth(Double.MAX_VALUE);
-        banner.textProperty().bind(vm.bannerProperty());
-        banner.visibleProperty().bind(banner.textProperty().isNotEmpty());
-        banner.managedProperty().bind(banner.visibleProperty());
+        Label banner = Widgets.message("devices-banner", "banner", vm.bannerProperty());
 
         Label hint = new Label("Included devices share the model on the Split screen. With none included, the CPU engine runs it.");
         hint.getStyleClass().add("hint");
@@ -123,9 +117,7 @@ public final class DevicesView {
     }
 
     private static VBox cardFrame(int colourIndex, String name, Node... body) {
-        Region swatch = new Region();
-        swatch.getStyleClass().add("swatch");
-        swatch.setStyle("-fx-background-color: " + DeviceColors.css(colourIndex) + ";");
+        Region swatch = Widgets.swatch(DeviceColors.of(colourIndex));
         Label title = new Label(name);
         title.getStyleClass().add("card-title");
         title.setWrapText(true);

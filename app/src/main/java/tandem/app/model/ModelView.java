@@ -18,11 +18,11 @@ import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import tandem.app.split.SplitViewModel;
 import tandem.app.ui.Sizes;
+import tandem.app.ui.Widgets;
 import tandem.engine.runtime.ModelInfo;
 
 /**
@@ -120,20 +120,8 @@ public final class ModelView {
         where.getStyleClass().add("hint");
         where.textProperty().bind(Bindings.createStringBinding(() -> "Loads on: " + describeTarget(),
                 split.slots(), split.modeProperty()));
-        Label warning = new Label();
-        warning.setId("load-warning");
-        warning.getStyleClass().add("warning");
-        warning.setWrapText(true);
-        warning.textProperty().bind(split.warningProperty());
-        warning.visibleProperty().bind(warning.textProperty().isNotEmpty());
-        warning.managedProperty().bind(warning.visibleProperty());
-        Label problem = new Label();
-        problem.setId("load-problem");
-        problem.getStyleClass().add("error");
-        problem.setWrapText(true);
-        problem.textProperty().bind(vm.loadProblemProperty());
-        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
-        problem.managedProperty().bind(problem.visibleProperty());
+        Label warning = Widgets.message("load-warning", "warning", split.warningProperty());
+        Label problem = Widgets.message("load-problem", "error", vm.loadProblemProperty());
         return new VBox(8, row, where, warning, problem);
     }
 

@@ -28,6 +28,7 @@ import tandem.app.devices.DevicesView;
 import tandem.app.model.ModelView;
 import tandem.app.monitor.MonitorView;
 import tandem.app.settings.Theme;
+import tandem.app.ui.Widgets;
 import tandem.app.split.SplitView;
 import tandem.engine.runtime.LoadedModel;
 
@@ -159,18 +160,10 @@ public final class MainView {
     }
 
     private Node notices() {
-        Label notice = new Label();
-        notice.setId("notice");
-        notice.getStyleClass().add("notice");
-        notice.setWrapText(true);
         String settingsProblem = app.settings().loadProblem();
-        notice.textProperty().bind(Bindings.createStringBinding(() -> {
+        return Widgets.message("notice", "notice", Bindings.createStringBinding(() -> {
             if (!app.chat().noticeProperty().get().isEmpty()) return app.chat().noticeProperty().get();
             return settingsProblem == null ? "" : settingsProblem;
         }, app.chat().noticeProperty()));
-        notice.visibleProperty().bind(notice.textProperty().isNotEmpty());
-        notice.managedProperty().bind(notice.visibleProperty());
-        notice.setMaxWidth(Double.MAX_VALUE);
-        return notice;
     }
 }

@@ -19,6 +19,7 @@ import javafx.scene.layout.VBox;
 import tandem.app.model.ModelViewModel;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
+import tandem.app.ui.Widgets;
 import tandem.engine.runtime.DevicePlan;
 import tandem.engine.runtime.SplitMode;
 
@@ -97,19 +98,8 @@ public final class SplitView {
     }
 
     private Node messages() {
-        Label warning = new Label();
-        warning.setId("split-warning");
-        warning.getStyleClass().add("warning");
-        warning.setWrapText(true);
-        warning.textProperty().bind(vm.warningProperty());
-        warning.visibleProperty().bind(warning.textProperty().isNotEmpty());
-        warning.managedProperty().bind(warning.visibleProperty());
-        Label problem = new Label();
-        problem.getStyleClass().add("error");
-        problem.setWrapText(true);
-        problem.textProperty().bind(vm.planProblemProperty());
-        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
-        problem.managedProperty().bind(problem.visibleProperty());
+        Label warning = Widgets.message("split-warning", "warning", vm.warningProperty());
+        Label problem = Widgets.message("plan-problem", "error", vm.planProblemProperty());
         Label notes = new Label();
         notes.getStyleClass().add("hint");
         notes.setWrapText(true);
@@ -142,9 +132,7 @@ public final class SplitView {
         table.addRow(0, header(""), header("Device"), header("Ratio"), header("Share"), header("Needs (weights + KV + scratch)"), header("Free"), header(""));
         for (int i = 0; i < vm.slots().size(); i++) {
             SplitSlot slot = vm.slots().get(i);
-            Region swatch = new Region();
-            swatch.getStyleClass().add("swatch");
-            swatch.setStyle("-fx-background-color: " + DeviceColors.css(DeviceColors.of(slot.physicalIndex(), slot.instance())) + ";");
+            Region swatch = Widgets.swatch(DeviceColors.of(slot.physicalIndex(), slot.instance()));
             table.addRow(i + 1, swatch, new Label(slot.label()), ratioField(i, slot),
                     bound("share-" + i, slot, () -> String.format(Locale.ROOT, "%.1f %%", slot.share() * 100)),
                     bound("needs-" + i, slot, () -> needs(slot.planProperty().get())),

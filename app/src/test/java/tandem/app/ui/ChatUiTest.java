@@ -4,36 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
-import tandem.app.AppContext;
 import tandem.app.chat.MessageViewModel;
 import tandem.engine.runtime.StopReason;
 
 /** The real app with the bundled demo model: type, send, watch the answer stream in, stop with Esc. */
-@ExtendWith(ApplicationExtension.class)
-class ChatUiTest {
-    @TempDir static Path data;
-    private AppContext app;
-
-    @Start
-    void start(Stage stage) {
-        app = AppWindow.start(stage, data);
-    }
-
-    @Stop
-    void stop() {
-        app.shutdown();
+class ChatUiTest extends RealAppTest {
+    /** The newest message's label of a kind (they are laid out oldest first). */
+    private static Label last(FxRobot robot, String selector) {
+        return robot.lookup(selector).queryAllAs(Label.class).stream().reduce((first, second) -> second).orElseThrow();
     }
 
     private MessageViewModel lastMessage() {
@@ -67,16 +50,16 @@ class ChatUiTest {
         MessageViewModel answer = lastMessage();
         assertTrue(textWhileStreaming.get(), "text appeared while the answer was still streaming");
         assertFalse(answer.text().isBlank());
-        Label shown = robot.lookup(".message-text").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow();
+        Label shown = last(robot, ".message-text");
         assertEquals(answer.text(), shown.getText(), "the window shows the answer");
-        String footer = robot.lookup(".message-stats").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow().getText();
+        String footer = last(robot, ".message-stats").getText();
         assertTrue(footer.contains("tokens/s") && footer.contains("first token"), footer);
 
         send(robot, "The little dog");
         robot.push(KeyCode.ESCAPE);
         UiWaits.until("the stopped answer is complete", 60, () -> !app.chat().generatingProperty().get() && lastMessage().statsProperty().get() != null);
         assertEquals(StopReason.CANCELLED, lastMessage().statsProperty().get().stopReason());
-        String stopped = robot.lookup(".message-stats").queryAllAs(Label.class).stream().reduce((a, b) -> b).orElseThrow().getText();
+        String stopped = last(robot, ".message-stats").getText();
         assertTrue(stopped.endsWith("stopped"), stopped);
     }
 }

@@ -3,37 +3,15 @@ package tandem.app.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import javafx.scene.Node;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
-import tandem.app.AppContext;
 import tandem.app.settings.Theme;
 import tandem.app.shell.Screen;
 
-@ExtendWith(ApplicationExtension.class)
-class NavigationUiTest {
-    @TempDir static Path data;
-    private AppContext app;
-
-    @Start
-    void start(Stage stage) {
-        app = AppWindow.start(stage, data);
-    }
-
-    @Stop
-    void stop() {
-        app.shutdown();
-    }
-
+class NavigationUiTest extends RealAppTest {
     private static boolean showing(FxRobot robot, String id) {
         Node node = robot.lookup(id).tryQuery().orElse(null);
         return node != null && node.getScene() != null && node.isVisible();

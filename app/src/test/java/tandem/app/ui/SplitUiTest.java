@@ -4,40 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
-import tandem.app.AppContext;
 
 /**
  * The real app and engine planner: use the first Vulkan device (lavapipe in CI) as two logical
  * devices, drag the divider, and see the ratios and each device's planned memory change.
  */
-@ExtendWith(ApplicationExtension.class)
-class SplitUiTest {
-    @TempDir static Path data;
-    private AppContext app;
-
-    @Start
-    void start(Stage stage) {
-        app = AppWindow.start(stage, data);
-    }
-
-    @Stop
-    void stop() {
-        app.shutdown();
-    }
-
+class SplitUiTest extends RealAppTest {
     private static String text(FxRobot robot, String id) {
         return UiWaits.onFx(() -> robot.lookup(id).queryAs(Label.class).getText());
     }

@@ -1,0 +1,42 @@
+package tandem.app.ui;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.api.FxToolkit;
+import tandem.app.AppContext;
+import tandem.app.AppPaths;
+import tandem.app.TandemApp;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.engine.LocalEngineService;
+
+/**
+ * Base of the UI tests: the real app (real engine, bundled demo model) on a test stage, with its
+ * history and settings in a temporary folder.
+ */
+@ExtendWith(ApplicationExtension.class)
+abstract class RealAppTest {
+    @TempDir static Path data;
+    protected AppContext app;
+
+    // TestFX's @Start/@Stop are only found on the test class itself, so the base sets the stage up
+    // in ordinary callbacks (the extension has registered the primary stage before they run).
+    @BeforeEach
+    void startApp() throws TimeoutException {
+        AppPaths real = AppPaths.fromEnvironment();
+        app = new AppContext(new AppPaths(real.home(), data), new LocalEngineService(), AppExecutors.forApplication());
+        FxToolkit.setupStage(stage -> {
+            TandemApp.show(stage, app);
+            app.startUp();
+        });
+    }
+
+    @AfterEach
+    void stopApp() throws TimeoutException {
+        FxToolkit.setupFixture(app::shutdown);
+    }
+}
