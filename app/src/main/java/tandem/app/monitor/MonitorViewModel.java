@@ -22,12 +22,14 @@ import tandem.engine.runtime.MetricsSnapshot;
 public final class MonitorViewModel {
     public static final double WINDOW_SECONDS = 60;
     static final long POLL_MILLIS = 100;
+    private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
 
     private final ReadOnlyObjectProperty<LoadedModel> model;
     private final long originNanos;
     private final ObservableList<MonitorSample> samples = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<MonitorSample> latest = new ReadOnlyObjectWrapper<>(this, "latest");
     private final UiBatcher<MetricsSnapshot> snapshots;
+    private final java.util.ArrayDeque<MetricsSnapshot> recentCounts = new java.util.ArrayDeque<>();
     private ScheduledExecutorService poller;
     private ScheduledFuture<?> polling;
 
@@ -54,7 +56,7 @@ public final class MonitorViewModel {
 
     /** UI thread: adds a snapshot and forgets samples more than a minute older than it. */
     public void accept(MetricsSnapshot snapshot) {
-        MonitorSample sample = new MonitorSample((snapshot.nanos() - originNanos) / 1e9, snapshot.tokensPerSecond(), snapshot.devices());
+        MonitorSample sample = new MonitorSample((snapshot.nanos() - originNanos) / 1e9, smoothedRate(snapshot), snapshot.devices());
         if (!samples.isEmpty() && sample.seconds() <= samples.getLast().seconds()) return;
         samples.add(sample);
         double oldest = sample.seconds() - WINDOW_SECONDS;
@@ -62,6 +64,20 @@ public final class MonitorViewModel {
         while (expired < samples.size() && samples.get(expired).seconds() < oldest) expired++;
         if (expired > 0) samples.remove(0, expired);
         latest.set(sample);
+    }
+
+    /**
+     * Tokens per second over the last second of snapshots, from the engine's token count and
+     * timestamps: a 100 ms window holds only a few tokens, so its own rate jumps by whole tokens.
+     * Falls back to the snapshot's rate until the recent snapshots span a third of a second.
+     */
+    private double smoothedRate(MetricsSnapshot snapshot) {
+        recentCounts.addLast(snapshot);
+        while (snapshot.nanos() - recentCounts.getFirst().nanos() > RATE_WINDOW_NANOS) recentCounts.removeFirst();
+        MetricsSnapshot oldest = recentCounts.getFirst();
+        long span = snapshot.nanos() - oldest.nanos();
+        if (span < RATE_WINDOW_NANOS / 3) return snapshot.tokensPerSecond();
+        return (snapshot.tokensGenerated() - oldest.tokensGenerated()) * 1e9 / span;
     }
 
     /** Stops the poller thread (window closing). */

@@ -30,6 +30,22 @@ class MonitorViewModelTest {
     }
 
     @Test
+    void tokensPerSecondIsTheRateOverTheLastSecondOfEngineCounts() {
+        MonitorViewModel vm = new MonitorViewModel(AppExecutors.direct(), new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(),
+                new ReadOnlyBooleanWrapper().getReadOnlyProperty(), 0);
+        // 100 ms windows alternating 7 and 13 tokens: each window's own rate jumps between 70 and 130.
+        long tokens = 0;
+        for (int tenth = 1; tenth <= 30; tenth++) {
+            int inWindow = tenth % 2 == 0 ? 7 : 13;
+            tokens += inWindow;
+            vm.accept(new MetricsSnapshot(tenth * 100_000_000L, true, inWindow * 10.0, tokens, List.of()));
+        }
+        assertEquals(100.0, vm.latestProperty().get().tokensPerSecond(), 1e-9);
+        // Until a third of a second of snapshots exists, the engine's own figure is shown.
+        assertEquals(130.0, vm.samples().getFirst().tokensPerSecond(), 1e-9);
+    }
+
+    @Test
     void computeAndInterconnectAreMeansOverDevices() {
         MonitorSample s = new MonitorSample(0, 1, at(0).devices());
         assertEquals(400, s.computeMicrosPerToken(), 1e-9);
