@@ -16,6 +16,8 @@ final class ModelLoading {
         LoadedModel model = Engine.load(args.model(), options, LoadProgress.NONE, () -> false);
         err.println("tandem: " + model.info().path().getFileName() + " on " + describe(model) + ", context "
                 + model.plan().contextLength() + " tokens");
+        // where the split could not honour the asked shares exactly (head groups, quant blocks)
+        for (String note : model.plan().notes()) err.println("tandem: plan: " + note);
         return model;
     }
 
