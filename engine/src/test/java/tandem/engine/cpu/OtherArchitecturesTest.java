@@ -21,7 +21,8 @@ import tandem.engine.runtime.ModelRunner;
  * Llama's Q/K rows so that NORMAL RoPE applies; undoing the permutation gives the original
  * (Hugging Face) order, in which NEOX RoPE is the same rotation. So the reference model rewritten
  * as qwen2 (original order, zero biases) must reproduce llama.cpp's logits; and qwen3's per-head
- * q/k RMS norm must make the output independent of how large each head's Q and K rows are.
+ * q/k RMS norm must make the output independent of how large each head's Q and K rows are. A model
+ * without output.weight must compute exactly as one whose output.weight is a copy of token_embd.
  */
 class OtherArchitecturesTest {
     @TempDir
@@ -47,6 +48,23 @@ class OtherArchitecturesTest {
         assertTrue(cosine > 0.99999, "scaling Q and K changed qwen3's output: cosine " + cosine);
         float[] llama = lastLogits(LLAMA, tokens);
         assertTrue(ReferenceCase.cosine(plain, llama) < 0.999, "the q/k norm had no effect");
+    }
+
+    @Test
+    void tiedOutputComputesWithTheTokenEmbedding() {
+        int[] tokens = ReferenceCase.all().getFirst().tokens();
+        Path tied;
+        Path copied;
+        try (GgufFile llama = GgufFile.open(LLAMA)) {
+            tandem.engine.gguf.TensorInfo embedding = llama.requireTensor(TensorNames.TOKEN_EMBEDDING);
+            float[] values = new GgufRewrite(llama).values(embedding);
+            tied = new GgufRewrite(llama).drop(TensorNames.OUTPUT).write(dir.resolve("tied.gguf"));
+            copied = new GgufRewrite(llama).replace(TensorNames.OUTPUT, embedding.dims(), values).write(dir.resolve("copied.gguf"));
+        }
+        try (GgufFile file = GgufFile.open(tied)) {
+            assertTrue(ModelConfigReader.read(file).tiedOutput());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(lastLogits(copied, tokens), lastLogits(tied, tokens));
     }
 
     /** The reference model in the architecture's naming and Q/K order; Q and K rows scaled as given. */
