@@ -15,6 +15,7 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputDialog;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -204,9 +205,18 @@ public final class ChatView {
         private final ContextMenu menu = new ContextMenu();
 
         ConversationCell() {
+            MenuItem rename = new MenuItem("Rename…");
+            rename.setOnAction(e -> {
+                TextInputDialog dialog = new TextInputDialog(getItem().titleProperty().get());
+                dialog.setTitle("Rename chat");
+                dialog.setHeaderText(null);
+                dialog.setContentText("Name");
+                dialog.initOwner(getScene().getWindow());
+                dialog.showAndWait().ifPresent(title -> vm.rename(getItem(), title));
+            });
             MenuItem delete = new MenuItem("Delete");
             delete.setOnAction(e -> vm.delete(getItem()));
-            menu.getItems().add(delete);
+            menu.getItems().addAll(rename, delete);
         }
 
         @Override

@@ -113,6 +113,12 @@ public final class ChatViewModel {
         save();
     }
 
+    public void rename(ConversationViewModel c, String title) {
+        if (title == null || title.isBlank()) return;
+        c.titleProperty().set(title.strip());
+        save();
+    }
+
     /** Sends the input as a new question in the selected conversation (a new one if none). */
     public void send() {
         if (!canSend.get()) return;

@@ -125,10 +125,13 @@ class ChatViewModelTest {
         chat.inputProperty().set("A story about a cat please");
         chat.send();
 
+        assertEquals("A story about a cat please", chat.conversations().getFirst().titleProperty().get(), "named after the question");
+        chat.rename(chat.conversations().getFirst(), "  Cat story ");
+
         ChatViewModel reopened = chat(Runnable::run);
         assertEquals(1, reopened.conversations().size());
         ConversationViewModel c = reopened.conversations().getFirst();
-        assertEquals("A story about a cat please", c.titleProperty().get());
+        assertEquals("Cat story", c.titleProperty().get());
         assertEquals("You tell stories.", c.systemPromptProperty().get());
         assertEquals(List.of("A story about a cat please", "t0 t1 "), c.messages().stream().map(MessageViewModel::text).toList());
         assertNotNull(c.messages().getLast().statsProperty().get());
