@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
+import javafx.stage.Window;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import tandem.app.chat.MessageViewModel;
@@ -54,6 +56,13 @@ class ChatUiTest extends RealAppTest {
         assertEquals(answer.text(), shown.getText(), "the window shows the answer");
         String footer = last(robot, ".message-stats").getText();
         assertTrue(footer.contains("tokens/s") && footer.contains("first token"), footer);
+
+        // The monitor charted that answer; hovering a chart shows the values under the pointer.
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
+        robot.moveTo(".utilisation .chart-plot-background");
+        UiWaits.until("a tooltip with the utilisation under the mouse", 10, () -> Window.getWindows().stream()
+                .anyMatch(w -> w instanceof Tooltip tip && w.isShowing() && tip.getText().startsWith("t = ") && tip.getText().contains("%")));
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
 
         send(robot, "The little dog");
         robot.push(KeyCode.ESCAPE);
