@@ -5,6 +5,7 @@ import java.util.List;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
+import tandem.engine.vulkan.model.BlockRecorder;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**
@@ -25,7 +26,7 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
     public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
                        boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
-        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b);
+        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, null);
         segments.get(0).begin().end();
         CommandRecorder rec = segments.get(1).begin();
         timeline.begin(rec);
@@ -38,7 +39,11 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
         }
         SliceRange layers = s.slices().layers();
         for (int l = layers.start(); l < layers.end(); l++) {
-            rec = blocks.block(rec, l, l - layers.start(), tokens, (r, w, in, up, inWidth) -> blocks.addLocally(r, w, in, up, inWidth, tokens));
+            rec = blocks.block(rec, l, l - layers.start(), tokens, (r, kernel, w, in, up, inWidth) -> {
+                blocks.addLocally(r, w, in, up, inWidth, tokens);
+                r.barrier();
+                return r;
+            });
         }
         if (device == shards.size() - 1) blocks.output(rec, tokens, allLogits);
         else allReduce.recordStage(rec, device, device + 1, b.x.range(0, 4L * width), width);

@@ -20,6 +20,7 @@ import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
 import tandem.engine.vulkan.WeightUploader;
 import tandem.engine.vulkan.model.LayerWeights;
+import tandem.engine.vulkan.model.ModelWeights;
 
 /**
  * The weights one device holds, uploaded from the mapped GGUF file exactly as {@link SplitPlan}
@@ -27,7 +28,7 @@ import tandem.engine.vulkan.model.LayerWeights;
  * of every row of attn_output and ffn_down, whole copies of the norms and the embedding. Layer
  * split: its blocks whole, the embedding with the first block, the output head with the last.
  */
-final class ShardWeights implements AutoCloseable {
+final class ShardWeights implements ModelWeights, AutoCloseable {
     /** Null where this device does not look tokens up (layer split, not the first device). */
     final WeightTensor embedding;
     /** Null where this device computes no logits (layer split, not the last device). */
@@ -51,8 +52,15 @@ final class ShardWeights implements AutoCloseable {
         this.owned = owned;
     }
 
-    /** The weights of block {@code layer} (model numbering); this device must hold it. */
-    LayerWeights layer(int layer) { return layers.get(layer - firstLayer); }
+    @Override public WeightTensor embedding() { return embedding; }
+
+    @Override public WeightTensor output() { return output; }
+
+    @Override public GpuBuffer outputNorm() { return outputNorm; }
+
+    @Override public GpuBuffer ropeTable() { return ropeTable; }
+
+    @Override public LayerWeights layer(int layer) { return layers.get(layer - firstLayer); }
 
     static ShardWeights upload(VulkanDevice device, int shard, SplitPlan plan, GgufFile file, ModelConfig config,
                                ModelTensors tensors, int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {

@@ -22,6 +22,7 @@ import tandem.engine.vulkan.PhysicalDevice;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.VulkanRunner;
 
 /**
  * The forward pass over several logical Vulkan devices, tensor or layer split ({@link SplitPlan}).
@@ -35,10 +36,10 @@ import tandem.engine.vulkan.model.SequenceBuffers;
  * other's semaphores with no host in the loop until the logits are ready.
  */
 public final class SplitRunner implements ModelRunner {
-    /** Tokens per prompt batch (as the one-device runner); the all-reduce slots hold this many rows of the model width. */
-    static final int MAX_BATCH = 128;
+    /** Tokens per prompt batch, as on one device; the all-reduce slots hold this many rows of the model width. */
+    static final int MAX_BATCH = VulkanRunner.MAX_BATCH;
     /** Positions whose logits one batch can return when all positions are asked for. */
-    static final int MAX_LOGIT_ROWS = 16;
+    static final int MAX_LOGIT_ROWS = VulkanRunner.MAX_LOGIT_ROWS;
 
     /** One device: its part of the plan, the model as it sees it, and its weights. */
     record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, ShardWeights weights) {}

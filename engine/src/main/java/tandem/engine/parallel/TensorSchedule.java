@@ -6,6 +6,7 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
+import tandem.engine.vulkan.model.BlockRecorder;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**
@@ -26,16 +27,16 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
     public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
                        boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
-        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b);
+        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, null);
         int[] round = {0};
         CommandRecorder rec = segments.getFirst().begin();
         timeline.begin(rec);
         blocks.embedding(rec, tokens);
         for (int l = 0; l < layers; l++) {
-            rec = blocks.block(rec, l, l, tokens, (r, w, in, up, inWidth) -> {
+            rec = blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, inWidth) -> {
                 int k = ++round[0];
                 allReduce.recordAcquireSlot(r, device, k);
-                GpuOps.matVec(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false);
+                GpuOps.linear(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false);
                 allReduce.recordRelease(r, device, k);
                 timeline.mark("compute");
                 r.end();

@@ -20,7 +20,7 @@ import tandem.engine.vulkan.WeightUploader;
  * The weights one device holds, uploaded from the mapped GGUF file. With split mode none a
  * device holds the whole model; the tensor-parallel planner will hand each device its slices.
  */
-final class DeviceModel implements AutoCloseable {
+final class DeviceModel implements ModelWeights, AutoCloseable {
     final VulkanDevice device;
     final ModelConfig config;
     final WeightTensor embedding;
@@ -41,6 +41,16 @@ final class DeviceModel implements AutoCloseable {
         this.ropePositions = ropePositions;
         this.layers = List.copyOf(layers);
     }
+
+    @Override public WeightTensor embedding() { return embedding; }
+
+    @Override public WeightTensor output() { return output; }
+
+    @Override public GpuBuffer outputNorm() { return outputNorm; }
+
+    @Override public GpuBuffer ropeTable() { return ropeTable; }
+
+    @Override public LayerWeights layer(int layer) { return layers.get(layer); }
 
     /** Weight bytes a device needs for the whole model. */
     static long weightBytes(ModelTensors tensors) {

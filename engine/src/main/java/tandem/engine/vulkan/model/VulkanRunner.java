@@ -31,9 +31,9 @@ import tandem.engine.vulkan.WeightTensor;
  */
 public final class VulkanRunner implements ModelRunner {
     /** Tokens per prompt batch (activations are sized for this); large enough to fill a big GPU with tiles. */
-    static final int MAX_BATCH = 512;
+    public static final int MAX_BATCH = 512;
     /** Positions whose logits one batch can return when all positions are asked for. */
-    static final int MAX_LOGIT_ROWS = 16;
+    public static final int MAX_LOGIT_ROWS = 16;
 
     private final VulkanInstance instance;
     private final List<DeviceModel> devices;

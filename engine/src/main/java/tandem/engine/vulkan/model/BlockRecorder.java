@@ -1,0 +1,112 @@
+package tandem.engine.vulkan.model;
+
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.RopeStyle;
+import tandem.engine.vulkan.BufferRange;
+import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.GpuTimeline;
+import tandem.engine.vulkan.WeightTensor;
+
+/**
+ * Records the kernels of the embedding lookup, transformer blocks and the output head on one
+ * device: the one place that knows a block's kernel sequence, for one device and for every split.
+ * The two places where a block adds to the residual stream go through a {@link ResidualAdd} (an
+ * accumulating product on one device or under layer split, a product into the all-reduce under
+ * tensor split). With a profiling timeline every kernel group gets a labelled timestamp.
+ */
+public final class BlockRecorder {
+    /**
+     * Adds W·in to the residual stream, in = silu(in) * up where {@code up} is given (SwiGLU fused
+     * into the down projection); returns the recorder to go on with (a new segment after an all-reduce).
+     */
+    public interface ResidualAdd {
+        /** @param kernel "attn_output" or "ffn_down" (the block's last kernel), for labels */
+        CommandRecorder add(CommandRecorder rec, String kernel, WeightTensor w, BufferRange in, BufferRange up, int inWidth);
+    }
+
+    private final ModelConfig c;
+    private final ModelWeights m;
+    private final SequenceBuffers b;
+    private final GpuTimeline profile;
+
+    /**
+     * @param local   the model as this device sees it (its heads, FFN columns, vocabulary and layers)
+     * @param profile a timeline to stamp after every kernel group, or null
+     */
+    public BlockRecorder(ModelConfig local, ModelWeights weights, SequenceBuffers buffers, GpuTimeline profile) {
+        this.c = local;
+        this.m = weights;
+        this.b = buffers;
+        this.profile = profile;
+    }
+
+    /** A barrier between dependent kernels; a timestamp per kernel group when profiling. */
+    public void step(CommandRecorder rec, String kernel) {
+        rec.barrier();
+        if (profile != null) profile.mark(kernel);
+    }
+
+    /** Which product kernel a projection of this many tokens runs, for the profile's labels. */
+    public static String kind(int tokens) {
+        return tokens >= GpuOps.MATMUL_MIN_TOKENS ? "matmul" : "matvec";
+    }
+
+    /** Block {@code layer} (model numbering), its KV cache at {@code cacheIndex} of this device's buffers. */
+    public CommandRecorder block(CommandRecorder rec, int layer, int cacheIndex, int tokens, ResidualAdd add) {
+        int dim = c.dim(), qDim = c.qDim(), kvDim = c.kvDim(), ffn = c.ffn();
+        BufferRange step = b.step.range();
+        boolean neox = c.ropeStyle() == RopeStyle.NEOX;
+        LayerWeights w = m.layer(layer);
+        GpuOps.rmsNorm(rec, b.x.all(), 0, w.attnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
+        step(rec, "rms_norm");
+        GpuOps.linear(rec, w.q(), b.normed.all(), null, 0, dim, b.q.all(), qDim, tokens, false);
+        GpuOps.linear(rec, w.k(), b.normed.all(), null, 0, dim, b.k.all(), kvDim, tokens, false);
+        GpuOps.linear(rec, w.v(), b.normed.all(), null, 0, dim, b.v.all(), kvDim, tokens, false);
+        step(rec, kind(tokens) + " qkv " + w.q().kernelType());
+        GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
+                m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
+        step(rec, "rope + kv store");
+        GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
+                step, c.heads(), c.kvHeads(), c.headDim(), tokens);
+        step(rec, "attention");
+        rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
+        GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
+        step(rec, "rms_norm");
+        GpuOps.linear(rec, w.gate(), b.normed.all(), null, 0, dim, b.gate.all(), ffn, tokens, false);
+        GpuOps.linear(rec, w.up(), b.normed.all(), null, 0, dim, b.up.all(), ffn, tokens, false);
+        step(rec, kind(tokens) + " gate+up " + w.gate().kernelType());
+        // SwiGLU is fused into the down projection's input.
+        return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
+    }
+
+    /**
+     * A residual add on this device alone: the product accumulates into the residual stream. The
+     * barrier after it is the caller's (where a segment or layer ends it may stamp the timeline).
+     */
+    public CommandRecorder addLocally(CommandRecorder rec, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
+                                      int tokens) {
+        GpuOps.linear(rec, w, in, up, 0, inWidth, b.x.all(), c.dim(), tokens, true);
+        return rec;
+    }
+
+    /** The token embedding lookup into the residual stream. */
+    public void embedding(CommandRecorder rec, int tokens) {
+        GpuOps.getRows(rec, m.embedding(), b.step.range(), 0, b.x.all(), tokens);
+        rec.barrier();
+    }
+
+    /** Final norm and this device's logits (its vocabulary rows) of the last or every position, copied to the host. */
+    public void output(CommandRecorder rec, int tokens, boolean allLogits) {
+        int dim = c.dim();
+        int first = allLogits ? 0 : tokens - 1;
+        int rows = tokens - first;
+        GpuOps.rmsNorm(rec, b.x.all(), first * dim, m.outputNorm().all(), b.normed.all(), dim, c.rmsEps(), rows);
+        step(rec, "rms_norm");
+        GpuOps.linear(rec, m.output(), b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
+        rec.barrier();
+        long bytes = 4L * rows * c.vocab();
+        rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));
+        rec.barrier();
+    }
+}
