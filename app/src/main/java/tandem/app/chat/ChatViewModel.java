@@ -251,9 +251,12 @@ public final class ChatViewModel {
     /** Writes the history now, on the calling thread: the app is closing and a background save could be cut off. */
     public void saveNow() {
         try {
+            saver.awaitIdle(SettingsService.FLUSH_WAIT_MILLIS);
             store.save(snapshot());
         } catch (UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

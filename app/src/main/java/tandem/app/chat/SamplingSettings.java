@@ -18,6 +18,8 @@ public final class SamplingSettings {
     private final ObjectProperty<Double> minP = new SimpleObjectProperty<>(this, "minP");
     private final ObjectProperty<Double> repeatPenalty = new SimpleObjectProperty<>(this, "repeatPenalty");
     private final ObjectProperty<Integer> repeatLastN = new SimpleObjectProperty<>(this, "repeatLastN");
+    private final ObjectProperty<Double> presencePenalty = new SimpleObjectProperty<>(this, "presencePenalty");
+    private final ObjectProperty<Double> frequencyPenalty = new SimpleObjectProperty<>(this, "frequencyPenalty");
     private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(this, "seed");
     private final ObjectProperty<Integer> maxTokens = new SimpleObjectProperty<>(this, "maxTokens");
 
@@ -31,13 +33,15 @@ public final class SamplingSettings {
     public ObjectProperty<Double> minPProperty() { return minP; }
     public ObjectProperty<Double> repeatPenaltyProperty() { return repeatPenalty; }
     public ObjectProperty<Integer> repeatLastNProperty() { return repeatLastN; }
+    public ObjectProperty<Double> presencePenaltyProperty() { return presencePenalty; }
+    public ObjectProperty<Double> frequencyPenaltyProperty() { return frequencyPenalty; }
     /** 0 picks a new random seed for every answer; any other value repeats answers exactly. */
     public ObjectProperty<Long> seedProperty() { return seed; }
     public ObjectProperty<Integer> maxTokensProperty() { return maxTokens; }
 
     /** All properties, for listeners that save on any change. */
     public List<ObjectProperty<?>> all() {
-        return List.of(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, maxTokens);
+        return List.of(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, maxTokens);
     }
 
     public final void set(SamplingParams p) {
@@ -47,6 +51,8 @@ public final class SamplingSettings {
         minP.set(decimal(p.minP()));
         repeatPenalty.set(decimal(p.repeatPenalty()));
         repeatLastN.set(p.repeatLastN());
+        presencePenalty.set(decimal(p.presencePenalty()));
+        frequencyPenalty.set(decimal(p.frequencyPenalty()));
         seed.set(p.seed());
         maxTokens.set(p.maxTokens());
     }
@@ -59,7 +65,7 @@ public final class SamplingSettings {
         SamplingParams p = toParams();
         if (p.seed() != 0) return p;
         return new SamplingParams(p.temperature(), p.topK(), p.topP(), p.minP(), p.repeatPenalty(), p.repeatLastN(),
-                randomSeed.getAsLong(), p.maxTokens(), p.stopStrings());
+                randomSeed.getAsLong(), p.maxTokens(), p.stopStrings(), p.presencePenalty(), p.frequencyPenalty());
     }
 
     public SamplingParams toParams() {
@@ -70,10 +76,12 @@ public final class SamplingSettings {
                 (float) Math.clamp(or(topP.get(), d.topP()), 0.001, 1),
                 (float) Math.clamp(or(minP.get(), d.minP()), 0, 0.999),
                 (float) Math.clamp(or(repeatPenalty.get(), d.repeatPenalty()), 0.01, 10),
-                Math.max(0, or(repeatLastN.get(), d.repeatLastN())),
+                Math.max(-1, or(repeatLastN.get(), d.repeatLastN())),
                 seed.get() == null ? 0 : seed.get(),
                 Math.max(1, or(maxTokens.get(), d.maxTokens())),
-                List.of());
+                List.of(),
+                (float) Math.clamp(or(presencePenalty.get(), d.presencePenalty()), -2, 2),
+                (float) Math.clamp(or(frequencyPenalty.get(), d.frequencyPenalty()), -2, 2));
     }
 
     /** 0.95f as 0.95, not 0.949999988079071: the float's shortest decimal form. */

@@ -26,6 +26,22 @@ public final class LatestOnlyRunner {
         executor.execute(this::runUntilNoneWaiting);
     }
 
+    /**
+     * Waits until no task runs or waits, at most {@code millis}: the app is closing and a write
+     * cut off by the JVM's exit would leave a stray temporary file. True when idle.
+     */
+    public boolean awaitIdle(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (lock) {
+            while (running) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) return false;
+                lock.wait(left);
+            }
+            return true;
+        }
+    }
+
     private void runUntilNoneWaiting() {
         while (true) {
             Runnable next;
@@ -34,6 +50,7 @@ public final class LatestOnlyRunner {
                 waiting = null;
                 if (next == null) {
                     running = false;
+                    lock.notifyAll();
                     return;
                 }
             }

@@ -14,6 +14,9 @@ import tandem.app.store.JsonStore;
 public final class SettingsService {
     private static final System.Logger LOG = System.getLogger(SettingsService.class.getName());
 
+    /** How long closing waits for a background save to finish before writing the final state. */
+    public static final long FLUSH_WAIT_MILLIS = 2000;
+
     private final JsonStore<AppSettings> store;
     private final LatestOnlyRunner saver;
     private final String loadProblem;
@@ -32,12 +35,15 @@ public final class SettingsService {
     /** A message for the user when the settings file was unreadable and set aside, else null. */
     public String loadProblem() { return loadProblem; }
 
-    /** Writes the current settings now, on the calling thread: the app is closing. */
+    /** Writes the current settings now, on the calling thread, after any background save: the app is closing. */
     public void flush() {
         try {
+            saver.awaitIdle(FLUSH_WAIT_MILLIS);
             store.save(current);
         } catch (UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

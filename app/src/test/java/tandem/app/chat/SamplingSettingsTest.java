@@ -24,9 +24,11 @@ class SamplingSettingsTest {
         s.minPProperty().set(1.0);
         s.maxTokensProperty().set(0);
         s.topKProperty().set(null);
+        s.repeatLastNProperty().set(-5);
+        s.presencePenaltyProperty().set(9.0);
         SamplingParams p = s.toParams();
-        assertEquals(List.of(0f, 0.001f, 0.999f, 1, 40),
-                List.of(p.temperature(), p.topP(), p.minP(), p.maxTokens(), p.topK()));
+        assertEquals(List.of(0f, 0.001f, 0.999f, 1, 40, -1, 2f),
+                List.of(p.temperature(), p.topP(), p.minP(), p.maxTokens(), p.topK(), p.repeatLastN(), p.presencePenalty()));
     }
 
     @Test

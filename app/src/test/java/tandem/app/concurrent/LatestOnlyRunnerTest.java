@@ -1,9 +1,12 @@
 package tandem.app.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import tandem.app.fakes.QueuedExecutor;
 
@@ -33,5 +36,31 @@ class LatestOnlyRunnerTest {
         });
         executor.runAll();
         assertEquals(List.of("first", "second"), ran);
+    }
+
+    @Test
+    void awaitIdleReturnsOnceTheRunningTaskFinished() throws InterruptedException {
+        LatestOnlyRunner runner = new LatestOnlyRunner(task -> Thread.ofPlatform().start(task));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.submit(() -> {
+            started.countDown();
+            awaitQuietly(release);
+            ran.add("slow save");
+        });
+        started.await();
+        assertFalse(runner.awaitIdle(50), "still running");
+        release.countDown();
+        assertTrue(runner.awaitIdle(10_000));
+        assertEquals(List.of("slow save"), ran);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
