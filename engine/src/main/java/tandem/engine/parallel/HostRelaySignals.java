@@ -86,13 +86,35 @@ final class HostRelaySignals implements PeerSignals {
     }
 
     @Override
-    public void close() {
+    public void releaseWaiters() {
+        stopRelay();
+        for (TimelineSemaphore s : peersReady) signalQuietly(s);
+    }
+
+    /** Raises a semaphore far past any round, ignoring a device that is gone. */
+    static void signalQuietly(TimelineSemaphore s) {
+        try {
+            if (s.value() < RELEASED) s.signal(RELEASED);
+        } catch (RuntimeException gone) {
+            // the lost device's own semaphores cannot be signalled any more; the others can
+        }
+    }
+
+    /** A round no step reaches. */
+    static final long RELEASED = Long.MAX_VALUE / 2;
+
+    private void stopRelay() {
         stopping = true;
         try {
             relay.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        stopRelay();
         closeSemaphores();
     }
 

@@ -17,6 +17,13 @@ interface PeerSignals extends AutoCloseable {
     /** "shared timeline semaphores" or "host relay": for notes and benchmarks. */
     String describe();
 
+    /**
+     * After a device failed mid-step: raises every semaphore a device may wait on past any round,
+     * so the other devices' queued submits run out instead of waiting forever. The signals are
+     * useless afterwards; the model must be loaded again.
+     */
+    void releaseWaiters();
+
     /** Throws the relay's failure, if it had one (a lost device), as a one-line error. */
     default void checkHealthy() {}
 

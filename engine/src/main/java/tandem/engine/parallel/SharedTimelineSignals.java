@@ -71,6 +71,11 @@ final class SharedTimelineSignals implements PeerSignals {
     public String describe() { return "shared timeline semaphores"; }
 
     @Override
+    public void releaseWaiters() {
+        for (List<TimelineSemaphore> row : imported) for (TimelineSemaphore s : row) if (s != null) HostRelaySignals.signalQuietly(s);
+    }
+
+    @Override
     public void close() {
         for (List<TimelineSemaphore> row : imported) for (TimelineSemaphore s : row) if (s != null) s.close();
         written.forEach(TimelineSemaphore::close);

@@ -51,6 +51,8 @@ public final class SplitRunner implements ModelRunner {
     private final ModelConfig config;
     /** All-reduce rounds used so far by every step of every state: rounds are global per all-reduce. */
     private long rounds;
+    /** Why the runner cannot run any more (a device failed mid-step), or null. */
+    private volatile String failure;
     /** GPU time per device since the last metrics read, from each step's timestamps. */
     private final double[] computeNanos;
     private final double[] allReduceNanos;
@@ -170,9 +172,27 @@ public final class SplitRunner implements ModelRunner {
         allReduceNanos[device] += times.getOrDefault("all-reduce", 0.0);
     }
 
+    private static void awaitQuietly(CommandRecorder rec) {
+        try {
+            rec.await();
+        } catch (RuntimeException gone) {
+            // a lost device's work never completes; its recorder is freed with the device
+        }
+    }
+
+    private void drain() {
+        for (Shard s : shards) {
+            try {
+                s.device().waitIdle();
+            } catch (RuntimeException gone) {
+                // a lost device: closing it still frees what it holds
+            }
+        }
+    }
+
     @Override
     public void close() {
-        for (Shard s : shards) s.device().waitIdle();
+        drain();
         allReduce.close();
         for (Shard s : shards.reversed()) {
             s.weights().close();
@@ -255,13 +275,23 @@ public final class SplitRunner implements ModelRunner {
 
         /** Submits a whole step on every device, chained through the all-reduce, then waits for the logits. */
         private void run(List<List<CommandRecorder>> steps) {
+            if (failure != null) throw new TandemException(failure);
             long base = rounds;
             rounds += (schedule.rounds() + 1) / 2 * 2; // even, so recorded slot parities hold
-            for (int d = 0; d < steps.size(); d++) {
-                List<CommandRecorder> s = steps.get(d);
-                for (int j = 0; j < s.size(); j++) s.get(j).submit(schedule.waits(d, j, base), schedule.signals(d, j, base));
+            try {
+                for (int d = 0; d < steps.size(); d++) {
+                    List<CommandRecorder> s = steps.get(d);
+                    for (int j = 0; j < s.size(); j++) s.get(j).submit(schedule.waits(d, j, base), schedule.signals(d, j, base));
+                }
+                for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);
+            } catch (RuntimeException e) {
+                // one device failed: release the others from their waits so every queue drains, then
+                // refuse further steps (the semaphores are spent); the model can be loaded again
+                allReduce.releaseWaiters();
+                for (List<CommandRecorder> s : steps) s.forEach(SplitRunner::awaitQuietly);
+                failure = "a device failed during the step (" + e.getMessage() + "); the generation stopped: load the model again";
+                throw new TandemException(failure, e);
             }
-            for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);
         }
 
         /** Copies each device's vocabulary rows of {@code rows} logit rows into place. */
@@ -282,7 +312,7 @@ public final class SplitRunner implements ModelRunner {
 
         @Override
         public void close() {
-            for (Shard s : shards) s.device().waitIdle();
+            drain();
             for (List<CommandRecorder> l : batch) l.forEach(CommandRecorder::close);
             for (List<CommandRecorder> l : decode) l.forEach(CommandRecorder::close);
             batchTimelines.forEach(GpuTimeline::close);

@@ -245,6 +245,9 @@ public final class VulkanAllReduce implements AutoCloseable {
 
     private static long roundUp(long value, long multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+    /** After a device failed mid-step: lets every other device's queued submits run out (see {@link PeerSignals#releaseWaiters}). */
+    public void releaseWaiters() { signals.releaseWaiters(); }
+
     /** Call after every device has finished its submits that use this all-reduce. */
     @Override
     public void close() {

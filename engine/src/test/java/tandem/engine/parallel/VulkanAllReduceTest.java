@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import tandem.engine.runtime.TandemException;
+import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 
@@ -85,6 +86,19 @@ class VulkanAllReduceTest {
                 AllReduceExercise.Report r = AllReduceExercise.run(ds, AllReduceMode.AUTO, 4096, 6, 3, 7);
                 assertEquals("shared timeline semaphores", r.path());
                 assertEquals(0, r.wrongElements());
+            }
+        });
+    }
+
+    @Test
+    void releasingWaitersDrainsADeviceWhosePeerNeverComes() {
+        open(unvalidated, 2, ds -> {
+            try (VulkanAllReduce ar = VulkanAllReduce.create(ds, 64, AllReduceMode.HOST_RELAY);
+                 CommandRecorder waiting = CommandRecorder.create(ds.get(0))) {
+                // device 0 waits for round 1 of device 1, which (as if lost) never submits anything
+                waiting.begin().end().submit(ar.peersWritten(0, 1), List.of());
+                ar.releaseWaiters();
+                waiting.await(); // without the release this times out after 60 s with an error
             }
         });
     }
