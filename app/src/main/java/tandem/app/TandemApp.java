@@ -1,10 +1,13 @@
 package tandem.app;
 
 import java.nio.file.Files;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import javafx.application.Application;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import tandem.app.concurrent.AppExecutors;
@@ -45,6 +48,7 @@ public final class TandemApp extends Application {
         Scene scene = new MainView(context).createScene(
                 Math.max(900, saved.windowWidth()), Math.max(600, saved.windowHeight()));
         stage.setTitle("Tandem");
+        stage.getIcons().setAll(icons(context.paths()));
         stage.setMinWidth(800);
         stage.setMinHeight(560);
         stage.setScene(scene);
@@ -58,6 +62,15 @@ public final class TandemApp extends Application {
             Path png = paths.home().resolve("assets").resolve("icons").resolve("tandem-" + size + ".png");
             if (Files.isRegularFile(png)) stage.getIcons().add(new Image(png.toUri().toString()));
         }
+    }
+
+    /** The window icons in assets/icons (none when the folder is missing: the platform's default icon shows). */
+    static List<Image> icons(AppPaths paths) {
+        return Stream.of(16, 32, 48, 64, 128, 256)
+                .map(size -> paths.home().resolve("assets/icons/tandem-" + size + ".png"))
+                .filter(Files::isRegularFile)
+                .map(file -> new Image(file.toUri().toString()))
+                .toList();
     }
 
     @Override
