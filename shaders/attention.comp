@@ -5,8 +5,7 @@
 // 0..pos0+t. Grouped-query attention: query head h reads KV head h / (heads / kvHeads).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
-layout(constant_id = 1) const uint DPT = 2;   // head dimensions per invocation: ceil(headDim / WG)
-layout(constant_id = 2) const uint HD = 128;  // head dimension (a constant, so the key loop unrolls)
+layout(constant_id = 1) const uint HD = 128;  // head dimension (a constant, so the loops unroll)
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -23,14 +22,16 @@ layout(push_constant) uniform Push {
     float scale;   // 1 / sqrt(headDim)
 } p;
 
-shared float qs[WG * DPT];
-shared float probs[WG];
+// The weighted sum of values works on pairs of dimensions (one 32-bit load each). When the
+// workgroup is wider than a head has pairs, KG groups of invocations take every KG-th key and
+// their sums are added at the end; otherwise each invocation takes PPT pairs of every key.
+const uint PAIRS = HD / 2u;
+const uint KG = WG >= PAIRS ? WG / PAIRS : 1u;
+const uint PPT = (PAIRS + WG - 1u) / WG;
 
-float v_at(uint key, uint kvBase, uint d, uint kvDim) {
-    uint idx = key * kvDim + kvBase + d;
-    vec2 pair = unpackHalf2x16(vc[idx >> 1]);
-    return (idx & 1u) != 0u ? pair.y : pair.x;
-}
+shared float qs[HD];
+shared float probs[WG];
+shared vec2 group_sums[WG];
 
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y;
@@ -43,8 +44,9 @@ void main() {
     barrier();
 
     float m = -1e30, l = 0.0;
-    float acc[DPT];
-    [[unroll]] for (uint i = 0; i < DPT; i++) acc[i] = 0.0;
+    uint group = KG > 1u ? lid / PAIRS : 0u;
+    vec2 acc[PPT];
+    [[unroll]] for (uint i = 0; i < PPT; i++) acc[i] = vec2(0.0);
     for (uint t0 = 0; t0 < len; t0 += WG) {
         uint key = t0 + lid;
         float s = -1e30;
@@ -62,24 +64,41 @@ void main() {
         probs[lid] = pr;
         l = l * corr + wg_sum(pr);
         uint n = min(WG, len - t0);
-        [[unroll]] for (uint i = 0; i < DPT; i++) {
-            uint d = lid + i * WG;
-            if (d < p.headDim) {
-                // Eight keys per step keep eight independent loads in flight.
-                float a = acc[i] * corr;
-                uint j = 0;
-                for (; j + 8u <= n; j += 8u) {
-                    [[unroll]] for (uint u = 0; u < 8u; u++) a += probs[j + u] * v_at(t0 + j + u, kvBase, d, kvDim);
+        [[unroll]] for (uint i = 0; i < PPT; i++) {
+            uint pair = KG > 1u ? lid % PAIRS : lid + i * WG;
+            if (group < KG && pair < PAIRS) {
+                vec2 a = acc[i] * corr;
+                uint vb = (t0 * kvDim + kvBase) / 2u + pair, rowPairs = kvDim / 2u;
+                uint j = group;
+                // Four keys per step keep four independent loads in flight.
+                for (; j + 3u * KG < n; j += 4u * KG) {
+                    [[unroll]] for (uint u = 0; u < 4u; u++) {
+                        a += probs[j + u * KG] * unpackHalf2x16(vc[vb + (j + u * KG) * rowPairs]);
+                    }
                 }
-                for (; j < n; j++) a += probs[j] * v_at(t0 + j, kvBase, d, kvDim);
+                for (; j < n; j += KG) a += probs[j] * unpackHalf2x16(vc[vb + j * rowPairs]);
                 acc[i] = a;
             }
         }
         m = mNew;
         barrier();
     }
-    [[unroll]] for (uint i = 0; i < DPT; i++) {
-        uint d = lid + i * WG;
-        if (d < p.headDim) o[qBase + d] = acc[i] / l;
+    if (KG > 1u) {
+        group_sums[lid] = acc[0];
+        barrier();
+        if (lid < PAIRS) {
+            vec2 total = vec2(0.0);
+            for (uint g = 0; g < KG; g++) total += group_sums[g * PAIRS + lid];
+            o[qBase + 2u * lid] = total.x / l;
+            o[qBase + 2u * lid + 1u] = total.y / l;
+        }
+        return;
+    }
+    [[unroll]] for (uint i = 0; i < PPT; i++) {
+        uint pair = lid + i * WG;
+        if (pair < PAIRS) {
+            o[qBase + 2u * pair] = acc[i].x / l;
+            o[qBase + 2u * pair + 1u] = acc[i].y / l;
+        }
     }
 }

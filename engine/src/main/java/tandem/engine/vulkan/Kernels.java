@@ -75,7 +75,7 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline attention(int headDim) {
         int wg = attentionWorkgroup();
-        return get("attention", 5, 4, wg, (headDim + wg - 1) / wg, headDim);
+        return get("attention", 5, 4, wg, headDim);
     }
 
     private static void requireType(String t) {
