@@ -23,7 +23,10 @@ public final class CpuOps {
     /** Below this many multiply-adds a matrix product runs on the calling thread: forking costs more. */
     private static final long PARALLEL_THRESHOLD = 1L << 16;
 
-    /** One dequantised weight row per worker thread, grown on demand. */
+    /** Weight rows decoded and multiplied together: each vector load then serves four rows. */
+    private static final int ROW_GROUP = 4;
+
+    /** Dequantised weight rows per worker thread, grown on demand. */
     private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Sum of a[aOff + i] * b[bOff + i] for i in [0, n). */
@@ -34,12 +37,44 @@ public final class CpuOps {
         for (; i < upper; i += SPECIES.length()) {
             acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
         }
-        // Lanes are summed in a fixed order: reduceLanes may use a different order once the JIT
-        // compiles it, which would make the same product differ in the last bit over time.
+        return finishDot(acc, a, aOff, b, bOff, upper, n);
+    }
+
+    /**
+     * The end of {@link #dot} shared by every kernel that must agree with it bit for bit: lanes are
+     * summed in a fixed order (reduceLanes may use another order once the JIT compiles it, which
+     * would make the same product differ in the last bit over time), then the scalar tail from
+     * {@code from}.
+     */
+    private static float finishDot(FloatVector acc, float[] a, int aOff, float[] b, int bOff, int from, int n) {
         float sum = 0f;
         for (int lane = 0; lane < SPECIES.length(); lane++) sum += acc.lane(lane);
-        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        for (int i = from; i < n; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
+    }
+
+    /**
+     * Four {@link #dot}s of consecutive rows (rows[rowOff + k * n ...], k < 4) with one vector into
+     * out[outOff + k], loading the vector once for all four: the same operations per row as dot,
+     * so the same bits.
+     */
+    private static void dotFourRows(float[] rows, int rowOff, float[] x, int xOff, int n, float[] out, int outOff) {
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int upper = SPECIES.loopBound(n);
+        for (int i = 0; i < upper; i += SPECIES.length()) {
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
+            acc0 = FloatVector.fromArray(SPECIES, rows, rowOff + i).fma(xv, acc0);
+            acc1 = FloatVector.fromArray(SPECIES, rows, rowOff + n + i).fma(xv, acc1);
+            acc2 = FloatVector.fromArray(SPECIES, rows, rowOff + 2 * n + i).fma(xv, acc2);
+            acc3 = FloatVector.fromArray(SPECIES, rows, rowOff + 3 * n + i).fma(xv, acc3);
+        }
+        out[outOff] = finishDot(acc0, rows, rowOff, x, xOff, upper, n);
+        out[outOff + 1] = finishDot(acc1, rows, rowOff + n, x, xOff, upper, n);
+        out[outOff + 2] = finishDot(acc2, rows, rowOff + 2 * n, x, xOff, upper, n);
+        out[outOff + 3] = finishDot(acc3, rows, rowOff + 3 * n, x, xOff, upper, n);
     }
 
     /** y[yOff + i] += alpha * x[xOff + i] for i in [0, n). */
@@ -157,6 +192,46 @@ public final class CpuOps {
         }
     }
 
+    /**
+     * {@link #dotFourRows} for two vectors at once (x at xOff and xOff2, results at outOff and
+     * outOff2): each row load now serves two vectors, the prefill case. Same bits as dot.
+     */
+    private static void dotFourRowsTwice(float[] rows, float[] x, int xOff, int xOff2, int n, float[] out, int outOff, int outOff2) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        int upper = SPECIES.loopBound(n);
+        for (int i = 0; i < upper; i += SPECIES.length()) {
+            FloatVector xa = FloatVector.fromArray(SPECIES, x, xOff + i);
+            FloatVector xb = FloatVector.fromArray(SPECIES, x, xOff2 + i);
+            FloatVector r0 = FloatVector.fromArray(SPECIES, rows, i);
+            FloatVector r1 = FloatVector.fromArray(SPECIES, rows, n + i);
+            FloatVector r2 = FloatVector.fromArray(SPECIES, rows, 2 * n + i);
+            FloatVector r3 = FloatVector.fromArray(SPECIES, rows, 3 * n + i);
+            a0 = r0.fma(xa, a0);
+            a1 = r1.fma(xa, a1);
+            a2 = r2.fma(xa, a2);
+            a3 = r3.fma(xa, a3);
+            b0 = r0.fma(xb, b0);
+            b1 = r1.fma(xb, b1);
+            b2 = r2.fma(xb, b2);
+            b3 = r3.fma(xb, b3);
+        }
+        out[outOff] = finishDot(a0, rows, 0, x, xOff, upper, n);
+        out[outOff + 1] = finishDot(a1, rows, n, x, xOff, upper, n);
+        out[outOff + 2] = finishDot(a2, rows, 2 * n, x, xOff, upper, n);
+        out[outOff + 3] = finishDot(a3, rows, 3 * n, x, xOff, upper, n);
+        out[outOff2] = finishDot(b0, rows, 0, x, xOff2, upper, n);
+        out[outOff2 + 1] = finishDot(b1, rows, n, x, xOff2, upper, n);
+        out[outOff2 + 2] = finishDot(b2, rows, 2 * n, x, xOff2, upper, n);
+        out[outOff2 + 3] = finishDot(b3, rows, 3 * n, x, xOff2, upper, n);
+    }
+
     /** Bytes of one row of {@code cols} elements of the given type. */
     public static long rowBytes(GgmlType type, int cols) {
         return type.byteSize(cols);
@@ -179,23 +254,40 @@ public final class CpuOps {
 
     /**
      * Matrix product for a batch of vectors (prefill): x holds {@code batch} vectors of {@code cols}
-     * floats from xOff, out receives {@code batch} vectors of {@code rows} floats from outOff. Each
-     * weight row is dequantised once per call and used for every vector; each output is the same
-     * {@link #dot} as {@link #matVec} computes, so batch and single-token results agree exactly.
+     * floats from xOff, out receives {@code batch} vectors of {@code rows} floats from outOff. Weight
+     * rows are decoded four at a time, once per call, and multiplied with two vectors at a time
+     * (each load serves several products); every output is computed with exactly the operations of
+     * {@link #dot}, so batch and single-token results agree bit for bit.
      */
     public static void matMul(GgmlType type, MemorySegment weights, int rows, int cols,
                               float[] x, int xOff, int batch, float[] out, int outOff) {
         long rowBytes = rowBytes(type, cols);
         boolean parallel = (long) rows * cols * batch >= PARALLEL_THRESHOLD;
-        int chunk = parallel ? Math.max(1, rows / (8 * Runtime.getRuntime().availableProcessors())) : rows;
+        int perTask = rows / (8 * Runtime.getRuntime().availableProcessors());
+        int chunk = parallel ? Math.max(ROW_GROUP, (perTask + ROW_GROUP - 1) / ROW_GROUP * ROW_GROUP) : rows;
         int chunks = (rows + chunk - 1) / chunk;
         forRange(chunks, parallel, c -> {
-            float[] row = rowBuffer(cols);
+            float[] group = rowBuffer(ROW_GROUP * cols);
             int end = Math.min(rows, (c + 1) * chunk);
-            for (int r = c * chunk; r < end; r++) {
-                Dequantizer.dequantize(type, weights, r * rowBytes, row, 0, cols);
-                for (int b = 0; b < batch; b++) {
-                    out[outOff + b * rows + r] = dot(row, 0, x, xOff + b * cols, cols);
+            for (int r = c * chunk; r < end; r += ROW_GROUP) {
+                int n = Math.min(ROW_GROUP, end - r);
+                // consecutive rows are contiguous, so one call decodes the group
+                Dequantizer.dequantize(type, weights, r * rowBytes, group, 0, n * cols);
+                int b0 = 0;
+                if (n == ROW_GROUP) {
+                    for (; b0 + 1 < batch; b0 += 2) {
+                        dotFourRowsTwice(group, x, xOff + b0 * cols, xOff + (b0 + 1) * cols, cols, out,
+                                outOff + b0 * rows + r, outOff + (b0 + 1) * rows + r);
+                    }
+                }
+                for (int b = b0; b < batch; b++) {
+                    int xb = xOff + b * cols;
+                    int o = outOff + b * rows + r;
+                    if (n == ROW_GROUP) {
+                        dotFourRows(group, 0, x, xb, cols, out, o);
+                    } else {
+                        for (int k = 0; k < n; k++) out[o + k] = dot(group, k * cols, x, xb, cols);
+                    }
                 }
             }
         });
