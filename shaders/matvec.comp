@@ -4,10 +4,13 @@
 // the feed-forward block fused into its down projection). Each workgroup computes ROWS rows; its
 // invocations stride over the rows' chunks and reduce with subgroupAdd, then across subgroups
 // through shared memory. Several tokens (gl_WorkGroupID.y) are supported for small batches.
+// With NORM = 1 the input is rmsnorm(x) * normWeight: every workgroup computes the row's norm
+// itself (the row is small and cached), which saves a dispatch and a barrier per norm in decode.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
 layout(constant_id = 2) const uint GLU = 0;
+layout(constant_id = 3) const uint NORM = 0;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -15,6 +18,7 @@ layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
 layout(binding = 1) readonly buffer Input { vec4 x4[]; };
 layout(binding = 2) buffer Output { float y[]; };
 layout(binding = 3) readonly buffer Up { vec4 up4[]; };   // read only when GLU = 1
+layout(binding = 4) readonly buffer NormWeight { vec4 nw4[]; };   // read only when NORM = 1
 layout(push_constant) uniform Push {
     uint cols;        // weights per row (a multiple of 4)
     uint rows;        // rows in the bound weights
@@ -23,6 +27,7 @@ layout(push_constant) uniform Push {
     uint yOffset;     // output index of row 0 of the bound weights
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
+    float eps;        // RMS norm epsilon (NORM = 1)
 } p;
 
 #include "weights.glsl"
@@ -30,9 +35,13 @@ layout(push_constant) uniform Push {
 
 shared float row_sums[ROWS * WG];
 
+float norm_scale = 1.0;
+uint row_start4 = 0;
+
 vec4 input4(uint i4) {
     vec4 v = x4[i4];
     if (GLU != 0u) v = v / (1.0 + exp(-v)) * up4[i4];
+    if (NORM != 0u) v *= norm_scale * nw4[i4 - row_start4];
     return v;
 }
 
@@ -42,6 +51,15 @@ void main() {
     uint blocksPerRow = p.cols / QK;
     uint chunks = blocksPerRow * CHUNKS;
     uint xb = p.xOffset + token * p.xStride;
+    if (NORM != 0u) {
+        row_start4 = xb >> 2;
+        float squares = 0.0;
+        for (uint i4 = gl_LocalInvocationID.x; i4 < p.cols / 4u; i4 += WG) {
+            vec4 v = x4[row_start4 + i4];
+            squares += dot(v, v);
+        }
+        norm_scale = inversesqrt(wg_sum(squares) / float(p.cols) + p.eps);
+    }
     float acc[ROWS];
     [[unroll]] for (uint i = 0; i < ROWS; i++) acc[i] = 0.0;
 

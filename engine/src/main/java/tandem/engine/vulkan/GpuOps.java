@@ -22,18 +22,33 @@ public final class GpuOps {
      */
     public static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate);
+    }
+
+    /**
+     * {@link #matVec} of rmsnorm(x) * normWeight: the RMS norm that precedes a projection, computed
+     * by every workgroup from x itself (decode: saves a dispatch and a barrier).
+     */
+    public static void matVecNormed(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange normWeight, float eps,
+                                    int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        matVec(rec, w, x, null, normWeight, eps, xOffset, xStride, y, yStride, tokens, accumulate);
+    }
+
+    private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, BufferRange norm,
+                               float eps, int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
         if (xOffset % 4 != 0 || xStride % 4 != 0 || w.cols() % 4 != 0) {
             throw new IllegalArgumentException("matvec input offsets and widths must be multiples of 4: " + w.name());
         }
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvec(w.kernelType(), up != null);
+        ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null);
         int rowsPerGroup = k.matvecRows();
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
             int gz = (groups + gx - 1) / gx;
-            rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
-                    new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0},
+            rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x),
+                    new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0,
+                            Float.floatToRawIntBits(eps)},
                     gx, tokens, gz);
         }
     }

@@ -38,10 +38,13 @@ public final class Kernels implements DeviceResource {
         return Math.clamp((long) Integer.getInteger("tandem.matvec.subgroups", 4) * device.physical().subgroupSize(), 32, 1024);
     }
 
-    /** @param glu input is silu(x) * up (binding 3) instead of x */
-    public synchronized ComputePipeline matvec(String weightType, boolean glu) {
+    /**
+     * @param glu  input is silu(x) * up (binding 3) instead of x
+     * @param norm input is rmsnorm(x) * weight (binding 4)
+     */
+    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm) {
         requireType(weightType);
-        return get("matvec_" + weightType, 4, 7, matvecWorkgroup(), matvecRows(), glu ? 1 : 0);
+        return get("matvec_" + weightType, 5, 8, matvecWorkgroup(), matvecRows(), glu ? 1 : 0, norm ? 1 : 0);
     }
 
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */

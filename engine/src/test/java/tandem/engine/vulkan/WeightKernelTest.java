@@ -65,6 +65,37 @@ class WeightKernelTest extends VulkanTestBase {
         }
     }
 
+    static Stream<GgmlType> types() {
+        return TYPES.stream();
+    }
+
+    /** The decode path's fused RMS norm: W (rmsnorm(x) * weight) for two tokens. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("types")
+    void normedMatVecMatchesCpuNormThenProduct(GgmlType type) {
+        int rows = 21, cols = (type.isQuantized() ? type.blockSize() : 4) * 9, tokens = 2;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
+            RandomBlocks.fill(type, w, 5);
+            float[] x = VulkanFoundationTest.randomFloats(tokens * cols, 11);
+            float[] norm = VulkanFoundationTest.randomFloats(cols, 12);
+            float[] normed = new float[x.length];
+            for (int t = 0; t < tokens; t++) CpuOps.rmsNorm(x, t * cols, norm, 1e-5f, normed, t * cols, cols);
+            float[] expected = new float[tokens * rows];
+            CpuOps.matMul(type, w, rows, cols, normed, 0, tokens, expected, 0);
+            try (WeightUploader uploader = new WeightUploader(device, n -> {});
+                 WeightTensor wt = uploader.matrix("w", type, rows, cols, w);
+                 GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer nb = deviceFloats(norm, "norm");
+                 GpuBuffer yb = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, expected.length * 4L, "y");
+                 CommandRecorder rec = CommandRecorder.create(device)) {
+                rec.begin();
+                GpuOps.matVecNormed(rec, wt, xb.all(), nb.all(), 1e-5f, 0, cols, yb.all(), rows, tokens, false);
+                rec.end().submitAndWait();
+                assertClose(expected, readFloats(yb, expected.length), 1e-4f, type + " normed matvec");
+            }
+        }
+    }
+
     static Stream<Arguments> getRowsCases() {
         return TYPES.stream().map(t -> Arguments.of(t, 13, t.isQuantized() ? t.blockSize() * 2 : 12));
     }

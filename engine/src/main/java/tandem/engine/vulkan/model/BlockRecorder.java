@@ -4,6 +4,7 @@ import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.WeightTensor;
@@ -58,11 +59,8 @@ public final class BlockRecorder {
         BufferRange step = b.step.range();
         boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         LayerWeights w = m.layer(layer);
-        GpuOps.rmsNorm(rec, b.x.all(), 0, w.attnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
-        step(rec, "rms_norm");
-        GpuOps.linear(rec, w.q(), b.normed.all(), null, 0, dim, b.q.all(), qDim, tokens, false);
-        GpuOps.linear(rec, w.k(), b.normed.all(), null, 0, dim, b.k.all(), kvDim, tokens, false);
-        GpuOps.linear(rec, w.v(), b.normed.all(), null, 0, dim, b.v.all(), kvDim, tokens, false);
+        normedProjections(rec, w.attnNorm(), 0, tokens,
+                new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
         step(rec, kind(tokens) + " qkv " + w.q().kernelType());
         GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
                 m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
@@ -71,10 +69,7 @@ public final class BlockRecorder {
                 step, c.heads(), c.kvHeads(), c.headDim(), tokens);
         step(rec, "attention");
         rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
-        GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
-        step(rec, "rms_norm");
-        GpuOps.linear(rec, w.gate(), b.normed.all(), null, 0, dim, b.gate.all(), ffn, tokens, false);
-        GpuOps.linear(rec, w.up(), b.normed.all(), null, 0, dim, b.up.all(), ffn, tokens, false);
+        normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(tokens) + " gate+up " + w.gate().kernelType());
         // SwiGLU is fused into the down projection's input.
         return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
@@ -90,6 +85,30 @@ public final class BlockRecorder {
         return rec;
     }
 
+    /** A projection of the normed residual stream into {@code out} ({@code width} floats per token). */
+    private record Projection(WeightTensor weights, GpuBuffer out, int width) {}
+
+    /**
+     * RMS norm of the residual stream (rows from float {@code xOffset}) followed by projections of
+     * it: for a few tokens the matrix-vector kernels norm their input themselves (no norm dispatch,
+     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products.
+     */
+    private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
+        int dim = c.dim();
+        if (tokens < GpuOps.MATMUL_MIN_TOKENS) {
+            for (Projection p : projections) {
+                GpuOps.matVecNormed(rec, p.weights(), b.x.all(), normWeight.all(), c.rmsEps(), xOffset, dim,
+                        p.out().all(), p.width(), tokens, false);
+            }
+            return;
+        }
+        GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
+        step(rec, "rms_norm");
+        for (Projection p : projections) {
+            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+        }
+    }
+
     /** The token embedding lookup into the residual stream. */
     public void embedding(CommandRecorder rec, int tokens) {
         GpuOps.getRows(rec, m.embedding(), b.step.range(), 0, b.x.all(), tokens);
@@ -101,9 +120,7 @@ public final class BlockRecorder {
         int dim = c.dim();
         int first = allLogits ? 0 : tokens - 1;
         int rows = tokens - first;
-        GpuOps.rmsNorm(rec, b.x.all(), first * dim, m.outputNorm().all(), b.normed.all(), dim, c.rmsEps(), rows);
-        step(rec, "rms_norm");
-        GpuOps.linear(rec, m.output(), b.normed.all(), null, 0, dim, b.logits.all(), c.vocab(), rows, false);
+        normedProjections(rec, m.outputNorm(), first * dim, rows, new Projection(m.output(), b.logits, c.vocab()));
         rec.barrier();
         long bytes = 4L * rows * c.vocab();
         rec.copy(b.logits.range(0, bytes), b.logitsHost.range(0, bytes));

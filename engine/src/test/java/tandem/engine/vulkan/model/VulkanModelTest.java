@@ -81,14 +81,16 @@ class VulkanModelTest {
             try (VulkanRunner gpu = VulkanRunner.load(file, config, tensors, 0, n, LoadProgress.NONE, () -> false);
                  ModelRunner.State prefill = gpu.newState(n); ModelRunner.State decode = gpu.newState(n);
                  ModelRunner.State batch = gpu.newState(n)) {
+                // Decode (matrix-vector with the norm fused) and prompts (norm kernel, tiled product)
+                // sum in different orders: they agree to float rounding, not bit for bit.
                 float[] all = prefill.forward(tokens, 0, true);
                 float[] last = batch.forward(tokens, 0, false);
                 for (int p = 0; p < n; p++) {
                     float[] step = decode.forward(new int[] {tokens[p]}, p, false);
-                    assertClose(all, p * vocab, step, 0, vocab, 1e-4, model + " decode vs prefill at " + p);
+                    assertClose(all, p * vocab, step, 0, vocab, 5e-4, model + " decode vs prefill at " + p);
                     assertClose(cpu, p * vocab, step, 0, vocab, 2e-3, model + " vulkan vs cpu at " + p);
                 }
-                assertClose(all, (n - 1) * vocab, last, 0, vocab, 1e-4, model + " last-logits batch");
+                assertClose(all, (n - 1) * vocab, last, 0, vocab, 5e-4, model + " last-logits batch");
             }
         }
     }
