@@ -11,6 +11,7 @@ layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
 layout(constant_id = 2) const uint GLU = 0;
 layout(constant_id = 3) const uint NORM = 0;
+layout(constant_id = 4) const uint UNROLL = 2;   // chunks per invocation per step, loads issued together
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -63,29 +64,36 @@ void main() {
     float acc[ROWS];
     [[unroll]] for (uint i = 0; i < ROWS; i++) acc[i] = 0.0;
 
-    for (uint j = gl_LocalInvocationID.x; j < chunks; j += WG) {
-        uint blk = j / CHUNKS, c = j % CHUNKS;
-        uint xi = xb + blk * QK;
-        vec4 xv[CV / 4];
-        [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = input4((xi + chunk_run(c, r)) >> 2);
+    for (uint j0 = gl_LocalInvocationID.x; j0 < chunks; j0 += WG * UNROLL) {
+        [[unroll]] for (uint u = 0; u < UNROLL; u++) {
+            // No branch on the tail: an out-of-range step re-reads chunk j0 and adds nothing, so the
+            // loads of all UNROLL steps can be in flight together.
+            bool valid = j0 + u * WG < chunks;
+            uint j = valid ? j0 + u * WG : j0;
+            float keep = valid ? 1.0 : 0.0;
+            uint blk = j / CHUNKS, c = j % CHUNKS;
+            uint xi = xb + blk * QK;
+            vec4 xv[CV / 4];
+            [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = keep * input4((xi + chunk_run(c, r)) >> 2);
 #ifdef HAS_CHUNK_DOT
-        float xsum = dot(xv[0] + xv[1], vec4(1.0));
+            float xsum = dot(xv[0] + xv[1], vec4(1.0));
 #endif
-        [[unroll]] for (uint i = 0; i < ROWS; i++) {
-            uint row = row0 + i;
-            if (row < p.rows) {
-                uint b = (row * blocksPerRow + blk) * BLOCK_U16;
+            [[unroll]] for (uint i = 0; i < ROWS; i++) {
+                uint row = row0 + i;
+                if (row < p.rows) {
+                    uint b = (row * blocksPerRow + blk) * BLOCK_U16;
 #ifdef HAS_CHUNK_DOT
-                acc[i] += chunk_dot(b, c, xv[0], xv[1], xsum);
+                    acc[i] += chunk_dot(b, c, xv[0], xv[1], xsum);
 #else
-                float v[CV];
-                chunk_values(b, c, v);
-                float s = 0.0;
-                [[unroll]] for (uint r = 0; r < CV / 4; r++) {
-                    s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xv[r]);
-                }
-                acc[i] += s;
+                    float v[CV];
+                    chunk_values(b, c, v);
+                    float s = 0.0;
+                    [[unroll]] for (uint r = 0; r < CV / 4; r++) {
+                        s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xv[r]);
+                    }
+                    acc[i] += s;
 #endif
+                }
             }
         }
     }

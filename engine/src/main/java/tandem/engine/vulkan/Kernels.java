@@ -33,6 +33,9 @@ public final class Kernels implements DeviceResource {
     /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows; 4 was best on an H200). */
     public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 4); }
 
+    /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
+    public int matvecUnroll() { return Integer.getInteger("tandem.matvec.unroll", 2); }
+
     /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */
     public int matvecWorkgroup() {
         return Math.clamp((long) Integer.getInteger("tandem.matvec.subgroups", 4) * device.physical().subgroupSize(), 32, 1024);
@@ -44,7 +47,7 @@ public final class Kernels implements DeviceResource {
      */
     public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm) {
         requireType(weightType);
-        return get("matvec_" + weightType, 5, 8, matvecWorkgroup(), matvecRows(), glu ? 1 : 0, norm ? 1 : 0);
+        return get("matvec_" + weightType, 5, 8, matvecWorkgroup(), matvecRows(), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll());
     }
 
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
