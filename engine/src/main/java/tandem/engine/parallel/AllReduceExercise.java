@@ -58,17 +58,20 @@ public final class AllReduceExercise {
      * @param rounds  rounds per batch (even, so the recorded slot parities repeat batch after batch)
      */
     public static Report run(List<VulkanDevice> devices, AllReduceMode mode, int length, int rounds, int batches, long seed) {
-        return run(devices, mode, length, rounds, batches, seed, true);
+        return run(devices, mode, length, rounds, batches, seed, true, false);
     }
 
-    /** @param ownershipTransfers false drops the slots' barriers, to show the stale reads they prevent */
+    /**
+     * @param ownershipTransfers false drops the slots' barriers, to show the stale reads they prevent
+     * @param hostCopies         per-device slot copies moved by the relay, as for drivers that cannot import host memory
+     */
     public static Report run(List<VulkanDevice> devices, AllReduceMode mode, int length, int rounds, int batches, long seed,
-                             boolean ownershipTransfers) {
+                             boolean ownershipTransfers, boolean hostCopies) {
         if (rounds <= 0 || rounds % 2 != 0 || batches <= 0) throw new IllegalArgumentException("an even number of rounds per batch");
         long stride = (length * 4L + ALIGN - 1) / ALIGN * ALIGN;
         long bytes = stride * rounds;
         List<Lane> lanes = new ArrayList<>();
-        try (VulkanAllReduce ar = VulkanAllReduce.create(devices, length, mode, ownershipTransfers)) {
+        try (VulkanAllReduce ar = VulkanAllReduce.create(devices, length, mode, ownershipTransfers, hostCopies)) {
             try {
                 for (int d = 0; d < devices.size(); d++) lanes.add(lane(ar, devices.get(d), d, length, rounds, stride, bytes));
                 return measure(ar, lanes, length, rounds, batches, stride, seed);

@@ -23,11 +23,15 @@ final class HostRelaySignals implements PeerSignals {
 
     private final List<TimelineSemaphore> written = new ArrayList<>();
     private final List<TimelineSemaphore> peersReady = new ArrayList<>();
+    /** Null where the slots live in one imported host allocation; else copies a written slot to the peers. */
+    private final SlotCopies copies;
     private final Thread relay;
     private volatile boolean stopping;
     private volatile RuntimeException failure;
 
-    HostRelaySignals(List<VulkanDevice> devices) {
+    /** @param copies null where every device reads the same imported host memory */
+    HostRelaySignals(List<VulkanDevice> devices, SlotCopies copies) {
+        this.copies = copies;
         try {
             for (int d = 0; d < devices.size(); d++) {
                 written.add(TimelineSemaphore.create(devices.get(d), false, "all-reduce written " + d));
@@ -43,11 +47,13 @@ final class HostRelaySignals implements PeerSignals {
     private void relayLoop() {
         int n = written.size();
         long[] seen = new long[n];
+        long[] published = new long[n];
         long[] relayed = new long[n];
         long lastProgress = System.nanoTime();
         try {
             while (!stopping) {
                 for (int d = 0; d < n; d++) seen[d] = written.get(d).value();
+                if (copies != null) publish(seen, published);
                 boolean progress = false;
                 for (int e = 0; e < n; e++) {
                     long ready = Long.MAX_VALUE;
@@ -65,6 +71,17 @@ final class HostRelaySignals implements PeerSignals {
             }
         } catch (RuntimeException e) {
             failure = e;
+        }
+    }
+
+    /**
+     * Copies every newly written slot to the peers before any of them is told. Only the last two
+     * rounds of a jump matter: the slots alternate between two sets.
+     */
+    private void publish(long[] seen, long[] published) {
+        for (int d = 0; d < seen.length; d++) {
+            for (long r = Math.max(published[d] + 1, seen[d] - 1); r <= seen[d]; r++) copies.publish(d, r);
+            published[d] = seen[d];
         }
     }
 

@@ -4,6 +4,7 @@ import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.system.MemoryUtil.memSet;
 import static org.lwjgl.system.MemoryUtil.nmemAlignedAlloc;
 import static org.lwjgl.system.MemoryUtil.nmemAlignedFree;
+import static org.lwjgl.vulkan.EXTExternalMemoryHost.VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME;
 import static org.lwjgl.vulkan.EXTQueueFamilyForeign.VK_EXT_QUEUE_FAMILY_FOREIGN_EXTENSION_NAME;
 import static org.lwjgl.vulkan.EXTQueueFamilyForeign.VK_QUEUE_FAMILY_FOREIGN_EXT;
 import static org.lwjgl.vulkan.VK10.*;
@@ -17,6 +18,7 @@ import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkBufferMemoryBarrier;
 
 import tandem.engine.runtime.TandemException;
+import tandem.engine.vulkan.BufferKind;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.ComputePipeline;
@@ -64,6 +66,8 @@ public final class VulkanAllReduce implements AutoCloseable {
     private final int outsideFamily;
     /** False only to reproduce the stale reads the transfers prevent ({@code tandem allreduce --no-ownership-transfer}). */
     private final boolean ownershipTransfers;
+    /** Non-null where each device has its own copy of the slots (no host-memory import): the relay copies between them. */
+    private SlotCopies copies;
     private PeerSignals signals;
 
     private VulkanAllReduce(List<VulkanDevice> devices, int maxLength, boolean ownershipTransfers) {
@@ -79,16 +83,23 @@ public final class VulkanAllReduce implements AutoCloseable {
         this.outsideFamily = foreign ? VK_QUEUE_FAMILY_FOREIGN_EXT : VK_QUEUE_FAMILY_EXTERNAL;
     }
 
-    /** Imports the host slots into every device and makes the two shaders there. */
-    private void prepareDevices() {
+    /**
+     * Imports the host slots into every device, or where a device cannot import host memory gives
+     * each device its own mapped copy; and makes the two shaders there.
+     */
+    private void prepareDevices(boolean forceCopies) {
         long hostBytes = roundUp(PARITIES * devices.size() * slotStride, HOST_ALIGNMENT);
         MemorySegment host = MemorySegment.ofAddress(hostAddress).reinterpret(hostBytes);
+        boolean importable = !forceCopies && devices.stream().allMatch(d -> d.extensionEnabled(VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME));
         for (int d = 0; d < devices.size(); d++) {
             VulkanDevice device = devices.get(d);
-            slots.add(GpuBuffer.importHost(device, host, "all-reduce slots on logical device " + d));
+            String name = "all-reduce slots on logical device " + d;
+            slots.add(importable ? GpuBuffer.importHost(device, host, name)
+                    : GpuBuffer.create(device, BufferKind.READBACK, PARITIES * devices.size() * slotStride, name));
             sum.add(ComputePipeline.create(device, "allreduce_sum", 2, 4));
             stage.add(ComputePipeline.create(device, "allreduce_stage", 2, 1));
         }
+        if (!importable) copies = new SlotCopies(slots, slotStride, PARITIES);
     }
 
     /**
@@ -96,16 +107,30 @@ public final class VulkanAllReduce implements AutoCloseable {
      * @param mode      AUTO chooses shared semaphores where all drivers can share them
      */
     public static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode) {
-        return create(devices, maxLength, mode, true);
+        return create(devices, maxLength, mode, true, false);
     }
 
-    /** With {@code ownershipTransfers} false the slots are read with no barrier at all: a diagnostic, never for real work. */
-    static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode, boolean ownershipTransfers) {
+    /** Slot copies need the host between write and read: only the relay can run them. */
+    private PeerSignals relayOnly(AllReduceMode mode) {
+        if (mode == AllReduceMode.SHARED_SEMAPHORES) {
+            throw new TandemException("the all-reduce was forced to shared semaphores, but a device cannot import host "
+                    + "memory (no VK_EXT_external_memory_host), so the host must copy the data; use the host relay");
+        }
+        return new HostRelaySignals(devices, copies);
+    }
+
+    /**
+     * @param ownershipTransfers false reads the slots with no barrier at all: a diagnostic, never for real work
+     * @param forceCopies        per-device slot copies and host copies even where host memory can be imported
+     *                           (tests the path for drivers without VK_EXT_external_memory_host)
+     */
+    static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode, boolean ownershipTransfers,
+                                  boolean forceCopies) {
         if (devices.isEmpty() || maxLength <= 0) throw new IllegalArgumentException("devices and a positive length");
         VulkanAllReduce ar = new VulkanAllReduce(devices, maxLength, ownershipTransfers);
         try {
-            ar.prepareDevices();
-            ar.signals = signals(devices, mode);
+            ar.prepareDevices(forceCopies);
+            ar.signals = ar.copies != null ? ar.relayOnly(mode) : signals(devices, mode, null);
             return ar;
         } catch (RuntimeException e) {
             ar.close();
@@ -113,10 +138,10 @@ public final class VulkanAllReduce implements AutoCloseable {
         }
     }
 
-    private static PeerSignals signals(List<VulkanDevice> devices, AllReduceMode mode) {
+    private static PeerSignals signals(List<VulkanDevice> devices, AllReduceMode mode, SlotCopies copies) {
         String why = SharedTimelineSignals.whyNotSupported(devices);
         return switch (mode) {
-            case HOST_RELAY -> new HostRelaySignals(devices);
+            case HOST_RELAY -> new HostRelaySignals(devices, copies);
             case SHARED_SEMAPHORES -> {
                 if (why != null) {
                     throw new TandemException("the all-reduce was forced to shared semaphores, but " + why
@@ -124,7 +149,7 @@ public final class VulkanAllReduce implements AutoCloseable {
                 }
                 yield new SharedTimelineSignals(devices);
             }
-            case AUTO -> why == null ? sharedOrRelay(devices) : new HostRelaySignals(devices);
+            case AUTO -> why == null ? sharedOrRelay(devices) : new HostRelaySignals(devices, copies);
         };
     }
 
@@ -134,7 +159,7 @@ public final class VulkanAllReduce implements AutoCloseable {
             return new SharedTimelineSignals(devices);
         } catch (TandemException e) {
             System.err.println("tandem: shared semaphores failed (" + e.getMessage() + "); the all-reduce uses the host relay");
-            return new HostRelaySignals(devices);
+            return new HostRelaySignals(devices, null);
         }
     }
 
@@ -222,6 +247,10 @@ public final class VulkanAllReduce implements AutoCloseable {
      */
     private void ownership(CommandRecorder rec, int device, long offset, long size, boolean acquire, int access) {
         if (!ownershipTransfers) return;
+        if (copies != null) {
+            hostBarrier(rec, device, offset, size, acquire, access);
+            return;
+        }
         int own = devices.get(device).physical().computeQueueFamily();
         try (MemoryStack stack = stackPush()) {
             VkBufferMemoryBarrier.Buffer b = VkBufferMemoryBarrier.calloc(1, stack).sType$Default()
@@ -231,6 +260,25 @@ public final class VulkanAllReduce implements AutoCloseable {
             vkCmdPipelineBarrier(rec.handle(),
                     acquire ? VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                     acquire ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                    0, null, b, null);
+        }
+    }
+
+    /**
+     * With slot copies the slots are this device's own memory that the host reads and writes
+     * between rounds: make shader writes available to the host, and the host's copies to shaders.
+     */
+    private void hostBarrier(CommandRecorder rec, int device, long offset, long size, boolean acquire, int access) {
+        if (access == 0) return; // releasing after a read: nothing to make visible
+        try (MemoryStack stack = stackPush()) {
+            VkBufferMemoryBarrier.Buffer b = VkBufferMemoryBarrier.calloc(1, stack).sType$Default()
+                    .srcAccessMask(acquire ? VK_ACCESS_HOST_WRITE_BIT : access)
+                    .dstAccessMask(acquire ? access : VK_ACCESS_HOST_READ_BIT)
+                    .srcQueueFamilyIndex(VK_QUEUE_FAMILY_IGNORED).dstQueueFamilyIndex(VK_QUEUE_FAMILY_IGNORED)
+                    .buffer(slots.get(device).handle()).offset(offset).size(size);
+            vkCmdPipelineBarrier(rec.handle(),
+                    acquire ? VK_PIPELINE_STAGE_HOST_BIT : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                    acquire ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_HOST_BIT,
                     0, null, b, null);
         }
     }

@@ -71,6 +71,17 @@ class VulkanAllReduceTest {
         });
     }
 
+    @ParameterizedTest(name = "{0} devices, {1} floats")
+    @CsvSource({"2, 4096", "3, 1000", "4, 777"})
+    void hostCopiesForDriversWithoutHostMemoryImportSumEveryElement(int devices, int length) {
+        open(unvalidated, devices, ds -> {
+            AllReduceExercise.Report r = AllReduceExercise.run(ds, AllReduceMode.AUTO, length, 6, 3, 7 + devices, true, true);
+            assertEquals("host relay", r.path());
+            assertEquals(0, r.wrongElements(), "elements that differ from the Java sum");
+            assertEquals(0, r.devicesDisagree(), "elements not bit-identical across devices");
+        });
+    }
+
     @Test
     void autoUsesSharedSemaphoresOnlyWhereTheDriverCanShareThem() {
         withDevices(2, ds -> {
