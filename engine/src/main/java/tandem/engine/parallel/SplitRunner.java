@@ -279,9 +279,14 @@ public final class SplitRunner implements ModelRunner {
             long base = rounds;
             rounds += (schedule.rounds() + 1) / 2 * 2; // even, so recorded slot parities hold
             try {
-                for (int d = 0; d < steps.size(); d++) {
-                    List<CommandRecorder> s = steps.get(d);
-                    for (int j = 0; j < s.size(); j++) s.get(j).submit(schedule.waits(d, j, base), schedule.signals(d, j, base));
+                // segment by segment across the devices, so every device starts at once instead of
+                // waiting for the host to queue the whole step of the devices before it
+                int most = steps.stream().mapToInt(List::size).max().orElse(0);
+                for (int j = 0; j < most; j++) {
+                    for (int d = 0; d < steps.size(); d++) {
+                        List<CommandRecorder> s = steps.get(d);
+                        if (j < s.size()) s.get(j).submit(schedule.waits(d, j, base), schedule.signals(d, j, base));
+                    }
                 }
                 for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);
             } catch (RuntimeException e) {
