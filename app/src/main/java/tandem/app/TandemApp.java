@@ -25,7 +25,6 @@ public final class TandemApp extends Application {
     @Override
     public void start(Stage stage) {
         context = new AppContext(AppPaths.fromEnvironment(), new LocalEngineService(), AppExecutors.forApplication());
-        addWindowIcons(stage, context.paths());
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         context.model().loadedProperty().addListener((obs, old, now) -> {
             if (now != null) {
@@ -54,14 +53,6 @@ public final class TandemApp extends Application {
         stage.setScene(scene);
         stage.setOnHidden(e -> context.settings().update(s -> s.withWindowSize(scene.getWidth(), scene.getHeight())));
         stage.show();
-    }
-
-    /** The window's icon in every size drawn (assets/icons; the installers ship them beside the demo model). */
-    private static void addWindowIcons(Stage stage, AppPaths paths) {
-        for (int size : new int[] {16, 32, 48, 64, 128, 256}) {
-            Path png = paths.home().resolve("assets").resolve("icons").resolve("tandem-" + size + ".png");
-            if (Files.isRegularFile(png)) stage.getIcons().add(new Image(png.toUri().toString()));
-        }
     }
 
     /** The window icons in assets/icons (none when the folder is missing: the platform's default icon shows). */
