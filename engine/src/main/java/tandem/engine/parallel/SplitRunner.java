@@ -21,6 +21,7 @@ import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.PhysicalDevice;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
+import tandem.engine.vulkan.model.ChunkedForward;
 import tandem.engine.vulkan.model.SequenceBuffers;
 import tandem.engine.vulkan.model.VulkanRunner;
 
@@ -202,7 +203,7 @@ public final class SplitRunner implements ModelRunner {
     }
 
     /** One sequence: per device its KV cache and activations, and the recorded steps. */
-    private final class SplitState implements State {
+    private final class SplitState implements State, ChunkedForward.Steps {
         private final List<SequenceBuffers> buffers = new ArrayList<>();
         private final List<List<CommandRecorder>> decode = new ArrayList<>();
         private final List<List<CommandRecorder>> batch = new ArrayList<>();
@@ -240,37 +241,23 @@ public final class SplitRunner implements ModelRunner {
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
-            if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
-            if (position < 0 || position + tokens.length > capacity) {
-                throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
-            }
-            for (int id : tokens) {
-                if (id < 0 || id >= config.vocab()) {
-                    throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (config.vocab() - 1) + ")");
+            return ChunkedForward.forward(tokens, position, allPositions, capacity, config.vocab(), buffers.getFirst().maxTokens,
+                    MAX_LOGIT_ROWS, this);
+        }
+
+        @Override
+        public void run(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
+            for (SequenceBuffers b : buffers) b.step.write(position, tokens, from, count);
+            if (!decodeStep && (count != batchTokens || allPositions != batchAllLogits)) {
+                for (int d = 0; d < shards.size(); d++) {
+                    schedule.record(d, batch.get(d), buffers.get(d), batchTimelines.get(d), count, allPositions);
                 }
+                batchTokens = count;
+                batchAllLogits = allPositions;
             }
-            int vocab = config.vocab();
-            int maxTokens = buffers.getFirst().maxTokens;
-            float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
-            int chunk = allPositions ? Math.min(maxTokens, MAX_LOGIT_ROWS) : maxTokens;
-            for (int from = 0; from < tokens.length; from += chunk) {
-                int count = Math.min(chunk, tokens.length - from);
-                for (SequenceBuffers b : buffers) b.step.write(position + from, tokens, from, count);
-                boolean single = count == 1 && !allPositions;
-                if (!single && (count != batchTokens || allPositions != batchAllLogits)) {
-                    for (int d = 0; d < shards.size(); d++) {
-                        schedule.record(d, batch.get(d), buffers.get(d), batchTimelines.get(d), count, allPositions);
-                    }
-                    batchTokens = count;
-                    batchAllLogits = allPositions;
-                }
-                run(single ? decode : batch);
-                List<GpuTimeline> timelines = single ? decodeTimelines : batchTimelines;
-                for (int d = 0; d < shards.size(); d++) account(d, timelines.get(d).read());
-                int rows = allPositions ? count : 1;
-                if (allPositions || from + count == tokens.length) gather(result, allPositions ? from : 0, rows);
-            }
-            return result;
+            run(decodeStep ? decode : batch);
+            List<GpuTimeline> timelines = decodeStep ? decodeTimelines : batchTimelines;
+            for (int d = 0; d < shards.size(); d++) account(d, timelines.get(d).read());
         }
 
         /** Submits a whole step on every device, chained through the all-reduce, then waits for the logits. */
@@ -300,7 +287,8 @@ public final class SplitRunner implements ModelRunner {
         }
 
         /** Copies each device's vocabulary rows of {@code rows} logit rows into place. */
-        private void gather(float[] result, int firstRow, int rows) {
+        @Override
+        public void collect(float[] result, int firstRow, int rows) {
             int vocab = config.vocab();
             for (int d = 0; d < shards.size(); d++) {
                 SliceRange v = shards.get(d).slices().vocabRows();

@@ -153,7 +153,7 @@ public final class VulkanRunner implements ModelRunner {
     }
 
     /** One sequence on the device: its buffers, the recorded decode step and a prompt recorder. */
-    private final class VulkanState implements State {
+    private final class VulkanState implements State, ChunkedForward.Steps {
         private final DeviceModel model;
         private final SequenceBuffers buffers;
         private final CommandRecorder decode;
@@ -179,44 +179,35 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
-            if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
-            if (position < 0 || position + tokens.length > buffers.capacity) {
-                throw new TandemException("context full (" + buffers.capacity + " tokens); start a new conversation or load with a larger --ctx");
-            }
-            for (int id : tokens) {
-                if (id < 0 || id >= config.vocab()) {
-                    throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (config.vocab() - 1) + ")");
+            return ChunkedForward.forward(tokens, position, allPositions, buffers.capacity, config.vocab(), buffers.maxTokens,
+                    buffers.logitRows, this);
+        }
+
+        @Override
+        public void run(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
+            buffers.step.write(position, tokens, from, count);
+            GpuTimeline timeline;
+            if (decodeStep) {
+                decode.submitAndWait();
+                timeline = decodeTimeline;
+            } else {
+                if (count != batchTokens || allPositions != batchAllLogits) {
+                    new ForwardRecorder(model, buffers, batchTimeline, profile).record(batch, count, allPositions);
+                    batchTokens = count;
+                    batchAllLogits = allPositions;
                 }
+                batch.submitAndWait();
+                timeline = batchTimeline;
             }
+            account(timeline.read());
+        }
+
+        @Override
+        public void collect(float[] result, int firstRow, int rows) {
             int vocab = config.vocab();
-            float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
-            int chunk = allPositions ? Math.min(buffers.maxTokens, buffers.logitRows) : buffers.maxTokens;
-            for (int from = 0; from < tokens.length; from += chunk) {
-                int count = Math.min(chunk, tokens.length - from);
-                buffers.step.write(position + from, tokens, from, count);
-                GpuTimeline timeline;
-                if (count == 1 && !allPositions) {
-                    decode.submitAndWait();
-                    timeline = decodeTimeline;
-                } else {
-                    if (count != batchTokens || allPositions != batchAllLogits) {
-                        new ForwardRecorder(model, buffers, batchTimeline, profile).record(batch, count, allPositions);
-                        batchTokens = count;
-                        batchAllLogits = allPositions;
-                    }
-                    batch.submitAndWait();
-                    timeline = batchTimeline;
-                }
-                account(timeline.read());
-                buffers.logitsHost.invalidate();
-                int rows = allPositions ? count : 1;
-                if (allPositions || from + count == tokens.length) {
-                    int dst = allPositions ? from * vocab : 0;
-                    java.lang.foreign.MemorySegment.copy(buffers.logitsHost.mapped(), ValueLayout.JAVA_FLOAT, 0,
-                            result, dst, rows * vocab);
-                }
-            }
-            return result;
+            buffers.logitsHost.invalidate();
+            java.lang.foreign.MemorySegment.copy(buffers.logitsHost.mapped(), ValueLayout.JAVA_FLOAT, 0, result,
+                    firstRow * vocab, rows * vocab);
         }
 
         @Override

@@ -1,0 +1,46 @@
+package tandem.engine.vulkan.model;
+
+import tandem.engine.runtime.TandemException;
+
+/**
+ * The part of a forward pass every Vulkan runner shares: check the tokens and positions, cut the
+ * prompt into recorded-step sized chunks (one-token decode steps get their own recording), and
+ * collect the logits rows that are asked for.
+ */
+public final class ChunkedForward {
+    /** One runner's steps. */
+    public interface Steps {
+        /** Runs tokens[from, from + count) at {@code position}; {@code decode} for a single token without all logits. */
+        void run(int[] tokens, int from, int count, int position, boolean decode, boolean allPositions);
+
+        /** Copies the first {@code rows} logit rows of the step just run into {@code result} from row {@code firstRow}. */
+        void collect(float[] result, int firstRow, int rows);
+    }
+
+    private ChunkedForward() {}
+
+    /**
+     * @param maxTokens tokens a recorded step holds
+     * @param logitRows logit rows a step can return
+     */
+    public static float[] forward(int[] tokens, int position, boolean allPositions, int capacity, int vocab, int maxTokens,
+                                  int logitRows, Steps steps) {
+        if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
+        if (position < 0 || position + tokens.length > capacity) {
+            throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
+        }
+        for (int id : tokens) {
+            if (id < 0 || id >= vocab) {
+                throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+            }
+        }
+        float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
+        int chunk = allPositions ? Math.min(maxTokens, logitRows) : maxTokens;
+        for (int from = 0; from < tokens.length; from += chunk) {
+            int count = Math.min(chunk, tokens.length - from);
+            steps.run(tokens, from, count, position + from, count == 1 && !allPositions, allPositions);
+            if (allPositions || from + count == tokens.length) steps.collect(result, allPositions ? from : 0, allPositions ? count : 1);
+        }
+        return result;
+    }
+}
