@@ -85,6 +85,7 @@ final class MessageView {
 
     /** Swaps the text for an editor; Send asks again with the new text, Cancel puts the text back. */
     private void edit() {
+        if (!root.getChildren().contains(text)) return; // already editing
         TextArea editor = new TextArea(message.text());
         editor.setWrapText(true);
         editor.setPrefRowCount(3);

@@ -110,7 +110,8 @@ public final class SplitViewModel {
 
     /** The user typed a ratio for one slot; the others keep theirs. */
     public void setWeight(int slot, double weight) {
-        if (!(weight > 0) || Double.isInfinite(weight)) return;
+        // A field of a table that was just rebuilt may commit late with an index that no longer exists.
+        if (!(weight > 0) || Double.isInfinite(weight) || slot < 0 || slot >= slots.size()) return;
         double[] weights = slots.stream().mapToDouble(SplitSlot::weight).toArray();
         weights[slot] = weight;
         setWeights(weights);

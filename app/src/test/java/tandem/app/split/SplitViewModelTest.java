@@ -73,6 +73,7 @@ class SplitViewModelTest {
         split.setWeight(1, 1);
         assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-9);
         split.setWeight(1, -2); // rejected: a ratio must be positive
+        split.setWeight(5, 1); // rejected: no such device (a late commit from a rebuilt table)
         assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-9);
     }
 
