@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufMetadata;
+import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufValueType;
 import tandem.engine.runtime.TandemException;
 
@@ -42,8 +43,13 @@ public final class Tokenizers {
     /** gpt-oss structure markers; they must print, so llama.cpp makes them user-defined. */
     private static final Set<String> HARMONY_STRUCTURE_TEXTS = Set.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>");
 
-    /** Reads the tokenizer of a GGUF model (or vocab-only) file. */
+    /** Reads the tokenizer of a GGUF model (or vocab-only) file; warnings go to stderr. */
     public static Tokenizer fromGguf(GgufFile file) {
+        return fromGguf(file, System.err);
+    }
+
+    /** Reads the tokenizer of a GGUF model (or vocab-only) file; warnings go to {@code warnings}. */
+    public static Tokenizer fromGguf(GgufFile file, PrintStream warnings) {
         GgufMetadata m = file.metadata();
         String source = file.path().getFileName().toString();
         if (!m.contains(P + "model")) {
@@ -58,7 +64,7 @@ public final class Tokenizers {
                 optBool(m, "add_bos_token"), optBool(m, "add_eos_token"), optBool(m, "add_space_prefix"),
                 m.optString("general.name").orElse(""));
         try {
-            return build(spec, System.err);
+            return build(spec, warnings);
         } catch (TandemException e) {
             throw new TandemException(source + ": " + e.getMessage(), e);
         }
@@ -206,9 +212,22 @@ public final class Tokenizers {
         return f;
     }
 
+    /**
+     * A special token id, or null when the file names none. llama.cpp's converter writes "none" as
+     * -1 in the key's own width, so a UINT32 0xFFFFFFFF (or a -1 of a signed or 64-bit type) means
+     * absent, not an id past the vocabulary worth a warning.
+     */
     private static Integer optId(GgufMetadata m, String name) {
-        var v = m.optLong(P + name);
-        return v.isPresent() ? (int) Math.max(-1, Math.min(Integer.MAX_VALUE, v.getAsLong())) : null;
+        GgufValue v = m.find(P + name).orElse(null);
+        if (v == null || isNoTokenSentinel(v)) return null;
+        long id = m.optLong(P + name).getAsLong();
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, id));
+    }
+
+    private static boolean isNoTokenSentinel(GgufValue v) {
+        if (!v.type().isInteger()) return false;
+        long raw = ((Number) v.value()).longValue();
+        return raw == -1 || (v.type() == GgufValueType.UINT32 && raw == 0xFFFF_FFFFL);
     }
 
     private static Boolean optBool(GgufMetadata m, String name) {
