@@ -117,7 +117,22 @@ public final class CommandRecorder implements DeviceResource {
         return r;
     }
 
-    /** Makes earlier shader and copy writes visible to later shaders and copies. */
+    /**
+     * Makes earlier shader writes visible to later shaders, and nothing more: the barrier between
+     * dependent kernels of a step. (Host and transfer scopes make drivers flush caches; on an H100
+     * every full {@link #barrier()} between kernels cost several microseconds.)
+     */
+    public CommandRecorder computeBarrier() {
+        try (MemoryStack stack = stackPush()) {
+            VkMemoryBarrier.Buffer b = VkMemoryBarrier.calloc(1, stack).sType$Default()
+                    .srcAccessMask(VK_ACCESS_SHADER_WRITE_BIT)
+                    .dstAccessMask(VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+            vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, b, null, null);
+        }
+        return this;
+    }
+
+    /** Makes earlier shader, copy and host writes visible to later shaders, copies and the host. */
     public CommandRecorder barrier() {
         try (MemoryStack stack = stackPush()) {
             VkMemoryBarrier.Buffer b = VkMemoryBarrier.calloc(1, stack).sType$Default()

@@ -44,7 +44,7 @@ public final class BlockRecorder {
 
     /** A barrier between dependent kernels; a timestamp per kernel group when profiling. */
     public void step(CommandRecorder rec, String kernel) {
-        rec.barrier();
+        rec.computeBarrier();
         if (profile != null) profile.mark(kernel);
     }
 
@@ -112,7 +112,7 @@ public final class BlockRecorder {
     /** The token embedding lookup into the residual stream. */
     public void embedding(CommandRecorder rec, int tokens) {
         GpuOps.getRows(rec, m.embedding(), b.step.range(), 0, b.x.all(), tokens);
-        rec.barrier();
+        rec.computeBarrier();
     }
 
     /** Final norm and this device's logits (its vocabulary rows) of the last or every position, copied to the host. */

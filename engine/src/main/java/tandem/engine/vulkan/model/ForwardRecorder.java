@@ -39,7 +39,7 @@ final class ForwardRecorder {
                 if (kernel.equals("attn_output")) {
                     blocks.step(r, label);
                 } else {
-                    r.barrier();
+                    r.computeBarrier();
                     timeline.mark(profile ? label : "layer");
                 }
                 return r;
