@@ -131,14 +131,10 @@ public final class DevicesView {
     }
 
     private static int fact(GridPane grid, int row, String name, String value) {
-        Label n = new Label(name);
-        n.getStyleClass().add("fact-name");
-        Label v = new Label(value);
-        v.setWrapText(true);
-        v.setMaxWidth(240);
-        grid.addRow(row, n, v);
-        return row + 1;
+        return Widgets.fact(grid, row, name, value, CARD_VALUE_WIDTH);
     }
 
+    /** Values wrap inside the 340 px card beside their names. */
+    private static final double CARD_VALUE_WIDTH = 240;
     private static final javafx.css.PseudoClass EXCLUDED = javafx.css.PseudoClass.getPseudoClass("excluded");
 }

@@ -33,6 +33,8 @@ public final class ModelView {
     private final ModelViewModel vm;
     private final SplitViewModel split;
     private final VBox root = new VBox(14);
+    private static final double FACT_WIDTH = 640;
+
     private final GridPane facts = new GridPane();
 
     public ModelView(ModelViewModel vm, SplitViewModel split) {
@@ -157,13 +159,7 @@ public final class ModelView {
     }
 
     private int fact(int row, String name, String value) {
-        Label n = new Label(name);
-        n.getStyleClass().add("fact-name");
-        Label v = new Label(value);
-        v.getStyleClass().add("fact-value");
-        v.setWrapText(true);
-        facts.addRow(row, n, v);
-        return row + 1;
+        return Widgets.fact(facts, row, name, value, FACT_WIDTH);
     }
 
     static String parameters(long count) {

@@ -2,6 +2,7 @@ package tandem.app.ui;
 
 import javafx.beans.value.ObservableValue;
 import javafx.scene.control.Label;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 
@@ -23,6 +24,22 @@ public final class Widgets {
         label.visibleProperty().bind(label.textProperty().isNotEmpty());
         label.managedProperty().bind(label.visibleProperty());
         return label;
+    }
+
+    /**
+     * Adds a "name  value" row of facts to a grid and returns the next row.
+     *
+     * @param maxWidth the value wraps beyond this width
+     */
+    public static int fact(GridPane grid, int row, String name, String value, double maxWidth) {
+        Label n = new Label(name);
+        n.getStyleClass().add("fact-name");
+        Label v = new Label(value);
+        v.getStyleClass().add("fact-value");
+        v.setWrapText(true);
+        v.setMaxWidth(maxWidth);
+        grid.addRow(row, n, v);
+        return row + 1;
     }
 
     /** A small square in a device's colour. */
