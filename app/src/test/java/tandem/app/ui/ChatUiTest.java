@@ -27,7 +27,7 @@ class ChatUiTest extends RealAppTest {
 
     private void send(FxRobot robot, String text) {
         robot.clickOn("#chat-input").write(text);
-        robot.press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+        shortcut(robot, KeyCode.ENTER);
     }
 
     @Test
@@ -58,11 +58,11 @@ class ChatUiTest extends RealAppTest {
         assertTrue(footer.contains("tokens/s") && footer.contains("first token"), footer);
 
         // The monitor charted that answer; hovering a chart shows the values under the pointer.
-        robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
+        shortcut(robot, KeyCode.DIGIT5);
         robot.moveTo(".utilisation .chart-plot-background");
         UiWaits.until("a tooltip with the utilisation under the mouse", 10, () -> Window.getWindows().stream()
                 .anyMatch(w -> w instanceof Tooltip tip && w.isShowing() && tip.getText().startsWith("t = ") && tip.getText().contains("%")));
-        robot.press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
+        shortcut(robot, KeyCode.DIGIT1);
 
         send(robot, "The little dog");
         robot.push(KeyCode.ESCAPE);

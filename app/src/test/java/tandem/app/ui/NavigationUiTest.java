@@ -21,7 +21,7 @@ class NavigationUiTest extends RealAppTest {
     void everyScreenIsReachableByShortcutAndByItsButton(FxRobot robot) {
         String[] marker = {"#chat-input", "#open-model", "#refresh-devices", "#split-bar", "#monitor-summary"};
         for (Screen screen : Screen.values()) {
-            robot.press(KeyCode.CONTROL, screen.key()).release(screen.key(), KeyCode.CONTROL);
+            shortcut(robot, screen.key());
             WaitForAsyncUtils.waitForFxEvents();
             assertEquals(screen, app.shell().screenProperty().get());
             assertTrue(showing(robot, marker[screen.ordinal()]), screen + " shows " + marker[screen.ordinal()]);

@@ -2,12 +2,14 @@ package tandem.app.ui;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeoutException;
+import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
 import tandem.app.AppContext;
 import tandem.app.AppPaths;
 import tandem.app.TandemApp;
@@ -38,5 +40,10 @@ abstract class RealAppTest {
     @AfterEach
     void stopApp() throws TimeoutException {
         FxToolkit.setupFixture(app::shutdown);
+    }
+
+    /** Presses Ctrl and the key, as a user does for shortcuts (Ctrl+1..5, Ctrl+Enter). */
+    protected static void shortcut(FxRobot robot, KeyCode key) {
+        robot.press(KeyCode.CONTROL, key).release(key, KeyCode.CONTROL);
     }
 }

@@ -23,13 +23,13 @@ class SplitUiTest extends RealAppTest {
     @Test
     void draggingTheDividerChangesRatiosAndPlannedMemory(FxRobot robot) {
         UiWaits.until("devices are listed", 30, () -> app.devices().discoveredProperty().get());
-        robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+        shortcut(robot, KeyCode.DIGIT3);
         // On a machine with a real GPU, device 0 may already be in use (the best device is by default).
         if (!robot.lookup("#use-device-0").queryAs(CheckBox.class).isSelected()) robot.clickOn("#use-device-0");
         robot.clickOn("#instances-device-0 .increment-arrow-button");
         UiWaits.until("two logical devices", 10, () -> app.devices().logicalDevices().size() == 2);
 
-        robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+        shortcut(robot, KeyCode.DIGIT4);
         robot.clickOn("#mode-tensor");
         UiWaits.until("the plan for two devices", 30, () -> app.split().planProperty().get() != null
                 && app.split().planProperty().get().devices().size() == 2);
