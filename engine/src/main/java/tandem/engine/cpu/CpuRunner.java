@@ -120,15 +120,7 @@ public final class CpuRunner implements ModelRunner {
         }
 
         private void run(int[] tokens, int position, Logits wanted, float[] result) {
-            if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
-            if (position < 0 || position + tokens.length > capacity) {
-                throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
-            }
-            for (int id : tokens) {
-                if (id < 0 || id >= config.vocab()) {
-                    throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (config.vocab() - 1) + ")");
-                }
-            }
+            State.checkInput(tokens, position, capacity, config.vocab());
             int vocab = config.vocab();
             for (int from = 0; from < tokens.length; from += BATCH) {
                 int count = Math.min(BATCH, tokens.length - from);

@@ -63,5 +63,22 @@ public interface ModelRunner extends AutoCloseable {
 
         @Override
         void close();
+
+        /**
+         * The checks every backend makes before a forward pass, in one place so that each backend
+         * refuses bad input with the same message: at least one token, positions inside the cache,
+         * ids inside the vocabulary.
+         */
+        static void checkInput(int[] tokens, int position, int capacity, int vocab) {
+            if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
+            if (position < 0 || position + tokens.length > capacity) {
+                throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
+            }
+            for (int id : tokens) {
+                if (id < 0 || id >= vocab) {
+                    throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+                }
+            }
+        }
     }
 }

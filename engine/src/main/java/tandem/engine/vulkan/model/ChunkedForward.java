@@ -1,6 +1,6 @@
 package tandem.engine.vulkan.model;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.runtime.ModelRunner;
 
 /**
  * The part of a forward pass every Vulkan runner shares: check the tokens and positions, cut the
@@ -25,15 +25,7 @@ public final class ChunkedForward {
      */
     public static float[] forward(int[] tokens, int position, boolean allPositions, int capacity, int vocab, int maxTokens,
                                   int logitRows, Steps steps) {
-        if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
-        if (position < 0 || position + tokens.length > capacity) {
-            throw new TandemException("context full (" + capacity + " tokens); start a new conversation or load with a larger --ctx");
-        }
-        for (int id : tokens) {
-            if (id < 0 || id >= vocab) {
-                throw new TandemException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
-            }
-        }
+        ModelRunner.State.checkInput(tokens, position, capacity, vocab);
         float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
         int chunk = allPositions ? Math.min(maxTokens, logitRows) : maxTokens;
         for (int from = 0; from < tokens.length; from += chunk) {
