@@ -155,7 +155,7 @@ public final class ModelView {
         row = fact(row, "Heads / KV heads / head size", info.heads() + " / " + info.kvHeads() + " / " + info.headDim());
         row = fact(row, "Context", info.contextLength() + " tokens");
         row = fact(row, "Vocabulary", info.vocabSize() + " (" + info.tokenizerModel() + ")");
-        fact(row, "Chat template", info.hasChatTemplate() ? "from the model" : "none (plain fallback)");
+        fact(row, "Chat template", info.hasChatTemplate() ? "from the model" : "none in the file (the engine's built-in fallback)");
     }
 
     private int fact(int row, String name, String value) {
