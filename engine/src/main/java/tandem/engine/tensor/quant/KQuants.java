@@ -98,24 +98,7 @@ public final class KQuants {
      * w = d * scale * q - dmin * min.
      */
     public static void q4_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
-        for (int b = 0; b < blocks; b++, off += 144, dstOff += QK_K) {
-            float d = Bytes.f16(src, off + Q4_K_D);
-            float dmin = Bytes.f16(src, off + Q4_K_DMIN);
-            int y = dstOff;
-            for (int k = 0; k < 4; k++) {
-                int sm1 = scaleMinK4(src, off + 4, 2 * k);
-                int sm2 = scaleMinK4(src, off + 4, 2 * k + 1);
-                float d1 = d * (sm1 & 0xFF), m1 = dmin * (sm1 >>> 8);
-                float d2 = d * (sm2 & 0xFF), m2 = dmin * (sm2 >>> 8);
-                long q = off + 16 + 32L * k;
-                for (int l = 0; l < 32; l++) {
-                    int v = Bytes.u8(src, q + l);
-                    dst[y + l] = d1 * (v & 0xF) - m1;
-                    dst[y + 32 + l] = d2 * (v >>> 4) - m2;
-                }
-                y += 64;
-            }
-        }
+        q4OrQ5K(src, off, dst, dstOff, blocks, false);
     }
 
     /**
@@ -124,9 +107,19 @@ public final class KQuants {
      * w = d * scale * q - dmin * min.
      */
     public static void q5_k(MemorySegment src, long off, float[] dst, int dstOff, int blocks) {
-        for (int b = 0; b < blocks; b++, off += 176, dstOff += QK_K) {
-            float d = Bytes.f16(src, off + Q5_K_D);
-            float dmin = Bytes.f16(src, off + Q5_K_DMIN);
+        q4OrQ5K(src, off, dst, dstOff, blocks, true);
+    }
+
+    /**
+     * Q4_K and Q5_K share their header, scales and nibble layout; Q5_K only adds qh[32] of fifth
+     * bits between the scales and qs (a Q4_K code reads as a Q5_K code whose fifth bit is 0).
+     */
+    private static void q4OrQ5K(MemorySegment src, long off, float[] dst, int dstOff, int blocks, boolean fifthBits) {
+        int blockBytes = fifthBits ? 176 : 144;
+        long qsStart = fifthBits ? 48 : 16;
+        for (int b = 0; b < blocks; b++, off += blockBytes, dstOff += QK_K) {
+            float d = Bytes.f16(src, off + Q4_K_D);
+            float dmin = Bytes.f16(src, off + Q4_K_DMIN);
             long qh = off + 16;
             int y = dstOff;
             for (int k = 0; k < 4; k++) {
@@ -134,10 +127,10 @@ public final class KQuants {
                 int sm2 = scaleMinK4(src, off + 4, 2 * k + 1);
                 float d1 = d * (sm1 & 0xFF), m1 = dmin * (sm1 >>> 8);
                 float d2 = d * (sm2 & 0xFF), m2 = dmin * (sm2 >>> 8);
-                long q = off + 48 + 32L * k;
+                long q = off + qsStart + 32L * k;
                 for (int l = 0; l < 32; l++) {
                     int v = Bytes.u8(src, q + l);
-                    int h = Bytes.u8(src, qh + l);
+                    int h = fifthBits ? Bytes.u8(src, qh + l) : 0;
                     dst[y + l] = d1 * ((v & 0xF) | ((h >>> (2 * k)) & 1) << 4) - m1;
                     dst[y + 32 + l] = d2 * ((v >>> 4) | ((h >>> (2 * k + 1)) & 1) << 4) - m2;
                 }
