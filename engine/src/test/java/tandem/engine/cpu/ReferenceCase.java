@@ -1,5 +1,9 @@
 package tandem.engine.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -9,12 +13,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import tandem.engine.gguf.SharedData;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.Session;
+import tandem.engine.tokenizer.Tokenizer;
 
 /**
  * One of llama.cpp's reference evaluations in shared/data/models/reference: a model file, a prompt,
  * the token ids llama.cpp used and its last-position logits.
  */
 public record ReferenceCase(String name, Path model, String prompt, int[] tokens, float[] lastLogits) {
+    /**
+     * Least cosine similarity to llama.cpp's last logits a correct engine reaches (an exact float64
+     * pass reaches 0.9997; a layout or math error lands far below).
+     */
+    public static final double MIN_COSINE = 0.9995;
+
     @Override
     public String toString() { return name; }
 
@@ -44,6 +57,25 @@ public record ReferenceCase(String name, Path model, String prompt, int[] tokens
                     root.get("prompt").asText(), tokens, logits);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Checks a loaded model against this case: the prompt's tokens (BOS as the metadata says) are
+     * llama.cpp's exactly, and a fresh session's last logits reach {@link #MIN_COSINE}.
+     *
+     * @param backend names the backend in the printed similarity
+     */
+    public void assertMatches(LoadedModel loaded, String backend) {
+        try (Session session = loaded.newSession()) {
+            Tokenizer tokenizer = loaded.tokenizer();
+            int[] encoded = tokenizer.encode(prompt, tokenizer.addBosByDefault(), true);
+            assertArrayEquals(tokens, encoded, name + ": tokens");
+            float[] logits = session.evaluate(encoded);
+            assertEquals(lastLogits.length, logits.length);
+            double cosine = cosine(logits, lastLogits);
+            System.out.printf("%s %s cosine %.6f%n", name, backend, cosine);
+            assertTrue(cosine >= MIN_COSINE, name + ": cosine " + cosine + " < " + MIN_COSINE);
         }
     }
 

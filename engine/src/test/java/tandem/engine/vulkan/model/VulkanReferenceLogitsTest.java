@@ -1,8 +1,6 @@
 package tandem.engine.vulkan.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,8 +11,6 @@ import tandem.engine.runtime.Engine;
 import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadProgress;
 import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
-import tandem.engine.tokenizer.Tokenizer;
 
 /**
  * The Vulkan backend (lavapipe in CI) against llama.cpp for every quant type and prompt: cosine
@@ -29,17 +25,9 @@ class VulkanReferenceLogitsTest {
     @MethodSource("cases")
     void lastLogitsMatchLlamaCpp(ReferenceCase c) {
         EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(64);
-        try (LoadedModel model = Engine.load(c.model(), options, LoadProgress.NONE, () -> false);
-             Session session = model.newSession()) {
+        try (LoadedModel model = Engine.load(c.model(), options, LoadProgress.NONE, () -> false)) {
             assertEquals(Backend.VULKAN, model.backend());
-            Tokenizer tokenizer = model.tokenizer();
-            int[] tokens = tokenizer.encode(c.prompt(), tokenizer.addBosByDefault(), true);
-            assertArrayEquals(c.tokens(), tokens, c.name() + ": tokens");
-            float[] logits = session.evaluate(tokens);
-            assertEquals(c.lastLogits().length, logits.length);
-            double cosine = ReferenceCase.cosine(logits, c.lastLogits());
-            System.out.printf("%s vulkan cosine %.6f%n", c.name(), cosine);
-            assertTrue(cosine >= 0.9995, c.name() + ": cosine " + cosine + " < 0.9995");
+            c.assertMatches(model, "vulkan");
         }
     }
 }
