@@ -54,6 +54,32 @@ public final class MonitorViewModel {
     /** The newest sample (for VRAM bars and the tokens/s figure); null before the first. */
     public ReadOnlyObjectProperty<MonitorSample> latestProperty() { return latest.getReadOnlyProperty(); }
 
+    /**
+     * Each device's mean compute time per token over the kept samples with generation in them,
+     * in device order; empty when some device has no measurement.
+     */
+    public double[] meanComputeMicrosPerToken() {
+        int devices = samples.isEmpty() ? 0 : samples.getLast().devices().size();
+        double[] sum = new double[devices];
+        int[] count = new int[devices];
+        for (MonitorSample s : samples) {
+            if (s.devices().size() != devices) continue;
+            for (int d = 0; d < devices; d++) {
+                double t = s.devices().get(d).computeMicrosPerToken();
+                if (t > 0) {
+                    sum[d] += t;
+                    count[d]++;
+                }
+            }
+        }
+        double[] mean = new double[devices];
+        for (int d = 0; d < devices; d++) {
+            if (count[d] == 0) return new double[0];
+            mean[d] = sum[d] / count[d];
+        }
+        return mean;
+    }
+
     /** UI thread: adds a snapshot and forgets samples more than a minute older than it. */
     public void accept(MetricsSnapshot snapshot) {
         MonitorSample sample = new MonitorSample((snapshot.nanos() - originNanos) / 1e9, smoothedRate(snapshot), snapshot.devices());

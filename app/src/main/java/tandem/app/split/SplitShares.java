@@ -35,6 +35,21 @@ public final class SplitShares {
         return normalize(weights);
     }
 
+    /**
+     * Shares that make every device take the same time, from the time each took per token at
+     * the current shares: a device's speed is its share over its time, and the new shares follow
+     * the speeds. Unchanged when a time is missing (zero or less) or the counts differ.
+     */
+    public static double[] balance(double[] shares, double[] microsPerToken) {
+        if (shares.length != microsPerToken.length) return shares.clone();
+        double[] speeds = new double[shares.length];
+        for (int i = 0; i < shares.length; i++) {
+            if (!(microsPerToken[i] > 0)) return shares.clone();
+            speeds[i] = shares[i] / microsPerToken[i];
+        }
+        return normalize(speeds);
+    }
+
     /** Where each divider sits, as a fraction of the bar's width (n - 1 values for n shares). */
     public static double[] dividerPositions(double[] shares) {
         double[] positions = new double[Math.max(0, shares.length - 1)];

@@ -17,6 +17,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import tandem.app.model.ModelViewModel;
+import tandem.app.monitor.MonitorViewModel;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
 import tandem.app.ui.Widgets;
@@ -30,12 +31,14 @@ import tandem.engine.runtime.SplitMode;
 public final class SplitView {
     private final SplitViewModel vm;
     private final ModelViewModel model;
+    private final MonitorViewModel monitor;
     private final VBox root = new VBox(14);
     private final GridPane table = new GridPane();
 
-    public SplitView(SplitViewModel vm, ModelViewModel model) {
+    public SplitView(SplitViewModel vm, ModelViewModel model, MonitorViewModel monitor) {
         this.vm = vm;
         this.model = model;
+        this.monitor = monitor;
         root.getStyleClass().addAll("screen", "split-screen");
         Label title = new Label("Split");
         title.getStyleClass().add("screen-title");
@@ -91,10 +94,28 @@ public final class SplitView {
         Button byFree = new Button("By free VRAM");
         byFree.setId("preset-free-vram");
         byFree.setOnAction(e -> vm.presetByFreeVram());
-        HBox row = new HBox(8, new Label("Presets"), even, byVram, byFree);
+        Button bySpeed = new Button("By measured speed");
+        bySpeed.setId("preset-speed");
+        bySpeed.setOnAction(e -> vm.presetByMeasuredSpeed(
+                model.loadedProperty().get().plan().devices().stream().mapToDouble(DevicePlan::share).toArray(),
+                monitor.meanComputeMicrosPerToken()));
+        bySpeed.disableProperty().bind(Bindings.createBooleanBinding(() -> !measuredWithThisSplit(),
+                monitor.latestProperty(), vm.slots(), model.loadedProperty()));
+        Tooltip.install(bySpeed, new Tooltip("Gives each device work in proportion to its speed measured on the Monitor, "
+                + "so none waits for a slower one: load with this split and generate an answer first"));
+        HBox row = new HBox(8, new Label("Presets"), even, byVram, byFree, bySpeed);
         row.setAlignment(Pos.CENTER_LEFT);
         row.disableProperty().bind(Bindings.size(vm.slots()).lessThan(2));
         return row;
+    }
+
+    /** The Monitor's figures belong to these devices: the loaded model runs on exactly the split's devices. */
+    private boolean measuredWithThisSplit() {
+        var loaded = model.loadedProperty().get();
+        if (loaded == null || vm.slots().size() < 2) return false;
+        var planned = loaded.plan().devices().stream().map(d -> d.physicalIndex()).toList();
+        var chosen = vm.slots().stream().map(SplitSlot::physicalIndex).toList();
+        return planned.equals(chosen) && monitor.meanComputeMicrosPerToken().length == chosen.size();
     }
 
     private Node messages() {

@@ -123,6 +123,18 @@ public final class SplitViewModel {
 
     public void presetByFreeVram() { setWeights(SplitShares.asPercentages(SplitShares.proportional(sizes(true)))); }
 
+    /**
+     * Gives each device work in proportion to its measured speed, so that in tensor mode no device
+     * waits for a slower one.
+     *
+     * @param measuredShares        the shares the model ran with while it was measured (its plan's)
+     * @param computeMicrosPerToken each device's compute time per token then (e.g. from the Monitor)
+     */
+    public void presetByMeasuredSpeed(double[] measuredShares, double[] computeMicrosPerToken) {
+        if (measuredShares.length != slots.size()) return;
+        setWeights(SplitShares.asPercentages(SplitShares.balance(measuredShares, computeMicrosPerToken)));
+    }
+
     /** How the engine should load the model with the current choices. */
     public EngineOptions options() {
         int ctx = contextLength.get();

@@ -51,4 +51,16 @@ class MonitorViewModelTest {
         assertEquals(400, s.computeMicrosPerToken(), 1e-9);
         assertEquals(200, s.interconnectMicrosPerToken(), 1e-9);
     }
+
+    @Test
+    void meanComputeTimePerDeviceIgnoresIdleSamples() {
+        MonitorViewModel vm = new MonitorViewModel(AppExecutors.direct(), new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(),
+                new ReadOnlyBooleanWrapper().getReadOnlyProperty(), 0);
+        vm.accept(at(1));
+        vm.accept(new MetricsSnapshot(1_500_000_000L, false, 0, 0, List.of(
+                new DeviceMetrics(0, "A", 0, 0, 0, 1, 2), new DeviceMetrics(1, "B", 0, 0, 0, 1, 2))));
+        vm.accept(new MetricsSnapshot(2_000_000_000L, true, 100, 0, List.of(
+                new DeviceMetrics(0, "A", 0.8, 500, 100, 1, 2), new DeviceMetrics(1, "B", 0.6, 700, 300, 1, 2))));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {400, 600}, vm.meanComputeMicrosPerToken(), 1e-9);
+    }
 }

@@ -48,4 +48,14 @@ class SplitSharesTest {
     void percentagesRoundToATenth() {
         assertArrayEquals(new double[] {33.3, 66.7}, SplitShares.asPercentages(new double[] {1.0 / 3, 2.0 / 3}), EPS);
     }
+
+    @Test
+    void balanceGivesEachDeviceWorkInProportionToItsMeasuredSpeed() {
+        // Half the work each, but device 0 took three times as long: it is a third as fast.
+        assertArrayEquals(new double[] {0.25, 0.75}, SplitShares.balance(new double[] {0.5, 0.5}, new double[] {300, 100}), EPS);
+        // 60:40 and equal times means the first is 1.5x as fast: the split is already balanced.
+        assertArrayEquals(new double[] {0.6, 0.4}, SplitShares.balance(new double[] {0.6, 0.4}, new double[] {200, 200}), EPS);
+        // A missing measurement leaves the split alone.
+        assertArrayEquals(new double[] {0.6, 0.4}, SplitShares.balance(new double[] {0.6, 0.4}, new double[] {200, 0}), EPS);
+    }
 }

@@ -78,12 +78,15 @@ class SplitViewModelTest {
     }
 
     @Test
-    void presetsFollowTotalOrFreeMemory() {
+    void presetsFollowTotalOrFreeMemoryOrMeasuredSpeed() {
         SplitViewModel split = newSplit(bothDevices());
         split.presetByVram();
         assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-3);
         split.presetByFreeVram();
         assertArrayEquals(new double[] {20.0 / 26, 6.0 / 26}, split.shares(), 1e-3);
+        // Measured at 50:50, device 0 needed 300 µs per token and device 1 100 µs.
+        split.presetByMeasuredSpeed(new double[] {0.5, 0.5}, new double[] {300, 100});
+        assertArrayEquals(new double[] {0.25, 0.75}, split.shares(), 1e-9);
     }
 
     @Test
