@@ -12,6 +12,8 @@ layout(constant_id = 1) const uint ROWS = 1;
 layout(constant_id = 2) const uint GLU = 0;
 layout(constant_id = 3) const uint NORM = 0;
 layout(constant_id = 4) const uint UNROLL = 2;   // chunks per invocation per step, loads issued together
+layout(constant_id = 5) const uint TB = 1;       // tokens per workgroup: each weight chunk is dequantized
+                                                 // once and used for TB tokens (prompts); NORM needs TB = 1
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -29,12 +31,13 @@ layout(push_constant) uniform Push {
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
     float eps;        // RMS norm epsilon (NORM = 1)
+    uint tokens;      // tokens in the step (TB > 1)
 } p;
 
 #include "weights.glsl"
 #include "quant.glsl"
 
-shared float row_sums[ROWS * WG];
+shared float row_sums[ROWS * TB * WG];
 
 float norm_scale = 1.0;
 uint row_start4 = 0;
@@ -48,7 +51,7 @@ vec4 input4(uint i4) {
 
 void main() {
     uint row0 = flat_group_x() * ROWS;
-    uint token = gl_WorkGroupID.y;
+    uint token = gl_WorkGroupID.y * TB;
     uint blocksPerRow = p.cols / QK;
     uint chunks = blocksPerRow * CHUNKS;
     uint xb = p.xOffset + token * p.xStride;
@@ -61,8 +64,8 @@ void main() {
         }
         norm_scale = inversesqrt(wg_sum(squares) / float(p.cols) + p.eps);
     }
-    float acc[ROWS];
-    [[unroll]] for (uint i = 0; i < ROWS; i++) acc[i] = 0.0;
+    float acc[ROWS * TB];
+    [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
 
     for (uint j0 = gl_LocalInvocationID.x; j0 < chunks; j0 += WG * UNROLL) {
         [[unroll]] for (uint u = 0; u < UNROLL; u++) {
@@ -72,6 +75,7 @@ void main() {
             uint j = valid ? j0 + u * WG : j0;
             float keep = valid ? 1.0 : 0.0;
             uint blk = j / CHUNKS, c = j % CHUNKS;
+            if (TB == 1u) {
             uint xi = xb + blk * QK;
             vec4 xv[CV / 4];
             [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = keep * input4((xi + chunk_run(c, r)) >> 2);
@@ -95,18 +99,41 @@ void main() {
 #endif
                 }
             }
+            } else {
+            // Several tokens: dequantize the chunk once per row, use it for every token.
+            [[unroll]] for (uint i = 0; i < ROWS; i++) {
+                uint row = row0 + i;
+                if (row < p.rows) {
+                    float v[CV];
+                    chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
+                    [[unroll]] for (uint t = 0; t < TB; t++) {
+                        bool present = token + t < p.tokens;
+                        uint xi = p.xOffset + (present ? token + t : token) * p.xStride + blk * QK;
+                        float use = present ? keep : 0.0;
+                        float s = 0.0;
+                        [[unroll]] for (uint r = 0; r < CV / 4; r++) {
+                            s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]),
+                                     input4((xi + chunk_run(c, r)) >> 2));
+                        }
+                        acc[i * TB + t] += use * s;
+                    }
+                }
+            }
+            }
         }
     }
-    [[unroll]] for (uint i = 0; i < ROWS; i++) {
+    [[unroll]] for (uint i = 0; i < ROWS * TB; i++) {
         float s = subgroupAdd(acc[i]);
         if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
     }
     barrier();
+    // Invocation i writes row i / TB of token i % TB.
     uint i = gl_LocalInvocationID.x;
-    if (i < ROWS && row0 + i < p.rows) {
+    uint row = row0 + i / TB, tok = token + i % TB;
+    if (i < ROWS * TB && row < p.rows && (TB == 1u || tok < p.tokens)) {
         float total = 0.0;
         for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
-        uint o = token * p.yStride + p.yOffset + row0 + i;
+        uint o = tok * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }
 }

@@ -22,7 +22,7 @@ public final class GpuOps {
      */
     public static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate);
+        matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, 1);
     }
 
     /**
@@ -31,16 +31,18 @@ public final class GpuOps {
      */
     public static void matVecNormed(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange normWeight, float eps,
                                     int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        matVec(rec, w, x, null, normWeight, eps, xOffset, xStride, y, yStride, tokens, accumulate);
+        matVec(rec, w, x, null, normWeight, eps, xOffset, xStride, y, yStride, tokens, accumulate, 1);
     }
 
+    /** @param tokensPerGroup tokens each workgroup serves with one dequantization of its weights */
     private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, BufferRange norm,
-                               float eps, int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+                               float eps, int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate,
+                               int tokensPerGroup) {
         if (xOffset % 4 != 0 || xStride % 4 != 0 || w.cols() % 4 != 0) {
             throw new IllegalArgumentException("matvec input offsets and widths must be multiples of 4: " + w.name());
         }
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null);
+        ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null, tokensPerGroup);
         int rowsPerGroup = k.matvecRows();
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
@@ -48,8 +50,8 @@ public final class GpuOps {
             int gz = (groups + gx - 1) / gx;
             rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x),
                     new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0,
-                            Float.floatToRawIntBits(eps)},
-                    gx, tokens, gz);
+                            Float.floatToRawIntBits(eps), tokens},
+                    gx, (tokens + tokensPerGroup - 1) / tokensPerGroup, gz);
         }
     }
 
@@ -70,11 +72,17 @@ public final class GpuOps {
         }
     }
 
-    /** y (+)= W x for each token: matrix-vector for a few tokens, the tiled product for more. */
+    /**
+     * y (+)= W x for each token: matrix-vector for a few tokens; for prompts the multi-token
+     * matrix-vector kernel (each weight chunk dequantized once for several tokens), or the tiled
+     * product where chosen (it measured slower on an H100: its k-loop waits on every tile load).
+     */
     public static void linear(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        if (tokens >= MATMUL_MIN_TOKENS) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
-        else matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        Kernels k = Kernels.of(rec.device());
+        if (tokens < MATMUL_MIN_TOKENS) matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        else if (k.promptsUseMatmul()) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        else matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, k.promptTokensPerGroup());
     }
 
     /** out[t] = row step.ids[firstId + t] of the embedding matrix, dequantized, for t < tokens. */

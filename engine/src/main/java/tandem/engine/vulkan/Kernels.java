@@ -45,10 +45,20 @@ public final class Kernels implements DeviceResource {
      * @param glu  input is silu(x) * up (binding 3) instead of x
      * @param norm input is rmsnorm(x) * weight (binding 4)
      */
-    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm) {
+    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup) {
         requireType(weightType);
-        return get("matvec_" + weightType, 5, 8, matvecWorkgroup(), matvecRows(), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll());
+        if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
+        return get("matvec_" + weightType, 5, 9, matvecWorkgroup(), matvecRows(), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+                tokensPerGroup);
     }
+
+    /** Tokens per workgroup of the prompt variant of matvec: rows x tokens outputs must fit the workgroup. */
+    public int promptTokensPerGroup() {
+        return Math.max(1, Math.min(8, matvecWorkgroup() / matvecRows()));
+    }
+
+    /** Whether prompts use the tiled product instead of multi-token matvec (-Dtandem.prompt.kernel=matmul). */
+    public boolean promptsUseMatmul() { return "matmul".equals(System.getProperty("tandem.prompt.kernel")); }
 
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
     public synchronized ComputePipeline matmul(String weightType, boolean glu) {

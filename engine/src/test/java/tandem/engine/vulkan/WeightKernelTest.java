@@ -61,6 +61,15 @@ class WeightKernelTest extends VulkanTestBase {
                 GpuOps.linear(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, yb.all(), rows, tokens, accumulate);
                 rec.end().submitAndWait();
                 assertClose(expected, readFloats(yb, expected.length), 1e-4f, type + " matvec");
+                if (tokens >= GpuOps.MATMUL_MIN_TOKENS) {
+                    // The tiled product (the alternative prompt kernel) gives the same.
+                    try (GpuBuffer tiled = deviceFloats(accumulate ? residual : new float[tokens * rows], "y tiled")) {
+                        rec.begin();
+                        GpuOps.matMul(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, tiled.all(), rows, tokens, accumulate);
+                        rec.end().submitAndWait();
+                        assertClose(expected, readFloats(tiled, expected.length), 1e-4f, type + " matmul");
+                    }
+                }
             }
         }
     }
