@@ -100,22 +100,26 @@ void main() {
                 }
             }
             } else {
-            // Several tokens: dequantize the chunk once per row, use it for every token.
+            // Several tokens: each token's inputs are read (and SwiGLU'd) once per chunk, the
+            // chunk of each row dequantized once and used for every token.
+            vec4 xs[TB * (CV / 4)];
+            [[unroll]] for (uint t = 0; t < TB; t++) {
+                bool present = token + t < p.tokens;
+                uint xi = p.xOffset + (present ? token + t : token) * p.xStride + blk * QK;
+                float use = present ? keep : 0.0;
+                [[unroll]] for (uint r = 0; r < CV / 4; r++) xs[t * (CV / 4) + r] = use * input4((xi + chunk_run(c, r)) >> 2);
+            }
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = row0 + i;
                 if (row < p.rows) {
                     float v[CV];
                     chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
                     [[unroll]] for (uint t = 0; t < TB; t++) {
-                        bool present = token + t < p.tokens;
-                        uint xi = p.xOffset + (present ? token + t : token) * p.xStride + blk * QK;
-                        float use = present ? keep : 0.0;
                         float s = 0.0;
                         [[unroll]] for (uint r = 0; r < CV / 4; r++) {
-                            s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]),
-                                     input4((xi + chunk_run(c, r)) >> 2));
+                            s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xs[t * (CV / 4) + r]);
                         }
-                        acc[i * TB + t] += use * s;
+                        acc[i * TB + t] += s;
                     }
                 }
             }

@@ -81,7 +81,7 @@ public final class GpuOps {
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
         Kernels k = Kernels.of(rec.device());
         if (tokens < MATMUL_MIN_TOKENS) matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
-        else if (k.promptsUseMatmul()) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        else if (Kernels.promptsUseMatmul()) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
         else matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, k.promptTokensPerGroup());
     }
 

@@ -58,7 +58,7 @@ public final class Kernels implements DeviceResource {
     }
 
     /** Whether prompts use the tiled product instead of multi-token matvec (-Dtandem.prompt.kernel=matmul). */
-    public boolean promptsUseMatmul() { return "matmul".equals(System.getProperty("tandem.prompt.kernel")); }
+    public static boolean promptsUseMatmul() { return "matmul".equals(System.getProperty("tandem.prompt.kernel")); }
 
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
     public synchronized ComputePipeline matmul(String weightType, boolean glu) {

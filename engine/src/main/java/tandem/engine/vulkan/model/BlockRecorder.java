@@ -50,7 +50,8 @@ public final class BlockRecorder {
 
     /** Which product kernel a projection of this many tokens runs, for the profile's labels. */
     public static String kind(int tokens) {
-        return tokens >= GpuOps.MATMUL_MIN_TOKENS ? "matmul" : "matvec";
+        if (tokens < GpuOps.MATMUL_MIN_TOKENS) return "matvec";
+        return tandem.engine.vulkan.Kernels.promptsUseMatmul() ? "matmul" : "matvec-batch";
     }
 
     /** Block {@code layer} (model numbering), its KV cache at {@code cacheIndex} of this device's buffers. */
