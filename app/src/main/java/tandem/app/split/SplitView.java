@@ -22,6 +22,7 @@ import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
 import tandem.app.ui.Widgets;
 import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.LoadPlan;
 import tandem.engine.runtime.SplitMode;
 
 /**
@@ -96,10 +97,9 @@ public final class SplitView {
         byFree.setOnAction(e -> vm.presetByFreeVram());
         Button bySpeed = new Button("By measured speed");
         bySpeed.setId("preset-speed");
-        bySpeed.setOnAction(e -> vm.presetByMeasuredSpeed(
-                model.loadedProperty().get().plan().devices().stream().mapToDouble(DevicePlan::share).toArray(),
-                monitor.meanComputeMicrosPerToken()));
-        bySpeed.disableProperty().bind(Bindings.createBooleanBinding(() -> !measuredWithThisSplit(),
+        bySpeed.setOnAction(e -> vm.presetByMeasuredSpeed(loadedPlan(), monitor.meanComputeMicrosPerToken()));
+        bySpeed.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> !vm.canBalance(loadedPlan(), monitor.meanComputeMicrosPerToken()),
                 monitor.latestProperty(), vm.slots(), model.loadedProperty()));
         Tooltip.install(bySpeed, new Tooltip("Gives each device work in proportion to its speed measured on the Monitor, "
                 + "so none waits for a slower one: load with this split and generate an answer first"));
@@ -109,13 +109,9 @@ public final class SplitView {
         return row;
     }
 
-    /** The Monitor's figures belong to these devices: the loaded model runs on exactly the split's devices. */
-    private boolean measuredWithThisSplit() {
-        var loaded = model.loadedProperty().get();
-        if (loaded == null || vm.slots().size() < 2) return false;
-        var planned = loaded.plan().devices().stream().map(d -> d.physicalIndex()).toList();
-        var chosen = vm.slots().stream().map(SplitSlot::physicalIndex).toList();
-        return planned.equals(chosen) && monitor.meanComputeMicrosPerToken().length == chosen.size();
+    /** The plan the Monitor's figures were measured with; null while no model is loaded. */
+    private LoadPlan loadedPlan() {
+        return model.loadedProperty().get() == null ? null : model.loadedProperty().get().plan();
     }
 
     private Node messages() {

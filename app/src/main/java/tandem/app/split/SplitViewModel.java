@@ -124,14 +124,26 @@ public final class SplitViewModel {
     public void presetByFreeVram() { setWeights(SplitShares.asPercentages(SplitShares.proportional(sizes(true)))); }
 
     /**
+     * Whether measurements taken with a loaded plan can balance this split: the plan ran on exactly
+     * these devices, in this order, and every device has a time.
+     */
+    public boolean canBalance(LoadPlan measuredWith, double[] computeMicrosPerToken) {
+        if (measuredWith == null || slots.size() < 2) return false;
+        List<Integer> ran = measuredWith.devices().stream().map(DevicePlan::physicalIndex).toList();
+        return ran.equals(slots.stream().map(SplitSlot::physicalIndex).toList())
+                && computeMicrosPerToken.length == slots.size();
+    }
+
+    /**
      * Gives each device work in proportion to its measured speed, so that in tensor mode no device
      * waits for a slower one.
      *
-     * @param measuredShares        the shares the model ran with while it was measured (its plan's)
+     * @param measuredWith          the plan the model ran with while it was measured (its shares)
      * @param computeMicrosPerToken each device's compute time per token then (e.g. from the Monitor)
      */
-    public void presetByMeasuredSpeed(double[] measuredShares, double[] computeMicrosPerToken) {
-        if (measuredShares.length != slots.size()) return;
+    public void presetByMeasuredSpeed(LoadPlan measuredWith, double[] computeMicrosPerToken) {
+        if (!canBalance(measuredWith, computeMicrosPerToken)) return;
+        double[] measuredShares = measuredWith.devices().stream().mapToDouble(DevicePlan::share).toArray();
         setWeights(SplitShares.asPercentages(SplitShares.balance(measuredShares, computeMicrosPerToken)));
     }
 

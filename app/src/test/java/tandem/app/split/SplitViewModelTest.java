@@ -19,6 +19,7 @@ import tandem.app.fakes.FakeEngine;
 import tandem.app.settings.SettingsService;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadPlan;
 import tandem.engine.runtime.SplitMode;
 
 class SplitViewModelTest {
@@ -84,8 +85,12 @@ class SplitViewModelTest {
         assertArrayEquals(new double[] {0.75, 0.25}, split.shares(), 1e-3);
         split.presetByFreeVram();
         assertArrayEquals(new double[] {20.0 / 26, 6.0 / 26}, split.shares(), 1e-3);
-        // Measured at 50:50, device 0 needed 300 µs per token and device 1 100 µs.
-        split.presetByMeasuredSpeed(new double[] {0.5, 0.5}, new double[] {300, 100});
+        // Loaded at 50:50, device 0 needed 300 µs per token and device 1 100 µs.
+        LoadPlan measured = engine.plan(dir.resolve("m.gguf"), new EngineOptions(Backend.VULKAN, List.of(0, 1), List.of(1.0, 1.0), SplitMode.TENSOR, 0));
+        assertFalse(split.canBalance(measured, new double[] {300}), "a device without a time");
+        assertFalse(split.canBalance(engine.plan(dir.resolve("m.gguf"), new EngineOptions(Backend.VULKAN, List.of(1, 0), List.of(1.0, 1.0), SplitMode.TENSOR, 0)),
+                new double[] {300, 100}), "measured on other devices");
+        split.presetByMeasuredSpeed(measured, new double[] {300, 100});
         assertArrayEquals(new double[] {0.25, 0.75}, split.shares(), 1e-9);
     }
 
