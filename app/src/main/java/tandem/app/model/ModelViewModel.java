@@ -2,6 +2,8 @@ package tandem.app.model;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -43,6 +45,9 @@ public final class ModelViewModel {
     private final UiBatcher<Progress> progressUpdates;
     private AtomicBoolean cancelRequested = new AtomicBoolean();
 
+    private final StringBinding status = Bindings.createStringBinding(this::describeStatus,
+            loaded, loading, stage, modelPath, loadProblem);
+
     public ModelViewModel(EngineService engine, AppExecutors executors, SettingsService settings) {
         this.engine = engine;
         this.executors = executors;
@@ -74,6 +79,24 @@ public final class ModelViewModel {
     public ReadOnlyStringProperty stageProperty() { return stage.getReadOnlyProperty(); }
 
     public ReadOnlyStringProperty loadProblemProperty() { return loadProblem.getReadOnlyProperty(); }
+
+    /** One line for the window's header: which model, where it runs, or why it does not. */
+    public StringBinding statusProperty() { return status; }
+
+    private String describeStatus() {
+        String file = modelPath.get() == null ? "" : modelPath.get().getFileName().toString();
+        if (loading.get()) return "Loading " + file + " · " + stage.get();
+        LoadedModel model = loaded.get();
+        if (model != null) {
+            var devices = model.plan().devices();
+            String where = devices.size() > 1
+                    ? devices.size() + " devices, " + model.plan().mode().name().toLowerCase(java.util.Locale.ROOT) + " split"
+                    : devices.isEmpty() ? model.backend().name() : devices.getFirst().deviceName();
+            return file + " · " + where;
+        }
+        if (!loadProblem.get().isEmpty()) return "Not loaded: " + loadProblem.get();
+        return modelPath.get() == null ? "No model" : file + " · not loaded";
+    }
 
     /** Chooses a model file and reads its facts in the background (nothing is loaded yet). */
     public void open(Path file) {

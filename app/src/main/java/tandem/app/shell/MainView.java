@@ -30,7 +30,6 @@ import tandem.app.monitor.MonitorView;
 import tandem.app.settings.Theme;
 import tandem.app.ui.Widgets;
 import tandem.app.split.SplitView;
-import tandem.engine.runtime.LoadedModel;
 
 /**
  * The window's frame: navigation on the left, the current screen in the middle, the loaded
@@ -125,9 +124,7 @@ public final class MainView {
         Label model = new Label();
         model.setId("model-status");
         model.getStyleClass().add("model-status");
-        model.textProperty().bind(Bindings.createStringBinding(this::modelStatus,
-                app.model().loadedProperty(), app.model().loadingProperty(), app.model().stageProperty(),
-                app.model().modelPathProperty(), app.model().loadProblemProperty()));
+        model.textProperty().bind(app.model().statusProperty());
         ProgressBar progress = new ProgressBar();
         progress.progressProperty().bind(app.model().progressProperty());
         progress.visibleProperty().bind(app.model().loadingProperty());
@@ -138,25 +135,6 @@ public final class MainView {
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("header");
         return header;
-    }
-
-    private String modelStatus() {
-        var vm = app.model();
-        if (vm.loadingProperty().get()) return "Loading " + fileName() + " · " + vm.stageProperty().get();
-        LoadedModel loaded = vm.loadedProperty().get();
-        if (loaded != null) {
-            String where = loaded.plan().devices().size() > 1
-                    ? loaded.plan().devices().size() + " devices, " + loaded.plan().mode().name().toLowerCase() + " split"
-                    : loaded.plan().devices().isEmpty() ? loaded.backend().name() : loaded.plan().devices().getFirst().deviceName();
-            return fileName() + " · " + where;
-        }
-        if (!vm.loadProblemProperty().get().isEmpty()) return "Not loaded: " + vm.loadProblemProperty().get();
-        return vm.modelPathProperty().get() == null ? "No model" : fileName() + " · not loaded";
-    }
-
-    private String fileName() {
-        var path = app.model().modelPathProperty().get();
-        return path == null ? "" : path.getFileName().toString();
     }
 
     private Node notices() {

@@ -48,6 +48,7 @@ class ModelViewModelTest {
         ModelViewModel vm = new ModelViewModel(engine, new AppExecutors(Runnable::run, Runnable::run, ui), settings());
         vm.open(dir.resolve("m.gguf"));
         ui.runAll();
+        assertEquals("m.gguf · not loaded", vm.statusProperty().get());
         int before = ui.submitted();
 
         vm.load(EngineOptions.cpu());
@@ -55,6 +56,7 @@ class ModelViewModelTest {
         assertEquals(2, ui.submitted() - before, "ten progress updates become one UI task, plus the result");
         ui.runAll();
         assertSame(engine.model, vm.loadedProperty().get());
+        assertEquals("m.gguf · CPU", vm.statusProperty().get());
         assertEquals(1.0, vm.progressProperty().get());
         assertFalse(vm.loadingProperty().get());
 
@@ -81,6 +83,7 @@ class ModelViewModelTest {
         vm.load(EngineOptions.cpu());
         engineThread.runAll();
         assertEquals("m.gguf: tensor blk.0.attn_q.weight is truncated; download the file again", vm.loadProblemProperty().get());
+        assertEquals("Not loaded: m.gguf: tensor blk.0.attn_q.weight is truncated; download the file again", vm.statusProperty().get());
         assertNull(vm.loadedProperty().get());
 
         vm.load(EngineOptions.cpu());
