@@ -111,6 +111,7 @@ public final class CliArgs {
         String m = value("--model").orElseGet(() -> positional.size() == 1 ? positional.getFirst() : null);
         if (m == null) throw new TandemException("missing --model for '" + command + "'");
         Path p = Path.of(m);
+        if (Files.isDirectory(p)) throw new TandemException(m + ": is a directory, not a model file");
         if (!Files.isRegularFile(p)) throw new TandemException(m + ": no such model file");
         return p;
     }
@@ -170,7 +171,7 @@ public final class CliArgs {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new TandemException(name + ": '" + v + "' is not a whole number");
+            throw wholeNumberError(name, v);
         }
     }
 
@@ -178,8 +179,14 @@ public final class CliArgs {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new TandemException(name + ": '" + v + "' is not a whole number");
+            throw wholeNumberError(name, v);
         }
+    }
+
+    /** Digits that overflow are a whole number, just too large: say so rather than call them not a number. */
+    private static TandemException wholeNumberError(String name, String v) {
+        if (v.matches("[+-]?\\d+")) return new TandemException(name + ": " + v + " is out of range");
+        return new TandemException(name + ": '" + v + "' is not a whole number");
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String name, String v) {

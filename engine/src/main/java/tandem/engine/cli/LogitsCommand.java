@@ -3,9 +3,11 @@ package tandem.engine.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.Session;
 import tandem.engine.tokenizer.Tokenizer;
@@ -23,8 +25,11 @@ final class LogitsCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("logits", argv,
                 CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "--prompt", "--file")), Set.of("--no-bos"));
+        // the options first, then the model, then the prompt: the first mistake on the line is the one reported
+        EngineOptions options = args.engineOptions();
+        Path modelFile = args.model();
         String prompt = PromptText.from(args);
-        try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); Session session = model.newSession()) {
+        try (LoadedModel model = ModelLoading.load(modelFile, options, err); Session session = model.newSession()) {
             Tokenizer tokenizer = model.tokenizer();
             int[] tokens = tokenizer.encode(prompt, tokenizer.addBosByDefault() && !args.flag("--no-bos"), true);
             float[] logits = session.evaluate(tokens);

@@ -1,6 +1,7 @@
 package tandem.engine.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import tandem.engine.runtime.DevicePlan;
 import tandem.engine.runtime.Engine;
@@ -13,7 +14,11 @@ final class ModelLoading {
     private ModelLoading() {}
 
     static LoadedModel load(CliArgs args, EngineOptions options, PrintStream err) {
-        LoadedModel model = Engine.load(args.model(), options, LoadProgress.NONE, () -> false);
+        return load(args.model(), options, err);
+    }
+
+    static LoadedModel load(Path modelFile, EngineOptions options, PrintStream err) {
+        LoadedModel model = Engine.load(modelFile, options, LoadProgress.NONE, () -> false);
         err.println("tandem: " + model.info().path().getFileName() + " on " + describe(model) + ", context "
                 + model.plan().contextLength() + " tokens");
         // where the split could not honour the asked shares exactly (head groups, quant blocks)

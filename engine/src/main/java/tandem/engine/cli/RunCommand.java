@@ -1,7 +1,9 @@
 package tandem.engine.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Set;
+import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.GenerationResult;
 import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.SamplingParams;
@@ -17,9 +19,12 @@ final class RunCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("run", argv,
                 CliArgs.options(CliArgs.ENGINE_OPTIONS, CliArgs.SAMPLING_OPTIONS, Set.of("--model", "--prompt", "--file")), Set.of());
-        String prompt = PromptText.from(args);
+        // the options first, then the model, then the prompt: the first mistake on the line is the one reported
+        EngineOptions options = args.engineOptions();
         SamplingParams params = args.samplingParams(SamplingParams.defaults());
-        try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); Session session = model.newSession()) {
+        Path modelFile = args.model();
+        String prompt = PromptText.from(args);
+        try (LoadedModel model = ModelLoading.load(modelFile, options, err); Session session = model.newSession()) {
             GenerationResult result = session.generate(prompt, params, event -> {
                 out.print(event.text());
                 out.flush();

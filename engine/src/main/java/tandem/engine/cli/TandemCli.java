@@ -39,9 +39,23 @@ public final class TandemCli {
                 }
             };
         } catch (RuntimeException e) {
-            err.println("tandem " + args[0] + ": " + e.getMessage());
+            err.println("tandem " + args[0] + ": " + oneLine(e));
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("tandem " + args[0] + ": out of Java heap memory; use a smaller --ctx or model, or a larger -Xmx");
             return 1;
         }
+    }
+
+    /**
+     * The error's message as one line: its first line, or, for a message-less exception (a bug,
+     * not a user mistake), the exception's name, so the user still gets one line and no "null".
+     */
+    static String oneLine(RuntimeException e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) return "internal error (" + e.getClass().getSimpleName() + "); please report it";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
     }
 
     static String usage() {

@@ -1,10 +1,7 @@
 package tandem.engine.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -54,12 +51,6 @@ public final class TokenizeCommand {
         if (a.value("--prompt").isPresent() == a.value("--file").isPresent()) {
             throw new TandemException("give exactly one of --prompt TEXT or --file PATH");
         }
-        if (a.value("--prompt").isPresent()) return a.value("--prompt").get();
-        Path file = Path.of(a.value("--file").get());
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TandemException(file + ": cannot read as UTF-8 text (" + e.getMessage() + ")");
-        }
+        return PromptText.from(a);
     }
 }

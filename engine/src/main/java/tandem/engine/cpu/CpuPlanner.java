@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
+import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.DevicePlan;
 import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadPlan;
@@ -20,8 +21,10 @@ public final class CpuPlanner {
      */
     public static LoadPlan plan(ModelConfig config, ModelTensors tensors, EngineOptions options, int contextLength) {
         if (!options.devices().isEmpty() || !options.split().isEmpty() || options.splitMode() != SplitMode.NONE) {
+            // under --backend auto the user never chose the CPU: say why it is the CPU
+            String cpu = options.backend() == Backend.AUTO ? "no GPU was found, so the CPU backend runs" : "the CPU backend runs";
             throw new TandemException("--devices, --split and --split-mode choose Vulkan devices; "
-                    + "the CPU backend runs on one device: drop them or use --backend vulkan");
+                    + cpu + " on one device: drop them or use --backend vulkan");
         }
         DevicePlan cpu = new DevicePlan(0, -1, "CPU", 1.0, tensors.totalBytes(),
                 CpuRunner.kvCacheBytes(config, contextLength), scratchBytes(config, contextLength), physicalMemory());

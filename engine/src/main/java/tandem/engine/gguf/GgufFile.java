@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -37,6 +38,8 @@ public final class GgufFile implements AutoCloseable {
     /** Maps and validates a GGUF file. */
     public static GgufFile open(Path path) {
         String name = path.toString();
+        // mapping a directory fails with the OS's "No such device", which tells the user nothing
+        if (Files.isDirectory(path)) throw new GgufException(name + ": is a directory, not a GGUF file");
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
