@@ -120,17 +120,10 @@ public final class ModelView {
 
         Label where = new Label();
         where.getStyleClass().add("hint");
-        where.textProperty().bind(Bindings.createStringBinding(() -> "Loads on: " + describeTarget(),
-                split.slots(), split.modeProperty()));
+        where.textProperty().bind(Bindings.concat("Loads on: ", split.targetProperty()));
         Label warning = Widgets.message("load-warning", "warning", split.warningProperty());
         Label problem = Widgets.message("load-problem", "error", vm.loadProblemProperty());
         return new VBox(8, row, where, warning, problem);
-    }
-
-    private String describeTarget() {
-        if (split.usesCpuEngine()) return "the CPU engine (include a GPU on the Devices screen to use it)";
-        String names = split.slots().stream().map(s -> s.label()).collect(Collectors.joining(", "));
-        return split.slots().size() == 1 ? names : names + " (" + split.modeProperty().get().name().toLowerCase(Locale.ROOT) + " split)";
     }
 
     private void showFacts() {

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -57,6 +59,8 @@ public final class SplitViewModel {
     private final ReadOnlyStringWrapper planProblem = new ReadOnlyStringWrapper(this, "planProblem", "");
     private final ReadOnlyBooleanWrapper willNotFit = new ReadOnlyBooleanWrapper(this, "willNotFit", false);
 
+    private final StringBinding target = Bindings.createStringBinding(this::describeTarget, slots, mode);
+
     private long planTicket;
     private boolean restoring;
     private EngineOptions pendingRestore;
@@ -97,6 +101,15 @@ public final class SplitViewModel {
     public ReadOnlyStringProperty planProblemProperty() { return planProblem.getReadOnlyProperty(); }
 
     public ReadOnlyBooleanProperty willNotFitProperty() { return willNotFit.getReadOnlyProperty(); }
+
+    /** Where a load with the current choices runs, in words: "the CPU engine (…)" or the devices and mode. */
+    public StringBinding targetProperty() { return target; }
+
+    private String describeTarget() {
+        if (usesCpuEngine()) return "the CPU engine (include a GPU on the Devices screen to use it)";
+        String names = slots.stream().map(SplitSlot::label).collect(Collectors.joining(", "));
+        return slots.size() == 1 ? names : names + " (" + mode.get().name().toLowerCase(java.util.Locale.ROOT) + " split)";
+    }
 
     /** Whether the chosen devices use the CPU engine (no device included). */
     public boolean usesCpuEngine() { return devices.logicalDevices().isEmpty(); }

@@ -101,6 +101,9 @@ class SplitViewModelTest {
         SplitViewModel split = newSplit(devices);
         assertEquals(1, split.slots().size());
         assertEquals(Backend.CPU, split.options().backend());
+        assertTrue(split.targetProperty().get().startsWith("the CPU engine"), split.targetProperty().get());
+        devices.devices().getFirst().includedProperty().set(true);
+        assertEquals("GPU0 Big", split.targetProperty().get());
     }
 
     @Test
@@ -110,6 +113,7 @@ class SplitViewModelTest {
         devices.devices().getFirst().instancesProperty().set(2);
         SplitViewModel split = newSplit(devices);
         assertEquals(List.of(0, 0), split.options().devices());
+        assertEquals("GPU0 Big, GPU0 Big #2 (tensor split)", split.targetProperty().get());
     }
 
     @Test
