@@ -159,13 +159,7 @@ public final class MonitorView {
     }
 
     private void showLatest(MonitorSample s) {
-        double total = s.computeMicrosPerToken() + s.interconnectMicrosPerToken();
-        String text = String.format(Locale.ROOT, "%.1f tokens/s · interconnect %.0f %% of the time per token · %d device%s",
-                s.tokensPerSecond(), total == 0 ? 0 : 100 * s.interconnectMicrosPerToken() / total,
-                s.devices().size(), s.devices().size() == 1 ? "" : "s");
-        boolean timed = s.devices().stream().anyMatch(d -> d.busyFraction() > 0 || d.computeMicrosPerToken() > 0);
-        if (!timed && s.tokensPerSecond() > 0) text += " · this backend does not report per-device timings yet";
-        summary.setText(text);
+        summary.setText(s.summary());
         memory.getChildren().clear();
         for (DeviceMetrics d : s.devices()) memory.getChildren().add(memoryRow(d));
     }

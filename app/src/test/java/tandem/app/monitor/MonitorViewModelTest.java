@@ -1,6 +1,7 @@
 package tandem.app.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -47,9 +48,16 @@ class MonitorViewModelTest {
 
     @Test
     void computeAndInterconnectAreMeansOverDevices() {
-        MonitorSample s = new MonitorSample(0, 1, at(0).devices());
+        MonitorSample s = new MonitorSample(0, 32.66, at(0).devices());
         assertEquals(400, s.computeMicrosPerToken(), 1e-9);
         assertEquals(200, s.interconnectMicrosPerToken(), 1e-9);
+        assertEquals("32.7 tokens/s · interconnect 33 % of the time per token · 2 devices", s.summary());
+    }
+
+    @Test
+    void aBackendWithoutPerDeviceTimingsIsSaidSo() {
+        MonitorSample s = new MonitorSample(0, 40, List.of(new DeviceMetrics(0, "A", 0, 0, 0, 0, 0)));
+        assertTrue(s.summary().endsWith("this backend does not report per-device timings yet"), s.summary());
     }
 
     @Test
