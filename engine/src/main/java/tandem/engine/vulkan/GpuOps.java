@@ -95,7 +95,12 @@ public final class GpuOps {
         }
     }
 
-    /** out[t] = rmsnorm(x[xOffset + t * n ...]) * weight for t < rows. */
+    /** y[t][i] += bias[i] for i < n, t < tokens. */
+    public static void addBias(CommandRecorder rec, BufferRange y, BufferRange bias, int n, int tokens) {
+        rec.dispatch(Kernels.of(rec.device()).addBias(), List.of(y, bias), new int[] {n}, (n + 63) / 64, tokens, 1);
+    }
+
+    /** out[t] = rmsnorm(x[xOffset + t * n ...]) * weight for t < rows (out may be x: in place). */
     public static void rmsNorm(CommandRecorder rec, BufferRange x, int xOffset, BufferRange weight, BufferRange out,
                                int n, float eps, int rows) {
         rec.dispatch(Kernels.of(rec.device()).rmsNorm(), List.of(x, weight, out),

@@ -63,6 +63,19 @@ public final class BlockRecorder {
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
         step(rec, kind(tokens) + " qkv " + w.q().kernelType());
+        AttentionExtras extras = m.extras(layer);
+        if (extras.hasBiases()) {
+            GpuOps.addBias(rec, b.q.all(), extras.qBias().all(), qDim, tokens);
+            GpuOps.addBias(rec, b.k.all(), extras.kBias().all(), kvDim, tokens);
+            GpuOps.addBias(rec, b.v.all(), extras.vBias().all(), kvDim, tokens);
+            step(rec, "qkv bias");
+        }
+        if (extras.hasQkNorm()) {
+            // Per-head RMS norm of queries and keys, in place (each row is one head).
+            GpuOps.rmsNorm(rec, b.q.all(), 0, extras.qNorm().all(), b.q.all(), c.headDim(), c.rmsEps(), tokens * c.heads());
+            GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
+            step(rec, "q/k norm");
+        }
         GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
                 m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
         step(rec, "rope + kv store");

@@ -29,9 +29,11 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
     final GpuBuffer ropeTable;   // [position][ropeDim/2] (cos, sin)
     final int ropePositions;
     final List<LayerWeights> layers;
+    final List<AttentionExtras> extras;
 
     private DeviceModel(VulkanDevice device, ModelConfig config, WeightTensor embedding, WeightTensor output,
-                        GpuBuffer outputNorm, GpuBuffer ropeTable, int ropePositions, List<LayerWeights> layers) {
+                        GpuBuffer outputNorm, GpuBuffer ropeTable, int ropePositions, List<LayerWeights> layers,
+                        List<AttentionExtras> extras) {
         this.device = device;
         this.config = config;
         this.embedding = embedding;
@@ -40,6 +42,7 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
         this.ropeTable = ropeTable;
         this.ropePositions = ropePositions;
         this.layers = List.copyOf(layers);
+        this.extras = List.copyOf(extras);
     }
 
     @Override public WeightTensor embedding() { return embedding; }
@@ -51,6 +54,8 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
     @Override public GpuBuffer ropeTable() { return ropeTable; }
 
     @Override public LayerWeights layer(int layer) { return layers.get(layer); }
+
+    @Override public AttentionExtras extras(int layer) { return extras.get(layer); }
 
     /** Weight bytes a device needs for the whole model. */
     static long weightBytes(ModelTensors tensors) {
@@ -69,14 +74,17 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
             GpuBuffer rope = track(made, up.floats("rope table",
                     RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
             List<LayerWeights> layers = new ArrayList<>();
+            List<AttentionExtras> extras = new ArrayList<>();
             for (ModelTensors.Layer t : tensors.layers()) {
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
                 layers.add(track(made, new LayerWeights(vector(up, file, t.attnNorm()),
                         matrix(up, file, t.attnQ()), matrix(up, file, t.attnK()), matrix(up, file, t.attnV()),
                         matrix(up, file, t.attnOutput()), vector(up, file, t.ffnNorm()),
                         matrix(up, file, t.ffnGate()), matrix(up, file, t.ffnUp()), matrix(up, file, t.ffnDown()))));
+                extras.add(track(made, new AttentionExtras(optional(up, file, t.attnQBias()), optional(up, file, t.attnKBias()),
+                        optional(up, file, t.attnVBias()), optional(up, file, t.attnQNorm()), optional(up, file, t.attnKNorm()))));
             }
-            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers);
+            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers, extras);
         } catch (RuntimeException e) {
             for (AutoCloseable c : made.reversed()) {
                 try {
@@ -102,12 +110,17 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
         return up.floats(t.name(), floats(file, t));
     }
 
+    private static GpuBuffer optional(WeightUploader up, GgufFile file, TensorInfo t) {
+        return t == null ? null : vector(up, file, t);
+    }
+
     private static float[] floats(GgufFile file, TensorInfo t) {
         return Dequantizer.dequantizeAll(t.type(), file.data(t), t.elementCount());
     }
 
     @Override
     public void close() {
+        for (AttentionExtras e : extras.reversed()) e.close();
         for (LayerWeights l : layers.reversed()) l.close();
         ropeTable.close();
         outputNorm.close();

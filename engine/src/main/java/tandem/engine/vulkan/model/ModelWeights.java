@@ -20,4 +20,7 @@ public interface ModelWeights {
 
     /** Block {@code layer} in model numbering; the device must hold it. */
     LayerWeights layer(int layer);
+
+    /** Block {@code layer}'s biases and q/k norms; NONE for architectures without them. */
+    default AttentionExtras extras(int layer) { return AttentionExtras.NONE; }
 }

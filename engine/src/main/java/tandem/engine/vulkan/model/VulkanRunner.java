@@ -58,10 +58,6 @@ public final class VulkanRunner implements ModelRunner {
      */
     public static VulkanRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, int deviceIndex,
                                     int contextLength, LoadProgress progress, BooleanSupplier cancelled) {
-        if (config.qkvBias() || config.qkNorm()) {
-            throw new TandemException("the Vulkan backend does not run " + config.architecture()
-                    + " models yet (Q/K/V biases or q/k norms); use --backend cpu");
-        }
         requireKernels(tensors);
         VulkanInstance instance = VulkanInstance.create();
         VulkanDevice device = null;
