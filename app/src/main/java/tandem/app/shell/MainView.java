@@ -3,6 +3,7 @@ package tandem.app.shell;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -22,6 +23,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.stage.WindowEvent;
 import tandem.app.AppContext;
 import tandem.app.chat.ChatView;
 import tandem.app.devices.DevicesView;
@@ -62,6 +64,9 @@ public final class MainView {
     /** Builds the scene with the theme applied and the Ctrl+1..5 shortcuts installed. */
     public Scene createScene(double width, double height) {
         Scene scene = new Scene(root, width, height);
+        scene.windowProperty().addListener((obs, old, window) -> {
+            if (window != null) window.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> Platform.runLater(this::focusInput));
+        });
         applyTheme(scene, app.shell().themeProperty().get());
         app.shell().themeProperty().addListener((obs, old, now) -> applyTheme(scene, now));
         for (Screen s : Screen.values()) {
@@ -84,6 +89,13 @@ public final class MainView {
     private void show(Screen screen) {
         Node node = built.computeIfAbsent(screen, s -> factories.get(s).get());
         content.getChildren().setAll(node);
+        Platform.runLater(this::focusInput);
+    }
+
+    /** The chat is ready to type into whenever it is shown (the window's own initial focus would pick the nav). */
+    private void focusInput() {
+        Node input = content.lookup("#chat-input");
+        if (input != null) input.requestFocus();
     }
 
     private Node navigation() {
