@@ -3,9 +3,12 @@
 // cache in tiles of WG positions with an online softmax (running max and sum), so no score
 // buffer is needed and any context length works. Token t of the step sees positions
 // 0..pos0+t. Grouped-query attention: query head h reads KV head h / (heads / kvHeads).
+// With SPLITS > 1 (decode over a long cache) gl_WorkGroupID.z takes one of SPLITS ranges of the
+// cache and writes its unnormalised partial (max, sum, weighted values) for attention_combine.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint HD = 128;  // head dimension (a constant, so the loops unroll)
+layout(constant_id = 2) const uint SPLITS = 1;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -15,6 +18,8 @@ layout(binding = 2) readonly buffer VCache { uint vc[]; };
 layout(binding = 3) writeonly buffer Output { float o[]; };
 #define STEP_BINDING 4
 #include "step.glsl"
+// Per (token, head, split): max, sum, then HD weighted value sums (SPLITS > 1 only).
+layout(binding = 5) writeonly buffer Partials { float part[]; };
 layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
@@ -33,13 +38,27 @@ shared float qs[HD];
 shared float probs[WG];
 shared vec2 group_sums[WG];
 
+void emit(uint pair, vec2 value, uint qBase, uint record, float l) {
+    if (SPLITS == 1u) {
+        o[qBase + 2u * pair] = value.x / l;
+        o[qBase + 2u * pair + 1u] = value.y / l;
+    } else {
+        part[record + 2u + 2u * pair] = value.x;
+        part[record + 3u + 2u * pair] = value.y;
+    }
+}
+
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y;
     uint lid = gl_LocalInvocationID.x;
     uint kvDim = p.kvHeads * p.headDim;
     uint kvBase = (head / (p.heads / p.kvHeads)) * p.headDim;
     uint len = step.pos0 + token + 1u;
+    uint split = gl_WorkGroupID.z;
+    uint per = (len + SPLITS - 1u) / SPLITS;
+    uint start = min(len, split * per), end = min(len, start + per);
     uint qBase = (token * p.heads + head) * p.headDim;
+    uint record = ((token * p.heads + head) * SPLITS + split) * (HD + 2u);
     for (uint d = lid; d < p.headDim; d += WG) qs[d] = q[qBase + d] * p.scale;
     barrier();
 
@@ -47,10 +66,10 @@ void main() {
     uint group = KG > 1u ? lid / PAIRS : 0u;
     vec2 acc[PPT];
     [[unroll]] for (uint i = 0; i < PPT; i++) acc[i] = vec2(0.0);
-    for (uint t0 = 0; t0 < len; t0 += WG) {
+    for (uint t0 = start; t0 < end; t0 += WG) {
         uint key = t0 + lid;
         float s = -1e30;
-        if (key < len) {
+        if (key < end) {
             s = 0.0;
             uint kb = (key * kvDim + kvBase) >> 1;
             [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
@@ -60,10 +79,10 @@ void main() {
         }
         float mNew = max(m, wg_max(s));
         float corr = exp(m - mNew);
-        float pr = key < len ? exp(s - mNew) : 0.0;
+        float pr = key < end ? exp(s - mNew) : 0.0;
         probs[lid] = pr;
         l = l * corr + wg_sum(pr);
-        uint n = min(WG, len - t0);
+        uint n = min(WG, end - t0);
         [[unroll]] for (uint i = 0; i < PPT; i++) {
             uint pair = KG > 1u ? lid % PAIRS : lid + i * WG;
             if (group < KG && pair < PAIRS) {
@@ -83,22 +102,22 @@ void main() {
         m = mNew;
         barrier();
     }
+    if (SPLITS > 1u && lid == 0u) {
+        part[record] = m;
+        part[record + 1u] = l;
+    }
     if (KG > 1u) {
         group_sums[lid] = acc[0];
         barrier();
         if (lid < PAIRS) {
             vec2 total = vec2(0.0);
             for (uint g = 0; g < KG; g++) total += group_sums[g * PAIRS + lid];
-            o[qBase + 2u * lid] = total.x / l;
-            o[qBase + 2u * lid + 1u] = total.y / l;
+            emit(lid, total, qBase, record, l);
         }
         return;
     }
     [[unroll]] for (uint i = 0; i < PPT; i++) {
         uint pair = lid + i * WG;
-        if (pair < PAIRS) {
-            o[qBase + 2u * pair] = acc[i].x / l;
-            o[qBase + 2u * pair + 1u] = acc[i].y / l;
-        }
+        if (pair < PAIRS) emit(pair, acc[i], qBase, record, l);
     }
 }

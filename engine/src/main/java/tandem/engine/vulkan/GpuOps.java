@@ -118,12 +118,28 @@ public final class GpuOps {
                 new int[] {heads, kvHeads, headDim, ropeDim}, heads + kvHeads, tokens, 1);
     }
 
-    /** Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. */
+    /**
+     * Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. With
+     * splits > 1 the cache is divided among that many workgroups per head (decode over long
+     * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
+     * kernel combines.
+     */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
-                                 BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens) {
+                                 BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
+                                 int splits, BufferRange partials) {
+        Kernels k = Kernels.of(rec.device());
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        rec.dispatch(Kernels.of(rec.device()).attention(headDim), List.of(q, kCache, vCache, out, step),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale)}, heads, tokens, 1);
+        rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out),
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale)}, heads, tokens, splits);
+        if (splits > 1) {
+            rec.computeBarrier();
+            rec.dispatch(k.attentionCombine(headDim, splits), List.of(partials, out), new int[] {heads}, heads, tokens, 1);
+        }
+    }
+
+    /** Floats of scratch the split attention needs. */
+    public static long attentionPartialFloats(int heads, int headDim, int tokens, int splits) {
+        return (long) tokens * heads * splits * (headDim + 2);
     }
 
 }

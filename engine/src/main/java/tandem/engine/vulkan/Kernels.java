@@ -91,9 +91,13 @@ public final class Kernels implements DeviceResource {
 
     public int attentionWorkgroup() { return reductionWorkgroup(); }
 
-    public synchronized ComputePipeline attention(int headDim) {
-        int wg = attentionWorkgroup();
-        return get("attention", 5, 4, wg, headDim);
+    /** @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token) */
+    public synchronized ComputePipeline attention(int headDim, int splits) {
+        return get("attention", 6, 4, attentionWorkgroup(), headDim, splits);
+    }
+
+    public synchronized ComputePipeline attentionCombine(int headDim, int splits) {
+        return get("attention_combine", 2, 1, 64, headDim, splits);
     }
 
     private static void requireType(String t) {

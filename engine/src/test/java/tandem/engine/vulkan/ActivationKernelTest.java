@@ -52,9 +52,10 @@ class ActivationKernelTest extends VulkanTestBase {
         }
     }
 
-    @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} pos0={3} tokens={4}")
-    @CsvSource({"4, 2, 12, 70, 3", "8, 8, 64, 0, 1", "2, 1, 6, 0, 5", "3, 3, 130, 40, 2"})
-    void attentionOverTheCacheMatchesCpu(int heads, int kvHeads, int headDim, int pos0, int tokens) {
+    @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} pos0={3} tokens={4} splits={5}")
+    @CsvSource({"4, 2, 12, 70, 3, 1", "8, 8, 64, 0, 1, 1", "2, 1, 6, 0, 5, 1", "3, 3, 130, 40, 2, 1",
+                "4, 2, 12, 100, 1, 3", "8, 8, 64, 2, 1, 4", "2, 1, 130, 300, 2, 5"})
+    void attentionOverTheCacheMatchesCpu(int heads, int kvHeads, int headDim, int pos0, int tokens, int splits) {
         int kvDim = kvHeads * headDim, length = pos0 + tokens;
         float[] factors = factors(headDim);
         float[] k = VulkanFoundationTest.randomFloats(length * kvDim, 5);
@@ -74,11 +75,14 @@ class ActivationKernelTest extends VulkanTestBase {
         try (Fixture f = new Fixture(new float[length * kvDim], k, v, length, kvDim, headDim, factors);
              GpuBuffer qb = deviceFloats(q, "q");
              GpuBuffer out = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, expected.length * 4L, "out");
+             GpuBuffer partials = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL,
+                     4 * GpuOps.attentionPartialFloats(heads, headDim, tokens, splits), "partials");
              StepParams step = new StepParams(device, tokens); CommandRecorder rec = CommandRecorder.create(device)) {
             f.record(0, kvHeads, kvHeads, headDim, headDim, RopeStyle.NORMAL, length);
             step.write(pos0, new int[tokens], 0, tokens);
             rec.begin();
-            GpuOps.attention(rec, qb.all(), f.kc.all(), f.vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens);
+            GpuOps.attention(rec, qb.all(), f.kc.all(), f.vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens,
+                    splits, partials.all());
             rec.end().submitAndWait();
             assertClose(expected, readFloats(out, expected.length), 1e-4f, "attention");
         }

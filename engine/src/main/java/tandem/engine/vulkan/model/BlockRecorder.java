@@ -80,7 +80,8 @@ public final class BlockRecorder {
                 m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
         step(rec, "rope + kv store");
         GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
-                step, c.heads(), c.kvHeads(), c.headDim(), tokens);
+                step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
+                b.attentionPartials.all());
         step(rec, "attention");
         rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));

@@ -20,6 +20,9 @@ public final class SequenceBuffers implements AutoCloseable {
     public final List<GpuBuffer> values = new ArrayList<>();
     public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
     public final StepParams step;
+    /** Cache ranges a decode step's attention is divided into (long contexts), and their scratch. */
+    public final int attentionSplits;
+    public final GpuBuffer attentionPartials;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     /** Bytes the KV cache of {@code capacity} positions takes (keys and values, F16, every layer). */
@@ -59,10 +62,18 @@ public final class SequenceBuffers implements AutoCloseable {
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
             step = own(new StepParams(device, maxTokens));
+            attentionSplits = attentionSplits(capacity);
+            attentionPartials = floats(device, tandem.engine.vulkan.GpuOps.attentionPartialFloats(c.heads(), c.headDim(), 1,
+                    attentionSplits), "attention partials");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** One workgroup per head streams the whole cache: beyond 1024 positions it is divided, 512 positions or more each. */
+    static int attentionSplits(int capacity) {
+        return capacity >= 1024 ? Math.min(16, capacity / 512) : 1;
     }
 
     private GpuBuffer floats(VulkanDevice device, long count, String name) {

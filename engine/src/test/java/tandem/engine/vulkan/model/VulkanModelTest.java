@@ -95,6 +95,25 @@ class VulkanModelTest {
         }
     }
 
+    /** A long cache divides decode attention over several workgroups; the logits stay the same. */
+    @org.junit.jupiter.api.Test
+    void longContextDecodeWithSplitAttentionMatchesAShortOne() {
+        assertTrue(SequenceBuffers.attentionSplits(1100) > 1);
+        try (GgufFile file = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
+            ModelConfig config = ModelConfigReader.read(file);
+            try (VulkanRunner gpu = VulkanRunner.load(file, config, ModelTensors.bind(file, config), 0, 1100,
+                    LoadProgress.NONE, () -> false);
+                 ModelRunner.State split = gpu.newState(1100); ModelRunner.State whole = gpu.newState(64)) {
+                for (int p = 0; p < 20; p++) {
+                    int[] token = {p == 0 ? 1 : (p * 37 + 11) % config.vocab()};
+                    float[] a = split.forward(token, p, false);
+                    float[] b = whole.forward(token, p, false);
+                    assertClose(b, 0, a, 0, config.vocab(), 1e-5, "split attention at " + p);
+                }
+            }
+        }
+    }
+
     private static void assertClose(float[] a, int aOff, float[] b, int bOff, int n, double rel, String what) {
         double maxDiff = 0, maxAbs = 0;
         for (int i = 0; i < n; i++) {
