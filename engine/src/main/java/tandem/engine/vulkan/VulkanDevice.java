@@ -170,6 +170,26 @@ public final class VulkanDevice implements AutoCloseable {
     /** Resources not yet closed by their owners (for leak checks in tests). */
     public synchronized int liveResources() { return live.size(); }
 
+    /**
+     * {used, available} bytes of device-local memory now: VMA's budget over the device-local heaps
+     * (VK_EXT_memory_budget where present, else VMA's own estimate), for the app's monitor.
+     */
+    public long[] deviceLocalUsage() {
+        try (MemoryStack stack = stackPush()) {
+            var props = org.lwjgl.vulkan.VkPhysicalDeviceMemoryProperties.malloc(stack);
+            vkGetPhysicalDeviceMemoryProperties(physical.handle(), props);
+            var budgets = org.lwjgl.util.vma.VmaBudget.malloc(props.memoryHeapCount(), stack);
+            vmaGetHeapBudgets(allocator, budgets);
+            long used = 0, budget = 0;
+            for (int h = 0; h < props.memoryHeapCount(); h++) {
+                if ((props.memoryHeaps(h).flags() & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) == 0) continue;
+                used += budgets.get(h).usage();
+                budget += budgets.get(h).budget();
+            }
+            return new long[] {used, budget};
+        }
+    }
+
     /** Waits until the queue has finished all submitted work. */
     public void waitIdle() {
         synchronized (queue) {

@@ -79,6 +79,18 @@ class VulkanFoundationTest extends VulkanTestBase {
     }
 
     @Test
+    void deviceLocalUsageCountsOurAllocations() {
+        long before = device.deviceLocalUsage()[0];
+        long size = 300L << 20;
+        try (GpuBuffer big = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, size, "big")) {
+            long[] during = device.deviceLocalUsage();
+            assertTrue(during[0] - before >= size, "usage grew by " + (during[0] - before));
+            assertTrue(during[1] >= during[0], "budget " + during[1] + " below usage " + during[0]);
+        }
+        assertTrue(device.deviceLocalUsage()[0] <= before + (1L << 20));
+    }
+
+    @Test
     void timestampsMeasureRecordedWork() {
         float[] x = randomFloats(4096, 4);
         try (GpuBuffer src = deviceFloats(x, "src");

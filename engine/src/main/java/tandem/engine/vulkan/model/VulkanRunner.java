@@ -130,10 +130,12 @@ public final class VulkanRunner implements ModelRunner {
     public synchronized List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
         List<DeviceMetrics> out = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            PhysicalDevice pd = devices.get(i).device.physical();
+            VulkanDevice device = devices.get(i).device;
             double busy = windowNanos <= 0 ? 0 : Math.min(1.0, gpuNanos / windowNanos);
             double perToken = tokens == 0 ? 0 : gpuNanos / 1e3 / tokens;
-            out.add(new DeviceMetrics(i, pd.name(), busy, perToken, 0, pd.deviceLocalBytes() - pd.freeBytes(), pd.deviceLocalBytes()));
+            long[] memory = device.deviceLocalUsage();
+            out.add(new DeviceMetrics(i, device.physical().name(), busy, perToken, 0, memory[0],
+                    device.physical().deviceLocalBytes()));
         }
         gpuNanos = 0;
         return out;
