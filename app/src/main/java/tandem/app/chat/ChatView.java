@@ -43,7 +43,7 @@ public final class ChatView {
         this.vm = vm;
         root.getStyleClass().add("chat");
         SplitPane split = new SplitPane(conversationList(), conversationPane(), samplingPane());
-        split.setDividerPositions(0.18, 0.74);
+        split.setDividerPositions(0.17, 0.71);
         SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
         root.setCenter(split);
         root.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -157,8 +157,8 @@ public final class ChatView {
                 new PropertyItem<>(s.minPProperty(), Double.class, cat, "Min-p", "Drop tokens less likely than this fraction of the likeliest; 0 turns it off (0.05)"),
                 new PropertyItem<>(s.repeatPenaltyProperty(), Double.class, cat, "Repeat penalty", "Above 1 discourages repeating recent tokens; 1 turns it off (1.0)"),
                 new PropertyItem<>(s.repeatLastNProperty(), Integer.class, cat, "Repeat window", "How many recent tokens the penalties look at; -1 all, 0 none (64)"),
-                new PropertyItem<>(s.presencePenaltyProperty(), Double.class, cat, "Presence penalty", "Subtracted from every token already in the window; 0 turns it off"),
-                new PropertyItem<>(s.frequencyPenaltyProperty(), Double.class, cat, "Frequency penalty", "Subtracted once per earlier occurrence in the window; 0 turns it off"),
+                new PropertyItem<>(s.presencePenaltyProperty(), Double.class, cat, "Presence", "Presence penalty: subtracted from every token already in the window; 0 turns it off"),
+                new PropertyItem<>(s.frequencyPenaltyProperty(), Double.class, cat, "Frequency", "Frequency penalty: subtracted once per earlier occurrence in the window; 0 turns it off"),
                 new PropertyItem<>(s.seedProperty(), Long.class, cat, "Seed", "0: a new random seed for every answer; any other value makes answers repeat exactly"),
                 new PropertyItem<>(s.maxTokensProperty(), Integer.class, cat, "Max tokens", "Longest answer in tokens (512)"));
         VBox.setVgrow(sheet, Priority.ALWAYS);
