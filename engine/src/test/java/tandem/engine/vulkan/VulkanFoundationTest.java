@@ -97,8 +97,9 @@ class VulkanFoundationTest extends VulkanTestBase {
              GpuBuffer dst = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, src.size(), "dst");
              TimestampQueries q = TimestampQueries.create(device, 3);
              CommandRecorder rec = CommandRecorder.create(device)) {
+            // The barrier orders the copy back after the first (synchronization validation flags it otherwise).
             rec.begin().resetTimestamps(q, 3).timestamp(q, 0).copy(src.all(), dst.all()).timestamp(q, 1)
-                    .copy(dst.all(), src.all()).timestamp(q, 2).end();
+                    .barrier().copy(dst.all(), src.all()).timestamp(q, 2).end();
             for (int replay = 0; replay < 2; replay++) {
                 rec.submitAndWait();
                 double[] intervals = q.intervalsNanos(3);
