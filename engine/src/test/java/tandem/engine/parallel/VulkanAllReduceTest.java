@@ -23,11 +23,12 @@ import tandem.engine.vulkan.VulkanInstance;
  * The all-reduce on several logical devices opened on Vulkan device 0 (lavapipe in CI): every
  * element of every device's result against the Java sum, over many rounds in a row.
  *
- * <p>Runs with several devices use an instance without the validation layer: the installed layer
- * (1.3.239) mis-tracks timeline semaphores that the host signals while another device's submits
- * wait on them — it reports VUID-VkSemaphoreSignalInfo-value-03259 for semaphores that have no
- * device-side signal at all, then stalls 10 s in "timeout waiting for timeline semaphore state"
- * (its own message: "most likely a validation bug"). Single-device rounds and set-up run validated.
+ * <p>Host-relay rounds use an instance without the validation layer: the installed layer
+ * (1.3.239) mis-tracks timeline semaphores that the host signals while a device's submits wait on
+ * them — it reports VUID-VkSemaphoreSignalInfo-value-03259 for semaphores that have no device-side
+ * signal at all, then stalls 10 s in "timeout waiting for timeline semaphore state" (its own
+ * message: "most likely a validation bug"). That happens with one device too (its relay thread
+ * still signals from the host), intermittently, so only set-up and the non-relay tests run validated.
  */
 class VulkanAllReduceTest {
     private static VulkanInstance validated;
@@ -62,7 +63,7 @@ class VulkanAllReduceTest {
     @ParameterizedTest(name = "{0} devices, {1} floats")
     @CsvSource({"1, 512", "2, 4096", "2, 1000", "3, 4099", "4, 777", "4, 8192"})
     void hostRelaySumsEveryElementRoundAfterRound(int devices, int length) {
-        open(devices == 1 ? validated : unvalidated, devices, ds -> {
+        open(unvalidated, devices, ds -> {
             AllReduceExercise.Report r = AllReduceExercise.run(ds, AllReduceMode.HOST_RELAY, length, 6, 3, 42 + devices);
             assertEquals("host relay", r.path());
             assertEquals(18, r.rounds());
