@@ -7,3 +7,16 @@ vec2 kquant_scale_min(uint sb, uint is) {
     return vec2(float((x & 0xFu) | ((w_byte(sb + is - 4u) >> 6) << 4)),
                 float((x >> 4) | ((w_byte(sb + is) >> 6) << 4)));
 }
+
+// Where chunk c of a Q4_K/Q5_K block lies (8 weights: l..l+3 and l+16..l+19 of a 32-weight run):
+// in 64-weight group g, low (upper 0) or high (upper 1) nibbles, i.e. sub-block 2g+upper, whose
+// scale and min are sm. Both formats share this mapping; Q5_K only adds the fifth-bit plane.
+struct KChunk { uint g; uint upper; uint l; vec2 sm; };
+KChunk kquant_chunk(uint b, uint c) {
+    KChunk k;
+    k.g = c / 8u;
+    k.upper = (c % 8u) / 4u;
+    k.l = 8u * (c % 4u);
+    k.sm = kquant_scale_min(2u * b + 4u, 2u * k.g + k.upper);
+    return k;
+}

@@ -8,8 +8,9 @@
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
 void chunk_values(uint b, uint c, out float v[CV]) {
-    uint g = c / 8u, upper = (c % 8u) / 4u, l = 8u * (c % 4u);
-    vec2 sm = kquant_scale_min(2u * b + 4u, 2u * g + upper);
+    KChunk kc = kquant_chunk(b, c);
+    uint g = kc.g, upper = kc.upper, l = kc.l;
+    vec2 sm = kc.sm;
     float d = w_f16(b) * sm.x, m = w_f16(b + 1u) * sm.y;
     uint qi = b + 8u + (32u * g + l) / 2u;
     uint lo = w_u32(qi), hi = w_u32(qi + 2u);
@@ -23,8 +24,9 @@ void chunk_values(uint b, uint c, out float v[CV]) {
 // Matrix-vector fast path: d*scale*(q . x) - dmin*min*sum(x), nibbles widened four at a time.
 #define HAS_CHUNK_DOT
 float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
-    uint g = c / 8u, upper = (c % 8u) / 4u, l = 8u * (c % 4u);
-    vec2 sm = kquant_scale_min(2u * b + 4u, 2u * g + upper);
+    KChunk kc = kquant_chunk(b, c);
+    uint g = kc.g, upper = kc.upper, l = kc.l;
+    vec2 sm = kc.sm;
     uint qi = b + 8u + (32u * g + l) / 2u;
     uint shift = 4u * upper;
     vec4 q0 = unpackUnorm4x8((w_u32(qi) >> shift) & 0x0F0F0F0Fu);
