@@ -82,22 +82,22 @@ void main() {
 #ifdef HAS_CHUNK_DOT
             float xsum = dot(xv[0] + xv[1], vec4(1.0));
 #endif
+            // No branch on the last rows either: a row past the end re-reads the last row and its sum
+            // is never written, so the loads of all ROWS rows are independent and in flight together.
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
-                uint row = row0 + i;
-                if (row < p.rows) {
-                    uint b = (row * blocksPerRow + blk) * BLOCK_U16;
+                uint row = min(row0 + i, p.rows - 1u);
+                uint b = (row * blocksPerRow + blk) * BLOCK_U16;
 #ifdef HAS_CHUNK_DOT
-                    acc[i] += chunk_dot(b, c, xv[0], xv[1], xsum);
+                acc[i] += chunk_dot(b, c, xv[0], xv[1], xsum);
 #else
-                    float v[CV];
-                    chunk_values(b, c, v);
-                    float s = 0.0;
-                    [[unroll]] for (uint r = 0; r < CV / 4; r++) {
-                        s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xv[r]);
-                    }
-                    acc[i] += s;
-#endif
+                float v[CV];
+                chunk_values(b, c, v);
+                float s = 0.0;
+                [[unroll]] for (uint r = 0; r < CV / 4; r++) {
+                    s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xv[r]);
                 }
+                acc[i] += s;
+#endif
             }
             } else {
             // Several tokens: each token's inputs are read (and SwiGLU'd) once per chunk, the
@@ -110,17 +110,15 @@ void main() {
                 [[unroll]] for (uint r = 0; r < CV / 4; r++) xs[t * (CV / 4) + r] = use * input4((xi + chunk_run(c, r)) >> 2);
             }
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
-                uint row = row0 + i;
-                if (row < p.rows) {
-                    float v[CV];
-                    chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
-                    [[unroll]] for (uint t = 0; t < TB; t++) {
-                        float s = 0.0;
-                        [[unroll]] for (uint r = 0; r < CV / 4; r++) {
-                            s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xs[t * (CV / 4) + r]);
-                        }
-                        acc[i * TB + t] += s;
+                uint row = min(row0 + i, p.rows - 1u);
+                float v[CV];
+                chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
+                [[unroll]] for (uint t = 0; t < TB; t++) {
+                    float s = 0.0;
+                    [[unroll]] for (uint r = 0; r < CV / 4; r++) {
+                        s += dot(vec4(v[4 * r], v[4 * r + 1], v[4 * r + 2], v[4 * r + 3]), xs[t * (CV / 4) + r]);
                     }
+                    acc[i * TB + t] += s;
                 }
             }
             }

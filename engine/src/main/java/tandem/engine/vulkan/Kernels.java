@@ -30,8 +30,8 @@ public final class Kernels implements DeviceResource {
         return Math.clamp(4L * device.physical().subgroupSize(), 32, 256);
     }
 
-    /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows; 4 was best on an H200). */
-    public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 4); }
+    /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows; 8 measured best on an H100, 2026-11-26). */
+    public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 8); }
 
     /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
     public int matvecUnroll() { return Integer.getInteger("tandem.matvec.unroll", 2); }
