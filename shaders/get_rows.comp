@@ -25,11 +25,12 @@ void main() {
     if (id < p.rowBase || id >= p.rowBase + p.rowCount) return;
     uint row = id - p.rowBase;
     uint blocksPerRow = p.cols / QK;
+    w_blocks = p.rowCount * blocksPerRow;
     uint chunks = blocksPerRow * CHUNKS;
     for (uint j = gl_LocalInvocationID.x; j < chunks; j += WG) {
         uint blk = j / CHUNKS, c = j % CHUNKS;
         float v[CV];
-        chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
+        chunk_values(row * blocksPerRow + blk, c, v);
         uint o = token * p.cols + blk * QK;
         [[unroll]] for (uint k = 0; k < CV; k++) y[o + chunk_elem(c, k)] = v[k];
     }

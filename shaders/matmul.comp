@@ -48,6 +48,7 @@ void main() {
     uint lid = gl_LocalInvocationID.x;
     uint tr = lid % 16u, tc = lid / 16u;     // this invocation's 4 rows and 4 tokens
     uint blocksPerRow = p.cols / QK;
+    w_blocks = p.rows * blocksPerRow;
     vec4 acc[4];
     [[unroll]] for (uint i = 0; i < 4u; i++) acc[i] = vec4(0.0);
 
@@ -59,7 +60,7 @@ void main() {
             uint c = QK <= BK ? ci % CHUNKS : (k0 % QK) / uint(CV) + ci;
             float v[CV];
             bool inside = row0 + r < p.rows && ib < blocksPerRow;
-            if (inside) chunk_values(((row0 + r) * blocksPerRow + ib) * BLOCK_U16, c, v);
+            if (inside) chunk_values((row0 + r) * blocksPerRow + ib, c, v);
             [[unroll]] for (uint k = 0; k < uint(CV); k++) {
                 uint kk = ib * QK + chunk_elem(c, k) - k0;
                 if (kk < BK) w_tile[kk * BM + r] = inside ? v[k] : 0.0;

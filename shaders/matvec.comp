@@ -53,6 +53,7 @@ void main() {
     uint row0 = flat_group_x() * ROWS;
     uint token = gl_WorkGroupID.y * TB;
     uint blocksPerRow = p.cols / QK;
+    w_blocks = p.rows * blocksPerRow;
     uint chunks = blocksPerRow * CHUNKS;
     uint xb = p.xOffset + token * p.xStride;
     if (NORM != 0u) {
@@ -80,15 +81,17 @@ void main() {
             vec4 xv[CV / 4];
             [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = keep * input4((xi + chunk_run(c, r)) >> 2);
 #ifdef HAS_CHUNK_DOT
-            float xsum = dot(xv[0] + xv[1], vec4(1.0));
+            vec4 xsum4 = vec4(0.0);
+            [[unroll]] for (uint r = 0; r < CV / 4; r++) xsum4 += xv[r];
+            float xsum = dot(xsum4, vec4(1.0));
 #endif
             // No branch on the last rows either: a row past the end re-reads the last row and its sum
             // is never written, so the loads of all ROWS rows are independent and in flight together.
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
-                uint b = (row * blocksPerRow + blk) * BLOCK_U16;
+                uint b = row * blocksPerRow + blk;
 #ifdef HAS_CHUNK_DOT
-                acc[i] += chunk_dot(b, c, xv[0], xv[1], xsum);
+                acc[i] += chunk_dot(b, c, xv, xsum);
 #else
                 float v[CV];
                 chunk_values(b, c, v);
@@ -112,7 +115,7 @@ void main() {
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
                 float v[CV];
-                chunk_values((row * blocksPerRow + blk) * BLOCK_U16, c, v);
+                chunk_values(row * blocksPerRow + blk, c, v);
                 [[unroll]] for (uint t = 0; t < TB; t++) {
                     float s = 0.0;
                     [[unroll]] for (uint r = 0; r < CV / 4; r++) {

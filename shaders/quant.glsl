@@ -1,10 +1,12 @@
 // Chooses the block layout of the weight type this variant is compiled for (a QUANT_* define).
 // Every layout include provides the same interface, so kernels are written once for all types:
-//   QK         weights per block            BLOCK_U16  block size in 16-bit words
-//   CHUNKS     chunks per block             CV         values per chunk (8, or 4 for float types)
+//   QK         weights per block            CHUNKS     chunks per block
+//   CV         values per chunk (8, or 4 for float types)
 //   uint chunk_run(uint c, uint r)                  position in the block of values 4r..4r+3 of
 //                                                   chunk c (they are 4 consecutive weights)
-//   void chunk_values(uint b, uint c, out float v[CV])  values of chunk c of the block at word b
+//   void chunk_values(uint blk, uint c, out float v[CV])  values of chunk c of block blk of the
+//                                                   bound buffer (blocks counted from its start)
+// Kernels set w_blocks (weights.glsl) before reading: layouts repacked at upload need it.
 #if defined(QUANT_F32)
 #include "quant_f32.glsl"
 #elif defined(QUANT_F16)

@@ -7,7 +7,8 @@
 #define CHUNKS 32u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
-void chunk_values(uint b, uint c, out float v[CV]) {
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    uint b = blk * BLOCK_U16;
     uint h = c / 16u, j = (c % 16u) / 4u, l = 8u * (c % 4u);
     uint sc = w_byte(2u * b + 8u * h + 2u * j + l / 16u);
     float dl = w_f16(b + 40u) * float(sc & 0xFu);

@@ -8,7 +8,8 @@
 #define CHUNKS 32u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
-void chunk_values(uint b, uint c, out float v[CV]) {
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    uint b = blk * BLOCK_U16;
     uint h = c / 16u, j = (c % 16u) / 4u, l = 8u * (c % 4u);
     uint is = 8u * h + 2u * j + l / 16u;
     uint bb = 2u * b;

@@ -5,7 +5,8 @@
 #define CHUNKS 4u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 16u * r + 4u * c; }
-void chunk_values(uint b, uint c, out float v[CV]) {
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    uint b = blk * BLOCK_U16;
     float d = w_f16(b);
     float m = w_f16(b + 1u);
     uint q = w_u32(b + 2u + 2u * c);

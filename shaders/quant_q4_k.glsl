@@ -7,7 +7,8 @@
 #define CHUNKS 32u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
-void chunk_values(uint b, uint c, out float v[CV]) {
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    uint b = blk * BLOCK_U16;
     KChunk kc = kquant_chunk(b, c);
     uint g = kc.g, upper = kc.upper, l = kc.l;
     vec2 sm = kc.sm;
@@ -23,7 +24,9 @@ void chunk_values(uint b, uint c, out float v[CV]) {
 
 // Matrix-vector fast path: d*scale*(q . x) - dmin*min*sum(x), nibbles widened four at a time.
 #define HAS_CHUNK_DOT
-float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
+float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
+    vec4 x0 = xv[0], x1 = xv[1];
+    uint b = blk * BLOCK_U16;
     KChunk kc = kquant_chunk(b, c);
     uint g = kc.g, upper = kc.upper, l = kc.l;
     vec2 sm = kc.sm;

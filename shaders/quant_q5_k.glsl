@@ -7,7 +7,8 @@
 #define CHUNKS 32u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
-void chunk_values(uint b, uint c, out float v[CV]) {
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    uint b = blk * BLOCK_U16;
     KChunk kc = kquant_chunk(b, c);
     uint g = kc.g, upper = kc.upper, l = kc.l;
     vec2 sm = kc.sm;

@@ -7,7 +7,8 @@
 #define CHUNKS 32u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
-void chunk_values(uint b, uint c, out float v[CV]) {
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    uint b = blk * BLOCK_U16;
     uint h = c / 16u, g = (c % 16u) / 4u, l = 8u * (c % 4u);
     int sc = int(w_byte(2u * b + 192u + 8u * h + l / 16u + 2u * g) << 24) >> 24;
     float d = w_f16(b + 104u) * float(sc);
@@ -26,7 +27,9 @@ void chunk_values(uint b, uint c, out float v[CV]) {
 
 // Matrix-vector fast path: d*scale*(q . x - 32*sum(x)), the 6-bit codes assembled four at a time.
 #define HAS_CHUNK_DOT
-float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
+float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
+    vec4 x0 = xv[0], x1 = xv[1];
+    uint b = blk * BLOCK_U16;
     uint h = c / 16u, g = (c % 16u) / 4u, l = 8u * (c % 4u);
     int sc = int(w_byte(2u * b + 192u + 8u * h + l / 16u + 2u * g) << 24) >> 24;
     float d = w_f16(b + 104u) * float(sc);

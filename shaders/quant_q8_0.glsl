@@ -1,13 +1,15 @@
-// Q8_0: 32 weights in 34 bytes: f16 scale d, then 32 signed bytes q; weight j = q[j] * d.
+// Q8_0: 32 weights per block: an f16 scale d and 32 signed bytes q; weight j = q[j] * d.
+// On the GPU the blocks are split (WeightLayout.java): the 32 quant bytes of every block, 4-byte
+// aligned, then every block's d, so a chunk's quants are two aligned 32-bit loads.
 #define QK 32u
-#define BLOCK_U16 17u
 #define CHUNKS 4u
 #define CV 8
 uint chunk_run(uint c, uint r) { return 8u * c + 4u * r; }
-void chunk_values(uint b, uint c, out float v[CV]) {
-    float d = w_f16(b);
-    uint lo = w_u32(b + 1u + 4u * c);
-    uint hi = w_u32(b + 3u + 4u * c);
+float q8_0_scale(uint blk) { return w_f16(w_blocks * 16u + blk); }
+void chunk_values(uint blk, uint c, out float v[CV]) {
+    float d = q8_0_scale(blk);
+    uint lo = w32[blk * 8u + 2u * c];
+    uint hi = w32[blk * 8u + 2u * c + 1u];
     [[unroll]] for (uint k = 0; k < 4u; k++) {
         v[k] = float(int(lo << (24u - 8u * k)) >> 24) * d;
         v[k + 4] = float(int(hi << (24u - 8u * k)) >> 24) * d;
@@ -17,8 +19,9 @@ void chunk_values(uint b, uint c, out float v[CV]) {
 // Matrix-vector fast path: signed bytes biased to unsigned (q + 128) and widened four at a time:
 // d * (sum((q + 128) * x) - 128 * sum(x)).
 #define HAS_CHUNK_DOT
-float chunk_dot(uint b, uint c, vec4 x0, vec4 x1, float xsum) {
-    uint lo = w_u32(b + 1u + 4u * c) ^ 0x80808080u;
-    uint hi = w_u32(b + 3u + 4u * c) ^ 0x80808080u;
-    return w_f16(b) * (255.0 * (dot(unpackUnorm4x8(lo), x0) + dot(unpackUnorm4x8(hi), x1)) - 128.0 * xsum);
+float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
+    vec4 x0 = xv[0], x1 = xv[1];
+    uint lo = w32[blk * 8u + 2u * c] ^ 0x80808080u;
+    uint hi = w32[blk * 8u + 2u * c + 1u] ^ 0x80808080u;
+    return q8_0_scale(blk) * (255.0 * (dot(unpackUnorm4x8(lo), x0) + dot(unpackUnorm4x8(hi), x1)) - 128.0 * xsum);
 }

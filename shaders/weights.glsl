@@ -1,6 +1,13 @@
 // Reads from a quantized weight buffer declared by the kernel as
-//   layout(binding = ...) readonly buffer Weights { uint16_t w16[]; };
-// GGUF blocks are only 2-byte aligned (Q4_0 is 18 bytes), so 16-bit words are the unit.
+//   layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
+// GGUF blocks are only 2-byte aligned (Q4_0 is 18 bytes), so 16-bit words are the unit. The same
+// buffer is also visible as 32-bit words, for layouts whose quants are 4-byte aligned.
+layout(binding = 0) readonly buffer WeightWords { uint w32[]; };
+
+// Blocks in the bound weight buffer. Layouts repacked at upload (tandem.engine.vulkan.WeightLayout)
+// keep their scales after all blocks' quants and find them with it: kernels set it first thing.
+uint w_blocks = 0u;
+
 uint w_u16(uint i) { return uint(w16[i]); }
 float w_f16(uint i) { return unpackHalf2x16(uint(w16[i])).x; }
 // Four bytes starting at 16-bit index i, little-endian.

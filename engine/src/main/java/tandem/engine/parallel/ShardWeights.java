@@ -126,7 +126,7 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
             long skip = t.type().byteSize(slice.start());
             long keep = t.type().byteSize(slice.count());
             long rows = t.rowCount();
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 MemorySegment packed = arena.allocate(rows * keep, 16);
                 for (long r = 0; r < rows; r++) MemorySegment.copy(data, r * rowBytes + skip, packed, r * keep, keep);
                 return up.matrix(t.name() + " (column slice)", t.type(), Math.toIntExact(rows),

@@ -43,7 +43,7 @@ public final class GpuOps {
         }
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null, tokensPerGroup);
-        int rowsPerGroup = k.matvecRows();
+        int rowsPerGroup = k.matvecRows(w.kernelType());
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
@@ -82,7 +82,7 @@ public final class GpuOps {
         Kernels k = Kernels.of(rec.device());
         if (tokens < MATMUL_MIN_TOKENS) matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
         else if (Kernels.promptsUseMatmul()) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
-        else matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, k.promptTokensPerGroup());
+        else matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, k.promptTokensPerGroup(w.kernelType()));
     }
 
     /** out[t] = row step.ids[firstId + t] of the embedding matrix, dequantized, for t < tokens. */

@@ -30,8 +30,16 @@ public final class Kernels implements DeviceResource {
         return Math.clamp(4L * device.physical().subgroupSize(), 32, 256);
     }
 
-    /** Rows per matrix-vector workgroup (tuning knob -Dtandem.matvec.rows; 8 measured best on an H100, 2026-11-26). */
-    public int matvecRows() { return Integer.getInteger("tandem.matvec.rows", 8); }
+    /**
+     * Rows per matrix-vector workgroup for a weight type (tuning knob -Dtandem.matvec.rows). On an
+     * H100 (8B decode, 2026-11-26) 8 was best for Q4_0, Q8_0 and Q6_K; Q4_K, whose chunks decode
+     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding).
+     */
+    public int matvecRows(String weightType) {
+        Integer forced = Integer.getInteger("tandem.matvec.rows");
+        if (forced != null) return forced;
+        return weightType.equals("q4_k") || weightType.equals("q5_k") ? 4 : 8;
+    }
 
     /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
     public int matvecUnroll() { return Integer.getInteger("tandem.matvec.unroll", 2); }
@@ -48,13 +56,13 @@ public final class Kernels implements DeviceResource {
     public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup) {
         requireType(weightType);
         if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
-        return get("matvec_" + weightType, 5, 9, matvecWorkgroup(), matvecRows(), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+        return get("matvec_" + weightType, 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
                 tokensPerGroup);
     }
 
     /** Tokens per workgroup of the prompt variant of matvec: rows x tokens outputs must fit the workgroup. */
-    public int promptTokensPerGroup() {
-        return Math.max(1, Math.min(8, matvecWorkgroup() / matvecRows()));
+    public int promptTokensPerGroup(String weightType) {
+        return Math.max(1, Math.min(8, matvecWorkgroup() / matvecRows(weightType)));
     }
 
     /** Whether prompts use the tiled product instead of multi-token matvec (-Dtandem.prompt.kernel=matmul). */

@@ -1,5 +1,6 @@
 package tandem.engine.vulkan;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,9 @@ public final class WeightUploader implements AutoCloseable {
             for (int first = 0; first < rows; first += rowsPerSlice) {
                 int n = Math.min(rowsPerSlice, rows - first);
                 MemorySegment part = bytes.asSlice(first * rowBytes, n * rowBytes);
-                slices.add(new WeightTensor.Slice(upload(name, part), first, n));
+                try (Arena arena = Arena.ofShared()) {
+                    slices.add(new WeightTensor.Slice(upload(name, WeightLayout.forUpload(type, part, arena)), first, n));
+                }
             }
         } catch (RuntimeException e) {
             for (WeightTensor.Slice s : slices) s.buffer().close();
