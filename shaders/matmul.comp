@@ -28,6 +28,7 @@ layout(push_constant) uniform Push {
 
 #include "weights.glsl"
 #include "quant.glsl"
+#include "tile_window.glsl"
 
 const uint BM = 64u, BN = 64u, BK = 32u;
 // Chunks that cover 32 consecutive weights of one row.
@@ -54,10 +55,9 @@ void main() {
 
     for (uint k0 = 0; k0 < p.cols; k0 += BK) {
         for (uint idx = lid; idx < BM * TILE_CHUNKS; idx += WG) {
-            uint r = idx / TILE_CHUNKS, ci = idx % TILE_CHUNKS;
-            // Blocks of at most 32 weights: whole blocks per tile; larger ones: a run of their chunks.
-            uint ib = QK <= BK ? k0 / QK + ci / CHUNKS : k0 / QK;
-            uint c = QK <= BK ? ci % CHUNKS : (k0 % QK) / uint(CV) + ci;
+            uint r = idx / TILE_CHUNKS;
+            uvec2 bc = window_chunk(k0, idx % TILE_CHUNKS, BK);
+            uint ib = bc.x, c = bc.y;
             float v[CV];
             bool inside = row0 + r < p.rows && ib < blocksPerRow;
             if (inside) chunk_values((row0 + r) * blocksPerRow + ib, c, v);

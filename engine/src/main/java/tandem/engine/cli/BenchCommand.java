@@ -10,11 +10,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.DeviceInfo;
+import tandem.engine.runtime.DevicePlan;
+import tandem.engine.runtime.Engine;
 import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.ModelInfo;
 import tandem.engine.runtime.Session;
 import tandem.engine.runtime.TandemException;
+import tandem.engine.vulkan.CoopmatTile;
+import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.PromptKernel;
 
 /**
  * {@code tandem bench --model M [-p 512] [-n 128] [-r 3] [--json] [engine options]}: llama-bench's
@@ -57,6 +64,7 @@ final class BenchCommand {
         // Per-kernel GPU timestamps: read by the Vulkan backend when the model loads.
         if (args.flag("--profile")) System.setProperty("tandem.profile", "true");
         try (LoadedModel model = ModelLoading.load(args, options, err)) {
+            if (prompt > 0) printPromptKernels(model, err);
             int vocab = model.info().vocabSize();
             List<BenchResult> results = new ArrayList<>();
             if (prompt > 0) {
@@ -77,6 +85,21 @@ final class BenchCommand {
             if (args.flag("--profile")) KernelTable.print(model.kernelTimes(), out);
         }
         return 0;
+    }
+
+    /** One stderr line naming the kernel prompts run on each GPU, so the numbers name their path. */
+    private static void printPromptKernels(LoadedModel model, PrintStream err) {
+        if (model.backend() != Backend.VULKAN) return;
+        List<DeviceInfo> known = Engine.devices();
+        List<String> parts = new ArrayList<>();
+        for (DevicePlan d : model.plan().devices()) {
+            known.stream().filter(i -> i.index() == d.physicalIndex()).findFirst().ifPresent(info -> {
+                PromptKernel k = PromptKernel.choose(info);
+                parts.add(k.label() + (k == PromptKernel.COOPMAT ? " " + CoopmatTile.fromProperties() : "") + " on device "
+                        + info.index() + " (" + info.name() + ")");
+            });
+        }
+        err.println("tandem: prompt kernel (steps of >= " + GpuOps.MATMUL_MIN_TOKENS + " tokens): " + String.join(", ", parts));
     }
 
     private static BenchResult measure(LoadedModel model, String test, int promptTokens, int generatedTokens,

@@ -113,7 +113,7 @@ final class DeviceDiscovery {
                     extensions.contains(VK_KHR_SHADER_BFLOAT16_EXTENSION_NAME),
                     f11.storageBuffer16BitAccess(), f12.storageBuffer8BitAccess(),
                     extensions.contains(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME) || p.apiVersion() >= VK_API_VERSION_1_3,
-                    extensions.contains(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME),
+                    CooperativeMatrixSupport.usable(pd, extensions.contains(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME)),
                     extensions.contains(VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME),
                     extensions.contains(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME),
                     budgetExt,

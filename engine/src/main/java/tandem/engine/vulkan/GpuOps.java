@@ -38,9 +38,7 @@ public final class GpuOps {
     private static void matVec(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, BufferRange norm,
                                float eps, int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate,
                                int tokensPerGroup) {
-        if (xOffset % 4 != 0 || xStride % 4 != 0 || w.cols() % 4 != 0) {
-            throw new IllegalArgumentException("matvec input offsets and widths must be multiples of 4: " + w.name());
-        }
+        requireVec4Input(w, xOffset, xStride);
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null, tokensPerGroup);
         int rowsPerGroup = k.matvecRows(w.kernelType());
@@ -73,16 +71,51 @@ public final class GpuOps {
     }
 
     /**
-     * y (+)= W x for each token: matrix-vector for a few tokens; for prompts the multi-token
-     * matrix-vector kernel (each weight chunk dequantized once for several tokens), or the tiled
-     * product where chosen (it measured slower on an H100: its k-loop waits on every tile load).
+     * The same product as {@link #matVec} through the cooperative-matrix kernel (float16 operands,
+     * float32 sums): for prompts on devices where {@link PromptKernel#COOPMAT} is available.
+     */
+    public static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
+                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        requireVec4Input(w, xOffset, xStride);
+        Kernels k = Kernels.of(rec.device());
+        CoopmatTile tile = k.coopmatTile();
+        ComputePipeline p = k.coopmat(w.kernelType(), up != null, tile);
+        for (WeightTensor.Slice s : w.slices()) {
+            rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
+                    new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
+                    (s.rows() + tile.rows() - 1) / tile.rows(), (tokens + tile.tokens() - 1) / tile.tokens(), 1);
+        }
+    }
+
+    /** The product of {@link #linear} through the given prompt kernel (tests and {@code tandem kernel-check} compare them). */
+    public static void prompt(CommandRecorder rec, PromptKernel kernel, WeightTensor w, BufferRange x, BufferRange up,
+                              int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        switch (kernel) {
+            case COOPMAT -> coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+            case MATMUL -> matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+            case MATVEC -> matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate,
+                    Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+        }
+    }
+
+    /**
+     * y (+)= W x for each token: matrix-vector for a few tokens; for prompts the kernel of
+     * {@link PromptKernel#choose(PhysicalDevice)}: the matrix units where the device has
+     * VK_KHR_cooperative_matrix, else the multi-token matrix-vector kernel (each weight chunk
+     * dequantized once for several tokens). {@code -Dtandem.prompt.kernel=coopmat|matmul|matvec}
+     * forces one (matmul, the scalar tiled product, measured slower than matvec on an H100: its
+     * k-loop waits on every tile load).
      */
     public static void linear(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        Kernels k = Kernels.of(rec.device());
         if (tokens < MATMUL_MIN_TOKENS) matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
-        else if (Kernels.promptsUseMatmul()) matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
-        else matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, k.promptTokensPerGroup(w.kernelType()));
+        else prompt(rec, PromptKernel.choose(rec.device().physical()), w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+    }
+
+    private static void requireVec4Input(WeightTensor w, int xOffset, int xStride) {
+        if (xOffset % 4 != 0 || xStride % 4 != 0 || w.cols() % 4 != 0) {
+            throw new IllegalArgumentException("product input offsets and widths must be multiples of 4: " + w.name());
+        }
     }
 
     /** out[t] = row step.ids[firstId + t] of the embedding matrix, dequantized, for t < tokens. */

@@ -65,13 +65,31 @@ public final class Kernels implements DeviceResource {
         return Math.max(1, Math.min(8, matvecWorkgroup() / matvecRows(weightType)));
     }
 
-    /** Whether prompts use the tiled product instead of multi-token matvec (-Dtandem.prompt.kernel=matmul). */
-    public static boolean promptsUseMatmul() { return "matmul".equals(System.getProperty("tandem.prompt.kernel")); }
-
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
     public synchronized ComputePipeline matmul(String weightType, boolean glu) {
         requireType(weightType);
         return get("matmul_" + weightType, 4, 8, 256, glu ? 1 : 0);
+    }
+
+    /** The tile of the cooperative-matrix prompt kernel (knobs in {@link CoopmatTile#fromProperties()}). */
+    public CoopmatTile coopmatTile() { return CoopmatTile.fromProperties(); }
+
+    /**
+     * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
+     * {@link PromptKernel#COOPMAT} is available on the device.
+     */
+    public synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile) {
+        requireType(weightType);
+        PhysicalDevice pd = device.physical();
+        if (!PromptKernel.COOPMAT.availableOn(pd)) throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
+        int workgroup = tile.subgroups() * pd.subgroupSize();
+        if (workgroup > pd.maxWorkGroupInvocations() || tile.sharedBytes(workgroup) > pd.maxComputeSharedMemory()) {
+            throw new tandem.engine.runtime.TandemException("coopmat tile " + tile + " needs " + workgroup + " invocations and "
+                    + tile.sharedBytes(workgroup) + " bytes of shared memory; " + device.label() + " allows "
+                    + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
+        }
+        return get("matmul_coopmat_" + weightType, 4, 8, workgroup, glu ? 1 : 0, tile.rows(), tile.tokens(), tile.step(),
+                tile.subRows(), tile.subTokens());
     }
 
     public synchronized ComputePipeline getRows(String weightType) {

@@ -25,18 +25,25 @@ public record PhysicalDevice(VkPhysicalDevice handle, int index, String name, in
                              int computeQueueFamily, float timestampPeriodNs, int timestampValidBits,
                              long deviceLocalBytes, long freeBytes, Features features, Set<String> extensions) {
 
-    /** Optional capabilities, each also shown by {@code tandem devices}. */
+    /**
+     * Optional capabilities, each also shown by {@code tandem devices}. {@code cooperativeMatrix}
+     * means usable by the engine's matrix-unit prompt kernel: VK_KHR_cooperative_matrix with a
+     * 16 x 16 x 16 float16 -> float32 subgroup shape (see {@link CooperativeMatrixSupport}).
+     */
     public record Features(boolean fp16, boolean int8, boolean bf16, boolean storage16, boolean storage8,
                            boolean integerDotProduct, boolean cooperativeMatrix, boolean externalMemoryHost,
                            boolean externalSemaphoreFd, boolean memoryBudget, boolean pushDescriptor,
                            boolean queueFamilyForeign) {
+        /** The name of {@link #cooperativeMatrix} in {@link #names()} (and in {@link DeviceInfo#features()}). */
+        public static final String COOPMAT = "coopmat";
+
         List<String> names() {
             List<String> out = new ArrayList<>();
             if (fp16) out.add("fp16");
             if (bf16) out.add("bf16");
             if (int8) out.add("int8");
             if (integerDotProduct) out.add("int-dot");
-            if (cooperativeMatrix) out.add("coopmat");
+            if (cooperativeMatrix) out.add(COOPMAT);
             if (externalMemoryHost) out.add("ext-mem-host");
             if (externalSemaphoreFd) out.add("ext-sem-fd");
             if (memoryBudget) out.add("mem-budget");

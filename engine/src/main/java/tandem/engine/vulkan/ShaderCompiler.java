@@ -92,8 +92,12 @@ public final class ShaderCompiler {
             r.free();
         });
         try {
-            shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan, shaderc_env_version_vulkan_1_2);
-            shaderc_compile_options_set_target_spirv(options, shaderc_spirv_version_1_5);
+            // Cooperative matrices exist from SPIR-V 1.6 (Vulkan 1.3) on; every other kernel stays on
+            // Vulkan 1.2 / SPIR-V 1.5, so devices and drivers at 1.2 still load all of them.
+            boolean vulkan13 = needsVulkan13(source);
+            shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan,
+                    vulkan13 ? shaderc_env_version_vulkan_1_3 : shaderc_env_version_vulkan_1_2);
+            shaderc_compile_options_set_target_spirv(options, vulkan13 ? shaderc_spirv_version_1_6 : shaderc_spirv_version_1_5);
             shaderc_compile_options_set_optimization_level(options, shaderc_optimization_level_performance);
             shaderc_compile_options_set_include_callbacks(options, resolve, release, 0);
             for (var d : v.defines().entrySet()) shaderc_compile_options_add_macro_definition(options, d.getKey(), d.getValue());
@@ -115,6 +119,11 @@ public final class ShaderCompiler {
             resolve.free();
             release.free();
         }
+    }
+
+    /** Whether a shader uses a feature that needs SPIR-V 1.6: today only GL_KHR_cooperative_matrix. */
+    static boolean needsVulkan13(String source) {
+        return source.contains("#extension GL_KHR_cooperative_matrix");
     }
 
     /** Includes resolve relative to the shader folder; a missing file becomes the compiler's error. */

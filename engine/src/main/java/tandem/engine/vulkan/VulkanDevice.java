@@ -5,6 +5,7 @@ import static org.lwjgl.util.vma.Vma.*;
 import static org.lwjgl.vulkan.EXTExternalMemoryHost.VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME;
 import static org.lwjgl.vulkan.EXTMemoryBudget.VK_EXT_MEMORY_BUDGET_EXTENSION_NAME;
 import static org.lwjgl.vulkan.EXTQueueFamilyForeign.VK_EXT_QUEUE_FAMILY_FOREIGN_EXTENSION_NAME;
+import static org.lwjgl.vulkan.KHRCooperativeMatrix.VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME;
 import static org.lwjgl.vulkan.KHRExternalSemaphoreFd.VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME;
 import static org.lwjgl.vulkan.KHRPushDescriptor.VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
 import static org.lwjgl.vulkan.VK10.*;
@@ -21,6 +22,7 @@ import org.lwjgl.vulkan.VkCommandPoolCreateInfo;
 import org.lwjgl.vulkan.VkDevice;
 import org.lwjgl.vulkan.VkDeviceCreateInfo;
 import org.lwjgl.vulkan.VkDeviceQueueCreateInfo;
+import org.lwjgl.vulkan.VkPhysicalDeviceCooperativeMatrixFeaturesKHR;
 import org.lwjgl.vulkan.VkPhysicalDeviceFeatures2;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan11Features;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
@@ -67,6 +69,7 @@ public final class VulkanDevice implements AutoCloseable {
                 VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME, VK_EXT_QUEUE_FAMILY_FOREIGN_EXTENSION_NAME)) {
             if (physical.hasExtension(optional)) extensions.add(optional);
         }
+        if (physical.features().cooperativeMatrix()) extensions.add(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME);
         VkDevice device = createDevice(physical, extensions);
         long allocator = VK_NULL_HANDLE;
         try (MemoryStack stack = stackPush()) {
@@ -107,8 +110,13 @@ public final class VulkanDevice implements AutoCloseable {
                     .storageBuffer16BitAccess(true);
             VkPhysicalDeviceVulkan12Features f12 = VkPhysicalDeviceVulkan12Features.calloc(stack).sType$Default()
                     .shaderFloat16(f.fp16()).shaderInt8(f.int8()).storageBuffer8BitAccess(f.storage8())
-                    .timelineSemaphore(true).hostQueryReset(true);
+                    .timelineSemaphore(true).hostQueryReset(true)
+                    // The cooperative-matrix kernel is compiled under the Vulkan memory model.
+                    .vulkanMemoryModel(f.cooperativeMatrix());
             VkPhysicalDeviceFeatures2 features = VkPhysicalDeviceFeatures2.calloc(stack).sType$Default().pNext(f11).pNext(f12);
+            if (f.cooperativeMatrix()) {
+                features.pNext(VkPhysicalDeviceCooperativeMatrixFeaturesKHR.calloc(stack).sType$Default().cooperativeMatrix(true));
+            }
             PointerBuffer names = stack.mallocPointer(extensions.size());
             for (String e : extensions) names.put(stack.UTF8(e));
             names.flip();

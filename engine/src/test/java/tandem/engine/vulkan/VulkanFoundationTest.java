@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import tandem.engine.cli.TandemCli;
 
@@ -126,9 +125,6 @@ class VulkanFoundationTest extends VulkanTestBase {
     }
 
     static float[] randomFloats(int n, long seed) {
-        Random r = new Random(seed);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = (float) r.nextGaussian();
-        return out;
+        return ProductProblem.gaussians(n, seed);
     }
 }

@@ -2,7 +2,6 @@ package tandem.engine.vulkan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,23 +36,11 @@ public abstract class VulkanTestBase {
 
     /** Uploads floats into a new device-local buffer (through a staging buffer). */
     protected static GpuBuffer deviceFloats(float[] values, String name) {
-        GpuBuffer b = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, Math.max(4, values.length * 4L), name);
-        try (GpuBuffer staging = GpuBuffer.create(device, BufferKind.UPLOAD, b.size(), name + " staging");
-             CommandRecorder rec = CommandRecorder.create(device)) {
-            staging.mapped().asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(values);
-            staging.flush();
-            rec.begin().copy(staging.all(), b.all()).end().submitAndWait();
-        }
-        return b;
+        return DeviceFloats.upload(device, values, name);
     }
 
     /** Reads n floats back from a device buffer. */
     protected static float[] readFloats(GpuBuffer src, int n) {
-        try (GpuBuffer readback = GpuBuffer.create(device, BufferKind.READBACK, n * 4L, "readback");
-             CommandRecorder rec = CommandRecorder.create(device)) {
-            rec.begin().copy(src.range(0, n * 4L), readback.all()).end().submitAndWait();
-            readback.invalidate();
-            return readback.mapped().toArray(ValueLayout.JAVA_FLOAT);
-        }
+        return DeviceFloats.read(device, src, n);
     }
 }

@@ -39,36 +39,15 @@ class WeightKernelTest extends VulkanTestBase {
     @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} accumulate={4} swiglu={5} sliceBytes={6}")
     @MethodSource("matVecCases")
     void matVecMatchesCpu(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu, long sliceBytes) {
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
-            RandomBlocks.fill(type, w, rows * 31L + cols);
-            float[] x = VulkanFoundationTest.randomFloats(tokens * cols, cols);
-            float[] up = VulkanFoundationTest.randomFloats(tokens * cols, cols + 1);
-            float[] residual = VulkanFoundationTest.randomFloats(tokens * rows, rows);
-            float[] expected = new float[tokens * rows];
-            float[] input = x.clone();
-            if (swiglu) CpuOps.swiglu(x, 0, up, 0, input, 0, input.length);
-            CpuOps.matMul(type, w, rows, cols, input, 0, tokens, expected, 0);
-            if (accumulate) for (int i = 0; i < expected.length; i++) expected[i] += residual[i];
-
-            try (WeightUploader uploader = new WeightUploader(device, n -> {}, sliceBytes);
-                 WeightTensor wt = uploader.matrix("w", type, rows, cols, w);
-                 GpuBuffer xb = deviceFloats(x, "x");
-                 GpuBuffer ub = deviceFloats(up, "up");
-                 GpuBuffer yb = deviceFloats(accumulate ? residual : new float[tokens * rows], "y");
-                 CommandRecorder rec = CommandRecorder.create(device)) {
-                rec.begin();
-                GpuOps.linear(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, yb.all(), rows, tokens, accumulate);
-                rec.end().submitAndWait();
-                assertClose(expected, readFloats(yb, expected.length), 1e-4f, type + " matvec");
-                if (tokens >= GpuOps.MATMUL_MIN_TOKENS) {
-                    // The tiled product (the alternative prompt kernel) gives the same.
-                    try (GpuBuffer tiled = deviceFloats(accumulate ? residual : new float[tokens * rows], "y tiled")) {
-                        rec.begin();
-                        GpuOps.matMul(rec, wt, xb.all(), swiglu ? ub.all() : null, 0, cols, tiled.all(), rows, tokens, accumulate);
-                        rec.end().submitAndWait();
-                        assertClose(expected, readFloats(tiled, expected.length), 1e-4f, type + " matmul");
-                    }
+        try (ProductProblem problem = new ProductProblem(type, rows, cols, tokens, accumulate, swiglu);
+             ProductProblem.OnDevice gpu = problem.upload(device, sliceBytes)) {
+            float[] expected = problem.expected();
+            assertClose(expected, gpu.run(null), 1e-4f, type + " linear");
+            if (tokens >= GpuOps.MATMUL_MIN_TOKENS) {
+                // Every prompt kernel the device has gives the same (float16 operands: a looser bound).
+                for (PromptKernel k : PromptKernel.values()) {
+                    if (!k.availableOn(device.physical())) continue;
+                    assertClose(expected, gpu.run(k), k == PromptKernel.COOPMAT ? 5e-3f : 1e-4f, type + " " + k.label());
                 }
             }
         }

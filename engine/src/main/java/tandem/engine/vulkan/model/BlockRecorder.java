@@ -7,6 +7,8 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
+import tandem.engine.vulkan.PromptKernel;
+import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
 
 /**
@@ -48,10 +50,11 @@ public final class BlockRecorder {
         if (profile != null) profile.mark(kernel);
     }
 
-    /** Which product kernel a projection of this many tokens runs, for the profile's labels. */
-    public static String kind(int tokens) {
+    /** Which product kernel a projection of this many tokens runs on the device, for the profile's labels. */
+    public static String kind(VulkanDevice device, int tokens) {
         if (tokens < GpuOps.MATMUL_MIN_TOKENS) return "matvec";
-        return tandem.engine.vulkan.Kernels.promptsUseMatmul() ? "matmul" : "matvec-batch";
+        PromptKernel k = PromptKernel.choose(device.physical());
+        return k == PromptKernel.MATVEC ? "matvec-batch" : k.label();
     }
 
     /** Block {@code layer} (model numbering), its KV cache at {@code cacheIndex} of this device's buffers. */
@@ -62,7 +65,7 @@ public final class BlockRecorder {
         LayerWeights w = m.layer(layer);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
-        step(rec, kind(tokens) + " qkv " + w.q().kernelType());
+        step(rec, kind(rec.device(), tokens) + " qkv " + w.q().kernelType());
         AttentionExtras extras = m.extras(layer);
         if (extras.hasBiases()) {
             GpuOps.addBias(rec, b.q.all(), extras.qBias().all(), qDim, tokens);
@@ -85,7 +88,7 @@ public final class BlockRecorder {
         step(rec, "attention");
         rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
-        step(rec, kind(tokens) + " gate+up " + w.gate().kernelType());
+        step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
         // SwiGLU is fused into the down projection's input.
         return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
     }

@@ -35,7 +35,7 @@ final class ForwardRecorder {
         for (int l = 0; l < m.layers.size(); l++) {
             blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, width) -> {
                 blocks.addLocally(r, w, in, up, width, tokens);
-                String label = BlockRecorder.kind(tokens) + " " + kernel + " " + w.kernelType();
+                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + w.kernelType();
                 if (kernel.equals("attn_output")) {
                     blocks.step(r, label);
                 } else {
@@ -47,7 +47,7 @@ final class ForwardRecorder {
         }
         blocks.output(rec, tokens, allLogits);
         int rows = allLogits ? tokens : 1;
-        timeline.mark(profile ? BlockRecorder.kind(rows) + " output " + m.output.kernelType() : "output");
+        timeline.mark(profile ? BlockRecorder.kind(rec.device(), rows) + " output " + m.output.kernelType() : "output");
         rec.end();
     }
 }

@@ -1,0 +1,58 @@
+package tandem.engine.vulkan;
+
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.KHRCooperativeMatrix.*;
+
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkCooperativeMatrixPropertiesKHR;
+import org.lwjgl.vulkan.VkPhysicalDevice;
+import org.lwjgl.vulkan.VkPhysicalDeviceCooperativeMatrixFeaturesKHR;
+import org.lwjgl.vulkan.VkPhysicalDeviceFeatures2;
+import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
+
+/**
+ * Whether a device can run the engine's cooperative-matrix kernel (shaders/matmul_coopmat.comp):
+ * VK_KHR_cooperative_matrix with its feature on, float16 arithmetic and the Vulkan memory model
+ * (the compiled kernel declares it), and a 16 x 16 x 16 float16 x float16 -> float32 configuration
+ * at subgroup scope among the shapes the driver lists. Sizes are never assumed: a device that
+ * offers only other shapes runs the scalar prompt kernels.
+ */
+final class CooperativeMatrixSupport {
+    private CooperativeMatrixSupport() {}
+
+    /** The fragment side the kernel is written for. */
+    static final int SIDE = 16;
+
+    /** @param extensionPresent whether the device lists VK_KHR_cooperative_matrix */
+    static boolean usable(VkPhysicalDevice pd, boolean extensionPresent) {
+        if (!extensionPresent) return false;
+        try (MemoryStack stack = stackPush()) {
+            VkPhysicalDeviceCooperativeMatrixFeaturesKHR coop = VkPhysicalDeviceCooperativeMatrixFeaturesKHR.calloc(stack).sType$Default();
+            VkPhysicalDeviceVulkan12Features f12 = VkPhysicalDeviceVulkan12Features.calloc(stack).sType$Default();
+            VkPhysicalDeviceFeatures2 f2 = VkPhysicalDeviceFeatures2.calloc(stack).sType$Default().pNext(coop).pNext(f12);
+            org.lwjgl.vulkan.VK11.vkGetPhysicalDeviceFeatures2(pd, f2);
+            if (!coop.cooperativeMatrix() || !f12.shaderFloat16() || !f12.vulkanMemoryModel()) return false;
+            return hasHalfToFloatShape(pd, stack);
+        }
+    }
+
+    private static boolean hasHalfToFloatShape(VkPhysicalDevice pd, MemoryStack stack) {
+        var count = stack.mallocInt(1);
+        VkCheck.check(vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR(pd, count, null),
+                "vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR");
+        try (VkCooperativeMatrixPropertiesKHR.Buffer shapes = VkCooperativeMatrixPropertiesKHR.calloc(count.get(0))) {
+            for (VkCooperativeMatrixPropertiesKHR s : shapes) s.sType$Default();
+            VkCheck.check(vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR(pd, count, shapes),
+                    "vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR");
+            for (VkCooperativeMatrixPropertiesKHR s : shapes) {
+                if (s.MSize() == SIDE && s.NSize() == SIDE && s.KSize() == SIDE
+                        && s.AType() == VK_COMPONENT_TYPE_FLOAT16_KHR && s.BType() == VK_COMPONENT_TYPE_FLOAT16_KHR
+                        && s.CType() == VK_COMPONENT_TYPE_FLOAT32_KHR && s.ResultType() == VK_COMPONENT_TYPE_FLOAT32_KHR
+                        && s.scope() == VK_SCOPE_SUBGROUP_KHR && !s.saturatingAccumulation()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

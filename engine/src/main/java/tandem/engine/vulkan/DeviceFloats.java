@@ -1,0 +1,31 @@
+package tandem.engine.vulkan;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Float arrays to and from device-local buffers through staging buffers (checks and tests). */
+public final class DeviceFloats {
+    private DeviceFloats() {}
+
+    /** Uploads floats into a new device-local buffer (at least 4 bytes, so an empty array still binds). */
+    public static GpuBuffer upload(VulkanDevice device, float[] values, String name) {
+        GpuBuffer b = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, Math.max(4, values.length * 4L), name);
+        try (GpuBuffer staging = GpuBuffer.create(device, BufferKind.UPLOAD, b.size(), name + " staging");
+             CommandRecorder rec = CommandRecorder.create(device)) {
+            staging.mapped().asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+            staging.flush();
+            rec.begin().copy(staging.all(), b.all()).end().submitAndWait();
+        }
+        return b;
+    }
+
+    /** Reads the first n floats of a device buffer. */
+    public static float[] read(VulkanDevice device, GpuBuffer src, int n) {
+        try (GpuBuffer readback = GpuBuffer.create(device, BufferKind.READBACK, n * 4L, "readback");
+             CommandRecorder rec = CommandRecorder.create(device)) {
+            rec.begin().copy(src.range(0, n * 4L), readback.all()).end().submitAndWait();
+            readback.invalidate();
+            return readback.mapped().toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+}
