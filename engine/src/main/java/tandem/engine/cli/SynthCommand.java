@@ -10,18 +10,20 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.synth.LlamaSynth;
 import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.model.Architecture;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.GgmlType;
 
 /**
- * {@code tandem synth --arch llama --preset tiny|8b|70b [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
+ * {@code tandem synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
  * writes a random-weight model with a real model's shapes and a real tokenizer, for speed
- * measurements (speed does not depend on the weights' values). Prints the file's path on stdout.
+ * measurements (speed does not depend on the weights' values) and for trying an architecture's
+ * extra tensors (qwen2 biases, qwen3 q/k norms) on every backend and split. Prints the file's path on stdout.
  */
 public final class SynthCommand {
     private SynthCommand() {}
 
-    static final String USAGE = "usage: tandem synth --arch llama --preset tiny|8b|70b [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N]";
+    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N]";
     /** The tokenizer used when --vocab is not given (Llama 3's). */
     static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
 
@@ -42,7 +44,7 @@ public final class SynthCommand {
                 default -> throw new TandemException("unknown option '" + a + "'; " + USAGE);
             }
         }
-        if (!arch.equals("llama")) throw new TandemException("synth writes --arch llama only, not '" + arch + "'");
+        Architecture architecture = architecture(arch);
         if (preset == null) throw new TandemException("no --preset given; " + USAGE);
         if (outFile == null) throw new TandemException("no --out given; " + USAGE);
         SynthPreset p = SynthPreset.byName(preset);
@@ -54,7 +56,7 @@ public final class SynthCommand {
             if (!v.metadata().contains("tokenizer.ggml.tokens")) {
                 throw new TandemException(vocabPath + " has no tokenizer.ggml.tokens; pass a vocab GGUF with --vocab");
             }
-            writer = LlamaSynth.plan(p, t, v.metadata(), seed);
+            writer = LlamaSynth.plan(architecture, p, t, v.metadata(), seed);
             int tokens = v.metadata().getStringArray("tokenizer.ggml.tokens").size();
             if (p.vocab() != 0 && tokens != p.vocab()) {
                 err.println("synth: note: " + vocabPath.getFileName() + " has " + tokens + " tokens, " + p.displayName()
@@ -78,6 +80,14 @@ public final class SynthCommand {
         err.printf(Locale.ROOT, "synth: wrote %s in %.1f s (%.2f GiB/s)%n", ByteSizes.human(total), seconds, total / seconds / (1 << 30));
         out.println(target);
         return 0;
+    }
+
+    private static Architecture architecture(String name) {
+        for (Architecture a : Architecture.SUPPORTED) {
+            if (a.name().equals(name)) return a;
+        }
+        throw new TandemException("synth writes --arch " + String.join(", ", Architecture.SUPPORTED.stream()
+                .map(Architecture::name).toList()) + ", not '" + name + "'");
     }
 
     private static long parseSeed(String v) {

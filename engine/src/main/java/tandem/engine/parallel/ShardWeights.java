@@ -3,6 +3,7 @@ package tandem.engine.parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -19,6 +20,7 @@ import tandem.engine.vulkan.RopeTable;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
 import tandem.engine.vulkan.WeightUploader;
+import tandem.engine.vulkan.model.AttentionExtras;
 import tandem.engine.vulkan.model.LayerWeights;
 import tandem.engine.vulkan.model.ModelWeights;
 
@@ -27,6 +29,8 @@ import tandem.engine.vulkan.model.ModelWeights;
  * cuts them. Tensor split: whole rows of Q/K/V, gate/up and the output projection, the same columns
  * of every row of attn_output and ffn_down, whole copies of the norms and the embedding. Layer
  * split: its blocks whole, the embedding with the first block, the output head with the last.
+ * Q/K/V biases (qwen2) follow their projections' rows; the per-head q/k norms (qwen3) are
+ * whole on every device, since every head is normed with the same vector.
  */
 final class ShardWeights implements ModelWeights, AutoCloseable {
     /** Null where this device does not look tokens up (layer split, not the first device). */
@@ -38,10 +42,13 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
     final int ropePositions;
     private final int firstLayer;
     private final List<LayerWeights> layers;
+    /** Per held layer; their buffers are in {@link #owned}. */
+    private final List<AttentionExtras> extras;
     private final List<AutoCloseable> owned;
 
     private ShardWeights(WeightTensor embedding, WeightTensor output, GpuBuffer outputNorm, GpuBuffer ropeTable,
-                         int ropePositions, int firstLayer, List<LayerWeights> layers, List<AutoCloseable> owned) {
+                         int ropePositions, int firstLayer, List<LayerWeights> layers, List<AttentionExtras> extras,
+                         List<AutoCloseable> owned) {
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
@@ -49,6 +56,7 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
         this.ropePositions = ropePositions;
         this.firstLayer = firstLayer;
         this.layers = List.copyOf(layers);
+        this.extras = List.copyOf(extras);
         this.owned = owned;
     }
 
@@ -61,6 +69,8 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
     @Override public GpuBuffer ropeTable() { return ropeTable; }
 
     @Override public LayerWeights layer(int layer) { return layers.get(layer - firstLayer); }
+
+    @Override public AttentionExtras extras(int layer) { return extras.get(layer - firstLayer); }
 
     static ShardWeights upload(VulkanDevice device, int shard, SplitPlan plan, GgufFile file, ModelConfig config,
                                ModelTensors tensors, int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {
@@ -85,14 +95,17 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
             GpuBuffer rope = s.own(up.floats("rope table",
                     RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
             List<LayerWeights> layers = new ArrayList<>();
+            List<AttentionExtras> extras = new ArrayList<>();
             for (int l = held.start(); l < held.end(); l++) {
                 ModelTensors.Layer t = tensors.layers().get(l);
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
                 layers.add(new LayerWeights(s.vector(t.attnNorm()), s.matrix(t.attnQ()), s.matrix(t.attnK()),
                         s.matrix(t.attnV()), s.matrix(t.attnOutput()), s.vector(t.ffnNorm()), s.matrix(t.ffnGate()),
                         s.matrix(t.ffnUp()), s.matrix(t.ffnDown())));
+                extras.add(new AttentionExtras(s.optionalVector(t.attnQBias()), s.optionalVector(t.attnKBias()),
+                        s.optionalVector(t.attnVBias()), s.optionalVector(t.attnQNorm()), s.optionalVector(t.attnKNorm())));
             }
-            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, held.start(), layers, made);
+            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, held.start(), layers, extras, made);
         } catch (RuntimeException e) {
             closeAll(made, e);
             throw e;
@@ -110,8 +123,23 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
             return own(upload(t, plan.sliceOf(shard, TensorLayout.of(t)), ""));
         }
 
+        /**
+         * A one-row tensor as floats, cut as the plan says: norms whole, a bias to the elements of
+         * its projection's output rows this device computes.
+         */
         GpuBuffer vector(TensorInfo t) {
-            return own(up.floats(t.name(), floats(file, t)));
+            TensorSlice slice = plan.sliceOf(shard, TensorLayout.of(t));
+            if (slice.isEmpty()) throw new IllegalStateException(t.name() + ": empty slice on device " + shard);
+            float[] all = floats(file, t);
+            if (!slice.withinRows()) return own(up.floats(t.name(), all));
+            float[] part = Arrays.copyOfRange(all, Math.toIntExact(slice.start()),
+                    Math.toIntExact(slice.start() + slice.count()));
+            return own(up.floats(t.name() + " (slice)", part));
+        }
+
+        /** {@link #vector} for the tensors only some architectures have; null where absent. */
+        GpuBuffer optionalVector(TensorInfo t) {
+            return t == null ? null : vector(t);
         }
 
         WeightTensor upload(TensorInfo t, TensorSlice slice, String what) {

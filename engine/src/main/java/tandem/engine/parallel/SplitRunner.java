@@ -73,10 +73,6 @@ public final class SplitRunner implements ModelRunner {
     /** Uploads each device's part of the model; refuses a plan that does not fit before allocating. */
     public static SplitRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, SplitPlan plan,
                                    int contextLength, AllReduceMode mode, LoadProgress progress, BooleanSupplier cancelled) {
-        if (config.qkvBias() || config.qkNorm()) {
-            throw new TandemException("split modes do not run " + config.architecture()
-                    + " models yet (Q/K/V biases or q/k norms); use one device or --backend cpu");
-        }
         PlanFit.requireFits(plan.loadPlan());
         List<ModelConfig> locals = plan.devices().stream().map(s -> localConfig(plan.mode(), config, s)).toList();
         VulkanInstance instance = VulkanInstance.create();

@@ -72,6 +72,52 @@ class SynthCommandTest {
         }
     }
 
+    /**
+     * qwen2 and qwen3 files: the keys under the architecture's prefix, the extra F32 tensors in
+     * every layer with the shapes the engine binds, biases spread around 0 and norm scales around 1.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"qwen2, 3", "qwen3, 2"})
+    void qwenArchitecturesAddTheirTensors(String arch, int extraPerLayer, @TempDir Path dir) {
+        Path out = dir.resolve(arch + ".gguf");
+        InspectCommandTest.Result r = InspectCommandTest.cli("synth", "--arch", arch, "--preset", "tiny", "--type", "q8_0",
+                "--out", out.toString(), "--vocab", SharedData.data("models/stories260K.gguf").toString());
+        assertEquals(0, r.status(), r.err());
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(arch, f.metadata().getString("general.architecture"));
+            assertEquals(2, f.metadata().getInt(arch + ".block_count"));
+            assertEquals(2 + 2 * (9 + extraPerLayer) + 1, f.tensors().size());
+            ModelConfig c = ModelConfigReader.read(f);
+            assertEquals(arch, c.architecture().name());
+            tandem.engine.model.ModelTensors.bind(f, c); // the engine's shape checks accept every tensor
+            for (int l = 0; l < 2; l++) {
+                String p = "blk." + l + ".";
+                if (arch.equals("qwen2")) {
+                    assertSpread(f, p + "attn_q.bias", 256, 0f);
+                    assertSpread(f, p + "attn_k.bias", 128, 0f);
+                    assertSpread(f, p + "attn_v.bias", 128, 0f);
+                } else {
+                    assertSpread(f, p + "attn_q_norm.weight", 64, 1f);
+                    assertSpread(f, p + "attn_k_norm.weight", 64, 1f);
+                }
+            }
+        }
+    }
+
+    /** An F32 vector of {@code length} values around {@code mean}, not all alike. */
+    private static void assertSpread(GgufFile f, String name, int length, float mean) {
+        assertTensor(f, name, GgmlType.F32, length);
+        float[] v = Dequantizer.dequantizeAll(GgmlType.F32, f.data(f.requireTensor(name)), length);
+        double sum = 0, squares = 0;
+        for (float x : v) {
+            sum += x - mean;
+            squares += (x - mean) * (x - mean);
+        }
+        double deviation = Math.sqrt(squares / length);
+        assertTrue(Math.abs(sum / length) < 0.15 && deviation > 0.1 && deviation < 1, name + ": mean offset "
+                + sum / length + ", deviation " + deviation);
+    }
+
     static void assertTensor(GgufFile f, String name, GgmlType type, long... dims) {
         TensorInfo t = f.requireTensor(name);
         assertEquals(type, t.type(), name);
@@ -135,7 +181,7 @@ class SynthCommandTest {
             "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k or q6_k, not iq2_xxs",
             "--preset tiny --type q9 --out x.gguf | unknown tensor type 'q9'",
             "--preset tiny | no --out given",
-            "--arch qwen2 --preset tiny --out x.gguf | --arch llama only",
+            "--arch gpt2 --preset tiny --out x.gguf | synth writes --arch llama, qwen2, qwen3, not 'gpt2'",
             "--preset tiny --out x.gguf --seed abc | --seed needs an integer",
             "--preset tiny --out x.gguf --vocab /nonexistent.gguf | /nonexistent.gguf: no such file",
             "--preset | missing value for '--preset'"})

@@ -37,6 +37,31 @@ final class Shapes {
         return new ModelShape(name, layers, dim, heads, kvHeads, headDim, ffn, vocab, t);
     }
 
+    /** A llama shape with qwen2's F32 Q/K/V biases in every layer. */
+    static ModelShape qwen2(ModelShape llama) {
+        return withLayerVectors(llama, "qwen2", (p, t) -> {
+            t.add(matrix(p + "attn_q.bias", llama.heads() * llama.headDim(), 1, GgmlType.F32));
+            t.add(matrix(p + "attn_k.bias", llama.kvHeads() * llama.headDim(), 1, GgmlType.F32));
+            t.add(matrix(p + "attn_v.bias", llama.kvHeads() * llama.headDim(), 1, GgmlType.F32));
+        });
+    }
+
+    /** A llama shape with qwen3's F32 per-head q/k norm weights in every layer. */
+    static ModelShape qwen3(ModelShape llama) {
+        return withLayerVectors(llama, "qwen3", (p, t) -> {
+            t.add(matrix(p + "attn_q_norm.weight", llama.headDim(), 1, GgmlType.F32));
+            t.add(matrix(p + "attn_k_norm.weight", llama.headDim(), 1, GgmlType.F32));
+        });
+    }
+
+    private static ModelShape withLayerVectors(ModelShape m, String arch,
+                                               java.util.function.BiConsumer<String, List<TensorLayout>> extra) {
+        List<TensorLayout> t = new ArrayList<>(m.tensors());
+        for (int i = 0; i < m.layers(); i++) extra.accept("blk." + i + ".", t);
+        return new ModelShape(arch + " " + m.name(), m.layers(), m.embedding(), m.heads(), m.kvHeads(), m.headDim(),
+                m.ffn(), m.vocab(), t);
+    }
+
     static TensorLayout matrix(String name, int rowLength, int rows, GgmlType q) {
         return new TensorLayout(name, rowLength, rows, q);
     }

@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +26,7 @@ import tandem.engine.runtime.SamplingParams;
 import tandem.engine.runtime.Session;
 import tandem.engine.runtime.SplitMode;
 import tandem.engine.runtime.TandemException;
+import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**
  * Tensor and layer split over 2, 3 and 4 logical devices on Vulkan device 0 (lavapipe in CI)
@@ -35,22 +35,10 @@ import tandem.engine.runtime.TandemException;
  * <p>Runs without the validation layer: the installed one (1.3.239) mis-tracks timeline
  * semaphores the host relay signals while other devices wait on them (see VulkanAllReduceTest).
  */
+@ExtendWith(WithoutValidationLayer.class)
 class SplitLogitsTest {
     private static final int CTX = 64;
     private static final int DECODE_STEPS = 4;
-    private static String validation;
-
-    @BeforeAll
-    static void withoutValidation() {
-        validation = System.getProperty("tandem.validation");
-        System.setProperty("tandem.validation", "false");
-    }
-
-    @AfterAll
-    static void restoreValidation() {
-        if (validation == null) System.clearProperty("tandem.validation");
-        else System.setProperty("tandem.validation", validation);
-    }
 
     private static Path stories() { return SharedData.data("models/stories260K.gguf"); }
 

@@ -135,6 +135,10 @@ class SplitPlannerTest {
             cases.add(Arguments.of("70B " + q.name(), Shapes.llama3_70b(q), new double[] {1, 1, 1, 1}));
             cases.add(Arguments.of("70B " + q.name(), Shapes.llama3_70b(q), new double[] {5, 3, 1}));
         }
+        for (GgmlType q : List.of(GgmlType.Q4_0, GgmlType.Q6_K)) {
+            cases.add(Arguments.of("qwen2 8B " + q.name(), Shapes.qwen2(Shapes.llama3_8b(q)), new double[] {1, 2, 1}));
+            cases.add(Arguments.of("qwen3 70B " + q.name(), Shapes.qwen3(Shapes.llama3_70b(q)), new double[] {5, 3, 1}));
+        }
         return cases.stream();
     }
 
@@ -171,6 +175,46 @@ class SplitPlannerTest {
         long sum = p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum();
         long tiedCopy = m.tiedEmbedding() ? m.tensor("token_embd.weight").orElseThrow().bytes() : 0;
         assertEquals(m.tensorBytes() + tiedCopy, sum);
+    }
+
+    /**
+     * Against the same model without them: each device's extra bytes are its own elements of the
+     * Q/K/V biases (qwen2: heads of its KV-head groups) or whole q/k norms (qwen3), F32, every layer.
+     */
+    @ParameterizedTest(name = "shares {0}")
+    @MethodSource("qwenShares")
+    void tensorSplitCountsEachDevicesBiasesAndQkNorms(List<Double> shares) {
+        ModelShape llama = Shapes.llama3_8b(GgmlType.Q4_0);
+        double[] s = shares.stream().mapToDouble(Double::doubleValue).toArray();
+        SplitPlan base = plan(llama, SplitMode.TENSOR, s);
+        SplitPlan qwen2 = plan(Shapes.qwen2(llama), SplitMode.TENSOR, s);
+        SplitPlan qwen3 = plan(Shapes.qwen3(llama), SplitMode.TENSOR, s);
+        for (int d = 0; d < s.length; d++) {
+            long groups = base.devices().get(d).kvGroups().size();
+            long biasFloats = groups * (32 / 8) * 128 + 2 * groups * 128; // q rows of its groups, k and v rows
+            assertEquals(base.weightBytes(d) + 32L * biasFloats * 4, qwen2.weightBytes(d), "qwen2 device " + d);
+            assertEquals(base.weightBytes(d) + 32L * 2 * 128 * 4, qwen3.weightBytes(d), "qwen3 device " + d);
+            assertEquals(qwen2.loadPlan().devices().get(d).weightBytes(), qwen2.weightBytes(d));
+            assertEquals(qwen3.loadPlan().devices().get(d).weightBytes(), qwen3.weightBytes(d));
+        }
+    }
+
+    static Stream<List<Double>> qwenShares() {
+        return Stream.of(List.of(1.0, 1.0), List.of(3.0, 1.0), List.of(1.0, 2.0, 1.0), List.of(1.0, 1.0, 1.0, 1.0));
+    }
+
+    /** Layer split: a device holds the biases and q/k norms of exactly its layers. */
+    @Test
+    void layerSplitCountsTheBiasesAndQkNormsOfItsLayers() {
+        ModelShape llama = Shapes.llama3_8b(GgmlType.Q4_0);
+        SplitPlan base = plan(llama, SplitMode.LAYER, 1, 2, 1);
+        SplitPlan qwen2 = plan(Shapes.qwen2(llama), SplitMode.LAYER, 1, 2, 1);
+        SplitPlan qwen3 = plan(Shapes.qwen3(llama), SplitMode.LAYER, 1, 2, 1);
+        for (int d = 0; d < 3; d++) {
+            long layers = base.devices().get(d).layers().size();
+            assertEquals(base.weightBytes(d) + layers * (4096 + 2 * 1024) * 4, qwen2.weightBytes(d), "qwen2 device " + d);
+            assertEquals(base.weightBytes(d) + layers * 2 * 128 * 4, qwen3.weightBytes(d), "qwen3 device " + d);
+        }
     }
 
     @Test

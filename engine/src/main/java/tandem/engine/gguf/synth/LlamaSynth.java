@@ -3,11 +3,13 @@ package tandem.engine.gguf.synth;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.SplittableRandom;
 import tandem.engine.gguf.GgufMetadata;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.LlamaFileType;
 import tandem.engine.gguf.TensorSource;
+import tandem.engine.model.Architecture;
 import tandem.engine.model.TensorNames;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.GgmlType;
@@ -19,7 +21,9 @@ import tandem.engine.tensor.RandomBlocks;
  * a "pure" file of one type: norms stay F32, token_embd takes the chosen type, output.weight
  * becomes Q6_K (Q8_0 when its rows are not whole 256-blocks) unless the type is F16, BF16 or Q8_0.
  * Weights come from {@link RandomBlocks}, seeded per tensor and chunk, so the bytes do not depend on
- * how many threads write them.
+ * how many threads write them. Architectures other than llama add their extra tensors, F32 as
+ * llama.cpp's converter writes them: qwen2 random Q/K/V biases, qwen3 random per-head q/k norm
+ * scales around 1, so the kernels that apply them change the output.
  */
 public final class LlamaSynth {
     private LlamaSynth() {}
@@ -47,30 +51,37 @@ public final class LlamaSynth {
         };
     }
 
+    /** A llama model; see {@link #plan(Architecture, SynthPreset, GgmlType, GgufMetadata, long)}. */
+    public static GgufWriter plan(SynthPreset p, GgmlType type, GgufMetadata tokenizer, long seed) {
+        return plan(Architecture.LLAMA, p, type, tokenizer, seed);
+    }
+
     /**
      * The writer for a synthetic model; nothing is generated until it writes.
      *
+     * @param arch      whose metadata keys and extra tensors to write
      * @param tokenizer metadata holding {@code tokenizer.*} keys (a vocab GGUF); they are copied
      */
-    public static GgufWriter plan(SynthPreset p, GgmlType type, GgufMetadata tokenizer, long seed) {
+    public static GgufWriter plan(Architecture arch, SynthPreset p, GgmlType type, GgufMetadata tokenizer, long seed) {
         if (!TYPES.contains(type)) throw new TandemException("synth writes f16, q8_0, q4_0, q4_k or q6_k, not " + type.name().toLowerCase());
         int vocab = tokenizer.getStringArray("tokenizer.ggml.tokens").size();
         checkWidths(p, type);
         GgufWriter w = new GgufWriter()
-                .putString("general.architecture", "llama")
-                .putString("general.name", "Synthetic " + p.displayName() + " " + type + " (random weights, seed " + seed + ")")
+                .putString("general.architecture", arch.name())
+                .putString("general.name", "Synthetic " + p.displayName() + (arch == Architecture.LLAMA ? "" : " as " + arch.name())
+                        + " " + type + " (random weights, seed " + seed + ")")
                 .put("general.file_type", GgufValue.uint32(fileType(type).id()))
                 .put("general.quantization_version", GgufValue.uint32(2))
-                .put("llama.block_count", GgufValue.uint32(p.layers()))
-                .put("llama.context_length", GgufValue.uint32(p.contextLength()))
-                .put("llama.embedding_length", GgufValue.uint32(p.dim()))
-                .put("llama.feed_forward_length", GgufValue.uint32(p.ffn()))
-                .put("llama.attention.head_count", GgufValue.uint32(p.heads()))
-                .put("llama.attention.head_count_kv", GgufValue.uint32(p.kvHeads()))
-                .put("llama.rope.freq_base", GgufValue.float32(p.ropeTheta()))
-                .put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(p.rmsEps()))
-                .put("llama.vocab_size", GgufValue.uint32(vocab))
-                .put("llama.rope.dimension_count", GgufValue.uint32(p.headDim()));
+                .put(arch.key("block_count"), GgufValue.uint32(p.layers()))
+                .put(arch.key("context_length"), GgufValue.uint32(p.contextLength()))
+                .put(arch.key("embedding_length"), GgufValue.uint32(p.dim()))
+                .put(arch.key("feed_forward_length"), GgufValue.uint32(p.ffn()))
+                .put(arch.key("attention.head_count"), GgufValue.uint32(p.heads()))
+                .put(arch.key("attention.head_count_kv"), GgufValue.uint32(p.kvHeads()))
+                .put(arch.key("rope.freq_base"), GgufValue.float32(p.ropeTheta()))
+                .put(arch.key("attention.layer_norm_rms_epsilon"), GgufValue.float32(p.rmsEps()))
+                .put(arch.key("vocab_size"), GgufValue.uint32(vocab))
+                .put(arch.key("rope.dimension_count"), GgufValue.uint32(p.headDim()));
         tokenizer.asMap().forEach((k, v) -> {
             if (k.startsWith("tokenizer.")) w.put(k, v);
         });
@@ -83,6 +94,15 @@ public final class LlamaSynth {
             add(w, l.attnQ(), type, new long[] {p.dim(), p.dim()}, seed, seq);
             add(w, l.attnK(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
             add(w, l.attnV(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
+            if (arch.qkvBias()) {
+                addFloats(w, l.attnQBias(), p.dim(), 0f, BIAS_SPREAD, seed, seq);
+                addFloats(w, l.attnKBias(), p.kvDim(), 0f, BIAS_SPREAD, seed, seq);
+                addFloats(w, l.attnVBias(), p.kvDim(), 0f, BIAS_SPREAD, seed, seq);
+            }
+            if (arch.qkNorm()) {
+                addFloats(w, l.attnQNorm(), p.headDim(), 1f, NORM_SPREAD, seed, seq);
+                addFloats(w, l.attnKNorm(), p.headDim(), 1f, NORM_SPREAD, seed, seq);
+            }
             add(w, l.attnOutput(), type, new long[] {p.dim(), p.dim()}, seed, seq);
             addNorm(w, l.ffnNorm(), p.dim());
             add(w, l.ffnGate(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
@@ -106,6 +126,22 @@ public final class LlamaSynth {
         long tensorSeed = mix(seed + 0x9E37_79B9_7F4A_7C15L * ++seq[0]);
         TensorSource random = (chunk, offset) -> RandomBlocks.fill(type, chunk, mix(tensorSeed ^ offset));
         w.addTensor(name, type, dims, random);
+    }
+
+    /**
+     * Biases as large as a projection's outputs (about 1 for unit inputs and weights of 0.1), so a
+     * bias applied to the wrong heads changes the logits plainly; norm scales 1 +- 0.3 likewise.
+     */
+    private static final float BIAS_SPREAD = 0.5f;
+    private static final float NORM_SPREAD = 0.3f;
+
+    /** An F32 vector of Gaussian values {@code mean +- spread}, seeded like the matrices. */
+    private static void addFloats(GgufWriter w, String name, int length, float mean, float spread, long seed, long[] seq) {
+        long tensorSeed = mix(seed + 0x9E37_79B9_7F4A_7C15L * ++seq[0]);
+        w.addTensor(name, GgmlType.F32, new long[] {length}, (MemorySegment chunk, long offset) -> {
+            SplittableRandom r = new SplittableRandom(mix(tensorSeed ^ offset));
+            for (long i = 0; i < chunk.byteSize(); i += 4) chunk.set(F32, i, mean + spread * (float) r.nextGaussian());
+        });
     }
 
     /** RMS-norm weights of 1: the random model then scales like a freshly initialised one. */

@@ -1,0 +1,130 @@
+package tandem.engine.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import tandem.engine.cpu.ReferenceCase;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.gguf.synth.LlamaSynth;
+import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.model.Architecture;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.Engine;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.Session;
+import tandem.engine.runtime.SplitMode;
+import tandem.engine.tensor.GgmlType;
+import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.WithoutValidationLayer;
+
+/**
+ * qwen2 (Q/K/V biases, cut with their heads) and qwen3 (per-head q/k norms, whole on every device)
+ * under tensor and layer split over 2, 3 and 4 logical devices on Vulkan device 0, against the same
+ * model on one device: the logits of a prompt long enough for the batched kernels, then of greedy
+ * decode steps, each fed the token the one device chose (equal argmax at every step = the same
+ * greedy continuation).
+ *
+ * <p>The models are {@code tandem synth} files with the stories260K tokenizer: 4 layers (a layer
+ * split over 3 devices), 8 query and 4 KV heads (a tensor split over 4), random biases and norm
+ * scales large enough that a bias or norm on the wrong heads changes the logits plainly.
+ *
+ * <p>Runs without the validation layer (see {@link WithoutValidationLayer}).
+ */
+@ExtendWith(WithoutValidationLayer.class)
+class QwenSplitLogitsTest {
+    private static final int CTX = 64;
+    private static final int DECODE_STEPS = 8;
+    private static final SynthPreset SHAPE = new SynthPreset("split-test", "Split test", 4, 256, 8, 4, 512, 0, 2048,
+            1_000_000f, 1e-6f);
+    private static final String PROMPT = "Once upon a time there was a little girl who loved to play in the park with her dog";
+
+    @TempDir
+    static Path dir;
+    /** Per architecture: the model file, and its one-device prompt tokens, continuation and logits. */
+    private static final Map<String, OneDevice> references = new HashMap<>();
+
+    private record OneDevice(Path model, int[] prompt, int[] continuation, List<float[]> logits) {}
+
+    static Stream<Arguments> splits() {
+        SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
+        List<Arguments> cases = new ArrayList<>();
+        for (String arch : List.of("qwen2", "qwen3")) {
+            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of()));
+            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of(3.0, 1.0)));
+            cases.add(Arguments.of(arch, t, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
+            cases.add(Arguments.of(arch, l, List.of(0, 0), List.of(1.0, 3.0)));
+            cases.add(Arguments.of(arch, l, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
+        }
+        cases.add(Arguments.of("qwen2", t, List.of(0, 0, 0, 0), List.of()));
+        cases.add(Arguments.of("qwen3", t, List.of(0, 0, 0, 0), List.of()));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} split on devices {2} shares {3}")
+    @MethodSource("splits")
+    void splitLogitsMatchOneDevice(String arch, SplitMode mode, List<Integer> devices, List<Double> split) {
+        OneDevice one = references.computeIfAbsent(arch, QwenSplitLogitsTest::oneDevice);
+        String name = arch + " " + mode + " " + devices + " " + split;
+        List<float[]> parallel = new ArrayList<>();
+        try (LoadedModel m = Engine.load(one.model(), options(devices, split, mode), LoadProgress.NONE, () -> false);
+             Session s = m.newSession()) {
+            parallel.add(s.evaluate(one.prompt()));
+            for (int token : one.continuation()) parallel.add(s.evaluate(new int[] {token}));
+        }
+        for (int step = 0; step < one.logits().size(); step++) {
+            double cosine = ReferenceCase.cosine(one.logits().get(step), parallel.get(step));
+            assertTrue(cosine >= 0.9999, name + " step " + step + ": cosine " + cosine);
+            assertEquals(argmax(one.logits().get(step)), argmax(parallel.get(step)), name + " step " + step + ": argmax");
+        }
+    }
+
+    /** Writes the model and runs it on one device: prompt logits, then greedy steps. */
+    private static OneDevice oneDevice(String arch) {
+        Path model = dir.resolve(arch + ".gguf");
+        // different types, so both the block-rounded (Q8_0) and the plain-float (F16) cuts run
+        GgmlType type = arch.equals("qwen2") ? GgmlType.Q8_0 : GgmlType.F16;
+        try (GgufFile vocab = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
+            LlamaSynth.plan(Architecture.forName(arch), SHAPE, type, vocab.metadata(), 11).write(model);
+        }
+        List<float[]> logits = new ArrayList<>();
+        int[] continuation = new int[DECODE_STEPS];
+        int[] prompt;
+        try (LoadedModel m = Engine.load(model, options(List.of(0), List.of(), SplitMode.NONE), LoadProgress.NONE, () -> false);
+             Session s = m.newSession()) {
+            prompt = m.tokenizer().encode(PROMPT, true, false);
+            assertTrue(prompt.length >= GpuOps.MATMUL_MIN_TOKENS, "the prompt must take the batched kernels: " + prompt.length);
+            logits.add(s.evaluate(prompt));
+            for (int i = 0; i < DECODE_STEPS; i++) {
+                continuation[i] = argmax(logits.getLast());
+                logits.add(s.evaluate(new int[] {continuation[i]}));
+            }
+        }
+        return new OneDevice(model, prompt, continuation, logits);
+    }
+
+    private static EngineOptions options(List<Integer> devices, List<Double> split, SplitMode mode) {
+        return new EngineOptions(Backend.VULKAN, devices, split, mode, CTX);
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+}
