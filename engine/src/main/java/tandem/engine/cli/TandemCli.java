@@ -69,7 +69,7 @@ public final class TandemCli {
                   run --model M --prompt T [--tokens N]  generate text
                   chat --model M [--system T]            interactive chat
                   bench --model M [-p 512] [-n 128] [-r 3]
-                  synth --arch llama --preset tiny|8b|70b --type q4_0 --out FILE [--vocab V] [--seed N]
+                  synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b --type q4_0 --out FILE [--vocab V] [--seed N]
                   plan --model M [engine options]         per-device bytes and fits, without loading
                   kernel-check [--devices 0] [--shapes 100x256x37,4096x4096x512] [--types q4_0,...]   prompt kernels vs the CPU
                   allreduce --devices 0,1 [--length 4096] [--mode auto|shared|relay] [--rounds 100] [--batches 20] [--no-ownership-transfer] [--host-copies]

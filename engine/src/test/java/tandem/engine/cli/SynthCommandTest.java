@@ -161,6 +161,26 @@ class SynthCommandTest {
         }
     }
 
+    /**
+     * The Qwen presets with their architecture's extra tensors have the published parameter counts
+     * (Qwen2.5-7B 7.62B, Qwen3-8B 8.19B, Qwen3-32B 32.8B) once the embedding and output rows are
+     * counted for the published vocabulary instead of the tokenizer's 151669 tokens. Qwen3-32B's
+     * heads are wider than dim / heads, so its attn_q has 8192 rows.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"qwen2.5-7b, qwen2, 7615616512", "qwen3-8b, qwen3, 8190735360", "qwen3-32b, qwen3, 32762123264"})
+    void qwenPresetsHaveThePublishedParameterCounts(String preset, String arch, long published) {
+        SynthPreset p = SynthPreset.byName(preset);
+        try (GgufFile v = GgufFile.open(SharedData.data("vocab/ggml-vocab-qwen2.gguf"))) {
+            int tokens = v.metadata().getStringArray("tokenizer.ggml.tokens").size();
+            GgufWriter w = LlamaSynth.plan(tandem.engine.model.Architecture.forName(arch), p, GgmlType.Q4_0, v.metadata(), 1);
+            long params = w.plannedTensors().stream().mapToLong(TensorInfo::elementCount).sum();
+            assertEquals(published - 2L * (p.vocab() - tokens) * p.dim(), params);
+            TensorInfo q = w.plannedTensors().stream().filter(t -> t.name().equals("blk.0.attn_q.weight")).findFirst().orElseThrow();
+            assertArrayEquals(new long[] {p.dim(), (long) p.heads() * p.headDim()}, q.dims());
+        }
+    }
+
     @Test
     void bytesDoNotDependOnTheNumberOfThreads(@TempDir Path dir) throws Exception {
         try (GgufFile v = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {

@@ -42,7 +42,8 @@ import tandem.engine.vulkan.WithoutValidationLayer;
  *
  * <p>The models are {@code tandem synth} files with the stories260K tokenizer: 4 layers (a layer
  * split over 3 devices), 8 query and 4 KV heads (a tensor split over 4), random biases and norm
- * scales large enough that a bias or norm on the wrong heads changes the logits plainly.
+ * scales large enough that a bias or norm on the wrong heads changes the logits plainly; the qwen3
+ * one has heads wider than dim / heads.
  *
  * <p>Runs without the validation layer (see {@link WithoutValidationLayer}).
  */
@@ -50,8 +51,11 @@ import tandem.engine.vulkan.WithoutValidationLayer;
 class QwenSplitLogitsTest {
     private static final int CTX = 64;
     private static final int DECODE_STEPS = 8;
-    private static final SynthPreset SHAPE = new SynthPreset("split-test", "Split test", 4, 256, 8, 4, 512, 0, 2048,
+    private static final SynthPreset QWEN2 = new SynthPreset("split-test", "Split test", 4, 256, 8, 4, 512, 0, 2048,
             1_000_000f, 1e-6f);
+    /** Heads twice as wide as dim / heads, as Qwen3's 0.6B, 1.7B, 4B and 32B have (attn_q 256 -> 512). */
+    private static final SynthPreset QWEN3 = new SynthPreset("split-test", "Split test", 4, 256, 8, 4, 512, 0, 2048,
+            1_000_000f, 1e-6f, 64);
     private static final String PROMPT = "Once upon a time there was a little girl who loved to play in the park with her dog";
 
     @TempDir
@@ -100,7 +104,8 @@ class QwenSplitLogitsTest {
         // different types, so both the block-rounded (Q8_0) and the plain-float (F16) cuts run
         GgmlType type = arch.equals("qwen2") ? GgmlType.Q8_0 : GgmlType.F16;
         try (GgufFile vocab = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
-            LlamaSynth.plan(Architecture.forName(arch), SHAPE, type, vocab.metadata(), 11).write(model);
+            SynthPreset shape = arch.equals("qwen2") ? QWEN2 : QWEN3;
+            LlamaSynth.plan(Architecture.forName(arch), shape, type, vocab.metadata(), 11).write(model);
         }
         List<float[]> logits = new ArrayList<>();
         int[] continuation = new int[DECODE_STEPS];
@@ -114,6 +119,12 @@ class QwenSplitLogitsTest {
                 continuation[i] = argmax(logits.getLast());
                 logits.add(s.evaluate(new int[] {continuation[i]}));
             }
+        }
+        // the one-device reference itself agrees with the CPU engine (wide qwen3 heads included)
+        try (LoadedModel m = Engine.load(model, new EngineOptions(Backend.CPU, List.of(), List.of(), SplitMode.NONE, CTX),
+                LoadProgress.NONE, () -> false); Session s = m.newSession()) {
+            double cosine = ReferenceCase.cosine(s.evaluate(prompt), logits.getFirst());
+            assertTrue(cosine >= 0.9999, arch + " one Vulkan device against the CPU: cosine " + cosine);
         }
         return new OneDevice(model, prompt, continuation, logits);
     }

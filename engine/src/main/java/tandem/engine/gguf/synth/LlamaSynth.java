@@ -82,6 +82,11 @@ public final class LlamaSynth {
                 .put(arch.key("attention.layer_norm_rms_epsilon"), GgufValue.float32(p.rmsEps()))
                 .put(arch.key("vocab_size"), GgufValue.uint32(vocab))
                 .put(arch.key("rope.dimension_count"), GgufValue.uint32(p.headDim()));
+        if (p.qDim() != p.dim()) {
+            // heads wider or narrower than dim / heads: the readers need the head width itself
+            w.put(arch.key("attention.key_length"), GgufValue.uint32(p.headDim()));
+            w.put(arch.key("attention.value_length"), GgufValue.uint32(p.headDim()));
+        }
         tokenizer.asMap().forEach((k, v) -> {
             if (k.startsWith("tokenizer.")) w.put(k, v);
         });
@@ -91,11 +96,11 @@ public final class LlamaSynth {
         for (int i = 0; i < p.layers(); i++) {
             TensorNames.Layer l = TensorNames.layer(i);
             addNorm(w, l.attnNorm(), p.dim());
-            add(w, l.attnQ(), type, new long[] {p.dim(), p.dim()}, seed, seq);
+            add(w, l.attnQ(), type, new long[] {p.dim(), p.qDim()}, seed, seq);
             add(w, l.attnK(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
             add(w, l.attnV(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
             if (arch.qkvBias()) {
-                addFloats(w, l.attnQBias(), p.dim(), 0f, BIAS_SPREAD, seed, seq);
+                addFloats(w, l.attnQBias(), p.qDim(), 0f, BIAS_SPREAD, seed, seq);
                 addFloats(w, l.attnKBias(), p.kvDim(), 0f, BIAS_SPREAD, seed, seq);
                 addFloats(w, l.attnVBias(), p.kvDim(), 0f, BIAS_SPREAD, seed, seq);
             }
@@ -103,7 +108,7 @@ public final class LlamaSynth {
                 addFloats(w, l.attnQNorm(), p.headDim(), 1f, NORM_SPREAD, seed, seq);
                 addFloats(w, l.attnKNorm(), p.headDim(), 1f, NORM_SPREAD, seed, seq);
             }
-            add(w, l.attnOutput(), type, new long[] {p.dim(), p.dim()}, seed, seq);
+            add(w, l.attnOutput(), type, new long[] {p.qDim(), p.dim()}, seed, seq);
             addNorm(w, l.ffnNorm(), p.dim());
             add(w, l.ffnGate(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
             add(w, l.ffnUp(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
@@ -115,7 +120,7 @@ public final class LlamaSynth {
     }
 
     private static void checkWidths(SynthPreset p, GgmlType type) {
-        for (int width : new int[] {p.dim(), p.ffn()}) {
+        for (int width : new int[] {p.dim(), p.qDim(), p.ffn()}) {
             if (width % type.blockSize() != 0) {
                 throw new TandemException("preset " + p.name() + ": width " + width + " is not a multiple of " + type + "'s block size " + type.blockSize());
             }

@@ -8,10 +8,16 @@ import tandem.engine.runtime.TandemException;
  * The shape of a synthetic llama-family model. Real presets copy published configurations, so
  * a synthetic file has exactly the real model's tensor names, shapes and byte size.
  *
- * @param vocab expected vocabulary size; 0 means "whatever the tokenizer has"
+ * @param vocab   expected vocabulary size; 0 means "whatever the tokenizer has"
+ * @param headDim elements per head; Qwen3 models may have {@code heads * headDim != dim}
  */
 public record SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
-                          int vocab, int contextLength, float ropeTheta, float rmsEps) {
+                          int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim) {
+    /** A preset whose heads split the model width: headDim = dim / heads. */
+    public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
+                       int vocab, int contextLength, float ropeTheta, float rmsEps) {
+        this(name, displayName, layers, dim, heads, kvHeads, ffn, vocab, contextLength, ropeTheta, rmsEps, dim / heads);
+    }
 
     /** Small enough for unit tests; head dim 64, every width a multiple of 256 so k-quants apply. */
     public static final SynthPreset TINY = new SynthPreset("tiny", "Tiny Llama", 2, 256, 4, 2, 768, 0, 2048, 10000f, 1e-5f);
@@ -20,16 +26,25 @@ public record SynthPreset(String name, String displayName, int layers, int dim, 
     /** Meta Llama 3 70B. */
     public static final SynthPreset LLAMA3_70B = new SynthPreset("70b", "Llama-3-70B", 80, 8192, 64, 8, 28672, 128256, 8192, 500000f, 1e-5f);
 
-    public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B);
+    /** Qwen2.5-7B (config.json): write it with {@code --arch qwen2} for its Q/K/V biases. */
+    public static final SynthPreset QWEN25_7B = new SynthPreset("qwen2.5-7b", "Qwen2.5-7B", 28, 3584, 28, 4, 18944, 152064, 131072, 1_000_000f, 1e-6f);
+    /** Qwen3-8B (config.json): write it with {@code --arch qwen3} for its q/k norms. */
+    public static final SynthPreset QWEN3_8B = new SynthPreset("qwen3-8b", "Qwen3-8B", 36, 4096, 32, 8, 12288, 151936, 40960, 1_000_000f, 1e-6f);
+    /** Qwen3-32B: 64 heads of 128 = 8192 query features on a 5120-wide residual stream. */
+    public static final SynthPreset QWEN3_32B = new SynthPreset("qwen3-32b", "Qwen3-32B", 64, 5120, 64, 8, 25600, 151936, 40960, 1_000_000f, 1e-6f, 128);
 
-    public int headDim() { return dim / heads; }
+    public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B, QWEN25_7B, QWEN3_8B, QWEN3_32B);
 
-    public int kvDim() { return kvHeads * headDim(); }
+    /** Width of all query heads together (attn_q's rows, attn_output's row length). */
+    public int qDim() { return heads * headDim; }
+
+    public int kvDim() { return kvHeads * headDim; }
 
     public static SynthPreset byName(String name) {
         for (SynthPreset p : ALL) {
             if (p.name.equals(name.toLowerCase(Locale.ROOT))) return p;
         }
-        throw new TandemException("unknown preset '" + name + "'; choose one of tiny, 8b, 70b");
+        throw new TandemException("unknown preset '" + name + "'; choose one of "
+                + String.join(", ", ALL.stream().map(SynthPreset::name).toList()));
     }
 }
