@@ -1,6 +1,5 @@
 package tandem.engine.parallel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -60,10 +59,10 @@ class QwenSplitLogitsTest {
 
     @TempDir
     static Path dir;
-    /** Per architecture: the model file, and its one-device prompt tokens, continuation and logits. */
-    private static final Map<String, OneDevice> references = new HashMap<>();
+    /** Per architecture: the model file and its one-device logits. */
+    private static final Map<String, Reference> references = new HashMap<>();
 
-    private record OneDevice(Path model, int[] prompt, int[] continuation, List<float[]> logits) {}
+    private record Reference(Path model, GreedyLogits oneDevice) {}
 
     static Stream<Arguments> splits() {
         SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
@@ -83,23 +82,13 @@ class QwenSplitLogitsTest {
     @ParameterizedTest(name = "{0} {1} split on devices {2} shares {3}")
     @MethodSource("splits")
     void splitLogitsMatchOneDevice(String arch, SplitMode mode, List<Integer> devices, List<Double> split) {
-        OneDevice one = references.computeIfAbsent(arch, QwenSplitLogitsTest::oneDevice);
-        String name = arch + " " + mode + " " + devices + " " + split;
-        List<float[]> parallel = new ArrayList<>();
-        try (LoadedModel m = Engine.load(one.model(), options(devices, split, mode), LoadProgress.NONE, () -> false);
-             Session s = m.newSession()) {
-            parallel.add(s.evaluate(one.prompt()));
-            for (int token : one.continuation()) parallel.add(s.evaluate(new int[] {token}));
-        }
-        for (int step = 0; step < one.logits().size(); step++) {
-            double cosine = ReferenceCase.cosine(one.logits().get(step), parallel.get(step));
-            assertTrue(cosine >= 0.9999, name + " step " + step + ": cosine " + cosine);
-            assertEquals(argmax(one.logits().get(step)), argmax(parallel.get(step)), name + " step " + step + ": argmax");
-        }
+        Reference r = references.computeIfAbsent(arch, QwenSplitLogitsTest::reference);
+        r.oneDevice().assertMatchedBy(arch + " " + mode + " " + devices + " " + split,
+                r.oneDevice().replay(r.model(), GreedyLogits.vulkan(devices, split, mode, CTX)));
     }
 
-    /** Writes the model and runs it on one device: prompt logits, then greedy steps. */
-    private static OneDevice oneDevice(String arch) {
+    /** Writes the model and runs it on one device, checking that device against the CPU engine. */
+    private static Reference reference(String arch) {
         Path model = dir.resolve(arch + ".gguf");
         // different types, so both the block-rounded (Q8_0) and the plain-float (F16) cuts run
         GgmlType type = arch.equals("qwen2") ? GgmlType.Q8_0 : GgmlType.F16;
@@ -107,35 +96,15 @@ class QwenSplitLogitsTest {
             SynthPreset shape = arch.equals("qwen2") ? QWEN2 : QWEN3;
             LlamaSynth.plan(Architecture.forName(arch), shape, type, vocab.metadata(), 11).write(model);
         }
-        List<float[]> logits = new ArrayList<>();
-        int[] continuation = new int[DECODE_STEPS];
-        int[] prompt;
-        try (LoadedModel m = Engine.load(model, options(List.of(0), List.of(), SplitMode.NONE), LoadProgress.NONE, () -> false);
-             Session s = m.newSession()) {
-            prompt = m.tokenizer().encode(PROMPT, true, false);
-            assertTrue(prompt.length >= GpuOps.MATMUL_MIN_TOKENS, "the prompt must take the batched kernels: " + prompt.length);
-            logits.add(s.evaluate(prompt));
-            for (int i = 0; i < DECODE_STEPS; i++) {
-                continuation[i] = argmax(logits.getLast());
-                logits.add(s.evaluate(new int[] {continuation[i]}));
-            }
-        }
+        GreedyLogits one = GreedyLogits.oneDevice(model, PROMPT, DECODE_STEPS, CTX);
+        assertTrue(one.prompt().length >= GpuOps.MATMUL_MIN_TOKENS, "the prompt must take the batched kernels: "
+                + one.prompt().length);
         // the one-device reference itself agrees with the CPU engine (wide qwen3 heads included)
         try (LoadedModel m = Engine.load(model, new EngineOptions(Backend.CPU, List.of(), List.of(), SplitMode.NONE, CTX),
                 LoadProgress.NONE, () -> false); Session s = m.newSession()) {
-            double cosine = ReferenceCase.cosine(s.evaluate(prompt), logits.getFirst());
-            assertTrue(cosine >= 0.9999, arch + " one Vulkan device against the CPU: cosine " + cosine);
+            double cosine = ReferenceCase.cosine(s.evaluate(one.prompt()), one.logits().getFirst());
+            assertTrue(cosine >= GreedyLogits.MIN_COSINE, arch + " one Vulkan device against the CPU: cosine " + cosine);
         }
-        return new OneDevice(model, prompt, continuation, logits);
-    }
-
-    private static EngineOptions options(List<Integer> devices, List<Double> split, SplitMode mode) {
-        return new EngineOptions(Backend.VULKAN, devices, split, mode, CTX);
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-        return best;
+        return new Reference(model, one);
     }
 }

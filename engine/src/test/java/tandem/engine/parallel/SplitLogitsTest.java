@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -15,9 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.Engine;
 import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadProgress;
@@ -62,46 +59,14 @@ class SplitLogitsTest {
     }
 
     private static EngineOptions options(List<Integer> devices, List<Double> split, SplitMode mode) {
-        return new EngineOptions(Backend.VULKAN, devices, split, mode, CTX);
-    }
-
-    /** Logits of the prompt, then of each greedy token fed back one at a time (the decode path). */
-    private static List<float[]> logits(Path model, EngineOptions options, int[] prompt, int[] continuation) {
-        List<float[]> out = new ArrayList<>();
-        try (LoadedModel m = Engine.load(model, options, LoadProgress.NONE, () -> false); Session s = m.newSession()) {
-            out.add(s.evaluate(prompt));
-            for (int t : continuation) out.add(s.evaluate(new int[] {t}));
-        }
-        return out;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-        return best;
+        return GreedyLogits.vulkan(devices, split, mode, CTX);
     }
 
     @ParameterizedTest(name = "{0} {2} split on devices {3} shares {4}")
     @MethodSource("splits")
     void splitLogitsMatchOneDevice(String name, Path model, SplitMode mode, List<Integer> devices, List<Double> split) {
-        int[] prompt;
-        int[] continuation = new int[DECODE_STEPS];
-        List<float[]> single = new ArrayList<>();
-        try (LoadedModel m = Engine.load(model, options(List.of(0), List.of(), SplitMode.NONE), LoadProgress.NONE, () -> false);
-             Session s = m.newSession()) {
-            prompt = m.tokenizer().encode("Once upon a time", true, false);
-            single.add(s.evaluate(prompt));
-            for (int i = 0; i < DECODE_STEPS; i++) {
-                continuation[i] = argmax(single.getLast());
-                single.add(s.evaluate(new int[] {continuation[i]}));
-            }
-        }
-        List<float[]> parallel = logits(model, options(devices, split, mode), prompt, continuation);
-        for (int step = 0; step < single.size(); step++) {
-            double cosine = ReferenceCase.cosine(single.get(step), parallel.get(step));
-            assertTrue(cosine >= 0.9999, name + " step " + step + ": cosine " + cosine);
-            assertEquals(argmax(single.get(step)), argmax(parallel.get(step)), name + " step " + step + ": argmax");
-        }
+        GreedyLogits one = GreedyLogits.oneDevice(model, "Once upon a time", DECODE_STEPS, CTX);
+        one.assertMatchedBy(name, one.replay(model, options(devices, split, mode)));
     }
 
     @Test

@@ -1,0 +1,74 @@
+package tandem.engine.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import tandem.engine.cpu.ReferenceCase;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.Engine;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.Session;
+import tandem.engine.runtime.SplitMode;
+
+/**
+ * A model's logits on one Vulkan device for a prompt and then for greedy decode steps, each fed
+ * the token chosen from the step before, and the check that a split run gives the same: equal
+ * argmax at every step is the same greedy continuation.
+ *
+ * @param logits the prompt's last-position logits, then one row per decode step
+ */
+record GreedyLogits(int[] prompt, int[] continuation, List<float[]> logits) {
+    /** The bar for a split against one device (summation order differs, nothing else). */
+    static final double MIN_COSINE = 0.9999;
+
+    static EngineOptions vulkan(List<Integer> devices, List<Double> split, SplitMode mode, int ctx) {
+        return new EngineOptions(Backend.VULKAN, devices, split, mode, ctx);
+    }
+
+    static GreedyLogits oneDevice(Path model, String prompt, int steps, int ctx) {
+        List<float[]> logits = new ArrayList<>();
+        int[] continuation = new int[steps];
+        try (LoadedModel m = Engine.load(model, vulkan(List.of(0), List.of(), SplitMode.NONE, ctx), LoadProgress.NONE, () -> false);
+             Session s = m.newSession()) {
+            int[] tokens = m.tokenizer().encode(prompt, true, false);
+            logits.add(s.evaluate(tokens));
+            for (int i = 0; i < steps; i++) {
+                continuation[i] = argmax(logits.getLast());
+                logits.add(s.evaluate(new int[] {continuation[i]}));
+            }
+            return new GreedyLogits(tokens, continuation, logits);
+        }
+    }
+
+    /** The same prompt and continuation fed to the model loaded with {@code options}. */
+    List<float[]> replay(Path model, EngineOptions options) {
+        List<float[]> out = new ArrayList<>();
+        try (LoadedModel m = Engine.load(model, options, LoadProgress.NONE, () -> false); Session s = m.newSession()) {
+            out.add(s.evaluate(prompt));
+            for (int t : continuation) out.add(s.evaluate(new int[] {t}));
+        }
+        return out;
+    }
+
+    /** Cosine >= {@link #MIN_COSINE} and the same argmax at every step; failures name the case and step. */
+    void assertMatchedBy(String name, List<float[]> other) {
+        assertEquals(logits.size(), other.size(), name + ": steps");
+        for (int step = 0; step < logits.size(); step++) {
+            double cosine = ReferenceCase.cosine(logits.get(step), other.get(step));
+            assertTrue(cosine >= MIN_COSINE, name + " step " + step + ": cosine " + cosine);
+            assertEquals(argmax(logits.get(step)), argmax(other.get(step)), name + " step " + step + ": argmax");
+        }
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+}
