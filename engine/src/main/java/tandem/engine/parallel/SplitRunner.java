@@ -19,6 +19,7 @@ import tandem.engine.runtime.TandemException;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.PhysicalDevice;
+import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 import tandem.engine.vulkan.model.ChunkedForward;
@@ -41,6 +42,12 @@ public final class SplitRunner implements ModelRunner {
     static final int MAX_BATCH = VulkanRunner.MAX_BATCH;
     /** Positions whose logits one batch can return when all positions are asked for. */
     static final int MAX_LOGIT_ROWS = VulkanRunner.MAX_LOGIT_ROWS;
+
+    /**
+     * Segments of one device per vkQueueSubmit (tuning knob -Dtandem.split.submitGroup; 1 submits
+     * each segment alone). Small enough that every device starts early in a step.
+     */
+    static int submitGroup() { return Math.max(1, Integer.getInteger("tandem.split.submitGroup", 16)); }
 
     /** One device: its part of the plan, the model as it sees it, and its weights. */
     record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, ShardWeights weights) {}
@@ -264,11 +271,20 @@ public final class SplitRunner implements ModelRunner {
             try {
                 // segment by segment across the devices, so every device starts at once instead of
                 // waiting for the host to queue the whole step of the devices before it
+                // in groups of segments per call (CommandRecorder.submitAll), so the host keeps ahead of the GPUs
                 int most = steps.stream().mapToInt(List::size).max().orElse(0);
-                for (int j = 0; j < most; j++) {
+                int group = submitGroup();
+                for (int j0 = 0; j0 < most; j0 += group) {
                     for (int d = 0; d < steps.size(); d++) {
                         List<CommandRecorder> s = steps.get(d);
-                        if (j < s.size()) s.get(j).submit(schedule.waits(d, j, base), schedule.signals(d, j, base));
+                        int end = Math.min(s.size(), j0 + group);
+                        if (j0 >= end) continue;
+                        List<List<TimelinePoint>> waits = new ArrayList<>(), signals = new ArrayList<>();
+                        for (int j = j0; j < end; j++) {
+                            waits.add(schedule.waits(d, j, base));
+                            signals.add(schedule.signals(d, j, base));
+                        }
+                        CommandRecorder.submitAll(s.subList(j0, end), waits, signals);
                     }
                 }
                 for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);

@@ -32,6 +32,8 @@ public final class CommandRecorder implements DeviceResource {
     private final long fence;
     private ComputePipeline bound;
     private boolean pending;
+    /** The recorder whose fence covers this one's last submit (submitted together by {@link #submitAll}), or null. */
+    private CommandRecorder coveredBy;
     private boolean closed;
 
     private CommandRecorder(VulkanDevice device, VkCommandBuffer cmd, long fence) {
@@ -64,7 +66,7 @@ public final class CommandRecorder implements DeviceResource {
     public VkCommandBuffer handle() { return cmd; }
 
     public CommandRecorder begin() {
-        if (pending) await();
+        await();
         VkCheck.check(vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer");
         try (MemoryStack stack = stackPush()) {
             VkCheck.check(vkBeginCommandBuffer(cmd, VkCommandBufferBeginInfo.calloc(stack).sType$Default()), "vkBeginCommandBuffer");
@@ -189,39 +191,73 @@ public final class CommandRecorder implements DeviceResource {
      * their work through each other's semaphores with no host in the loop.
      */
     public void submit(List<TimelinePoint> waits, List<TimelinePoint> signals) {
-        if (pending) await();
+        submitAll(List.of(this), List.of(waits), List.of(signals));
+    }
+
+    /**
+     * Submits several recorders of one device in one vkQueueSubmit, one batch each with its own
+     * waits and signals, in order: a step split into many segments then costs the host one call
+     * instead of one per segment (with one device per host thread, per-segment calls fell behind
+     * the GPUs). Only the last recorder's fence is used: awaiting any of them waits for all.
+     */
+    public static void submitAll(List<CommandRecorder> recorders, List<List<TimelinePoint>> waits,
+                                 List<List<TimelinePoint>> signals) {
+        int n = recorders.size();
+        if (n == 0 || waits.size() != n || signals.size() != n) throw new IllegalArgumentException("one waits and signals list per recorder");
+        CommandRecorder last = recorders.getLast();
+        VulkanDevice device = last.device;
+        for (CommandRecorder r : recorders) {
+            if (r.device != device) throw new IllegalArgumentException("one submit serves one device");
+            r.await();
+        }
         try (MemoryStack stack = stackPush()) {
-            VkCheck.check(vkResetFences(device.handle(), fence), "vkResetFences");
-            VkSubmitInfo submit = VkSubmitInfo.calloc(stack).sType$Default().pCommandBuffers(stack.pointers(cmd));
-            if (!waits.isEmpty() || !signals.isEmpty()) {
-                var waitHandles = stack.mallocLong(waits.size());
-                var waitValues = stack.mallocLong(waits.size());
-                var stages = stack.mallocInt(waits.size());
-                for (TimelinePoint w : waits) {
-                    waitHandles.put(w.semaphore());
-                    waitValues.put(w.value());
-                    stages.put(VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
-                }
-                var signalHandles = stack.mallocLong(signals.size());
-                var signalValues = stack.mallocLong(signals.size());
-                for (TimelinePoint s : signals) {
-                    signalHandles.put(s.semaphore());
-                    signalValues.put(s.value());
-                }
-                waitHandles.flip(); waitValues.flip(); stages.flip(); signalHandles.flip(); signalValues.flip();
-                submit.pNext(VkTimelineSemaphoreSubmitInfo.calloc(stack).sType$Default()
-                                .pWaitSemaphoreValues(waitValues).pSignalSemaphoreValues(signalValues))
-                        .waitSemaphoreCount(waits.size()).pWaitSemaphores(waitHandles).pWaitDstStageMask(stages)
-                        .pSignalSemaphores(signalHandles);
+            VkCheck.check(vkResetFences(device.handle(), last.fence), "vkResetFences");
+            VkSubmitInfo.Buffer infos = VkSubmitInfo.calloc(n, stack);
+            for (int i = 0; i < n; i++) {
+                describe(infos.get(i), stack, recorders.get(i).cmd, waits.get(i), signals.get(i));
             }
             synchronized (device.queue()) {
-                VkCheck.check(vkQueueSubmit(device.queue(), submit, fence), "vkQueueSubmit on " + device.label());
+                VkCheck.check(vkQueueSubmit(device.queue(), infos, last.fence), "vkQueueSubmit on " + device.label());
             }
-            pending = true;
         }
+        for (CommandRecorder r : recorders) r.coveredBy = last;
+        last.coveredBy = null;
+        last.pending = true;
+    }
+
+    /** One batch: the command buffer, waited timeline points (before any command) and signalled ones. */
+    private static void describe(VkSubmitInfo submit, MemoryStack stack, VkCommandBuffer cmd, List<TimelinePoint> waits,
+                                 List<TimelinePoint> signals) {
+        submit.sType$Default().pCommandBuffers(stack.pointers(cmd));
+        if (waits.isEmpty() && signals.isEmpty()) return;
+        var waitHandles = stack.mallocLong(waits.size());
+        var waitValues = stack.mallocLong(waits.size());
+        var stages = stack.mallocInt(waits.size());
+        for (TimelinePoint w : waits) {
+            waitHandles.put(w.semaphore());
+            waitValues.put(w.value());
+            stages.put(VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+        }
+        var signalHandles = stack.mallocLong(signals.size());
+        var signalValues = stack.mallocLong(signals.size());
+        for (TimelinePoint s : signals) {
+            signalHandles.put(s.semaphore());
+            signalValues.put(s.value());
+        }
+        waitHandles.flip(); waitValues.flip(); stages.flip(); signalHandles.flip(); signalValues.flip();
+        submit.pNext(VkTimelineSemaphoreSubmitInfo.calloc(stack).sType$Default()
+                        .pWaitSemaphoreValues(waitValues).pSignalSemaphoreValues(signalValues))
+                .waitSemaphoreCount(waits.size()).pWaitSemaphores(waitHandles).pWaitDstStageMask(stages)
+                .pSignalSemaphores(signalHandles);
     }
 
     public void await() {
+        if (coveredBy != null) {
+            CommandRecorder c = coveredBy;
+            coveredBy = null;
+            c.await();
+            return;
+        }
         if (!pending) return;
         int r = vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
         pending = false;
@@ -242,6 +278,7 @@ public final class CommandRecorder implements DeviceResource {
         if (closed) return;
         closed = true;
         if (pending) vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
+        if (coveredBy != null && !coveredBy.closed) vkWaitForFences(device.handle(), coveredBy.fence, true, FENCE_TIMEOUT_NS);
         vkDestroyFence(device.handle(), fence, null);
         vkFreeCommandBuffers(device.handle(), device.commandPool(), cmd);
         device.untrack(this);
