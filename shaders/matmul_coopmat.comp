@@ -12,20 +12,34 @@
 // afterwards, so one barrier per step suffices and the matrix units never wait on memory alone.
 // GLU = 1 reads silu(X) * UP as input (SwiGLU fused into the down projection).
 //
-// The host creates this kernel only where the device reports a 16 x 16 x 16 float16 x float16 ->
-// float32 subgroup-scope configuration; WG = (BM/WM) * (BN/WN) * the device's subgroup size.
+// The tile is fixed at compile time (TILE_M/N/K, SUB_M/N defines; variants.txt builds other tiles
+// for tuning): every loop over fragments and per-invocation loads then unrolls in the SPIR-V
+// itself, so accumulators and staged values stay in registers. (With the sizes as specialization
+// constants the loops and the coopmat arrays were left to the driver: ~25 TFLOPS on an H100.)
+// DIAG_NO_FILL / DIAG_NO_MMA (diagnostic variants, wrong results) leave out the loop's tile loads
+// or its products, to time each part alone.
+// Subgroups are 32 invocations (the host uses this kernel only there); the host creates it only
+// where the device lists a 16 x 16 x 16 float16 x float16 -> float32 subgroup-scope shape.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_cooperative_matrix : require
-layout(constant_id = 0) const uint WG = 128;
-layout(constant_id = 1) const uint GLU = 0;
-layout(constant_id = 2) const uint BM = 64;   // rows per workgroup
-layout(constant_id = 3) const uint BN = 64;   // tokens per workgroup
-layout(constant_id = 4) const uint BK = 32;   // weights per step: a multiple of 32 dividing 256
-layout(constant_id = 5) const uint WM = 32;   // rows per subgroup (a multiple of 16)
-layout(constant_id = 6) const uint WN = 32;   // tokens per subgroup (a multiple of 16)
-layout(local_size_x_id = 0) in;
+#ifndef TILE_M
+#define TILE_M 64
+#define TILE_N 64
+#define TILE_K 32
+#define SUB_M 32
+#define SUB_N 32
+#endif
+#define WG_SIZE ((TILE_M / SUB_M) * (TILE_N / SUB_N) * 32)
+layout(local_size_x = WG_SIZE) in;
+layout(constant_id = 0) const uint GLU = 0;
+const uint WG = WG_SIZE;
+const uint BM = TILE_M;   // rows per workgroup
+const uint BN = TILE_N;   // tokens per workgroup
+const uint BK = TILE_K;   // weights per step: a multiple of 32 dividing 256
+const uint WM = SUB_M;    // rows per subgroup (a multiple of 16)
+const uint WN = SUB_N;    // tokens per subgroup (a multiple of 16)
 #include "common.glsl"
 
 layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
@@ -46,31 +60,36 @@ layout(push_constant) uniform Push {
 #include "weights.glsl"
 #include "quant.glsl"
 #include "tile_window.glsl"
+#if (TILE_M * (TILE_K / CV)) % WG_SIZE != 0 || (TILE_N * (TILE_K / 4)) % WG_SIZE != 0
+#error "a tile's loads must divide evenly among the invocations"
+#endif
 
 const uint F = 16u;                       // fragment side
 const uint FM = WM / F, FN = WN / F;      // fragments per subgroup
-const uint STRIDE4 = (BK + 8u) / 4u;      // f16vec4 per tile line; the padding spreads lines over banks
+const uint LINE = BK / 4u + 2u;           // uvec2 (4 halves) per tile line; the padding spreads lines over banks
 const uint A_CHUNKS = BM * (BK / uint(CV));   // weight chunks per tile
 const uint X_VEC4 = BN * (BK / 4u);           // input vec4 per tile
-const uint A_PER = (A_CHUNKS + WG - 1u) / WG; // per invocation
-const uint X_PER = (X_VEC4 + WG - 1u) / WG;
-const uint SUBGROUPS = (BM / WM) * (BN / WN);
+const uint A_PER = A_CHUNKS / WG;             // per invocation (the tiles are whole multiples)
+const uint X_PER = X_VEC4 / WG;
+const uint SUBGROUPS = WG / 32u;
+const uint A_BASE = 0u, B_BASE = 2u * BM * LINE;
 
-// a_tile[buf][r][k] = W[row0 + r][k0 + k], b_tile[buf][t][k] = X[tok0 + t][k0 + k] (4 k per element).
-shared f16vec4 a_tile[2u * BM * STRIDE4];
-shared f16vec4 b_tile[2u * BN * STRIDE4];
-// One 16 x 16 fragment per subgroup on its way out (bounds checks and the residual add).
-shared float out_tile[SUBGROUPS * F * F];
+// Both operands' tiles in float16, 4 per uvec2 (the cooperative loads reinterpret them):
+// line (buf * BM + r) of A holds W[row0 + r][k0 ...], line (buf * BN + t) of B holds X[tok0 + t][k0 ...].
+// After the last step the space stages each subgroup's output fragments (as float bits).
+shared uvec2 smem[2u * (BM + BN) * LINE];
 
 // Registers holding the next step's tiles between their loads and their stores to shared memory.
 float a_next[A_PER][CV];
 vec4 x_next[X_PER];
 
+uvec2 halves(vec4 v) { return uvec2(packHalf2x16(v.xy), packHalf2x16(v.zw)); }
+
 void load_tiles(uint row0, uint tok0, uint k0) {
     uint lid = gl_LocalInvocationID.x;
     uint blocksPerRow = p.cols / QK;
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
-        uint idx = min(lid + i * WG, A_CHUNKS - 1u);
+        uint idx = lid + i * WG;
         uvec2 bc = window_chunk(k0, idx % (BK / uint(CV)), BK);
         // Rows past the end re-read the last row (their outputs are never written); blocks past
         // the end of a row (a partial last step) read block 0 and count as zero.
@@ -80,7 +99,7 @@ void load_tiles(uint row0, uint tok0, uint k0) {
         [[unroll]] for (uint k = 0; k < uint(CV); k++) a_next[i][k] = inside ? a_next[i][k] : 0.0;
     }
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
-        uint idx = min(lid + i * WG, X_VEC4 - 1u);
+        uint idx = lid + i * WG;
         uint t = min(tok0 + idx / (BK / 4u), p.tokens - 1u);
         uint k = k0 + 4u * (idx % (BK / 4u));
         uint i4 = (p.xOffset + t * p.xStride + min(k, p.cols - 4u)) >> 2;
@@ -94,19 +113,17 @@ void store_tiles(uint k0, uint buf) {
     uint lid = gl_LocalInvocationID.x;
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
         uint idx = lid + i * WG;
-        if (idx >= A_CHUNKS) break;
         uvec2 bc = window_chunk(k0, idx % (BK / uint(CV)), BK);
-        uint line = (buf * BM + idx / (BK / uint(CV))) * STRIDE4;
+        uint line = A_BASE + (buf * BM + idx / (BK / uint(CV))) * LINE;
         [[unroll]] for (uint run = 0; run < uint(CV) / 4u; run++) {
             uint kk = bc.x * QK + chunk_run(bc.y, run) - k0;
-            a_tile[line + kk / 4u] = f16vec4(a_next[i][4u * run], a_next[i][4u * run + 1u],
-                                             a_next[i][4u * run + 2u], a_next[i][4u * run + 3u]);
+            smem[line + kk / 4u] = halves(vec4(a_next[i][4u * run], a_next[i][4u * run + 1u],
+                                               a_next[i][4u * run + 2u], a_next[i][4u * run + 3u]));
         }
     }
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
-        if (idx >= X_VEC4) break;
-        b_tile[(buf * BN + idx / (BK / 4u)) * STRIDE4 + idx % (BK / 4u)] = f16vec4(x_next[i]);
+        smem[B_BASE + (buf * BN + idx / (BK / 4u)) * LINE + idx % (BK / 4u)] = halves(x_next[i]);
     }
 }
 
@@ -127,38 +144,46 @@ void main() {
         uint buf = s & 1u;
         // The next step's loads go out before this step's products (the last step re-reads its own tile).
         uint kNext = min(s + 1u, steps - 1u) * BK;
+#ifndef DIAG_NO_FILL
         load_tiles(row0, tok0, kNext);
+#endif
+#ifndef DIAG_NO_MMA
         [[unroll]] for (uint kk = 0; kk < BK / F; kk++) {
             coopmat<float16_t, gl_ScopeSubgroup, F, F, gl_MatrixUseA> a[FM];
             [[unroll]] for (uint i = 0; i < FM; i++) {
-                coopMatLoad(a[i], a_tile, (buf * BM + sgRow + i * F) * STRIDE4 + kk * (F / 4u), STRIDE4,
+                coopMatLoad(a[i], smem, A_BASE + (buf * BM + sgRow + i * F) * LINE + kk * (F / 4u), LINE,
                             gl_CooperativeMatrixLayoutRowMajor);
             }
             [[unroll]] for (uint j = 0; j < FN; j++) {
                 coopmat<float16_t, gl_ScopeSubgroup, F, F, gl_MatrixUseB> b;
-                // B[k][t] = b_tile[t][k]: column-major with one tile line per token.
-                coopMatLoad(b, b_tile, (buf * BN + sgTok + j * F) * STRIDE4 + kk * (F / 4u), STRIDE4,
+                // B[k][t] = line t at k: column-major with one tile line per token.
+                coopMatLoad(b, smem, B_BASE + (buf * BN + sgTok + j * F) * LINE + kk * (F / 4u), LINE,
                             gl_CooperativeMatrixLayoutColumnMajor);
                 [[unroll]] for (uint i = 0; i < FM; i++) acc[i * FN + j] = coopMatMulAdd(a[i], b, acc[i * FN + j]);
             }
         }
+#endif
+#ifndef DIAG_NO_FILL
         if (s + 1u < steps) store_tiles(kNext, buf ^ 1u);
+#endif
         barrier();
     }
 
-    // Each fragment goes through shared memory: column-major, so element (r, t) is at t * 16 + r and
-    // consecutive invocations write consecutive rows of one token.
-    uint base = sg * F * F;
+    // Each fragment goes through shared memory (the tiles' space, free after the loop's last
+    // barrier): column-major, so element (r, t) is float t * 16 + r and consecutive invocations
+    // write consecutive rows of one token.
+    uint base = sg * (F * F / 2u);
     [[unroll]] for (uint i = 0; i < FM; i++) {
         [[unroll]] for (uint j = 0; j < FN; j++) {
-            coopMatStore(acc[i * FN + j], out_tile, base, F, gl_CooperativeMatrixLayoutColumnMajor);
+            coopMatStore(acc[i * FN + j], smem, base, F / 2u, gl_CooperativeMatrixLayoutColumnMajor);
             subgroupMemoryBarrierShared();
             subgroupBarrier();
-            for (uint e = gl_SubgroupInvocationID; e < F * F; e += gl_SubgroupSize) {
+            [[unroll]] for (uint n = 0; n < F * F / 32u; n++) {
+                uint e = n * 32u + gl_SubgroupInvocationID;
                 uint r = row0 + sgRow + i * F + e % F, t = tok0 + sgTok + j * F + e / F;
                 if (r < p.rows && t < p.tokens) {
                     uint o = t * p.yStride + p.yOffset + r;
-                    y[o] = (p.accumulate != 0u ? y[o] : 0.0) + out_tile[base + e];
+                    y[o] = (p.accumulate != 0u ? y[o] : 0.0) + uintBitsToFloat(smem[base + e / 2u][e % 2u]);
                 }
             }
             subgroupBarrier();

@@ -13,7 +13,8 @@ import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
 /**
  * Whether a device can run the engine's cooperative-matrix kernel (shaders/matmul_coopmat.comp):
  * VK_KHR_cooperative_matrix with its feature on, float16 arithmetic and the Vulkan memory model
- * (the compiled kernel declares it), and a 16 x 16 x 16 float16 x float16 -> float32 configuration
+ * (the compiled kernel declares it), subgroups of 32 invocations (the kernel's tiles are compiled for
+ * them), and a 16 x 16 x 16 float16 x float16 -> float32 configuration
  * at subgroup scope among the shapes the driver lists. Sizes are never assumed: a device that
  * offers only other shapes runs the scalar prompt kernels.
  */
@@ -22,10 +23,15 @@ final class CooperativeMatrixSupport {
 
     /** The fragment side the kernel is written for. */
     static final int SIDE = 16;
+    /** The subgroup size the kernel is compiled for (its tiles are fixed at build time). */
+    static final int SUBGROUP = 32;
 
-    /** @param extensionPresent whether the device lists VK_KHR_cooperative_matrix */
-    static boolean usable(VkPhysicalDevice pd, boolean extensionPresent) {
-        if (!extensionPresent) return false;
+    /**
+     * @param extensionPresent whether the device lists VK_KHR_cooperative_matrix
+     * @param subgroupSize     the device's subgroup size
+     */
+    static boolean usable(VkPhysicalDevice pd, boolean extensionPresent, int subgroupSize) {
+        if (!extensionPresent || subgroupSize != SUBGROUP) return false;
         try (MemoryStack stack = stackPush()) {
             VkPhysicalDeviceCooperativeMatrixFeaturesKHR coop = VkPhysicalDeviceCooperativeMatrixFeaturesKHR.calloc(stack).sType$Default();
             VkPhysicalDeviceVulkan12Features f12 = VkPhysicalDeviceVulkan12Features.calloc(stack).sType$Default();

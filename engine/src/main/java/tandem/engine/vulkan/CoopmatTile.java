@@ -48,9 +48,20 @@ public record CoopmatTile(int rows, int tokens, int step, int subRows, int subTo
 
     public int subgroups() { return (rows / subRows) * (tokens / subTokens); }
 
-    /** Shared memory the kernel declares: two float16 tiles of each operand, a fragment per subgroup, the reduction buffer. */
-    public long sharedBytes(int workgroup) {
-        return 2L * (rows + tokens) * (step + 8) * 2 + (long) subgroups() * 16 * 16 * 4 + workgroup * 4L;
+    /** Invocations per workgroup: the kernel is compiled for subgroups of 32. */
+    public int workgroup() { return subgroups() * CooperativeMatrixSupport.SUBGROUP; }
+
+    /** Shared memory the kernel declares: two float16 tiles of each operand (lines padded by 8 halves), the reduction buffer. */
+    public long sharedBytes() {
+        return 2L * (rows + tokens) * (step + 8) * 2 + workgroup() * 4L;
+    }
+
+    /**
+     * The SPIR-V name suffix of the kernel built for this tile (shaders/variants.txt): none for the
+     * default, "_128x128x32_64x64" for others (built for q4_0 only, to tune).
+     */
+    public String variantSuffix() {
+        return equals(DEFAULT) ? "" : "_" + rows + "x" + tokens + "x" + step + "_" + subRows + "x" + subTokens;
     }
 
     /** "64x64x32/32x32", as profiles and kernel-check name it. */

@@ -76,20 +76,22 @@ public final class Kernels implements DeviceResource {
 
     /**
      * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
-     * {@link PromptKernel#COOPMAT} is available on the device.
+     * {@link PromptKernel#COOPMAT} is available on the device. {@code -Dtandem.coopmat.diagnostic=nofill|nomma}
+     * (q4_0, default tile) times the products or the tile loads alone, with wrong results.
      */
     public synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile) {
         requireType(weightType);
         PhysicalDevice pd = device.physical();
         if (!PromptKernel.COOPMAT.availableOn(pd)) throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
-        int workgroup = tile.subgroups() * pd.subgroupSize();
-        if (workgroup > pd.maxWorkGroupInvocations() || tile.sharedBytes(workgroup) > pd.maxComputeSharedMemory()) {
-            throw new tandem.engine.runtime.TandemException("coopmat tile " + tile + " needs " + workgroup + " invocations and "
-                    + tile.sharedBytes(workgroup) + " bytes of shared memory; " + device.label() + " allows "
+        if (tile.workgroup() > pd.maxWorkGroupInvocations() || tile.sharedBytes() > pd.maxComputeSharedMemory()) {
+            throw new tandem.engine.runtime.TandemException("coopmat tile " + tile + " needs " + tile.workgroup() + " invocations and "
+                    + tile.sharedBytes() + " bytes of shared memory; " + device.label() + " allows "
                     + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
         }
-        return get("matmul_coopmat_" + weightType, 4, 8, workgroup, glu ? 1 : 0, tile.rows(), tile.tokens(), tile.step(),
-                tile.subRows(), tile.subTokens());
+        // The tile is compiled in (one SPIR-V file per tile), only the SwiGLU input is specialized.
+        String diagnostic = System.getProperty("tandem.coopmat.diagnostic", "");
+        return get("matmul_coopmat_" + weightType + tile.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic),
+                4, 8, glu ? 1 : 0);
     }
 
     public synchronized ComputePipeline getRows(String weightType) {

@@ -1,0 +1,47 @@
+package tandem.engine.vulkan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tandem.engine.runtime.TandemException;
+
+/** The coopmat tile knobs name the SPIR-V variant built for them, and bad tiles are one-line errors. */
+class CoopmatTileTest {
+    @AfterEach
+    void clearKnobs() {
+        System.clearProperty("tandem.coopmat.tile");
+        System.clearProperty("tandem.coopmat.subgroup");
+    }
+
+    @Test
+    void theDefaultTileIsTheUnsuffixedKernelOfFourSubgroups() {
+        CoopmatTile t = CoopmatTile.fromProperties();
+        assertEquals(CoopmatTile.DEFAULT, t);
+        assertEquals("", t.variantSuffix());
+        assertEquals(128, t.workgroup());
+    }
+
+    @Test
+    void knobsChooseAnotherTile() {
+        System.setProperty("tandem.coopmat.tile", "128x128x32");
+        System.setProperty("tandem.coopmat.subgroup", "64x32");
+        CoopmatTile t = CoopmatTile.fromProperties();
+        assertEquals("_128x128x32_64x32", t.variantSuffix());
+        assertEquals(256, t.workgroup());
+        assertEquals(2L * 256 * 40 * 2 + 256 * 4, t.sharedBytes());
+    }
+
+    @ParameterizedTest(name = "tile={0} subgroup={1}")
+    @CsvSource({"64x64x32, 24x32, invalid", "64x64x48, 32x32, invalid", "64x64, 32x32, ROWSxTOKENSxSTEP", "64x64x32, 32xa, ROWSxTOKENS"})
+    void badTilesAreErrors(String tile, String subgroup, String message) {
+        System.setProperty("tandem.coopmat.tile", tile);
+        System.setProperty("tandem.coopmat.subgroup", subgroup);
+        TandemException e = assertThrows(TandemException.class, CoopmatTile::fromProperties);
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+}
