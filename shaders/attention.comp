@@ -5,27 +5,40 @@
 // 0..pos0+t. Grouped-query attention: query head h reads KV head h / (heads / kvHeads).
 // With SPLITS > 1 (decode over a long cache) gl_WorkGroupID.z takes one of SPLITS ranges of the
 // cache and writes its unnormalised partial (max, sum, weighted values) for attention_combine.
+// With ROPE = 1 (decode: one token) the kernel also does rope_store's work, which saves a dispatch
+// and a barrier per layer: each workgroup ropes its query head and the step's key head itself and
+// takes the step's key and value from shared memory (rounded to F16 as the cache holds them); the
+// first query head of each KV group, in the split that holds the last position, appends them to
+// the caches for later steps. No workgroup reads the cache at the step's position.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint HD = 128;  // head dimension (a constant, so the loops unroll)
 layout(constant_id = 2) const uint SPLITS = 1;
+layout(constant_id = 3) const uint ROPE = 0;
+layout(constant_id = 4) const uint NEOX = 0;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
 layout(binding = 0) readonly buffer Query { float q[]; };
-layout(binding = 1) readonly buffer KCache { uint kc[]; };
-layout(binding = 2) readonly buffer VCache { uint vc[]; };
+layout(binding = 1) buffer KCache { uint kc[]; };     // written only with ROPE = 1
+layout(binding = 2) buffer VCache { uint vc[]; };
 layout(binding = 3) writeonly buffer Output { float o[]; };
 #define STEP_BINDING 4
 #include "step.glsl"
 // Per (token, head, split): max, sum, then HD weighted value sums (SPLITS > 1 only).
 layout(binding = 5) writeonly buffer Partials { float part[]; };
+// ROPE = 1 only: the step's (unrotated) keys and values, and the cos/sin table.
+layout(binding = 6) readonly buffer Keys { float knew[]; };
+layout(binding = 7) readonly buffer Values { float vnew[]; };
+layout(binding = 8) readonly buffer Table { vec2 cs[]; };
 layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
     uint headDim;
     float scale;   // 1 / sqrt(headDim)
+    uint ropeDim;  // ROPE = 1 only
 } p;
+#include "rope.glsl"
 
 // The weighted sum of values works on pairs of dimensions (one 32-bit load each). When the
 // workgroup is wider than a head has pairs, KG groups of invocations take every KG-th key and
@@ -35,6 +48,8 @@ const uint KG = WG >= PAIRS ? WG / PAIRS : 1u;
 const uint PPT = (PAIRS + WG - 1u) / WG;
 
 shared float qs[HD];
+shared float ks[ROPE != 0u ? HD : 1u];   // the step's key and value (ROPE = 1)
+shared vec2 vs[ROPE != 0u ? HD / 2u : 1u];
 shared float probs[WG];
 shared vec2 group_sums[WG];
 
@@ -59,7 +74,28 @@ void main() {
     uint start = min(len, split * per), end = min(len, start + per);
     uint qBase = (token * p.heads + head) * p.headDim;
     uint record = ((token * p.heads + head) * SPLITS + split) * (HD + 2u);
-    for (uint d = lid; d < p.headDim; d += WG) qs[d] = q[qBase + d] * p.scale;
+    uint last = len - 1u;   // the step's own position (ROPE = 1: never read from the cache)
+    if (ROPE == 0u) {
+        for (uint d = lid; d < p.headDim; d += WG) qs[d] = q[qBase + d] * p.scale;
+    } else {
+                for (uint d = lid; d < p.headDim; d += WG) {
+            uint partner = d < p.ropeDim ? rope_partner(d, p.ropeDim) : d;
+            qs[d] = rope_rotate(q[qBase + d], q[qBase + partner], d, last, p.ropeDim) * p.scale;
+            ks[d] = unpackHalf2x16(packHalf2x16(vec2(rope_rotate(knew[kvBase + d], knew[kvBase + partner], d, last, p.ropeDim), 0.0))).x;
+        }
+        for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
+            vs[pr] = unpackHalf2x16(packHalf2x16(vec2(vnew[kvBase + 2u * pr], vnew[kvBase + 2u * pr + 1u])));
+        }
+        barrier();
+        bool appends = head % (p.heads / p.kvHeads) == 0u && start < end && end == len;
+        if (appends) {
+            uint cacheBase = (last * kvDim + kvBase) / 2u;
+            for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
+                kc[cacheBase + pr] = packHalf2x16(vec2(ks[2u * pr], ks[2u * pr + 1u]));
+                vc[cacheBase + pr] = packHalf2x16(vs[pr]);
+            }
+        }
+    }
     barrier();
 
     float m = -1e30, l = 0.0;
@@ -71,10 +107,14 @@ void main() {
         float s = -1e30;
         if (key < end) {
             s = 0.0;
-            uint kb = (key * kvDim + kvBase) >> 1;
-            [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
-                vec2 k2 = unpackHalf2x16(kc[kb + i]);
-                s += qs[2u * i] * k2.x + qs[2u * i + 1u] * k2.y;
+            if (ROPE != 0u && key == last) {
+                [[unroll]] for (uint i = 0; i < HD; i++) s += qs[i] * ks[i];
+            } else {
+                uint kb = (key * kvDim + kvBase) >> 1;
+                [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
+                    vec2 k2 = unpackHalf2x16(kc[kb + i]);
+                    s += qs[2u * i] * k2.x + qs[2u * i + 1u] * k2.y;
+                }
             }
         }
         float mNew = max(m, wg_max(s));
@@ -83,6 +123,9 @@ void main() {
         probs[lid] = pr;
         l = l * corr + wg_sum(pr);
         uint n = min(WG, end - t0);
+        // ROPE = 1: the step's own value comes from shared memory, after the loop over the cache
+        bool ownValue = ROPE != 0u && t0 + n == len;
+        uint cached = ownValue ? n - 1u : n;
         [[unroll]] for (uint i = 0; i < PPT; i++) {
             uint pair = KG > 1u ? lid % PAIRS : lid + i * WG;
             if (group < KG && pair < PAIRS) {
@@ -90,12 +133,13 @@ void main() {
                 uint vb = (t0 * kvDim + kvBase) / 2u + pair, rowPairs = kvDim / 2u;
                 uint j = group;
                 // Four keys per step keep four independent loads in flight.
-                for (; j + 3u * KG < n; j += 4u * KG) {
+                for (; j + 3u * KG < cached; j += 4u * KG) {
                     [[unroll]] for (uint u = 0; u < 4u; u++) {
                         a += probs[j + u * KG] * unpackHalf2x16(vc[vb + (j + u * KG) * rowPairs]);
                     }
                 }
-                for (; j < n; j += KG) a += probs[j] * unpackHalf2x16(vc[vb + j * rowPairs]);
+                for (; j < cached; j += KG) a += probs[j] * unpackHalf2x16(vc[vb + j * rowPairs]);
+                if (ownValue && group == (n - 1u) % KG) a += probs[n - 1u] * vs[pair];
                 acc[i] = a;
             }
         }

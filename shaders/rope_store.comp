@@ -1,10 +1,8 @@
 #version 450
 // RoPE for a step's queries and keys, fused with the KV-cache append: workgroups 0..heads-1 rotate
 // one query head in place; workgroups heads..heads+kvHeads-1 rotate one key head and write it and
-// the matching value head to the F16 caches at position pos0 + token. The cos/sin table
-// [position][ropeDim/2] is computed on the host in double precision (GPU sin/cos of large angles
-// are inexact). NEOX = 0 rotates pairs (2i, 2i+1); NEOX = 1 rotates (i, i + ropeDim/2); elements
-// from ropeDim on are not rotated.
+// the matching value head to the F16 caches at position pos0 + token (rotation: rope.glsl).
+// Decode steps rope inside the attention kernel instead (attention.comp, ROPE = 1).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint NEOX = 0;
@@ -20,6 +18,7 @@ layout(binding = 4) writeonly buffer VCache { uint vc[]; };
 layout(binding = 5) readonly buffer Table { vec2 cs[]; };
 #define STEP_BINDING 6
 #include "step.glsl"
+#include "rope.glsl"
 layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
@@ -32,7 +31,6 @@ shared float head_buf[MAX_HEAD_DIM];
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y;
     uint pos = step.pos0 + token;
-    uint half_ = p.ropeDim / 2u;
     uint lid = gl_LocalInvocationID.x;
     bool isQuery = head < p.heads;
     uint kvHead = head - p.heads;
@@ -41,16 +39,12 @@ void main() {
     // Every invocation computes its own elements' rotated values from the source, then stores.
     for (uint e = lid; e < p.headDim; e += WG) {
         float self = isQuery ? q[base + e] : k[base + e];
-        float outv = self;
+        float other = self;
         if (e < p.ropeDim) {
-            uint i = NEOX != 0u ? e % half_ : e / 2u;
-            bool first = NEOX != 0u ? e < half_ : (e % 2u) == 0u;
-            uint partner = NEOX != 0u ? (first ? e + half_ : e - half_) : (first ? e + 1u : e - 1u);
-            float other = isQuery ? q[base + partner] : k[base + partner];
-            vec2 t = cs[pos * half_ + i];
-            outv = first ? self * t.x - other * t.y : other * t.y + self * t.x;
+            uint partner = rope_partner(e, p.ropeDim);
+            other = isQuery ? q[base + partner] : k[base + partner];
         }
-        head_buf[e] = outv;
+        head_buf[e] = rope_rotate(self, other, e, pos, p.ropeDim);
     }
     barrier();
     if (isQuery) {

@@ -161,9 +161,32 @@ public final class GpuOps {
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials) {
         Kernels k = Kernels.of(rec.device());
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale)}, heads, tokens, splits);
+        rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q),
+                new int[] {heads, kvHeads, headDim, scaleBits(headDim), 0}, heads, tokens, splits);
+        combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
+    }
+
+    /**
+     * {@link #ropeStore} and {@link #attention} of one decode token in one kernel: the query and the
+     * step's key (k, v: [kvHeads][headDim], unrotated) are roped inside, and key and value appended
+     * to the caches at step.pos0, as rope_store would.
+     */
+    public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
+                                      BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
+                                      int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
+        Kernels kernels = Kernels.of(rec.device());
+        rec.dispatch(kernels.attentionRoped(headDim, splits, neox),
+                List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table),
+                new int[] {heads, kvHeads, headDim, scaleBits(headDim), ropeDim}, heads, 1, splits);
+        combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);
+    }
+
+    private static int scaleBits(int headDim) {
+        return Float.floatToRawIntBits((float) (1.0 / Math.sqrt(headDim)));
+    }
+
+    private static void combineSplits(CommandRecorder rec, Kernels k, BufferRange partials, BufferRange out, int heads,
+                                      int headDim, int tokens, int splits) {
         if (splits > 1) {
             rec.computeBarrier();
             rec.dispatch(k.attentionCombine(headDim, splits), List.of(partials, out), new int[] {heads}, heads, tokens, 1);

@@ -132,8 +132,19 @@ public final class Kernels implements DeviceResource {
 
     /** @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token) */
     public synchronized ComputePipeline attention(int headDim, int splits) {
-        return get("attention", 6, 4, attentionWorkgroup(), headDim, splits);
+        return get("attention", 9, 5, attentionWorkgroup(), headDim, splits, 0, 0);
     }
+
+    /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
+    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox) {
+        return get("attention", 9, 5, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
+    }
+
+    /**
+     * Whether decode steps rope inside the attention kernel (no rope_store dispatch and barrier):
+     * tuning knob -Dtandem.decode.fuseRope, default true.
+     */
+    public static boolean decodeFusesRope() { return !"false".equals(System.getProperty("tandem.decode.fuseRope")); }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {
         return get("attention_combine", 2, 1, 64, headDim, splits);

@@ -7,6 +7,7 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
+import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
@@ -79,13 +80,20 @@ public final class BlockRecorder {
             GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
             step(rec, "q/k norm");
         }
-        GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
-                m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
-        step(rec, "rope + kv store");
-        GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
-                step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
-                b.attentionPartials.all());
-        step(rec, "attention");
+        if (tokens == 1 && Kernels.decodeFusesRope()) {
+            GpuOps.attentionRoped(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(),
+                    b.values.get(cacheIndex).all(), m.ropeTable().all(), b.attended.all(), step, c.heads(), c.kvHeads(),
+                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all());
+            step(rec, "rope + attention");
+        } else {
+            GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
+                    m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
+            step(rec, "rope + kv store");
+            GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
+                    step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
+                    b.attentionPartials.all());
+            step(rec, "attention");
+        }
         rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
