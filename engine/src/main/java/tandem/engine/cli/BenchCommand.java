@@ -95,7 +95,7 @@ final class BenchCommand {
         for (DevicePlan d : model.plan().devices()) {
             known.stream().filter(i -> i.index() == d.physicalIndex()).findFirst().ifPresent(info -> {
                 PromptKernel k = PromptKernel.choose(info);
-                parts.add(k.label() + (k == PromptKernel.COOPMAT ? " " + CoopmatTile.fromProperties() : "") + " on device "
+                parts.add(k.label() + (k == PromptKernel.COOPMAT ? " (" + CoopmatTile.describeChoice() + ")" : "") + " on device "
                         + info.index() + " (" + info.name() + ")");
             });
         }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.GgmlType;
+import tandem.engine.vulkan.CoopmatTile;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.ProductProblem;
@@ -14,12 +15,12 @@ import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 
 /**
- * {@code tandem kernel-check [--devices 0,1] [--shapes 100x256x37,4096x4096x512] [--types q4_0,...]
+ * {@code tandem kernel-check [--devices 0,1] [--shapes 100x256x37,4096x4096x512,8192x1024x512] [--types q4_0,...]
  * [--repeats 5]}: on each device, the prompt product of every weight type through every prompt
  * kernel the device has (coopmat, the scalar tiled matmul, multi-token matvec) on random inputs,
  * against the CPU reference. Shapes are ROWSxCOLSxTOKENS (cols a multiple of 256 serves every
- * type); the default pairs one not a multiple of any tile with Llama-3-8B's 4096 x 4096 at 512
- * tokens. Shapes under {@value #FUSED_BELOW} multiply-adds also exercise the fused SwiGLU input and
+ * type); the default has one not a multiple of any tile, Llama-3-8B's 4096 x 4096 at 512 tokens,
+ * and 8192 x 1024 x 512, which takes the largest coopmat tile. Shapes under {@value #FUSED_BELOW} multiply-adds also exercise the fused SwiGLU input and
  * residual add. Prints one table row per (type, shape, kernel) with the largest error relative to
  * the largest output, PASS/FAIL against a bound for the kernel's operand precision, and GPU time;
  * exits 1 on any FAIL (or validation message), so the check runs where CI cannot (the matrix units).
@@ -37,7 +38,7 @@ final class KernelCheckCommand {
         CliArgs args = CliArgs.parse("kernel-check", argv, Set.of("--devices", "--shapes", "--types", "--repeats"), Set.of());
         List<Integer> devices = args.engineOptions().devices();
         if (devices.isEmpty()) devices = List.of(0);
-        List<int[]> shapes = shapes(args.value("--shapes").orElse("100x256x37,4096x4096x512"));
+        List<int[]> shapes = shapes(args.value("--shapes").orElse("100x256x37,4096x4096x512,8192x1024x512"));
         List<GgmlType> types = types(args.value("--types").orElse(null));
         int repeats = args.intValue("--repeats", 5);
         if (repeats < 1) throw new TandemException("--repeats must be >= 1, got " + repeats);
@@ -58,7 +59,7 @@ final class KernelCheckCommand {
 
     private static int check(VulkanDevice device, List<int[]> shapes, List<GgmlType> types, int repeats, PrintStream out,
                              PrintStream err) {
-        err.println("tandem kernel-check: " + device.label() + ", coopmat tile " + device.kernels().coopmatTile()
+        err.println("tandem kernel-check: " + device.label() + ", coopmat " + CoopmatTile.describeChoice()
                 + (PromptKernel.COOPMAT.availableOn(device.physical()) ? "" : " (no usable cooperative matrices)"));
         out.println("| device | type | rows x cols x tokens | kernel | max error | bound | result | µs | TFLOPS |");
         out.println("| --- | --- | --- | --- | ---: | ---: | --- | ---: | ---: |");

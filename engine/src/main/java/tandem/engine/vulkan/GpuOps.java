@@ -78,9 +78,9 @@ public final class GpuOps {
                                int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
         requireVec4Input(w, xOffset, xStride);
         Kernels k = Kernels.of(rec.device());
-        CoopmatTile tile = k.coopmatTile();
-        ComputePipeline p = k.coopmat(w.kernelType(), up != null, tile);
         for (WeightTensor.Slice s : w.slices()) {
+            CoopmatTile tile = CoopmatTile.forShape(s.rows(), tokens);
+            ComputePipeline p = k.coopmat(w.kernelType(), up != null, tile);
             rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
                     new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
                     (s.rows() + tile.rows() - 1) / tile.rows(), (tokens + tile.tokens() - 1) / tile.tokens(), 1);
@@ -155,12 +155,23 @@ public final class GpuOps {
      * Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. With
      * splits > 1 the cache is divided among that many workgroups per head (decode over long
      * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
-     * kernel combines.
+     * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run the tiled kernel
+     * where its tiles fit the device ({@link Kernels#promptAttentionTile};
+     * {@code -Dtandem.prompt.attention=rows} keeps the per-token kernel).
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials) {
         Kernels k = Kernels.of(rec.device());
+        int tile = tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
+        if (tile > 0) {
+            // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
+            int queries = Kernels.PROMPT_ATTENTION_QUERIES;
+            rec.dispatch(k.attentionPrompt(headDim, tile), List.of(q, kCache, vCache, out, step),
+                    new int[] {heads, kvHeads, headDim, scaleBits(headDim), tokens}, heads,
+                    (tokens + queries - 1) / queries, 1);
+            return;
+        }
         rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q),
                 new int[] {heads, kvHeads, headDim, scaleBits(headDim), 0}, heads, tokens, splits);
         combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);

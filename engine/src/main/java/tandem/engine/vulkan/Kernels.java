@@ -71,8 +71,6 @@ public final class Kernels implements DeviceResource {
         return get("matmul_" + weightType, 4, 8, 256, glu ? 1 : 0);
     }
 
-    /** The tile of the cooperative-matrix prompt kernel (knobs in {@link CoopmatTile#fromProperties()}). */
-    public CoopmatTile coopmatTile() { return CoopmatTile.fromProperties(); }
 
     /**
      * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
@@ -145,6 +143,33 @@ public final class Kernels implements DeviceResource {
      * tuning knob -Dtandem.decode.fuseRope, default true.
      */
     public static boolean decodeFusesRope() { return !"false".equals(System.getProperty("tandem.decode.fuseRope")); }
+
+    /** Queries per workgroup of the prompt attention kernel (its workgroup is four times as wide). */
+    static final int PROMPT_ATTENTION_QUERIES = 32;
+
+    /**
+     * Cache positions per tile of the prompt attention kernel for this head size: 32, or 16 where
+     * 32 does not fit the device's shared memory, or 0 where neither does (heads wider than the
+     * kernel serves there) or {@code -Dtandem.prompt.attention=rows} asks for the per-token kernel.
+     */
+    public int promptAttentionTile(int headDim) {
+        if ("rows".equals(System.getProperty("tandem.prompt.attention")) || headDim % 2 != 0) return 0;
+        for (int tile : new int[] {32, 16}) {
+            if (promptAttentionShared(headDim, tile) <= device.physical().maxComputeSharedMemory()) return tile;
+        }
+        return 0;
+    }
+
+    /** Shared bytes of attention_prompt.comp: queries (float), K and V tiles (float16), scores, two per-query floats, reductions. */
+    static long promptAttentionShared(int headDim, int tile) {
+        long line = headDim / 2 + 1;
+        int queries = PROMPT_ATTENTION_QUERIES;
+        return queries * line * 8 + 2L * tile * line * 4 + (long) queries * (tile + 1) * 4 + queries * 8L + 4L * queries * 4;
+    }
+
+    public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
+        return get("attention_prompt", 5, 5, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+    }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {
         return get("attention_combine", 2, 1, 64, headDim, splits);

@@ -108,7 +108,11 @@ public final class ProductProblem implements AutoCloseable {
             }
         }
 
-        /** GPU microseconds per product through the kernel: the mean of {@code repeats} back-to-back runs. */
+        /**
+         * GPU microseconds per product through the kernel: the mean of {@code repeats} back-to-back
+         * runs, timed on a second submission (the first brings the GPU's clocks up: the first shape
+         * of a process measured up to 5x slow on an H100).
+         */
         public double micros(PromptKernel kernel, int repeats) {
             try (GpuBuffer yb = DeviceFloats.upload(device, initial, "y timed");
                  TimestampQueries q = TimestampQueries.create(device, 2);
@@ -119,6 +123,7 @@ public final class ProductProblem implements AutoCloseable {
                     rec.computeBarrier();
                 }
                 rec.timestamp(q, 1).end().submitAndWait();
+                rec.submitAndWait();
                 return q.intervalsNanos(2)[0] / 1e3 / repeats;
             }
         }

@@ -1,5 +1,6 @@
 package tandem.engine.vulkan;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tandem.engine.vulkan.WeightKernelTest.assertClose;
 
 import java.lang.foreign.ValueLayout;
@@ -52,10 +53,16 @@ class ActivationKernelTest extends VulkanTestBase {
         }
     }
 
+    /** Decode and short steps (per-token kernel, split or not) and prompts (tiled kernel: 8+ tokens, partial blocks, GQA). */
     @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} pos0={3} tokens={4} splits={5}")
     @CsvSource({"4, 2, 12, 70, 3, 1", "8, 8, 64, 0, 1, 1", "2, 1, 6, 0, 5, 1", "3, 3, 130, 40, 2, 1",
-                "4, 2, 12, 100, 1, 3", "8, 8, 64, 2, 1, 4", "2, 1, 130, 300, 2, 5"})
+                "4, 2, 12, 100, 1, 3", "8, 8, 64, 2, 1, 4", "2, 1, 130, 300, 2, 5",
+                "4, 2, 12, 70, 37, 1", "8, 8, 64, 0, 40, 1", "2, 1, 130, 5, 33, 1", "3, 3, 6, 0, 8, 1",
+                "4, 1, 128, 100, 20, 1", "6, 2, 64, 0, 100, 1"})
     void attentionOverTheCacheMatchesCpu(int heads, int kvHeads, int headDim, int pos0, int tokens, int splits) {
+        if (tokens >= GpuOps.MATMUL_MIN_TOKENS) {
+            assertTrue(Kernels.of(device).promptAttentionTile(headDim) > 0, "the tiled prompt kernel fits head size " + headDim);
+        }
         int kvDim = kvHeads * headDim, length = pos0 + tokens;
         float[] factors = factors(headDim);
         float[] k = VulkanFoundationTest.randomFloats(length * kvDim, 5);

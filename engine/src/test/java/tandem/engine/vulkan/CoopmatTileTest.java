@@ -20,17 +20,24 @@ class CoopmatTileTest {
 
     @Test
     void theDefaultTileIsTheUnsuffixedKernelOfFourSubgroups() {
-        CoopmatTile t = CoopmatTile.fromProperties();
-        assertEquals(CoopmatTile.DEFAULT, t);
-        assertEquals("", t.variantSuffix());
-        assertEquals(128, t.workgroup());
+        assertEquals(null, CoopmatTile.forced());
+        assertEquals("", CoopmatTile.DEFAULT.variantSuffix());
+        assertEquals(128, CoopmatTile.DEFAULT.workgroup());
+    }
+
+    /** The largest tile that leaves 256 workgroups: 8B shapes at 512 tokens, and a short prompt. */
+    @ParameterizedTest(name = "rows={0} tokens={1} -> {2}")
+    @CsvSource({"14336, 512, 128x128x32/64x64", "4096, 512, 128x64x32/64x32", "1024, 512, 64x64x32/32x32",
+                "14336, 37, 64x64x32/32x32", "128256, 64, 128x64x32/64x32", "128256, 128, 128x128x32/64x64"})
+    void theTileFollowsTheShape(int rows, int tokens, String expected) {
+        assertEquals(expected, CoopmatTile.forShape(rows, tokens).toString());
     }
 
     @Test
     void knobsChooseAnotherTile() {
         System.setProperty("tandem.coopmat.tile", "128x128x32");
         System.setProperty("tandem.coopmat.subgroup", "64x32");
-        CoopmatTile t = CoopmatTile.fromProperties();
+        CoopmatTile t = CoopmatTile.forShape(14336, 512);
         assertEquals("_128x128x32_64x32", t.variantSuffix());
         assertEquals(256, t.workgroup());
         assertEquals(2L * 256 * 40 * 2 + 256 * 4, t.sharedBytes());
@@ -41,7 +48,7 @@ class CoopmatTileTest {
     void badTilesAreErrors(String tile, String subgroup, String message) {
         System.setProperty("tandem.coopmat.tile", tile);
         System.setProperty("tandem.coopmat.subgroup", subgroup);
-        TandemException e = assertThrows(TandemException.class, CoopmatTile::fromProperties);
+        TandemException e = assertThrows(TandemException.class, () -> CoopmatTile.forShape(4096, 512));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 }
