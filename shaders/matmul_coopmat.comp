@@ -20,10 +20,13 @@
 // or its products, to time each part alone.
 // Subgroups are 32 invocations (the host uses this kernel only there); the host creates it only
 // where the device lists a 16 x 16 x 16 float16 x float16 -> float32 subgroup-scope shape.
+// EMULATE_COOPMAT builds the same kernel without cooperative matrices (fragments.glsl), for CI.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#ifndef EMULATE_COOPMAT
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_cooperative_matrix : require
+#endif
 #ifndef TILE_M
 #define TILE_M 64
 #define TILE_N 64
@@ -79,6 +82,8 @@ const uint A_BASE = 0u, B_BASE = 2u * BM * LINE;
 // After the last step the space stages each subgroup's output fragments (as float bits).
 shared uvec2 smem[2u * (BM + BN) * LINE];
 
+#include "fragments.glsl"
+
 // Registers holding the next step's tiles between their loads and their stores to shared memory.
 float a_next[A_PER][CV];
 vec4 x_next[X_PER];
@@ -130,11 +135,11 @@ void store_tiles(uint k0, uint buf) {
 void main() {
     w_blocks = p.rows * (p.cols / QK);   // before any weight read (weights.glsl)
     uint row0 = gl_WorkGroupID.x * BM, tok0 = gl_WorkGroupID.y * BN;
-    uint sg = gl_SubgroupID;
+    uint sg = SUBGROUP_ID;
     uint sgRow = (sg % (BM / WM)) * WM, sgTok = (sg / (BM / WM)) * WN;
 
-    coopmat<float, gl_ScopeSubgroup, F, F, gl_MatrixUseAccumulator> acc[FM * FN];
-    [[unroll]] for (uint i = 0; i < FM * FN; i++) acc[i] = coopmat<float, gl_ScopeSubgroup, F, F, gl_MatrixUseAccumulator>(0.0);
+    FragAcc acc[FM * FN];
+    [[unroll]] for (uint i = 0; i < FM * FN; i++) acc[i] = frag_zero();
 
     load_tiles(row0, tok0, 0u);
     store_tiles(0u, 0u);
@@ -149,17 +154,13 @@ void main() {
 #endif
 #ifndef DIAG_NO_MMA
         [[unroll]] for (uint kk = 0; kk < BK / F; kk++) {
-            coopmat<float16_t, gl_ScopeSubgroup, F, F, gl_MatrixUseA> a[FM];
-            [[unroll]] for (uint i = 0; i < FM; i++) {
-                coopMatLoad(a[i], smem, A_BASE + (buf * BM + sgRow + i * F) * LINE + kk * (F / 4u), LINE,
-                            gl_CooperativeMatrixLayoutRowMajor);
-            }
+            FragA a[FM];
+            [[unroll]] for (uint i = 0; i < FM; i++) frag_load_a(a[i], A_BASE + (buf * BM + sgRow + i * F) * LINE + kk * (F / 4u));
             [[unroll]] for (uint j = 0; j < FN; j++) {
-                coopmat<float16_t, gl_ScopeSubgroup, F, F, gl_MatrixUseB> b;
+                FragB b;
                 // B[k][t] = line t at k: column-major with one tile line per token.
-                coopMatLoad(b, smem, B_BASE + (buf * BN + sgTok + j * F) * LINE + kk * (F / 4u), LINE,
-                            gl_CooperativeMatrixLayoutColumnMajor);
-                [[unroll]] for (uint i = 0; i < FM; i++) acc[i * FN + j] = coopMatMulAdd(a[i], b, acc[i * FN + j]);
+                frag_load_b(b, B_BASE + (buf * BN + sgTok + j * F) * LINE + kk * (F / 4u));
+                [[unroll]] for (uint i = 0; i < FM; i++) acc[i * FN + j] = frag_mul_add(a[i], b, acc[i * FN + j]);
             }
         }
 #endif
@@ -175,18 +176,17 @@ void main() {
     uint base = sg * (F * F / 2u);
     [[unroll]] for (uint i = 0; i < FM; i++) {
         [[unroll]] for (uint j = 0; j < FN; j++) {
-            coopMatStore(acc[i * FN + j], smem, base, F / 2u, gl_CooperativeMatrixLayoutColumnMajor);
-            subgroupMemoryBarrierShared();
-            subgroupBarrier();
+            frag_store(acc[i * FN + j], base);
+            subgroup_sync();
             [[unroll]] for (uint n = 0; n < F * F / 32u; n++) {
-                uint e = n * 32u + gl_SubgroupInvocationID;
+                uint e = n * 32u + SUBGROUP_LANE;
                 uint r = row0 + sgRow + i * F + e % F, t = tok0 + sgTok + j * F + e / F;
                 if (r < p.rows && t < p.tokens) {
                     uint o = t * p.yStride + p.yOffset + r;
                     y[o] = (p.accumulate != 0u ? y[o] : 0.0) + uintBitsToFloat(smem[base + e / 2u][e % 2u]);
                 }
             }
-            subgroupBarrier();
+            subgroup_sync();
         }
     }
 }

@@ -76,11 +76,17 @@ public final class GpuOps {
      */
     public static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                                int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, false);
+    }
+
+    /** @param emulated through the kernel's emulated build ({@link Kernels#coopmat(String, boolean, CoopmatTile, boolean)}) */
+    static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
+                        BufferRange y, int yStride, int tokens, boolean accumulate, boolean emulated) {
         requireVec4Input(w, xOffset, xStride);
         Kernels k = Kernels.of(rec.device());
         for (WeightTensor.Slice s : w.slices()) {
             CoopmatTile tile = CoopmatTile.forShape(s.rows(), tokens);
-            ComputePipeline p = k.coopmat(w.kernelType(), up != null, tile);
+            ComputePipeline p = k.coopmat(w.kernelType(), up != null, tile, emulated);
             rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
                     new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
                     (s.rows() + tile.rows() - 1) / tile.rows(), (tokens + tile.tokens() - 1) / tile.tokens(), 1);

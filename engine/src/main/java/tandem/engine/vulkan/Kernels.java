@@ -71,16 +71,25 @@ public final class Kernels implements DeviceResource {
         return get("matmul_" + weightType, 4, 8, 256, glu ? 1 : 0);
     }
 
-
     /**
      * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
      * {@link PromptKernel#COOPMAT} is available on the device. {@code -Dtandem.coopmat.diagnostic=nofill|nomma}
      * (q4_0, default tile) times the products or the tile loads alone, with wrong results.
      */
     public synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile) {
+        return coopmat(weightType, glu, tile, false);
+    }
+
+    /**
+     * @param emulated the same kernel with its fragment operations emulated (shaders/fragments.glsl):
+     *                 any device with float16 arithmetic runs it, so CI checks everything else of it
+     */
+    synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile, boolean emulated) {
         requireType(weightType);
         PhysicalDevice pd = device.physical();
-        if (!PromptKernel.COOPMAT.availableOn(pd)) throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
+        if (!emulated && !PromptKernel.COOPMAT.availableOn(pd)) {
+            throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
+        }
         if (tile.workgroup() > pd.maxWorkGroupInvocations() || tile.sharedBytes() > pd.maxComputeSharedMemory()) {
             throw new tandem.engine.runtime.TandemException("coopmat tile " + tile + " needs " + tile.workgroup() + " invocations and "
                     + tile.sharedBytes() + " bytes of shared memory; " + device.label() + " allows "
@@ -88,8 +97,8 @@ public final class Kernels implements DeviceResource {
         }
         // The tile is compiled in (one SPIR-V file per tile), only the SwiGLU input is specialized.
         String diagnostic = System.getProperty("tandem.coopmat.diagnostic", "");
-        return get("matmul_coopmat_" + weightType + tile.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic),
-                4, 8, glu ? 1 : 0);
+        return get("matmul_coopmat_" + (emulated ? "emulated_" : "") + weightType + tile.variantSuffix()
+                + (diagnostic.isEmpty() ? "" : "_" + diagnostic), 4, 8, glu ? 1 : 0);
     }
 
     public synchronized ComputePipeline getRows(String weightType) {

@@ -3,6 +3,7 @@ package tandem.engine.vulkan;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import tandem.engine.cpu.CpuOps;
 import tandem.engine.tensor.GgmlType;
 import tandem.engine.tensor.RandomBlocks;
@@ -99,10 +100,20 @@ public final class ProductProblem implements AutoCloseable {
 
         /** The product through {@link GpuOps#linear} (kernel null) or the given prompt kernel. */
         public float[] run(PromptKernel kernel) {
+            return run((rec, yb) -> record(rec, kernel, yb));
+        }
+
+        /** The product through the cooperative-matrix kernel's emulated build (any device with float16). */
+        float[] runEmulatedCoopmat() {
+            BufferRange upRange = swiglu ? ub.all() : null;
+            return run((rec, yb) -> GpuOps.coopMat(rec, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate, true));
+        }
+
+        private float[] run(BiConsumer<CommandRecorder, GpuBuffer> product) {
             try (GpuBuffer yb = DeviceFloats.upload(device, initial, "y");
                  CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                record(rec, kernel, yb);
+                product.accept(rec, yb);
                 rec.end().submitAndWait();
                 return DeviceFloats.read(device, yb, expected.length);
             }
