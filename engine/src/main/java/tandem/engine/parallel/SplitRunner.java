@@ -49,6 +49,19 @@ public final class SplitRunner implements ModelRunner {
      */
     static int submitGroup() { return Math.max(1, Integer.getInteger("tandem.split.submitGroup", 16)); }
 
+    /**
+     * Where a device fails as its segments are handed to the queue; the tests make it throw, as a
+     * lost device's vkQueueSubmit would, to check that a step dies cleanly on every device.
+     */
+    interface SubmitFault {
+        SubmitFault NONE = (device, firstSegment) -> {};
+
+        void check(int device, int firstSegment);
+    }
+
+    /** Fault injection for tests only; {@link SubmitFault#NONE} otherwise. */
+    static volatile SubmitFault submitFault = SubmitFault.NONE;
+
     /** One device: its part of the plan, the model as it sees it, and its weights. */
     record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, ShardWeights weights) {}
 
@@ -269,9 +282,9 @@ public final class SplitRunner implements ModelRunner {
             long base = rounds;
             rounds += (schedule.rounds() + 1) / 2 * 2; // even, so recorded slot parities hold
             try {
-                // segment by segment across the devices, so every device starts at once instead of
-                // waiting for the host to queue the whole step of the devices before it
-                // in groups of segments per call (CommandRecorder.submitAll), so the host keeps ahead of the GPUs
+                // a group of segments per device in turn, so every device starts at once instead of waiting
+                // for the host to queue the whole step of the devices before it, and in groups per call
+                // (CommandRecorder.submitAll), so the host keeps ahead of the GPUs
                 int most = steps.stream().mapToInt(List::size).max().orElse(0);
                 int group = submitGroup();
                 for (int j0 = 0; j0 < most; j0 += group) {
@@ -284,6 +297,7 @@ public final class SplitRunner implements ModelRunner {
                             waits.add(schedule.waits(d, j, base));
                             signals.add(schedule.signals(d, j, base));
                         }
+                        submitFault.check(d, j0);
                         CommandRecorder.submitAll(s.subList(j0, end), waits, signals);
                     }
                 }
