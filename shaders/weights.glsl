@@ -1,7 +1,8 @@
 // Reads from a quantized weight buffer declared by the kernel as
 //   layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
-// GGUF blocks are only 2-byte aligned (Q4_0 is 18 bytes), so 16-bit words are the unit. The same
-// buffer is also visible as 32-bit words, for layouts whose quants are 4-byte aligned.
+// GGUF blocks are only 2-byte aligned (Q5_0 is 22 bytes, Q6_K 210), so 16-bit words are the unit.
+// The same buffer is also visible as 32-bit words, for layouts whose quants are 4-byte aligned
+// (Q4_0 and Q8_0, repacked at upload).
 layout(binding = 0) readonly buffer WeightWords { uint w32[]; };
 
 // Blocks in the bound weight buffer. Layouts repacked at upload (tandem.engine.vulkan.WeightLayout)

@@ -197,8 +197,9 @@ public final class CommandRecorder implements DeviceResource {
     /**
      * Submits several recorders of one device in one vkQueueSubmit, one batch each with its own
      * waits and signals, in order: a step split into many segments then costs the host one call
-     * instead of one per segment (with one device per host thread, per-segment calls fell behind
-     * the GPUs). Only the last recorder's fence is used: awaiting any of them waits for all.
+     * instead of one per segment (one host thread submits for every device; with a call per
+     * segment it fell behind the GPUs). Only the last recorder's fence is used: awaiting any of
+     * them waits for all (and, once the last is submitted again, for that later submit too).
      */
     public static void submitAll(List<CommandRecorder> recorders, List<List<TimelinePoint>> waits,
                                  List<List<TimelinePoint>> signals) {
@@ -278,7 +279,13 @@ public final class CommandRecorder implements DeviceResource {
         if (closed) return;
         closed = true;
         if (pending) vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
-        if (coveredBy != null && !coveredBy.closed) vkWaitForFences(device.handle(), coveredBy.fence, true, FENCE_TIMEOUT_NS);
+        // Only a submit still pending on the group's fence: after a failed vkQueueSubmit that fence
+        // stays reset, and waiting on it would take the whole timeout.
+        CommandRecorder group = coveredBy;
+        if (group != null && group.pending && !group.closed) vkWaitForFences(device.handle(), group.fence, true, FENCE_TIMEOUT_NS);
+        // Recorders this one covers may still await it: they must find nothing pending, not the destroyed fence.
+        pending = false;
+        coveredBy = null;
         vkDestroyFence(device.handle(), fence, null);
         vkFreeCommandBuffers(device.handle(), device.commandPool(), cmd);
         device.untrack(this);

@@ -16,7 +16,8 @@ import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
  * (the compiled kernel declares it), subgroups of 32 invocations (the kernel's tiles are compiled for
  * them), and a 16 x 16 x 16 float16 x float16 -> float32 configuration
  * at subgroup scope among the shapes the driver lists. Sizes are never assumed: a device that
- * offers only other shapes runs the scalar prompt kernels.
+ * offers only other shapes runs the scalar prompt kernels. (The kernel is SPIR-V 1.6: the caller
+ * also requires a Vulkan 1.3 device.)
  */
 final class CooperativeMatrixSupport {
     private CooperativeMatrixSupport() {}

@@ -40,7 +40,8 @@ public record CoopmatTile(int rows, int tokens, int step, int subRows, int subTo
      * The tile for a product of {@code rows} outputs for {@code tokens} tokens: the one forced by
      * {@code -Dtandem.coopmat.tile=ROWSxTOKENSxSTEP} and {@code -Dtandem.coopmat.subgroup=ROWSxTOKENS}
      * (tuning knobs), else the largest of {@link #BY_SIZE} that still gives {@link #MIN_WORKGROUPS}
-     * and whose token side is not larger than the step (a short step would be mostly padding).
+     * and whose token side is at most the product's tokens (or the default's 64): a token side
+     * beyond a short prompt would be mostly padding.
      */
     public static CoopmatTile forShape(int rows, int tokens) {
         CoopmatTile forced = forced();

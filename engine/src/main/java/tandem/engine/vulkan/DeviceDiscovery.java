@@ -113,7 +113,9 @@ final class DeviceDiscovery {
                     extensions.contains(VK_KHR_SHADER_BFLOAT16_EXTENSION_NAME),
                     f11.storageBuffer16BitAccess(), f12.storageBuffer8BitAccess(),
                     extensions.contains(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME) || p.apiVersion() >= VK_API_VERSION_1_3,
-                    CooperativeMatrixSupport.usable(pd, extensions.contains(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME),
+                    // the coopmat kernel is SPIR-V 1.6, which only Vulkan 1.3 devices load
+                    p.apiVersion() >= VK_API_VERSION_1_3
+                            && CooperativeMatrixSupport.usable(pd, extensions.contains(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME),
                             subgroup.subgroupSize()),
                     extensions.contains(VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME),
                     extensions.contains(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME),

@@ -60,9 +60,20 @@ public final class Kernels implements DeviceResource {
                 tokensPerGroup);
     }
 
-    /** Tokens per workgroup of the prompt variant of matvec: rows x tokens outputs must fit the workgroup. */
+    /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */
     public int promptTokensPerGroup(String weightType) {
-        return Math.max(1, Math.min(8, matvecWorkgroup() / matvecRows(weightType)));
+        return promptTokensPerGroup(matvecWorkgroup(), matvecRows(weightType), device.physical().maxComputeSharedMemory());
+    }
+
+    /**
+     * At most 8 tokens, with rows x tokens outputs within the workgroup, and matvec.comp's shared
+     * memory within the device's limit: row_sums holds rows x tokens x workgroup floats, next to
+     * common.glsl's workgroup floats (8 rows x 8 tokens on an AMD workgroup of 256 would be 65 KiB
+     * against the 64 KiB AMD allows).
+     */
+    static int promptTokensPerGroup(int workgroup, int rows, long maxSharedBytes) {
+        long fitting = (maxSharedBytes / Float.BYTES - workgroup) / ((long) rows * workgroup);
+        return (int) Math.max(1, Math.min(Math.min(8, workgroup / rows), fitting));
     }
 
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
