@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import tandem.engine.gguf.SharedData;
 import tandem.engine.runtime.Engine;
@@ -67,6 +68,24 @@ class SplitLogitsTest {
     void splitLogitsMatchOneDevice(String name, Path model, SplitMode mode, List<Integer> devices, List<Double> split) {
         GreedyLogits one = GreedyLogits.oneDevice(model, "Once upon a time", DECODE_STEPS, CTX);
         one.assertMatchedBy(name, one.replay(model, options(devices, split, mode)));
+    }
+
+    /**
+     * A step's segments submitted a few per vkQueueSubmit (several groups per device, each awaited
+     * through its last segment's fence, with waits on peers' groups not yet submitted) or one per
+     * call: the default of 16 holds a whole step of these small models in one group.
+     */
+    @ParameterizedTest(name = "{0} segments per submit")
+    @ValueSource(ints = {1, 3})
+    void smallerSubmitGroupsGiveTheSameLogits(int group) {
+        GreedyLogits one = GreedyLogits.oneDevice(stories(), "Once upon a time", DECODE_STEPS, CTX);
+        System.setProperty("tandem.split.submitGroup", Integer.toString(group));
+        try {
+            one.assertMatchedBy("groups of " + group,
+                    one.replay(stories(), options(List.of(0, 0, 0), List.of(1.0, 2.0, 1.0), SplitMode.TENSOR)));
+        } finally {
+            System.clearProperty("tandem.split.submitGroup");
+        }
     }
 
     @Test
