@@ -107,9 +107,25 @@ public final class Kernels implements DeviceResource {
                     + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
         }
         // The tile is compiled in (one SPIR-V file per tile), only the SwiGLU input is specialized.
-        String diagnostic = System.getProperty("tandem.coopmat.diagnostic", "");
-        return get("matmul_coopmat_" + (emulated ? "emulated_" : "") + weightType + tile.variantSuffix()
-                + (diagnostic.isEmpty() ? "" : "_" + diagnostic), 4, 8, glu ? 1 : 0);
+        return get(coopmatShader((emulated ? "emulated_" : "") + weightType, tile, System.getProperty("tandem.coopmat.diagnostic", "")),
+                4, 8, glu ? 1 : 0);
+    }
+
+    /**
+     * The SPIR-V variant of the coopmat kernel for a type ("emulated_" prefixed for the emulated
+     * build), tile and diagnostic ("" for none). Only the tiles of {@link CoopmatTile#BY_SIZE} are
+     * built for every type, the tuning tiles and the diagnostics for q4_0 only, the emulated build
+     * for a few types at the default tile (shaders/variants.txt): any other combination, which the
+     * knobs or a diagnostic with a tile chosen by shape can ask for, is a one-line error, not "rebuild".
+     */
+    static String coopmatShader(String weightType, CoopmatTile tile, String diagnostic) {
+        String name = "matmul_coopmat_" + weightType + tile.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic);
+        if (Kernels.class.getResource("/shaders/" + name + ".spv") == null) {
+            throw new tandem.engine.runtime.TandemException("no coopmat kernel is built for " + weightType + " with tile " + tile
+                    + (diagnostic.isEmpty() ? "" : " and diagnostic " + diagnostic) + " (" + name
+                    + "); shaders/variants.txt lists those built (diagnostics: q4_0, -Dtandem.coopmat.tile=64x64x32)");
+        }
+        return name;
     }
 
     public synchronized ComputePipeline getRows(String weightType) {

@@ -43,6 +43,25 @@ class CoopmatTileTest {
         assertEquals(2L * 256 * 40 * 2 + 256 * 4, t.sharedBytes());
     }
 
+    /** Every type has the tiles chosen by shape; tuning tiles and diagnostics exist for q4_0 at their tile only. */
+    @ParameterizedTest(name = "{0} tile={1} diagnostic={2} built={3}")
+    @CsvSource({"q6_k, 64x64x32/32x32, '', true", "q8_0, 128x128x32/64x64, '', true", "f32, 128x64x32/64x32, '', true",
+                "q4_0, 64x64x64/32x32, '', true", "q4_0, 64x64x32/32x32, nofill, true",
+                "q8_0, 64x64x64/32x32, '', false", "q4_0, 128x128x32/64x64, nomma, false", "q4_0, 64x64x32/32x32, bogus, false",
+                "emulated_q4_k, 64x64x32/32x32, '', true", "emulated_q5_0, 64x64x32/32x32, '', false"})
+    void theKnobsFindABuiltVariantOrSayWhichExist(String type, String tile, String diagnostic, boolean built) {
+        String[] parts = tile.split("[x/]");
+        CoopmatTile t = new CoopmatTile(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                Integer.parseInt(parts[3]), Integer.parseInt(parts[4]));
+        if (built) {
+            assertEquals("matmul_coopmat_" + type + t.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic),
+                    Kernels.coopmatShader(type, t, diagnostic));
+        } else {
+            TandemException e = assertThrows(TandemException.class, () -> Kernels.coopmatShader(type, t, diagnostic));
+            assertTrue(e.getMessage().contains("no coopmat kernel is built for " + type), e.getMessage());
+        }
+    }
+
     @ParameterizedTest(name = "tile={0} subgroup={1}")
     @CsvSource({"64x64x32, 24x32, invalid", "64x64x48, 32x32, invalid", "64x64, 32x32, ROWSxTOKENSxSTEP", "64x64x32, 32xa, ROWSxTOKENS"})
     void badTilesAreErrors(String tile, String subgroup, String message) {
