@@ -5,7 +5,8 @@ import tandem.engine.runtime.TandemException;
 /**
  * The tiling of the cooperative-matrix prompt kernel: each workgroup computes {@code rows x tokens}
  * outputs, {@code step} weights of the shared dimension at a time, and each of its subgroups a
- * {@code subRows x subTokens} part of them (16 x 16 fragments). Its specialization constants.
+ * {@code subRows x subTokens} part of them (16 x 16 fragments). The kernel takes them as
+ * compile-time defines (TILE_M/N/K, SUB_M/N), one SPIR-V variant per tile (shaders/variants.txt).
  */
 public record CoopmatTile(int rows, int tokens, int step, int subRows, int subTokens) {
     /** 64 x 64 tiles of 32 x 32 per subgroup (4 subgroups), one Q4_0 block per step. */
@@ -88,7 +89,7 @@ public record CoopmatTile(int rows, int tokens, int step, int subRows, int subTo
     /** Invocations per workgroup: the kernel is compiled for subgroups of 32. */
     public int workgroup() { return subgroups() * CooperativeMatrixSupport.SUBGROUP; }
 
-    /** Shared memory the kernel declares: two float16 tiles of each operand (lines padded by 8 halves), the reduction buffer. */
+    /** Shared memory the kernel declares: two float16 tiles of each operand (lines padded by 8 halves), common.glsl's reduction floats. */
     public long sharedBytes() {
         return 2L * (rows + tokens) * (step + 8) * 2 + workgroup() * 4L;
     }

@@ -15,6 +15,9 @@ public final class DeviceFloats {
             staging.mapped().asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
             staging.flush();
             rec.begin().copy(staging.all(), b.all()).end().submitAndWait();
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
         }
         return b;
     }
