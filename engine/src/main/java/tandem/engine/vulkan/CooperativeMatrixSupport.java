@@ -8,13 +8,15 @@ import org.lwjgl.vulkan.VkCooperativeMatrixPropertiesKHR;
 import org.lwjgl.vulkan.VkPhysicalDevice;
 import org.lwjgl.vulkan.VkPhysicalDeviceCooperativeMatrixFeaturesKHR;
 import org.lwjgl.vulkan.VkPhysicalDeviceFeatures2;
+import org.lwjgl.vulkan.VkPhysicalDeviceProperties2;
+import org.lwjgl.vulkan.VkPhysicalDeviceVulkan13Properties;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
 
 /**
  * Whether a device can run the engine's cooperative-matrix kernel (shaders/matmul_coopmat.comp):
  * VK_KHR_cooperative_matrix with its feature on, float16 arithmetic and the Vulkan memory model
- * (the compiled kernel declares it), subgroups of 32 invocations (the kernel's tiles are compiled for
- * them), and a 16 x 16 x 16 float16 x float16 -> float32 configuration
+ * (the compiled kernel declares it), subgroups of 32 invocations and no other size (the kernel's
+ * tiles are compiled for them), and a 16 x 16 x 16 float16 x float16 -> float32 configuration
  * at subgroup scope among the shapes the driver lists. Sizes are never assumed: a device that
  * offers only other shapes runs the scalar prompt kernels. (The kernel is SPIR-V 1.6: the caller
  * also requires a Vulkan 1.3 device.)
@@ -39,8 +41,21 @@ final class CooperativeMatrixSupport {
             VkPhysicalDeviceFeatures2 f2 = VkPhysicalDeviceFeatures2.calloc(stack).sType$Default().pNext(coop).pNext(f12);
             org.lwjgl.vulkan.VK11.vkGetPhysicalDeviceFeatures2(pd, f2);
             if (!coop.cooperativeMatrix() || !f12.shaderFloat16() || !f12.vulkanMemoryModel()) return false;
-            return hasHalfToFloatShape(pd, stack);
+            return onlySubgroupSizeIs32(pd, stack) && hasHalfToFloatShape(pd, stack);
         }
+    }
+
+    /**
+     * A SPIR-V 1.6 pipeline may run with any subgroup size between the device's minimum and
+     * maximum unless one is required per pipeline; the kernel's tiles assume 32, so only devices
+     * whose one size is 32 qualify (NVIDIA). Requiring 32 per pipeline (subgroup size control,
+     * full subgroups) is how Intel and AMD wave32 could join.
+     */
+    private static boolean onlySubgroupSizeIs32(VkPhysicalDevice pd, MemoryStack stack) {
+        VkPhysicalDeviceVulkan13Properties p13 = VkPhysicalDeviceVulkan13Properties.calloc(stack).sType$Default();
+        VkPhysicalDeviceProperties2 props = VkPhysicalDeviceProperties2.calloc(stack).sType$Default().pNext(p13);
+        org.lwjgl.vulkan.VK11.vkGetPhysicalDeviceProperties2(pd, props);
+        return p13.minSubgroupSize() == SUBGROUP && p13.maxSubgroupSize() == SUBGROUP;
     }
 
     private static boolean hasHalfToFloatShape(VkPhysicalDevice pd, MemoryStack stack) {
