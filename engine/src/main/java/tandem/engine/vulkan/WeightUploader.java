@@ -56,15 +56,25 @@ public final class WeightUploader implements AutoCloseable {
             for (int first = 0; first < rows; first += rowsPerSlice) {
                 int n = Math.min(rowsPerSlice, rows - first);
                 MemorySegment part = bytes.asSlice(first * rowBytes, n * rowBytes);
-                try (Arena arena = Arena.ofShared()) {
-                    slices.add(new WeightTensor.Slice(upload(name, WeightLayout.forUpload(type, part, arena)), first, n));
-                }
+                slices.add(new WeightTensor.Slice(uploadInGpuLayout(name, type, part), first, n));
             }
         } catch (RuntimeException e) {
             for (WeightTensor.Slice s : slices) s.buffer().close();
             throw e;
         }
         return new WeightTensor(name, type, rows, cols, slices);
+    }
+
+    /**
+     * Uploads whole blocks in the layout the kernels read (WeightLayout): the file's bytes as they are,
+     * or a repacked copy in a shared arena (the repack runs on several threads; closing a shared
+     * arena pauses the JVM's threads briefly, so only the repacked types make one).
+     */
+    private GpuBuffer uploadInGpuLayout(String name, GgmlType type, MemorySegment blocks) {
+        if (!WeightLayout.isSplit(type)) return upload(name, blocks);
+        try (Arena arena = Arena.ofShared()) {
+            return upload(name, WeightLayout.forUpload(type, blocks, arena));
+        }
     }
 
     /** Uploads floats (norm weights, tables) into one device-local buffer. */
