@@ -20,6 +20,7 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.PhysicalDevice;
 import tandem.engine.vulkan.TimelinePoint;
+import tandem.engine.vulkan.TuningKnob;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 import tandem.engine.vulkan.model.ChunkedForward;
@@ -47,7 +48,7 @@ public final class SplitRunner implements ModelRunner {
      * Segments of one device per vkQueueSubmit (tuning knob -Dtandem.split.submitGroup; 1 submits
      * each segment alone). Small enough that every device starts early in a step.
      */
-    static int submitGroup() { return Math.max(1, Integer.getInteger("tandem.split.submitGroup", 16)); }
+    static int submitGroup() { return TuningKnob.get("tandem.split.submitGroup", 16, 1, 4096); }
 
     /**
      * Where a device fails as its segments are handed to the queue; the tests make it throw, as a

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tandem.engine.runtime.TandemException;
 
 /**
  * The compute pipelines of one logical device, created on first use and owned by the device.
@@ -36,17 +37,17 @@ public final class Kernels implements DeviceResource {
      * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding).
      */
     public int matvecRows(String weightType) {
-        Integer forced = Integer.getInteger("tandem.matvec.rows");
-        if (forced != null) return forced;
+        if (TuningKnob.isSet("tandem.matvec.rows")) return TuningKnob.get("tandem.matvec.rows", 8, 1, 32);
         return weightType.equals("q4_k") || weightType.equals("q5_k") ? 4 : 8;
     }
 
     /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
-    public int matvecUnroll() { return Integer.getInteger("tandem.matvec.unroll", 2); }
+    public int matvecUnroll() { return TuningKnob.get("tandem.matvec.unroll", 2, 1, 8); }
 
     /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */
     public int matvecWorkgroup() {
-        return Math.clamp((long) Integer.getInteger("tandem.matvec.subgroups", 4) * device.physical().subgroupSize(), 32, 1024);
+        return Math.clamp((long) TuningKnob.get("tandem.matvec.subgroups", 4, 1, 32) * device.physical().subgroupSize(), 32,
+                Math.min(1024, device.physical().maxWorkGroupInvocations()));
     }
 
     /**
@@ -158,8 +159,15 @@ public final class Kernels implements DeviceResource {
      * subgroups are 8 wide) keep the narrow reduction workgroup, where invocations cost CPU time.
      */
     public int attentionWorkgroup() {
-        Integer forced = Integer.getInteger("tandem.attention.wg");
-        if (forced != null) return forced;
+        int sg = device.physical().subgroupSize();
+        if (TuningKnob.isSet("tandem.attention.wg")) {
+            int forced = TuningKnob.get("tandem.attention.wg", 0, sg, Math.min(1024, device.physical().maxWorkGroupInvocations()));
+            if (forced % sg != 0) {
+                throw new TandemException("-Dtandem.attention.wg=" + forced + " is not a multiple of " + device.label()
+                        + "'s subgroup size " + sg);
+            }
+            return forced;
+        }
         int wide = Math.min(512, device.physical().maxWorkGroupInvocations());
         return device.physical().subgroupSize() >= 32 ? wide : reductionWorkgroup();
     }
