@@ -88,6 +88,7 @@ shared uvec2 smem[2u * (BM + BN) * LINE];
 float a_next[A_PER][CV];
 vec4 x_next[X_PER];
 
+const float HALF_MAX = 65504.0;   // the largest finite float16
 uvec2 halves(vec4 v) { return uvec2(packHalf2x16(v.xy), packHalf2x16(v.zw)); }
 
 void load_tiles(uint row0, uint tok0, uint k0) {
@@ -128,7 +129,10 @@ void store_tiles(uint k0, uint buf) {
     }
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
-        smem[B_BASE + (buf * BN + idx / (BK / 4u)) * LINE + idx % (BK / 4u)] = halves(x_next[i]);
+        // Inputs beyond float16's range saturate instead of becoming infinite (an unnormalised
+        // activation such as the down projection's silu(gate) * up would otherwise turn its rows NaN).
+        vec4 xs = clamp(x_next[i], vec4(-HALF_MAX), vec4(HALF_MAX));
+        smem[B_BASE + (buf * BN + idx / (BK / 4u)) * LINE + idx % (BK / 4u)] = halves(xs);
     }
 }
 

@@ -24,6 +24,11 @@ public final class ProductProblem implements AutoCloseable {
     private final float[] x, up, initial, expected;
 
     public ProductProblem(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu) {
+        this(type, rows, cols, tokens, accumulate, swiglu, 1f);
+    }
+
+    /** @param inputScale factor on the standard normal inputs (large ones test float16 range limits) */
+    public ProductProblem(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu, float inputScale) {
         this.type = type;
         this.rows = rows;
         this.cols = cols;
@@ -33,6 +38,7 @@ public final class ProductProblem implements AutoCloseable {
         weights = arena.allocate(type.byteSize((long) rows * cols), 16);
         RandomBlocks.fill(type, weights, rows * 31L + cols);
         x = gaussians(tokens * cols, cols);
+        for (int i = 0; i < x.length; i++) x[i] *= inputScale;
         up = gaussians(tokens * cols, cols + 1);
         initial = accumulate ? gaussians(tokens * rows, rows) : new float[tokens * rows];
         float[] input = x.clone();

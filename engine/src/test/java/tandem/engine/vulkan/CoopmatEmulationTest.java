@@ -1,11 +1,13 @@
 package tandem.engine.vulkan;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tandem.engine.vulkan.WeightKernelTest.assertClose;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,6 +46,16 @@ class CoopmatEmulationTest extends VulkanTestBase {
             cases.add(Arguments.of(t, 200, 512, 67, true, Long.MAX_VALUE, "128x64x32/64x32"));
         }
         return cases.stream();
+    }
+
+    /** Inputs of ~1e5 (beyond float16's 65504) give finite sums: the input tile saturates. */
+    @Test
+    void inputsBeyondHalfRangeSaturateInsteadOfTurningInfinite() {
+        try (ProductProblem problem = new ProductProblem(GgmlType.Q8_0, 70, 128, 21, false, false, 1e5f);
+             ProductProblem.OnDevice gpu = problem.upload(device, Long.MAX_VALUE)) {
+            float[] y = gpu.runEmulatedCoopmat();
+            for (int i = 0; i < y.length; i++) assertTrue(Float.isFinite(y[i]), "output " + i + " is " + y[i]);
+        }
     }
 
     @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} accumulate={4} sliceBytes={5} tile={6}")
