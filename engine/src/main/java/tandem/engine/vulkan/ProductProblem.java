@@ -2,8 +2,6 @@ package tandem.engine.vulkan;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
 import tandem.engine.cpu.CpuOps;
@@ -91,11 +89,6 @@ public final class ProductProblem implements AutoCloseable {
         return new OnDevice(device, sliceBytes);
     }
 
-    private static <T extends AutoCloseable> T keep(List<AutoCloseable> made, T resource) {
-        made.add(resource);
-        return resource;
-    }
-
     /** The problem's weights and inputs on one device. */
     public final class OnDevice implements AutoCloseable {
         private final VulkanDevice device;
@@ -105,22 +98,14 @@ public final class ProductProblem implements AutoCloseable {
 
         private OnDevice(VulkanDevice device, long sliceBytes) {
             this.device = device;
-            // what is made before a failed upload is closed again, newest first
-            List<AutoCloseable> made = new ArrayList<>();
+            MadeResources made = new MadeResources();
             try {
-                uploader = keep(made, new WeightUploader(device, n -> {}, sliceBytes));
-                w = keep(made, uploader.matrix("w", type, rows, cols, weights));
-                xb = keep(made, DeviceFloats.upload(device, x, "x"));
+                uploader = made.keep(new WeightUploader(device, n -> {}, sliceBytes));
+                w = made.keep(uploader.matrix("w", type, rows, cols, weights));
+                xb = made.keep(DeviceFloats.upload(device, x, "x"));
                 ub = DeviceFloats.upload(device, up, "up");
             } catch (RuntimeException e) {
-                for (AutoCloseable r : made.reversed()) {
-                    try {
-                        r.close();
-                    } catch (Exception suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
-                throw e;
+                throw made.closeAfter(e);
             }
         }
 

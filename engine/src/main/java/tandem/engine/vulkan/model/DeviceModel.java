@@ -11,6 +11,7 @@ import tandem.engine.model.ModelTensors;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.MadeResources;
 import tandem.engine.vulkan.RopeTable;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
@@ -64,42 +65,30 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
 
     static DeviceModel upload(VulkanDevice device, GgufFile file, ModelConfig config, ModelTensors tensors,
                               int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {
-        List<AutoCloseable> made = new ArrayList<>();
+        MadeResources made = new MadeResources();
         try (WeightUploader up = new WeightUploader(device, bytesDone)) {
-            WeightTensor embedding = track(made, matrix(up, file, tensors.tokenEmbedding()));
+            WeightTensor embedding = made.keep(matrix(up, file, tensors.tokenEmbedding()));
             WeightTensor output = tensors.output() == tensors.tokenEmbedding() ? embedding
-                    : track(made, matrix(up, file, tensors.output()));
-            GpuBuffer outputNorm = track(made, vector(up, file, tensors.outputNorm()));
+                    : made.keep(matrix(up, file, tensors.output()));
+            GpuBuffer outputNorm = made.keep(vector(up, file, tensors.outputNorm()));
             float[] freqs = tensors.ropeFreqs() == null ? null : floats(file, tensors.ropeFreqs());
-            GpuBuffer rope = track(made, up.floats("rope table",
+            GpuBuffer rope = made.keep(up.floats("rope table",
                     RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
             List<LayerWeights> layers = new ArrayList<>();
             List<AttentionExtras> extras = new ArrayList<>();
             for (ModelTensors.Layer t : tensors.layers()) {
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
-                layers.add(track(made, new LayerWeights(vector(up, file, t.attnNorm()),
+                layers.add(made.keep(new LayerWeights(vector(up, file, t.attnNorm()),
                         matrix(up, file, t.attnQ()), matrix(up, file, t.attnK()), matrix(up, file, t.attnV()),
                         matrix(up, file, t.attnOutput()), vector(up, file, t.ffnNorm()),
                         matrix(up, file, t.ffnGate()), matrix(up, file, t.ffnUp()), matrix(up, file, t.ffnDown()))));
-                extras.add(track(made, new AttentionExtras(optional(up, file, t.attnQBias()), optional(up, file, t.attnKBias()),
+                extras.add(made.keep(new AttentionExtras(optional(up, file, t.attnQBias()), optional(up, file, t.attnKBias()),
                         optional(up, file, t.attnVBias()), optional(up, file, t.attnQNorm()), optional(up, file, t.attnKNorm()))));
             }
             return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers, extras);
         } catch (RuntimeException e) {
-            for (AutoCloseable c : made.reversed()) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+            throw made.closeAfter(e);
         }
-    }
-
-    private static <T extends AutoCloseable> T track(List<AutoCloseable> made, T resource) {
-        made.add(resource);
-        return resource;
     }
 
     private static WeightTensor matrix(WeightUploader up, GgufFile file, TensorInfo t) {
