@@ -46,9 +46,10 @@ public final class SplitRunner implements ModelRunner {
 
     /**
      * Segments of one device per vkQueueSubmit (tuning knob -Dtandem.split.submitGroup; 1 submits
-     * each segment alone). Small enough that every device starts early in a step.
+     * each segment alone). Small enough that every device starts early in a step; at most 256, as
+     * one call's batch descriptions live on the 64 KiB MemoryStack (~150 bytes each).
      */
-    static int submitGroup() { return TuningKnob.get("tandem.split.submitGroup", 16, 1, 4096); }
+    static int submitGroup() { return TuningKnob.get("tandem.split.submitGroup", 16, 1, 256); }
 
     /**
      * Where a device fails as its segments are handed to the queue; the tests make it throw, as a
