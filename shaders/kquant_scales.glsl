@@ -10,13 +10,16 @@ vec2 kquant_scale_min(uint sb, uint is) {
 
 // Where chunk c of a Q4_K/Q5_K block lies (8 weights: l..l+3 and l+16..l+19 of a 32-weight run):
 // in 64-weight group g, low (upper 0) or high (upper 1) nibbles, i.e. sub-block 2g+upper, whose
-// scale and min are sm. Both formats share this mapping; Q5_K only adds the fifth-bit plane.
-struct KChunk { uint g; uint upper; uint l; vec2 sm; };
+// scale and min are d = d_block * scale and m = dmin_block * min (weight = d * q - m). Both formats
+// share this mapping and the leading f16 d and dmin; Q5_K only adds the fifth-bit plane.
+struct KChunk { uint g; uint upper; uint l; float d; float m; };
 KChunk kquant_chunk(uint b, uint c) {
     KChunk k;
     k.g = c / 8u;
     k.upper = (c % 8u) / 4u;
     k.l = 8u * (c % 4u);
-    k.sm = kquant_scale_min(2u * b + 4u, 2u * k.g + k.upper);
+    vec2 sm = kquant_scale_min(2u * b + 4u, 2u * k.g + k.upper);
+    k.d = w_f16(b) * sm.x;
+    k.m = w_f16(b + 1u) * sm.y;
     return k;
 }

@@ -11,8 +11,7 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
     uint b = blk * BLOCK_U16;
     KChunk kc = kquant_chunk(b, c);
     uint g = kc.g, upper = kc.upper, l = kc.l;
-    vec2 sm = kc.sm;
-    float d = w_f16(b) * sm.x, m = w_f16(b + 1u) * sm.y;
+    float d = kc.d, m = kc.m;
     uint qi = b + 8u + (32u * g + l) / 2u;
     uint lo = w_u32(qi), hi = w_u32(qi + 2u);
     uint shift = 4u * upper;
@@ -29,10 +28,9 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     uint b = blk * BLOCK_U16;
     KChunk kc = kquant_chunk(b, c);
     uint g = kc.g, upper = kc.upper, l = kc.l;
-    vec2 sm = kc.sm;
     uint qi = b + 8u + (32u * g + l) / 2u;
     uint shift = 4u * upper;
     vec4 q0 = unpackUnorm4x8((w_u32(qi) >> shift) & 0x0F0F0F0Fu);
     vec4 q1 = unpackUnorm4x8((w_u32(qi + 2u) >> shift) & 0x0F0F0F0Fu);
-    return w_f16(b) * sm.x * 255.0 * (dot(q0, x0) + dot(q1, x1)) - w_f16(b + 1u) * sm.y * xsum;
+    return kc.d * 255.0 * (dot(q0, x0) + dot(q1, x1)) - kc.m * xsum;
 }

@@ -11,8 +11,7 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
     uint b = blk * BLOCK_U16;
     KChunk kc = kquant_chunk(b, c);
     uint g = kc.g, upper = kc.upper, l = kc.l;
-    vec2 sm = kc.sm;
-    float d = w_f16(b) * sm.x, m = w_f16(b + 1u) * sm.y;
+    float d = kc.d, m = kc.m;
     uint qi = b + 24u + (32u * g + l) / 2u;
     uint lo = w_u32(qi), hi = w_u32(qi + 2u);
     uint hlo = w_u32(b + 8u + l / 2u), hhi = w_u32(b + 10u + l / 2u);
