@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import tandem.engine.cpu.CpuOps;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
@@ -134,8 +135,7 @@ public final class SplitRunner implements ModelRunner {
                 throw new TandemException("layer split leaves device " + s.device() + " (" + s.budget().name()
                         + ") no layers; use fewer devices or another --split");
             }
-            return new ModelConfig(c.architecture(), c.dim(), s.layers().size(), c.heads(), c.kvHeads(), c.headDim(),
-                    c.ropeDim(), c.ffn(), c.vocab(), c.rmsEps(), c.ropeTheta(), c.contextLength(), c.tiedOutput());
+            return c.resized(s.layers().size(), c.heads(), c.kvHeads(), c.ffn(), c.vocab());
         }
         if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
@@ -144,9 +144,7 @@ public final class SplitRunner implements ModelRunner {
                     + "use fewer devices, another --split or --split-mode layer");
         }
         int groups = s.kvGroups().size();
-        return new ModelConfig(c.architecture(), c.dim(), c.layers(), groups * c.groupSize(), groups, c.headDim(),
-                c.ropeDim(), s.ffnColumns().size(), s.vocabRows().size(), c.rmsEps(), c.ropeTheta(), c.contextLength(),
-                c.tiedOutput());
+        return c.resized(c.layers(), groups * c.groupSize(), groups, s.ffnColumns().size(), s.vocabRows().size());
     }
 
     @Override public ModelConfig config() { return config; }
@@ -329,6 +327,7 @@ public final class SplitRunner implements ModelRunner {
                             (firstRow + r) * vocab + v.start(), v.size());
                 }
             }
+            CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
         }
 
         @Override
