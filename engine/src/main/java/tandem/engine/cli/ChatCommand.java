@@ -8,21 +8,19 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import tandem.engine.chat.ChatMessage;
+import tandem.engine.runtime.ChatSession;
 import tandem.engine.runtime.GenerationResult;
 import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
 import tandem.engine.runtime.TandemException;
-import tandem.engine.tokenizer.Tokenizer;
 
 /**
  * {@code tandem chat --model M [--system T]}: a conversation in the terminal. Each line read is a
- * user message; the whole conversation is rendered with the model's chat template and only the
- * tokens after what the KV cache already holds are evaluated. {@code /exit} or end of input quits,
+ * user message, answered through the engine's {@link ChatSession} (the chat template, one BOS rule,
+ * only the tokens after what the KV cache already holds evaluated). {@code /exit} or end of input quits,
  * {@code /reset} starts over.
  */
 final class ChatCommand {
@@ -33,7 +31,7 @@ final class ChatCommand {
                 CliArgs.options(CliArgs.ENGINE_OPTIONS, CliArgs.SAMPLING_OPTIONS, Set.of("--model", "--system")), Set.of());
         SamplingParams params = args.samplingParams(SamplingParams.defaults());
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); Session session = model.newSession()) {
+        try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); ChatSession chat = new ChatSession(model)) {
             List<ChatMessage> conversation = new ArrayList<>();
             args.value("--system").ifPresent(s -> conversation.add(ChatMessage.system(s)));
             int systemMessages = conversation.size();
@@ -42,13 +40,13 @@ final class ChatCommand {
             while ((line = prompt(lines, err)) != null && !line.strip().equals("/exit")) {
                 if (line.strip().equals("/reset")) {
                     conversation.subList(systemMessages, conversation.size()).clear();
-                    session.reset();
+                    chat.reset();
                     continue;
                 }
                 if (line.isBlank()) continue;
                 conversation.add(ChatMessage.user(line));
                 try {
-                    GenerationResult answer = answer(model, session, conversation, params, out);
+                    GenerationResult answer = answer(chat, conversation, params, out);
                     conversation.add(ChatMessage.assistant(answer.text()));
                     GenerationReport.print(answer, err);
                 } catch (TandemException e) {
@@ -70,36 +68,13 @@ final class ChatCommand {
         }
     }
 
-    private static GenerationResult answer(LoadedModel model, Session session, List<ChatMessage> conversation,
-                                           SamplingParams params, PrintStream out) {
-        int[] tokens = conversationTokens(model, conversation);
-        int reuse = commonPrefix(session.tokens(), tokens);
-        if (reuse == tokens.length) reuse--; // at least one token must be evaluated to get logits
-        session.truncate(reuse);
-        GenerationResult result = session.generate(Arrays.copyOfRange(tokens, reuse, tokens.length), params, event -> {
+    private static GenerationResult answer(ChatSession chat, List<ChatMessage> conversation, SamplingParams params,
+                                           PrintStream out) {
+        GenerationResult result = chat.reply(conversation, params, event -> {
             out.print(event.text());
             out.flush();
         });
         out.println();
         return result;
-    }
-
-    /** The rendered conversation as tokens, with BOS where the model wants one and the template did not write it. */
-    static int[] conversationTokens(LoadedModel model, List<ChatMessage> conversation) {
-        Tokenizer tokenizer = model.tokenizer();
-        int[] ids = tokenizer.encode(model.formatChat(conversation, true), false, true);
-        boolean needsBos = tokenizer.addBosByDefault() && tokenizer.bosId() >= 0 && (ids.length == 0 || ids[0] != tokenizer.bosId());
-        if (!needsBos) return ids;
-        int[] withBos = new int[ids.length + 1];
-        withBos[0] = tokenizer.bosId();
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
-        return withBos;
-    }
-
-    static int commonPrefix(int[] a, int[] b) {
-        int n = Math.min(a.length, b.length);
-        int i = 0;
-        while (i < n && a[i] == b[i]) i++;
-        return i;
     }
 }
