@@ -182,9 +182,7 @@ final class CompletionEndpoint {
 
     private ApiError failure(Failed failed) {
         stats.failed.incrementAndGet();
-        RuntimeException e = failed.error();
-        String message = e.getMessage() == null ? "internal error (" + e.getClass().getSimpleName() + ")" : e.getMessage();
-        log.println("tandem serve: generation failed: " + message);
-        return ApiError.server("generation failed: " + message);
+        log.println("tandem serve: generation failed: " + failed.message());
+        return ApiError.server("generation failed: " + failed.message());
     }
 }

@@ -21,7 +21,8 @@ final class Generation {
 
     record Done(GenerationResult result) implements Event {}
 
-    record Failed(RuntimeException error) implements Event {}
+    /** The engine failed; message says how, in one line. */
+    record Failed(String message) implements Event {}
 
     private final int[] prompt;
     private final SamplingParams params;
@@ -50,11 +51,18 @@ final class Generation {
                 if (!event.text().isEmpty()) events.add(new Text(event.text()));
             });
             events.add(new Done(result));
-        } catch (RuntimeException e) {
-            events.add(new Failed(e));
+        } catch (RuntimeException | Error e) {
+            // an Error too: the request's thread waits for this generation's last event whatever happens
+            events.add(new Failed(describe(e)));
         } finally {
             running = null;
         }
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof OutOfMemoryError) return "out of Java heap memory; serve with a smaller --ctx or a larger -Xmx";
+        if (e.getMessage() == null || e.getMessage().isBlank()) return "internal error (" + e.getClass().getSimpleName() + ")";
+        return e.getMessage().lines().findFirst().orElse("");
     }
 
     /** From any thread: the client is gone (or the server stops); ends the generation soon, or skips it if queued. */
