@@ -69,6 +69,7 @@ public final class TandemCli {
                   logits --model M --prompt T            last position's logits as JSON
                   run --model M --prompt T [--tokens N]  generate text
                   chat --model M [--system T]            interactive chat
+                    (run and chat: --remote URL [--api-key K] [--remote-model NAME] instead of --model: an OpenAI-compatible server)
                   serve --model M [--host 127.0.0.1] [--port 8080] [--api-key K] [--alias NAME]   OpenAI-compatible API
                   bench --model M [-p 512] [-n 128] [-r 3]
                   synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b --type q4_0 --out FILE [--vocab V] [--seed N]

@@ -19,24 +19,24 @@ import tandem.engine.runtime.LoadProgress;
 import tandem.engine.runtime.LoadedModel;
 
 /** stories260K on the CPU behind an {@link OpenAiServer} on a free loopback port, and a raw HTTP client for it. */
-final class ServerFixture implements AutoCloseable {
-    static final String KEY = "test-key-123";
-    static final String MODEL_ID = "stories260K";
+public final class ServerFixture implements AutoCloseable {
+    public static final String KEY = "test-key-123";
+    public static final String MODEL_ID = "stories260K";
     /** Small, so that "prompt over the context" needs only a short prompt. */
     static final int CONTEXT = 256;
-    static final Path STORIES = SharedData.data("models/stories260K.gguf");
+    public static final Path STORIES = SharedData.data("models/stories260K.gguf");
 
-    final LoadedModel model;
-    final OpenAiServer server;
-    final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    public final LoadedModel model;
+    public final OpenAiServer server;
+    public final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    ServerFixture(long maxBodyBytes) {
+    public ServerFixture(long maxBodyBytes) {
         this(Engine.load(STORIES, EngineOptions.cpu().withContextLength(CONTEXT), LoadProgress.NONE, () -> false), maxBodyBytes);
     }
 
-    ServerFixture(LoadedModel model, long maxBodyBytes) {
+    public ServerFixture(LoadedModel model, long maxBodyBytes) {
         this.model = model;
         this.server = OpenAiServer.start(model, new ServerOptions("127.0.0.1", 0, Optional.of(KEY), 1, maxBodyBytes, MODEL_ID),
                 new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
