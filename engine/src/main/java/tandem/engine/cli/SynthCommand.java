@@ -23,13 +23,14 @@ import tandem.engine.tensor.GgmlType;
 public final class SynthCommand {
     private SynthCommand() {}
 
-    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N]";
+    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N] [--kv-heads N]";
     /** The tokenizer used when --vocab is not given (Llama 3's). */
     static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String arch = "llama", preset = null, type = "q4_0", outFile = null, vocab = null;
         long seed = 1;
+        int kvHeads = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) throw new TandemException("missing value for '" + a + "'; " + USAGE);
@@ -41,13 +42,14 @@ public final class SynthCommand {
                 case "--out" -> outFile = v;
                 case "--vocab" -> vocab = v;
                 case "--seed" -> seed = parseSeed(v);
+                case "--kv-heads" -> kvHeads = parseKvHeads(v);
                 default -> throw new TandemException("unknown option '" + a + "'; " + USAGE);
             }
         }
         Architecture architecture = architecture(arch);
         if (preset == null) throw new TandemException("no --preset given; " + USAGE);
         if (outFile == null) throw new TandemException("no --out given; " + USAGE);
-        SynthPreset p = SynthPreset.byName(preset);
+        SynthPreset p = kvHeads == 0 ? SynthPreset.byName(preset) : SynthPreset.byName(preset).withKvHeads(kvHeads);
         GgmlType t = GgmlType.parse(type);
         Path vocabPath = vocab != null ? Path.of(vocab) : findDefaultVocab();
 
@@ -88,6 +90,16 @@ public final class SynthCommand {
         }
         throw new TandemException("synth writes --arch " + String.join(", ", Architecture.SUPPORTED.stream()
                 .map(Architecture::name).toList()) + ", not '" + name + "'");
+    }
+
+    private static int parseKvHeads(String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) return n;
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new TandemException("--kv-heads needs a positive integer, not '" + v + "'");
     }
 
     private static long parseSeed(String v) {

@@ -137,14 +137,15 @@ public final class SplitRunner implements ModelRunner {
             return new ModelConfig(c.architecture(), c.dim(), s.layers().size(), c.heads(), c.kvHeads(), c.headDim(),
                     c.ropeDim(), c.ffn(), c.vocab(), c.rmsEps(), c.ropeTheta(), c.contextLength(), c.tiedOutput());
         }
-        if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
+        if (s.queryHeads().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
-                    + s.kvGroups().size() + " KV heads, " + s.ffnColumns().size() + " FFN columns and "
+                    + s.queryHeads().size() + " query heads, " + s.ffnColumns().size() + " FFN columns and "
                     + s.vocabRows().size() + " vocabulary rows (the quant blocks are too coarse for this ratio); "
                     + "use fewer devices, another --split or --split-mode layer");
         }
-        int groups = s.kvGroups().size();
-        return new ModelConfig(c.architecture(), c.dim(), c.layers(), groups * c.groupSize(), groups, c.headDim(),
+        // whole KV-head groups, or part of one group with its (copied) KV head: either way the
+        // kernels' query head h / (heads / kvHeads) is the right KV head
+        return new ModelConfig(c.architecture(), c.dim(), c.layers(), s.queryHeads().size(), s.kvGroups().size(), c.headDim(),
                 c.ropeDim(), s.ffnColumns().size(), s.vocabRows().size(), c.rmsEps(), c.ropeTheta(), c.contextLength(),
                 c.tiedOutput());
     }

@@ -31,6 +31,19 @@ class SynthCommandTest {
     }
 
     @Test
+    void kvHeadsOptionWritesTheTinyPresetWithOneKvHead(@TempDir Path dir) {
+        Path out = dir.resolve("one-kv.gguf");
+        InspectCommandTest.Result r = InspectCommandTest.cli("synth", "--preset", "tiny", "--type", "q8_0", "--kv-heads", "1",
+                "--out", out.toString(), "--vocab", SharedData.data("models/stories260K.gguf").toString());
+        assertEquals(0, r.status(), r.err());
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(1, f.metadata().getInt("llama.attention.head_count_kv"));
+            assertEquals(4, f.metadata().getInt("llama.attention.head_count"));
+            assertTensor(f, "blk.1.attn_k.weight", GgmlType.Q8_0, 256, 64);
+        }
+    }
+
+    @Test
     void tinyPresetWritesAModelTheReaderOpens(@TempDir Path dir) {
         Path out = dir.resolve("tiny.gguf");
         Path stories = SharedData.data("models/stories260K.gguf");
@@ -204,7 +217,9 @@ class SynthCommandTest {
             "--arch gpt2 --preset tiny --out x.gguf | synth writes --arch llama, qwen2, qwen3, not 'gpt2'",
             "--preset tiny --out x.gguf --seed abc | --seed needs an integer",
             "--preset tiny --out x.gguf --vocab /nonexistent.gguf | /nonexistent.gguf: no such file",
-            "--preset | missing value for '--preset'"})
+            "--preset | missing value for '--preset'",
+            "--preset tiny --out x.gguf --kv-heads 3 | --kv-heads 3 does not divide the 4 query heads of preset tiny",
+            "--preset tiny --out x.gguf --kv-heads 0 | --kv-heads needs a positive integer, not '0'"})
     void badArgumentsAreOneLineErrors(String args, String expected) {
         InspectCommandTest.Result r = InspectCommandTest.cli(("synth " + args).split(" "));
         assertEquals(1, r.status());
