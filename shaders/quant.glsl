@@ -33,6 +33,10 @@
 #include "quant_q5_k.glsl"
 #elif defined(QUANT_Q6_K)
 #include "quant_q6_k.glsl"
+#elif defined(QUANT_IQ4_NL)
+#include "quant_iq4_nl.glsl"
+#elif defined(QUANT_IQ4_XS)
+#include "quant_iq4_xs.glsl"
 #else
 #error "define one QUANT_* type"
 #endif

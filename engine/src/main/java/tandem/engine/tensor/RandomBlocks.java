@@ -84,6 +84,8 @@ public final class RandomBlocks {
             case Q4_K -> new Recipe(KQuants.Q4_K_D, KQuants.Q4_K_DMIN, 63 * 15, 63);
             case Q5_K -> new Recipe(KQuants.Q5_K_D, KQuants.Q5_K_DMIN, 63 * 31, 63);
             case Q6_K -> new Recipe(KQuants.Q6_K_D, -1, 128 * 32, 0);
+            case IQ4_NL -> new Recipe(LegacyQuants.D_OFFSET, -1, 127, 0);
+            case IQ4_XS -> new Recipe(0, -1, 32 * 127, 0);
             default -> throw new IllegalStateException("no random block recipe for " + type);
         };
     }

@@ -14,7 +14,7 @@ import tandem.engine.tensor.GgmlType;
 /** The split upload layout, byte by byte, on enough blocks that the repack runs in several parallel runs. */
 class WeightLayoutTest {
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q8_0"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q8_0", "IQ4_NL"})
     void splitLayoutPutsEveryBlocksQuantsFirstAndItsScaleAfterAllQuants(GgmlType type) {
         int blocks = 200_003;
         int blockBytes = type.typeSize(), quantBytes = blockBytes - 2;
@@ -37,7 +37,7 @@ class WeightLayoutTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q4_1", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q4_1", "Q4_K", "Q6_K", "IQ4_XS"})
     void otherTypesUploadTheirFileBytes(GgmlType type) {
         MemorySegment bytes = MemorySegment.ofArray(new byte[type.typeSize() * 3]);
         try (Arena arena = Arena.ofConfined()) {
