@@ -37,6 +37,8 @@
 #include "quant_iq4_nl.glsl"
 #elif defined(QUANT_IQ4_XS)
 #include "quant_iq4_xs.glsl"
+#elif defined(QUANT_MXFP4)
+#include "quant_mxfp4.glsl"
 #else
 #error "define one QUANT_* type"
 #endif

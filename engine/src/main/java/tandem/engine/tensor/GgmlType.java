@@ -40,7 +40,7 @@ public enum GgmlType {
     BF16(30, 1, 2, true),
     TQ1_0(34, 256, 54, false),
     TQ2_0(35, 256, 66, false),
-    MXFP4(39, 32, 17, false),
+    MXFP4(39, 32, 17, true),
     NVFP4(40, 64, 36, false),
     Q1_0(41, 128, 18, false),
     Q2_0(42, 64, 18, false);

@@ -39,6 +39,7 @@ public final class RandomBlocks {
             case F32 -> fillFloat32(dst, r);
             case F16 -> fillHalf(dst, r, 10, 7);      // exponent bits 7..10 of 15-biased: 2^-8 .. 2^-4
             case BF16 -> fillHalf(dst, r, 7, 119);    // exponent 119..122 of 127-biased: same range
+            case MXFP4 -> fillMxfp4(dst, r);
             default -> fillBlocks(type, dst, r);
         }
     }
@@ -60,6 +61,17 @@ public final class RandomBlocks {
             int bits = r.nextInt();
             int exponent = minExponent + ((bits >>> 16) & 3);
             dst.set(I16, 2 * i, (short) ((bits & 0x8000) | exponent << mantissaBits | (bits & mantissaMask)));
+        }
+    }
+
+    /**
+     * MXFP4 blocks: random codes under a power-of-two scale byte 2^(e-127) with e in 117..120, so
+     * the largest code (6) decodes to at most 6 * 2^-7, about 0.05.
+     */
+    private static void fillMxfp4(MemorySegment dst, SplittableRandom r) {
+        for (long i = 0; i < dst.byteSize(); i++) dst.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+        for (long block = 0; block < dst.byteSize(); block += GgmlType.MXFP4.typeSize()) {
+            dst.set(ValueLayout.JAVA_BYTE, block, (byte) (117 + r.nextInt(4)));
         }
     }
 

@@ -31,6 +31,7 @@ public final class WeightLayout {
     static int scaleBytes(GgmlType type) {
         return switch (type) {
             case Q4_0, Q8_0, IQ4_NL -> 2;
+            case MXFP4 -> 1;
             default -> 0;
         };
     }
