@@ -2,9 +2,7 @@ package tandem.engine.parallel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,13 +38,10 @@ class QuantSplitLogitsTest {
     private static final int DECODE_STEPS = 4;
     private static final SynthPreset SHAPE = new SynthPreset("split-test", "Split test", 3, 768, 12, 6, 768, 0, 2048,
             10_000f, 1e-5f);
-    private static final String PROMPT = "Once upon a time there was a little girl who loved to play in the park with her dog";
 
     @TempDir
     static Path dir;
-    private static final Map<String, Reference> references = new HashMap<>();
-
-    private record Reference(Path model, GreedyLogits oneDevice) {}
+    private static final SynthSplitModels models = new SynthSplitModels(QuantSplitLogitsTest::write, DECODE_STEPS, CTX);
 
     static Stream<Arguments> splits() {
         SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
@@ -65,16 +60,14 @@ class QuantSplitLogitsTest {
     @ParameterizedTest(name = "{0} {1} split on devices {2} shares {3}")
     @MethodSource("splits")
     void splitLogitsMatchOneDevice(String type, SplitMode mode, List<Integer> devices, List<Double> split) {
-        Reference r = references.computeIfAbsent(type, QuantSplitLogitsTest::reference);
-        r.oneDevice().assertMatchedBy(type + " " + mode + " " + devices + " " + split,
-                r.oneDevice().replay(r.model(), GreedyLogits.vulkan(devices, split, mode, CTX)));
+        models.assertSplitMatchesOneDevice(type, mode, devices, split);
     }
 
-    private static Reference reference(String type) {
+    private static Path write(String type) {
         Path model = dir.resolve(type + ".gguf");
         try (GgufFile vocab = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
             LlamaSynth.plan(Architecture.LLAMA, SHAPE, SynthQuant.parse(type), vocab.metadata(), 5).write(model);
         }
-        return new Reference(model, GreedyLogits.oneDeviceCheckedOnCpu(model, PROMPT, DECODE_STEPS, CTX));
+        return model;
     }
 }
