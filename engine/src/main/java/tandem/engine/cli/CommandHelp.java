@@ -13,6 +13,8 @@ final class CommandHelp {
 
     static final String ENGINE = "engine options: --backend auto|vulkan|cpu --devices 0,1 --split 3,1 "
             + "--split-mode none|layer|tensor --ctx N";
+    static final String REMOTE = "--remote URL [--api-key K] [--remote-model NAME]  an OpenAI-compatible server "
+            + "(e.g. http://127.0.0.1:8080/v1) instead of --model";
     static final String SAMPLING = "sampling: --temperature --top-k --top-p --min-p --repeat-penalty --repeat-last-n "
             + "--presence-penalty --frequency-penalty --seed --tokens --stop";
 
@@ -46,10 +48,18 @@ final class CommandHelp {
                     ENGINE)),
             new Command("run", "run --model M --prompt T [--tokens N]", "generate text", List.of(
                     "--file F   read the prompt from a file instead of --prompt",
-                    ENGINE, SAMPLING)),
+                    REMOTE, ENGINE, SAMPLING)),
             new Command("chat", "chat --model M [--system T]", "interactive chat", List.of(
                     "--system T  the system message",
-                    ENGINE, SAMPLING)),
+                    REMOTE, ENGINE, SAMPLING)),
+            new Command("serve", "serve --model M [--host 127.0.0.1] [--port 8080] [--api-key K]", "OpenAI-compatible HTTP API",
+                    List.of("/v1/models, /v1/chat/completions, /v1/completions (streamed or not), /health, /metrics",
+                            "--host H        address to listen on; anything but loopback needs --api-key",
+                            "--port P        0 picks a free port",
+                            "--api-key K     requests must send 'Authorization: Bearer K' (or set TANDEM_API_KEY)",
+                            "--alias NAME    the model's name in the API (default: the file name without .gguf)",
+                            "--parallel N    sequences at once: only 1 so far; requests queue",
+                            ENGINE)),
             new Command("bench", "bench --model M [-p 512] [-n 128] [-r 3]", "", List.of(
                     "prompt processing (pp) and text generation (tg) speed, as llama-bench measures them",
                     "-p N       prompt tokens in one evaluation",

@@ -37,6 +37,7 @@ public final class TandemCli {
                 case "logits" -> LogitsCommand.run(rest, out, err);
                 case "run" -> RunCommand.run(rest, out, err);
                 case "chat" -> ChatCommand.run(rest, System.in, out, err);
+                case "serve" -> ServeCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "allreduce" -> AllReduceCommand.run(rest, out, err);
                 case "plan" -> PlanCommand.run(rest, out, err);
