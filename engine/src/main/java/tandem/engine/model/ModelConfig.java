@@ -90,11 +90,11 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
      * t % rows.
      */
     public int cacheRows(int layer, int capacity, int maxStep) {
-        return cacheRows(window(layer), capacity, maxStep);
+        return cacheRowsFor(window(layer), capacity, maxStep);
     }
 
     /** {@link #cacheRows(int, int, int)} of a layer with this window (0: none). */
-    public static int cacheRows(int window, int capacity, int maxStep) {
+    public static int cacheRowsFor(int window, int capacity, int maxStep) {
         return window > 0 ? (int) Math.min(capacity, (long) window + maxStep) : capacity;
     }
 

@@ -51,7 +51,7 @@ public final class SplitPlanner {
             long rows = 0;
             int step = Math.min(SplitRunner.MAX_BATCH, contextLength);
             for (int l = s.layers().start(); l < s.layers().end(); l++) {
-                rows += ModelConfig.cacheRows(model.windows().get(l), contextLength, step);
+                rows += ModelConfig.cacheRowsFor(model.windows().get(l), contextLength, step);
             }
             long kv = rows * s.kvGroups().size() * model.headDim() * 2 * KV_BYTES_PER_ELEMENT;
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
