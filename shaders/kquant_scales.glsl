@@ -23,3 +23,18 @@ KChunk kquant_chunk(uint b, uint c) {
     k.m = w_f16(b + 1u) * sm.y;
     return k;
 }
+
+// The scales of 64-weight group g of a Q4_K/Q5_K block, from the block's first 16 bytes read as
+// one word h (h.x: f16 d and dmin; h.yzw: the 12 scale bytes): vec4(d * scale, d * scale',
+// dmin * min, dmin * min') of sub-blocks 2g and 2g + 1. The two sub-blocks' bytes sit side by
+// side, so both are decoded at once, one per byte of a 16-bit lane.
+vec4 kquant_group_scales(uvec4 h, uint g) {
+    uint shift = 16u * (g % 2u);
+    uint a = (h.y >> shift) & 0xFFFFu, b = (h.z >> shift) & 0xFFFFu, c = (h.w >> shift) & 0xFFFFu;
+    // Sub-blocks 0..3: low 6 bits of bytes j and j + 4; 4..7: a nibble of byte j + 4 and the top
+    // 2 bits of bytes j - 4 (scale) and j (min).
+    uint sc = g < 2u ? a & 0x3F3Fu : (c & 0x0F0Fu) | ((a >> 2) & 0x3030u);
+    uint mn = g < 2u ? b & 0x3F3Fu : ((c >> 4) & 0x0F0Fu) | ((b >> 2) & 0x3030u);
+    vec2 dm = unpackHalf2x16(h.x);
+    return vec4(dm.x * float(sc & 0xFFu), dm.x * float(sc >> 8), dm.y * float(mn & 0xFFu), dm.y * float(mn >> 8));
+}

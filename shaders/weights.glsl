@@ -4,6 +4,8 @@
 // The same buffer is also visible as 32-bit words, for layouts whose quants are 4-byte aligned
 // (Q4_0 and Q8_0, repacked at upload).
 layout(binding = 0) readonly buffer WeightWords { uint w32[]; };
+// And as 16-byte words, for layouts whose blocks are whole 16-byte words (Q4_K: 144 bytes, Q5_K: 176).
+layout(binding = 0) readonly buffer WeightQuads { uvec4 w128[]; };
 
 // Blocks in the bound weight buffer. Layouts repacked at upload (tandem.engine.vulkan.WeightLayout)
 // keep their scales after all blocks' quants and find them with it: kernels set it first thing.

@@ -51,14 +51,40 @@ public final class Kernels implements DeviceResource {
     }
 
     /**
+     * Rows per workgroup of a decode (one token per workgroup) product over a matrix of
+     * {@code matrixRows} rows: {@link #matvecRows(String)}, halved while the dispatch would have
+     * fewer than {@code -Dtandem.matvec.minGroups} workgroups (default 0: never), so that a matrix
+     * with few long rows still keeps every multiprocessor busy.
+     */
+    public int decodeRows(String weightType, int matrixRows) {
+        int rows = matvecRows(weightType);
+        int minGroups = TuningKnob.get("tandem.matvec.minGroups", 0, 0, 1 << 20);
+        while (rows > 1 && (matrixRows + rows - 1) / rows < minGroups) rows /= 2;
+        return rows;
+    }
+
+    /**
      * @param glu  input is silu(x) * up (binding 3) instead of x
      * @param norm input is rmsnorm(x) * weight (binding 4)
+     * @param rows rows per workgroup
      */
-    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup) {
+    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup, int rows) {
         requireType(weightType);
         if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
-        return get("matvec_" + weightType, 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+        return get(matvecShader(weightType), 5, 9, matvecWorkgroup(), rows, glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
                 tokensPerGroup);
+    }
+
+    /**
+     * The matvec variant of a type: decode reads the layout's slices where it has them;
+     * {@code -Dtandem.matvec.chunked=true} takes the chunked build instead (for comparison; built for
+     * the types with slices).
+     */
+    private static String matvecShader(String weightType) {
+        String name = "matvec_" + weightType;
+        if (!Boolean.getBoolean("tandem.matvec.chunked")) return name;
+        if (Kernels.class.getResource("/shaders/" + name + "_chunked.spv") == null) return name;
+        return name + "_chunked";
     }
 
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */
