@@ -44,7 +44,7 @@ layout(push_constant) uniform Push {
 
 shared float row_sums[ROWS * TB * WG];
 
-// CHUNKED_DECODE (a build for comparison, -Dtandem.matvec.chunked=true) keeps decode on chunks.
+// CHUNKED_DECODE (a build for comparison, -Dtandem.matvec.variant=chunked) keeps decode on chunks.
 #if defined(HAS_SLICE_DOT) && !defined(CHUNKED_DECODE)
 #define DECODE_SLICES
 #define DECODE_PARTS SLICES

@@ -76,15 +76,15 @@ public final class Kernels implements DeviceResource {
     }
 
     /**
-     * The matvec variant of a type: decode reads the layout's slices where it has them;
-     * {@code -Dtandem.matvec.chunked=true} takes the chunked build instead (for comparison; built for
-     * the types with slices).
+     * The matvec build of a type. {@code -Dtandem.matvec.variant=chunked|unorm} takes a build kept
+     * for comparison where there is one (shaders/variants.txt): decode on chunks instead of slices,
+     * or slices converting bytes with unpackUnorm4x8.
      */
     private static String matvecShader(String weightType) {
         String name = "matvec_" + weightType;
-        if (!Boolean.getBoolean("tandem.matvec.chunked")) return name;
-        if (Kernels.class.getResource("/shaders/" + name + "_chunked.spv") == null) return name;
-        return name + "_chunked";
+        String variant = System.getProperty("tandem.matvec.variant", "");
+        if (variant.isBlank() || Kernels.class.getResource("/shaders/" + name + "_" + variant + ".spv") == null) return name;
+        return name + "_" + variant;
     }
 
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */
