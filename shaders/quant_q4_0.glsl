@@ -41,8 +41,8 @@ float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     uvec4 q = w128[blk];
     vec4 qx = vec4(0.0), xs = vec4(0.0);
     [[unroll]] for (uint r = 0; r < 4u; r++) {
-        qx += bytes_vec4(q[r] & 0x0F0F0F0Fu) * xv[r] + bytes_vec4((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
+        qx += unpackUnorm4x8(q[r] & 0x0F0F0F0Fu) * xv[r] + unpackUnorm4x8((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
         xs += xv[r] + xv[r + 4u];
     }
-    return q4_0_scale(blk) * dot(qx - 8.0 * xs, vec4(1.0));
+    return q4_0_scale(blk) * dot(255.0 * qx - 8.0 * xs, vec4(1.0));
 }

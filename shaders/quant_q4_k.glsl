@@ -48,11 +48,11 @@ float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     uvec4 q = w128[9u * blk + 1u + s];
     vec4 lo = vec4(0.0), hi = vec4(0.0), xlo = vec4(0.0), xhi = vec4(0.0);
     [[unroll]] for (uint r = 0; r < 4u; r++) {
-        lo += bytes_vec4(q[r] & 0x0F0F0F0Fu) * xv[r];
-        hi += bytes_vec4((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
+        lo += unpackUnorm4x8(q[r] & 0x0F0F0F0Fu) * xv[r];
+        hi += unpackUnorm4x8((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
         xlo += xv[r];
         xhi += xv[r + 4u];
     }
     const vec4 ones = vec4(1.0);
-    return (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
+    return 255.0 * (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
 }

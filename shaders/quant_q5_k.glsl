@@ -40,11 +40,11 @@ float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     [[unroll]] for (uint r = 0; r < 4u; r++) {
         uint l = (q[r] & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g)) & 0x01010101u) << 4);
         uint h = ((q[r] >> 4) & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g + 1u)) & 0x01010101u) << 4);
-        lo += bytes_vec4(l) * xv[r];
-        hi += bytes_vec4(h) * xv[r + 4u];
+        lo += unpackUnorm4x8(l) * xv[r];
+        hi += unpackUnorm4x8(h) * xv[r + 4u];
         xlo += xv[r];
         xhi += xv[r + 4u];
     }
     const vec4 ones = vec4(1.0);
-    return (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
+    return 255.0 * (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
 }

@@ -36,8 +36,8 @@ float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     uvec4 q = w128[2u * blk + s] ^ uvec4(0x80808080u);
     vec4 qx = vec4(0.0), xs = vec4(0.0);
     [[unroll]] for (uint r = 0; r < 4u; r++) {
-        qx += bytes_vec4(q[r]) * xv[r];
+        qx += unpackUnorm4x8(q[r]) * xv[r];
         xs += xv[r];
     }
-    return q8_0_scale(blk) * dot(qx - 128.0 * xs, vec4(1.0));
+    return q8_0_scale(blk) * dot(255.0 * qx - 128.0 * xs, vec4(1.0));
 }
