@@ -42,7 +42,8 @@ layout(push_constant) uniform Push {
 #include "weights.glsl"
 #include "quant.glsl"
 
-shared float row_sums[ROWS * TB * WG];
+// Per-subgroup sums of each row (and token), then of the squares of x (NORM).
+shared float row_sums[(ROWS * TB + NORM) * WG];
 
 // CHUNKED_DECODE (a build for comparison, -Dtandem.matvec.variant=chunked) keeps decode on chunks.
 #if defined(HAS_SLICE_DOT) && !defined(CHUNKED_DECODE)
@@ -159,10 +160,13 @@ void main() {
             }
         }
     }
-    float scale = NORM != 0u ? inversesqrt(wg_sum(squares) / float(p.cols) + p.eps) : 1.0;
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) {
         float s = subgroupAdd(acc[i]);
         if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
+    }
+    if (NORM != 0u) {
+        float s = subgroupAdd(squares);
+        if (subgroupElect()) row_sums[ROWS * TB * WG + gl_SubgroupID] = s;
     }
     barrier();
     // Invocation i writes row i / TB of token i % TB.
@@ -171,7 +175,12 @@ void main() {
     if (i < ROWS * TB && row < p.rows && (TB == 1u || tok < p.tokens)) {
         float total = 0.0;
         for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
+        if (NORM != 0u) {
+            float squares = 0.0;
+            for (uint s = 0; s < gl_NumSubgroups; s++) squares += row_sums[ROWS * TB * WG + s];
+            total *= inversesqrt(squares / float(p.cols) + p.eps);
+        }
         uint o = tok * p.yStride + p.yOffset + row;
-        y[o] = (p.accumulate != 0u ? y[o] : 0.0) + scale * total;
+        y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }
 }

@@ -40,9 +40,9 @@ public final class GpuOps {
                                int tokensPerGroup) {
         requireVec4Input(w, xOffset, xStride);
         Kernels k = Kernels.of(rec.device());
+        ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null, tokensPerGroup);
+        int rowsPerGroup = k.matvecRows(w.kernelType());
         for (WeightTensor.Slice s : w.slices()) {
-            int rowsPerGroup = tokensPerGroup == 1 ? k.decodeRows(w.kernelType(), s.rows()) : k.matvecRows(w.kernelType());
-            ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null, tokensPerGroup, rowsPerGroup);
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
             int gz = (groups + gx - 1) / gx;

@@ -51,27 +51,13 @@ public final class Kernels implements DeviceResource {
     }
 
     /**
-     * Rows per workgroup of a decode (one token per workgroup) product over a matrix of
-     * {@code matrixRows} rows: {@link #matvecRows(String)}, halved while the dispatch would have
-     * fewer than {@code -Dtandem.matvec.minGroups} workgroups (default 0: never), so that a matrix
-     * with few long rows still keeps every multiprocessor busy.
-     */
-    public int decodeRows(String weightType, int matrixRows) {
-        int rows = matvecRows(weightType);
-        int minGroups = TuningKnob.get("tandem.matvec.minGroups", 0, 0, 1 << 20);
-        while (rows > 1 && (matrixRows + rows - 1) / rows < minGroups) rows /= 2;
-        return rows;
-    }
-
-    /**
      * @param glu  input is silu(x) * up (binding 3) instead of x
      * @param norm input is rmsnorm(x) * weight (binding 4)
-     * @param rows rows per workgroup
      */
-    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup, int rows) {
+    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup) {
         requireType(weightType);
         if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
-        return get(matvecShader(weightType), 5, 9, matvecWorkgroup(), rows, glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+        return get(matvecShader(weightType), 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
                 tokensPerGroup);
     }
 
