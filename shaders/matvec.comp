@@ -45,9 +45,7 @@ layout(push_constant) uniform Push {
 // Per-subgroup sums of each row (and token), then of the squares of x (NORM).
 shared float row_sums[(ROWS * TB + NORM) * WG];
 
-// CHUNKED_DECODE (a build for comparison, -Dtandem.matvec.variant=chunked) keeps decode on chunks.
-#if defined(HAS_SLICE_DOT) && !defined(CHUNKED_DECODE)
-#define DECODE_SLICES
+#ifdef HAS_SLICE_DOT
 #define DECODE_PARTS SLICES
 #define DV SV
 #define decode_run slice_run
@@ -61,7 +59,7 @@ shared float row_sums[(ROWS * TB + NORM) * WG];
 // slices long (Llama-3-8B's 4096 columns: 128 Q4_K slices), so the duplicate steps of a second
 // unrolled step past a row's end cost more than its overlap gains: H100, 8B Q4_K decode ran 189
 // tokens/s stepping one slice against 140 with two (2026-12-07).
-#ifdef DECODE_SLICES
+#ifdef HAS_SLICE_DOT
 const uint DECODE_UNROLL = 1u;
 #else
 const uint DECODE_UNROLL = UNROLL;
@@ -108,7 +106,7 @@ void main() {
                 if (NORM != 0u) squares += dot(v, v);
                 xv[r] = input4(v, i4);
             }
-#if !defined(DECODE_SLICES) && defined(HAS_CHUNK_DOT)
+#if !defined(HAS_SLICE_DOT) && defined(HAS_CHUNK_DOT)
             vec4 xsum4 = vec4(0.0);
             [[unroll]] for (uint r = 0; r < CV / 4; r++) xsum4 += xv[r];
             float xsum = dot(xsum4, vec4(1.0));
@@ -118,7 +116,7 @@ void main() {
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
                 uint b = row * blocksPerRow + blk;
-#if defined(DECODE_SLICES)
+#if defined(HAS_SLICE_DOT)
                 acc[i] += slice_dot(b, c, xv);
 #elif defined(HAS_CHUNK_DOT)
                 acc[i] += chunk_dot(b, c, xv, xsum);

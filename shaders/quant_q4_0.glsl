@@ -29,20 +29,3 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     vec4 hi = unpackUnorm4x8((q >> 4) & 0x0F0F0F0Fu);
     return q4_0_scale(blk) * (255.0 * (dot(lo, xv[0]) + dot(hi, xv[1])) - 8.0 * xsum);
 }
-
-// Matrix-vector slices (decode): a whole block, its 16 quant bytes one aligned 16-byte load of
-// the split layout; xv[r] holds weights 4r..4r+3 (r < 4: low nibbles of quant word r; r >= 4:
-// its high nibbles).
-#define HAS_SLICE_DOT
-#define SLICES 1u
-#define SV 32
-uint slice_run(uint s, uint r) { return 4u * r; }
-float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
-    uvec4 q = w128[blk];
-    vec4 qx = vec4(0.0), xs = vec4(0.0);
-    [[unroll]] for (uint r = 0; r < 4u; r++) {
-        qx += unpackUnorm4x8(q[r] & 0x0F0F0F0Fu) * xv[r] + unpackUnorm4x8((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
-        xs += xv[r] + xv[r + 4u];
-    }
-    return q4_0_scale(blk) * dot(255.0 * qx - 8.0 * xs, vec4(1.0));
-}

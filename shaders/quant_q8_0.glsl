@@ -25,19 +25,3 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     uint hi = w32[blk * 8u + 2u * c + 1u] ^ 0x80808080u;
     return q8_0_scale(blk) * (255.0 * (dot(unpackUnorm4x8(lo), x0) + dot(unpackUnorm4x8(hi), x1)) - 128.0 * xsum);
 }
-
-// Matrix-vector slices (decode): half a block, 16 quant bytes of the split layout in one aligned
-// 16-byte load; slice s holds weights 16s..16s+15.
-#define HAS_SLICE_DOT
-#define SLICES 2u
-#define SV 16
-uint slice_run(uint s, uint r) { return 16u * s + 4u * r; }
-float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
-    uvec4 q = w128[2u * blk + s] ^ uvec4(0x80808080u);
-    vec4 qx = vec4(0.0), xs = vec4(0.0);
-    [[unroll]] for (uint r = 0; r < 4u; r++) {
-        qx += unpackUnorm4x8(q[r]) * xv[r];
-        xs += xv[r];
-    }
-    return q8_0_scale(blk) * dot(255.0 * qx - 128.0 * xs, vec4(1.0));
-}

@@ -57,20 +57,8 @@ public final class Kernels implements DeviceResource {
     public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup) {
         requireType(weightType);
         if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
-        return get(matvecShader(weightType), 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+        return get("matvec_" + weightType, 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
                 tokensPerGroup);
-    }
-
-    /**
-     * The matvec build of a type. {@code -Dtandem.matvec.variant=chunked|unorm} takes a build kept
-     * for comparison where there is one (shaders/variants.txt): decode on chunks instead of slices,
-     * or slices converting bytes with unpackUnorm4x8.
-     */
-    private static String matvecShader(String weightType) {
-        String name = "matvec_" + weightType;
-        String variant = System.getProperty("tandem.matvec.variant", "");
-        if (variant.isBlank() || Kernels.class.getResource("/shaders/" + name + "_" + variant + ".spv") == null) return name;
-        return name + "_" + variant;
     }
 
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */
