@@ -190,7 +190,7 @@ public final class ChatViewModel {
                                  AtomicBoolean stop, UiBatcher<String> tokens) {
         if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
         Session s = sessionFor(m);
-        int[] fresh = PromptCache.reuse(s, m.tokenizer(), m.formatChat(history, true));
+        int[] fresh = PromptCache.reuse(s, m, history);
         runningSession.set(s);
         try {
             // stop() may come before generate() starts, which could clear the session's own flag:

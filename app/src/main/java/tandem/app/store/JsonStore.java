@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  * caller where it went: the user's data is never silently lost or overwritten.
  */
 public final class JsonStore<T> {
+    private static final String TEMPORARY_SUFFIX = ".tmp";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path file;
@@ -47,8 +48,12 @@ public final class JsonStore<T> {
 
     public Path file() { return file; }
 
-    /** The stored value, or the empty value when there is no file yet or it was set aside. */
+    /**
+     * The stored value, or the empty value when there is no file yet or it was set aside. Also
+     * removes temporary files that a killed process left beside the file.
+     */
     public Loaded<T> load() {
+        deleteAbandonedTemporaryFiles();
         if (!Files.exists(file)) return new Loaded<>(empty.get(), null);
         try {
             T value = mapper.readValue(file.toFile(), type);
@@ -65,7 +70,8 @@ public final class JsonStore<T> {
         Path tmp = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+            // The writer's process id in the name lets a later start tell an abandoned file from a live write.
+            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), temporaryPrefix() + ProcessHandle.current().pid() + "-", TEMPORARY_SUFFIX);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(channel)) {
                 mapper.writeValue(nonClosing(out), value);
@@ -73,6 +79,7 @@ public final class JsonStore<T> {
             }
             moveOver(tmp, file);
             tmp = null;
+            forceFolder(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + description + " to " + file + ": " + e.getMessage(), e);
         } finally {
@@ -90,6 +97,47 @@ public final class JsonStore<T> {
         }
         return "The " + description + " in " + file + " could not be read (" + reason + "); it was kept as "
                 + aside.getFileName() + " and a new one was started.";
+    }
+
+    /** Temporary files of this store whose writer is gone (killed mid-save): they hold nothing the file lacks. */
+    private void deleteAbandonedTemporaryFiles() {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) return;
+        String prefix = temporaryPrefix();
+        try (var files = Files.list(folder)) {
+            files.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.startsWith(prefix) && name.endsWith(TEMPORARY_SUFFIX) && !writerAlive(name.substring(prefix.length()));
+            }).forEach(JsonStore::deleteQuietly);
+        } catch (IOException e) {
+            // Leftovers waste a few bytes; not a reason to refuse to start.
+        }
+    }
+
+    /**
+     * {@code "1234-567.tmp"}: true while process 1234 runs. This process's own id counts as gone:
+     * stores load before they save, so such a file is from an earlier process that had the same id.
+     */
+    private static boolean writerAlive(String rest) {
+        int dash = rest.indexOf('-');
+        if (dash <= 0) return false;
+        try {
+            long pid = Long.parseLong(rest.substring(0, dash));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private String temporaryPrefix() { return file.getFileName() + "."; }
+
+    /** Makes the rename itself durable: without it a power cut can bring back the old file. */
+    private static void forceFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open folders; the data itself is already forced.
+        }
     }
 
     private static void moveOver(Path source, Path target) throws IOException {
