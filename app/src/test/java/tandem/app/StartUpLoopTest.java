@@ -31,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StartUpLoopTest {
     /** Overridable for a longer hunt: {@code -Dtandem.startupLaunches=100}. */
     private static final int LAUNCHES = Integer.getInteger("tandem.startupLaunches", 20);
+    /** CI's time for the loop: starts stop when it is spent, but never before {@link #MIN_LAUNCHES}. */
+    private static final long BUDGET_SECONDS = Long.getLong("tandem.startupSeconds", 180);
+    private static final int MIN_LAUNCHES = 5;
     /** A start takes a few seconds; a loaded CI machine may take ten times that. A hang takes forever. */
     private static final long READY_SECONDS = 90;
     private static final long EXIT_SECONDS = 30;
@@ -41,10 +44,13 @@ class StartUpLoopTest {
     void everyStartOpensTheWindowAndLoadsTheDemoModel() throws Exception {
         AppPaths paths = AppPaths.fromEnvironment();
         assertTrue(Files.isRegularFile(paths.demoModel()), "the demo model is needed: " + paths.demoModel());
-        for (int launch = 1; launch <= LAUNCHES; launch++) {
+        long deadline = System.nanoTime() + BUDGET_SECONDS * 1_000_000_000L;
+        int launch = 1;
+        for (; launch <= LAUNCHES && (launch <= MIN_LAUNCHES || System.nanoTime() < deadline); launch++) {
             Path data = Files.createDirectories(scratch.resolve("data-" + launch));
             startAndStop(launch, paths.home(), data);
         }
+        System.err.println("start-up loop: " + (launch - 1) + " starts, every one ready");
     }
 
     private static void startAndStop(int launch, Path home, Path data) throws Exception {

@@ -34,12 +34,21 @@ public final class JsonStore<T> {
     private final Class<T> type;
     private final Supplier<T> empty;
     private final String description;
+    private final Salvage<T> salvage;
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** @param description what the file holds, in words for messages ("chat history") */
     public JsonStore(Path file, Class<T> type, Supplier<T> empty, String description) {
+        this(file, type, empty, description, null);
+    }
+
+    /**
+     * @param salvage reads what is intact out of a file that does not parse as a whole (null: start empty)
+     */
+    public JsonStore(Path file, Class<T> type, Supplier<T> empty, String description, Salvage<T> salvage) {
+        this.salvage = salvage;
         this.file = file;
         this.type = type;
         this.empty = empty;
@@ -59,7 +68,10 @@ public final class JsonStore<T> {
             T value = mapper.readValue(file.toFile(), type);
             return new Loaded<>(value == null ? empty.get() : value, null);
         } catch (JacksonException e) {
-            return new Loaded<>(empty.get(), setAside(firstLine(e.getOriginalMessage())));
+            String reason = firstLine(e.getOriginalMessage());
+            Partial<T> partial = salvaged();
+            if (partial == null) return new Loaded<>(empty.get(), setAside(reason, "a new one was started"));
+            return new Loaded<>(partial.value(), setAside(reason, partial.kept() + " kept"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + description + " " + file + ": " + e.getMessage(), e);
         }
@@ -87,7 +99,17 @@ public final class JsonStore<T> {
         }
     }
 
-    private String setAside(String reason) {
+    /** What the salvage could read, or null when there is none or it found nothing. */
+    private Partial<T> salvaged() {
+        if (salvage == null) return null;
+        try {
+            return salvage.read(mapper, file);
+        } catch (IOException | RuntimeException e) {
+            return null; // nothing intact to keep: the file is still set aside whole
+        }
+    }
+
+    private String setAside(String reason, String outcome) {
         Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + LocalDateTime.now().format(STAMP));
         try {
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
@@ -95,8 +117,8 @@ public final class JsonStore<T> {
             throw new UncheckedIOException("the " + description + " in " + file + " is unreadable and could not be set aside: "
                     + e.getMessage() + "; move it away by hand", e);
         }
-        return "The " + description + " in " + file + " could not be read (" + reason + "); it was kept as "
-                + aside.getFileName() + " and a new one was started.";
+        return "The " + description + " in " + file + " could not be read (" + reason + "): " + outcome
+                + "; the file as it was is saved as " + aside + ".";
     }
 
     /** Temporary files of this store whose writer is gone (killed mid-save): they hold nothing the file lacks. */
@@ -178,4 +200,14 @@ public final class JsonStore<T> {
      * @param problem a message for the user when the file was set aside, else null
      */
     public record Loaded<T>(T value, String problem) {}
+
+    /** @param kept what was kept, in words for the message ("3 of 4 conversations") */
+    public record Partial<T>(T value, String kept) {}
+
+    /** Reads the intact parts of a damaged file. */
+    @FunctionalInterface
+    public interface Salvage<T> {
+        /** @return what is intact, or null when nothing is */
+        Partial<T> read(ObjectMapper mapper, Path file) throws IOException;
+    }
 }

@@ -178,8 +178,10 @@ public final class SplitRunner implements ModelRunner {
             double busy = windowNanos <= 0 ? 0 : Math.min(1.0, computeNanos[d] / windowNanos);
             double compute = tokens == 0 ? 0 : computeNanos[d] / 1e3 / tokens;
             double reduce = tokens == 0 ? 0 : allReduceNanos[d] / 1e3 / tokens;
-            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, pd.deviceLocalBytes() - pd.freeBytes(),
-                    pd.deviceLocalBytes()));
+            // What this device's allocator holds now (VMA's heap budgets; VK_EXT_memory_budget where present),
+            // not the free memory seen at discovery, which stays put while the model lives.
+            long used = shards.get(d).device().deviceLocalUsage()[0];
+            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, used, pd.deviceLocalBytes()));
             computeNanos[d] = 0;
             allReduceNanos[d] = 0;
         }

@@ -34,6 +34,16 @@ public final class Engine {
         }
     }
 
+    /**
+     * Checks that a model file can be loaded — header, metadata, architecture, tensor shapes and
+     * types, tokenizer, chat template — without loading weights, and returns its facts.
+     *
+     * @throws TandemException saying what is wrong with the file
+     */
+    public static ModelInfo check(Path model) {
+        return ModelLoader.check(model);
+    }
+
     /** Plans a load without loading anything: per-device bytes, fits or not. */
     public static LoadPlan plan(Path model, EngineOptions options) {
         return ModelLoader.plan(model, options);
