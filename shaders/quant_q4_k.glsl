@@ -37,22 +37,18 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
 
 // Matrix-vector slices (decode): a block's 144 bytes are nine 16-byte words, so with the buffer's
 // alignment every block's header (d, dmin, scales) and each 16 quant bytes are one aligned 16-byte
-// load. Slice s = 2g + h (8 per block) is qs[32g + 16h .. +15]: weights 64g + 16h + i (low
-// nibbles, sub-block 2g) and 64g + 32 + 16h + i (high nibbles, sub-block 2g + 1), i < 16.
+// load. Slice s = 2g + h (8 per block, weights as kquant_slice_run says) is qs[32g + 16h .. +15].
 #define HAS_SLICE_DOT
 #define SLICES 8u
 #define SV 32
-uint slice_run(uint s, uint r) { return 64u * (s / 2u) + 16u * (s % 2u) + 32u * (r / 4u) + 4u * (r % 4u); }
+uint slice_run(uint s, uint r) { return kquant_slice_run(s, r); }
 float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     vec4 sc = kquant_group_scales(w128[9u * blk], s / 2u);
     uvec4 q = w128[9u * blk + 1u + s];
-    vec4 lo = vec4(0.0), hi = vec4(0.0), xlo = vec4(0.0), xhi = vec4(0.0);
+    vec4 lo = vec4(0.0), hi = vec4(0.0);
     [[unroll]] for (uint r = 0; r < 4u; r++) {
         lo += unpackUnorm4x8(q[r] & 0x0F0F0F0Fu) * xv[r];
         hi += unpackUnorm4x8((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
-        xlo += xv[r];
-        xhi += xv[r + 4u];
     }
-    const vec4 ones = vec4(1.0);
-    return 255.0 * (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
+    return kquant_slice_sum(sc, lo, hi, xv);
 }

@@ -30,21 +30,18 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
 #define HAS_SLICE_DOT
 #define SLICES 8u
 #define SV 32
-uint slice_run(uint s, uint r) { return 64u * (s / 2u) + 16u * (s % 2u) + 32u * (r / 4u) + 4u * (r % 4u); }
+uint slice_run(uint s, uint r) { return kquant_slice_run(s, r); }
 float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     uint g = s / 2u;
     vec4 sc = kquant_group_scales(w128[11u * blk], g);
     uvec4 q = w128[11u * blk + 3u + s];
     uvec4 qh = w128[11u * blk + 1u + s % 2u];
-    vec4 lo = vec4(0.0), hi = vec4(0.0), xlo = vec4(0.0), xhi = vec4(0.0);
+    vec4 lo = vec4(0.0), hi = vec4(0.0);
     [[unroll]] for (uint r = 0; r < 4u; r++) {
         uint l = (q[r] & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g)) & 0x01010101u) << 4);
         uint h = ((q[r] >> 4) & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g + 1u)) & 0x01010101u) << 4);
         lo += unpackUnorm4x8(l) * xv[r];
         hi += unpackUnorm4x8(h) * xv[r + 4u];
-        xlo += xv[r];
-        xhi += xv[r + 4u];
     }
-    const vec4 ones = vec4(1.0);
-    return 255.0 * (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
+    return kquant_slice_sum(sc, lo, hi, xv);
 }
