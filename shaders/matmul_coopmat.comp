@@ -60,19 +60,30 @@ layout(push_constant) uniform Push {
     uint tokens;      // tokens in this step
 } p;
 
+// Layouts with a unit fill (HAS_UNIT_HALVES: Q4_0, Q8_0, Q4_K, Q5_K, Q6_K) fill the weight tile 16
+// weights per invocation and unit: wide loads before the products, the codes turned into float16
+// pairs after them (tile_codes.glsl), a K-quant's scales decoded once per unit. The others go
+// through chunk_values, one float per weight.
+#define UNIT_HALVES
 #include "weights.glsl"
+#include "tile_codes.glsl"
 #include "quant.glsl"
 #include "tile_window.glsl"
-#if (TILE_M * (TILE_K / CV)) % WG_SIZE != 0 || (TILE_N * (TILE_K / 4)) % WG_SIZE != 0
+#ifdef HAS_UNIT_HALVES
+#define A_ITEM 16
+#else
+#define A_ITEM CV
+#endif
+#if (TILE_M * (TILE_K / A_ITEM)) % WG_SIZE != 0 || (TILE_N * (TILE_K / 4)) % WG_SIZE != 0
 #error "a tile's loads must divide evenly among the invocations"
 #endif
 
 const uint F = 16u;                       // fragment side
 const uint FM = WM / F, FN = WN / F;      // fragments per subgroup
 const uint LINE = BK / 4u + 2u;           // uvec2 (4 halves) per tile line; the padding spreads lines over banks
-const uint A_CHUNKS = BM * (BK / uint(CV));   // weight chunks per tile
-const uint X_VEC4 = BN * (BK / 4u);           // input vec4 per tile
-const uint A_PER = A_CHUNKS / WG;             // per invocation (the tiles are whole multiples)
+const uint A_ITEMS = BM * (BK / uint(A_ITEM));   // weight units or chunks per tile
+const uint X_VEC4 = BN * (BK / 4u);              // input vec4 per tile
+const uint A_PER = A_ITEMS / WG;                 // per invocation (the tiles are whole multiples)
 const uint X_PER = X_VEC4 / WG;
 const uint SUBGROUPS = WG / 32u;
 const uint A_BASE = 0u, B_BASE = 2u * BM * LINE;
@@ -85,15 +96,39 @@ shared uvec2 smem[2u * (BM + BN) * LINE];
 #include "fragments.glsl"
 
 // Registers holding the next step's tiles between their loads and their stores to shared memory.
+#ifdef HAS_UNIT_HALVES
+UnitRaw a_next[A_PER];
+#else
 float a_next[A_PER][CV];
+#endif
 vec4 x_next[X_PER];
 
 const float HALF_MAX = 65504.0;   // the largest finite float16
-uvec2 halves(vec4 v) { return uvec2(packHalf2x16(v.xy), packHalf2x16(v.zw)); }
+// Four consecutive k as the tiles hold them: in the order 0, 2, 1, 3 (tile_codes.glsl makes its
+// pairs of a word's even and odd bytes); both operands follow it, so the products are unchanged.
+uvec2 halves(vec4 v) { return uvec2(packHalf2x16(v.xz), packHalf2x16(v.yw)); }
+
+#ifdef HAS_UNIT_HALVES
+// Unit idx of the weight tile at k0: its tile line, its block in the row and its unit in the block.
+// Consecutive invocations take consecutive units of a row, i.e. neighbouring bytes.
+struct UnitAt { uint line; uint blk; uint u; uint kk; };
+UnitAt unit_at(uint idx, uint k0) {
+    uint k = k0 + 16u * (idx % (BK / 16u));
+    return UnitAt(idx / (BK / 16u), k / QK, (k % QK) / 16u, k - k0);
+}
+#endif
 
 void load_tiles(uint row0, uint tok0, uint k0) {
     uint lid = gl_LocalInvocationID.x;
     uint blocksPerRow = p.cols / QK;
+#ifdef HAS_UNIT_HALVES
+    [[unroll]] for (uint i = 0; i < A_PER; i++) {
+        UnitAt a = unit_at(lid + i * WG, k0);
+        // As below: rows past the end re-read the last row, blocks past the end read block 0.
+        uint row = min(row0 + a.line, p.rows - 1u);
+        a_next[i] = unit_load(row * blocksPerRow + (a.blk < blocksPerRow ? a.blk : 0u), a.u);
+    }
+#else
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
         uint idx = lid + i * WG;
         uvec2 bc = window_chunk(k0, idx % (BK / uint(CV)), BK);
@@ -104,6 +139,7 @@ void load_tiles(uint row0, uint tok0, uint k0) {
         chunk_values(row * blocksPerRow + (inside ? bc.x : 0u), bc.y, a_next[i]);
         [[unroll]] for (uint k = 0; k < uint(CV); k++) a_next[i][k] = inside ? a_next[i][k] : 0.0;
     }
+#endif
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
         uint t = min(tok0 + idx / (BK / 4u), p.tokens - 1u);
@@ -117,6 +153,16 @@ void load_tiles(uint row0, uint tok0, uint k0) {
 
 void store_tiles(uint k0, uint buf) {
     uint lid = gl_LocalInvocationID.x;
+#ifdef HAS_UNIT_HALVES
+    uint blocksPerRow = p.cols / QK;
+    [[unroll]] for (uint i = 0; i < A_PER; i++) {
+        UnitAt a = unit_at(lid + i * WG, k0);
+        uvec2 g[4];
+        unit_halves(a_next[i], a.u, g);
+        uint line = A_BASE + (buf * BM + a.line) * LINE + a.kk / 4u;
+        [[unroll]] for (uint j = 0; j < 4u; j++) smem[line + j] = a.blk < blocksPerRow ? g[j] : uvec2(0u);
+    }
+#else
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
         uint idx = lid + i * WG;
         uvec2 bc = window_chunk(k0, idx % (BK / uint(CV)), BK);
@@ -127,6 +173,7 @@ void store_tiles(uint k0, uint buf) {
                                                a_next[i][4u * run + 2u], a_next[i][4u * run + 3u]));
         }
     }
+#endif
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
         // Inputs beyond float16's range saturate instead of becoming infinite (an unnormalised

@@ -24,9 +24,11 @@ import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.PromptKernel;
 
 /**
- * {@code tandem bench --model M [-p 512] [-n 128] [-r 3] [--json] [engine options]}: llama-bench's
- * two tests — prompt processing (pp: p tokens in one evaluation) and text generation (tg: n tokens
- * one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd. Per-device busy
+ * {@code tandem bench --model M [-p 512] [-n 128] [-r 3] [-d 0,4096] [--json] [engine options]}:
+ * llama-bench's two tests — prompt processing (pp: p tokens in one evaluation) and text generation
+ * (tg: n tokens one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd.
+ * With {@code -d}, as llama-bench's depth, each test runs once per depth N after N tokens were put
+ * in the cache (untimed; the test column reads "tg128 @ d4096"). Per-device busy
  * % and all-reduce µs per token come from the model's own metrics, so every backend reports them
  * the same way.
  */
@@ -36,7 +38,7 @@ final class BenchCommand {
     private BenchCommand() {}
 
     /** One test's outcome. busy and allReduceMicros are per device, averaged over the repeats. */
-    record BenchResult(String test, int promptTokens, int generatedTokens, List<Double> samples,
+    record BenchResult(String test, int promptTokens, int generatedTokens, int depth, List<Double> samples,
                        double[] busy, double[] allReduceMicros) {
         double mean() { return samples.stream().mapToDouble(Double::doubleValue).average().orElse(0); }
 
@@ -54,28 +56,38 @@ final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("bench", argv,
-                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r")), Set.of("--json", "--profile"));
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r", "-d")), Set.of("--json", "--profile"));
         int prompt = args.intValue("-p", 512);
         int generate = args.intValue("-n", 128);
         int repeats = args.intValue("-r", 3);
         if (prompt < 0 || generate < 0 || repeats < 1) throw new TandemException("-p and -n must be >= 0 and -r >= 1");
+        List<Integer> depths = depths(args.value("-d").orElse("0"));
+        int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
         EngineOptions options = args.engineOptions();
-        if (options.contextLength() == 0) options = options.withContextLength(Math.max(1, Math.max(prompt, generate)));
+        int needed = deepest + Math.max(prompt, generate);
+        if (options.contextLength() == 0) options = options.withContextLength(Math.max(1, needed));
+        else if (options.contextLength() < needed) {
+            throw new TandemException("--ctx " + options.contextLength() + " is too small for depth " + deepest + " plus the test's "
+                    + Math.max(prompt, generate) + " tokens; raise --ctx to at least " + needed + " or leave it out");
+        }
         // Per-kernel GPU timestamps: read by the Vulkan backend when the model loads.
         if (args.flag("--profile")) System.setProperty("tandem.profile", "true");
         try (LoadedModel model = ModelLoading.load(args, options, err)) {
             if (prompt > 0) printPromptKernels(model, err);
             int vocab = model.info().vocabSize();
             List<BenchResult> results = new ArrayList<>();
-            if (prompt > 0) {
-                results.add(measure(model, "pp" + prompt, prompt, 0, repeats, err,
-                        s -> s.evaluate(randomTokens(vocab, prompt, 1))));
-            }
-            if (generate > 0) {
-                int[] tokens = randomTokens(vocab, generate, 2);
-                results.add(measure(model, "tg" + generate, 0, generate, repeats, err, s -> {
-                    for (int token : tokens) s.evaluate(new int[] {token});
-                }));
+            for (int depth : depths) {
+                int[] context = randomTokens(vocab, depth, 3);
+                if (prompt > 0) {
+                    results.add(measure(model, "pp" + prompt, prompt, 0, context, repeats, err,
+                            s -> s.evaluate(randomTokens(vocab, prompt, 1))));
+                }
+                if (generate > 0) {
+                    int[] tokens = randomTokens(vocab, generate, 2);
+                    results.add(measure(model, "tg" + generate, 0, generate, context, repeats, err, s -> {
+                        for (int token : tokens) s.evaluate(new int[] {token});
+                    }));
+                }
             }
             if (args.flag("--json")) {
                 for (BenchResult r : results) out.println(jsonLine(model, r));
@@ -102,16 +114,22 @@ final class BenchCommand {
         err.println("tandem: prompt kernel (steps of >= " + GpuOps.MATMUL_MIN_TOKENS + " tokens): " + String.join(", ", parts));
     }
 
-    private static BenchResult measure(LoadedModel model, String test, int promptTokens, int generatedTokens,
+    /**
+     * Runs the workload once to warm up and then {@code repeats} times, each time after the
+     * {@code context} tokens (the depth, evaluated once, untimed) and nothing else in the cache.
+     */
+    private static BenchResult measure(LoadedModel model, String name, int promptTokens, int generatedTokens, int[] context,
                                        int repeats, PrintStream err, Workload workload) {
         int tokens = promptTokens + generatedTokens;
+        String test = name + (context.length > 0 ? " @ d" + context.length : "");
         try (Session session = model.newSession()) {
+            if (context.length > 0) session.evaluate(context);
             workload.run(session); // warm-up: JIT, caches, first-use allocations
             List<Double> samples = new ArrayList<>();
             double[] busy = null;
             double[] allReduce = null;
             for (int i = 0; i < repeats; i++) {
-                session.reset();
+                session.truncate(context.length);
                 model.metrics(); // starts a fresh metrics window
                 long t0 = System.nanoTime();
                 workload.run(session);
@@ -128,8 +146,24 @@ final class BenchCommand {
                 samples.add(tokens / seconds);
                 err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%n", test, i + 1, repeats, tokens / seconds);
             }
-            return new BenchResult(test, promptTokens, generatedTokens, samples, busy, allReduce);
+            return new BenchResult(test, promptTokens, generatedTokens, context.length, samples, busy, allReduce);
         }
+    }
+
+    /** "0,4096,16384": the depths to run every test at, each >= 0. */
+    static List<Integer> depths(String spec) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            int d;
+            try {
+                d = Integer.parseInt(part.strip());
+            } catch (NumberFormatException e) {
+                throw new TandemException("-d: '" + part.strip() + "' is not a whole number; give depths like -d 0,4096");
+            }
+            if (d < 0) throw new TandemException("-d: depth " + d + " is negative; give depths >= 0 like -d 0,4096");
+            out.add(d);
+        }
+        return out;
     }
 
     private static int[] randomTokens(int vocab, int count, long seed) {
@@ -172,6 +206,7 @@ final class BenchCommand {
         json.put("test", r.test());
         json.put("n_prompt", r.promptTokens());
         json.put("n_gen", r.generatedTokens());
+        json.put("n_depth", r.depth());
         json.put("avg_ts", r.mean());
         json.put("stddev_ts", r.sd());
         json.put("samples_ts", r.samples());

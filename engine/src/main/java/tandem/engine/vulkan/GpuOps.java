@@ -134,6 +134,15 @@ public final class GpuOps {
         }
     }
 
+    /**
+     * gate[t][i] = silu(gate[t][i]) * up[t][i] in place, for i < n (a multiple of 4), t < tokens: the
+     * down projection's input computed once, for prompt products that would evaluate it per tile.
+     */
+    public static void swiglu(CommandRecorder rec, BufferRange gate, BufferRange up, int n, int tokens) {
+        if (n % 4 != 0) throw new IllegalArgumentException("swiglu row length " + n + " is not a multiple of 4");
+        rec.dispatch(Kernels.of(rec.device()).swiglu(), List.of(gate, up), new int[] {n / 4}, (n / 4 + 63) / 64, tokens, 1);
+    }
+
     /** y[t][i] += bias[i] for i < n, t < tokens. */
     public static void addBias(CommandRecorder rec, BufferRange y, BufferRange bias, int n, int tokens) {
         rec.dispatch(Kernels.of(rec.device()).addBias(), List.of(y, bias), new int[] {n}, (n + 63) / 64, tokens, 1);

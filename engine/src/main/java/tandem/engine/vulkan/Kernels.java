@@ -146,6 +146,8 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline addBias() { return get("add_bias", 2, 1, 64); }
 
+    public synchronized ComputePipeline swiglu() { return get("swiglu", 2, 1, 64); }
+
     public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, rowWorkgroup()); }
 
     public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {

@@ -30,6 +30,22 @@ class ActivationKernelTest extends VulkanTestBase {
         }
     }
 
+    @ParameterizedTest(name = "n={0} tokens={1}")
+    @CsvSource({"12, 3", "1032, 2"})
+    void swigluInPlaceMatchesCpu(int n, int tokens) {
+        float[] gate = VulkanFoundationTest.randomFloats(n * tokens, n);
+        float[] up = VulkanFoundationTest.randomFloats(n * tokens, n + 1);
+        float[] expected = new float[n * tokens];
+        CpuOps.swiglu(gate, 0, up, 0, expected, 0, expected.length);
+        try (GpuBuffer gb = deviceFloats(gate, "gate"); GpuBuffer ub = deviceFloats(up, "up");
+             CommandRecorder rec = CommandRecorder.create(device)) {
+            rec.begin();
+            GpuOps.swiglu(rec, gb.all(), ub.all(), n, tokens);
+            rec.end().submitAndWait();
+            assertClose(expected, readFloats(gb, expected.length), 1e-5f, "swiglu");
+        }
+    }
+
     /** Queries rotated in place; rotated keys and the values appended to the F16 caches. */
     @ParameterizedTest(name = "{0} heads={1} kvHeads={2} headDim={3} ropeDim={4} pos0={5} tokens={6}")
     @CsvSource({"NORMAL, 3, 3, 16, 16, 0, 2", "NEOX, 4, 2, 12, 8, 1000, 3", "NORMAL, 4, 1, 128, 128, 8000, 1",

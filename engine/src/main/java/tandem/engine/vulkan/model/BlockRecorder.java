@@ -97,6 +97,12 @@ public final class BlockRecorder {
         rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
+        if (kind(rec.device(), tokens).equals(PromptKernel.COOPMAT.label())) {
+            // The matrix units' tiles would evaluate the fused SwiGLU once per tile of rows: once here, in place.
+            GpuOps.swiglu(rec, b.gate.all(), b.up.all(), ffn, tokens);
+            step(rec, "swiglu");
+            return add.add(rec, "ffn_down", w.down(), b.gate.all(), null, ffn);
+        }
         // SwiGLU is fused into the down projection's input.
         return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
     }
