@@ -24,9 +24,9 @@ import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.PromptKernel;
 
 /**
- * {@code tandem bench --model M [-p 512] [-n 128] [-r 3] [-d 0,4096] [--json] [engine options]}:
- * llama-bench's two tests — prompt processing (pp: p tokens in one evaluation) and text generation
- * (tg: n tokens one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd.
+ * {@code tandem bench --model M [-p 512[,2048]] [-n 128] [-r 3] [-d 0,4096] [--json] [engine options]}:
+ * llama-bench's two tests — prompt processing (pp: p tokens in one evaluation, for each p given) and
+ * text generation (tg: n tokens one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd.
  * With {@code -d}, as llama-bench's depth, each test runs once per depth N after N tokens were put
  * in the cache (untimed; the test column reads "tg128 @ d4096"). Per-device busy
  * % and all-reduce µs per token come from the model's own metrics, so every backend reports them
@@ -57,11 +57,12 @@ final class BenchCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("bench", argv,
                 CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r", "-d")), Set.of("--json", "--profile"));
-        int prompt = args.intValue("-p", 512);
+        List<Integer> prompts = counts("-p", args.value("-p").orElse("512"));
+        int prompt = prompts.stream().mapToInt(Integer::intValue).max().orElse(0);
         int generate = args.intValue("-n", 128);
         int repeats = args.intValue("-r", 3);
-        if (prompt < 0 || generate < 0 || repeats < 1) throw new TandemException("-p and -n must be >= 0 and -r >= 1");
-        List<Integer> depths = depths(args.value("-d").orElse("0"));
+        if (generate < 0 || repeats < 1) throw new TandemException("-n must be >= 0 and -r >= 1");
+        List<Integer> depths = counts("-d", args.value("-d").orElse("0"));
         int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
         EngineOptions options = args.engineOptions();
         int needed = deepest + Math.max(prompt, generate);
@@ -78,9 +79,10 @@ final class BenchCommand {
             List<BenchResult> results = new ArrayList<>();
             for (int depth : depths) {
                 int[] context = randomTokens(vocab, depth, 3);
-                if (prompt > 0) {
-                    results.add(measure(model, "pp" + prompt, prompt, 0, context, repeats, err,
-                            s -> s.evaluate(randomTokens(vocab, prompt, 1))));
+                for (int p : prompts) {
+                    if (p > 0) {
+                        results.add(measure(model, "pp" + p, p, 0, context, repeats, err, s -> s.evaluate(randomTokens(vocab, p, 1))));
+                    }
                 }
                 if (generate > 0) {
                     int[] tokens = randomTokens(vocab, generate, 2);
@@ -150,18 +152,18 @@ final class BenchCommand {
         }
     }
 
-    /** "0,4096,16384": the depths to run every test at, each >= 0. */
-    static List<Integer> depths(String spec) {
+    /** "512,2048" (-p: prompt lengths) or "0,4096,16384" (-d: depths): whole numbers >= 0, as llama-bench takes them. */
+    static List<Integer> counts(String option, String spec) {
         List<Integer> out = new ArrayList<>();
         for (String part : spec.split(",")) {
-            int d;
+            int n;
             try {
-                d = Integer.parseInt(part.strip());
+                n = Integer.parseInt(part.strip());
             } catch (NumberFormatException e) {
-                throw new TandemException("-d: '" + part.strip() + "' is not a whole number; give depths like -d 0,4096");
+                throw new TandemException(option + ": '" + part.strip() + "' is not a whole number; give counts like " + option + " 0,4096");
             }
-            if (d < 0) throw new TandemException("-d: depth " + d + " is negative; give depths >= 0 like -d 0,4096");
-            out.add(d);
+            if (n < 0) throw new TandemException(option + ": " + n + " is negative; give counts like " + option + " 0,4096");
+            out.add(n);
         }
         return out;
     }

@@ -39,8 +39,8 @@ class BenchCommandTest {
     }
 
     @Test
-    void depthRunsEveryTestAfterThatManyTokensInTheCache() throws Exception {
-        List<String> lines = run("bench", "--model", MODEL, "--backend", "cpu", "-p", "8", "-n", "2", "-r", "1", "-d", "0,24",
+    void depthRunsEveryTestAfterThatManyTokensInTheCacheAndPromptsTakeAList() throws Exception {
+        List<String> lines = run("bench", "--model", MODEL, "--backend", "cpu", "-p", "8,4", "-n", "2", "-r", "1", "-d", "0,24",
                 "--json").lines().toList();
         ObjectMapper json = new ObjectMapper();
         List<String> tests = lines.stream().map(l -> {
@@ -51,7 +51,7 @@ class BenchCommandTest {
                 throw new AssertionError(l, e);
             }
         }).toList();
-        assertEquals(List.of("pp8/0", "tg2/0", "pp8 @ d24/24", "tg2 @ d24/24"), tests);
+        assertEquals(List.of("pp8/0", "pp4/0", "tg2/0", "pp8 @ d24/24", "pp4 @ d24/24", "tg2 @ d24/24"), tests);
     }
 
     @Test

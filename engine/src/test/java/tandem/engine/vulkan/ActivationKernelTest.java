@@ -30,19 +30,49 @@ class ActivationKernelTest extends VulkanTestBase {
         }
     }
 
-    @ParameterizedTest(name = "n={0} tokens={1}")
-    @CsvSource({"12, 3", "1032, 2"})
-    void swigluInPlaceMatchesCpu(int n, int tokens) {
-        float[] gate = VulkanFoundationTest.randomFloats(n * tokens, n);
-        float[] up = VulkanFoundationTest.randomFloats(n * tokens, n + 1);
-        float[] expected = new float[n * tokens];
-        CpuOps.swiglu(gate, 0, up, 0, expected, 0, expected.length);
-        try (GpuBuffer gb = deviceFloats(gate, "gate"); GpuBuffer ub = deviceFloats(up, "up");
+    /**
+     * The matrix units' float16 input: rows from an offset and stride, SwiGLU applied or not, each
+     * group of four in the order 0, 2, 1, 3, values beyond float16's range saturated.
+     */
+    @ParameterizedTest(name = "cols={0} tokens={1} glu={2}")
+    @CsvSource({"16, 3, false", "520, 2, true", "8, 1, true"})
+    void toHalvesConvertsRowsInTileOrder(int cols, int tokens, boolean glu) {
+        int offset = 4, stride = cols + 8;
+        float[] x = VulkanFoundationTest.randomFloats(offset + stride * tokens, cols);
+        float[] up = VulkanFoundationTest.randomFloats(x.length, cols + 1);
+        x[offset + 1] = 1e6f;   // saturates (silu(1e6) * up too, where up is not tiny)
+        up[offset + 1] = 3f;
+        float[] expected = new float[cols * tokens];
+        for (int t = 0; t < tokens; t++) {
+            float[] row = new float[cols];
+            if (glu) CpuOps.swiglu(x, offset + t * stride, up, offset + t * stride, row, 0, cols);
+            else System.arraycopy(x, offset + t * stride, row, 0, cols);
+            for (int i = 0; i < cols; i += 4) {
+                int[] order = {0, 2, 1, 3};
+                for (int j = 0; j < 4; j++) {
+                    float v = Math.max(-65504f, Math.min(65504f, row[i + order[j]]));
+                    expected[t * cols + i + j] = Float.float16ToFloat(Float.floatToFloat16(v));
+                }
+            }
+        }
+        try (GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer ub = deviceFloats(up, "up");
+             GpuBuffer hb = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * cols * tokens, "halves");
              CommandRecorder rec = CommandRecorder.create(device)) {
             rec.begin();
-            GpuOps.swiglu(rec, gb.all(), ub.all(), n, tokens);
+            GpuOps.toHalves(rec, xb.all(), glu ? ub.all() : null, offset, stride, cols, tokens, hb.all());
             rec.end().submitAndWait();
-            assertClose(expected, readFloats(gb, expected.length), 1e-5f, "swiglu");
+            float[] bits = readFloats(hb, cols * tokens / 2);
+            float[] actual = new float[cols * tokens];
+            for (int i = 0; i < bits.length; i++) {
+                int w = Float.floatToRawIntBits(bits[i]);
+                actual[2 * i] = Float.float16ToFloat((short) w);
+                actual[2 * i + 1] = Float.float16ToFloat((short) (w >>> 16));
+            }
+            // Element by element: one float16 rounding apart at most (the saturated value exactly).
+            for (int i = 0; i < expected.length; i++) {
+                float e = expected[i], a = actual[i];
+                assertTrue(Math.abs(e - a) <= 1e-3f * Math.abs(e) + 1e-6f, "to_halves " + i + ": expected " + e + " got " + a);
+            }
         }
     }
 

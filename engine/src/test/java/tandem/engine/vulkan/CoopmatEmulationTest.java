@@ -41,8 +41,8 @@ class CoopmatEmulationTest extends VulkanTestBase {
         for (GgmlType t : TYPES) {
             int block = t.isQuantized() ? t.blockSize() : 4;
             cases.add(Arguments.of(t, 100, 256, 37, true, Long.MAX_VALUE, ""));
-            // A shared dimension that ends inside a 32-weight window (F32/F16 blocks are 4 wide).
-            cases.add(Arguments.of(t, 70, t.isQuantized() ? block * 3 : 44, 21, false, Long.MAX_VALUE, ""));
+            // A shared dimension that ends inside a 32-weight window (F32/F16 blocks are 4 wide, inputs come in 8s).
+            cases.add(Arguments.of(t, 70, t.isQuantized() ? block * 3 : 40, 21, false, Long.MAX_VALUE, ""));
         }
         // Rows over several buffers, and the 128 x 64 tile (8 fragments per subgroup).
         cases.add(Arguments.of(GgmlType.Q4_0, 130, 64, 70, true, GgmlType.Q4_0.byteSize(64) * 48, ""));

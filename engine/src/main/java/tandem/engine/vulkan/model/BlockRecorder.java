@@ -97,13 +97,7 @@ public final class BlockRecorder {
         rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
-        if (kind(rec.device(), tokens).equals(PromptKernel.COOPMAT.label())) {
-            // The matrix units' tiles would evaluate the fused SwiGLU once per tile of rows: once here, in place.
-            GpuOps.swiglu(rec, b.gate.all(), b.up.all(), ffn, tokens);
-            step(rec, "swiglu");
-            return add.add(rec, "ffn_down", w.down(), b.gate.all(), null, ffn);
-        }
-        // SwiGLU is fused into the down projection's input.
+        // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
         return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
     }
 
@@ -113,7 +107,7 @@ public final class BlockRecorder {
      */
     public CommandRecorder addLocally(CommandRecorder rec, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
                                       int tokens) {
-        GpuOps.linear(rec, w, in, up, 0, inWidth, b.x.all(), c.dim(), tokens, true);
+        GpuOps.linear(rec, w, in, up, 0, inWidth, b.x.all(), c.dim(), tokens, true, b.halves.all());
         return rec;
     }
 
@@ -123,7 +117,8 @@ public final class BlockRecorder {
     /**
      * RMS norm of the residual stream (rows from float {@code xOffset}) followed by projections of
      * it: for a few tokens the matrix-vector kernels norm their input themselves (no norm dispatch,
-     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products.
+     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products, which
+     * on the matrix units share one float16 conversion of them.
      */
     private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
         int dim = c.dim();
@@ -136,8 +131,18 @@ public final class BlockRecorder {
         }
         GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
         step(rec, "rms_norm");
+        boolean matrixUnits = true;
+        for (Projection p : projections) matrixUnits &= GpuOps.promptsOnMatrixUnits(rec.device(), p.weights());
+        if (matrixUnits) {
+            GpuOps.toHalves(rec, b.normed.all(), null, 0, dim, dim, tokens, b.halves.all());
+            step(rec, "to_halves");
+            for (Projection p : projections) {
+                GpuOps.coopMatOnHalves(rec, p.weights(), b.halves.all(), p.out().all(), p.width(), tokens, false);
+            }
+            return;
+        }
         for (Projection p : projections) {
-            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false, b.halves.all());
         }
     }
 
