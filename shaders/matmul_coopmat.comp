@@ -60,8 +60,10 @@ layout(push_constant) uniform Push {
 // Layouts with a unit fill (HAS_UNIT_HALVES: Q4_0, Q8_0, Q4_K, Q5_K, Q6_K) fill the weight tile 16
 // weights per invocation and unit: wide loads before the products, the codes turned into float16
 // pairs after them (tile_codes.glsl), a K-quant's scales decoded once per unit. The others go
-// through chunk_values, one float per weight.
+// through chunk_values, one float per weight (as all do with CHUNK_FILL, a diagnostic to compare).
+#ifndef CHUNK_FILL
 #define UNIT_HALVES
+#endif
 #include "weights.glsl"
 #include "tile_codes.glsl"
 #include "quant.glsl"
