@@ -57,11 +57,13 @@ layout(push_constant) uniform Push {
     uint tokens;      // tokens in this step
 } p;
 
-// Layouts with a unit fill (HAS_UNIT_HALVES: Q4_0, Q8_0, Q4_K, Q5_K, Q6_K) fill the weight tile 16
+// Layouts with a unit fill (HAS_UNIT_HALVES: Q8_0, Q4_K, Q5_K, Q6_K) fill the weight tile 16
 // weights per invocation and unit: wide loads before the products, the codes turned into float16
 // pairs after them (tile_codes.glsl), a K-quant's scales decoded once per unit. The others go
-// through chunk_values, one float per weight (as all do with CHUNK_FILL, a diagnostic to compare).
-#ifndef CHUNK_FILL
+// through chunk_values, one float per weight: also Q4_0, whose unit fill measured slower on an H100
+// (14336 x 4096 x 512 with 128 x 128 tiles: 1691 against 485 µs, float inputs; Q8_0's unit fill
+// 425 against 1896) and builds only as the diagnostic UNIT_FILL; CHUNK_FILL gives Q8_0 the chunks.
+#if defined(UNIT_FILL) || !(defined(CHUNK_FILL) || defined(QUANT_Q4_0))
 #define UNIT_HALVES
 #endif
 #include "weights.glsl"

@@ -87,7 +87,8 @@ public final class Kernels implements DeviceResource {
      * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
      * {@link PromptKernel#COOPMAT} is available on the device. {@code -Dtandem.coopmat.diagnostic=nofill|nomma}
      * (q4_0, default tile) times the products or the tile loads alone, with wrong results;
-     * {@code chunks} (q4_0 and q8_0, every tile) fills the weight tile chunk by chunk instead of in units.
+     * {@code units} (q4_0) and {@code chunks} (q8_0), at every tile, fill the weight tile the other way
+     * (shaders/matmul_coopmat.comp says which is the default and why).
      */
     public synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile) {
         return coopmat(weightType, tile, false);

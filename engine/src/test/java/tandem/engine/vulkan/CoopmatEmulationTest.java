@@ -25,12 +25,23 @@ class CoopmatEmulationTest extends VulkanTestBase {
     void clearTile() {
         System.clearProperty("tandem.coopmat.tile");
         System.clearProperty("tandem.coopmat.subgroup");
+        System.clearProperty("tandem.coopmat.diagnostic");
+    }
+
+    /** Q4_0's unit fill, built only as a diagnostic (its chunk fill measured faster on an H100), still computes the product. */
+    @Test
+    void q4_0UnitFillMatchesCpu() {
+        System.setProperty("tandem.coopmat.diagnostic", "units");
+        try (ProductProblem problem = new ProductProblem(GgmlType.Q4_0, 100, 256, 37, true, true);
+             ProductProblem.OnDevice gpu = problem.upload(device, Long.MAX_VALUE)) {
+            assertClose(problem.expected(), gpu.runEmulatedCoopmat(), 5e-3f, "Q4_0 units emulated coopmat");
+        }
     }
 
     /**
      * One type per way of filling a tile: 4-wide float blocks, 32-weight blocks, 256-weight blocks
-     * (chunk by chunk), and each layout's 16-weight unit fill (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, whose
-     * 210-byte blocks alternate between 4-byte aligned and not).
+     * (chunk by chunk), and each layout's 16-weight unit fill (Q8_0, Q4_K, Q5_K, Q6_K, whose
+     * 210-byte blocks alternate between 4-byte aligned and not; Q4_0's in its own case).
      */
     static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
             GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
