@@ -35,8 +35,9 @@ layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
     uint headDim;
-    float scale;   // 1 / sqrt(headDim)
+    float scale;   // factor on Q·K (1 / sqrt(headDim) unless the model says otherwise)
     uint ropeDim;  // ROPE = 1 only
+    uint window;   // sliding window: the query sees its last `window` positions; 0 = all
 } p;
 #include "rope.glsl"
 
@@ -69,9 +70,10 @@ void main() {
     uint kvDim = p.kvHeads * p.headDim;
     uint kvBase = (head / (p.heads / p.kvHeads)) * p.headDim;
     uint len = step.pos0 + token + 1u;
+    uint lo = p.window != 0u && len > p.window ? len - p.window : 0u;
     uint split = gl_WorkGroupID.z;
-    uint per = (len + SPLITS - 1u) / SPLITS;
-    uint start = min(len, split * per), end = min(len, start + per);
+    uint per = (len - lo + SPLITS - 1u) / SPLITS;
+    uint start = min(len, lo + split * per), end = min(len, start + per);
     uint qBase = (token * p.heads + head) * p.headDim;
     uint record = ((token * p.heads + head) * SPLITS + split) * (HD + 2u);
     uint last = len - 1u;   // the step's own position (ROPE = 1: never read from the cache)

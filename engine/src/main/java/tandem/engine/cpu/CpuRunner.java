@@ -3,6 +3,7 @@ package tandem.engine.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
@@ -26,16 +27,17 @@ public final class CpuRunner implements ModelRunner {
     private final WeightMatrix embedding;
     private final WeightMatrix output;
     private final float[] outputNorm;
-    private final float[] ropeFreqs;
+    /** The RoPE frequency divisors for a context length (they may depend on it: Phi-3's LongRoPE), or null. */
+    private final IntFunction<float[]> ropeFactors;
     private final List<CpuLayer> layers;
 
     private CpuRunner(ModelConfig config, WeightMatrix embedding, WeightMatrix output, float[] outputNorm,
-                      float[] ropeFreqs, List<CpuLayer> layers) {
+                      IntFunction<float[]> ropeFactors, List<CpuLayer> layers) {
         this.config = config;
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
-        this.ropeFreqs = ropeFreqs;
+        this.ropeFactors = ropeFactors;
         this.layers = List.copyOf(layers);
     }
 
@@ -52,7 +54,8 @@ public final class CpuRunner implements ModelRunner {
             progress.update((double) layers.size() / config.layers(), "layer " + layers.size() + " of " + config.layers());
         }
         return new CpuRunner(config, WeightMatrix.of(file, tensors.tokenEmbedding()), WeightMatrix.of(file, tensors.output()),
-                CpuLayer.vector(file, tensors.outputNorm()), CpuLayer.vector(file, tensors.ropeFreqs()), layers);
+                CpuLayer.vector(file, tensors.outputNorm()),
+                contextLength -> CpuLayer.vector(file, tensors.ropeFactors(config, contextLength)), layers);
     }
 
     @Override public ModelConfig config() { return config; }
@@ -98,9 +101,11 @@ public final class CpuRunner implements ModelRunner {
         private final int capacity;
         private final float[][] keys;
         private final float[][] values;
+        private final float[] ropeFreqs;
 
         CpuState(int capacity) {
             this.capacity = capacity;
+            this.ropeFreqs = ropeFactors.apply(capacity);
             this.keys = new float[config.layers()][capacity * config.kvDim()];
             this.values = new float[config.layers()][capacity * config.kvDim()];
         }
@@ -159,7 +164,11 @@ public final class CpuRunner implements ModelRunner {
         float[] projected = new float[count * dim];
         float[] gate = new float[count * c.ffn()];
         float[] up = new float[count * c.ffn()];
-        for (int b = 0; b < count; b++) embedding.row(tokens[from + b], x, b * dim);
+        float embeddingScale = c.extras().embeddingScale();
+        for (int b = 0; b < count; b++) {
+            embedding.row(tokens[from + b], x, b * dim);
+            if (embeddingScale != 1f) for (int i = 0; i < dim; i++) x[b * dim + i] *= embeddingScale;
+        }
 
         for (int l = 0; l < layers.size(); l++) {
             CpuLayer layer = layers.get(l);
@@ -176,29 +185,34 @@ public final class CpuRunner implements ModelRunner {
                 normEach(q, layer.qNorm(), q, count * c.heads(), c.headDim());
                 normEach(k, layer.kNorm(), k, count * c.kvHeads(), c.headDim());
             }
+            float theta = c.ropeTheta(l), ropeScale = c.ropeScale(l), attnFactor = c.extras().ropeAttnFactor();
             for (int b = 0; b < count; b++) {
-                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
-                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
+                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
+                        c.ropeStyle(), cache.ropeFreqs);
+                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
+                        c.ropeStyle(), cache.ropeFreqs);
             }
             float[] layerKeys = cache.keys[l];
             float[] layerValues = cache.values[l];
             System.arraycopy(k, 0, layerKeys, position * kvDim, count * kvDim);
             System.arraycopy(v, 0, layerValues, position * kvDim, count * kvDim);
+            int window = c.window(l);
             CpuOps.forRange(count, count > 1, b -> {
                 int length = position + b + 1;
+                int first = window > 0 ? Math.max(0, length - window) : 0;
                 float[] scores = new float[c.heads() * length];
-                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, length, c.heads(), c.kvHeads(), c.headDim(),
-                        scores, attended, b * qDim);
+                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, c.heads(), c.kvHeads(),
+                        c.headDim(), c.extras().attentionScale(), scores, attended, b * qDim);
             });
             layer.attnOutput().multiply(attended, 0, count, projected, 0);
-            CpuOps.add(x, 0, projected, 0, count * dim);
+            addResidual(x, projected, layer.postAttnNorm(), count);
 
             normEach(x, layer.ffnNorm(), normed, count, dim);
             layer.gate().multiply(normed, 0, count, gate, 0);
             layer.up().multiply(normed, 0, count, up, 0);
-            CpuOps.swiglu(gate, 0, up, 0, gate, 0, count * c.ffn());
+            CpuOps.glu(c.block().activation(), gate, 0, up, 0, gate, 0, count * c.ffn());
             layer.down().multiply(gate, 0, count, projected, 0);
-            CpuOps.add(x, 0, projected, 0, count * dim);
+            addResidual(x, projected, layer.postFfnNorm(), count);
         }
 
         if (logits == null) return;
@@ -208,6 +222,13 @@ public final class CpuRunner implements ModelRunner {
             CpuOps.rmsNorm(x, (first + b) * dim, outputNorm, c.rmsEps(), normed, b * dim, dim);
         }
         output.multiply(normed, 0, outputs, logits, logitsOff);
+        CpuOps.softcap(logits, logitsOff, outputs * c.vocab(), c.extras().finalLogitSoftcap());
+    }
+
+    /** x += delta, through the post-norm (Gemma) when the block has one; delta is overwritten then. */
+    private void addResidual(float[] x, float[] delta, float[] postNorm, int count) {
+        if (postNorm != null) normEach(delta, postNorm, delta, count, config.dim());
+        CpuOps.add(x, 0, delta, 0, count * config.dim());
     }
 
     /** RMS norm of each of count vectors of n floats, with the same scale vector. */

@@ -17,10 +17,19 @@ package tandem.engine.model;
  * @param ropeTheta      RoPE frequency base
  * @param contextLength  the context length the model was trained for
  * @param tiedOutput     no {@code output.weight}: logits use the token embedding matrix
+ * @param extras         what only some architectures set (sliding window, scales, ...)
  */
 public record ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
                           int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
-                          boolean tiedOutput) {
+                          boolean tiedOutput, ModelExtras extras) {
+    /** A model without any of the {@link ModelExtras} features. */
+    public ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
+                       int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
+                       boolean tiedOutput) {
+        this(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta, contextLength,
+                tiedOutput, ModelExtras.plain(Math.max(layers, 0), Math.max(headDim, 1)));
+    }
+
     public ModelConfig {
         requirePositive("embedding length", dim);
         requirePositive("block count", layers);
@@ -55,4 +64,24 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
     public boolean qkvBias() { return architecture.qkvBias(); }
 
     public boolean qkNorm() { return architecture.qkNorm(); }
+
+    public BlockStyle block() { return architecture.block(); }
+
+    /** The same model with other widths or layers (a device's part of a split): everything else kept. */
+    public ModelConfig resized(int layers, int heads, int kvHeads, int ffn, int vocab) {
+        return new ModelConfig(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta,
+                contextLength, tiedOutput, extras);
+    }
+
+    /** Whether layer {@code layer} (model numbering) attends through a sliding window. */
+    public boolean sliding(int layer) { return extras.sliding(layer); }
+
+    /** The positions layer {@code layer} attends to, itself included; 0 for all. */
+    public int window(int layer) { return sliding(layer) ? extras.slidingWindow() : 0; }
+
+    /** RoPE base of layer {@code layer}. */
+    public float ropeTheta(int layer) { return sliding(layer) ? extras.slidingRopeTheta() : ropeTheta; }
+
+    /** Linear RoPE scale of layer {@code layer} (positions are multiplied by it). */
+    public float ropeScale(int layer) { return sliding(layer) ? 1f : extras.ropeScale(); }
 }

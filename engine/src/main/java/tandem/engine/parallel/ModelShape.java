@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelTensors;
 
 /**
  * What the split planner needs to know about a decoder-only transformer: its dimensions and its
@@ -29,8 +30,16 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
 
     /** The shape of a GGUF model: dimensions from its configuration, tensors from its tensor infos. */
     public static ModelShape of(String name, ModelConfig config, GgufFile file) {
+        return of(name, config, ModelTensors.bind(file, config));
+    }
+
+    /**
+     * The shape from the tensors the forward pass reads: a fused tensor (Phi-3's attn_qkv, ffn_up)
+     * appears as the separate tensors it is bound as, so it is cut exactly as they would be.
+     */
+    public static ModelShape of(String name, ModelConfig config, ModelTensors tensors) {
         return new ModelShape(name, config.layers(), config.dim(), config.heads(), config.kvHeads(), config.headDim(),
-                config.ffn(), config.vocab(), file.tensors().stream().map(TensorLayout::of).toList());
+                config.ffn(), config.vocab(), tensors.all().stream().map(TensorLayout::of).toList());
     }
 
     /** Query heads that share one KV head: the unit attention is split in. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import tandem.engine.cpu.CpuOps;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
@@ -134,19 +135,18 @@ public final class SplitRunner implements ModelRunner {
                 throw new TandemException("layer split leaves device " + s.device() + " (" + s.budget().name()
                         + ") no layers; use fewer devices or another --split");
             }
-            return new ModelConfig(c.architecture(), c.dim(), s.layers().size(), c.heads(), c.kvHeads(), c.headDim(),
-                    c.ropeDim(), c.ffn(), c.vocab(), c.rmsEps(), c.ropeTheta(), c.contextLength(), c.tiedOutput());
+            return c.resized(s.layers().size(), c.heads(), c.kvHeads(), c.ffn(), c.vocab());
         }
-        if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
+        if (s.queryHeads().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
-                    + s.kvGroups().size() + " KV heads, " + s.ffnColumns().size() + " FFN columns and "
+                    + s.queryHeads().size() + " query heads, " + s.ffnColumns().size() + " FFN columns and "
                     + s.vocabRows().size() + " vocabulary rows (the quant blocks are too coarse for this ratio); "
                     + "use fewer devices, another --split or --split-mode layer");
         }
-        int groups = s.kvGroups().size();
-        return new ModelConfig(c.architecture(), c.dim(), c.layers(), groups * c.groupSize(), groups, c.headDim(),
-                c.ropeDim(), s.ffnColumns().size(), s.vocabRows().size(), c.rmsEps(), c.ropeTheta(), c.contextLength(),
-                c.tiedOutput());
+        // whole KV-head groups, or part of one group with its (copied) KV head: either way the
+        // kernels' query head h / (heads / kvHeads) is the right KV head
+        return c.resized(c.layers(), s.queryHeads().size(), s.kvGroups().size(), s.ffnColumns().size(),
+                s.vocabRows().size());
     }
 
     @Override public ModelConfig config() { return config; }
@@ -178,8 +178,10 @@ public final class SplitRunner implements ModelRunner {
             double busy = windowNanos <= 0 ? 0 : Math.min(1.0, computeNanos[d] / windowNanos);
             double compute = tokens == 0 ? 0 : computeNanos[d] / 1e3 / tokens;
             double reduce = tokens == 0 ? 0 : allReduceNanos[d] / 1e3 / tokens;
-            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, pd.deviceLocalBytes() - pd.freeBytes(),
-                    pd.deviceLocalBytes()));
+            // What this device's allocator holds now (VMA's heap budgets; VK_EXT_memory_budget where present),
+            // not the free memory seen at discovery, which stays put while the model lives.
+            long used = shards.get(d).device().deviceLocalUsage()[0];
+            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, used, pd.deviceLocalBytes()));
             computeNanos[d] = 0;
             allReduceNanos[d] = 0;
         }
@@ -329,6 +331,7 @@ public final class SplitRunner implements ModelRunner {
                             (firstRow + r) * vocab + v.start(), v.size());
                 }
             }
+            CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
         }
 
         @Override

@@ -14,7 +14,8 @@ import tandem.engine.runtime.TandemException;
 public final class Kernels implements DeviceResource {
     /** Weight types with matrix-vector and embedding kernels (the variant suffixes in shaders/variants.txt). */
     public static final Set<String> WEIGHT_TYPES = Set.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0",
-            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k");
+            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k",
+            "iq4_nl", "iq4_xs", "mxfp4");
 
     private final VulkanDevice device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
@@ -133,7 +134,7 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline getRows(String weightType) {
         requireType(weightType);
-        return get("get_rows_" + weightType, 3, 4, reductionWorkgroup());
+        return get("get_rows_" + weightType, 3, 5, reductionWorkgroup());
     }
 
     /**
@@ -151,7 +152,13 @@ public final class Kernels implements DeviceResource {
     /** to_halves.comp: the float16 input of {@link #coopmat} products, with SwiGLU applied where {@code glu}. */
     public synchronized ComputePipeline toHalves(boolean glu) { return get("to_halves", 3, 3, 64, glu ? 1 : 0); }
 
-    public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, rowWorkgroup()); }
+    public synchronized ComputePipeline rmsNorm() { return rmsNorm(false); }
+
+    /** @param add add the normed row to the output instead of overwriting it (post-norms) */
+    public synchronized ComputePipeline rmsNorm(boolean add) { return get("rms_norm", 3, 3, rowWorkgroup(), add ? 1 : 0); }
+
+    /** gate = act(gate) * up in place, for activations the products do not fuse (1: GELU, tanh form). */
+    public synchronized ComputePipeline glu(int activation) { return get("glu", 2, 1, 64, activation); }
 
     public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
         return get("rope_store", 7, 4, 64, neox ? 1 : 0, headDim);
@@ -179,12 +186,12 @@ public final class Kernels implements DeviceResource {
 
     /** @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token) */
     public synchronized ComputePipeline attention(int headDim, int splits) {
-        return get("attention", 9, 5, attentionWorkgroup(), headDim, splits, 0, 0);
+        return get("attention", 9, 6, attentionWorkgroup(), headDim, splits, 0, 0);
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
     public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox) {
-        return get("attention", 9, 5, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
+        return get("attention", 9, 6, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
     }
 
     /**
@@ -217,7 +224,7 @@ public final class Kernels implements DeviceResource {
     }
 
     public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
-        return get("attention_prompt", 5, 5, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+        return get("attention_prompt", 5, 6, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
     }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {

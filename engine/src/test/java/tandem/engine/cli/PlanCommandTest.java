@@ -34,8 +34,8 @@ class PlanCommandTest {
         assertEquals(0, o.status(), o.out());
         assertTrue(o.out().startsWith("split tensor, context 256 tokens"), o.out());
         assertEquals(3, o.out().lines().filter(l -> l.startsWith("| 0 |") && l.endsWith("| yes |")).count(), o.out());
-        // stories260K has 4 KV heads: three devices cannot share them evenly
-        assertTrue(o.out().contains("note: KV-head groups: asked 1:1:1, got 1:2:1"), o.out());
+        // stories260K has 4 KV heads of 2 query heads each: three devices cannot share them evenly
+        assertTrue(o.out().contains("note: attention: asked 1:1:1, got 2:4:2 query heads (1:2:1 KV heads; "), o.out());
     }
 
     @Test

@@ -40,11 +40,12 @@ class CoopmatEmulationTest extends VulkanTestBase {
 
     /**
      * One type per way of filling a tile: 4-wide float blocks, 32-weight blocks, 256-weight blocks
-     * (chunk by chunk), and each layout's 16-weight unit fill (Q8_0, Q4_K, Q5_K, Q6_K, whose
-     * 210-byte blocks alternate between 4-byte aligned and not; Q4_0's in its own case).
+     * (IQ4_XS: chunks that are not runs of 8 consecutive weights), the table-decoded types, and each
+     * layout's 16-weight unit fill (Q8_0, Q4_K, Q5_K, Q6_K, whose 210-byte blocks alternate between
+     * 4-byte aligned and not; Q4_0's in its own case).
      */
     static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
-            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS, GgmlType.MXFP4);
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();

@@ -206,6 +206,7 @@ public final class VulkanRunner implements ModelRunner {
             buffers.logitsHost.invalidate();
             java.lang.foreign.MemorySegment.copy(buffers.logitsHost.mapped(), ValueLayout.JAVA_FLOAT, 0, result,
                     firstRow * vocab, rows * vocab);
+            tandem.engine.cpu.CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
         }
 
         @Override
