@@ -197,33 +197,38 @@ public final class CpuOps {
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
                                  int heads, int kvHeads, int headDim, float[] scores, float[] out, int outOff) {
-        attention(q, qOff, keys, values, kvStride, 0, length, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)),
+        attention(q, qOff, keys, values, kvStride, 0, length, 0, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)),
                 scores, out, outOff);
     }
 
     /**
      * {@link #attention} over cached positions [first, length) only (a sliding window: the query at
-     * length - 1 sees the window's positions), with Q·K multiplied by {@code scale}.
+     * length - 1 sees the window's positions), with Q·K multiplied by {@code scale}. With
+     * {@code ring} > 0 the cache holds position t in row t % ring (a sliding-window layer's ring).
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
-                                 int heads, int kvHeads, int headDim, float scale, float[] scores, float[] out, int outOff) {
+                                 int ring, int heads, int kvHeads, int headDim, float scale, float[] scores, float[] out,
+                                 int outOff) {
         boolean parallel = (long) heads * (length - first) * headDim >= PARALLEL_THRESHOLD;
-        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, h,
+        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, ring, h,
                 h / (heads / kvHeads), headDim, scale, scores, out, outOff));
     }
 
     private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
-                                      int head, int kvHead, int headDim, float scale, float[] scores, float[] out, int outOff) {
+                                      int ring, int head, int kvHead, int headDim, float scale, float[] scores, float[] out,
+                                      int outOff) {
         int qBase = qOff + head * headDim;
         int sBase = head * length;
         for (int t = first; t < length; t++) {
-            scores[sBase + t] = dot(q, qBase, keys, t * kvStride + kvHead * headDim, headDim) * scale;
+            int row = ring > 0 ? t % ring : t;
+            scores[sBase + t] = dot(q, qBase, keys, row * kvStride + kvHead * headDim, headDim) * scale;
         }
         softmax(scores, sBase + first, length - first);
         int oBase = outOff + head * headDim;
         java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
         for (int t = first; t < length; t++) {
-            axpy(scores[sBase + t], values, t * kvStride + kvHead * headDim, out, oBase, headDim);
+            int row = ring > 0 ? t % ring : t;
+            axpy(scores[sBase + t], values, row * kvStride + kvHead * headDim, out, oBase, headDim);
         }
     }
 

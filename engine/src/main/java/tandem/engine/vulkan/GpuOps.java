@@ -225,8 +225,15 @@ public final class GpuOps {
     public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                  BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
                                  int headDim, int ropeDim, boolean neox, int tokens) {
+        ropeStore(rec, q, k, v, kCache, vCache, table, step, heads, kvHeads, headDim, ropeDim, neox, tokens, 0);
+    }
+
+    /** {@link #ropeStore} into a cache that holds position t in row t % ring (a sliding-window ring; 0: row t). */
+    public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
+                                 BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
+                                 int headDim, int ropeDim, boolean neox, int tokens, int ring) {
         rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim), List.of(q, k, v, kCache, vCache, table, step),
-                new int[] {heads, kvHeads, headDim, ropeDim}, heads + kvHeads, tokens, 1);
+                new int[] {heads, kvHeads, headDim, ropeDim, ring}, heads + kvHeads, tokens, 1);
     }
 
     /**
@@ -241,28 +248,29 @@ public final class GpuOps {
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials) {
         attention(rec, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
-                defaultScale(headDim), 0);
+                defaultScale(headDim), 0, 0);
     }
 
     /**
      * {@link #attention} with Q·K multiplied by {@code scale} and, for {@code window} > 0, each query
-     * seeing only its last {@code window} positions (a sliding-window layer).
+     * seeing only its last {@code window} positions (a sliding-window layer), whose cache may be a
+     * ring of {@code ring} rows (position t in row t % ring; 0: row t).
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
-                                 int splits, BufferRange partials, float scale, int window) {
+                                 int splits, BufferRange partials, float scale, int window, int ring) {
         Kernels k = Kernels.of(rec.device());
         int tile = tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
         if (tile > 0) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
             int queries = Kernels.PROMPT_ATTENTION_QUERIES;
             rec.dispatch(k.attentionPrompt(headDim, tile), List.of(q, kCache, vCache, out, step),
-                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window}, heads,
+                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
                     (tokens + queries - 1) / queries, 1);
             return;
         }
         rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window}, heads, tokens, splits);
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window, ring}, heads, tokens, splits);
         combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
     }
 
@@ -275,19 +283,19 @@ public final class GpuOps {
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
         attentionRoped(rec, q, k, v, kCache, vCache, table, out, step, heads, kvHeads, headDim, ropeDim, neox, splits, partials,
-                defaultScale(headDim), 0);
+                defaultScale(headDim), 0, 0);
     }
 
     /** {@link #attentionRoped} with the scale and sliding window of {@link #attention(CommandRecorder, BufferRange, BufferRange,
-     * BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int)}. */
+     * BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int)}. */
     public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials,
-                                      float scale, int window) {
+                                      float scale, int window, int ring) {
         Kernels kernels = Kernels.of(rec.device());
         rec.dispatch(kernels.attentionRoped(headDim, splits, neox),
                 List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window}, heads, 1, splits);
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window, ring}, heads, 1, splits);
         combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);
     }
 

@@ -161,7 +161,7 @@ public final class Kernels implements DeviceResource {
     public synchronized ComputePipeline glu(int activation) { return get("glu", 2, 1, 64, activation); }
 
     public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
-        return get("rope_store", 7, 4, 64, neox ? 1 : 0, headDim);
+        return get("rope_store", 7, 5, 64, neox ? 1 : 0, headDim);
     }
 
     /**
@@ -186,12 +186,12 @@ public final class Kernels implements DeviceResource {
 
     /** @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token) */
     public synchronized ComputePipeline attention(int headDim, int splits) {
-        return get("attention", 9, 6, attentionWorkgroup(), headDim, splits, 0, 0);
+        return get("attention", 9, 7, attentionWorkgroup(), headDim, splits, 0, 0);
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
     public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox) {
-        return get("attention", 9, 6, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
+        return get("attention", 9, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
     }
 
     /**
@@ -224,7 +224,7 @@ public final class Kernels implements DeviceResource {
     }
 
     public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
-        return get("attention_prompt", 5, 6, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+        return get("attention_prompt", 5, 7, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
     }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {
