@@ -51,3 +51,18 @@ float kquant_slice_sum(vec4 sc, vec4 lo, vec4 hi, vec4 xv[8]) {
     const vec4 ones = vec4(1.0);
     return 255.0 * (sc.x * dot(lo, ones) + sc.y * dot(hi, ones)) - sc.z * dot(xlo, ones) - sc.w * dot(xhi, ones);
 }
+
+#ifdef UNIT_HALVES
+// Prompt tiles: sub-block j's (scale, min) from the block's first 16 bytes held as one uvec4
+// (x = d and dmin, y z w = the 12 scale bytes), as (d * scale, dmin * min) in float16.
+f16vec2 kquant_unit_scale(uvec4 head, uint j) {
+    uvec2 sm;
+    if (j < 4u) {
+        sm = uvec2(byte_of(head.y, j), byte_of(head.z, j)) & 63u;
+    } else {
+        uint x = byte_of(head.w, j - 4u);
+        sm = uvec2(x & 0xFu, x >> 4) | ((uvec2(byte_of(head.y, j - 4u), byte_of(head.z, j - 4u)) >> 6) << 4);
+    }
+    return f16vec2(unpackHalf2x16(head.x) * vec2(sm));
+}
+#endif

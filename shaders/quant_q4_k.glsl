@@ -52,3 +52,20 @@ float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     }
     return kquant_slice_sum(sc, lo, hi, xv);
 }
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u of a block is its weights 16u..16u+15, half of sub-block
+// u/2: 16 bytes of qs (low or high nibbles), decoded with the block's first 16 bytes (d, dmin and
+// all scales in one load), the sub-block's scale and min once per 16 weights.
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 head; uvec4 q; };
+UnitRaw unit_load(uint blk, uint u) {
+    uint b = blk * 9u;   // 144-byte blocks
+    return UnitRaw(w128[b], w128[b + 1u + 2u * (u / 4u) + u % 2u]);
+}
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    f16vec2 dm = kquant_unit_scale(r.head, u / 2u);
+    uint shift = 4u * ((u / 2u) % 2u);
+    [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4((r.q[i] >> shift) & 0x0F0F0F0Fu, 1024.0hf, dm.x, dm.y);
+}
+#endif

@@ -45,3 +45,22 @@ float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
     }
     return kquant_slice_sum(sc, lo, hi, xv);
 }
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u as in Q4_K, with its 16 bytes of qh (bit u/2 of each).
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 head; uvec4 qh; uvec4 q; };
+UnitRaw unit_load(uint blk, uint u) {
+    uint b = blk * 11u;   // 176-byte blocks
+    return UnitRaw(w128[b], w128[b + 1u + u % 2u], w128[b + 3u + 2u * (u / 4u) + u % 2u]);
+}
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    uint j = u / 2u;
+    f16vec2 dm = kquant_unit_scale(r.head, j);
+    uint shift = 4u * (j % 2u);
+    [[unroll]] for (uint i = 0; i < 4u; i++) {
+        uint q = ((r.q[i] >> shift) & 0x0F0F0F0Fu) | (((r.qh[i] >> j) & 0x01010101u) << 4);
+        g[i] = codes4(q, 1024.0hf, dm.x, dm.y);
+    }
+}
+#endif

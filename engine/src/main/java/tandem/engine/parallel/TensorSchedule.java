@@ -36,7 +36,7 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
             rec = blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, inWidth, out, accumulate) -> {
                 int k = ++round[0];
                 allReduce.recordAcquireSlot(r, device, k);
-                GpuOps.linear(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false);
+                GpuOps.linear(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false, b.halves.all());
                 allReduce.recordRelease(r, device, k);
                 timeline.mark("compute");
                 r.end();

@@ -91,17 +91,19 @@ public final class Kernels implements DeviceResource {
     /**
      * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
      * {@link PromptKernel#COOPMAT} is available on the device. {@code -Dtandem.coopmat.diagnostic=nofill|nomma}
-     * (q4_0, default tile) times the products or the tile loads alone, with wrong results.
+     * (q4_0, default tile) times the products or the tile loads alone, with wrong results;
+     * {@code units} (q4_0) and {@code chunks} (q8_0), at every tile, fill the weight tile the other way
+     * (shaders/matmul_coopmat.comp says which is the default and why).
      */
-    public synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile) {
-        return coopmat(weightType, glu, tile, false);
+    public synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile) {
+        return coopmat(weightType, tile, false);
     }
 
     /**
      * @param emulated the same kernel with its fragment operations emulated (shaders/fragments.glsl):
      *                 any device with float16 arithmetic runs it, so CI checks everything else of it
      */
-    synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile, boolean emulated) {
+    synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile, boolean emulated) {
         requireType(weightType);
         PhysicalDevice pd = device.physical();
         if (!emulated && !PromptKernel.COOPMAT.availableOn(pd)) {
@@ -112,9 +114,9 @@ public final class Kernels implements DeviceResource {
                     + tile.sharedBytes() + " bytes of shared memory; " + device.label() + " allows "
                     + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
         }
-        // The tile is compiled in (one SPIR-V file per tile), only the SwiGLU input is specialized.
+        // The tile is compiled in (one SPIR-V file per tile); the input comes converted (toHalves).
         return get(coopmatShader((emulated ? "emulated_" : "") + weightType, tile, System.getProperty("tandem.coopmat.diagnostic", "")),
-                4, 8, glu ? 1 : 0);
+                3, 8);
     }
 
     /**
@@ -150,6 +152,9 @@ public final class Kernels implements DeviceResource {
     }
 
     public synchronized ComputePipeline addBias() { return get("add_bias", 2, 1, 64); }
+
+    /** to_halves.comp: the float16 input of {@link #coopmat} products, with SwiGLU applied where {@code glu}. */
+    public synchronized ComputePipeline toHalves(boolean glu) { return get("to_halves", 3, 3, 64, glu ? 1 : 0); }
 
     public synchronized ComputePipeline rmsNorm() { return rmsNorm(false); }
 

@@ -118,7 +118,7 @@ public final class BlockRecorder {
             step(rec, "glu");
             up = null;
         }
-        // SwiGLU is fused into the down projection's input.
+        // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
         return residual(rec, add, "ffn_down", w.down(), b.gate.all(), up, ffn, post.ffn(), tokens);
     }
 
@@ -141,7 +141,7 @@ public final class BlockRecorder {
      */
     public CommandRecorder addLocally(CommandRecorder rec, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
                                       BufferRange out, boolean accumulate, int tokens) {
-        GpuOps.linear(rec, w, in, up, 0, inWidth, out, c.dim(), tokens, accumulate);
+        GpuOps.linear(rec, w, in, up, 0, inWidth, out, c.dim(), tokens, accumulate, b.halves.all());
         return rec;
     }
 
@@ -151,7 +151,8 @@ public final class BlockRecorder {
     /**
      * RMS norm of the residual stream (rows from float {@code xOffset}) followed by projections of
      * it: for a few tokens the matrix-vector kernels norm their input themselves (no norm dispatch,
-     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products.
+     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products, which
+     * on the matrix units share one float16 conversion of them.
      */
     private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
         int dim = c.dim();
@@ -164,8 +165,18 @@ public final class BlockRecorder {
         }
         GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
         step(rec, "rms_norm");
+        boolean matrixUnits = true;
+        for (Projection p : projections) matrixUnits &= GpuOps.promptsOnMatrixUnits(rec.device(), p.weights());
+        if (matrixUnits) {
+            GpuOps.toHalves(rec, b.normed.all(), null, 0, dim, dim, tokens, b.halves.all());
+            step(rec, "to_halves");
+            for (Projection p : projections) {
+                GpuOps.coopMatOnHalves(rec, p.weights(), b.halves.all(), p.out().all(), p.width(), tokens, false);
+            }
+            return;
+        }
         for (Projection p : projections) {
-            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false, b.halves.all());
         }
     }
 
