@@ -150,7 +150,7 @@ public final class MonitorViewModel {
         if (polling == null) return;
         polling.cancel(false);
         polling = null;
-        poller.execute(this::poll); // the final figures of the answer that just ended
+        if (!poller.isShutdown()) poller.execute(this::poll); // the final figures of the answer that just ended
     }
 
     /** Poller thread. */
