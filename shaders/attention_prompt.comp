@@ -5,7 +5,8 @@
 // attention.comp, reads the cache once per token). Per tile: the BQ x KT scores (each invocation
 // 4 queries x KT/16 keys), the online softmax (running max and sum per query, one invocation per
 // query), then the weighted values (each invocation 4 queries x every 16th pair of dimensions).
-// Token t of the step sees positions 0..pos0+t; grouped-query attention: query head h reads KV
+// Token t of the step sees positions 0..pos0+t (the last `window` of them on a sliding-window
+// layer); grouped-query attention: query head h reads KV
 // head h / (heads / kvHeads). Same bindings as attention.comp (no partials), and the step's token
 // count in the push constants.
 #extension GL_GOOGLE_include_directive : require
@@ -25,8 +26,10 @@ layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
     uint headDim;
-    float scale;   // 1 / sqrt(headDim)
+    float scale;   // factor on Q·K
     uint tokens;   // tokens in this step
+    uint window;   // sliding window: each query sees its last `window` positions; 0 = all
+    uint ring;     // cache rows of a sliding-window ring (position t in row t % ring); 0 = every position
 } p;
 
 const uint BQ = WG / 4u;            // queries (tokens) per workgroup
@@ -64,16 +67,20 @@ void main() {
     uint qg = lid / 16u, kg = lid % 16u;
     float m = MASKED, l = 0.0;           // the running max and sum of query lid (lid < BQ)
     uint myLen = step.pos0 + tok0 + lid + 1u;
+    uint myLo = p.window != 0u && myLen > p.window ? myLen - p.window : 0u;
+    // tiles before the first query's window hold no key any query of the block sees
+    uint firstLen = step.pos0 + tok0 + 1u;
+    uint kStart = p.window != 0u && firstLen > p.window ? (firstLen - p.window) / KT * KT : 0u;
     vec2 acc[4][PPT];
     [[unroll]] for (uint r = 0; r < 4u; r++) [[unroll]] for (uint n = 0; n < PPT; n++) acc[r][n] = vec2(0.0);
 
-    for (uint k0 = 0; k0 < cacheLen; k0 += KT) {
+    for (uint k0 = kStart; k0 < cacheLen; k0 += KT) {
         // Positions past the step's last are never written this step: zeros, not whatever the
         // memory holds (a NaN times a zero probability would still be NaN).
         for (uint i = lid; i < KT * PAIRS; i += WG) {
             uint key = k0 + i / PAIRS, d = i % PAIRS;
             bool inside = key < cacheLen;
-            uint src = (min(key, cacheLen - 1u) * kvDim) / 2u + kvPair0 + d;
+            uint src = (cache_row(min(key, cacheLen - 1u), p.ring) * kvDim) / 2u + kvPair0 + d;
             ks[(i / PAIRS) * KLINE + d] = inside ? kc[src] : 0u;
             vs[(i / PAIRS) * KLINE + d] = inside ? vc[src] : 0u;
         }
@@ -95,14 +102,16 @@ void main() {
         barrier();
 
         if (lid < BQ) {
-            // Keys past this query's position (causal mask) or past the cache count as absent.
+            // Keys past this query's position (causal mask), past the cache or before its window
+            // count as absent.
             uint valid = myLen > k0 ? min(KT, myLen - k0) : 0u;
+            uint skip = myLo > k0 ? min(KT, myLo - k0) : 0u;
             float mx = MASKED;
-            for (uint k = 0; k < valid; k++) mx = max(mx, ps[lid * PLINE + k]);
+            for (uint k = skip; k < valid; k++) mx = max(mx, ps[lid * PLINE + k]);
             float mNew = max(m, mx);
             float c = exp(m - mNew), sum = 0.0;
             for (uint k = 0; k < KT; k++) {
-                float pr = k < valid ? exp(ps[lid * PLINE + k] - mNew) : 0.0;
+                float pr = k >= skip && k < valid ? exp(ps[lid * PLINE + k] - mNew) : 0.0;
                 ps[lid * PLINE + k] = pr;
                 sum += pr;
             }

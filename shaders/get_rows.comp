@@ -1,5 +1,6 @@
 #version 450
-// Embedding lookup: dequantizes the rows of the step's token ids into F32 activations.
+// Embedding lookup: dequantizes the rows of the step's token ids into F32 activations, times a
+// scale (Gemma multiplies its embeddings by sqrt(dim); 1 elsewhere).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(local_size_x_id = 0) in;
@@ -14,6 +15,7 @@ layout(push_constant) uniform Push {
     uint firstId;    // index into step.ids of token 0
     uint rowBase;    // first row held by the bound weights (large tables are split)
     uint rowCount;   // rows held by the bound weights
+    float scale;     // factor on every value
 } p;
 
 #include "weights.glsl"
@@ -32,6 +34,6 @@ void main() {
         float v[CV];
         chunk_values(row * blocksPerRow + blk, c, v);
         uint o = token * p.cols + blk * QK;
-        [[unroll]] for (uint k = 0; k < CV; k++) y[o + chunk_elem(c, k)] = v[k];
+        [[unroll]] for (uint k = 0; k < CV; k++) y[o + chunk_elem(c, k)] = v[k] * p.scale;
     }
 }

@@ -228,7 +228,7 @@ public final class ChatViewModel {
                 context, Math.min(params.maxTokens(), context / 4), policy);
         window[0] = fitted.leftOut();
         window[1] = context;
-        int[] fresh = PromptCache.reuse(s, m.tokenizer(), m.formatChat(fitted.messages(), true));
+        int[] fresh = PromptCache.reuse(s, m, fitted.messages());
         runningSession.set(s);
         try {
             // stop() may come before generate() starts, which could clear the session's own flag:

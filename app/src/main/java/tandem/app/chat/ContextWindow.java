@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import tandem.app.settings.ContextPolicy;
 import tandem.engine.chat.ChatMessage;
+import tandem.engine.runtime.PromptTokens;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tokenizer.Tokenizer;
 
@@ -68,7 +69,7 @@ final class ContextWindow {
     }
 
     static int count(List<ChatMessage> messages, Function<List<ChatMessage>, String> format, Tokenizer tokenizer) {
-        return tokenizer.encode(format.apply(messages), tokenizer.addBosByDefault(), true).length;
+        return PromptTokens.encode(tokenizer, format.apply(messages)).length;   // the engine's one BOS rule
     }
 
     /** The notice shown in the conversation above an answer that saw only part of it. */

@@ -139,6 +139,7 @@ public final class ModelView {
         int row = 0;
         row = fact(row, "Name", info.name());
         row = fact(row, "Architecture", info.architecture());
+        if (!info.features().isEmpty()) row = fact(row, "Architecture facts", String.join("\n", info.features()));
         row = fact(row, "Parameters", parameters(info.parameterCount()));
         row = fact(row, "File size", Sizes.bytes(info.fileBytes()));
         row = fact(row, "Quantisation", quantMix(info.quantMix()));

@@ -30,18 +30,29 @@ public final class InspectCommand {
             else model = a;
         }
         if (model == null) throw new TandemException("no model given; " + USAGE);
-        GgufSummary s = GgufSummary.read(Path.of(model));
-        out.print(json ? toJson(s) : toText(s));
+        GgufSummary s;
+        List<String> features;
+        try (tandem.engine.gguf.GgufFile file = tandem.engine.gguf.GgufFile.open(Path.of(model))) {
+            s = GgufSummary.of(file);
+            features = tandem.engine.model.ArchitectureFacts.describe(file);
+        }
+        out.print(json ? toJson(s) : toText(s, features));
         return 0;
     }
 
     static String toText(GgufSummary s) {
+        return toText(s, List.of());
+    }
+
+    /** @param features the architecture's distinctive facts, one line each under the architecture */
+    static String toText(GgufSummary s, List<String> features) {
         StringBuilder b = new StringBuilder();
         b.append(s.path()).append('\n');
         line(b, "format", "GGUF v" + s.version() + ", alignment " + s.alignment() + ", " + ByteSizes.human(s.fileBytes()));
         line(b, "name", s.name());
         line(b, "file type", fileTypeLabel(s.fileType()));
         line(b, "architecture", s.architecture());
+        for (String f : features) line(b, "", f);
         line(b, "layers", s.layers());
         line(b, "dim", s.embeddingLength());
         line(b, "ffn", s.feedForwardLength());

@@ -7,12 +7,13 @@ import tandem.engine.tensor.Dequantizer;
 
 /**
  * One transformer block's weights on the CPU: matrices stay in the mapped file, the small vectors
- * (norm scales, biases) are decoded to floats once at load. Biases and q/k norms are null when the
- * architecture has none.
+ * (norm scales, biases) are decoded to floats once at load. Biases, q/k norms and post-norms are
+ * null when the architecture has none.
  */
 record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v,
                 float[] qBias, float[] kBias, float[] vBias, float[] qNorm, float[] kNorm,
-                WeightMatrix attnOutput, float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+                WeightMatrix attnOutput, float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
+                float[] postAttnNorm, float[] postFfnNorm) {
 
     static CpuLayer load(GgufFile file, ModelTensors.Layer t) {
         return new CpuLayer(vector(file, t.attnNorm()),
@@ -20,7 +21,8 @@ record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v
                 vector(file, t.attnQBias()), vector(file, t.attnKBias()), vector(file, t.attnVBias()),
                 vector(file, t.attnQNorm()), vector(file, t.attnKNorm()),
                 WeightMatrix.of(file, t.attnOutput()), vector(file, t.ffnNorm()),
-                WeightMatrix.of(file, t.ffnGate()), WeightMatrix.of(file, t.ffnUp()), WeightMatrix.of(file, t.ffnDown()));
+                WeightMatrix.of(file, t.ffnGate()), WeightMatrix.of(file, t.ffnUp()), WeightMatrix.of(file, t.ffnDown()),
+                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()));
     }
 
     /** A one-dimensional tensor decoded to floats; null stays null. */

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import tandem.engine.model.Activation;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.tensor.GgmlType;
@@ -116,13 +117,23 @@ public final class CpuOps {
      */
     public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
                             float theta, RopeStyle style, float[] freqFactors) {
+        rope(x, off, heads, headDim, ropeDim, position, theta, 1f, 1f, style, freqFactors);
+    }
+
+    /**
+     * {@link #rope} with linear scaling and a magnitude factor, as ggml's rope_ext without YaRN: the
+     * angle is position * scale * frequency, and cos and sin are multiplied by attnFactor (Phi-3's
+     * LongRoPE factor; only the rotated elements are scaled).
+     */
+    public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
+                            float theta, float scale, float attnFactor, RopeStyle style, float[] freqFactors) {
         int half = ropeDim / 2;
         for (int i = 0; i < half; i++) {
             double frequency = Math.pow(theta, -2.0 * i / ropeDim);
             if (freqFactors != null) frequency /= freqFactors[i];
-            double angle = position * frequency;
-            float cos = (float) Math.cos(angle);
-            float sin = (float) Math.sin(angle);
+            double angle = position * (double) scale * frequency;
+            float cos = (float) (Math.cos(angle) * attnFactor);
+            float sin = (float) (Math.sin(angle) * attnFactor);
             int first = style == RopeStyle.NORMAL ? 2 * i : i;
             int second = style == RopeStyle.NORMAL ? 2 * i + 1 : i + half;
             for (int h = 0; h < heads; h++) {
@@ -159,6 +170,21 @@ public final class CpuOps {
         for (int i = 0; i < n; i++) out[outOff + i] = silu(gate[gateOff + i]) * up[upOff + i];
     }
 
+    /** Gated feed-forward input: out[i] = act(gate[i]) * up[i]. {@code out} may alias either input. */
+    public static void glu(Activation act, float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n) {
+        if (act == Activation.SILU) {
+            swiglu(gate, gateOff, up, upOff, out, outOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) out[outOff + i] = act.apply(gate[gateOff + i]) * up[upOff + i];
+    }
+
+    /** Final logit soft-capping: x = cap * tanh(x / cap) over x[off, off + n), in place; nothing when cap is 0. */
+    public static void softcap(float[] x, int off, int n, float cap) {
+        if (cap <= 0) return;
+        for (int i = off; i < off + n; i++) x[i] = (float) (cap * Math.tanh(x[i] / cap));
+    }
+
     /**
      * Causal multi-head attention of one query position over {@code length} cached positions,
      * with grouped-query sharing: query head h reads KV head h / (heads / kvHeads).
@@ -171,24 +197,38 @@ public final class CpuOps {
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
                                  int heads, int kvHeads, int headDim, float[] scores, float[] out, int outOff) {
-        boolean parallel = (long) heads * length * headDim >= PARALLEL_THRESHOLD;
-        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, length, h,
-                h / (heads / kvHeads), headDim, scores, out, outOff));
+        attention(q, qOff, keys, values, kvStride, 0, length, 0, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)),
+                scores, out, outOff);
     }
 
-    private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
-                                      int head, int kvHead, int headDim, float[] scores, float[] out, int outOff) {
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+    /**
+     * {@link #attention} over cached positions [first, length) only (a sliding window: the query at
+     * length - 1 sees the window's positions), with Q·K multiplied by {@code scale}. With
+     * {@code ring} > 0 the cache holds position t in row t % ring (a sliding-window layer's ring).
+     */
+    public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
+                                 int ring, int heads, int kvHeads, int headDim, float scale, float[] scores, float[] out,
+                                 int outOff) {
+        boolean parallel = (long) heads * (length - first) * headDim >= PARALLEL_THRESHOLD;
+        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, ring, h,
+                h / (heads / kvHeads), headDim, scale, scores, out, outOff));
+    }
+
+    private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
+                                      int ring, int head, int kvHead, int headDim, float scale, float[] scores, float[] out,
+                                      int outOff) {
         int qBase = qOff + head * headDim;
         int sBase = head * length;
-        for (int t = 0; t < length; t++) {
-            scores[sBase + t] = dot(q, qBase, keys, t * kvStride + kvHead * headDim, headDim) * scale;
+        for (int t = first; t < length; t++) {
+            int row = ring > 0 ? t % ring : t;
+            scores[sBase + t] = dot(q, qBase, keys, row * kvStride + kvHead * headDim, headDim) * scale;
         }
-        softmax(scores, sBase, length);
+        softmax(scores, sBase + first, length - first);
         int oBase = outOff + head * headDim;
         java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
-        for (int t = 0; t < length; t++) {
-            axpy(scores[sBase + t], values, t * kvStride + kvHead * headDim, out, oBase, headDim);
+        for (int t = first; t < length; t++) {
+            int row = ring > 0 ? t % ring : t;
+            axpy(scores[sBase + t], values, row * kvStride + kvHead * headDim, out, oBase, headDim);
         }
     }
 

@@ -3,6 +3,7 @@ package tandem.engine.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
@@ -26,16 +27,17 @@ public final class CpuRunner implements ModelRunner {
     private final WeightMatrix embedding;
     private final WeightMatrix output;
     private final float[] outputNorm;
-    private final float[] ropeFreqs;
+    /** The RoPE frequency divisors for a context length (they may depend on it: Phi-3's LongRoPE), or null. */
+    private final IntFunction<float[]> ropeFactors;
     private final List<CpuLayer> layers;
 
     private CpuRunner(ModelConfig config, WeightMatrix embedding, WeightMatrix output, float[] outputNorm,
-                      float[] ropeFreqs, List<CpuLayer> layers) {
+                      IntFunction<float[]> ropeFactors, List<CpuLayer> layers) {
         this.config = config;
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
-        this.ropeFreqs = ropeFreqs;
+        this.ropeFactors = ropeFactors;
         this.layers = List.copyOf(layers);
     }
 
@@ -52,16 +54,19 @@ public final class CpuRunner implements ModelRunner {
             progress.update((double) layers.size() / config.layers(), "layer " + layers.size() + " of " + config.layers());
         }
         return new CpuRunner(config, WeightMatrix.of(file, tensors.tokenEmbedding()), WeightMatrix.of(file, tensors.output()),
-                CpuLayer.vector(file, tensors.outputNorm()), CpuLayer.vector(file, tensors.ropeFreqs()), layers);
+                CpuLayer.vector(file, tensors.outputNorm()),
+                contextLength -> CpuLayer.vector(file, tensors.ropeFactors(config, contextLength)), layers);
     }
 
     @Override public ModelConfig config() { return config; }
 
     @Override public Backend backend() { return Backend.CPU; }
 
-    /** Bytes of KV cache for a context: keys and values, float32, every layer. */
+    /** Bytes of KV cache for a context: keys and values, float32, every layer (a ring of the window for sliding layers). */
     public static long kvCacheBytes(ModelConfig config, int contextLength) {
-        return 2L * config.layers() * contextLength * config.kvDim() * Float.BYTES;
+        long rows = 0;
+        for (int l = 0; l < config.layers(); l++) rows += config.cacheRows(l, contextLength, BATCH);
+        return 2L * rows * config.kvDim() * Float.BYTES;
     }
 
     @Override
@@ -93,19 +98,35 @@ public final class CpuRunner implements ModelRunner {
     /** Which positions' logits a forward call computes. */
     private enum Logits { ALL, LAST, NONE }
 
-    /** One sequence's KV cache: per layer, position-major rows of kvDim floats. */
+    /**
+     * One sequence's KV cache: per layer, rows of kvDim floats, position t in row t % rows (all
+     * positions, or a sliding-window layer's ring).
+     */
     private final class CpuState implements State {
         private final int capacity;
         private final float[][] keys;
         private final float[][] values;
+        private final int[] rows;
+        private final float[] ropeFreqs;
+        /** One past the last position written. */
+        private int end;
 
         CpuState(int capacity) {
             this.capacity = capacity;
-            this.keys = new float[config.layers()][capacity * config.kvDim()];
-            this.values = new float[config.layers()][capacity * config.kvDim()];
+            this.ropeFreqs = ropeFactors.apply(capacity);
+            this.keys = new float[config.layers()][];
+            this.values = new float[config.layers()][];
+            this.rows = new int[config.layers()];
+            for (int l = 0; l < config.layers(); l++) {
+                rows[l] = config.cacheRows(l, capacity, BATCH);
+                keys[l] = new float[rows[l] * config.kvDim()];
+                values[l] = new float[rows[l] * config.kvDim()];
+            }
         }
 
         @Override public int capacity() { return capacity; }
+
+        @Override public int earliestContinuation() { return config.earliestContinuation(end, capacity, BATCH); }
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
@@ -121,6 +142,11 @@ public final class CpuRunner implements ModelRunner {
 
         private void run(int[] tokens, int position, Logits wanted, float[] result) {
             State.checkInput(tokens, position, capacity, config.vocab());
+            if (position > 0 && position < earliestContinuation()) {
+                throw new IllegalStateException("position " + position + " is before the sliding-window rings' reach "
+                        + earliestContinuation() + "; evaluate again from 0");
+            }
+            end = position + tokens.length;
             int vocab = config.vocab();
             for (int from = 0; from < tokens.length; from += BATCH) {
                 int count = Math.min(BATCH, tokens.length - from);
@@ -159,7 +185,11 @@ public final class CpuRunner implements ModelRunner {
         float[] projected = new float[count * dim];
         float[] gate = new float[count * c.ffn()];
         float[] up = new float[count * c.ffn()];
-        for (int b = 0; b < count; b++) embedding.row(tokens[from + b], x, b * dim);
+        float embeddingScale = c.extras().embeddingScale();
+        for (int b = 0; b < count; b++) {
+            embedding.row(tokens[from + b], x, b * dim);
+            if (embeddingScale != 1f) for (int i = 0; i < dim; i++) x[b * dim + i] *= embeddingScale;
+        }
 
         for (int l = 0; l < layers.size(); l++) {
             CpuLayer layer = layers.get(l);
@@ -176,29 +206,39 @@ public final class CpuRunner implements ModelRunner {
                 normEach(q, layer.qNorm(), q, count * c.heads(), c.headDim());
                 normEach(k, layer.kNorm(), k, count * c.kvHeads(), c.headDim());
             }
+            float theta = c.ropeTheta(l), ropeScale = c.ropeScale(l), attnFactor = c.extras().ropeAttnFactor();
             for (int b = 0; b < count; b++) {
-                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
-                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
+                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
+                        c.ropeStyle(), cache.ropeFreqs);
+                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
+                        c.ropeStyle(), cache.ropeFreqs);
             }
             float[] layerKeys = cache.keys[l];
             float[] layerValues = cache.values[l];
-            System.arraycopy(k, 0, layerKeys, position * kvDim, count * kvDim);
-            System.arraycopy(v, 0, layerValues, position * kvDim, count * kvDim);
+            int rows = cache.rows[l];
+            for (int b = 0; b < count; b++) {
+                int row = (position + b) % rows;
+                System.arraycopy(k, b * kvDim, layerKeys, row * kvDim, kvDim);
+                System.arraycopy(v, b * kvDim, layerValues, row * kvDim, kvDim);
+            }
+            int ring = rows < cache.capacity ? rows : 0;
+            int window = c.window(l);
             CpuOps.forRange(count, count > 1, b -> {
                 int length = position + b + 1;
+                int first = window > 0 ? Math.max(0, length - window) : 0;
                 float[] scores = new float[c.heads() * length];
-                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, length, c.heads(), c.kvHeads(), c.headDim(),
-                        scores, attended, b * qDim);
+                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, ring, c.heads(), c.kvHeads(),
+                        c.headDim(), c.extras().attentionScale(), scores, attended, b * qDim);
             });
             layer.attnOutput().multiply(attended, 0, count, projected, 0);
-            CpuOps.add(x, 0, projected, 0, count * dim);
+            addResidual(x, projected, layer.postAttnNorm(), count);
 
             normEach(x, layer.ffnNorm(), normed, count, dim);
             layer.gate().multiply(normed, 0, count, gate, 0);
             layer.up().multiply(normed, 0, count, up, 0);
-            CpuOps.swiglu(gate, 0, up, 0, gate, 0, count * c.ffn());
+            CpuOps.glu(c.block().activation(), gate, 0, up, 0, gate, 0, count * c.ffn());
             layer.down().multiply(gate, 0, count, projected, 0);
-            CpuOps.add(x, 0, projected, 0, count * dim);
+            addResidual(x, projected, layer.postFfnNorm(), count);
         }
 
         if (logits == null) return;
@@ -208,6 +248,13 @@ public final class CpuRunner implements ModelRunner {
             CpuOps.rmsNorm(x, (first + b) * dim, outputNorm, c.rmsEps(), normed, b * dim, dim);
         }
         output.multiply(normed, 0, outputs, logits, logitsOff);
+        CpuOps.softcap(logits, logitsOff, outputs * c.vocab(), c.extras().finalLogitSoftcap());
+    }
+
+    /** x += delta, through the post-norm (Gemma) when the block has one; delta is overwritten then. */
+    private void addResidual(float[] x, float[] delta, float[] postNorm, int count) {
+        if (postNorm != null) normEach(delta, postNorm, delta, count, config.dim());
+        CpuOps.add(x, 0, delta, 0, count * config.dim());
     }
 
     /** RMS norm of each of count vectors of n floats, with the same scale vector. */

@@ -17,10 +17,19 @@ package tandem.engine.model;
  * @param ropeTheta      RoPE frequency base
  * @param contextLength  the context length the model was trained for
  * @param tiedOutput     no {@code output.weight}: logits use the token embedding matrix
+ * @param extras         what only some architectures set (sliding window, scales, ...)
  */
 public record ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
                           int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
-                          boolean tiedOutput) {
+                          boolean tiedOutput, ModelExtras extras) {
+    /** A model without any of the {@link ModelExtras} features. */
+    public ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
+                       int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
+                       boolean tiedOutput) {
+        this(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta, contextLength,
+                tiedOutput, ModelExtras.plain(Math.max(layers, 0), Math.max(headDim, 1)));
+    }
+
     public ModelConfig {
         requirePositive("embedding length", dim);
         requirePositive("block count", layers);
@@ -55,4 +64,53 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
     public boolean qkvBias() { return architecture.qkvBias(); }
 
     public boolean qkNorm() { return architecture.qkNorm(); }
+
+    public BlockStyle block() { return architecture.block(); }
+
+    /** The same model with other widths or layers (a device's part of a split): everything else kept. */
+    public ModelConfig resized(int layers, int heads, int kvHeads, int ffn, int vocab) {
+        return new ModelConfig(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta,
+                contextLength, tiedOutput, extras);
+    }
+
+    /** Whether layer {@code layer} (model numbering) attends through a sliding window. */
+    public boolean sliding(int layer) { return extras.sliding(layer); }
+
+    /** The positions layer {@code layer} attends to, itself included; 0 for all. */
+    public int window(int layer) { return sliding(layer) ? extras.slidingWindow() : 0; }
+
+    /** RoPE base of layer {@code layer}. */
+    public float ropeTheta(int layer) { return sliding(layer) ? extras.slidingRopeTheta() : ropeTheta; }
+
+    /**
+     * Rows of layer {@code layer}'s KV cache for a context of {@code capacity} positions evaluated in
+     * steps of at most {@code maxStep} tokens: a sliding-window layer keeps a ring of its window plus
+     * one step (a step's first query still sees the window before it while the step writes its own
+     * keys, as llama.cpp sizes its SWA cache), the others every position. Position t lives in row
+     * t % rows.
+     */
+    public int cacheRows(int layer, int capacity, int maxStep) {
+        return cacheRowsFor(window(layer), capacity, maxStep);
+    }
+
+    /** {@link #cacheRows(int, int, int)} of a layer with this window (0: none). */
+    public static int cacheRowsFor(int window, int capacity, int maxStep) {
+        return window > 0 ? (int) Math.min(capacity, (long) window + maxStep) : capacity;
+    }
+
+    /**
+     * The smallest position a step may start at when positions up to {@code end} have been written:
+     * rewinding further would need keys a ring has overwritten (0: any position).
+     */
+    public int earliestContinuation(int end, int capacity, int maxStep) {
+        int earliest = 0;
+        for (int l = 0; l < layers; l++) {
+            int rows = cacheRows(l, capacity, maxStep);
+            if (rows < capacity) earliest = Math.max(earliest, end - (rows - window(l) + 1));
+        }
+        return earliest;
+    }
+
+    /** Linear RoPE scale of layer {@code layer} (positions are multiplied by it). */
+    public float ropeScale(int layer) { return sliding(layer) ? 1f : extras.ropeScale(); }
 }

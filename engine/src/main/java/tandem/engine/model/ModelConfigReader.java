@@ -41,7 +41,8 @@ public final class ModelConfigReader {
                     m.getFloat(arch.key("attention.layer_norm_rms_epsilon")),
                     m.optFloat(arch.key("rope.freq_base")).orElse(DEFAULT_ROPE_THETA),
                     m.getInt(arch.key("context_length")),
-                    file.tensor(TensorNames.OUTPUT).isEmpty());
+                    file.tensor(TensorNames.OUTPUT).isEmpty(),
+                    ExtrasReader.read(file, arch, dim, heads, headDim));
         } catch (IllegalArgumentException e) {
             throw invalid(file, e.getMessage());
         }
@@ -58,7 +59,7 @@ public final class ModelConfigReader {
                     + experts + ") are not supported yet");
         }
         String scaling = m.optString(arch.key("rope.scaling.type")).orElse("none");
-        if (!scaling.equals("none")) {
+        if (!scaling.equals("none") && !scaling.equals("linear")) {
             throw new TandemException(file.path() + ": RoPE scaling '" + scaling + "' (" + arch.key("rope.scaling.type")
                     + ") is not supported yet");
         }

@@ -12,36 +12,73 @@ import tandem.engine.gguf.TensorInfo;
  *
  * @param output     the output projection, or the token embedding when the output is tied
  * @param ropeFreqs  per-frequency RoPE divisors (Llama 3.1), or null
+ * @param ropeFactorsLong  Phi-3's LongRoPE divisors for contexts beyond the original one, or null
+ * @param ropeFactorsShort Phi-3's LongRoPE divisors for contexts within it, or null
  */
 public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, TensorInfo output,
-                           TensorInfo ropeFreqs, List<Layer> layers) {
+                           TensorInfo ropeFreqs, List<Layer> layers, TensorInfo ropeFactorsLong,
+                           TensorInfo ropeFactorsShort) {
     public ModelTensors {
         layers = List.copyOf(layers);
     }
 
     /**
-     * One block's tensors. Bias and q/k-norm tensors are null for architectures without them.
+     * One block's tensors. Bias, q/k-norm and post-norm tensors are null for architectures without
+     * them. Where the file fuses Q/K/V or gate/up (Phi-3), q, k, v, gate and up are row views of the
+     * fused tensor ({@link #rowView}), so every backend and the split planner see separate tensors.
      */
     public record Layer(TensorInfo attnNorm, TensorInfo attnQ, TensorInfo attnK, TensorInfo attnV,
                         TensorInfo attnQBias, TensorInfo attnKBias, TensorInfo attnVBias,
                         TensorInfo attnQNorm, TensorInfo attnKNorm, TensorInfo attnOutput,
-                        TensorInfo ffnNorm, TensorInfo ffnGate, TensorInfo ffnUp, TensorInfo ffnDown) {}
+                        TensorInfo ffnNorm, TensorInfo ffnGate, TensorInfo ffnUp, TensorInfo ffnDown,
+                        TensorInfo postAttnNorm, TensorInfo postFfnNorm) {}
+
+    /**
+     * Rows [first, first + count) of a matrix, as a tensor of their own under {@code name}: the bytes
+     * are a contiguous part of the original's (each row is whole blocks). Named like the separate
+     * tensor it stands for (e.g. blk.0.attn_k.weight for the K rows of blk.0.attn_qkv.weight), which
+     * is what the split planner cuts by.
+     */
+    static TensorInfo rowView(TensorInfo fused, String name, long first, long count) {
+        long rowBytes = fused.rowBytes();
+        return new TensorInfo(name, fused.type(), new long[] {fused.rowLength(), count},
+                fused.offset() + first * rowBytes, count * rowBytes);
+    }
+
+    /**
+     * The RoPE frequency divisors for a context: Llama 3.1's rope_freqs where present, else Phi-3's
+     * long factors when the context exceeds the original one (llama.cpp compares its n_ctx with
+     * rope.scaling.original_context_length, or the trained context when that key is absent), else
+     * the short ones; null when the model has none.
+     */
+    public TensorInfo ropeFactors(ModelConfig c, int contextLength) {
+        if (ropeFreqs != null) return ropeFreqs;
+        int original = c.extras().ropeOriginalContext() > 0 ? c.extras().ropeOriginalContext() : c.contextLength();
+        if (ropeFactorsLong != null && contextLength > original) return ropeFactorsLong;
+        return ropeFactorsShort;
+    }
 
     /** Finds and validates every tensor the configuration needs. */
     public static ModelTensors bind(GgufFile file, ModelConfig c) {
         ShapeChecker shapes = new ShapeChecker(file);
         TensorInfo embedding = shapes.require(TensorNames.TOKEN_EMBEDDING, c.dim(), c.vocab());
         TensorInfo output = c.tiedOutput() ? embedding : shapes.require(TensorNames.OUTPUT, c.dim(), c.vocab());
-        TensorInfo ropeFreqs = file.tensor(TensorNames.ROPE_FREQS).isPresent()
-                ? shapes.require(TensorNames.ROPE_FREQS, c.ropeDim() / 2) : null;
+        TensorInfo ropeFreqs = optionalVector(file, shapes, TensorNames.ROPE_FREQS, c.ropeDim() / 2);
+        TensorInfo ropeLong = optionalVector(file, shapes, TensorNames.ROPE_FACTORS_LONG, c.ropeDim() / 2);
+        TensorInfo ropeShort = optionalVector(file, shapes, TensorNames.ROPE_FACTORS_SHORT, c.ropeDim() / 2);
+        boolean fused = c.block().fusedTensors();
+        boolean post = c.block().postNorms();
         List<Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             TensorNames.Layer n = TensorNames.layer(i);
+            TensorInfo qkv = fused ? shapes.require(TensorNames.attnQkv(i), c.dim(), c.qDim() + 2L * c.kvDim()) : null;
+            TensorInfo gateUp = fused ? shapes.require(n.ffnUp(), c.dim(), 2L * c.ffn()) : null;
             layers.add(new Layer(
                     shapes.require(n.attnNorm(), c.dim()),
-                    shapes.require(n.attnQ(), c.dim(), c.qDim()),
-                    shapes.require(n.attnK(), c.dim(), c.kvDim()),
-                    shapes.require(n.attnV(), c.dim(), c.kvDim()),
+                    fused ? rowView(qkv, n.attnQ(), 0, c.qDim()) : shapes.require(n.attnQ(), c.dim(), c.qDim()),
+                    fused ? rowView(qkv, n.attnK(), c.qDim(), c.kvDim()) : shapes.require(n.attnK(), c.dim(), c.kvDim()),
+                    fused ? rowView(qkv, n.attnV(), c.qDim() + (long) c.kvDim(), c.kvDim())
+                            : shapes.require(n.attnV(), c.dim(), c.kvDim()),
                     c.qkvBias() ? shapes.require(n.attnQBias(), c.qDim()) : null,
                     c.qkvBias() ? shapes.require(n.attnKBias(), c.kvDim()) : null,
                     c.qkvBias() ? shapes.require(n.attnVBias(), c.kvDim()) : null,
@@ -49,11 +86,18 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
                     c.qkNorm() ? shapes.require(n.attnKNorm(), c.headDim()) : null,
                     shapes.require(n.attnOutput(), c.qDim(), c.dim()),
                     shapes.require(n.ffnNorm(), c.dim()),
-                    shapes.require(n.ffnGate(), c.dim(), c.ffn()),
-                    shapes.require(n.ffnUp(), c.dim(), c.ffn()),
-                    shapes.require(n.ffnDown(), c.ffn(), c.dim())));
+                    fused ? rowView(gateUp, n.ffnGate(), 0, c.ffn()) : shapes.require(n.ffnGate(), c.dim(), c.ffn()),
+                    fused ? rowView(gateUp, n.ffnUp(), c.ffn(), c.ffn()) : shapes.require(n.ffnUp(), c.dim(), c.ffn()),
+                    shapes.require(n.ffnDown(), c.ffn(), c.dim()),
+                    post ? shapes.require(TensorNames.postAttentionNorm(i), c.dim()) : null,
+                    post ? shapes.require(TensorNames.postFfnNorm(i), c.dim()) : null));
         }
-        return new ModelTensors(embedding, shapes.require(TensorNames.OUTPUT_NORM, c.dim()), output, ropeFreqs, layers);
+        return new ModelTensors(embedding, shapes.require(TensorNames.OUTPUT_NORM, c.dim()), output, ropeFreqs, layers,
+                ropeLong, ropeShort);
+    }
+
+    private static TensorInfo optionalVector(GgufFile file, ShapeChecker shapes, String name, long length) {
+        return file.tensor(name).isPresent() ? shapes.require(name, length) : null;
     }
 
     /** Every distinct tensor, for byte counts and uploads (the tied output is listed once). */
@@ -62,12 +106,15 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         all.add(tokenEmbedding);
         all.add(outputNorm);
         if (output != tokenEmbedding) all.add(output);
-        if (ropeFreqs != null) all.add(ropeFreqs);
+        for (TensorInfo t : new TensorInfo[] {ropeFreqs, ropeFactorsLong, ropeFactorsShort}) {
+            if (t != null) all.add(t);
+        }
         for (Layer l : layers) {
             for (TensorInfo t : List.of(l.attnNorm, l.attnQ, l.attnK, l.attnV, l.attnOutput, l.ffnNorm, l.ffnGate, l.ffnUp, l.ffnDown)) {
                 all.add(t);
             }
-            for (TensorInfo t : new TensorInfo[] {l.attnQBias, l.attnKBias, l.attnVBias, l.attnQNorm, l.attnKNorm}) {
+            for (TensorInfo t : new TensorInfo[] {l.attnQBias, l.attnKBias, l.attnVBias, l.attnQNorm, l.attnKNorm,
+                    l.postAttnNorm, l.postFfnNorm}) {
                 if (t != null) all.add(t);
             }
         }

@@ -14,6 +14,19 @@ public final class TensorNames {
     /** Llama 3.1-style per-frequency RoPE divisors; optional. */
     public static final String ROPE_FREQS = "rope_freqs.weight";
 
+    /** Phi-3's LongRoPE frequency divisors: long for contexts beyond the original one, else short; optional. */
+    public static final String ROPE_FACTORS_LONG = "rope_factors_long.weight";
+    public static final String ROPE_FACTORS_SHORT = "rope_factors_short.weight";
+
+    /** Gemma's norm of the attention output before its residual add. */
+    public static String postAttentionNorm(int layer) { return "blk." + layer + ".post_attention_norm.weight"; }
+
+    /** Gemma's norm of the FFN output before its residual add. */
+    public static String postFfnNorm(int layer) { return "blk." + layer + ".post_ffw_norm.weight"; }
+
+    /** Phi-3's fused Q/K/V projection (rows q | k | v). */
+    public static String attnQkv(int layer) { return "blk." + layer + ".attn_qkv.weight"; }
+
     /** The names of layer {@code index}'s tensors. */
     public static Layer layer(int index) {
         String p = "blk." + index + ".";

@@ -23,6 +23,7 @@ import tandem.engine.vulkan.WeightUploader;
 import tandem.engine.vulkan.model.AttentionExtras;
 import tandem.engine.vulkan.model.LayerWeights;
 import tandem.engine.vulkan.model.ModelWeights;
+import tandem.engine.vulkan.model.PostNorms;
 
 /**
  * The weights one device holds, uploaded from the mapped GGUF file exactly as {@link SplitPlan}
@@ -44,11 +45,12 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
     private final List<LayerWeights> layers;
     /** Per held layer; their buffers are in {@link #owned}. */
     private final List<AttentionExtras> extras;
+    private final List<PostNorms> postNorms;
     private final List<AutoCloseable> owned;
 
     private ShardWeights(WeightTensor embedding, WeightTensor output, GpuBuffer outputNorm, GpuBuffer ropeTable,
                          int ropePositions, int firstLayer, List<LayerWeights> layers, List<AttentionExtras> extras,
-                         List<AutoCloseable> owned) {
+                         List<PostNorms> postNorms, List<AutoCloseable> owned) {
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
@@ -57,6 +59,7 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
         this.firstLayer = firstLayer;
         this.layers = List.copyOf(layers);
         this.extras = List.copyOf(extras);
+        this.postNorms = List.copyOf(postNorms);
         this.owned = owned;
     }
 
@@ -71,6 +74,8 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
     @Override public LayerWeights layer(int layer) { return layers.get(layer - firstLayer); }
 
     @Override public AttentionExtras extras(int layer) { return extras.get(layer - firstLayer); }
+
+    @Override public PostNorms postNorms(int layer) { return postNorms.get(layer - firstLayer); }
 
     static ShardWeights upload(VulkanDevice device, int shard, SplitPlan plan, GgufFile file, ModelConfig config,
                                ModelTensors tensors, int ropePositions, LongConsumer bytesDone, BooleanSupplier cancelled) {
@@ -91,11 +96,12 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
                 output = tied && embedding != null ? embedding : s.matrix(tensors.output());
             }
             GpuBuffer outputNorm = tensorSplit || last ? s.vector(tensors.outputNorm()) : null;
-            float[] freqs = tensors.ropeFreqs() == null ? null : floats(file, tensors.ropeFreqs());
-            GpuBuffer rope = s.own(up.floats("rope table",
-                    RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
+            TensorInfo factors = tensors.ropeFactors(config, ropePositions);
+            float[] freqs = factors == null ? null : floats(file, factors);
+            GpuBuffer rope = s.own(up.floats("rope table", RopeTable.build(config, ropePositions, freqs)));
             List<LayerWeights> layers = new ArrayList<>();
             List<AttentionExtras> extras = new ArrayList<>();
+            List<PostNorms> postNorms = new ArrayList<>();
             for (int l = held.start(); l < held.end(); l++) {
                 ModelTensors.Layer t = tensors.layers().get(l);
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
@@ -104,8 +110,11 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
                         s.matrix(t.ffnUp()), s.matrix(t.ffnDown())));
                 extras.add(new AttentionExtras(s.optionalVector(t.attnQBias()), s.optionalVector(t.attnKBias()),
                         s.optionalVector(t.attnVBias()), s.optionalVector(t.attnQNorm()), s.optionalVector(t.attnKNorm())));
+                // post-norms act on the all-reduced sums: whole on every device, like the other norms
+                postNorms.add(new PostNorms(s.optionalVector(t.postAttnNorm()), s.optionalVector(t.postFfnNorm())));
             }
-            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, held.start(), layers, extras, made);
+            return new ShardWeights(embedding, output, outputNorm, rope, ropePositions, held.start(), layers, extras, postNorms,
+                    made);
         } catch (RuntimeException e) {
             closeAll(made, e);
             throw e;

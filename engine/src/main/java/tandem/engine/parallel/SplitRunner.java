@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import tandem.engine.cpu.CpuOps;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
@@ -134,19 +135,18 @@ public final class SplitRunner implements ModelRunner {
                 throw new TandemException("layer split leaves device " + s.device() + " (" + s.budget().name()
                         + ") no layers; use fewer devices or another --split");
             }
-            return new ModelConfig(c.architecture(), c.dim(), s.layers().size(), c.heads(), c.kvHeads(), c.headDim(),
-                    c.ropeDim(), c.ffn(), c.vocab(), c.rmsEps(), c.ropeTheta(), c.contextLength(), c.tiedOutput());
+            return c.resized(s.layers().size(), c.heads(), c.kvHeads(), c.ffn(), c.vocab());
         }
-        if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
+        if (s.queryHeads().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
-                    + s.kvGroups().size() + " KV heads, " + s.ffnColumns().size() + " FFN columns and "
+                    + s.queryHeads().size() + " query heads, " + s.ffnColumns().size() + " FFN columns and "
                     + s.vocabRows().size() + " vocabulary rows (the quant blocks are too coarse for this ratio); "
                     + "use fewer devices, another --split or --split-mode layer");
         }
-        int groups = s.kvGroups().size();
-        return new ModelConfig(c.architecture(), c.dim(), c.layers(), groups * c.groupSize(), groups, c.headDim(),
-                c.ropeDim(), s.ffnColumns().size(), s.vocabRows().size(), c.rmsEps(), c.ropeTheta(), c.contextLength(),
-                c.tiedOutput());
+        // whole KV-head groups, or part of one group with its (copied) KV head: either way the
+        // kernels' query head h / (heads / kvHeads) is the right KV head
+        return c.resized(c.layers(), s.queryHeads().size(), s.kvGroups().size(), s.ffnColumns().size(),
+                s.vocabRows().size());
     }
 
     @Override public ModelConfig config() { return config; }
@@ -232,13 +232,16 @@ public final class SplitRunner implements ModelRunner {
         private final int capacity;
         private int batchTokens = -1;
         private boolean batchAllLogits;
+        /** One past the last position written. */
+        private int end;
 
         SplitState(int capacity) {
             this.capacity = capacity;
             try {
                 for (int d = 0; d < shards.size(); d++) {
                     Shard s = shards.get(d);
-                    buffers.add(new SequenceBuffers(s.device(), s.local(), capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
+                    buffers.add(new SequenceBuffers(s.device(), s.local(), s.slices().layers().start(), capacity,
+                            Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
                     decode.add(recorders(d));
                     batch.add(recorders(d));
                     decodeTimelines.add(new GpuTimeline(s.device(), schedule.marks(d)));
@@ -259,10 +262,15 @@ public final class SplitRunner implements ModelRunner {
 
         @Override public int capacity() { return capacity; }
 
+        @Override public int earliestContinuation() { return buffers.getFirst().earliestContinuation(config, end); }
+
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
-            return ChunkedForward.forward(tokens, position, allPositions, capacity, config.vocab(), buffers.getFirst().maxTokens,
+            int next = ChunkedForward.requireContinuation(position, tokens.length, earliestContinuation());
+            float[] logits = ChunkedForward.forward(tokens, position, allPositions, capacity, config.vocab(), buffers.getFirst().maxTokens,
                     MAX_LOGIT_ROWS, this);
+            end = next;
+            return logits;
         }
 
         @Override
@@ -331,6 +339,7 @@ public final class SplitRunner implements ModelRunner {
                             (firstRow + r) * vocab + v.start(), v.size());
                 }
             }
+            CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
         }
 
         @Override

@@ -33,7 +33,7 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
         timeline.begin(rec);
         blocks.embedding(rec, tokens);
         for (int l = 0; l < layers; l++) {
-            rec = blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, inWidth) -> {
+            rec = blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, inWidth, out, accumulate) -> {
                 int k = ++round[0];
                 allReduce.recordAcquireSlot(r, device, k);
                 GpuOps.linear(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false);
@@ -42,7 +42,7 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
                 r.end();
                 CommandRecorder next = segments.get(k).begin();
                 timeline.switchTo(next);
-                allReduce.recordSum(next, device, k, b.x.range(0, 4L * tokens * dim), tokens * dim, true);
+                allReduce.recordSum(next, device, k, out.buffer().range(out.offset(), 4L * tokens * dim), tokens * dim, accumulate);
                 timeline.mark("all-reduce");
                 return next;
             });

@@ -28,7 +28,10 @@ public final class Engine {
 
     /** Reads a model's facts without loading weights. */
     public static ModelInfo inspect(Path model) {
-        return tandem.engine.gguf.GgufSummary.read(model).toModelInfo();
+        try (tandem.engine.gguf.GgufFile file = tandem.engine.gguf.GgufFile.open(model)) {
+            return tandem.engine.gguf.GgufSummary.of(file).toModelInfo()
+                    .withFeatures(tandem.engine.model.ArchitectureFacts.describe(file));
+        }
     }
 
     /**

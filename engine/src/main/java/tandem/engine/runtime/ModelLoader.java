@@ -98,7 +98,8 @@ final class ModelLoader {
                 case AUTO -> throw new IllegalStateException("unresolved backend " + backend);
             };
             progress.update(1, "loaded");
-            return new BackendModel(GgufSummary.of(file).toModelInfo(), plan, runner, tokenizer, template::render, file);
+            return new BackendModel(GgufSummary.of(file).toModelInfo().withFeatures(tandem.engine.model.ArchitectureFacts.describe(file)),
+                    plan, runner, tokenizer, template::render, file);
         } catch (RuntimeException e) {
             file.close();
             throw e;

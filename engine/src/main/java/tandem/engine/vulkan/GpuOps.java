@@ -127,11 +127,34 @@ public final class GpuOps {
     /** out[t] = row step.ids[firstId + t] of the embedding matrix, dequantized, for t < tokens. */
     public static void getRows(CommandRecorder rec, WeightTensor embedding, BufferRange step, int firstId,
                                BufferRange out, int tokens) {
+        getRows(rec, embedding, step, firstId, out, tokens, 1f);
+    }
+
+    /** {@link #getRows} times {@code scale} (Gemma's sqrt(dim) on its embeddings). */
+    public static void getRows(CommandRecorder rec, WeightTensor embedding, BufferRange step, int firstId,
+                               BufferRange out, int tokens, float scale) {
         ComputePipeline p = Kernels.of(rec.device()).getRows(embedding.kernelType());
         for (WeightTensor.Slice s : embedding.slices()) {
             rec.dispatch(p, List.of(s.buffer().all(), step, out),
-                    new int[] {embedding.cols(), firstId, s.firstRow(), s.rows()}, tokens, 1, 1);
+                    new int[] {embedding.cols(), firstId, s.firstRow(), s.rows(), Float.floatToRawIntBits(scale)}, tokens, 1, 1);
         }
+    }
+
+    /** x[t] += rmsnorm(delta[t]) * weight for t < rows: a residual add through a post-norm (Gemma). */
+    public static void rmsNormAdd(CommandRecorder rec, BufferRange delta, BufferRange weight, BufferRange x, int n, float eps,
+                                  int rows) {
+        rec.dispatch(Kernels.of(rec.device()).rmsNorm(true), List.of(delta, weight, x),
+                new int[] {n, Float.floatToRawIntBits(eps), 0}, rows, 1, 1);
+    }
+
+    /** gate[i] = act(gate[i]) * up[i] for i < n, in place (activations the products do not fuse). */
+    public static void glu(CommandRecorder rec, tandem.engine.model.Activation activation, BufferRange gate, BufferRange up, int n) {
+        if (activation != tandem.engine.model.Activation.GELU_TANH) {
+            throw new IllegalArgumentException("the products fuse " + activation + "; glu runs GELU only");
+        }
+        int groups = (n + 63) / 64;
+        int gx = Math.min(groups, MAX_GROUPS_X);
+        rec.dispatch(Kernels.of(rec.device()).glu(1), List.of(gate, up), new int[] {n}, gx, 1, (groups + gx - 1) / gx);
     }
 
     /** y[t][i] += bias[i] for i < n, t < tokens. */
@@ -153,8 +176,15 @@ public final class GpuOps {
     public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                  BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
                                  int headDim, int ropeDim, boolean neox, int tokens) {
+        ropeStore(rec, q, k, v, kCache, vCache, table, step, heads, kvHeads, headDim, ropeDim, neox, tokens, 0);
+    }
+
+    /** {@link #ropeStore} into a cache that holds position t in row t % ring (a sliding-window ring; 0: row t). */
+    public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
+                                 BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
+                                 int headDim, int ropeDim, boolean neox, int tokens, int ring) {
         rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim), List.of(q, k, v, kCache, vCache, table, step),
-                new int[] {heads, kvHeads, headDim, ropeDim}, heads + kvHeads, tokens, 1);
+                new int[] {heads, kvHeads, headDim, ropeDim, ring}, heads + kvHeads, tokens, 1);
     }
 
     /**
@@ -168,18 +198,30 @@ public final class GpuOps {
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials) {
+        attention(rec, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
+                defaultScale(headDim), 0, 0);
+    }
+
+    /**
+     * {@link #attention} with Q·K multiplied by {@code scale} and, for {@code window} > 0, each query
+     * seeing only its last {@code window} positions (a sliding-window layer), whose cache may be a
+     * ring of {@code ring} rows (position t in row t % ring; 0: row t).
+     */
+    public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
+                                 BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
+                                 int splits, BufferRange partials, float scale, int window, int ring) {
         Kernels k = Kernels.of(rec.device());
         int tile = tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
         if (tile > 0) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
             int queries = Kernels.PROMPT_ATTENTION_QUERIES;
             rec.dispatch(k.attentionPrompt(headDim, tile), List.of(q, kCache, vCache, out, step),
-                    new int[] {heads, kvHeads, headDim, scaleBits(headDim), tokens}, heads,
+                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
                     (tokens + queries - 1) / queries, 1);
             return;
         }
         rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q),
-                new int[] {heads, kvHeads, headDim, scaleBits(headDim), 0}, heads, tokens, splits);
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window, ring}, heads, tokens, splits);
         combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
     }
 
@@ -191,15 +233,26 @@ public final class GpuOps {
     public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
+        attentionRoped(rec, q, k, v, kCache, vCache, table, out, step, heads, kvHeads, headDim, ropeDim, neox, splits, partials,
+                defaultScale(headDim), 0, 0);
+    }
+
+    /** {@link #attentionRoped} with the scale and sliding window of {@link #attention(CommandRecorder, BufferRange, BufferRange,
+     * BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int)}. */
+    public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
+                                      BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
+                                      int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials,
+                                      float scale, int window, int ring) {
         Kernels kernels = Kernels.of(rec.device());
         rec.dispatch(kernels.attentionRoped(headDim, splits, neox),
                 List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table),
-                new int[] {heads, kvHeads, headDim, scaleBits(headDim), ropeDim}, heads, 1, splits);
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window, ring}, heads, 1, splits);
         combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);
     }
 
-    private static int scaleBits(int headDim) {
-        return Float.floatToRawIntBits((float) (1.0 / Math.sqrt(headDim)));
+    /** The usual attention scale, 1 / sqrt(head dimension). */
+    private static float defaultScale(int headDim) {
+        return (float) (1.0 / Math.sqrt(headDim));
     }
 
     private static void combineSplits(CommandRecorder rec, Kernels k, BufferRange partials, BufferRange out, int heads,

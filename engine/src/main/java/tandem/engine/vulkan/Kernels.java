@@ -14,7 +14,8 @@ import tandem.engine.runtime.TandemException;
 public final class Kernels implements DeviceResource {
     /** Weight types with matrix-vector and embedding kernels (the variant suffixes in shaders/variants.txt). */
     public static final Set<String> WEIGHT_TYPES = Set.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0",
-            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k");
+            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k",
+            "iq4_nl", "iq4_xs", "mxfp4");
 
     private final VulkanDevice device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
@@ -34,14 +35,18 @@ public final class Kernels implements DeviceResource {
     /**
      * Rows per matrix-vector workgroup for a weight type (tuning knob -Dtandem.matvec.rows). On an
      * H100 (8B decode, 2026-11-26) 8 was best for Q4_0, Q8_0 and Q6_K; Q4_K, whose chunks decode
-     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding).
+     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding); its
+     * slices (2026-12-07) still ran faster with 4 (140 against 128, stepping two slices).
      */
     public int matvecRows(String weightType) {
         if (TuningKnob.isSet("tandem.matvec.rows")) return TuningKnob.get("tandem.matvec.rows", 8, 1, 32);
         return weightType.equals("q4_k") || weightType.equals("q5_k") ? 4 : 8;
     }
 
-    /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
+    /**
+     * Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2);
+     * decode over a layout's slices (Q4_K, Q5_K) always steps one slice (matvec.comp says why).
+     */
     public int matvecUnroll() { return TuningKnob.get("tandem.matvec.unroll", 2, 1, 8); }
 
     /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */
@@ -131,7 +136,7 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline getRows(String weightType) {
         requireType(weightType);
-        return get("get_rows_" + weightType, 3, 4, reductionWorkgroup());
+        return get("get_rows_" + weightType, 3, 5, reductionWorkgroup());
     }
 
     /**
@@ -146,10 +151,16 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline addBias() { return get("add_bias", 2, 1, 64); }
 
-    public synchronized ComputePipeline rmsNorm() { return get("rms_norm", 3, 3, rowWorkgroup()); }
+    public synchronized ComputePipeline rmsNorm() { return rmsNorm(false); }
+
+    /** @param add add the normed row to the output instead of overwriting it (post-norms) */
+    public synchronized ComputePipeline rmsNorm(boolean add) { return get("rms_norm", 3, 3, rowWorkgroup(), add ? 1 : 0); }
+
+    /** gate = act(gate) * up in place, for activations the products do not fuse (1: GELU, tanh form). */
+    public synchronized ComputePipeline glu(int activation) { return get("glu", 2, 1, 64, activation); }
 
     public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
-        return get("rope_store", 7, 4, 64, neox ? 1 : 0, headDim);
+        return get("rope_store", 7, 5, 64, neox ? 1 : 0, headDim);
     }
 
     /**
@@ -174,12 +185,12 @@ public final class Kernels implements DeviceResource {
 
     /** @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token) */
     public synchronized ComputePipeline attention(int headDim, int splits) {
-        return get("attention", 9, 5, attentionWorkgroup(), headDim, splits, 0, 0);
+        return get("attention", 9, 7, attentionWorkgroup(), headDim, splits, 0, 0);
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
     public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox) {
-        return get("attention", 9, 5, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
+        return get("attention", 9, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
     }
 
     /**
@@ -212,7 +223,7 @@ public final class Kernels implements DeviceResource {
     }
 
     public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
-        return get("attention_prompt", 5, 5, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+        return get("attention_prompt", 5, 7, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
     }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {

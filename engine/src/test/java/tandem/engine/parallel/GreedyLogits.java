@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.params.provider.Arguments;
+
 import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.Engine;
@@ -27,6 +29,23 @@ record GreedyLogits(int[] prompt, int[] continuation, List<float[]> logits) {
     /** The bar for a split against one device (summation order differs, nothing else). */
     static final double MIN_COSINE = 0.9999;
 
+    /**
+     * The splits every architecture is checked under, per architecture: tensor over 2 devices even
+     * and 3:1 and over 3 at 1:2:1, layer over 2 at 1:3 and over 3 at 1:2:1 (arch, mode, devices, shares).
+     */
+    static List<Arguments> standardSplits(List<String> archs) {
+        SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
+        List<Arguments> cases = new ArrayList<>();
+        for (String arch : archs) {
+            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of()));
+            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of(3.0, 1.0)));
+            cases.add(Arguments.of(arch, t, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
+            cases.add(Arguments.of(arch, l, List.of(0, 0), List.of(1.0, 3.0)));
+            cases.add(Arguments.of(arch, l, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
+        }
+        return cases;
+    }
+
     static EngineOptions vulkan(List<Integer> devices, List<Double> split, SplitMode mode, int ctx) {
         return new EngineOptions(Backend.VULKAN, devices, split, mode, ctx);
     }
@@ -44,6 +63,22 @@ record GreedyLogits(int[] prompt, int[] continuation, List<float[]> logits) {
             }
             return new GreedyLogits(tokens, continuation, logits);
         }
+    }
+
+    /**
+     * {@link #oneDevice}, checked first against the CPU engine on the same prompt (cosine at least
+     * {@link #MIN_COSINE}) and long enough for the batched prompt kernels.
+     */
+    static GreedyLogits oneDeviceCheckedOnCpu(Path model, String prompt, int steps, int ctx) {
+        GreedyLogits one = oneDevice(model, prompt, steps, ctx);
+        assertTrue(one.prompt().length >= tandem.engine.vulkan.GpuOps.MATMUL_MIN_TOKENS,
+                "the prompt must take the batched kernels: " + one.prompt().length);
+        try (LoadedModel m = Engine.load(model, new EngineOptions(Backend.CPU, List.of(), List.of(), SplitMode.NONE, ctx),
+                LoadProgress.NONE, () -> false); Session s = m.newSession()) {
+            double cosine = ReferenceCase.cosine(s.evaluate(one.prompt()), one.logits().getFirst());
+            assertTrue(cosine >= MIN_COSINE, model.getFileName() + " one Vulkan device against the CPU: cosine " + cosine);
+        }
+        return one;
     }
 
     /** The same prompt and continuation fed to the model loaded with {@code options}. */

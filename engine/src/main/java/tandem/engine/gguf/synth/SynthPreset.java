@@ -10,9 +10,18 @@ import tandem.engine.runtime.TandemException;
  *
  * @param vocab   expected vocabulary size; 0 means "whatever the tokenizer has"
  * @param headDim elements per head; Qwen3 models may have {@code heads * headDim != dim}
+ * @param ropeDim leading elements of each head that RoPE rotates (Phi-4-mini: 96 of 128)
+ * @param slidingWindow positions a sliding-window layer sees (gemma3 files only; 0 for none)
  */
 public record SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
-                          int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim) {
+                          int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim, int ropeDim,
+                          int slidingWindow) {
+    /** A preset whose RoPE rotates whole heads, without a sliding window. */
+    public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
+                       int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim) {
+        this(name, displayName, layers, dim, heads, kvHeads, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim, headDim, 0);
+    }
+
     /** A preset whose heads split the model width: headDim = dim / heads. */
     public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
                        int vocab, int contextLength, float ropeTheta, float rmsEps) {
@@ -33,12 +42,35 @@ public record SynthPreset(String name, String displayName, int layers, int dim, 
     /** Qwen3-32B: 64 heads of 128 = 8192 query features on a 5120-wide residual stream. */
     public static final SynthPreset QWEN3_32B = new SynthPreset("qwen3-32b", "Qwen3-32B", 64, 5120, 64, 8, 25600, 151936, 40960, 1_000_000f, 1e-6f, 128);
 
-    public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B, QWEN25_7B, QWEN3_8B, QWEN3_32B);
+    /**
+     * Gemma 3 27B (text_config of google/gemma-3-27b-it): 32 heads of 128 on a 5376-wide stream,
+     * five 1024-position sliding-window layers per global one; write it with {@code --arch gemma3}.
+     */
+    public static final SynthPreset GEMMA3_27B = new SynthPreset("gemma-3-27b", "Gemma-3-27B", 62, 5376, 32, 16, 21504,
+            262144, 131072, 1_000_000f, 1e-6f, 128, 128, 1024);
+    /**
+     * Phi-4-mini (config.json of microsoft/Phi-4-mini-instruct): RoPE on 96 of 128 head elements,
+     * LongRoPE to 131072 positions from 4096; write it with {@code --arch phi3}.
+     */
+    public static final SynthPreset PHI4_MINI = new SynthPreset("phi-4-mini", "Phi-4-mini", 32, 3072, 24, 8, 8192,
+            200064, 131072, 10000f, 1e-5f, 128, 96, 0);
+
+    public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B, QWEN25_7B, QWEN3_8B, QWEN3_32B,
+            GEMMA3_27B, PHI4_MINI);
 
     /** Width of all query heads together (attn_q's rows, attn_output's row length). */
     public int qDim() { return heads * headDim; }
 
     public int kvDim() { return kvHeads * headDim; }
+
+    /** This shape with {@code kv} KV heads (e.g. 1 or 2, as small models have, for tensor-split tests). */
+    public SynthPreset withKvHeads(int kv) {
+        if (kv <= 0 || heads % kv != 0) {
+            throw new TandemException("--kv-heads " + kv + " does not divide the " + heads + " query heads of preset "
+                    + name + "; choose a divisor of " + heads);
+        }
+        return new SynthPreset(name, displayName, layers, dim, heads, kv, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim);
+    }
 
     public static SynthPreset byName(String name) {
         for (SynthPreset p : ALL) {

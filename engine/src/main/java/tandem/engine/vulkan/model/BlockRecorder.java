@@ -1,5 +1,6 @@
 package tandem.engine.vulkan.model;
 
+import tandem.engine.model.Activation;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.vulkan.BufferRange;
@@ -9,6 +10,7 @@ import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
+import tandem.engine.vulkan.RopeTable;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
 
@@ -17,7 +19,9 @@ import tandem.engine.vulkan.WeightTensor;
  * device: the one place that knows a block's kernel sequence, for one device and for every split.
  * The two places where a block adds to the residual stream go through a {@link ResidualAdd} (an
  * accumulating product on one device or under layer split, a product into the all-reduce under
- * tensor split). With a profiling timeline every kernel group gets a labelled timestamp.
+ * tensor split). Where the block has post-norms (Gemma), the product goes to a scratch buffer
+ * instead and its norm is added to the residual stream on every device. With a profiling timeline
+ * every kernel group gets a labelled timestamp.
  */
 public final class BlockRecorder {
     /**
@@ -25,8 +29,13 @@ public final class BlockRecorder {
      * into the down projection); returns the recorder to go on with (a new segment after an all-reduce).
      */
     public interface ResidualAdd {
-        /** @param kernel "attn_output" or "ffn_down" (the block's last kernel), for labels */
-        CommandRecorder add(CommandRecorder rec, String kernel, WeightTensor w, BufferRange in, BufferRange up, int inWidth);
+        /**
+         * @param kernel     "attn_output" or "ffn_down" (the block's last kernel), for labels
+         * @param out        where the product goes: the residual stream, or the post-norm's scratch
+         * @param accumulate add to {@code out} (the residual stream) instead of overwriting it
+         */
+        CommandRecorder add(CommandRecorder rec, String kernel, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
+                            BufferRange out, boolean accumulate);
     }
 
     private final ModelConfig c;
@@ -64,6 +73,10 @@ public final class BlockRecorder {
         BufferRange step = b.step.range();
         boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         LayerWeights w = m.layer(layer);
+        BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
+        float scale = c.extras().attentionScale();
+        int window = c.window(layer);
+        int ring = b.ring(cacheIndex);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
         step(rec, kind(rec.device(), tokens) + " qkv " + w.q().kernelType());
@@ -82,23 +95,44 @@ public final class BlockRecorder {
         }
         if (tokens == 1 && Kernels.decodeFusesRope()) {
             GpuOps.attentionRoped(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(),
-                    b.values.get(cacheIndex).all(), m.ropeTable().all(), b.attended.all(), step, c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all());
+                    b.values.get(cacheIndex).all(), rope, b.attended.all(), step, c.heads(), c.kvHeads(),
+                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), scale, window, ring);
             step(rec, "rope + attention");
         } else {
             GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
-                    m.ropeTable().all(), step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
+                    rope, step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens, ring);
             step(rec, "rope + kv store");
             GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
                     step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
-                    b.attentionPartials.all());
+                    b.attentionPartials.all(), scale, window, ring);
             step(rec, "attention");
         }
-        rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
+        PostNorms post = m.postNorms(layer);
+        rec = residual(rec, add, "attn_output", w.attnOutput(), b.attended.all(), null, qDim, post.attention(), tokens);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
+        BufferRange up = b.up.all();
+        if (c.block().activation() != Activation.SILU) {
+            // the products fuse SiLU only: other activations are applied to the gate first
+            GpuOps.glu(rec, c.block().activation(), b.gate.all(), up, tokens * ffn);
+            step(rec, "glu");
+            up = null;
+        }
         // SwiGLU is fused into the down projection's input.
-        return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
+        return residual(rec, add, "ffn_down", w.down(), b.gate.all(), up, ffn, post.ffn(), tokens);
+    }
+
+    /**
+     * x += W·in, or x += rmsnorm(W·in) * postNorm where the block has a post-norm: the product then
+     * goes to the normed scratch (free at both residual adds: the projections that read it are done).
+     */
+    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, String kernel, WeightTensor w, BufferRange in,
+                                     BufferRange up, int inWidth, GpuBuffer postNorm, int tokens) {
+        if (postNorm == null) return add.add(rec, kernel, w, in, up, inWidth, b.x.all(), true);
+        rec = add.add(rec, kernel, w, in, up, inWidth, b.normed.all(), false);
+        GpuOps.rmsNormAdd(rec, b.normed.all(), postNorm.all(), b.x.all(), c.dim(), c.rmsEps(), tokens);
+        step(rec, "post-norm");
+        return rec;
     }
 
     /**
@@ -106,8 +140,8 @@ public final class BlockRecorder {
      * barrier after it is the caller's (where a segment or layer ends it may stamp the timeline).
      */
     public CommandRecorder addLocally(CommandRecorder rec, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
-                                      int tokens) {
-        GpuOps.linear(rec, w, in, up, 0, inWidth, b.x.all(), c.dim(), tokens, true);
+                                      BufferRange out, boolean accumulate, int tokens) {
+        GpuOps.linear(rec, w, in, up, 0, inWidth, out, c.dim(), tokens, accumulate);
         return rec;
     }
 
@@ -137,7 +171,7 @@ public final class BlockRecorder {
 
     /** The token embedding lookup into the residual stream. */
     public void embedding(CommandRecorder rec, int tokens) {
-        GpuOps.getRows(rec, m.embedding(), b.step.range(), 0, b.x.all(), tokens);
+        GpuOps.getRows(rec, m.embedding(), b.step.range(), 0, b.x.all(), tokens, c.extras().embeddingScale());
         rec.computeBarrier();
     }
 

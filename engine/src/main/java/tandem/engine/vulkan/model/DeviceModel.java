@@ -31,10 +31,11 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
     final int ropePositions;
     final List<LayerWeights> layers;
     final List<AttentionExtras> extras;
+    final List<PostNorms> postNorms;
 
     private DeviceModel(VulkanDevice device, ModelConfig config, WeightTensor embedding, WeightTensor output,
                         GpuBuffer outputNorm, GpuBuffer ropeTable, int ropePositions, List<LayerWeights> layers,
-                        List<AttentionExtras> extras) {
+                        List<AttentionExtras> extras, List<PostNorms> postNorms) {
         this.device = device;
         this.config = config;
         this.embedding = embedding;
@@ -44,6 +45,7 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
         this.ropePositions = ropePositions;
         this.layers = List.copyOf(layers);
         this.extras = List.copyOf(extras);
+        this.postNorms = List.copyOf(postNorms);
     }
 
     @Override public WeightTensor embedding() { return embedding; }
@@ -58,6 +60,8 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
 
     @Override public AttentionExtras extras(int layer) { return extras.get(layer); }
 
+    @Override public PostNorms postNorms(int layer) { return postNorms.get(layer); }
+
     /** Weight bytes a device needs for the whole model. */
     static long weightBytes(ModelTensors tensors) {
         return tensors.totalBytes();
@@ -71,11 +75,12 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
             WeightTensor output = tensors.output() == tensors.tokenEmbedding() ? embedding
                     : made.keep(matrix(up, file, tensors.output()));
             GpuBuffer outputNorm = made.keep(vector(up, file, tensors.outputNorm()));
-            float[] freqs = tensors.ropeFreqs() == null ? null : floats(file, tensors.ropeFreqs());
-            GpuBuffer rope = made.keep(up.floats("rope table",
-                    RopeTable.build(ropePositions, config.ropeDim(), config.ropeTheta(), freqs)));
+            TensorInfo factors = tensors.ropeFactors(config, ropePositions);
+            float[] freqs = factors == null ? null : floats(file, factors);
+            GpuBuffer rope = made.keep(up.floats("rope table", RopeTable.build(config, ropePositions, freqs)));
             List<LayerWeights> layers = new ArrayList<>();
             List<AttentionExtras> extras = new ArrayList<>();
+            List<PostNorms> postNorms = new ArrayList<>();
             for (ModelTensors.Layer t : tensors.layers()) {
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
                 layers.add(made.keep(new LayerWeights(vector(up, file, t.attnNorm()),
@@ -84,8 +89,9 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
                         matrix(up, file, t.ffnGate()), matrix(up, file, t.ffnUp()), matrix(up, file, t.ffnDown()))));
                 extras.add(made.keep(new AttentionExtras(optional(up, file, t.attnQBias()), optional(up, file, t.attnKBias()),
                         optional(up, file, t.attnVBias()), optional(up, file, t.attnQNorm()), optional(up, file, t.attnKNorm()))));
+                postNorms.add(made.keep(new PostNorms(optional(up, file, t.postAttnNorm()), optional(up, file, t.postFfnNorm()))));
             }
-            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers, extras);
+            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers, extras, postNorms);
         } catch (RuntimeException e) {
             throw made.closeAfter(e);
         }
@@ -109,6 +115,7 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
 
     @Override
     public void close() {
+        for (PostNorms p : postNorms.reversed()) p.close();
         for (AttentionExtras e : extras.reversed()) e.close();
         for (LayerWeights l : layers.reversed()) l.close();
         ropeTable.close();

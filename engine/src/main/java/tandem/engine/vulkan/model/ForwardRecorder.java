@@ -33,8 +33,8 @@ final class ForwardRecorder {
         blocks.embedding(rec, tokens);
         timeline.mark("embedding");
         for (int l = 0; l < m.layers.size(); l++) {
-            blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, width) -> {
-                blocks.addLocally(r, w, in, up, width, tokens);
+            blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, width, out, accumulate) -> {
+                blocks.addLocally(r, w, in, up, width, out, accumulate, tokens);
                 String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + w.kernelType();
                 if (kernel.equals("attn_output")) {
                     blocks.step(r, label);

@@ -15,7 +15,7 @@ public interface ModelWeights {
 
     GpuBuffer outputNorm();
 
-    /** [position][ropeDim/2] (cos, sin) pairs. */
+    /** [position][ropeDim/2] (cos, sin) pairs; two tables where sliding-window layers have their own (RopeTable). */
     GpuBuffer ropeTable();
 
     /** Block {@code layer} in model numbering; the device must hold it. */
@@ -23,4 +23,7 @@ public interface ModelWeights {
 
     /** Block {@code layer}'s biases and q/k norms; NONE for architectures without them. */
     default AttentionExtras extras(int layer) { return AttentionExtras.NONE; }
+
+    /** Block {@code layer}'s post-norms; NONE for architectures without them. */
+    default PostNorms postNorms(int layer) { return PostNorms.NONE; }
 }
