@@ -61,6 +61,8 @@ class ModelValidationTest {
     @Test
     void unsupportedArchitectureIsNamed() {
         String message = failure(r -> r.put("general.architecture", GgufValue.string("gpt2")));
-        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs llama, qwen2, qwen3", message);
+        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs "
+                + String.join(", ", Architecture.SUPPORTED.stream().map(Architecture::name).toList()), message);
+        assertTrue(message.contains("llama, qwen2, qwen3, gemma3, phi3"), message);
     }
 }
