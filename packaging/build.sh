@@ -66,6 +66,7 @@ cp "$root/app/target/$app_jar" "$root"/app/target/lib/*.jar "$work/input/"
 # the SPIR-V, so its 4 MB of jars stay out.
 rm "$work"/input/lwjgl-shaderc-*.jar
 cp "$root/assets/stories260K.gguf" "$root/assets/stories260K.LICENSE.md" "$work/input/assets/"
+cp "$root/LICENSE" "$work/input/"   # Tandem's own licence, beside its jars in the installed app
 cp "$root"/assets/icons/tandem-*.png "$work/input/assets/icons/"   # the window's icon
 
 # JDK modules the jars need, and jdk.incubator.vector, which the JVM flags add in any case.

@@ -15,3 +15,7 @@ float w_f16(uint i) { return unpackHalf2x16(uint(w16[i])).x; }
 uint w_u32(uint i) { return uint(w16[i]) | (uint(w16[i + 1u]) << 16); }
 uint w_byte(uint byteIndex) { return (uint(w16[byteIndex >> 1]) >> ((byteIndex & 1u) << 3)) & 0xFFu; }
 uint byte_of(uint word, uint k) { return (word >> (8u * k)) & 0xFFu; }
+
+// 16-byte words of the same buffer, for the decode slices: the quants of split Q4_0/Q8_0 and whole
+// Q4_K/Q5_K blocks (144 and 176 bytes) are 16-byte aligned.
+layout(binding = 0) readonly buffer WeightQuads { uvec4 w128[]; };

@@ -31,7 +31,7 @@ public final class AppContext {
         this.devices = new DevicesViewModel(engine, executors);
         this.model = new ModelViewModel(engine, executors, settings);
         this.split = new SplitViewModel(engine, executors, devices, model.modelPathProperty(), settings);
-        JsonStore<ChatHistory> history = new JsonStore<>(paths.historyFile(), ChatHistory.class, ChatHistory::empty, "chat history");
+        JsonStore<ChatHistory> history = ChatHistory.store(paths.historyFile());
         this.chat = new ChatViewModel(executors, model.loadedProperty(), history, settings);
         this.monitor = new MonitorViewModel(executors, model.loadedProperty(), chat.generatingProperty(), System.nanoTime());
         this.shell = new ShellViewModel(settings);
@@ -63,6 +63,12 @@ public final class AppContext {
         chat.saveNow();
         settings.flush();
         model.unload();
+    }
+
+    /** The process is ending without the window closing (SIGTERM): lets running saves finish, writes the settings. */
+    public void finishSaves() {
+        chat.awaitSaves();
+        settings.flush();
     }
 
     public AppPaths paths() { return paths; }

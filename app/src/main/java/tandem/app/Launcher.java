@@ -1,6 +1,7 @@
 package tandem.app;
 
 import javafx.application.Application;
+import tandem.engine.runtime.Engine;
 
 /**
  * Plain main class: JavaFX refuses to start an {@link Application} subclass as the main class
@@ -17,6 +18,15 @@ public final class Launcher {
         String problem = displayProblem();
         if (problem != null) {
             System.err.println("tandem: " + problem);
+            System.exit(1);
+        }
+        // Before the toolkit's threads exist: loading LWJGL's libraries while JavaFX loads its own
+        // deadlocks glibc's loader about one start in ten (see Engine.loadNativeLibraries).
+        try {
+            Engine.loadNativeLibraries();
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("tandem: cannot load the engine's native libraries (" + e.getMessage()
+                    + "); reinstall Tandem, or report the platform you run it on");
             System.exit(1);
         }
         try {

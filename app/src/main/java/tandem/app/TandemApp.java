@@ -32,6 +32,8 @@ public final class TandemApp extends Application {
                         + ", ready " + (System.currentTimeMillis() - jvmStart) + " ms after start");
             }
         });
+        // SIGTERM (logout, kill) skips stop(): finish the saves in flight so no half-written file stays behind.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tandem-exit").unstarted(context::finishSaves));
         // Device discovery and reading the model's facts run in the background while the window is built.
         context.startUp();
         show(stage, context);

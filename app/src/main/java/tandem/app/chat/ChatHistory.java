@@ -1,6 +1,8 @@
 package tandem.app.chat;
 
+import java.nio.file.Path;
 import java.util.List;
+import tandem.app.store.JsonStore;
 
 /** All conversations as stored on disk (JSON through Jackson). */
 public record ChatHistory(List<Conversation> conversations) {
@@ -9,6 +11,11 @@ public record ChatHistory(List<Conversation> conversations) {
     }
 
     public static ChatHistory empty() { return new ChatHistory(List.of()); }
+
+    /** The history file's store: a damaged file keeps its intact conversations and is set aside with a notice. */
+    public static JsonStore<ChatHistory> store(Path file) {
+        return new JsonStore<>(file, ChatHistory.class, ChatHistory::empty, "chat history", new HistorySalvage());
+    }
 
     public record Conversation(String id, String title, String systemPrompt, List<Message> messages) {
         public Conversation {

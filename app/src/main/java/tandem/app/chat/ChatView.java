@@ -5,7 +5,11 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -24,6 +28,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
+import tandem.app.settings.ContextPolicy;
 import tandem.app.ui.PropertyItem;
 
 /**
@@ -133,13 +138,39 @@ public final class ChatView {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox buttons = new HBox(8, hint, spacer, stop, send);
         buttons.setAlignment(Pos.CENTER_RIGHT);
-        VBox bottom = new VBox(6, input, buttons);
+        VBox bottom = new VBox(6, input, buttons, contextRow());
         bottom.getStyleClass().add("input-bar");
 
         BorderPane pane = new BorderPane(scroller);
         pane.setTop(top);
         pane.setBottom(bottom);
         return pane;
+    }
+
+    /** How full the context is, and what happens when it is full. */
+    private Node contextRow() {
+        ProgressBar meter = new ProgressBar();
+        meter.setId("context-meter");
+        meter.setPrefWidth(160);
+        meter.progressProperty().bind(Bindings.createDoubleBinding(() -> vm.contextLengthProperty().get() == 0 ? 0
+                : Math.min(1.0, vm.contextUsedProperty().get() / (double) vm.contextLengthProperty().get()),
+                vm.contextUsedProperty(), vm.contextLengthProperty()));
+        Label used = new Label();
+        used.setId("context-label");
+        used.getStyleClass().add("hint");
+        used.textProperty().bind(Bindings.createStringBinding(() -> vm.contextLengthProperty().get() == 0 ? "Context: no model"
+                : String.format(java.util.Locale.ROOT, "Context %,d / %,d tokens", vm.contextUsedProperty().get(), vm.contextLengthProperty().get()),
+                vm.contextUsedProperty(), vm.contextLengthProperty()));
+        ChoiceBox<ContextPolicy> policy = new ChoiceBox<>(FXCollections.observableArrayList(ContextPolicy.values()));
+        policy.setId("context-policy");
+        policy.valueProperty().bindBidirectional(vm.contextPolicyProperty());
+        policy.setTooltip(new Tooltip("Stop: refuse to answer once the conversation fills the context.\n"
+                + "Rolling window: keep the system prompt and the latest turns, leaving out the oldest (a notice says so)."));
+        Label when = new Label("When full:");
+        when.getStyleClass().add("hint");
+        HBox row = new HBox(8, meter, used, when, policy);
+        row.setAlignment(Pos.CENTER_LEFT);
+        return row;
     }
 
     private Node samplingPane() {

@@ -9,6 +9,8 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -21,6 +23,7 @@ import tandem.app.concurrent.AppExecutors;
 import tandem.app.concurrent.LatestOnlyRunner;
 import tandem.app.concurrent.UiBatcher;
 import tandem.app.engine.UserMessages;
+import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.store.JsonStore;
 import tandem.engine.chat.ChatMessage;
@@ -54,6 +57,9 @@ public final class ChatViewModel {
     private final StringProperty input = new SimpleStringProperty(this, "input", "");
     private final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper(this, "generating", false);
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    private final ReadOnlyIntegerWrapper contextUsed = new ReadOnlyIntegerWrapper(this, "contextUsed", 0);
+    private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper(this, "contextLength", 0);
+    private final ObjectProperty<ContextPolicy> contextPolicy = new SimpleObjectProperty<>(this, "contextPolicy");
     private final BooleanBinding canSend;
 
     /** Set by stop(); read by the running generation's token listener. */
@@ -62,6 +68,8 @@ public final class ChatViewModel {
     /** Engine-thread confined: one session per loaded model, reused for every answer. */
     private Session session;
     private LoadedModel sessionModel;
+    /** The notice is about having no model, so a loaded model ends it (other notices stay until dismissed). */
+    private boolean noticeUntilModel;
 
     public ChatViewModel(AppExecutors executors, ReadOnlyObjectProperty<LoadedModel> model,
                          JsonStore<ChatHistory> store, SettingsService settings) {
@@ -70,6 +78,11 @@ public final class ChatViewModel {
         this.store = store;
         this.saver = new LatestOnlyRunner(executors.background());
         this.sampling = new SamplingSettings(settings.current().sampling());
+        contextPolicy.set(settings.current().contextPolicy());
+        contextPolicy.addListener((obs, old, now) -> {
+            if (now != null) settings.update(s -> s.withContextPolicy(now));
+        });
+        selected.addListener((obs, old, now) -> measureContext());
         sampling.all().forEach(p -> p.addListener((obs, old, now) -> settings.update(s -> s.withSampling(sampling.toParams()))));
         this.canSend = Bindings.createBooleanBinding(
                 () -> model.get() != null && !generating.get() && !input.get().isBlank(), model, generating, input);
@@ -95,8 +108,23 @@ public final class ChatViewModel {
 
     public SamplingSettings sampling() { return sampling; }
 
-    /** Shows a message in the window's notice bar (until a model is loaded). */
-    public void showNotice(String message) { notice.set(message); }
+    /** Tokens the selected conversation takes in the model's context (0 without a model). */
+    public ReadOnlyIntegerProperty contextUsedProperty() { return contextUsed.getReadOnlyProperty(); }
+
+    /** The loaded model's context in tokens (0 without a model). */
+    public ReadOnlyIntegerProperty contextLengthProperty() { return contextLength.getReadOnlyProperty(); }
+
+    /** What happens when a conversation outgrows the context; saved in the settings. */
+    public ObjectProperty<ContextPolicy> contextPolicyProperty() { return contextPolicy; }
+
+    /** Shows a message in the window's notice bar until a model is loaded (e.g. "the demo model is missing"). */
+    public void showNotice(String message) {
+        notice.set(message);
+        noticeUntilModel = true;
+    }
+
+    /** The user closed the notice bar. */
+    public void dismissNotice() { notice.set(""); }
 
     public ConversationViewModel newConversation() {
         ConversationViewModel c = ConversationViewModel.create("");
@@ -161,6 +189,7 @@ public final class ChatViewModel {
         LoadedModel m = model.get();
         List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages()));
         SamplingParams params = sampling.forAnswer(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+        ContextPolicy policy = contextPolicy.get();
         MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
         reply.streamingProperty().set(true);
         c.messages().add(reply);
@@ -171,26 +200,35 @@ public final class ChatViewModel {
         executors.engine().execute(() -> {
             GenerationResult result = null;
             String problem = "";
+            int[] window = {0, 0}; // messages left out, context length
             try {
-                result = run(m, history, params, stop, tokens);
+                result = run(m, history, params, policy, stop, tokens, window);
             } catch (RuntimeException e) {
                 problem = UserMessages.describe(e);
             }
             GenerationResult done = result;
             String failure = problem;
+            int used = session == null ? 0 : session.position();
             executors.ui().execute(() -> {
                 tokens.drain();
+                if (window[0] > 0) reply.noticeProperty().set(ContextWindow.notice(window[0], window[1]));
+                if (model.get() == m) contextUsed.set(used);
                 finish(reply, done, failure);
             });
         });
     }
 
     /** Engine thread. */
-    private GenerationResult run(LoadedModel m, List<ChatMessage> history, SamplingParams params,
-                                 AtomicBoolean stop, UiBatcher<String> tokens) {
+    private GenerationResult run(LoadedModel m, List<ChatMessage> history, SamplingParams params, ContextPolicy policy,
+                                 AtomicBoolean stop, UiBatcher<String> tokens, int[] window) {
         if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
         Session s = sessionFor(m);
-        int[] fresh = PromptCache.reuse(s, m.tokenizer(), m.formatChat(history, true));
+        int context = s.contextLength();
+        ContextWindow.Fitted fitted = ContextWindow.fit(history, h -> m.formatChat(h, true), m.tokenizer(),
+                context, Math.min(params.maxTokens(), context / 4), policy);
+        window[0] = fitted.leftOut();
+        window[1] = context;
+        int[] fresh = PromptCache.reuse(s, m, fitted.messages());
         runningSession.set(s);
         try {
             // stop() may come before generate() starts, which could clear the session's own flag:
@@ -234,7 +272,35 @@ public final class ChatViewModel {
         if (generating.get()) stop();
         // The session belongs to the old model: close it on the engine thread before the model itself.
         executors.engine().execute(this::closeSession);
-        notice.set(model.get() == null ? notice.get() : "");
+        if (model.get() != null && noticeUntilModel) {
+            notice.set("");
+            noticeUntilModel = false;
+        }
+        measureContext();
+    }
+
+    /** Counts the selected conversation's tokens for the context meter (on the engine thread: the tokenizer's home). */
+    private void measureContext() {
+        LoadedModel m = model.get();
+        ConversationViewModel c = selected.get();
+        if (m == null) {
+            contextUsed.set(0);
+            contextLength.set(0);
+            return;
+        }
+        contextLength.set(m.plan().contextLength());
+        List<ChatMessage> history = c == null ? List.of() : c.toChatMessages(List.copyOf(c.messages()));
+        executors.engine().execute(() -> {
+            int used;
+            try {
+                used = history.isEmpty() ? 0 : ContextWindow.count(history, h -> m.formatChat(h, false), m.tokenizer());
+            } catch (RuntimeException e) {
+                return; // the meter is a hint; the next answer reports real problems
+            }
+            executors.ui().execute(() -> {
+                if (model.get() == m && selected.get() == c) contextUsed.set(used);
+            });
+        });
     }
 
     private void loadHistory() {
@@ -255,6 +321,15 @@ public final class ChatViewModel {
             store.save(snapshot());
         } catch (UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits (a little) for a background save in progress: the process is ending. Any thread. */
+    public void awaitSaves() {
+        try {
+            saver.awaitIdle(SettingsService.FLUSH_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -13,6 +13,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import tandem.app.ui.Widgets;
 
 /** One message bubble: who, the text (streaming in), the answer's figures, and its actions. */
 final class MessageView {
@@ -53,17 +54,17 @@ final class MessageView {
         footer.getStyleClass().add("message-stats");
         footer.textProperty().bind(Bindings.createStringBinding(() -> {
             if (message.streamingProperty().get()) return "generating…";
-            if (!message.problemProperty().get().isEmpty()) return message.problemProperty().get();
             GenerationStats stats = message.statsProperty().get();
             return stats == null ? "" : stats.summary();
-        }, message.streamingProperty(), message.problemProperty(), message.statsProperty()));
-        footer.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("error"), !message.problemProperty().get().isEmpty());
-        message.problemProperty().addListener((obs, old, now) ->
-                footer.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("error"), !now.isEmpty()));
+        }, message.streamingProperty(), message.statsProperty()));
         footer.visibleProperty().bind(footer.textProperty().isNotEmpty());
         footer.managedProperty().bind(footer.visibleProperty());
+        // Problems and notices are read in full: wrapping banners, not the one-line footer.
+        Label notice = Widgets.message(null, "message-notice", message.noticeProperty());
+        Label problem = Widgets.message(null, "error-banner", message.problemProperty());
+        problem.getStyleClass().add("message-problem");
 
-        root.getChildren().addAll(header, text, footer);
+        root.getChildren().addAll(header, notice, text, problem, footer);
     }
 
     Node node() { return root; }

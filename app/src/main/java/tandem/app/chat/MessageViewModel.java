@@ -17,6 +17,7 @@ public final class MessageViewModel {
     private final ObjectProperty<GenerationStats> stats = new SimpleObjectProperty<>(this, "stats");
     private final BooleanProperty streaming = new SimpleBooleanProperty(this, "streaming", false);
     private final StringProperty problem = new SimpleStringProperty(this, "problem", "");
+    private final StringProperty notice = new SimpleStringProperty(this, "notice", "");
 
     public MessageViewModel(String role, String text) {
         this.role = role;
@@ -38,6 +39,9 @@ public final class MessageViewModel {
 
     /** Why the answer failed, in plain words; empty otherwise. */
     public StringProperty problemProperty() { return problem; }
+
+    /** Something the user should know about how this answer came about (e.g. turns left out of the context); empty otherwise. */
+    public StringProperty noticeProperty() { return notice; }
 
     void append(String more) { text.set(text.get() + more); }
 

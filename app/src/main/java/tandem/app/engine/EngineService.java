@@ -18,7 +18,8 @@ import tandem.engine.runtime.ModelInfo;
 public interface EngineService {
     List<DeviceInfo> devices();
 
-    ModelInfo inspect(Path model);
+    /** Everything a load checks that does not need devices; throws saying what is wrong with the file. */
+    ModelInfo check(Path model);
 
     LoadPlan plan(Path model, EngineOptions options);
 

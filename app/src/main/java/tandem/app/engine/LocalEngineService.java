@@ -17,7 +17,7 @@ public final class LocalEngineService implements EngineService {
     public List<DeviceInfo> devices() { return Engine.devices(); }
 
     @Override
-    public ModelInfo inspect(Path model) { return Engine.inspect(model); }
+    public ModelInfo check(Path model) { return Engine.check(model); }
 
     @Override
     public LoadPlan plan(Path model, EngineOptions options) { return Engine.plan(model, options); }

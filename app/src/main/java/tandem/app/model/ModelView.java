@@ -45,7 +45,6 @@ public final class ModelView {
         root.setOnDragOver(this::dragOver);
         root.setOnDragDropped(this::dropped);
         vm.infoProperty().addListener((obs, old, now) -> showFacts());
-        vm.inspectProblemProperty().addListener((obs, old, now) -> showFacts());
         showFacts();
     }
 
@@ -79,17 +78,21 @@ public final class ModelView {
         });
         recent.setOnMouseClicked(e -> {
             if (e.getClickCount() == 2 && recent.getSelectionModel().getSelectedItem() != null) {
-                vm.open(recent.getSelectionModel().getSelectedItem());
+                vm.openAndLoad(recent.getSelectionModel().getSelectedItem(), split::options);
             }
         });
         recent.setOnKeyPressed(e -> {
             if (e.getCode() == javafx.scene.input.KeyCode.ENTER && recent.getSelectionModel().getSelectedItem() != null) {
-                vm.open(recent.getSelectionModel().getSelectedItem());
+                vm.openAndLoad(recent.getSelectionModel().getSelectedItem(), split::options);
             }
         });
-        Label recentTitle = new Label("Recent (double-click or Enter to open)");
+        Label recentTitle = new Label("Recent (double-click or Enter to load)");
         recentTitle.getStyleClass().add("section-title");
-        return new VBox(8, title, row, path, recentTitle, recent);
+        // The file's one problem (unloadable, or its load failed), readable in full, right under its name.
+        Label problem = Widgets.message("load-problem", "error-banner", vm.loadProblemProperty());
+        Label checking = Widgets.message("model-checking", "hint", Bindings.when(vm.checkingProperty())
+                .then("Checking the file…").otherwise(""));
+        return new VBox(8, title, row, path, checking, problem, recentTitle, recent);
     }
 
     private Node factsPane() {
@@ -103,8 +106,12 @@ public final class ModelView {
         Button load = new Button("Load");
         load.setId("load-model");
         load.setDefaultButton(false);
-        load.disableProperty().bind(vm.modelPathProperty().isNull().or(vm.loadingProperty()).or(split.willNotFitProperty()));
+        load.disableProperty().bind(vm.canLoadProperty().not().or(split.willNotFitProperty()));
         load.setOnAction(e -> vm.load(split.options()));
+        Button unload = new Button("Unload");
+        unload.setId("unload-model");
+        unload.disableProperty().bind(vm.canUnloadProperty().not());
+        unload.setOnAction(e -> vm.unload());
         Button cancel = new Button("Cancel");
         cancel.setId("cancel-load");
         cancel.disableProperty().bind(vm.loadingProperty().not());
@@ -115,26 +122,18 @@ public final class ModelView {
         progress.progressProperty().bind(vm.progressProperty());
         Label stage = new Label();
         stage.textProperty().bind(vm.stageProperty());
-        HBox row = new HBox(10, load, cancel, progress, stage);
+        HBox row = new HBox(10, load, cancel, unload, progress, stage);
         row.setAlignment(Pos.CENTER_LEFT);
 
         Label where = new Label();
         where.getStyleClass().add("hint");
         where.textProperty().bind(Bindings.concat("Loads on: ", split.targetProperty()));
         Label warning = Widgets.message("load-warning", "warning", split.warningProperty());
-        Label problem = Widgets.message("load-problem", "error", vm.loadProblemProperty());
-        return new VBox(8, row, where, warning, problem);
+        return new VBox(8, row, where, warning);
     }
 
     private void showFacts() {
         facts.getChildren().clear();
-        if (!vm.inspectProblemProperty().get().isEmpty()) {
-            Label error = new Label(vm.inspectProblemProperty().get());
-            error.getStyleClass().add("error");
-            error.setWrapText(true);
-            facts.add(error, 0, 0);
-            return;
-        }
         ModelInfo info = vm.infoProperty().get();
         if (info == null) return;
         int row = 0;

@@ -2,7 +2,9 @@ package tandem.app.model;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -24,9 +26,14 @@ import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.ModelInfo;
 
 /**
- * The Model screen's state: which GGUF file is chosen, its facts, recent files, and loading it
- * with progress and cancel. Loading runs on the engine thread, which also runs generation, so a
- * model is never replaced under a running generation.
+ * The Model screen's state: which GGUF file is chosen, whether it checked out, recent files, and
+ * loading it with progress and cancel.
+ *
+ * <p>A chosen file is checked in full (header, architecture, tensor types, tokenizer) before it
+ * can be loaded, and the loaded model stays loaded — and answering — until the new one is
+ * ready: a bad file never costs the user a working model. Recent lists only files that loaded.
+ * Loading runs on the engine thread, which also runs generation, so a model is never replaced
+ * under a running generation.
  */
 public final class ModelViewModel {
     private final EngineService engine;
@@ -35,18 +42,20 @@ public final class ModelViewModel {
 
     private final ReadOnlyObjectWrapper<Path> modelPath = new ReadOnlyObjectWrapper<>(this, "modelPath");
     private final ReadOnlyObjectWrapper<ModelInfo> info = new ReadOnlyObjectWrapper<>(this, "info");
-    private final ReadOnlyStringWrapper inspectProblem = new ReadOnlyStringWrapper(this, "inspectProblem", "");
+    private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(this, "checking", false);
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<LoadedModel> loaded = new ReadOnlyObjectWrapper<>(this, "loaded");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
     private final ReadOnlyStringWrapper stage = new ReadOnlyStringWrapper(this, "stage", "");
-    private final ReadOnlyStringWrapper loadProblem = new ReadOnlyStringWrapper(this, "loadProblem", "");
+    private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
     private final UiBatcher<Progress> progressUpdates;
     private AtomicBoolean cancelRequested = new AtomicBoolean();
 
-    private final StringBinding status = Bindings.createStringBinding(this::describeStatus,
-            loaded, loading, stage, modelPath, loadProblem);
+    private final StringBinding status = Bindings.createStringBinding(this::describeStatus, loaded, loading, stage, modelPath);
+    private final BooleanBinding canLoad = Bindings.createBooleanBinding(
+            () -> info.get() != null && !checking.get() && !loading.get(), info, checking, loading);
+    private final BooleanBinding canUnload = loaded.isNotNull().and(loading.not());
 
     public ModelViewModel(EngineService engine, AppExecutors executors, SettingsService settings) {
         this.engine = engine;
@@ -60,13 +69,15 @@ public final class ModelViewModel {
         recent.setAll(settings.current().recentModels().stream().map(Path::of).toList());
     }
 
+    /** The file chosen on the Model screen (not necessarily the loaded one). */
     public ReadOnlyObjectProperty<Path> modelPathProperty() { return modelPath.getReadOnlyProperty(); }
 
+    /** The chosen file's facts once it checked out as loadable; null while checking or when it did not. */
     public ReadOnlyObjectProperty<ModelInfo> infoProperty() { return info.getReadOnlyProperty(); }
 
-    public ReadOnlyStringProperty inspectProblemProperty() { return inspectProblem.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty checkingProperty() { return checking.getReadOnlyProperty(); }
 
-    /** Most recent first. */
+    /** Files that loaded, most recent first. */
     public ObservableList<Path> recent() { return FXCollections.unmodifiableObservableList(recent); }
 
     /** The model ready for chat; null while none is loaded. */
@@ -78,71 +89,90 @@ public final class ModelViewModel {
 
     public ReadOnlyStringProperty stageProperty() { return stage.getReadOnlyProperty(); }
 
-    public ReadOnlyStringProperty loadProblemProperty() { return loadProblem.getReadOnlyProperty(); }
+    /** The one message about the chosen file: why it cannot be loaded, or why its load failed. Empty when none. */
+    public ReadOnlyStringProperty loadProblemProperty() { return problem.getReadOnlyProperty(); }
 
-    /** One line for the window's header: which model, where it runs, or why it does not. */
+    /** True when the chosen file checked out and nothing is loading. */
+    public BooleanBinding canLoadProperty() { return canLoad; }
+
+    public BooleanBinding canUnloadProperty() { return canUnload; }
+
+    /** One line for the window's header: the loaded model and where it runs (never a merely chosen file). */
     public StringBinding statusProperty() { return status; }
 
     private String describeStatus() {
-        String file = modelPath.get() == null ? "" : modelPath.get().getFileName().toString();
-        if (loading.get()) return "Loading " + file + " · " + stage.get();
+        if (loading.get()) return "Loading " + fileName(modelPath.get()) + " · " + stage.get();
         LoadedModel model = loaded.get();
-        if (model != null) {
-            var devices = model.plan().devices();
-            String where = devices.size() > 1
-                    ? devices.size() + " devices, " + model.plan().mode().name().toLowerCase(java.util.Locale.ROOT) + " split"
-                    : devices.isEmpty() ? model.backend().name() : devices.getFirst().deviceName();
-            return file + " · " + where;
-        }
-        if (!loadProblem.get().isEmpty()) return "Not loaded: " + loadProblem.get();
-        return modelPath.get() == null ? "No model" : file + " · not loaded";
+        if (model == null) return "No model loaded";
+        var devices = model.plan().devices();
+        String where = devices.size() > 1
+                ? devices.size() + " devices, " + model.plan().mode().name().toLowerCase(java.util.Locale.ROOT) + " split"
+                : devices.isEmpty() ? model.backend().name() : devices.getFirst().deviceName();
+        return fileName(model.info().path()) + " · " + where;
     }
 
-    /** Chooses a model file and reads its facts in the background (nothing is loaded yet). */
+    private static String fileName(Path path) {
+        return path == null || path.getFileName() == null ? "" : path.getFileName().toString();
+    }
+
+    /** Chooses a model file and checks it in the background; nothing is loaded or unloaded. */
     public void open(Path file) {
+        choose(file, null);
+    }
+
+    /** Chooses a file and loads it as soon as it checked out (a double-click in Recent). */
+    public void openAndLoad(Path file, Supplier<EngineOptions> options) {
+        choose(file, options);
+    }
+
+    private void choose(Path file, Supplier<EngineOptions> thenLoadWith) {
+        if (loading.get()) return;
         Path path = file.toAbsolutePath().normalize();
         info.set(null);
-        inspectProblem.set("");
-        loadProblem.set("");
+        problem.set("");
+        checking.set(true);
         modelPath.set(path);
-        settings.update(s -> s.withRecentModel(path.toString()));
-        recent.setAll(settings.current().recentModels().stream().map(Path::of).toList());
         executors.background().execute(() -> {
+            ModelInfo facts = null;
+            String failure = "";
             try {
-                ModelInfo facts = engine.inspect(path);
-                executors.ui().execute(() -> {
-                    if (path.equals(modelPath.get())) info.set(facts);
-                });
+                facts = engine.check(path);
             } catch (RuntimeException e) {
-                String problem = UserMessages.describe(e);
-                executors.ui().execute(() -> {
-                    if (path.equals(modelPath.get())) inspectProblem.set(problem);
-                });
+                failure = UserMessages.describe(e);
             }
+            ModelInfo checked = facts;
+            String why = failure;
+            executors.ui().execute(() -> {
+                if (!path.equals(modelPath.get())) return; // another file was chosen meanwhile
+                checking.set(false);
+                info.set(checked);
+                problem.set(why);
+                if (checked != null && thenLoadWith != null) load(thenLoadWith.get());
+            });
         });
     }
 
-    /** Loads the chosen model with these options, replacing (and freeing) the loaded one. */
+    /**
+     * Loads the chosen model with these options. The loaded model stays until the new one is
+     * ready, then it is closed; when the new one fails, it simply stays.
+     */
     public void load(EngineOptions options) {
         Path path = modelPath.get();
         if (path == null || loading.get()) return;
-        LoadedModel previous = loaded.get();
-        loaded.set(null); // listeners (chat) let go of the old model before it is closed
         loading.set(true);
-        loadProblem.set("");
+        problem.set("");
         progress.set(0);
         stage.set("Starting");
         AtomicBoolean cancelled = new AtomicBoolean();
         cancelRequested = cancelled;
         executors.engine().execute(() -> {
-            if (previous != null) previous.close();
             try {
                 LoadedModel model = engine.load(path, options,
                         (fraction, what) -> progressUpdates.offer(new Progress(fraction, what)), cancelled::get);
-                executors.ui().execute(() -> finishLoad(model, ""));
+                executors.ui().execute(() -> finishLoad(path, model, ""));
             } catch (RuntimeException e) {
-                String problem = cancelled.get() ? "Loading was cancelled." : UserMessages.describe(e);
-                executors.ui().execute(() -> finishLoad(null, problem));
+                String why = cancelled.get() ? "Loading was cancelled." : UserMessages.describe(e);
+                executors.ui().execute(() -> finishLoad(path, null, why));
             }
         });
     }
@@ -152,13 +182,18 @@ public final class ModelViewModel {
         cancelRequested.set(true);
     }
 
-    private void finishLoad(LoadedModel model, String problem) {
+    private void finishLoad(Path path, LoadedModel model, String why) {
         progressUpdates.drain();
         loading.set(false);
         progress.set(model == null ? 0 : 1);
         stage.set(model == null ? "" : "Loaded");
-        loadProblem.set(problem);
-        loaded.set(model);
+        problem.set(why);
+        if (model == null) return;
+        LoadedModel previous = loaded.get();
+        loaded.set(model); // listeners (chat) let go of the previous model before it is closed
+        if (previous != null) executors.engine().execute(previous::close);
+        settings.update(s -> s.withRecentModel(path.toString()));
+        recent.setAll(settings.current().recentModels().stream().map(Path::of).toList());
     }
 
     /** Closes the loaded model (on the engine thread, after any running generation). */
@@ -167,7 +202,6 @@ public final class ModelViewModel {
         loaded.set(null);
         if (previous != null) executors.engine().execute(previous::close);
     }
-
 
     private record Progress(double fraction, String stage) {}
 }

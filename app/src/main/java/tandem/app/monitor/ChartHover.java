@@ -44,7 +44,8 @@ final class ChartHover {
                     nearest = d;
                 }
             }
-            if (nearest == null) continue;
+            // Lines are drawn in segments: only the segment running at that time has a value there.
+            if (nearest == null || Math.abs(nearest.getXValue().doubleValue() - time) > SegmentedLine.GAP_SECONDS) continue;
             if (text.isEmpty()) text.append(String.format(Locale.ROOT, "t = %.1f s", nearest.getXValue().doubleValue()));
             text.append('\n').append(series.getName()).append(": ").append(format.apply(nearest.getYValue().doubleValue()));
         }

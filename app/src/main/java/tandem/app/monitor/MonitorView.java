@@ -1,15 +1,14 @@
 package tandem.app.monitor;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.StackedAreaChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -19,8 +18,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
+import tandem.app.ui.Widgets;
 import tandem.engine.runtime.DeviceMetrics;
 
 /**
@@ -29,20 +30,27 @@ import tandem.engine.runtime.DeviceMetrics;
  * animation and no symbols (both cost more than the data at 10 Hz); hovering shows the values.
  */
 public final class MonitorView {
+    /** Compute and interconnect apart at a glance (neither is a device colour of the palette's first four). */
+    static final Color COMPUTE = Color.web("#2e7d32");
+    static final Color INTERCONNECT = Color.web("#c62828");
+    static final Color SPEED = Color.web("#6a1b9a");
+
     private final MonitorViewModel vm;
     private final VBox root = new VBox(10);
     private final NumberAxis utilTime = timeAxis();
     private final NumberAxis costTime = timeAxis();
     private final NumberAxis speedTime = timeAxis();
     private final LineChart<Number, Number> utilisation = new LineChart<>(utilTime, new NumberAxis(0, 100, 25));
-    private final StackedAreaChart<Number, Number> cost = new StackedAreaChart<>(costTime, new NumberAxis());
+    private final LineChart<Number, Number> cost = new LineChart<>(costTime, new NumberAxis());
     private final LineChart<Number, Number> speed = new LineChart<>(speedTime, new NumberAxis());
-    private final XYChart.Series<Number, Number> compute = named("compute");
-    private final XYChart.Series<Number, Number> interconnect = named("interconnect (all-reduce)");
-    private final XYChart.Series<Number, Number> tokensPerSecond = named("tokens/s");
-    private final Map<Integer, XYChart.Series<Number, Number>> deviceSeries = new HashMap<>();
+    private final SegmentedLine compute = new SegmentedLine(cost, "compute", COMPUTE);
+    private final SegmentedLine interconnect = new SegmentedLine(cost, "interconnect (all-reduce)", INTERCONNECT);
+    private final SegmentedLine tokensPerSecond = new SegmentedLine(speed, "tokens/s", SPEED);
+    private final Map<Integer, SegmentedLine> deviceLines = new TreeMap<>();
+    private final HBox deviceLegend = new HBox(12);
     private final VBox memory = new VBox(6);
-    private final Label summary = new Label("Idle. The charts fill while an answer is generated and keep the last minute.");
+    private static final String IDLE = "Idle. The charts fill while an answer is generated and keep the last minute.";
+    private final Label summary = new Label(IDLE);
 
     public MonitorView(MonitorViewModel vm) {
         this.vm = vm;
@@ -56,9 +64,12 @@ public final class MonitorView {
         utilisation.getStyleClass().add("utilisation");
         style(cost, "Time per token (µs): compute vs interconnect");
         style(speed, "Decode speed (tokens/s)");
-        cost.getData().addAll(List.of(compute, interconnect));
-        speed.getData().add(tokensPerSecond);
-        speed.setLegendVisible(false);
+        // Lines are drawn in segments (gaps stay gaps), so the charts' own legends would repeat
+        // entries: each chart gets one legend of its lines instead.
+        for (LineChart<Number, Number> chart : List.of(utilisation, cost, speed)) chart.setLegendVisible(false);
+        deviceLegend.setId("utilisation-legend");
+        HBox costLegend = legend(List.of(compute, interconnect));
+        costLegend.setId("cost-legend");
         ChartHover.install(utilisation, v -> String.format(Locale.ROOT, "%.0f %%", v));
         ChartHover.install(cost, v -> String.format(Locale.ROOT, "%.0f µs", v));
         ChartHover.install(speed, v -> String.format(Locale.ROOT, "%.1f tokens/s", v));
@@ -71,8 +82,8 @@ public final class MonitorView {
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(10);
-        grid.add(utilisation, 0, 0);
-        grid.add(cost, 1, 0);
+        grid.add(withLegend(utilisation, deviceLegend), 0, 0);
+        grid.add(withLegend(cost, costLegend), 1, 0);
         grid.add(speed, 0, 1);
         grid.add(memoryBox, 1, 1);
         for (int i = 0; i < 2; i++) {
@@ -87,12 +98,15 @@ public final class MonitorView {
         VBox.setVgrow(grid, Priority.ALWAYS);
         root.getChildren().addAll(title, summary, grid);
 
+        vm.devices().addListener((ListChangeListener<ChartDevice>) c -> devicesChanged());
+        devicesChanged();
         vm.samples().forEach(this::append);
         vm.samples().addListener((ListChangeListener<MonitorSample>) c -> {
             while (c.next()) {
                 if (c.wasAdded()) c.getAddedSubList().forEach(this::append);
             }
             dropOlderThanWindow();
+            if (vm.samples().isEmpty()) clearLines();
         });
         vm.latestProperty().addListener((obs, old, now) -> showLatest(now));
         if (vm.latestProperty().get() != null) showLatest(vm.latestProperty().get());
@@ -107,10 +121,37 @@ public final class MonitorView {
         return axis;
     }
 
-    private static XYChart.Series<Number, Number> named(String name) {
-        XYChart.Series<Number, Number> s = new XYChart.Series<>();
-        s.setName(name);
-        return s;
+    private static VBox withLegend(XYChart<Number, Number> chart, HBox legend) {
+        VBox.setVgrow(chart, Priority.ALWAYS);
+        legend.setAlignment(Pos.CENTER);
+        return new VBox(2, chart, legend);
+    }
+
+    private static HBox legend(List<SegmentedLine> lines) {
+        HBox legend = new HBox(12);
+        fillLegend(legend, lines);
+        return legend;
+    }
+
+    private static void fillLegend(HBox legend, List<SegmentedLine> lines) {
+        legend.getChildren().setAll(lines.stream().map(line -> {
+            Label entry = new Label(line.name(), Widgets.swatch(line.colour()));
+            entry.getStyleClass().add("legend-entry");
+            return (Node) entry;
+        }).toList());
+    }
+
+    /** A reload brought other devices: their lines and legend replace the previous ones. */
+    private void devicesChanged() {
+        deviceLines.values().forEach(SegmentedLine::remove);
+        deviceLines.clear();
+        for (ChartDevice d : vm.devices()) deviceLines.put(d.device(), new SegmentedLine(utilisation, d.label(), d.colour()));
+        fillLegend(deviceLegend, List.copyOf(deviceLines.values()));
+    }
+
+    private void clearLines() {
+        deviceLines.values().forEach(SegmentedLine::remove);
+        for (SegmentedLine line : List.of(compute, interconnect, tokensPerSecond)) line.remove();
     }
 
     private static void style(XYChart<Number, Number> chart, String title) {
@@ -119,62 +160,56 @@ public final class MonitorView {
         chart.getXAxis().setAnimated(false);
         chart.getYAxis().setAnimated(false);
         if (chart instanceof LineChart<Number, Number> line) line.setCreateSymbols(false);
-        if (chart instanceof StackedAreaChart<Number, Number> area) area.setCreateSymbols(false);
         chart.setMinSize(200, 160);
     }
 
     private void append(MonitorSample s) {
-        for (DeviceMetrics d : s.devices()) {
-            XYChart.Series<Number, Number> series = deviceSeries.computeIfAbsent(d.device(), k -> addDeviceSeries(d));
-            series.getData().add(new XYChart.Data<>(s.seconds(), d.busyFraction() * 100));
-        }
-        compute.getData().add(new XYChart.Data<>(s.seconds(), s.computeMicrosPerToken()));
-        interconnect.getData().add(new XYChart.Data<>(s.seconds(), s.interconnectMicrosPerToken()));
-        tokensPerSecond.getData().add(new XYChart.Data<>(s.seconds(), s.tokensPerSecond()));
+        // The axes move first: whatever happens to a line, time on the charts keeps running.
         double upper = Math.max(MonitorViewModel.WINDOW_SECONDS, Math.ceil(s.seconds()));
         for (NumberAxis axis : List.of(utilTime, costTime, speedTime)) {
             axis.setUpperBound(upper);
             axis.setLowerBound(upper - MonitorViewModel.WINDOW_SECONDS);
         }
-    }
-
-    private XYChart.Series<Number, Number> addDeviceSeries(DeviceMetrics d) {
-        // Series colours come from tandem.css (.utilisation .default-colorN), matching DeviceColors in
-        // order, so the legend and the line agree.
-        XYChart.Series<Number, Number> series = named(label(d));
-        utilisation.getData().add(series);
-        return series;
+        boolean newDevice = false;
+        for (DeviceMetrics d : s.devices()) {
+            SegmentedLine line = deviceLines.get(d.device());
+            if (line == null) {
+                ChartDevice chartDevice = vm.chartDevice(d);
+                line = new SegmentedLine(utilisation, chartDevice.label(), chartDevice.colour());
+                deviceLines.put(d.device(), line);
+                newDevice = true;
+            }
+            line.add(s.seconds(), d.busyFraction() * 100);
+        }
+        if (newDevice) fillLegend(deviceLegend, List.copyOf(deviceLines.values()));
+        compute.add(s.seconds(), s.computeMicrosPerToken());
+        interconnect.add(s.seconds(), s.interconnectMicrosPerToken());
+        tokensPerSecond.add(s.seconds(), s.tokensPerSecond());
     }
 
     private void dropOlderThanWindow() {
         if (vm.samples().isEmpty()) return;
         double oldest = vm.samples().getFirst().seconds();
-        for (XYChart<Number, Number> chart : List.of(utilisation, cost, speed)) {
-            for (XYChart.Series<Number, Number> series : chart.getData()) {
-                int expired = 0;
-                while (expired < series.getData().size() && series.getData().get(expired).getXValue().doubleValue() < oldest) expired++;
-                if (expired > 0) series.getData().remove(0, expired);
-            }
-        }
+        deviceLines.values().forEach(line -> line.dropBefore(oldest));
+        for (SegmentedLine line : List.of(compute, interconnect, tokensPerSecond)) line.dropBefore(oldest);
     }
 
     private void showLatest(MonitorSample s) {
-        summary.setText(s.summary());
         memory.getChildren().clear();
-        for (DeviceMetrics d : s.devices()) memory.getChildren().add(memoryRow(d));
+        if (s == null) {
+            summary.setText(IDLE);
+            return;
+        }
+        summary.setText(s.summary());
+        for (DeviceMetrics d : s.devices()) memory.getChildren().add(memoryRow(vm.chartDevice(d), d));
     }
 
-    /** "0 · llvmpipe": logical devices on one GPU share its name, so the index tells them apart. */
-    private static String label(DeviceMetrics d) {
-        return d.device() + " · " + d.name();
-    }
-
-    private static Node memoryRow(DeviceMetrics d) {
+    private static Node memoryRow(ChartDevice device, DeviceMetrics d) {
         ProgressBar bar = new ProgressBar(d.vramTotalBytes() <= 0 ? 0 : (double) d.vramUsedBytes() / d.vramTotalBytes());
         bar.setMaxWidth(Double.MAX_VALUE);
-        bar.setStyle("-fx-accent: " + DeviceColors.css(d.device()) + ";");
+        bar.setStyle("-fx-accent: " + DeviceColors.css(device.colour()) + ";");
         HBox.setHgrow(bar, Priority.ALWAYS);
-        Label name = new Label(label(d));
+        Label name = new Label(device.label());
         name.setMinWidth(140);
         Label used = new Label(Sizes.bytes(d.vramUsedBytes()) + " / " + Sizes.bytes(d.vramTotalBytes()));
         HBox row = new HBox(8, name, bar, used);

@@ -28,6 +28,7 @@ public final class MonitorViewModel {
     private final long originNanos;
     private final ObservableList<MonitorSample> samples = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<MonitorSample> latest = new ReadOnlyObjectWrapper<>(this, "latest");
+    private final ObservableList<ChartDevice> devices = FXCollections.observableArrayList();
     private final UiBatcher<MetricsSnapshot> snapshots;
     private final java.util.ArrayDeque<MetricsSnapshot> recentCounts = new java.util.ArrayDeque<>();
     private ScheduledExecutorService poller;
@@ -42,6 +43,8 @@ public final class MonitorViewModel {
         this.model = model;
         this.originNanos = originNanos;
         this.snapshots = new UiBatcher<>(executors.ui(), batch -> batch.forEach(this::accept));
+        model.addListener((obs, old, now) -> modelChanged(now));
+        modelChanged(model.get());
         generating.addListener((obs, was, now) -> {
             if (now) startPolling();
             else stopPolling();
@@ -50,6 +53,26 @@ public final class MonitorViewModel {
 
     /** Samples of the last minute, oldest first. */
     public ObservableList<MonitorSample> samples() { return FXCollections.unmodifiableObservableList(samples); }
+
+    /** The loaded model's devices as the charts draw them (legend and colours); empty without a model. */
+    public ObservableList<ChartDevice> devices() { return FXCollections.unmodifiableObservableList(devices); }
+
+    /** How to draw a device of a sample: from the load plan, or by its index when the plan does not list it. */
+    public ChartDevice chartDevice(tandem.engine.runtime.DeviceMetrics d) {
+        for (ChartDevice c : devices) if (c.device() == d.device()) return c;
+        return new ChartDevice(d.device(), d.name(), d.device(), 0);
+    }
+
+    /**
+     * A new model has other devices: its charts start afresh (the time axis runs on), so no line
+     * or legend entry of the previous model's devices survives a reload.
+     */
+    private void modelChanged(LoadedModel now) {
+        samples.clear();
+        recentCounts.clear();
+        latest.set(null);
+        devices.setAll(now == null ? java.util.List.of() : ChartDevice.of(now.plan()));
+    }
 
     /** The newest sample (for VRAM bars and the tokens/s figure); null before the first. */
     public ReadOnlyObjectProperty<MonitorSample> latestProperty() { return latest.getReadOnlyProperty(); }

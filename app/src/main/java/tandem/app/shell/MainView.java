@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -149,11 +151,26 @@ public final class MainView {
         return header;
     }
 
+    /** The notice bar: history or settings set aside, no model. Stays until read and closed. */
     private Node notices() {
         String settingsProblem = app.settings().loadProblem();
-        return Widgets.message("notice", "notice", Bindings.createStringBinding(() -> {
+        BooleanProperty settingsRead = new SimpleBooleanProperty(settingsProblem == null);
+        Label text = Widgets.message("notice", "notice-text", Bindings.createStringBinding(() -> {
             if (!app.chat().noticeProperty().get().isEmpty()) return app.chat().noticeProperty().get();
-            return settingsProblem == null ? "" : settingsProblem;
-        }, app.chat().noticeProperty()));
+            return settingsRead.get() ? "" : settingsProblem;
+        }, app.chat().noticeProperty(), settingsRead));
+        HBox.setHgrow(text, Priority.ALWAYS);
+        Button close = new Button("Close");
+        close.setId("notice-close");
+        close.setOnAction(e -> {
+            if (!app.chat().noticeProperty().get().isEmpty()) app.chat().dismissNotice();
+            else settingsRead.set(true);
+        });
+        HBox bar = new HBox(10, text, close);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("notice");
+        bar.visibleProperty().bind(text.visibleProperty());
+        bar.managedProperty().bind(bar.visibleProperty());
+        return bar;
     }
 }

@@ -129,7 +129,7 @@ public final class SplitView {
     private Node loadRow() {
         Button load = new Button("Load with this split");
         load.setId("load-with-split");
-        load.disableProperty().bind(model.modelPathProperty().isNull().or(model.loadingProperty()).or(vm.willNotFitProperty()));
+        load.disableProperty().bind(model.canLoadProperty().not().or(vm.willNotFitProperty()));
         load.setOnAction(e -> model.load(vm.options()));
         Label state = new Label();
         state.getStyleClass().add("hint");

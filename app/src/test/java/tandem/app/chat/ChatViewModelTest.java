@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.fakes.FakeModel;
 import tandem.app.fakes.QueuedExecutor;
+import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.store.JsonStore;
 import tandem.engine.runtime.LoadedModel;
@@ -26,7 +27,7 @@ class ChatViewModelTest {
     private final ReadOnlyObjectWrapper<LoadedModel> loaded = new ReadOnlyObjectWrapper<>();
 
     private ChatViewModel chat(Executor ui) {
-        JsonStore<ChatHistory> store = new JsonStore<>(dir.resolve("history.json"), ChatHistory.class, ChatHistory::empty, "chat history");
+        JsonStore<ChatHistory> store = ChatHistory.store(dir.resolve("history.json"));
         SettingsService settings = new SettingsService(dir.resolve("settings.json"), Runnable::run);
         return new ChatViewModel(new AppExecutors(Runnable::run, Runnable::run, ui), loaded.getReadOnlyProperty(), store, settings);
     }
@@ -41,7 +42,9 @@ class ChatViewModelTest {
         loaded.set(model);
         QueuedExecutor ui = new QueuedExecutor();
         ChatViewModel chat = chat(ui);
+        chat.newConversation();
         chat.inputProperty().set("Tell me a story");
+        ui.runAll();
         int before = ui.submitted();
 
         chat.send(); // the fake engine generates all 500 tokens before the UI runs anything
@@ -81,7 +84,7 @@ class ChatViewModelTest {
         FakeModel model = new FakeModel(500);
         loaded.set(model);
         QueuedExecutor engine = new QueuedExecutor();
-        JsonStore<ChatHistory> store = new JsonStore<>(dir.resolve("history.json"), ChatHistory.class, ChatHistory::empty, "chat history");
+        JsonStore<ChatHistory> store = ChatHistory.store(dir.resolve("history.json"));
         ChatViewModel chat = new ChatViewModel(new AppExecutors(Runnable::run, engine, Runnable::run), loaded.getReadOnlyProperty(),
                 store, new SettingsService(dir.resolve("settings.json"), Runnable::run));
         chat.inputProperty().set("Tell me a story");
@@ -149,6 +152,32 @@ class ChatViewModelTest {
         }
     }
 
+    /** Issue 16, defect 5: one damaged conversation, then a file cut short, cost only what is damaged. */
+    @Test
+    void aDamagedHistoryKeepsEveryIntactConversationAndTheNoticeNamesTheSetAsideFile() throws IOException {
+        String good = "{\"id\": \"%s\", \"title\": \"%s\", \"systemPrompt\": \"\", "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"Hi %s\"}]}";
+        String damaged = "{\"id\": \"bad\", \"title\": \"broken\", \"messages\": 7}";
+        String cutShort = "{\"id\": \"cut\", \"title\": \"cut\", \"messages\": [{\"role\": \"user\", \"content\": \"Once up";
+        Files.writeString(dir.resolve("history.json"), "{\"conversations\": ["
+                + good.formatted("a", "First", "a") + ", " + damaged + ", " + good.formatted("c", "Third", "c") + ", " + cutShort);
+
+        ChatViewModel chat = chat(Runnable::run);
+
+        assertEquals(List.of("First", "Third"), chat.conversations().stream().map(c -> c.titleProperty().get()).toList());
+        assertEquals("Hi c", chat.conversations().get(1).messages().getFirst().text());
+        String notice = chat.noticeProperty().get();
+        Path aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith("history.json.corrupt-")).findFirst().orElseThrow();
+        }
+        assertTrue(notice.contains(aside.toString()) && notice.contains("2 conversations"), notice);
+        loaded.set(new FakeModel(1));
+        assertEquals(notice, chat.noticeProperty().get(), "loading a model does not hide it: the user closes it");
+        chat.dismissNotice();
+        assertEquals("", chat.noticeProperty().get());
+    }
+
     @Test
     void nothingIsSentWithoutAModel() {
         ChatViewModel chat = chat(Runnable::run);
@@ -156,5 +185,54 @@ class ChatViewModelTest {
         assertFalse(chat.canSendProperty().get());
         chat.send();
         assertTrue(chat.conversations().isEmpty());
+    }
+
+    private ChatViewModel chatWithPolicy(ContextPolicy policy) {
+        ChatViewModel chat = chat(Runnable::run);
+        chat.contextPolicyProperty().set(policy);
+        return chat;
+    }
+
+    /** Issue 16, defect 3: the meter shows how full the context is; the rolling window keeps the chat going. */
+    @Test
+    void aFullContextRollsTheOldestTurnsOutKeepsTheSystemPromptAndSaysSo() {
+        FakeModel model = new FakeModel(4, 200);
+        loaded.set(model);
+        ChatViewModel chat = chatWithPolicy(ContextPolicy.ROLLING_WINDOW);
+        chat.newConversation().systemPromptProperty().set("Be brief.");
+        assertEquals(200, chat.contextLengthProperty().get());
+        int previous = 0;
+        for (int i = 0; i < 6; i++) {
+            chat.inputProperty().set("Question number " + i + " is here");
+            chat.send();
+            MessageViewModel answer = lastMessage(chat);
+            assertEquals("", answer.problemProperty().get(), "turn " + i);
+            if (answer.noticeProperty().get().isEmpty()) {
+                assertTrue(chat.contextUsedProperty().get() > previous, "the meter grows with the conversation");
+                previous = chat.contextUsedProperty().get();
+            }
+        }
+        String notice = lastMessage(chat).noticeProperty().get();
+        assertTrue(notice.contains("left out") && notice.contains("200 tokens"), notice);
+        assertTrue(model.lastPrompt.startsWith("system: Be brief.\nuser: Question number "), model.lastPrompt);
+        assertTrue(model.lastPrompt.contains("Question number 5"), "the latest question is always seen");
+        assertFalse(model.lastPrompt.contains("Question number 0"), "the oldest turn is left out");
+        assertTrue(chat.contextUsedProperty().get() <= 200);
+        assertEquals(12, chat.selectedProperty().get().messages().size(), "the conversation itself keeps every message");
+    }
+
+    @Test
+    void withTheStopPolicyAFullContextIsRefusedWithAReadableReasonAndTheChoiceIsSaved() {
+        loaded.set(new FakeModel(4, 120));
+        ChatViewModel chat = chatWithPolicy(ContextPolicy.STOP);
+        chat.newConversation();
+        String problem = "";
+        for (int i = 0; i < 10 && problem.isEmpty(); i++) {
+            chat.inputProperty().set("Question number " + i + " is here");
+            chat.send();
+            problem = lastMessage(chat).problemProperty().get();
+        }
+        assertTrue(problem.startsWith("This conversation fills the model's context") && problem.contains("Rolling window"), problem);
+        assertEquals(ContextPolicy.STOP, chat(Runnable::run).contextPolicyProperty().get(), "the choice survives a restart");
     }
 }

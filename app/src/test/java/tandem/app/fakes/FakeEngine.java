@@ -41,8 +41,13 @@ public class FakeEngine implements EngineService {
     @Override
     public List<DeviceInfo> devices() { return devices; }
 
+    /** Files that fail the check, and the message the engine gives for each. */
+    public final java.util.Map<Path, String> badFiles = new java.util.HashMap<>();
+
     @Override
-    public ModelInfo inspect(Path model) {
+    public ModelInfo check(Path model) {
+        String problem = badFiles.get(model);
+        if (problem != null) throw new tandem.engine.runtime.TandemException(problem);
         return new ModelInfo(model, "fake", "llama", 1_000_000, weightBytes, 4, 64, 256, 4, 4, 16, 512, 100,
                 Map.of("F32", weightBytes), "llama", false);
     }
@@ -65,6 +70,8 @@ public class FakeEngine implements EngineService {
 
     @Override
     public LoadedModel load(Path path, EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
+        String problem = badFiles.get(path);
+        if (problem != null) throw new tandem.engine.runtime.TandemException(problem);
         loaded.add(options);
         for (int i = 1; i <= 10; i++) progress.update(i / 10.0, "weights " + i);
         return model;

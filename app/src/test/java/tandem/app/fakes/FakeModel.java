@@ -30,8 +30,16 @@ public final class FakeModel implements LoadedModel {
     public int sessionsCreated;
     public boolean closed;
 
+    private final int contextLength;
+
     public FakeModel(int tokensPerAnswer) {
+        this(tokensPerAnswer, 1 << 20);
+    }
+
+    /** @param contextLength the session refuses prompts beyond it and stops answers at it, as the engine does */
+    public FakeModel(int tokensPerAnswer, int contextLength) {
         this.tokensPerAnswer = tokensPerAnswer;
+        this.contextLength = contextLength;
     }
 
     @Override
@@ -40,7 +48,10 @@ public final class FakeModel implements LoadedModel {
     }
 
     @Override public Backend backend() { return Backend.CPU; }
-    @Override public LoadPlan plan() { return new LoadPlan(SplitMode.NONE, 512, List.of(), List.of()); }
+    /** What {@link #plan()} returns; tests of device-dependent views set devices here. */
+    public LoadPlan loadPlan;
+
+    @Override public LoadPlan plan() { return loadPlan != null ? loadPlan : new LoadPlan(SplitMode.NONE, contextLength, List.of(), List.of()); }
     @Override public Tokenizer tokenizer() { return new CharTokenizer(); }
 
     @Override
@@ -83,24 +94,32 @@ public final class FakeModel implements LoadedModel {
         @Override
         public GenerationResult generate(int[] promptTokens, SamplingParams params, TokenListener listener) {
             cancelled = false; // like the real session: a new generation starts uncancelled
+            if (cache.size() + promptTokens.length > contextLength) {
+                throw new tandem.engine.runtime.TandemException("context full (" + contextLength + " tokens)");
+            }
             for (int id : promptTokens) cache.add(id);
             lastPrompt = new CharTokenizer().decode(tokens());
             lastEvaluated = promptTokens.length;
             StringBuilder text = new StringBuilder();
             int n = 0;
+            boolean full = false;
             for (; n < Math.min(tokensPerAnswer, params.maxTokens()) && !cancelled; n++) {
                 String piece = "t" + n + " ";
+                if (cache.size() + piece.length() > contextLength) {
+                    full = true;
+                    break;
+                }
                 text.append(piece);
                 piece.chars().forEach(cache::add);
                 listener.onToken(new TokenEvent(n, piece, n, n * 1000L));
             }
-            StopReason why = cancelled ? StopReason.CANCELLED : n == params.maxTokens() ? StopReason.MAX_TOKENS : StopReason.END_OF_TEXT;
+            StopReason why = full ? StopReason.CONTEXT_FULL : cancelled ? StopReason.CANCELLED : n == params.maxTokens() ? StopReason.MAX_TOKENS : StopReason.END_OF_TEXT;
             return new GenerationResult(text.toString(), promptTokens.length, n, 100, 250.0, 12.0, why);
         }
 
         @Override public float[] evaluate(int[] tokens) { return new float[0]; }
         @Override public int position() { return cache.size(); }
-        @Override public int contextLength() { return 512; }
+        @Override public int contextLength() { return contextLength; }
         @Override public int[] tokens() { return cache.stream().mapToInt(Integer::intValue).toArray(); }
         @Override public void truncate(int position) { cache.subList(position, cache.size()).clear(); }
         @Override public void reset() { cache.clear(); }

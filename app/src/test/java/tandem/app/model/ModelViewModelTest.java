@@ -29,43 +29,94 @@ class ModelViewModelTest {
     }
 
     @Test
-    void openReadsFactsAndRemembersTheFileFirstInRecent() {
+    void openChecksTheFileAndRecentHoldsOnlyFilesThatLoaded() {
         FakeEngine engine = new FakeEngine(List.of(), 1234);
         ModelViewModel vm = new ModelViewModel(engine, AppExecutors.direct(), settings());
         vm.open(dir.resolve("a.gguf"));
-        vm.open(dir.resolve("b.gguf"));
-        vm.open(dir.resolve("a.gguf"));
         assertEquals(1234, vm.infoProperty().get().fileBytes());
+        assertTrue(vm.canLoadProperty().get());
+        assertEquals(List.of(), List.copyOf(vm.recent()), "chosen is not loaded");
+        vm.load(EngineOptions.cpu());
+        vm.open(dir.resolve("b.gguf"));
+        vm.load(EngineOptions.cpu());
+        vm.open(dir.resolve("a.gguf"));
+        vm.load(EngineOptions.cpu());
         assertEquals(List.of(dir.resolve("a.gguf"), dir.resolve("b.gguf")), List.copyOf(vm.recent()));
         assertEquals(List.copyOf(vm.recent()), List.copyOf(new ModelViewModel(engine, AppExecutors.direct(), settings()).recent()),
                 "recent files survive a restart");
     }
 
     @Test
-    void loadReportsProgressInBatchesAndReplacesTheOldModel() {
+    void loadReportsProgressInBatchesAndReplacesTheOldModelOnlyOnceTheNewOneIsReady() {
         FakeEngine engine = new FakeEngine(List.of(), 1);
         QueuedExecutor ui = new QueuedExecutor();
-        ModelViewModel vm = new ModelViewModel(engine, new AppExecutors(Runnable::run, Runnable::run, ui), settings());
+        QueuedExecutor engineThread = new QueuedExecutor();
+        ModelViewModel vm = new ModelViewModel(engine, new AppExecutors(Runnable::run, engineThread, ui), settings());
         vm.open(dir.resolve("m.gguf"));
         ui.runAll();
-        assertEquals("m.gguf · not loaded", vm.statusProperty().get());
+        assertEquals("No model loaded", vm.statusProperty().get(), "a chosen file is not a loaded one");
         int before = ui.submitted();
 
         vm.load(EngineOptions.cpu());
+        engineThread.runAll();
 
         assertEquals(2, ui.submitted() - before, "ten progress updates become one UI task, plus the result");
         ui.runAll();
         assertSame(engine.model, vm.loadedProperty().get());
-        assertEquals("m.gguf · CPU", vm.statusProperty().get());
+        assertEquals("fake.gguf · CPU", vm.statusProperty().get());
         assertEquals(1.0, vm.progressProperty().get());
         assertFalse(vm.loadingProperty().get());
 
         FakeModel first = engine.model;
         engine.model = new FakeModel(1);
         vm.load(EngineOptions.cpu());
+        assertSame(first, vm.loadedProperty().get(), "the working model stays while the new one loads");
+        engineThread.runOne();
         ui.runAll();
-        assertTrue(first.closed, "the previous model is closed before the new one loads");
         assertSame(engine.model, vm.loadedProperty().get());
+        assertFalse(first.closed, "closed on the engine thread, after the chat let go of it");
+        engineThread.runAll();
+        assertTrue(first.closed, "the previous model is closed once the new one is ready");
+    }
+
+    @Test
+    void aBadFileIsRefusedBeforeAnythingIsUnloadedAndNeverJoinsRecent() {
+        FakeEngine engine = new FakeEngine(List.of(), 1);
+        Path bad = dir.resolve("bad.gguf").toAbsolutePath();
+        engine.badFiles.put(bad, bad + ": not a GGUF file (magic 'PK\\x03\\x04'); choose a .gguf model");
+        ModelViewModel vm = new ModelViewModel(engine, AppExecutors.direct(), settings());
+        vm.open(dir.resolve("good.gguf"));
+        vm.load(EngineOptions.cpu());
+        FakeModel working = engine.model;
+
+        vm.open(bad);
+
+        assertEquals(engine.badFiles.get(bad), vm.loadProblemProperty().get(), "one message, the engine's words");
+        assertFalse(vm.canLoadProperty().get(), "Load is disabled for a file that failed its check");
+        assertNull(vm.infoProperty().get());
+        assertSame(working, vm.loadedProperty().get());
+        assertFalse(working.closed);
+        assertEquals("fake.gguf · CPU", vm.statusProperty().get(), "the header names the working model, not the bad file");
+        vm.load(EngineOptions.cpu()); // even when forced, e.g. by an old shortcut
+        assertSame(working, vm.loadedProperty().get());
+        assertFalse(working.closed);
+        assertEquals(List.of(dir.resolve("good.gguf").toAbsolutePath()), List.copyOf(vm.recent()));
+    }
+
+    @Test
+    void doubleClickInRecentLoadsAndUnloadFreesTheModel() {
+        FakeEngine engine = new FakeEngine(List.of(), 1);
+        ModelViewModel vm = new ModelViewModel(engine, AppExecutors.direct(), settings());
+        assertFalse(vm.canUnloadProperty().get());
+        vm.openAndLoad(dir.resolve("m.gguf"), EngineOptions::cpu);
+        assertSame(engine.model, vm.loadedProperty().get());
+        assertTrue(vm.canUnloadProperty().get());
+
+        vm.unload();
+
+        assertNull(vm.loadedProperty().get());
+        assertTrue(engine.model.closed);
+        assertEquals("No model loaded", vm.statusProperty().get());
     }
 
     @Test
@@ -83,7 +134,7 @@ class ModelViewModelTest {
         vm.load(EngineOptions.cpu());
         engineThread.runAll();
         assertEquals("m.gguf: tensor blk.0.attn_q.weight is truncated; download the file again", vm.loadProblemProperty().get());
-        assertEquals("Not loaded: m.gguf: tensor blk.0.attn_q.weight is truncated; download the file again", vm.statusProperty().get());
+        assertEquals("No model loaded", vm.statusProperty().get());
         assertNull(vm.loadedProperty().get());
 
         vm.load(EngineOptions.cpu());

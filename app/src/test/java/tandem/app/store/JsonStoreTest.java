@@ -60,6 +60,24 @@ class JsonStoreTest {
         }
     }
 
+    @Test
+    void loadingRemovesTemporaryFilesOfProcessesThatAreGoneAndKeepsLiveOnes() throws IOException {
+        Path file = dir.resolve("notes.json");
+        long live = ProcessHandle.current().parent().orElseThrow().pid();
+        long gone = new ProcessBuilder("true").start().onExit().join().pid();
+        Path killedWriter = Files.createFile(dir.resolve("notes.json." + gone + "-123.tmp"));
+        Path olderNaming = Files.createFile(dir.resolve("notes.json.8812763.tmp"));
+        Path liveWriter = Files.createFile(dir.resolve("notes.json." + live + "-456.tmp"));
+        Path otherStore = Files.createFile(dir.resolve("settings.json." + gone + "-1.tmp"));
+
+        new JsonStore<>(file, Note.class, () -> new Note("", List.of()), "notes").load();
+
+        assertTrue(Files.notExists(killedWriter), "a killed writer's file goes");
+        assertTrue(Files.notExists(olderNaming), "files of the naming without a process id go");
+        assertTrue(Files.exists(liveWriter), "a running writer's file stays");
+        assertTrue(Files.exists(otherStore), "another store's files are its own business");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"{ not json", "", "[1, 2, 3]", "{\"title\": {\"nested\": true}}"})
     void anUnreadableFileIsSetAsideWithItsContentAndAMessage(String content) throws IOException {

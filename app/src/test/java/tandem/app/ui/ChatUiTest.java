@@ -59,7 +59,16 @@ class ChatUiTest extends RealAppTest {
 
         // The monitor charted that answer; hovering a chart shows the values under the pointer.
         shortcut(robot, KeyCode.DIGIT5);
-        robot.moveTo(".utilisation .chart-plot-background");
+        // Idle time is a gap without values: point at the time of the answer's last sample.
+        javafx.scene.Node plot = robot.lookup(".utilisation .chart-plot-background").query();
+        javafx.scene.chart.NumberAxis time = (javafx.scene.chart.NumberAxis) robot.lookup(".utilisation")
+                .queryAs(javafx.scene.chart.LineChart.class).getXAxis();
+        javafx.geometry.Point2D at = UiWaits.onFx(() -> {
+            double seconds = app.monitor().latestProperty().get().seconds();
+            double x = time.localToScreen(time.getDisplayPosition(seconds), 0).getX();
+            return new javafx.geometry.Point2D(x - 2, plot.localToScreen(plot.getBoundsInLocal()).getCenterY());
+        });
+        robot.moveTo(at);
         UiWaits.until("a tooltip with the utilisation under the mouse", 10, () -> Window.getWindows().stream()
                 .anyMatch(w -> w instanceof Tooltip tip && w.isShowing() && tip.getText().startsWith("t = ") && tip.getText().contains("%")));
         shortcut(robot, KeyCode.DIGIT1);
@@ -70,5 +79,42 @@ class ChatUiTest extends RealAppTest {
         assertEquals(StopReason.CANCELLED, lastMessage().statsProperty().get().stopReason());
         String stopped = last(robot, ".message-stats").getText();
         assertTrue(stopped.endsWith("stopped"), stopped);
+    }
+
+    /** Issue 16, defect 3, on the demo model: the meter fills, and the rolling window keeps the chat going. */
+    @Test
+    void theContextMeterFillsAndTheRollingWindowKeepsAFullConversationGoing(FxRobot robot) {
+        UiWaits.until("the demo model is loaded", 60, () -> app.model().loadedProperty().get() != null);
+        int context = UiWaits.onFx(() -> app.chat().contextLengthProperty().get());
+        assertTrue(context > 0, "the meter knows the context");
+        assertEquals(tandem.app.settings.ContextPolicy.ROLLING_WINDOW,
+                robot.lookup("#context-policy").queryAs(javafx.scene.control.ChoiceBox.class).getValue());
+        String longQuestion = "Once upon a time there was a little girl who liked to play in the park. ".repeat(8);
+        int previous = 0;
+        for (int turn = 0; turn < 6 && lastNoticeIsEmpty(); turn++) {
+            UiWaits.onFx(() -> {
+                app.chat().inputProperty().set(longQuestion);
+                app.chat().send();
+                return null;
+            });
+            UiWaits.until("the answer is complete", 120, () -> !app.chat().generatingProperty().get());
+            assertEquals("", lastMessage().problemProperty().get(), "turn " + turn);
+            int used = UiWaits.onFx(() -> app.chat().contextUsedProperty().get());
+            if (lastNoticeIsEmpty()) assertTrue(used > previous, "the meter grows: " + used + " after " + previous);
+            previous = used;
+            assertTrue(used <= context);
+        }
+        String notice = lastMessage().noticeProperty().get();
+        assertTrue(notice.contains("left out") && notice.contains(context + " tokens"), notice);
+        assertTrue(robot.lookup(".message-notice").queryAllAs(Label.class).stream().anyMatch(l -> notice.equals(l.getText()) && l.isVisible()),
+                "the notice shows in the conversation");
+        assertTrue(robot.lookup("#context-label").queryAs(Label.class).getText().endsWith(String.format(java.util.Locale.ROOT, "/ %,d tokens", context)));
+    }
+
+    private boolean lastNoticeIsEmpty() {
+        return UiWaits.onFx(() -> {
+            var selected = app.chat().selectedProperty().get();
+            return selected == null || selected.messages().isEmpty() || selected.messages().getLast().noticeProperty().get().isEmpty();
+        });
     }
 }

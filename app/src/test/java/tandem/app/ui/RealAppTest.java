@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import tandem.app.AppPaths;
 import tandem.app.TandemApp;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.engine.LocalEngineService;
+import tandem.engine.runtime.Engine;
 
 /**
  * Base of the UI tests: the real app (real engine, bundled demo model) on a test stage, with its
@@ -27,6 +29,12 @@ abstract class RealAppTest {
 
     // TestFX's @Start/@Stop are only found on the test class itself, so the base sets the stage up
     // in ordinary callbacks (the extension has registered the primary stage before they run).
+    /** As the Launcher does, before the toolkit starts (the extension starts it in its before-each). */
+    @BeforeAll
+    static void loadNativeLibrariesFirst() {
+        Engine.loadNativeLibraries();
+    }
+
     @BeforeEach
     void startApp() throws TimeoutException {
         AppPaths real = AppPaths.fromEnvironment();

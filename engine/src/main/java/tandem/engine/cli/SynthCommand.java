@@ -10,9 +10,9 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.synth.LlamaSynth;
 import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.gguf.synth.SynthQuant;
 import tandem.engine.model.Architecture;
 import tandem.engine.runtime.TandemException;
-import tandem.engine.tensor.GgmlType;
 
 /**
  * {@code tandem synth --arch llama|qwen2|qwen3|gemma3|phi3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
@@ -23,13 +23,14 @@ import tandem.engine.tensor.GgmlType;
 public final class SynthCommand {
     private SynthCommand() {}
 
-    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|gemma3|phi3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N]";
+    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|gemma3|phi3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini [--type f16|q8_0|q4_0|q4_k|q6_k|iq4_nl|iq4_xs|q4_k_m|q5_k_m] --out FILE [--vocab VOCAB.gguf] [--seed N] [--kv-heads N]";
     /** The tokenizer used when --vocab is not given (Llama 3's). */
     static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String arch = "llama", preset = null, type = "q4_0", outFile = null, vocab = null;
         long seed = 1;
+        int kvHeads = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) throw new TandemException("missing value for '" + a + "'; " + USAGE);
@@ -41,14 +42,15 @@ public final class SynthCommand {
                 case "--out" -> outFile = v;
                 case "--vocab" -> vocab = v;
                 case "--seed" -> seed = parseSeed(v);
+                case "--kv-heads" -> kvHeads = parseKvHeads(v);
                 default -> throw new TandemException("unknown option '" + a + "'; " + USAGE);
             }
         }
         Architecture architecture = architecture(arch);
         if (preset == null) throw new TandemException("no --preset given; " + USAGE);
         if (outFile == null) throw new TandemException("no --out given; " + USAGE);
-        SynthPreset p = SynthPreset.byName(preset);
-        GgmlType t = GgmlType.parse(type);
+        SynthPreset p = kvHeads == 0 ? SynthPreset.byName(preset) : SynthPreset.byName(preset).withKvHeads(kvHeads);
+        SynthQuant t = SynthQuant.parse(type);
         Path vocabPath = vocab != null ? Path.of(vocab) : findDefaultVocab();
 
         GgufWriter writer;
@@ -65,7 +67,7 @@ public final class SynthCommand {
         }
         Path target = Path.of(outFile);
         long total = writer.fileSize();
-        err.printf(Locale.ROOT, "synth: %s %s, %d tensors, %s -> %s%n", p.displayName(), t, writer.plannedTensors().size(),
+        err.printf(Locale.ROOT, "synth: %s %s, %d tensors, %s -> %s%n", p.displayName(), t.label(), writer.plannedTensors().size(),
                 ByteSizes.human(total), target);
         long start = System.nanoTime();
         long[] nextReport = {1L << 30};
@@ -88,6 +90,16 @@ public final class SynthCommand {
         }
         throw new TandemException("synth writes --arch " + String.join(", ", Architecture.SUPPORTED.stream()
                 .map(Architecture::name).toList()) + ", not '" + name + "'");
+    }
+
+    private static int parseKvHeads(String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) return n;
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new TandemException("--kv-heads needs a positive integer, not '" + v + "'");
     }
 
     private static long parseSeed(String v) {

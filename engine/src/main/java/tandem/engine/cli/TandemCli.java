@@ -21,6 +21,13 @@ public final class TandemCli {
             return 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            var command = CommandHelp.of(args[0]);
+            if (command.isPresent()) {
+                out.println(command.get().help());
+                return 0;
+            }
+        }
         try {
             return switch (args[0]) {
                 case "inspect" -> InspectCommand.run(rest, out, err);
@@ -30,6 +37,7 @@ public final class TandemCli {
                 case "logits" -> LogitsCommand.run(rest, out, err);
                 case "run" -> RunCommand.run(rest, out, err);
                 case "chat" -> ChatCommand.run(rest, System.in, out, err);
+                case "serve" -> ServeCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "allreduce" -> AllReduceCommand.run(rest, out, err);
                 case "plan" -> PlanCommand.run(rest, out, err);
@@ -59,21 +67,5 @@ public final class TandemCli {
         return newline < 0 ? message : message.substring(0, newline).strip();
     }
 
-    static String usage() {
-        return """
-                usage: tandem <command> [options]
-                  devices [--json]                       list Vulkan devices
-                  inspect MODEL [--json]                 model facts and tensor table
-                  tokenize --model M (--prompt T | --file F) [--no-bos] [--parse-special]   (--bench [--mb N]: speed)
-                  logits --model M --prompt T            last position's logits as JSON
-                  run --model M --prompt T [--tokens N]  generate text
-                  chat --model M [--system T]            interactive chat
-                  bench --model M [-p 512] [-n 128] [-r 3]
-                  synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b --type q4_0 --out FILE [--vocab V] [--seed N]
-                  plan --model M [engine options]         per-device bytes and fits, without loading
-                  kernel-check [--devices 0] [--shapes 100x256x37,4096x4096x512,8192x1024x512] [--types q4_0,...]   prompt kernels vs the CPU
-                  allreduce --devices 0,1 [--length 4096] [--mode auto|shared|relay] [--rounds 100] [--batches 20] [--no-ownership-transfer] [--host-copies]
-                engine options: --backend auto|vulkan|cpu --devices 0,1 --split 3,1 --split-mode none|layer|tensor --ctx N
-                sampling: --temperature --top-k --top-p --min-p --repeat-penalty --repeat-last-n --presence-penalty --frequency-penalty --seed --tokens --stop""";
-    }
+    static String usage() { return CommandHelp.overview(); }
 }

@@ -106,12 +106,13 @@ final class GgufParser {
         for (long i = 0; i < kvCount; i++) {
             long keyAt = pos;
             String key = string("metadata key");
+            String shown = GgufException.shown(key);
             long typeAt = pos;
-            int typeId = u32("value type of " + key);
+            int typeId = u32("value type of " + shown);
             GgufValueType type = GgufValueType.fromIdOrNull(typeId);
-            if (type == null) throw fail(typeAt, "unknown metadata value type " + Integer.toUnsignedString(typeId) + " for key " + key);
-            GgufValue value = value(type, key, 0);
-            if (kv.putIfAbsent(key, value) != null) throw fail(keyAt, "duplicate metadata key " + key);
+            if (type == null) throw fail(typeAt, "unknown metadata value type " + Integer.toUnsignedString(typeId) + " for key " + shown);
+            GgufValue value = value(type, shown, 0);
+            if (kv.putIfAbsent(key, value) != null) throw fail(keyAt, "duplicate metadata key " + shown);
         }
         GgufMetadata metadata = new GgufMetadata(file, kv);
         long alignment = alignment(metadata);
@@ -123,8 +124,11 @@ final class GgufParser {
         Map<String, Boolean> names = new HashMap<>();
         for (long i = 0; i < tensorCount; i++) {
             long infoAt = pos;
-            String name = string("tensor name");
-            if (names.putIfAbsent(name, Boolean.TRUE) != null) throw fail(infoAt, "duplicate tensor " + name);
+            String fullName = string("tensor name");
+            if (names.putIfAbsent(fullName, Boolean.TRUE) != null) {
+                throw fail(infoAt, "duplicate tensor " + GgufException.shown(fullName));
+            }
+            String name = GgufException.shown(fullName);
             long dimsAt = pos;
             int nDims = u32("dimension count of tensor " + name);
             if (nDims < 0 || nDims > MAX_DIMS) {
@@ -156,7 +160,7 @@ final class GgufParser {
             }
             long offsetAt = pos;
             long relative = u64("data offset of tensor " + name);
-            pending.add(new TensorInfo(name, type, dims, 0, byteSize));
+            pending.add(new TensorInfo(fullName, type, dims, 0, byteSize));
             relativeOffsets.add(relative);
             infoOffsets.add(offsetAt);
         }
@@ -168,11 +172,11 @@ final class GgufParser {
             long relative = relativeOffsets.get(i);
             long at = infoOffsets.get(i);
             if (relative < 0 || relative % alignment != 0) {
-                throw fail(at, "tensor " + t.name() + ": data offset " + Long.toUnsignedString(relative) + " is not a multiple of the alignment " + alignment);
+                throw fail(at, "tensor " + GgufException.shown(t.name()) + ": data offset " + Long.toUnsignedString(relative) + " is not a multiple of the alignment " + alignment);
             }
             long start = dataOffset + relative;
             if (start < 0 || start > size || t.byteSize() > size - start) {
-                throw fail(at, "tensor " + t.name() + ": data (" + t.byteSize() + " bytes at offset " + Long.toUnsignedString(relative)
+                throw fail(at, "tensor " + GgufException.shown(t.name()) + ": data (" + t.byteSize() + " bytes at offset " + Long.toUnsignedString(relative)
                         + " of the data section at " + dataOffset + ") lies outside the file (" + size + " bytes; truncated download?)");
             }
             tensors.add(new TensorInfo(t.name(), t.type(), t.dims(), start, t.byteSize()));
@@ -189,7 +193,8 @@ final class GgufParser {
         for (int k = 1; k < order.length; k++) {
             TensorInfo prev = tensors.get(order[k - 1]), next = tensors.get(order[k]);
             if (prev.byteSize() > 0 && next.byteSize() > 0 && prev.offset() + prev.byteSize() > next.offset()) {
-                throw fail(infoOffsets.get(order[k]), "data of tensors " + prev.name() + " and " + next.name() + " overlap");
+                throw fail(infoOffsets.get(order[k]), "data of tensors " + GgufException.shown(prev.name()) + " and "
+                        + GgufException.shown(next.name()) + " overlap");
             }
         }
     }

@@ -3,6 +3,8 @@ package tandem.engine.parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -57,6 +59,46 @@ public record Ratios(List<Double> weights) {
             previous = boundary;
         }
         return ranges;
+    }
+
+    /**
+     * Cuts {@code total} items into one non-empty consecutive range per device where only some cuts
+     * are possible: every boundary (but the end) one {@code boundary} accepts, every range [start,
+     * end) one {@code range} accepts. Of those cuts, the one whose boundaries lie nearest the asked
+     * cumulative shares (least sum of squared distances), as {@link #cut} rounds them; empty when
+     * there is none. Dynamic programming over the possible boundaries, devices x boundaries^2 steps.
+     */
+    public Optional<List<SliceRange>> cutNearest(int total, IntPredicate boundary, BiPredicate<Integer, Integer> range) {
+        int n = devices();
+        int[] points = IntStream.rangeClosed(0, total).filter(b -> b == 0 || b == total || boundary.test(b)).toArray();
+        double sum = sum();
+        // cost[d][i]: the least cost of cutting [0, points[i]) for devices 0..d-1; from[d][i] where device d-1 began
+        double[][] cost = new double[n + 1][points.length];
+        int[][] from = new int[n + 1][points.length];
+        for (double[] row : cost) java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        cost[0][0] = 0;
+        double cumulative = 0;
+        for (int d = 1; d <= n; d++) {
+            cumulative += weights.get(d - 1);
+            double ideal = total * (cumulative / sum);
+            for (int i = 1; i < points.length; i++) {
+                if (d == n && points[i] != total) continue;
+                double distance = points[i] - ideal;
+                for (int j = 0; j < i; j++) {
+                    if (cost[d - 1][j] == Double.POSITIVE_INFINITY || !range.test(points[j], points[i])) continue;
+                    double c = cost[d - 1][j] + distance * distance;
+                    if (c < cost[d][i] - 1e-9) {
+                        cost[d][i] = c;
+                        from[d][i] = j;
+                    }
+                }
+            }
+        }
+        int last = points.length - 1;
+        if (cost[n][last] == Double.POSITIVE_INFINITY) return Optional.empty();
+        SliceRange[] ranges = new SliceRange[n];
+        for (int d = n, i = last; d > 0; i = from[d][i], d--) ranges[d - 1] = new SliceRange(points[from[d][i]], points[i]);
+        return Optional.of(List.of(ranges));
     }
 
     /** True when the sizes are exactly proportional to the asked shares. */

@@ -13,9 +13,8 @@ final class ScratchEstimate {
 
     static long bytes(ModelShape model, SplitMode mode, DeviceSlices slices) {
         if (slices.layers().isEmpty()) return 0;
-        long groups = slices.kvGroups().size();
-        int qDim = Math.toIntExact(groups * model.queryHeadsPerGroup() * model.headDim());
-        int kvDim = Math.toIntExact(groups * model.headDim());
+        int qDim = Math.toIntExact((long) slices.queryHeads().size() * model.headDim());
+        int kvDim = Math.toIntExact((long) slices.kvGroups().size() * model.headDim());
         // under layer split every device allocates full-width logits; only the last one fills them
         int vocab = mode == SplitMode.TENSOR ? slices.vocabRows().size() : model.vocab();
         return SequenceBuffers.scratchBytes(model.embedding(), qDim, kvDim, slices.ffnColumns().size(), vocab,

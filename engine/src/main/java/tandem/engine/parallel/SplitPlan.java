@@ -29,6 +29,7 @@ public record SplitPlan(SplitMode mode, ModelShape model, List<DeviceSlices> dev
         }
         SliceRange range = switch (role.dimension()) {
             case KV_GROUPS -> slices.kvGroups();
+            case QUERY_HEADS -> slices.queryHeads();
             case FFN -> slices.ffnColumns();
             case VOCABULARY -> slices.vocabRows();
             case NONE -> null;

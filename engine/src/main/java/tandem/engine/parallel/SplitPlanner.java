@@ -12,10 +12,12 @@ import tandem.engine.runtime.TandemException;
 /**
  * Cuts a model over devices without loading anything, and says what each device must hold.
  *
- * <p>Tensor split: attention in whole KV-head groups (a query head never leaves its KV head, so
- * attention needs no communication) rounded so that every device's slice of {@code attn_output}'s
- * rows starts on a quant block; FFN columns rounded to {@code ffn_down}'s blocks; the vocabulary by
- * rows. Layer split: consecutive layers in proportion. Where rounding moves a cut, the plan notes it.
+ * <p>Tensor split: attention by query heads, each device holding the KV heads its query heads read
+ * (a copy where devices share one; {@link AttentionSplit}), so attention needs no communication, cut
+ * where every device's slice of {@code attn_output}'s rows starts on a quant block; FFN columns
+ * rounded to {@code ffn_down}'s blocks; the vocabulary by rows; every device at least one of each.
+ * Layer split: consecutive layers in proportion. Where rounding moves a cut or a KV head is copied,
+ * the plan notes it.
  */
 public final class SplitPlanner {
     /** KV cache entries are F16: 2 bytes, for K and for V. */
@@ -66,7 +68,7 @@ public final class SplitPlanner {
                     + " were chosen; use --split-mode layer or tensor, or choose one device");
         }
         return List.of(new DeviceSlices(0, devices.getFirst(), all(model.layers()), all(model.kvHeads()),
-                all(model.ffn()), all(model.vocab())));
+                all(model.heads()), all(model.ffn()), all(model.vocab())));
     }
 
     private static List<DeviceSlices> layerSplit(ModelShape model, List<DeviceBudget> devices, Ratios ratios,
@@ -80,7 +82,7 @@ public final class SplitPlanner {
         List<DeviceSlices> out = new ArrayList<>();
         for (int d = 0; d < devices.size(); d++) {
             boolean last = layers.get(d).contains(model.layers() - 1);
-            out.add(new DeviceSlices(d, devices.get(d), layers.get(d), all(model.kvHeads()), all(model.ffn()),
+            out.add(new DeviceSlices(d, devices.get(d), layers.get(d), all(model.kvHeads()), all(model.heads()), all(model.ffn()),
                     last ? all(model.vocab()) : new SliceRange(0, 0)));
         }
         int first = indexHolding(layers, 0);
@@ -94,32 +96,37 @@ public final class SplitPlanner {
 
     private static List<DeviceSlices> tensorSplit(ModelShape model, List<DeviceBudget> devices, Ratios ratios,
                                                   List<String> notes) {
-        if (devices.size() > model.kvHeads()) {
-            throw new TandemException("tensor split over " + devices.size() + " devices needs at least one KV head each; "
-                    + model.name() + " has " + model.kvHeads() + " KV heads: choose at most " + model.kvHeads()
+        if (devices.size() > model.heads()) {
+            throw new TandemException("tensor split over " + devices.size() + " devices needs at least one query head each; "
+                    + model.name() + " has " + model.heads() + " query heads: choose at most " + model.heads()
                     + " devices or use --split-mode layer");
         }
-        int groupElements = model.queryHeadsPerGroup() * model.headDim();
-        int attnBlock = lcmOfBlocks(model, "attn_output");
-        int groupUnit = attnBlock / gcd(attnBlock, groupElements);
-        List<SliceRange> groups = ratios.cut(model.kvHeads(), groupUnit);
-        ratios.noteIfNotHonoured("KV-head groups", groups, groupUnit == 1 ? ""
-                : "attn_output rows are cut in whole " + attnBlock + "-element blocks = " + groupUnit + " groups")
-                .ifPresent(notes::add);
+        AttentionSplit attention = AttentionSplit.cut(model, ratios, lcmOfBlocks(model, "attn_output"), notes);
 
         int ffnUnit = lcmOfBlocks(model, "ffn_down");
-        List<SliceRange> ffn = ratios.cut(model.ffn(), ffnUnit);
+        List<SliceRange> ffn = cutGivingEachSome(ratios, model.ffn(), ffnUnit);
         ratios.noteIfNotHonoured("FFN columns", ffn, "ffn_down rows are cut in whole " + ffnUnit + "-element blocks")
                 .ifPresent(notes::add);
 
-        List<SliceRange> vocab = ratios.cut(model.vocab(), 1);
+        List<SliceRange> vocab = cutGivingEachSome(ratios, model.vocab(), 1);
         ratios.noteIfNotHonoured("vocabulary rows", vocab, "").ifPresent(notes::add);
 
         List<DeviceSlices> out = new ArrayList<>();
         for (int d = 0; d < devices.size(); d++) {
-            out.add(new DeviceSlices(d, devices.get(d), all(model.layers()), groups.get(d), ffn.get(d), vocab.get(d)));
+            out.add(new DeviceSlices(d, devices.get(d), all(model.layers()), attention.kvHeads().get(d),
+                    attention.queryHeads().get(d), ffn.get(d), vocab.get(d)));
         }
         return out;
+    }
+
+    /**
+     * {@link Ratios#cut}, unless that leaves a device nothing where the units would go round: then
+     * the nearest cut that gives every device at least one unit.
+     */
+    private static List<SliceRange> cutGivingEachSome(Ratios ratios, int total, int unit) {
+        List<SliceRange> cut = ratios.cut(total, unit);
+        if (cut.stream().noneMatch(SliceRange::isEmpty)) return cut;
+        return ratios.cutNearest(total, b -> b % unit == 0, (start, end) -> end > start).orElse(cut);
     }
 
     /**
@@ -139,7 +146,7 @@ public final class SplitPlanner {
         return lcm;
     }
 
-    private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
+    static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
 
     private static SliceRange all(int n) { return new SliceRange(0, n); }
 

@@ -137,14 +137,16 @@ public final class SplitRunner implements ModelRunner {
             }
             return c.resized(s.layers().size(), c.heads(), c.kvHeads(), c.ffn(), c.vocab());
         }
-        if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
+        if (s.queryHeads().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
-                    + s.kvGroups().size() + " KV heads, " + s.ffnColumns().size() + " FFN columns and "
+                    + s.queryHeads().size() + " query heads, " + s.ffnColumns().size() + " FFN columns and "
                     + s.vocabRows().size() + " vocabulary rows (the quant blocks are too coarse for this ratio); "
                     + "use fewer devices, another --split or --split-mode layer");
         }
-        int groups = s.kvGroups().size();
-        return c.resized(c.layers(), groups * c.groupSize(), groups, s.ffnColumns().size(), s.vocabRows().size());
+        // whole KV-head groups, or part of one group with its (copied) KV head: either way the
+        // kernels' query head h / (heads / kvHeads) is the right KV head
+        return c.resized(c.layers(), s.queryHeads().size(), s.kvGroups().size(), s.ffnColumns().size(),
+                s.vocabRows().size());
     }
 
     @Override public ModelConfig config() { return config; }
@@ -176,8 +178,10 @@ public final class SplitRunner implements ModelRunner {
             double busy = windowNanos <= 0 ? 0 : Math.min(1.0, computeNanos[d] / windowNanos);
             double compute = tokens == 0 ? 0 : computeNanos[d] / 1e3 / tokens;
             double reduce = tokens == 0 ? 0 : allReduceNanos[d] / 1e3 / tokens;
-            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, pd.deviceLocalBytes() - pd.freeBytes(),
-                    pd.deviceLocalBytes()));
+            // What this device's allocator holds now (VMA's heap budgets; VK_EXT_memory_budget where present),
+            // not the free memory seen at discovery, which stays put while the model lives.
+            long used = shards.get(d).device().deviceLocalUsage()[0];
+            out.add(new DeviceMetrics(d, pd.name(), busy, compute, reduce, used, pd.deviceLocalBytes()));
             computeNanos[d] = 0;
             allReduceNanos[d] = 0;
         }

@@ -9,17 +9,17 @@ package tandem.engine.parallel;
  * logits gathered.
  */
 public enum TensorRole {
-    QUERY(Dimension.KV_GROUPS),
+    QUERY(Dimension.QUERY_HEADS),
     KEY_VALUE(Dimension.KV_GROUPS),
-    ATTENTION_OUTPUT(Dimension.KV_GROUPS),
+    ATTENTION_OUTPUT(Dimension.QUERY_HEADS),
     FFN_IN(Dimension.FFN),
     FFN_OUT(Dimension.FFN),
     VOCABULARY(Dimension.VOCABULARY),
     /** Norm weights and anything the planner does not know: every device holds a copy. */
     REPLICATED(Dimension.NONE);
 
-    /** The model dimension a role's tensor is cut along. */
-    public enum Dimension { KV_GROUPS, FFN, VOCABULARY, NONE }
+    /** The model dimension a role's tensor is cut along ({@code KV_GROUPS}: KV heads). */
+    public enum Dimension { QUERY_HEADS, KV_GROUPS, FFN, VOCABULARY, NONE }
 
     private final Dimension dimension;
 
@@ -42,11 +42,10 @@ public enum TensorRole {
         };
     }
 
-    /** Elements of the cut axis per unit of the dimension (e.g. rows of attn_q per KV-head group). */
+    /** Elements of the cut axis per unit of the dimension (e.g. rows of attn_q per query head). */
     public long elementsPerUnit(ModelShape model) {
         return switch (this) {
-            case QUERY, ATTENTION_OUTPUT -> (long) model.queryHeadsPerGroup() * model.headDim();
-            case KEY_VALUE -> model.headDim();
+            case QUERY, ATTENTION_OUTPUT, KEY_VALUE -> model.headDim();
             default -> 1;
         };
     }

@@ -11,6 +11,16 @@ import java.util.function.BooleanSupplier;
 public final class Engine {
     private Engine() {}
 
+    /**
+     * Loads the engine's native libraries (LWJGL, the Vulkan loader, VMA) on the calling thread.
+     * Call it before starting a GUI toolkit or any other thread that loads native code: LWJGL's
+     * library loading can deadlock glibc's loader against a concurrent {@code dlopen}. Idempotent;
+     * a missing Vulkan loader is reported later by {@link #devices()}, not here.
+     */
+    public static void loadNativeLibraries() {
+        tandem.engine.vulkan.NativeLibraries.load();
+    }
+
     /** Vulkan devices in {@code tandem devices} order; an empty list when no Vulkan driver or device exists. */
     public static List<DeviceInfo> devices() {
         return tandem.engine.vulkan.VulkanDevices.list();
@@ -22,6 +32,16 @@ public final class Engine {
             return tandem.engine.gguf.GgufSummary.of(file).toModelInfo()
                     .withFeatures(tandem.engine.model.ArchitectureFacts.describe(file));
         }
+    }
+
+    /**
+     * Checks that a model file can be loaded — header, metadata, architecture, tensor shapes and
+     * types, tokenizer, chat template — without loading weights, and returns its facts.
+     *
+     * @throws TandemException saying what is wrong with the file
+     */
+    public static ModelInfo check(Path model) {
+        return ModelLoader.check(model);
     }
 
     /** Plans a load without loading anything: per-device bytes, fits or not. */

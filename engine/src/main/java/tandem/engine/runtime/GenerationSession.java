@@ -34,8 +34,8 @@ final class GenerationSession implements Session {
 
     @Override
     public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener) {
-        boolean addBos = position == 0 && tokenizer.addBosByDefault();
-        return generate(tokenizer.encode(prompt, addBos, true), params, listener);
+        int[] ids = position == 0 ? PromptTokens.encode(tokenizer, prompt) : tokenizer.encode(prompt, false, true);
+        return generate(ids, params, listener);
     }
 
     @Override

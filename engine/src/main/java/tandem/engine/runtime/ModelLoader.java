@@ -66,6 +66,21 @@ final class ModelLoader {
                 plan.contextLength(), progress, cancelled);
     }
 
+    /**
+     * Everything a load checks that does not depend on devices — the GGUF header and metadata, a
+     * supported architecture, every tensor's name, shape and type, the tokenizer, the chat
+     * template — without loading weights. A file that passes fails to load only for lack of memory.
+     */
+    static ModelInfo check(Path model) {
+        try (GgufFile file = GgufFile.open(model)) {
+            ModelConfig config = ModelConfigReader.read(file);
+            ModelTensors.bind(file, config);
+            Tokenizer tokenizer = Tokenizers.fromGguf(file);
+            ChatTemplate.fromGguf(file, tokenizer);
+            return GgufSummary.of(file).toModelInfo();
+        }
+    }
+
     static LoadedModel load(Path model, EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
         Backend backend = resolve(options.backend());
         progress.update(0, "reading " + model.getFileName());

@@ -6,7 +6,7 @@ package tandem.engine.runtime;
  */
 public interface Session extends AutoCloseable {
     /**
-     * Tokenizes the text (BOS as the model's metadata says when the session is empty), evaluates it
+     * Tokenizes the text (when the session is empty, with {@link PromptTokens}' BOS rule), evaluates it
      * and generates until an end token, a stop string, maxTokens or cancellation.
      */
     GenerationResult generate(String prompt, SamplingParams params, TokenListener listener);

@@ -14,7 +14,8 @@ import tandem.engine.runtime.TandemException;
 public final class Kernels implements DeviceResource {
     /** Weight types with matrix-vector and embedding kernels (the variant suffixes in shaders/variants.txt). */
     public static final Set<String> WEIGHT_TYPES = Set.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0",
-            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k");
+            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k",
+            "iq4_nl", "iq4_xs", "mxfp4");
 
     private final VulkanDevice device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
@@ -34,14 +35,18 @@ public final class Kernels implements DeviceResource {
     /**
      * Rows per matrix-vector workgroup for a weight type (tuning knob -Dtandem.matvec.rows). On an
      * H100 (8B decode, 2026-11-26) 8 was best for Q4_0, Q8_0 and Q6_K; Q4_K, whose chunks decode
-     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding).
+     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding); its
+     * slices (2026-12-07) still ran faster with 4 (140 against 128, stepping two slices).
      */
     public int matvecRows(String weightType) {
         if (TuningKnob.isSet("tandem.matvec.rows")) return TuningKnob.get("tandem.matvec.rows", 8, 1, 32);
         return weightType.equals("q4_k") || weightType.equals("q5_k") ? 4 : 8;
     }
 
-    /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
+    /**
+     * Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2);
+     * decode over a layout's slices (Q4_K, Q5_K) always steps one slice (matvec.comp says why).
+     */
     public int matvecUnroll() { return TuningKnob.get("tandem.matvec.unroll", 2, 1, 8); }
 
     /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tandem.engine.chat.ChatMessage;
 import tandem.engine.gguf.SharedData;
+import tandem.engine.runtime.ChatSession;
 import tandem.engine.runtime.Engine;
 import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.GenerationResult;
@@ -60,7 +61,7 @@ class ChatCommandTest {
 
     private static GenerationResult fresh(LoadedModel model, List<ChatMessage> conversation) {
         try (Session session = model.newSession()) {
-            return session.generate(ChatCommand.conversationTokens(model, conversation), SamplingParams.greedy(TOKENS), e -> {});
+            return session.generate(ChatSession.promptTokens(model, conversation), SamplingParams.greedy(TOKENS), e -> {});
         }
     }
 }

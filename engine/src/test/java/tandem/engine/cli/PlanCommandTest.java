@@ -34,8 +34,23 @@ class PlanCommandTest {
         assertEquals(0, o.status(), o.out());
         assertTrue(o.out().startsWith("split tensor, context 256 tokens"), o.out());
         assertEquals(3, o.out().lines().filter(l -> l.startsWith("| 0 |") && l.endsWith("| yes |")).count(), o.out());
-        // stories260K has 4 KV heads: three devices cannot share them evenly
-        assertTrue(o.out().contains("note: KV-head groups: asked 1:1:1, got 1:2:1"), o.out());
+        // stories260K has 4 KV heads of 2 query heads each: three devices cannot share them evenly
+        assertTrue(o.out().contains("note: attention: asked 1:1:1, got 2:4:2 query heads (1:2:1 KV heads; "), o.out());
+    }
+
+    /** A model with one KV head (as Gemma-3-1B) splits: the plan says both devices keep a copy of it. */
+    @Test
+    void oneKvHeadTensorSplitSaysEachDeviceKeepsACopy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String model = dir.resolve("one-kv.gguf").toString();
+        assertEquals(0, CliRun.of("synth", "--preset", "tiny", "--type", "q8_0", "--kv-heads", "1", "--out", model,
+                "--vocab", MODEL).status());
+        CliRun r = CliRun.of("plan", "--model", model, "--backend", "vulkan", "--devices", "0,0", "--split-mode", "tensor",
+                "--split", "3,1", "--ctx", "256");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("note: this model has 1 KV head: devices 0 and 1 each keep a copy of it "
+                + "(K/V weights and KV cache); query heads 3:1 of 4"), r.out());
+        // each device's KV cache is the whole model's: 2 layers x 256 positions x 64 x (K and V) x 2 bytes = 128 KiB
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("| 0 |") && l.contains("| 128.00 KiB |")).count(), r.out());
     }
 
     @Test

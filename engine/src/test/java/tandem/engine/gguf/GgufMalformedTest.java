@@ -136,6 +136,21 @@ class GgufMalformedTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    /** A megabyte-long key or tensor name (with a newline in it) is quoted by its start and its length, on one line. */
+    @Test
+    void aHugeKeyOrTensorNameIsShortenedInTheMessage() {
+        String huge = "k\n" + "x".repeat(1 << 20);
+        byte[] badKey = RawGguf.header(3, 0, 1).str(huge).u32(13).u32(0).build();
+        byte[] badTensor = RawGguf.header(3, 1, 0).tensor(huge, new long[] {4}, 4, 0).pad(32).zeros(32).build();
+        for (byte[] bytes : java.util.List.of(badKey, badTensor)) {
+            String m = assertThrows(GgufException.class, () -> GgufFile.parse(MemorySegment.ofArray(bytes), "bad.gguf")).getMessage();
+            assertTrue(m.length() < 200, m.length() + " characters: " + m.substring(0, Math.min(m.length(), 300)));
+            assertTrue(m.contains("k?xxxx"), m);
+            assertTrue(m.contains("... (1048578 characters)"), m);
+            assertFalse(m.contains("\n"), m);
+        }
+    }
+
     /** Counts fit the file, but a million one-byte strings need ~60 MB of heap: over a 1 MB budget. */
     @Test
     void metadataBeyondTheHeapBudgetIsRefused() {

@@ -61,8 +61,9 @@ class ModelValidationTest {
     @Test
     void unsupportedArchitectureIsNamed() {
         String message = failure(r -> r.put("general.architecture", GgufValue.string("gpt2")));
-        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs "
-                + String.join(", ", Architecture.SUPPORTED.stream().map(Architecture::name).toList()), message);
-        assertTrue(message.contains("llama, qwen2, qwen3, gemma3, phi3"), message);
+        // the list grows with each architecture; what matters is that it names the file's and every supported one
+        String supported = String.join(", ", Architecture.SUPPORTED.stream().map(Architecture::name).toList());
+        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs " + supported, message);
+        assertTrue(supported.startsWith("llama, qwen2, qwen3"), supported);
     }
 }

@@ -1,12 +1,8 @@
 package tandem.engine.parallel;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,21 +11,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.synth.LlamaSynth;
 import tandem.engine.gguf.synth.SynthPreset;
 import tandem.engine.model.Architecture;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
 import tandem.engine.runtime.SplitMode;
 import tandem.engine.tensor.GgmlType;
-import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**
@@ -55,14 +43,10 @@ class QwenSplitLogitsTest {
     /** Heads twice as wide as dim / heads, as Qwen3's 0.6B, 1.7B, 4B and 32B have (attn_q 256 -> 512). */
     private static final SynthPreset QWEN3 = new SynthPreset("split-test", "Split test", 4, 256, 8, 4, 512, 0, 2048,
             1_000_000f, 1e-6f, 64);
-    private static final String PROMPT = "Once upon a time there was a little girl who loved to play in the park with her dog";
 
     @TempDir
     static Path dir;
-    /** Per architecture: the model file and its one-device logits. */
-    private static final Map<String, Reference> references = new HashMap<>();
-
-    private record Reference(Path model, GreedyLogits oneDevice) {}
+    private static final SynthSplitModels models = new SynthSplitModels(QwenSplitLogitsTest::write, DECODE_STEPS, CTX);
 
     static Stream<Arguments> splits() {
         SplitMode t = SplitMode.TENSOR;
@@ -75,13 +59,11 @@ class QwenSplitLogitsTest {
     @ParameterizedTest(name = "{0} {1} split on devices {2} shares {3}")
     @MethodSource("splits")
     void splitLogitsMatchOneDevice(String arch, SplitMode mode, List<Integer> devices, List<Double> split) {
-        Reference r = references.computeIfAbsent(arch, QwenSplitLogitsTest::reference);
-        r.oneDevice().assertMatchedBy(arch + " " + mode + " " + devices + " " + split,
-                r.oneDevice().replay(r.model(), GreedyLogits.vulkan(devices, split, mode, CTX)));
+        models.assertSplitMatchesOneDevice(arch, mode, devices, split);
     }
 
-    /** Writes the model and runs it on one device, checking that device against the CPU engine. */
-    private static Reference reference(String arch) {
+    /** The model of an architecture (its one-device run is checked against the CPU engine, wide qwen3 heads included). */
+    private static Path write(String arch) {
         Path model = dir.resolve(arch + ".gguf");
         // different types, so both the block-rounded (Q8_0) and the plain-float (F16) cuts run
         GgmlType type = arch.equals("qwen2") ? GgmlType.Q8_0 : GgmlType.F16;
@@ -89,15 +71,6 @@ class QwenSplitLogitsTest {
             SynthPreset shape = arch.equals("qwen2") ? QWEN2 : QWEN3;
             LlamaSynth.plan(Architecture.forName(arch), shape, type, vocab.metadata(), 11).write(model);
         }
-        GreedyLogits one = GreedyLogits.oneDevice(model, PROMPT, DECODE_STEPS, CTX);
-        assertTrue(one.prompt().length >= GpuOps.MATMUL_MIN_TOKENS, "the prompt must take the batched kernels: "
-                + one.prompt().length);
-        // the one-device reference itself agrees with the CPU engine (wide qwen3 heads included)
-        try (LoadedModel m = Engine.load(model, new EngineOptions(Backend.CPU, List.of(), List.of(), SplitMode.NONE, CTX),
-                LoadProgress.NONE, () -> false); Session s = m.newSession()) {
-            double cosine = ReferenceCase.cosine(s.evaluate(one.prompt()), one.logits().getFirst());
-            assertTrue(cosine >= GreedyLogits.MIN_COSINE, arch + " one Vulkan device against the CPU: cosine " + cosine);
-        }
-        return new Reference(model, one);
+        return model;
     }
 }

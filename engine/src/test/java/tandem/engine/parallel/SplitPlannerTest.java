@@ -78,7 +78,8 @@ class SplitPlannerTest {
         assertEquals(List.of(3, 2, 3), sizes(p, DeviceSlices::kvGroups));
         assertEquals(List.of(4768, 4800, 4768), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(42752, 42752, 42752), sizes(p, DeviceSlices::vocabRows));
-        assertEquals(List.of("KV-head groups: asked 1:1:1, got 3:2:3",
+        assertEquals(List.of("attention: asked 1:1:1, got 12:8:12 query heads (3:2:3 KV heads; "
+                        + "a device computes whole KV-head groups of 4 query heads or part of one)",
                 "FFN columns: asked 1:1:1, got 4768:4800:4768 (ffn_down rows are cut in whole 32-element blocks)"),
                 p.loadPlan().notes());
     }
@@ -88,20 +89,103 @@ class SplitPlannerTest {
         // 4 heads over 2 KV heads of 64: a group is 128 attn_output columns, a Q4_K block 256 = 2 groups
         SplitPlan p = plan(Shapes.reference(GgmlType.Q4_K), SplitMode.TENSOR, 1, 1);
         assertEquals(List.of(2, 0), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(4, 0), sizes(p, DeviceSlices::queryHeads));
         assertEquals(List.of(512, 256), sizes(p, DeviceSlices::ffnColumns));
         assertEquals(List.of(
-                "KV-head groups: asked 1:1, got 2:0 (attn_output rows are cut in whole 256-element blocks = 2 groups)",
+                "attention: asked 1:1, got 4:0 query heads (2:0 KV heads; a device computes whole KV-head groups of "
+                        + "2 query heads or part of one; attn_output rows are cut in whole 256-element blocks = 4 query heads)",
+                "device 1 gets no query head: no cut gives every device one, so this plan cannot load; "
+                        + "use fewer devices, another --split or --split-mode layer",
                 "FFN columns: asked 1:1, got 512:256 (ffn_down rows are cut in whole 256-element blocks)"),
                 p.loadPlan().notes());
         assertEquals(0, p.loadPlan().devices().get(1).kvCacheBytes());
     }
 
     @Test
-    void moreDevicesThanKvHeadsIsAClearError() {
+    void moreDevicesThanQueryHeadsIsAClearError() {
         TandemException e = assertThrows(TandemException.class,
-                () -> plan(Shapes.llama3_8b(GgmlType.Q4_0), SplitMode.TENSOR, 1, 1, 1, 1, 1, 1, 1, 1, 1));
-        assertTrue(e.getMessage().contains("8 KV heads"), e.getMessage());
-        assertTrue(e.getMessage().contains("at most 8 devices"), e.getMessage());
+                () -> plan(Shapes.reference(GgmlType.Q8_0), SplitMode.TENSOR, 1, 1, 1, 1, 1));
+        assertTrue(e.getMessage().contains("has 4 query heads"), e.getMessage());
+        assertTrue(e.getMessage().contains("at most 4 devices"), e.getMessage());
+    }
+
+    /** 8 query heads of 32 over 2 KV heads, Q8_0 (a block is 32 elements = one head). */
+    private static ModelShape twoKvHeads() { return Shapes.llama("two-kv", 2, 256, 8, 2, 32, 512, 512, GgmlType.Q8_0, true); }
+
+    /** Gemma-3-1B's attention: 4 query heads of 256 on one KV head. */
+    private static ModelShape oneKvHead(GgmlType q) { return Shapes.llama("one-kv", 2, 512, 4, 1, 256, 1024, 512, q, false); }
+
+    @Test
+    void threeToOneOnTwoKvHeadsGivesEachDeviceOneKvHeadWhileTheFfnAndVocabularyKeepTheRatio() {
+        SplitPlan p = plan(twoKvHeads(), SplitMode.TENSOR, 3, 1);
+        assertEquals(List.of(new SliceRange(0, 4), new SliceRange(4, 8)), p.devices().stream().map(DeviceSlices::queryHeads).toList());
+        assertEquals(List.of(new SliceRange(0, 1), new SliceRange(1, 2)), p.devices().stream().map(DeviceSlices::kvGroups).toList());
+        assertEquals(List.of(384, 128), sizes(p, DeviceSlices::ffnColumns));
+        assertEquals(List.of(384, 128), sizes(p, DeviceSlices::vocabRows));
+        assertEquals(List.of("attention: asked 3:1, got 4:4 query heads (1:1 KV heads; a device computes whole "
+                + "KV-head groups of 4 query heads or part of one)"), p.loadPlan().notes());
+    }
+
+    @Test
+    void oneKvHeadIsCopiedOnEveryDeviceAndTheQueryHeadsSplit() {
+        ModelShape m = oneKvHead(GgmlType.Q4_K);
+        SplitPlan p = plan(m, SplitMode.TENSOR, 1, 1);
+        assertEquals(List.of(2, 2), sizes(p, DeviceSlices::queryHeads));
+        assertEquals(List.of(new SliceRange(0, 1), new SliceRange(0, 1)), p.devices().stream().map(DeviceSlices::kvGroups).toList());
+        assertEquals(List.of("this model has 1 KV head: devices 0 and 1 each keep a copy of it (K/V weights and KV cache); "
+                + "query heads 2:2 of 4"), p.loadPlan().notes());
+        // each device holds the whole K and V projections and a whole KV cache: 2 layers x 8192 x 256 x 2 x 2 bytes
+        TensorLayout k = m.tensor("blk.1.attn_k.weight").orElseThrow();
+        for (int d = 0; d < 2; d++) {
+            assertEquals(k.bytes(), p.sliceOf(d, k).bytes());
+            assertEquals(2L * CTX * 256 * 4, p.loadPlan().devices().get(d).kvCacheBytes());
+        }
+        // device 1 computes query heads 2 and 3: attn_q rows 512.. and attn_output columns 512..
+        TensorSlice q = p.sliceOf(1, m.tensor("blk.0.attn_q.weight").orElseThrow());
+        assertEquals(List.of(512L, 512L), List.of(q.start(), q.count()));
+        TensorSlice o = p.sliceOf(1, m.tensor("blk.0.attn_output.weight").orElseThrow());
+        assertEquals(List.of(512L, 512L, 1L), List.of(o.start(), o.count(), o.withinRows() ? 1L : 0L));
+    }
+
+    @Test
+    void oneKvHeadSplitsThreeWaysAndByUnevenRatios() {
+        SplitPlan three = plan(oneKvHead(GgmlType.Q8_0), SplitMode.TENSOR, 1, 1, 1);
+        assertEquals(List.of(1, 2, 1), sizes(three, DeviceSlices::queryHeads));
+        assertEquals(List.of(1, 1, 1), sizes(three, DeviceSlices::kvGroups));
+        assertEquals(List.of("attention: asked 1:1:1, got 1:2:1 query heads (1:1:1 KV heads)",
+                "this model has 1 KV head: devices 0, 1 and 2 each keep a copy of it (K/V weights and KV cache); "
+                        + "query heads 1:2:1 of 4"), three.loadPlan().notes().subList(0, 2));
+        SplitPlan uneven = plan(oneKvHead(GgmlType.Q8_0), SplitMode.TENSOR, 3, 1);
+        assertEquals(List.of(3, 1), sizes(uneven, DeviceSlices::queryHeads));
+        assertEquals(List.of(768, 256), sizes(uneven, DeviceSlices::ffnColumns));
+    }
+
+    @Test
+    void twoKvHeadsOverMoreDevicesCopyEachKvHeadWhereItsGroupIsShared() {
+        SplitPlan four = plan(twoKvHeads(), SplitMode.TENSOR, 1, 1, 1, 1);
+        assertEquals(List.of(2, 2, 2, 2), sizes(four, DeviceSlices::queryHeads));
+        assertEquals(List.of(new SliceRange(0, 1), new SliceRange(0, 1), new SliceRange(1, 2), new SliceRange(1, 2)),
+                four.devices().stream().map(DeviceSlices::kvGroups).toList());
+        assertEquals(List.of("this model has 2 KV heads for 4 devices: devices 0 and 1 each keep a copy of KV head 0, "
+                + "devices 2 and 3 each keep a copy of KV head 1 (K/V weights and KV cache); query heads 2:2:2:2 of 8"),
+                four.loadPlan().notes());
+        SplitPlan three = plan(twoKvHeads(), SplitMode.TENSOR, 1, 1, 1);
+        // boundaries nearest 2.67 and 5.33 in whole groups or within one: 3 and 4 (5 ties; the first wins)
+        assertEquals(List.of(3, 1, 4), sizes(three, DeviceSlices::queryHeads));
+        assertEquals(List.of(1, 1, 1), sizes(three, DeviceSlices::kvGroups));
+    }
+
+    /** Where attn_output's blocks hold two heads, 4 heads cannot go to 3 devices: the plan says which get none. */
+    @Test
+    void oneKvHeadThreeWaysWithBlocksOfTwoHeadsLeavesDevicesWithoutAndSaysSo() {
+        // Q4_K: 256-element blocks = 1 head of 256, so this cuts; with 128-wide heads it would not
+        assertEquals(List.of(1, 2, 1), sizes(plan(oneKvHead(GgmlType.Q4_K), SplitMode.TENSOR, 1, 1, 1), DeviceSlices::queryHeads));
+        ModelShape narrow = Shapes.llama("narrow", 2, 512, 4, 1, 128, 1024, 512, GgmlType.Q4_K, false);
+        SplitPlan p = plan(narrow, SplitMode.TENSOR, 1, 1, 1);
+        assertTrue(p.devices().stream().anyMatch(s -> s.queryHeads().isEmpty()));
+        assertTrue(p.loadPlan().notes().contains("devices 0 and 2 get no query head: no cut gives every device one, "
+                + "so this plan cannot load; use fewer devices, another --split or --split-mode layer"), p.loadPlan().notes().toString());
+        assertEquals(List.of(2, 2), sizes(plan(narrow, SplitMode.TENSOR, 1, 1), DeviceSlices::queryHeads));
     }
 
     @Test
@@ -192,11 +276,45 @@ class SplitPlannerTest {
         for (int d = 0; d < s.length; d++) {
             long groups = base.devices().get(d).kvGroups().size();
             long biasFloats = groups * (32 / 8) * 128 + 2 * groups * 128; // q rows of its groups, k and v rows
+            assertEquals(groups * 4, base.devices().get(d).queryHeads().size());
             assertEquals(base.weightBytes(d) + 32L * biasFloats * 4, qwen2.weightBytes(d), "qwen2 device " + d);
             assertEquals(base.weightBytes(d) + 32L * 2 * 128 * 4, qwen3.weightBytes(d), "qwen3 device " + d);
             assertEquals(qwen2.loadPlan().devices().get(d).weightBytes(), qwen2.weightBytes(d));
             assertEquals(qwen3.loadPlan().devices().get(d).weightBytes(), qwen3.weightBytes(d));
         }
+    }
+
+    /**
+     * Fewer KV heads than devices: each device holds the K/V rows, biases and cache of the KV heads
+     * its query heads read, so the copies add up to more than the model; the query-side tensors
+     * still tile once. Counted here from the query heads alone.
+     */
+    @ParameterizedTest(name = "shares {0}")
+    @MethodSource("replicatedShares")
+    void copiedKvHeadsAreCountedOnEveryDeviceThatHoldsThem(List<Double> shares) {
+        double[] s = shares.stream().mapToDouble(Double::doubleValue).toArray();
+        ModelShape m = Shapes.qwen2(Shapes.llama("two-kv", 2, 512, 8, 2, 64, 1024, 512, GgmlType.Q8_0, false));
+        SplitPlan p = plan(m, SplitMode.TENSOR, s);
+        long replicated = m.tensors().stream().filter(t -> TensorRole.of(t.name()) == TensorRole.REPLICATED)
+                .mapToLong(TensorLayout::bytes).sum();
+        long kvTensorBytesPerHead = m.tensors().stream().filter(t -> TensorRole.of(t.name()) == TensorRole.KEY_VALUE)
+                .mapToLong(TensorLayout::bytes).sum() / m.kvHeads();
+        long kvHeadsHeld = 0;
+        for (int d = 0; d < s.length; d++) {
+            SliceRange q = p.devices().get(d).queryHeads();
+            assertTrue(q.size() >= 1, "device " + d + " computes a query head");
+            int held = (q.end() + 3) / 4 - q.start() / 4; // the KV heads of its query heads, 4 per group
+            assertEquals(held, p.devices().get(d).kvGroups().size(), "device " + d);
+            assertEquals((long) held * m.layers() * CTX * 64 * 4, p.loadPlan().devices().get(d).kvCacheBytes());
+            kvHeadsHeld += held;
+        }
+        long sum = p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum();
+        assertEquals(m.tensorBytes() + (s.length - 1) * replicated + (kvHeadsHeld - m.kvHeads()) * kvTensorBytesPerHead, sum);
+    }
+
+    static Stream<List<Double>> replicatedShares() {
+        return Stream.of(List.of(1.0, 1.0, 1.0), List.of(1.0, 1.0, 1.0, 1.0), List.of(5.0, 1.0, 1.0, 1.0),
+                List.of(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0), List.of(3.0, 1.0));
     }
 
     static Stream<List<Double>> qwenShares() {

@@ -63,6 +63,15 @@ public record SynthPreset(String name, String displayName, int layers, int dim, 
 
     public int kvDim() { return kvHeads * headDim; }
 
+    /** This shape with {@code kv} KV heads (e.g. 1 or 2, as small models have, for tensor-split tests). */
+    public SynthPreset withKvHeads(int kv) {
+        if (kv <= 0 || heads % kv != 0) {
+            throw new TandemException("--kv-heads " + kv + " does not divide the " + heads + " query heads of preset "
+                    + name + "; choose a divisor of " + heads);
+        }
+        return new SynthPreset(name, displayName, layers, dim, heads, kv, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim);
+    }
+
     public static SynthPreset byName(String name) {
         for (SynthPreset p : ALL) {
             if (p.name.equals(name.toLowerCase(Locale.ROOT))) return p;

@@ -1,0 +1,60 @@
+package tandem.engine.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.server.OpenAiServer;
+import tandem.engine.server.ServerOptions;
+
+/**
+ * {@code tandem serve --model M [engine options] [--host H] [--port P] [--api-key K] [--parallel N]}:
+ * the OpenAI-compatible API over the model until the process is stopped (Ctrl+C), which stops
+ * listening, ends running generations and frees the model.
+ */
+final class ServeCommand {
+    private ServeCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        CliArgs args = CliArgs.parse("serve", argv, CliArgs.options(CliArgs.ENGINE_OPTIONS,
+                Set.of("--model", "--host", "--port", "--api-key", "--parallel", "--alias")), Set.of());
+        EngineOptions engine = args.engineOptions();
+        Path modelFile = args.model();
+        ServerOptions options = serverOptions(args, modelFile);
+        LoadedModel model = ModelLoading.load(modelFile, engine, err);
+        OpenAiServer server;
+        try {
+            server = OpenAiServer.start(model, options, err);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            model.close();
+            stopped.countDown();
+        }, "tandem-serve-shutdown"));
+        err.println("tandem: serving " + options.modelId() + " at " + server.baseUrl()
+                + (options.apiKey().isPresent() ? " (API key required)" : "") + "; Ctrl+C stops");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static ServerOptions serverOptions(CliArgs args, Path modelFile) {
+        String fileName = modelFile.getFileName().toString();
+        String id = args.value("--alias").orElse(fileName.endsWith(".gguf") ? fileName.substring(0, fileName.length() - 5) : fileName);
+        int port = args.intValue("--port", ServerOptions.DEFAULT_PORT);
+        int parallel = args.intValue("--parallel", 1);
+        return new ServerOptions(args.value("--host").orElse(ServerOptions.DEFAULT_HOST), port,
+                Optional.ofNullable(args.value("--api-key").orElse(System.getenv("TANDEM_API_KEY"))), parallel,
+                ServerOptions.DEFAULT_MAX_BODY_BYTES, id);
+    }
+}

@@ -1,0 +1,84 @@
+package tandem.engine.server;
+
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tandem.engine.runtime.ChatSession;
+import tandem.engine.runtime.LoadedModel;
+
+/**
+ * Requests wait here for the model: each slot is a {@link ChatSession} (its own KV cache, re-used
+ * for the next request's common prefix) served by its own thread, in arrival order.
+ */
+final class GenerationQueue implements AutoCloseable {
+    private final BlockingQueue<ChatSession> free = new LinkedBlockingQueue<>();
+    private final ExecutorService slotThreads;
+    private final Set<Generation> submitted = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private final int slots;
+
+    GenerationQueue(LoadedModel model, int slots) {
+        this.slots = slots;
+        for (int i = 0; i < slots; i++) free.add(new ChatSession(model));
+        AtomicInteger names = new AtomicInteger();
+        slotThreads = Executors.newFixedThreadPool(slots, r -> {
+            Thread t = new Thread(r, "tandem-slot-" + names.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Queues the generation; its events start once a slot takes it. */
+    void submit(Generation generation) {
+        submitted.add(generation);
+        waiting.incrementAndGet();
+        try {
+            slotThreads.execute(() -> runOnSlot(generation));
+        } catch (RejectedExecutionException e) {
+            waiting.decrementAndGet();
+            submitted.remove(generation);
+            throw ApiError.unavailable("the server is shutting down");
+        }
+    }
+
+    private void runOnSlot(Generation generation) {
+        waiting.decrementAndGet();
+        running.incrementAndGet();
+        ChatSession chat = free.poll();
+        try {
+            generation.run(chat);
+        } finally {
+            free.add(chat);
+            running.decrementAndGet();
+            submitted.remove(generation);
+        }
+    }
+
+    /** Requests waiting for a slot. */
+    int waiting() { return waiting.get(); }
+
+    /** Requests generating now. */
+    int running() { return running.get(); }
+
+    int slots() { return slots; }
+
+    /** Cancels what runs and what waits, lets the slot threads finish, then frees the KV caches. */
+    @Override
+    public void close() {
+        slotThreads.shutdown();
+        submitted.forEach(Generation::cancel);
+        try {
+            if (!slotThreads.awaitTermination(30, TimeUnit.SECONDS)) slotThreads.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        free.forEach(ChatSession::close);
+    }
+}

@@ -1,0 +1,49 @@
+package tandem.engine.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * How {@code tandem serve} listens.
+ *
+ * @param host          address to bind; anything but loopback is refused without an API key
+ * @param port          0 picks a free port
+ * @param apiKey        when present, every request but /health must carry {@code Authorization: Bearer KEY}
+ * @param parallel      sequences served at once (one today: more is refused)
+ * @param maxBodyBytes  larger request bodies are refused with 413
+ * @param modelId       the name /v1/models lists and requests may name
+ */
+public record ServerOptions(String host, int port, Optional<String> apiKey, int parallel, long maxBodyBytes, String modelId) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    /** Large enough for a 128k-token conversation written out as JSON. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+
+    public ServerOptions {
+        apiKey = apiKey.filter(k -> !k.isEmpty());
+        if (port < 0 || port > 65535) throw new TandemException("--port must be in 0-65535 (0: any free port), got " + port);
+        if (parallel < 1) throw new TandemException("--parallel must be >= 1, got " + parallel);
+        if (parallel > 1) {
+            throw new TandemException("--parallel " + parallel + ": serving several sequences at once is not implemented yet; "
+                    + "requests queue and run one at a time (leave --parallel at 1)");
+        }
+        if (!address(host).isLoopbackAddress() && apiKey.isEmpty()) {
+            throw new TandemException("--host " + host + " lets other machines use the model: give --api-key KEY too (or keep "
+                    + "the default " + DEFAULT_HOST + ")");
+        }
+        if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be >= 1, got " + maxBodyBytes);
+    }
+
+    /** The address to bind. */
+    InetAddress address() { return address(host); }
+
+    private static InetAddress address(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new TandemException("--host " + host + ": unknown host; give an address such as 127.0.0.1 or 0.0.0.0");
+        }
+    }
+}
