@@ -19,6 +19,16 @@ import jinjava.javax.el.CompositeELResolver;
 final class JinjaRenderer {
     private JinjaRenderer() {}
 
+    /**
+     * Ceiling on rendered text and on any one string a template builds. A real prompt is at most a
+     * few megabytes (a 1 MB user message must still render); a template that renders more is
+     * broken or hostile and is stopped here before it can exhaust the heap.
+     */
+    static final long MAX_OUTPUT_CHARS = 16L << 20;
+
+    /** Ceiling on nested tag rendering (includes, recursive blocks): real templates nest a few levels. */
+    private static final int MAX_RENDER_DEPTH = 64;
+
     private static final Jinjava JINJAVA = create();
 
     private static Jinjava create() {
@@ -37,6 +47,9 @@ final class JinjaRenderer {
                 .withLstripBlocks(true)
                 .withKeepTrailingNewline(true) // Jinja2's rule is applied to the source in JinjaCompat
                 .withFailOnUnknownTokens(false)
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
+                .withMaxRenderDepth(MAX_RENDER_DEPTH)
                 .withLegacyOverrides(python)
                 .withElResolver(resolver)
                 .build());

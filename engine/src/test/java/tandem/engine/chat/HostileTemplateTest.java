@@ -1,0 +1,75 @@
+package tandem.engine.chat;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tandem.engine.runtime.TandemException;
+
+/**
+ * Templates written to hurt: ones that raise, recurse without end, loop for hours or render far
+ * more text than any prompt could hold. Each must end in bounded time with one clear line naming the
+ * model, never a stack trace, a hang or an out-of-memory error.
+ */
+class HostileTemplateTest {
+    private static final List<ChatMessage> HELLO = List.of(ChatMessage.user("hello"));
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    private static String failure(String source) {
+        ChatTemplate t = ChatTemplate.of(source, "<s>", "</s>", "hostile.gguf");
+        TandemException e = assertTimeoutPreemptively(BOUND,
+                () -> assertThrows(TandemException.class, () -> t.render(HELLO, true)));
+        String message = e.getMessage();
+        assertFalse(message.contains("\n"), "one line: " + message);
+        assertTrue(message.contains("hostile.gguf"), message);
+        assertTrue(message.length() < 400, message);
+        return message;
+    }
+
+    @Test
+    void templateThatRaisesSaysWhat() {
+        String m = failure("{{ raise_exception('only user and assistant roles are supported') }}");
+        assertTrue(m.contains("only user and assistant roles are supported"), m);
+    }
+
+    @Test
+    void hundredMegabyteOutputIsStopped() {
+        // 100 x 100 iterations of a 10 kB literal: 100 MB if nothing stops it.
+        String chunk = "x".repeat(10_000);
+        String m = failure("{% for i in range(100) %}{% for j in range(100) %}" + chunk + "{% endfor %}{% endfor %}");
+        assertTrue(m.contains("output") || m.contains("too big") || m.contains("limit"), m);
+    }
+
+    @Test
+    void hugeStringBuiltInAVariableIsStopped() {
+        // Doubling a string 27 times would hold 128 M characters in one variable.
+        StringBuilder doubling = new StringBuilder("{% set s = 'xx' %}");
+        for (int i = 0; i < 27; i++) doubling.append("{% set s = s ~ s %}");
+        failure(doubling.append("{{ s | length }}").toString());
+    }
+
+    @Test
+    void endlessMacroRecursionEndsQuickly() {
+        // Jinjava refuses a macro that calls itself (macro recursion depth 0), so this ends at once.
+        ChatTemplate t = ChatTemplate.of("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "<s>", "</s>", "hostile.gguf");
+        String out = assertTimeoutPreemptively(BOUND, () -> t.render(HELLO, true));
+        assertTrue(out.length() < 1000, "rendered " + out.length() + " characters");
+    }
+
+    @Test
+    void megabytePromptStillRenders() {
+        String big = "word ".repeat(200_000);
+        ChatTemplate t = ChatTemplate.of(null, "<s>", "</s>", "plain.gguf");
+        String out = assertTimeoutPreemptively(BOUND, () -> t.render(List.of(ChatMessage.user(big)), true));
+        assertTrue(out.contains(big));
+    }
+
+    @Test
+    void endlessSelfInclusionIsStopped() {
+        failure("{% set t = 'x' %}{% for m in messages %}{% include 'self.jinja' %}{% endfor %}");
+    }
+}
