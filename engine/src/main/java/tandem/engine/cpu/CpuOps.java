@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import tandem.engine.model.RopeScaling;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.tensor.GgmlType;
@@ -116,13 +117,24 @@ public final class CpuOps {
      */
     public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
                             float theta, RopeStyle style, float[] freqFactors) {
+        rope(x, off, heads, headDim, ropeDim, position, theta, style, freqFactors, null);
+    }
+
+    /** {@link #rope} with YaRN scaling of the angles and of cos/sin ({@code scaling} may be null). */
+    public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
+                            float theta, RopeStyle style, float[] freqFactors, RopeScaling scaling) {
         int half = ropeDim / 2;
         for (int i = 0; i < half; i++) {
             double frequency = Math.pow(theta, -2.0 * i / ropeDim);
             if (freqFactors != null) frequency /= freqFactors[i];
             double angle = position * frequency;
-            float cos = (float) Math.cos(angle);
-            float sin = (float) Math.sin(angle);
+            double magnitude = 1;
+            if (scaling != null) {
+                angle = scaling.angle(angle, i);
+                magnitude = scaling.magnitude();
+            }
+            float cos = (float) (Math.cos(angle) * magnitude);
+            float sin = (float) (Math.sin(angle) * magnitude);
             int first = style == RopeStyle.NORMAL ? 2 * i : i;
             int second = style == RopeStyle.NORMAL ? 2 * i + 1 : i + half;
             for (int h = 0; h < heads; h++) {
@@ -154,6 +166,19 @@ public final class CpuOps {
         return (float) (x / (1.0 + Math.exp(-x)));
     }
 
+    /**
+     * gpt-oss's clamped SwiGLU (ggml's swiglu_oai): g = min(gate, limit), u = clamp(up, -limit, limit),
+     * out = g * sigmoid(alpha * g) * (u + 1). {@code out} may alias either input.
+     */
+    public static void swigluOai(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n,
+                                 float alpha, float limit) {
+        for (int i = 0; i < n; i++) {
+            float g = Math.min(gate[gateOff + i], limit);
+            float u = Math.clamp(up[upOff + i], -limit, limit);
+            out[outOff + i] = (float) (g / (1.0 + Math.exp(-alpha * g))) * (u + 1f);
+        }
+    }
+
     /** SwiGLU feed-forward gate: out[i] = silu(gate[i]) * up[i]. {@code out} may alias either input. */
     public static void swiglu(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) out[outOff + i] = silu(gate[gateOff + i]) * up[upOff + i];
@@ -171,24 +196,44 @@ public final class CpuOps {
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
                                  int heads, int kvHeads, int headDim, float[] scores, float[] out, int outOff) {
-        boolean parallel = (long) heads * length * headDim >= PARALLEL_THRESHOLD;
-        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, length, h,
-                h / (heads / kvHeads), headDim, scores, out, outOff));
+        attention(q, qOff, keys, values, kvStride, 0, length, heads, kvHeads, headDim, null, scores, out, outOff);
     }
 
-    private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
-                                      int head, int kvHead, int headDim, float[] scores, float[] out, int outOff) {
+    /**
+     * {@link #attention} over cached positions [first, length) only (a sliding window), with an
+     * optional learned sink logit per head (gpt-oss): the sink joins the softmax's denominator and
+     * contributes no value.
+     */
+    public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
+                                 int heads, int kvHeads, int headDim, float[] sinks, float[] scores, float[] out, int outOff) {
+        boolean parallel = (long) heads * (length - first) * headDim >= PARALLEL_THRESHOLD;
+        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, h,
+                h / (heads / kvHeads), headDim, sinks == null ? Float.NaN : sinks[h], scores, out, outOff));
+    }
+
+    /** @param sink the head's sink logit, NaN for none */
+    private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
+                                      int head, int kvHead, int headDim, float sink, float[] scores, float[] out, int outOff) {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int qBase = qOff + head * headDim;
-        int sBase = head * length;
-        for (int t = 0; t < length; t++) {
-            scores[sBase + t] = dot(q, qBase, keys, t * kvStride + kvHead * headDim, headDim) * scale;
+        int n = length - first;
+        int sBase = head * n;
+        float max = Float.isNaN(sink) ? Float.NEGATIVE_INFINITY : sink;
+        for (int t = 0; t < n; t++) {
+            scores[sBase + t] = dot(q, qBase, keys, (first + t) * kvStride + kvHead * headDim, headDim) * scale;
+            max = Math.max(max, scores[sBase + t]);
         }
-        softmax(scores, sBase, length);
+        double sum = Float.isNaN(sink) ? 0 : Math.exp(sink - max);
+        for (int t = 0; t < n; t++) {
+            float e = (float) Math.exp(scores[sBase + t] - max);
+            scores[sBase + t] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
         int oBase = outOff + head * headDim;
         java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
-        for (int t = 0; t < length; t++) {
-            axpy(scores[sBase + t], values, t * kvStride + kvHead * headDim, out, oBase, headDim);
+        for (int t = 0; t < n; t++) {
+            axpy(scores[sBase + t] * inv, values, (first + t) * kvStride + kvHead * headDim, out, oBase, headDim);
         }
     }
 

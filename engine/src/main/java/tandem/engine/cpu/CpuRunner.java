@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
+import tandem.engine.model.SlidingWindow;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.DeviceMetrics;
 import tandem.engine.runtime.LoadProgress;
@@ -48,7 +49,7 @@ public final class CpuRunner implements ModelRunner {
         List<CpuLayer> layers = new ArrayList<>(config.layers());
         for (ModelTensors.Layer layer : tensors.layers()) {
             if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
-            layers.add(CpuLayer.load(file, layer));
+            layers.add(CpuLayer.load(file, config, layer));
             progress.update((double) layers.size() / config.layers(), "layer " + layers.size() + " of " + config.layers());
         }
         return new CpuRunner(config, WeightMatrix.of(file, tensors.tokenEmbedding()), WeightMatrix.of(file, tensors.output()),
@@ -177,23 +178,33 @@ public final class CpuRunner implements ModelRunner {
                 normEach(k, layer.kNorm(), k, count * c.kvHeads(), c.headDim());
             }
             for (int b = 0; b < count; b++) {
-                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
-                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(), ropeFreqs);
+                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(),
+                        ropeFreqs, c.ropeScaling());
+                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, c.ropeTheta(), c.ropeStyle(),
+                        ropeFreqs, c.ropeScaling());
             }
             float[] layerKeys = cache.keys[l];
             float[] layerValues = cache.values[l];
             System.arraycopy(k, 0, layerKeys, position * kvDim, count * kvDim);
             System.arraycopy(v, 0, layerValues, position * kvDim, count * kvDim);
+            int window = SlidingWindow.of(c.window(), l);
             CpuOps.forRange(count, count > 1, b -> {
                 int length = position + b + 1;
-                float[] scores = new float[c.heads() * length];
-                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, length, c.heads(), c.kvHeads(), c.headDim(),
-                        scores, attended, b * qDim);
+                int first = window > 0 ? Math.max(0, length - window) : 0;
+                float[] scores = new float[c.heads() * (length - first)];
+                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, c.heads(), c.kvHeads(),
+                        c.headDim(), layer.sinks(), scores, attended, b * qDim);
             });
             layer.attnOutput().multiply(attended, 0, count, projected, 0);
+            if (layer.attnOutputBias() != null) addEach(projected, layer.attnOutputBias(), count, dim);
             CpuOps.add(x, 0, projected, 0, count * dim);
 
             normEach(x, layer.ffnNorm(), normed, count, dim);
+            if (layer.experts() != null) {
+                layer.experts().forward(normed, count, dim, projected);
+                CpuOps.add(x, 0, projected, 0, count * dim);
+                continue;
+            }
             layer.gate().multiply(normed, 0, count, gate, 0);
             layer.up().multiply(normed, 0, count, up, 0);
             CpuOps.swiglu(gate, 0, up, 0, gate, 0, count * c.ffn());

@@ -17,11 +17,25 @@ package tandem.engine.model;
  * @param ropeTheta      RoPE frequency base
  * @param contextLength  the context length the model was trained for
  * @param tiedOutput     no {@code output.weight}: logits use the token embedding matrix
+ * @param experts        the mixture-of-experts shape, or null for a dense FFN
+ * @param window         sliding-window attention, or null where every layer attends to the whole context
+ * @param ropeScaling    YaRN, or null for plain RoPE
  */
 public record ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
                           int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
-                          boolean tiedOutput) {
+                          boolean tiedOutput, ExpertConfig experts, SlidingWindow window, RopeScaling ropeScaling) {
+    /** A dense model without sliding window or RoPE scaling. */
+    public ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
+                       int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
+                       boolean tiedOutput) {
+        this(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta, contextLength,
+                tiedOutput, null, null, null);
+    }
+
     public ModelConfig {
+        if (architecture.experts().isMixture() != (experts != null)) {
+            throw new IllegalArgumentException(architecture.name() + (experts == null ? " needs" : " has no") + " experts");
+        }
         requirePositive("embedding length", dim);
         requirePositive("block count", layers);
         requirePositive("head count", heads);
@@ -55,4 +69,22 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
     public boolean qkvBias() { return architecture.qkvBias(); }
 
     public boolean qkNorm() { return architecture.qkNorm(); }
+
+    public boolean isMixture() { return experts != null; }
+
+    /** Hidden FFN values per token: the dense width, or the used experts' widths together. */
+    public int ffnActivations() { return experts == null ? ffn : experts.used() * experts.ffn(); }
+
+    /** The FFN width tensor split cuts: each expert's width in a mixture, else the dense width. */
+    public int ffnSplitWidth() { return experts == null ? ffn : experts.ffn(); }
+
+    /**
+     * The model as one device of a split sees it: these layers, heads, FFN columns (each expert's,
+     * in a mixture) and vocabulary rows, everything else unchanged.
+     */
+    public ModelConfig slice(int layers, int heads, int kvHeads, int ffnColumns, int vocab) {
+        return new ModelConfig(architecture, dim, layers, heads, kvHeads, headDim, ropeDim,
+                experts == null ? ffnColumns : ffn, vocab, rmsEps, ropeTheta, contextLength, tiedOutput,
+                experts == null ? null : experts.withFfn(ffnColumns), window, ropeScaling);
+    }
 }

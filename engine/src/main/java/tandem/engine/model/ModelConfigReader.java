@@ -41,10 +41,38 @@ public final class ModelConfigReader {
                     m.getFloat(arch.key("attention.layer_norm_rms_epsilon")),
                     m.optFloat(arch.key("rope.freq_base")).orElse(DEFAULT_ROPE_THETA),
                     m.getInt(arch.key("context_length")),
-                    file.tensor(TensorNames.OUTPUT).isEmpty());
+                    file.tensor(TensorNames.OUTPUT).isEmpty(),
+                    experts(m, arch), slidingWindow(m, arch), ropeScaling(m, arch, headDim));
         } catch (IllegalArgumentException e) {
             throw invalid(file, e.getMessage());
         }
+    }
+
+    /** llama.cpp's YaRN defaults; its gpt-oss loader reads no beta keys, so neither do we. */
+    private static final float YARN_BETA_FAST = 32f;
+    private static final float YARN_BETA_SLOW = 1f;
+    /** llama.cpp's sliding-window pattern for gpt-oss (even layers windowed) when the file has no pattern key. */
+    private static final int GPT_OSS_SWA_PATTERN = 2;
+
+    private static ExpertConfig experts(GgufMetadata m, Architecture arch) {
+        if (!arch.experts().isMixture()) return null;
+        return new ExpertConfig(m.getInt(arch.key("expert_count")), m.getInt(arch.key("expert_used_count")),
+                m.getInt(arch.key("expert_feed_forward_length")));
+    }
+
+    private static SlidingWindow slidingWindow(GgufMetadata m, Architecture arch) {
+        if (!arch.sinks()) return null;
+        int size = m.optInt(arch.key("attention.sliding_window")).orElse(0);
+        if (size <= 0) return null;
+        return new SlidingWindow(size, m.optInt(arch.key("attention.sliding_window_pattern")).orElse(GPT_OSS_SWA_PATTERN));
+    }
+
+    private static RopeScaling ropeScaling(GgufMetadata m, Architecture arch, int headDim) {
+        if (!m.optString(arch.key("rope.scaling.type")).orElse("none").equals("yarn")) return null;
+        int ropeDim = m.optInt(arch.key("rope.dimension_count")).orElse(headDim);
+        return RopeScaling.yarn(m.getFloat(arch.key("rope.scaling.factor")),
+                m.optInt(arch.key("rope.scaling.original_context_length")).orElse(m.getInt(arch.key("context_length"))),
+                YARN_BETA_FAST, YARN_BETA_SLOW, ropeDim, m.optFloat(arch.key("rope.freq_base")).orElse(DEFAULT_ROPE_THETA));
     }
 
     /**
@@ -53,12 +81,12 @@ public final class ModelConfigReader {
      */
     private static void refuseUnsupportedFeatures(GgufFile file, GgufMetadata m, Architecture arch) {
         int experts = m.optInt(arch.key("expert_count")).orElse(0);
-        if (experts > 0) {
-            throw new TandemException(file.path() + ": mixture-of-experts models (" + arch.key("expert_count") + " = "
-                    + experts + ") are not supported yet");
+        if (experts > 0 && !arch.experts().isMixture()) {
+            throw new TandemException(file.path() + ": mixture-of-experts " + arch.name() + " (" + arch.key("expert_count")
+                    + " = " + experts + ") is not supported; Tandem runs the mixtures qwen3moe and gpt-oss");
         }
         String scaling = m.optString(arch.key("rope.scaling.type")).orElse("none");
-        if (!scaling.equals("none")) {
+        if (!scaling.equals("none") && !(scaling.equals("yarn") && arch == Architecture.GPT_OSS)) {
             throw new TandemException(file.path() + ": RoPE scaling '" + scaling + "' (" + arch.key("rope.scaling.type")
                     + ") is not supported yet");
         }
