@@ -39,8 +39,8 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
         }
         SliceRange layers = s.slices().layers();
         for (int l = layers.start(); l < layers.end(); l++) {
-            rec = blocks.block(rec, l, l - layers.start(), tokens, (r, kernel, w, in, up, inWidth) -> {
-                blocks.addLocally(r, w, in, up, inWidth, tokens);
+            rec = blocks.block(rec, l, l - layers.start(), tokens, (r, kernel, weightType, product) -> {
+                blocks.addLocally(r, product);
                 r.barrier();
                 return r;
             });

@@ -27,10 +27,13 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
         }
     }
 
-    /** The shape of a GGUF model: dimensions from its configuration, tensors from its tensor infos. */
+    /**
+     * The shape of a GGUF model: dimensions from its configuration, tensors from its tensor infos.
+     * A mixture's FFN width is each expert's, the width tensor split cuts.
+     */
     public static ModelShape of(String name, ModelConfig config, GgufFile file) {
         return new ModelShape(name, config.layers(), config.dim(), config.heads(), config.kvHeads(), config.headDim(),
-                config.ffn(), config.vocab(), file.tensors().stream().map(TensorLayout::of).toList());
+                config.ffnSplitWidth(), config.vocab(), file.tensors().stream().map(TensorLayout::of).toList());
     }
 
     /** Query heads that share one KV head: the unit attention is split in. */

@@ -102,9 +102,11 @@ public final class SplitPlanner {
                 : "attn_output rows are cut in whole " + attnBlock + "-element blocks = " + groupUnit + " groups")
                 .ifPresent(notes::add);
 
-        int ffnUnit = lcmOfBlocks(model, "ffn_down");
+        // a mixture's experts are cut alike: every expert's down projection by the same columns
+        String down = model.layerTensor(0, "ffn_down_exps").isPresent() ? "ffn_down_exps" : "ffn_down";
+        int ffnUnit = lcmOfBlocks(model, down);
         List<SliceRange> ffn = ratios.cut(model.ffn(), ffnUnit);
-        ratios.noteIfNotHonoured("FFN columns", ffn, "ffn_down rows are cut in whole " + ffnUnit + "-element blocks")
+        ratios.noteIfNotHonoured("FFN columns", ffn, down + " rows are cut in whole " + ffnUnit + "-element blocks")
                 .ifPresent(notes::add);
 
         List<SliceRange> vocab = ratios.cut(model.vocab(), 1);

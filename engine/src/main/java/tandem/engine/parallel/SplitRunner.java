@@ -134,8 +134,7 @@ public final class SplitRunner implements ModelRunner {
                 throw new TandemException("layer split leaves device " + s.device() + " (" + s.budget().name()
                         + ") no layers; use fewer devices or another --split");
             }
-            return new ModelConfig(c.architecture(), c.dim(), s.layers().size(), c.heads(), c.kvHeads(), c.headDim(),
-                    c.ropeDim(), c.ffn(), c.vocab(), c.rmsEps(), c.ropeTheta(), c.contextLength(), c.tiedOutput());
+            return c.slice(s.layers().size(), c.heads(), c.kvHeads(), c.ffnSplitWidth(), c.vocab());
         }
         if (s.kvGroups().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
@@ -144,9 +143,7 @@ public final class SplitRunner implements ModelRunner {
                     + "use fewer devices, another --split or --split-mode layer");
         }
         int groups = s.kvGroups().size();
-        return new ModelConfig(c.architecture(), c.dim(), c.layers(), groups * c.groupSize(), groups, c.headDim(),
-                c.ropeDim(), s.ffnColumns().size(), s.vocabRows().size(), c.rmsEps(), c.ropeTheta(), c.contextLength(),
-                c.tiedOutput());
+        return c.slice(c.layers(), groups * c.groupSize(), groups, s.ffnColumns().size(), s.vocabRows().size());
     }
 
     @Override public ModelConfig config() { return config; }

@@ -1,6 +1,7 @@
 package tandem.engine.vulkan;
 
 import tandem.engine.cpu.CpuOps;
+import tandem.engine.model.RopeScaling;
 import tandem.engine.model.RopeStyle;
 
 /**
@@ -13,6 +14,11 @@ public final class RopeTable {
     private RopeTable() {}
 
     public static float[] build(int positions, int ropeDim, float theta, float[] freqFactors) {
+        return build(positions, ropeDim, theta, freqFactors, null);
+    }
+
+    /** The table with YaRN's angles and magnitude ({@code scaling} may be null). */
+    public static float[] build(int positions, int ropeDim, float theta, float[] freqFactors, RopeScaling scaling) {
         int half = ropeDim / 2;
         float[] table = new float[positions * ropeDim];
         float[] unit = new float[ropeDim];
@@ -21,7 +27,7 @@ public final class RopeTable {
                 unit[2 * i] = 1f;
                 unit[2 * i + 1] = 0f;
             }
-            CpuOps.rope(unit, 0, 1, ropeDim, ropeDim, pos, theta, RopeStyle.NORMAL, freqFactors);
+            CpuOps.rope(unit, 0, 1, ropeDim, ropeDim, pos, theta, RopeStyle.NORMAL, freqFactors, scaling);
             System.arraycopy(unit, 0, table, pos * ropeDim, ropeDim);
         }
         return table;

@@ -1,6 +1,9 @@
 package tandem.engine.vulkan.model;
 
+import tandem.engine.model.ExpertConfig;
+import tandem.engine.model.ExpertStyle;
 import tandem.engine.model.ModelConfig;
+import tandem.engine.model.SlidingWindow;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
@@ -21,12 +24,20 @@ import tandem.engine.vulkan.WeightTensor;
  */
 public final class BlockRecorder {
     /**
-     * Adds W·in to the residual stream, in = silu(in) * up where {@code up} is given (SwiGLU fused
-     * into the down projection); returns the recorder to go on with (a new segment after an all-reduce).
+     * Adds a product (W·in, with SwiGLU fused into the down projection's input) to the residual
+     * stream; returns the recorder to go on with (a new segment after an all-reduce).
      */
     public interface ResidualAdd {
-        /** @param kernel "attn_output" or "ffn_down" (the block's last kernel), for labels */
-        CommandRecorder add(CommandRecorder rec, String kernel, WeightTensor w, BufferRange in, BufferRange up, int inWidth);
+        /**
+         * @param kernel     "attn_output", "ffn_down" or "ffn_down_exps" (the block's last kernel), for labels
+         * @param weightType the product's weight type, for labels
+         */
+        CommandRecorder add(CommandRecorder rec, String kernel, String weightType, Product product);
+    }
+
+    /** The product a residual add records: this device's [tokens][dim] output written to (or added to) y. */
+    public interface Product {
+        void record(CommandRecorder rec, BufferRange y, boolean accumulate);
     }
 
     private final ModelConfig c;
@@ -80,10 +91,12 @@ public final class BlockRecorder {
             GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
             step(rec, "q/k norm");
         }
+        int window = SlidingWindow.of(c.window(), layer);
+        BufferRange sinks = extras.sinks() == null ? null : extras.sinks().all();
         if (tokens == 1 && Kernels.decodeFusesRope()) {
             GpuOps.attentionRoped(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(),
                     b.values.get(cacheIndex).all(), m.ropeTable().all(), b.attended.all(), step, c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all());
+                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), window, sinks);
             step(rec, "rope + attention");
         } else {
             GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
@@ -91,23 +104,58 @@ public final class BlockRecorder {
             step(rec, "rope + kv store");
             GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
                     step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
-                    b.attentionPartials.all());
+                    b.attentionPartials.all(), window, sinks);
             step(rec, "attention");
         }
-        rec = add.add(rec, "attn_output", w.attnOutput(), b.attended.all(), null, qDim);
+        rec = add.add(rec, "attn_output", w.attnOutput().kernelType(), (r, y, accumulate) -> {
+            GpuOps.linear(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
+            if (extras.outputBias() != null) {
+                r.computeBarrier();
+                GpuOps.addBias(r, y, extras.outputBias().all(), dim, tokens);
+            }
+        });
+        ExpertWeights experts = m.experts(layer);
+        if (experts != null) return expertFfn(rec, w, experts, tokens, add);
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
         // SwiGLU is fused into the down projection's input.
-        return add.add(rec, "ffn_down", w.down(), b.gate.all(), b.up.all(), ffn);
+        return add.add(rec, "ffn_down", w.down().kernelType(),
+                (r, y, accumulate) -> GpuOps.linear(r, w.down(), b.gate.all(), b.up.all(), 0, ffn, y, dim, tokens, accumulate));
+    }
+
+    /**
+     * A mixture-of-experts FFN, all on the GPU: norm, router logits, routing (ids and weights into
+     * the step's buffers), the chosen experts' gate and up rows per (token, expert), and their down
+     * rows summed with the routing weights into the residual add.
+     */
+    private CommandRecorder expertFfn(CommandRecorder rec, LayerWeights w, ExpertWeights e, int tokens, ResidualAdd add) {
+        int dim = c.dim();
+        ExpertConfig shape = c.experts();
+        int count = shape.count(), used = shape.used(), width = shape.ffn();
+        GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
+        step(rec, "rms_norm");
+        GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false);
+        step(rec, kind(rec.device(), tokens) + " router " + e.router().kernelType());
+        GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
+                b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
+        step(rec, "route");
+        GpuOps.expertMatVec(rec, e.gate(), count, b.normed.all(), dim, b.expertIds.all(),
+                e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, used, tokens);
+        GpuOps.expertMatVec(rec, e.up(), count, b.normed.all(), dim, b.expertIds.all(),
+                e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, used, tokens);
+        step(rec, "experts gate+up " + e.gate().kernelType());
+        int glu = c.architecture().experts() == ExpertStyle.OAI ? 2 : 1;
+        return add.add(rec, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(), count,
+                glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
+                e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate));
     }
 
     /**
      * A residual add on this device alone: the product accumulates into the residual stream. The
      * barrier after it is the caller's (where a segment or layer ends it may stamp the timeline).
      */
-    public CommandRecorder addLocally(CommandRecorder rec, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
-                                      int tokens) {
-        GpuOps.linear(rec, w, in, up, 0, inWidth, b.x.all(), c.dim(), tokens, true);
+    public CommandRecorder addLocally(CommandRecorder rec, Product product) {
+        product.record(rec, b.x.all(), true);
         return rec;
     }
 

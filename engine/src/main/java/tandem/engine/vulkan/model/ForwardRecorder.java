@@ -33,9 +33,9 @@ final class ForwardRecorder {
         blocks.embedding(rec, tokens);
         timeline.mark("embedding");
         for (int l = 0; l < m.layers.size(); l++) {
-            blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, width) -> {
-                blocks.addLocally(r, w, in, up, width, tokens);
-                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + w.kernelType();
+            blocks.block(rec, l, l, tokens, (r, kernel, weightType, product) -> {
+                blocks.addLocally(r, product);
+                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + weightType;
                 if (kernel.equals("attn_output")) {
                     blocks.step(r, label);
                 } else {

@@ -23,4 +23,7 @@ public interface ModelWeights {
 
     /** Block {@code layer}'s biases and q/k norms; NONE for architectures without them. */
     default AttentionExtras extras(int layer) { return AttentionExtras.NONE; }
+
+    /** Block {@code layer}'s experts, or null for a dense FFN. */
+    default ExpertWeights experts(int layer) { return null; }
 }
