@@ -3,7 +3,6 @@ package tandem.engine.parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -139,16 +138,19 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
         }
 
         /**
-         * A one-row tensor as floats, cut as the plan says: norms whole, a bias to the elements of
-         * its projection's output rows this device computes.
+         * A vector (or an expert bias [width, expert]) as floats, cut as the plan says: norms whole, a
+         * bias to the elements of its projection's output rows this device computes.
          */
         GpuBuffer vector(TensorInfo t) {
             TensorSlice slice = plan.sliceOf(shard, TensorLayout.of(t));
             if (slice.isEmpty()) throw new IllegalStateException(t.name() + ": empty slice on device " + shard);
             float[] all = floats(file, t);
             if (!slice.withinRows()) return own(up.floats(t.name(), all));
-            float[] part = Arrays.copyOfRange(all, Math.toIntExact(slice.start()),
-                    Math.toIntExact(slice.start() + slice.count()));
+            // the same columns of every row (one row for a projection's bias, one per expert for an expert bias)
+            int rows = Math.toIntExact(t.rowCount()), length = Math.toIntExact(t.rowLength());
+            int start = Math.toIntExact(slice.start()), count = Math.toIntExact(slice.count());
+            float[] part = new float[rows * count];
+            for (int r = 0; r < rows; r++) System.arraycopy(all, r * length + start, part, r * count, count);
             return own(up.floats(t.name() + " (slice)", part));
         }
 
