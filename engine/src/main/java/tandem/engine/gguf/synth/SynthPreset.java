@@ -2,6 +2,7 @@ package tandem.engine.gguf.synth;
 
 import java.util.List;
 import java.util.Locale;
+import tandem.engine.model.ExpertConfig;
 import tandem.engine.runtime.TandemException;
 
 /**
@@ -10,9 +11,15 @@ import tandem.engine.runtime.TandemException;
  *
  * @param vocab   expected vocabulary size; 0 means "whatever the tokenizer has"
  * @param headDim elements per head; Qwen3 models may have {@code heads * headDim != dim}
+ * @param experts the mixture-of-experts shape (write with {@code --arch qwen3moe} or {@code gpt-oss}), or null
  */
 public record SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
-                          int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim) {
+                          int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim, ExpertConfig experts) {
+    public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
+                       int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim) {
+        this(name, displayName, layers, dim, heads, kvHeads, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim, null);
+    }
+
     /** A preset whose heads split the model width: headDim = dim / heads. */
     public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
                        int vocab, int contextLength, float ropeTheta, float rmsEps) {
@@ -33,7 +40,18 @@ public record SynthPreset(String name, String displayName, int layers, int dim, 
     /** Qwen3-32B: 64 heads of 128 = 8192 query features on a 5120-wide residual stream. */
     public static final SynthPreset QWEN3_32B = new SynthPreset("qwen3-32b", "Qwen3-32B", 64, 5120, 64, 8, 25600, 151936, 40960, 1_000_000f, 1e-6f, 128);
 
-    public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B, QWEN25_7B, QWEN3_8B, QWEN3_32B);
+    /** Qwen3-30B-A3B (config.json): 128 experts of width 768, 8 per token; write it with {@code --arch qwen3moe}. */
+    public static final SynthPreset QWEN3_30B_A3B = new SynthPreset("qwen3-30b-a3b", "Qwen3-30B-A3B", 48, 2048, 32, 4, 6144,
+            151936, 40960, 1_000_000f, 1e-6f, 128, new ExpertConfig(128, 8, 768));
+    /** gpt-oss-20b (config.json): 32 experts of width 2880, 4 per token; write it with {@code --arch gpt-oss}. */
+    public static final SynthPreset GPT_OSS_20B = new SynthPreset("gpt-oss-20b", "gpt-oss-20b", 24, 2880, 64, 8, 2880,
+            201088, 131072, 150000f, 1e-5f, 64, new ExpertConfig(32, 4, 2880));
+    /** gpt-oss-120b: as the 20b with 36 layers and 128 experts. */
+    public static final SynthPreset GPT_OSS_120B = new SynthPreset("gpt-oss-120b", "gpt-oss-120b", 36, 2880, 64, 8, 2880,
+            201088, 131072, 150000f, 1e-5f, 64, new ExpertConfig(128, 4, 2880));
+
+    public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B, QWEN25_7B, QWEN3_8B, QWEN3_32B,
+            QWEN3_30B_A3B, GPT_OSS_20B, GPT_OSS_120B);
 
     /** Width of all query heads together (attn_q's rows, attn_output's row length). */
     public int qDim() { return heads * headDim; }
