@@ -201,7 +201,9 @@ class SynthCommandTest {
             "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k or q6_k, not iq2_xxs",
             "--preset tiny --type q9 --out x.gguf | unknown tensor type 'q9'",
             "--preset tiny | no --out given",
-            "--arch gpt2 --preset tiny --out x.gguf | synth writes --arch llama, qwen2, qwen3, not 'gpt2'",
+            "--arch gpt2 --preset tiny --out x.gguf | synth writes --arch llama, qwen2, qwen3, qwen3moe, gpt-oss, not 'gpt2'",
+            "--arch qwen3moe --preset tiny --out x.gguf | preset tiny has no experts for --arch qwen3moe",
+            "--preset qwen3-30b-a3b --out x.gguf | preset qwen3-30b-a3b is a mixture of experts, not --arch llama",
             "--preset tiny --out x.gguf --seed abc | --seed needs an integer",
             "--preset tiny --out x.gguf --vocab /nonexistent.gguf | /nonexistent.gguf: no such file",
             "--preset | missing value for '--preset'"})
