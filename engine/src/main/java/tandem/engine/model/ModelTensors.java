@@ -64,10 +64,9 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         List<Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             TensorNames.Layer n = TensorNames.layer(i);
-            if (c.isMixture()) {
-                layers.add(mixtureLayer(shapes, c, n, TensorNames.experts(i)));
-                continue;
-            }
+            TensorNames.Experts x = TensorNames.experts(i);
+            boolean dense = !c.isMixture();
+            boolean sinks = c.architecture().sinks();
             layers.add(new Layer(
                     shapes.require(n.attnNorm(), c.dim()),
                     shapes.require(n.attnQ(), c.dim(), c.qDim()),
@@ -79,20 +78,23 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
                     c.qkNorm() ? shapes.require(n.attnQNorm(), c.headDim()) : null,
                     c.qkNorm() ? shapes.require(n.attnKNorm(), c.headDim()) : null,
                     shapes.require(n.attnOutput(), c.qDim(), c.dim()),
-                    shapes.require(n.ffnNorm(), c.dim()),
-                    shapes.require(n.ffnGate(), c.dim(), c.ffn()),
-                    shapes.require(n.ffnUp(), c.dim(), c.ffn()),
-                    shapes.require(n.ffnDown(), c.ffn(), c.dim())));
+                    // gpt-oss names the norm in front of its experts post_attention_norm
+                    shapes.require(sinks ? x.postAttentionNorm() : n.ffnNorm(), c.dim()),
+                    dense ? shapes.require(n.ffnGate(), c.dim(), c.ffn()) : null,
+                    dense ? shapes.require(n.ffnUp(), c.dim(), c.ffn()) : null,
+                    dense ? shapes.require(n.ffnDown(), c.ffn(), c.dim()) : null,
+                    sinks ? shapes.require(x.sinks(), c.heads()) : null,
+                    sinks ? shapes.require(x.attnOutputBias(), c.dim()) : null,
+                    dense ? null : experts(shapes, c, x)));
         }
         return new ModelTensors(embedding, shapes.require(TensorNames.OUTPUT_NORM, c.dim()), output, ropeFreqs, layers);
     }
 
-    /** A mixture-of-experts layer (qwen3moe, gpt-oss): attention as the dense layers, experts instead of one FFN. */
-    private static Layer mixtureLayer(ShapeChecker shapes, ModelConfig c, TensorNames.Layer n, TensorNames.Experts x) {
+    /** A mixture-of-experts layer's router and experts (qwen3moe, gpt-oss). */
+    private static ExpertTensors experts(ShapeChecker shapes, ModelConfig c, TensorNames.Experts x) {
         ExpertConfig e = c.experts();
         boolean biases = c.architecture().experts().hasBiases();
-        boolean sinks = c.architecture().sinks();
-        ExpertTensors experts = new ExpertTensors(
+        return new ExpertTensors(
                 shapes.require(x.router(), c.dim(), e.count()),
                 biases ? shapes.require(x.routerBias(), e.count()) : null,
                 shapes.require(x.gate(), c.dim(), e.ffn(), e.count()),
@@ -101,22 +103,6 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
                 biases ? shapes.require(x.gateBias(), e.ffn(), e.count()) : null,
                 biases ? shapes.require(x.upBias(), e.ffn(), e.count()) : null,
                 biases ? shapes.require(x.downBias(), c.dim(), e.count()) : null);
-        return new Layer(
-                shapes.require(n.attnNorm(), c.dim()),
-                shapes.require(n.attnQ(), c.dim(), c.qDim()),
-                shapes.require(n.attnK(), c.dim(), c.kvDim()),
-                shapes.require(n.attnV(), c.dim(), c.kvDim()),
-                c.qkvBias() ? shapes.require(n.attnQBias(), c.qDim()) : null,
-                c.qkvBias() ? shapes.require(n.attnKBias(), c.kvDim()) : null,
-                c.qkvBias() ? shapes.require(n.attnVBias(), c.kvDim()) : null,
-                c.qkNorm() ? shapes.require(n.attnQNorm(), c.headDim()) : null,
-                c.qkNorm() ? shapes.require(n.attnKNorm(), c.headDim()) : null,
-                shapes.require(n.attnOutput(), c.qDim(), c.dim()),
-                shapes.require(sinks ? x.postAttentionNorm() : n.ffnNorm(), c.dim()),
-                null, null, null,
-                sinks ? shapes.require(x.sinks(), c.heads()) : null,
-                sinks ? shapes.require(x.attnOutputBias(), c.dim()) : null,
-                experts);
     }
 
     /** Every distinct tensor, for byte counts and uploads (the tied output is listed once). */
