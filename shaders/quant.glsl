@@ -33,6 +33,12 @@
 #include "quant_q5_k.glsl"
 #elif defined(QUANT_Q6_K)
 #include "quant_q6_k.glsl"
+#elif defined(QUANT_IQ4_NL)
+#include "quant_iq4_nl.glsl"
+#elif defined(QUANT_IQ4_XS)
+#include "quant_iq4_xs.glsl"
+#elif defined(QUANT_MXFP4)
+#include "quant_mxfp4.glsl"
 #else
 #error "define one QUANT_* type"
 #endif

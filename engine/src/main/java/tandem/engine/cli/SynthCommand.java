@@ -10,9 +10,9 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.synth.LlamaSynth;
 import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.gguf.synth.SynthQuant;
 import tandem.engine.model.Architecture;
 import tandem.engine.runtime.TandemException;
-import tandem.engine.tensor.GgmlType;
 
 /**
  * {@code tandem synth --arch llama|qwen2|qwen3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
@@ -23,7 +23,7 @@ import tandem.engine.tensor.GgmlType;
 public final class SynthCommand {
     private SynthCommand() {}
 
-    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type f16|q8_0|q4_0|q4_k|q6_k] --out FILE [--vocab VOCAB.gguf] [--seed N]";
+    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type f16|q8_0|q4_0|q4_k|q6_k|iq4_nl|iq4_xs|q4_k_m|q5_k_m|mxfp4_moe] --out FILE [--vocab VOCAB.gguf] [--seed N]";
     /** The tokenizer used when --vocab is not given (Llama 3's). */
     static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
 
@@ -48,7 +48,7 @@ public final class SynthCommand {
         if (preset == null) throw new TandemException("no --preset given; " + USAGE);
         if (outFile == null) throw new TandemException("no --out given; " + USAGE);
         SynthPreset p = SynthPreset.byName(preset);
-        GgmlType t = GgmlType.parse(type);
+        SynthQuant t = SynthQuant.parse(type);
         Path vocabPath = vocab != null ? Path.of(vocab) : findDefaultVocab();
 
         GgufWriter writer;
@@ -65,7 +65,7 @@ public final class SynthCommand {
         }
         Path target = Path.of(outFile);
         long total = writer.fileSize();
-        err.printf(Locale.ROOT, "synth: %s %s, %d tensors, %s -> %s%n", p.displayName(), t, writer.plannedTensors().size(),
+        err.printf(Locale.ROOT, "synth: %s %s, %d tensors, %s -> %s%n", p.displayName(), t.label(), writer.plannedTensors().size(),
                 ByteSizes.human(total), target);
         long start = System.nanoTime();
         long[] nextReport = {1L << 30};

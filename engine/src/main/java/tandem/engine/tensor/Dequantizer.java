@@ -5,6 +5,7 @@ import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.quant.FloatFormats;
 import tandem.engine.tensor.quant.KQuants;
 import tandem.engine.tensor.quant.LegacyQuants;
+import tandem.engine.tensor.quant.NonLinearQuants;
 
 /**
  * Plain-Java reference decoding of every supported type to floats: the oracle GPU kernels are
@@ -38,6 +39,9 @@ public final class Dequantizer {
             case Q4_K -> KQuants.q4_k(src, byteOffset, dst, dstOffset, blocks);
             case Q5_K -> KQuants.q5_k(src, byteOffset, dst, dstOffset, blocks);
             case Q6_K -> KQuants.q6_k(src, byteOffset, dst, dstOffset, blocks);
+            case IQ4_NL -> NonLinearQuants.iq4_nl(src, byteOffset, dst, dstOffset, blocks);
+            case IQ4_XS -> NonLinearQuants.iq4_xs(src, byteOffset, dst, dstOffset, blocks);
+            case MXFP4 -> NonLinearQuants.mxfp4(src, byteOffset, dst, dstOffset, blocks);
             default -> throw new TandemException(type + " tensors cannot be decoded: Tandem does not support " + type + " yet");
         }
     }

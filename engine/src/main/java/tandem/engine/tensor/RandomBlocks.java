@@ -39,6 +39,7 @@ public final class RandomBlocks {
             case F32 -> fillFloat32(dst, r);
             case F16 -> fillHalf(dst, r, 10, 7);      // exponent bits 7..10 of 15-biased: 2^-8 .. 2^-4
             case BF16 -> fillHalf(dst, r, 7, 119);    // exponent 119..122 of 127-biased: same range
+            case MXFP4 -> fillMxfp4(dst, r);
             default -> fillBlocks(type, dst, r);
         }
     }
@@ -64,6 +65,17 @@ public final class RandomBlocks {
     }
 
     /**
+     * MXFP4 blocks: random codes under a power-of-two scale byte 2^(e-127) with e in 117..120, so
+     * the largest code (6) decodes to at most 6 * 2^-7, about 0.05.
+     */
+    private static void fillMxfp4(MemorySegment dst, SplittableRandom r) {
+        for (long i = 0; i < dst.byteSize(); i++) dst.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+        for (long block = 0; block < dst.byteSize(); block += GgmlType.MXFP4.typeSize()) {
+            dst.set(ValueLayout.JAVA_BYTE, block, (byte) (117 + r.nextInt(4)));
+        }
+    }
+
+    /**
      * Where a block's f16 factors sit and how large the codes they multiply get.
      *
      * @param minAt   offset of the minimum factor, or -1 when the type has none
@@ -84,6 +96,8 @@ public final class RandomBlocks {
             case Q4_K -> new Recipe(KQuants.Q4_K_D, KQuants.Q4_K_DMIN, 63 * 15, 63);
             case Q5_K -> new Recipe(KQuants.Q5_K_D, KQuants.Q5_K_DMIN, 63 * 31, 63);
             case Q6_K -> new Recipe(KQuants.Q6_K_D, -1, 128 * 32, 0);
+            case IQ4_NL -> new Recipe(LegacyQuants.D_OFFSET, -1, 127, 0);
+            case IQ4_XS -> new Recipe(0, -1, 32 * 127, 0);
             default -> throw new IllegalStateException("no random block recipe for " + type);
         };
     }

@@ -14,7 +14,8 @@ import tandem.engine.runtime.TandemException;
 public final class Kernels implements DeviceResource {
     /** Weight types with matrix-vector and embedding kernels (the variant suffixes in shaders/variants.txt). */
     public static final Set<String> WEIGHT_TYPES = Set.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0",
-            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k");
+            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k",
+            "iq4_nl", "iq4_xs", "mxfp4");
 
     private final VulkanDevice device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();

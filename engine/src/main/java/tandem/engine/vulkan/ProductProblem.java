@@ -29,6 +29,16 @@ public final class ProductProblem implements AutoCloseable {
 
     /** @param inputScale factor on the standard normal inputs (large ones test float16 range limits) */
     public ProductProblem(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu, float inputScale) {
+        this(type, rows, cols, tokens, accumulate, swiglu, inputScale, w -> RandomBlocks.fill(type, w, rows * 31L + cols));
+    }
+
+    /** The product over given blocks of {@code type} (a real model's) instead of random ones: y = W x. */
+    public ProductProblem(GgmlType type, MemorySegment blocks, int rows, int cols, int tokens) {
+        this(type, rows, cols, tokens, false, false, 1f, w -> w.copyFrom(blocks));
+    }
+
+    private ProductProblem(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu, float inputScale,
+                           java.util.function.Consumer<MemorySegment> fill) {
         this.type = type;
         this.rows = rows;
         this.cols = cols;
@@ -36,7 +46,7 @@ public final class ProductProblem implements AutoCloseable {
         this.accumulate = accumulate;
         this.swiglu = swiglu;
         weights = arena.allocate(type.byteSize((long) rows * cols), 16);
-        RandomBlocks.fill(type, weights, rows * 31L + cols);
+        fill.accept(weights);
         x = gaussians(tokens * cols, cols);
         for (int i = 0; i < x.length; i++) x[i] *= inputScale;
         up = gaussians(tokens * cols, cols + 1);

@@ -7,25 +7,33 @@ import java.util.stream.LongStream;
 import tandem.engine.tensor.GgmlType;
 
 /**
- * How a weight matrix lies in GPU memory, when it differs from the GGUF file. Q4_0 and Q8_0 blocks
- * (an f16 scale, then 16 or 32 quant bytes) are 18 and 34 bytes long, so in file order their quants
- * are only 2-byte aligned and every 32-bit read takes two 16-bit loads. Uploaded "split", the quants
- * of all blocks come first (16 or 32 bytes each, so 8-byte aligned) and the scales after them, in
- * block order: the decode kernels then read a chunk of quants with one aligned load. The shader
- * includes quant_q4_0.glsl and quant_q8_0.glsl read this layout; every other type keeps its GGUF layout.
+ * How a weight matrix lies in GPU memory, when it differs from the GGUF file. Q4_0, IQ4_NL and Q8_0
+ * blocks (an f16 scale, then 16 or 32 quant bytes) are 18 and 34 bytes long, and MXFP4 blocks (a
+ * one-byte scale, then 16 quant bytes) 17, so in file order their quants are only 2-byte (MXFP4:
+ * 1-byte) aligned and every 32-bit read takes several loads. Uploaded "split", the quants of all
+ * blocks come first (16 or 32 bytes each, so 8-byte aligned) and the scales after them, in block
+ * order: the decode kernels then read a chunk of quants with one aligned load. The shader includes
+ * quant_q4_0.glsl, quant_iq4_nl.glsl, quant_q8_0.glsl and quant_mxfp4.glsl read this layout (their
+ * scales at byte {@code blocks * quantBytes} of the bound buffer); every other type keeps its GGUF layout.
  */
 public final class WeightLayout {
     private WeightLayout() {}
-
-    /** Bytes of the leading f16 scale of a split block. */
-    private static final int SCALE_BYTES = 2;
 
     /** Blocks per parallel task of the repack. */
     private static final long RUN_BLOCKS = 1 << 16;
 
     /** Whether {@code type} is uploaded in the split layout. */
     public static boolean isSplit(GgmlType type) {
-        return type == GgmlType.Q4_0 || type == GgmlType.Q8_0;
+        return scaleBytes(type) > 0;
+    }
+
+    /** Bytes of the leading scale of a split block (0 for types kept in the file's layout). */
+    static int scaleBytes(GgmlType type) {
+        return switch (type) {
+            case Q4_0, Q8_0, IQ4_NL -> 2;
+            case MXFP4 -> 1;
+            default -> 0;
+        };
     }
 
     /**
@@ -35,7 +43,8 @@ public final class WeightLayout {
     public static MemorySegment forUpload(GgmlType type, MemorySegment blocks, Arena arena) {
         if (!isSplit(type)) return blocks;
         int blockBytes = type.typeSize();
-        int quantBytes = blockBytes - SCALE_BYTES;   // 16 or 32: whole 8-byte words
+        int scaleBytes = scaleBytes(type);
+        int quantBytes = blockBytes - scaleBytes;   // 16 or 32: whole 8-byte words
         long count = blocks.byteSize() / blockBytes;
         if (count * blockBytes != blocks.byteSize()) {
             throw new IllegalArgumentException(type + ": " + blocks.byteSize() + " bytes is not a whole number of blocks");
@@ -48,10 +57,14 @@ public final class WeightLayout {
             long end = Math.min(count, (run + 1) * RUN_BLOCKS);
             for (long i = run * RUN_BLOCKS; i < end; i++) {
                 long from = i * blockBytes;
-                out.set(ValueLayout.JAVA_SHORT_UNALIGNED, scales + i * SCALE_BYTES, blocks.get(ValueLayout.JAVA_SHORT_UNALIGNED, from));
+                if (scaleBytes == 2) {
+                    out.set(ValueLayout.JAVA_SHORT_UNALIGNED, scales + 2 * i, blocks.get(ValueLayout.JAVA_SHORT_UNALIGNED, from));
+                } else {
+                    out.set(ValueLayout.JAVA_BYTE, scales + i, blocks.get(ValueLayout.JAVA_BYTE, from));
+                }
                 for (int k = 0; k < quantBytes; k += 8) {
                     out.set(ValueLayout.JAVA_LONG_UNALIGNED, i * quantBytes + k,
-                            blocks.get(ValueLayout.JAVA_LONG_UNALIGNED, from + SCALE_BYTES + k));
+                            blocks.get(ValueLayout.JAVA_LONG_UNALIGNED, from + scaleBytes + k));
                 }
             }
         });

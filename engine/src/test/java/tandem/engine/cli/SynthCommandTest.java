@@ -198,8 +198,8 @@ class SynthCommandTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "--preset huge --out x.gguf | unknown preset 'huge'",
-            "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k or q6_k, not iq2_xxs",
-            "--preset tiny --type q9 --out x.gguf | unknown tensor type 'q9'",
+            "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k, q6_k, iq4_nl, iq4_xs, q4_k_m, q5_k_m or mxfp4_moe, not iq2_xxs",
+            "--preset tiny --type q9 --out x.gguf | synth writes f16, q8_0, q4_0, q4_k, q6_k, iq4_nl, iq4_xs, q4_k_m, q5_k_m or mxfp4_moe, not q9",
             "--preset tiny | no --out given",
             "--arch gpt2 --preset tiny --out x.gguf | synth writes --arch llama, qwen2, qwen3, qwen3moe, gpt-oss, not 'gpt2'",
             "--arch qwen3moe --preset tiny --out x.gguf | preset tiny has no experts for --arch qwen3moe",
@@ -212,6 +212,56 @@ class SynthCommandTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains(expected), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    /**
+     * The tiny preset has the shapes of llama.cpp's reference model, so its files must have the types
+     * llama-quantize gave that model, tensor by tensor: the Q4_K_M and Q5_K_M mixes (attn_v and
+     * ffn_down of the last of 2 layers Q6_K), and the IQ4 files (made with --pure, which keeps
+     * output.weight in the file's type where synth, like llama-quantize without --pure, makes it Q6_K).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"q4_k_m, 15", "q5_k_m, 17", "iq4_xs, 30", "iq4_nl, 25"})
+    void tinyFilesHaveTheTypesLlamaQuantizeGaveTheReferenceModel(String type, int fileType, @TempDir Path dir) {
+        Path out = dir.resolve(type + ".gguf");
+        InspectCommandTest.Result r = InspectCommandTest.cli("synth", "--preset", "tiny", "--type", type, "--out", out.toString(),
+                "--vocab", SharedData.data("models/stories260K.gguf").toString());
+        assertEquals(0, r.status(), r.err());
+        try (GgufFile f = GgufFile.open(out); GgufFile ref = GgufFile.open(SharedData.data("models/reference/llama-" + type + ".gguf"))) {
+            assertEquals(fileType, f.metadata().getInt("general.file_type"));
+            assertEquals(fileType, ref.metadata().getInt("general.file_type"));
+            assertEquals(ref.tensors().size(), f.tensors().size());
+            for (TensorInfo t : ref.tensors()) {
+                boolean pureOutput = type.startsWith("iq4") && t.name().equals("output.weight");
+                assertTensor(f, t.name(), pureOutput ? GgmlType.Q6_K : t.type(), t.dims());
+            }
+        }
+    }
+
+    /**
+     * Llama-3-8B Q4_K_M: attn_v and ffn_down Q6_K on the layers llama-quantize's use_more_bits picks
+     * (the first and last 4 of 32 and every third between), Q4_K elsewhere; on the 70B (80 layers,
+     * 8 query heads per KV head) the other attn_v are Q5_K.
+     */
+    @Test
+    void q4KMMixesQ6KIntoAboutHalfTheLayers() {
+        java.util.Set<Integer> more = java.util.Set.of(0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31);
+        try (GgufFile v = vocab()) {
+            List<TensorInfo> tensors = LlamaSynth.plan(tandem.engine.model.Architecture.LLAMA, SynthPreset.LLAMA3_8B,
+                    tandem.engine.gguf.synth.SynthQuant.parse("q4_k_m"), v.metadata(), 1).plannedTensors();
+            for (TensorInfo t : tensors) {
+                String name = t.name();
+                GgmlType expected = name.endsWith("_norm.weight") ? GgmlType.F32 : name.equals("output.weight") ? GgmlType.Q6_K
+                        : (name.endsWith("attn_v.weight") || name.endsWith("ffn_down.weight"))
+                          && more.contains(Integer.parseInt(name.split("\\.")[1])) ? GgmlType.Q6_K : GgmlType.Q4_K;
+                assertEquals(expected, t.type(), name);
+            }
+            List<TensorInfo> big = LlamaSynth.plan(tandem.engine.model.Architecture.LLAMA, SynthPreset.LLAMA3_70B,
+                    tandem.engine.gguf.synth.SynthQuant.parse("q4_k_m"), v.metadata(), 1).plannedTensors();
+            assertEquals(40, big.stream().filter(t -> t.name().endsWith("attn_v.weight") && t.type() == GgmlType.Q6_K).count());
+            assertEquals(40, big.stream().filter(t -> t.name().endsWith("attn_v.weight") && t.type() == GgmlType.Q5_K).count());
+            assertEquals(GgmlType.Q4_K, big.stream().filter(t -> t.name().equals("blk.40.attn_q.weight")).findFirst().orElseThrow().type());
+        }
     }
 
     @Test

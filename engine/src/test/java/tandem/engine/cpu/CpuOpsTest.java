@@ -124,7 +124,7 @@ class CpuOpsTest {
     }
 
     static List<String> quantTypes() {
-        return List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k");
+        return List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "iq4_nl", "iq4_xs");
     }
 
     /** matVec on the blocks equals a double-precision product with the fully decoded matrix. */

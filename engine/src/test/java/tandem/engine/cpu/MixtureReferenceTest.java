@@ -18,7 +18,6 @@ import tandem.engine.runtime.LoadedModel;
 class MixtureReferenceTest {
     static List<ReferenceCase> cases() {
         return Stream.concat(ReferenceCase.arch("qwen3moe-").stream(), ReferenceCase.arch("gpt-oss-").stream())
-                .filter(c -> !c.name().contains("mxfp4"))
                 .toList();
     }
 

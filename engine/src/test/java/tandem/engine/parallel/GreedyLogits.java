@@ -47,17 +47,17 @@ record GreedyLogits(int[] prompt, int[] continuation, List<float[]> logits) {
     }
 
     /**
-     * {@link #oneDevice}, checked against the CPU engine on the prompt (the one-device run is the
-     * reference the splits are held to); the prompt must take the batched kernels.
+     * {@link #oneDevice}, checked first against the CPU engine on the same prompt (cosine at least
+     * {@link #MIN_COSINE}) and long enough for the batched prompt kernels.
      */
-    static GreedyLogits checkedOneDevice(Path model, String prompt, int steps, int ctx, String what) {
+    static GreedyLogits oneDeviceCheckedOnCpu(Path model, String prompt, int steps, int ctx) {
         GreedyLogits one = oneDevice(model, prompt, steps, ctx);
         assertTrue(one.prompt().length >= tandem.engine.vulkan.GpuOps.MATMUL_MIN_TOKENS,
                 "the prompt must take the batched kernels: " + one.prompt().length);
         try (LoadedModel m = Engine.load(model, new EngineOptions(Backend.CPU, List.of(), List.of(), SplitMode.NONE, ctx),
                 LoadProgress.NONE, () -> false); Session s = m.newSession()) {
             double cosine = ReferenceCase.cosine(s.evaluate(one.prompt()), one.logits().getFirst());
-            assertTrue(cosine >= MIN_COSINE, what + " one Vulkan device against the CPU: cosine " + cosine);
+            assertTrue(cosine >= MIN_COSINE, model.getFileName() + " one Vulkan device against the CPU: cosine " + cosine);
         }
         return one;
     }

@@ -31,7 +31,7 @@ class MixtureSplitTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (String model : List.of("qwen3moe-q8_0", "qwen3moe-f16", "gpt-oss-f32", "gpt-oss-q8_0")) {
+        for (String model : List.of("qwen3moe-q8_0", "qwen3moe-f16", "gpt-oss-f32", "gpt-oss-q8_0", "gpt-oss-mxfp4_moe")) {
             for (ReferenceCase c : ReferenceCase.arch(model + ".")) {
                 if (c.name().endsWith(".p1")) continue;
                 out.add(Arguments.of(c, SplitMode.TENSOR, List.of(1.0, 1.0)));

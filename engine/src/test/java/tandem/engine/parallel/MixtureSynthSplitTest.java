@@ -18,6 +18,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.synth.LlamaSynth;
 import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.gguf.synth.SynthQuant;
 import tandem.engine.model.Architecture;
 import tandem.engine.model.ExpertConfig;
 import tandem.engine.runtime.SplitMode;
@@ -69,12 +70,13 @@ class MixtureSynthSplitTest {
 
     private static Reference reference(String arch) {
         Path model = dir.resolve(arch + ".gguf");
-        GgmlType type = arch.equals("qwen3moe") ? GgmlType.Q8_0 : GgmlType.F16;
+        // gpt-oss as llama-quantize's MXFP4_MOE writes it: experts MXFP4, other matrices Q8_0
+        SynthQuant type = arch.equals("qwen3moe") ? SynthQuant.pure(GgmlType.Q8_0) : SynthQuant.parse("mxfp4_moe");
         try (GgufFile vocab = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
             LlamaSynth.plan(Architecture.forName(arch), arch.equals("qwen3moe") ? QWEN3MOE : GPT_OSS, type, vocab.metadata(), 5)
                     .write(model);
         }
-        GreedyLogits one = GreedyLogits.checkedOneDevice(model, PROMPT, DECODE_STEPS, CTX, arch);
+        GreedyLogits one = GreedyLogits.oneDeviceCheckedOnCpu(model, PROMPT, DECODE_STEPS, CTX);
         return new Reference(model, one);
     }
 }

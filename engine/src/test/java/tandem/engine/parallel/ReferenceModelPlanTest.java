@@ -33,7 +33,8 @@ class ReferenceModelPlanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k"})
+    @ValueSource(strings = {"f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "iq4_nl",
+            "iq4_xs", "q4_k_m", "q5_k_m"})
     void tensorSplitSlicesAddUpToTheFilesTensorBytes(String type) {
         Path model = REFERENCE.resolve("llama-" + type + ".gguf");
         long fileTensorBytes;

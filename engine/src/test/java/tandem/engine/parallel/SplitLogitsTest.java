@@ -56,7 +56,16 @@ class SplitLogitsTest {
                 Arguments.of("stories260K", stories(), l, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)),
                 Arguments.of("stories260K", stories(), l, List.of(0, 0, 0, 0), List.of()),
                 Arguments.of("reference q4_k", reference("q4_k"), l, List.of(0, 0), List.of()),
-                Arguments.of("reference q6_k", reference("q6_k"), l, List.of(0, 0), List.of(1.0, 3.0)));
+                Arguments.of("reference q6_k", reference("q6_k"), l, List.of(0, 0), List.of(1.0, 3.0)),
+                // IQ4_NL blocks are 32 wide: a tensor split like Q4_0's; IQ4_XS and the K-quant mixes
+                // have 256-wide blocks, which leave this model's attn_output one block per row (layer split only;
+                // QuantSplitLogitsTest splits wider models of these types over 3 devices)
+                Arguments.of("reference iq4_nl", reference("iq4_nl"), t, List.of(0, 0), List.of()),
+                Arguments.of("reference iq4_nl", reference("iq4_nl"), t, List.of(0, 0), List.of(2.0, 3.0)),
+                Arguments.of("reference iq4_nl", reference("iq4_nl"), l, List.of(0, 0), List.of(1.0, 2.0)),
+                Arguments.of("reference iq4_xs", reference("iq4_xs"), l, List.of(0, 0), List.of()),
+                Arguments.of("reference q4_k_m", reference("q4_k_m"), l, List.of(0, 0), List.of(1.0, 3.0)),
+                Arguments.of("reference q5_k_m", reference("q5_k_m"), l, List.of(0, 0), List.of()));
     }
 
     private static EngineOptions options(List<Integer> devices, List<Double> split, SplitMode mode) {

@@ -33,13 +33,15 @@ class DequantizerTest {
      * the measured minimum over all quantised tensors). Measured 2026-11-26:
      * f16 1.000000, bf16 0.999999, q8_0 0.999985, q6_k 0.999841, q5_k 0.999339, q5_1 0.999277,
      * q5_0 0.999073, q4_k 0.997428, q4_1 0.996937, q4_0 0.996268, q3_k 0.988536, q2_k 0.956808
-     * (Q2_K's worst is a 2-bit attn_q; a layout error gives |r| < 0.3).
+     * (Q2_K's worst is a 2-bit attn_q; a layout error gives |r| < 0.3). 2026-12-07: iq4_nl 0.997083,
+     * iq4_xs 0.997038, and the mixes as their worst member: q4_k_m 0.997428, q5_k_m 0.999339.
      */
     private static final Map<String, Double> MIN_CORRELATION = Map.ofEntries(
             Map.entry("f16", 0.999999), Map.entry("bf16", 0.99999),
             Map.entry("q8_0", 0.99998), Map.entry("q6_k", 0.9998), Map.entry("q5_k", 0.999), Map.entry("q5_1", 0.999),
             Map.entry("q5_0", 0.999), Map.entry("q4_k", 0.997), Map.entry("q4_1", 0.996), Map.entry("q4_0", 0.995),
-            Map.entry("q3_k", 0.985), Map.entry("q2_k", 0.95));
+            Map.entry("q3_k", 0.985), Map.entry("q2_k", 0.95),
+            Map.entry("iq4_nl", 0.996), Map.entry("iq4_xs", 0.996), Map.entry("q4_k_m", 0.997), Map.entry("q5_k_m", 0.999));
 
     /** Every llama-TYPE.gguf in the shared reference folder except the F32 original itself. */
     static Stream<String> referenceTypes() throws IOException {
@@ -80,6 +82,9 @@ class DequantizerTest {
     @Test
     void theReferenceFilesCoverEverySupportedType() {
         Set<GgmlType> seen = EnumSet.noneOf(GgmlType.class);
+        try (GgufFile f = GgufFile.open(SharedData.data(MXFP4_FILE))) {
+            f.tensors().forEach(t -> seen.add(t.type()));
+        }
         for (String type : MIN_CORRELATION.keySet()) {
             try (GgufFile f = GgufFile.open(SharedData.data("models/reference/llama-" + type + ".gguf"))) {
                 f.tensors().forEach(t -> seen.add(t.type()));
@@ -90,13 +95,61 @@ class DequantizerTest {
         }
     }
 
+    /** gpt-oss with MXFP4 experts (llama-quantize's MXFP4_MOE mix of gpt-oss-f32.gguf): no llama file has MXFP4. */
+    private static final String MXFP4_FILE = "models/arch/gpt-oss-mxfp4_moe.gguf";
+    /** Lowest correlation of an MXFP4 expert tensor with its F32 source (measured 2026-12-07: 0.993305 to 0.993514). */
+    private static final double MXFP4_MIN_CORRELATION = 0.992;
+
+    /**
+     * MXFP4 expert tensors (3-D, 16 experts) decode like their F32 source (a wrong nibble order or
+     * scale exponent drops the correlation), and every value lies exactly on the E2M1 grid under its
+     * block's power-of-two scale 2^(e-127), worked out here from the code's bits (sign, two exponent
+     * bits, one mantissa bit) instead of from the decoder's doubled table and halved scale.
+     */
+    @Test
+    void mxfp4ExpertsDecodeLikeTheF32OriginalOnTheE2M1Grid() {
+        try (GgufFile ref = GgufFile.open(SharedData.data("models/arch/gpt-oss-f32.gguf"));
+             GgufFile quant = GgufFile.open(SharedData.data(MXFP4_FILE))) {
+            int checked = 0;
+            for (TensorInfo q : quant.tensors()) {
+                if (q.type() != GgmlType.MXFP4) continue;
+                checked++;
+                float[] actual = Dequantizer.dequantizeAll(q.type(), quant.data(q), q.elementCount());
+                TensorInfo r = ref.requireTensor(q.name());
+                assertArrayEquals(r.dims(), q.dims(), q.name());
+                double c = correlation(Dequantizer.dequantizeAll(r.type(), ref.data(r), r.elementCount()), actual);
+                System.out.printf("mxfp4 %s: correlation %.6f%n", q.name(), c);
+                assertTrue(c >= MXFP4_MIN_CORRELATION, q.name() + ": correlation " + c + " below " + MXFP4_MIN_CORRELATION);
+                MemorySegment bytes = quant.data(q);
+                for (int b = 0; b < actual.length / 32; b++) {
+                    int e = bytes.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 17L * b) & 0xFF;
+                    for (int j = 0; j < 32; j++) {
+                        int pair = bytes.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 17L * b + 1 + j % 16) & 0xFF;
+                        double expected = e2m1((j < 16 ? pair : pair >>> 4) & 0xF) * Math.pow(2, e - 127);
+                        if (expected != actual[32 * b + j]) {
+                            assertEquals(expected, actual[32 * b + j], q.name() + " block " + b + " weight " + j);
+                        }
+                    }
+                }
+            }
+            assertEquals(6, checked, "MXFP4 tensors in " + MXFP4_FILE);
+        }
+    }
+
+    /** An E2M1 code from its bits: sign (bit 3), exponent (bits 1-2, bias 1; 0 is subnormal), mantissa (bit 0). */
+    static double e2m1(int code) {
+        int exponent = (code >>> 1) & 3, mantissa = code & 1;
+        double magnitude = exponent == 0 ? 0.5 * mantissa : (1 + 0.5 * mantissa) * Math.pow(2, exponent - 1);
+        return (code & 8) != 0 ? -magnitude : magnitude;
+    }
+
     @Test
     void unsupportedTypesAreNamedInTheError() {
         TandemException e = assertThrows(TandemException.class,
                 () -> GgmlType.IQ2_XXS.requireSupported("blk.0.ffn_up.weight"));
         assertEquals("tensor blk.0.ffn_up.weight uses IQ2_XXS, which Tandem does not support yet", e.getMessage());
         assertThrows(TandemException.class,
-                () -> Dequantizer.dequantize(GgmlType.IQ4_NL, MemorySegment.ofArray(new byte[18]), 0, new float[32], 0, 32));
+                () -> Dequantizer.dequantize(GgmlType.IQ2_XXS, MemorySegment.ofArray(new byte[66]), 0, new float[256], 0, 256));
     }
 
     static double correlation(float[] a, float[] b) {

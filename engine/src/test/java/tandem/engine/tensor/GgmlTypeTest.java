@@ -41,8 +41,8 @@ class GgmlTypeTest {
     }
 
     @Test
-    void thirteenTypesAreSupported() {
-        assertEquals(13, Arrays.stream(GgmlType.values()).filter(GgmlType::isSupported).count());
+    void sixteenTypesAreSupported() {
+        assertEquals(16, Arrays.stream(GgmlType.values()).filter(GgmlType::isSupported).count());
     }
 
     @Test

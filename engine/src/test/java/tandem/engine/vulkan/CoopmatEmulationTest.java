@@ -27,9 +27,12 @@ class CoopmatEmulationTest extends VulkanTestBase {
         System.clearProperty("tandem.coopmat.subgroup");
     }
 
-    /** One type per way of filling a tile: 4-wide float blocks, 32-weight blocks, 256-weight blocks. */
+    /**
+     * One type per way of filling a tile: 4-wide float blocks, 32-weight blocks, 256-weight blocks
+     * (IQ4_XS: chunks that are not runs of 8 consecutive weights), and the table-decoded types.
+     */
     static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
-            GgmlType.Q4_K, GgmlType.Q6_K);
+            GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS, GgmlType.MXFP4);
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();

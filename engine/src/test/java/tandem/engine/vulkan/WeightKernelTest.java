@@ -18,7 +18,7 @@ import tandem.engine.tensor.RandomBlocks;
 class WeightKernelTest extends VulkanTestBase {
     static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
             GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K,
-            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS, GgmlType.MXFP4);
 
     /** Shapes that are not multiples of the workgroup, subgroup or rows-per-group sizes. */
     static Stream<Arguments> matVecCases() {

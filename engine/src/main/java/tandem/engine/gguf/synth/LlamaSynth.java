@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import tandem.engine.gguf.GgufMetadata;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufWriter;
-import tandem.engine.gguf.LlamaFileType;
 import tandem.engine.gguf.TensorSource;
 import tandem.engine.model.Architecture;
 import tandem.engine.model.TensorNames;
@@ -18,8 +17,9 @@ import tandem.engine.tensor.RandomBlocks;
 /**
  * Plans a random-weight llama-family GGUF: llama.cpp's metadata keys and tensor names, the
  * tokenizer copied from a vocab GGUF, and tensor types as llama.cpp's quantizer chooses them for
- * a "pure" file of one type: norms stay F32, token_embd takes the chosen type, output.weight
- * becomes Q6_K (Q8_0 when its rows are not whole 256-blocks) unless the type is F16, BF16 or Q8_0.
+ * a "pure" file of one type or a medium k-quant mix ({@link SynthQuant}): norms stay F32, token_embd
+ * takes the chosen type, output.weight becomes Q6_K (Q8_0 when its rows are not whole 256-blocks)
+ * unless the type is F16, BF16 or Q8_0.
  * Weights come from {@link RandomBlocks}, seeded per tensor and chunk, so the bytes do not depend on
  * how many threads write them. Architectures other than llama add their extra tensors, F32 as
  * llama.cpp's converter writes them: qwen2 random Q/K/V biases, qwen3 random per-head q/k norm
@@ -29,7 +29,8 @@ public final class LlamaSynth {
     private LlamaSynth() {}
 
     /** The types {@code tandem synth --type} offers. */
-    public static final java.util.List<GgmlType> TYPES = java.util.List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+    public static final java.util.List<GgmlType> TYPES = java.util.List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K,
+            GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -37,18 +38,6 @@ public final class LlamaSynth {
     public static GgmlType outputType(GgmlType type, int dim) {
         if (type == GgmlType.F16 || type == GgmlType.BF16 || type == GgmlType.F32 || type == GgmlType.Q8_0) return type;
         return dim % 256 == 0 ? GgmlType.Q6_K : GgmlType.Q8_0;
-    }
-
-    /** llama.cpp's {@code general.file_type} for a "pure" file of {@code type} (k-quants: the _S recipe, closest to pure). */
-    static LlamaFileType fileType(GgmlType type) {
-        return switch (type) {
-            case F16 -> LlamaFileType.MOSTLY_F16;
-            case Q4_0 -> LlamaFileType.MOSTLY_Q4_0;
-            case Q8_0 -> LlamaFileType.MOSTLY_Q8_0;
-            case Q4_K -> LlamaFileType.MOSTLY_Q4_K_S;
-            case Q6_K -> LlamaFileType.MOSTLY_Q6_K;
-            default -> throw new TandemException("synth cannot write " + type);
-        };
     }
 
     /** A llama model; see {@link #plan(Architecture, SynthPreset, GgmlType, GgufMetadata, long)}. */
@@ -63,18 +52,27 @@ public final class LlamaSynth {
      * @param tokenizer metadata holding {@code tokenizer.*} keys (a vocab GGUF); they are copied
      */
     public static GgufWriter plan(Architecture arch, SynthPreset p, GgmlType type, GgufMetadata tokenizer, long seed) {
-        if (!TYPES.contains(type)) throw new TandemException("synth writes f16, q8_0, q4_0, q4_k or q6_k, not " + type.name().toLowerCase());
+        if (!TYPES.contains(type)) throw new TandemException("synth writes " + SynthQuant.choices() + ", not " + type.name().toLowerCase());
+        return plan(arch, p, SynthQuant.pure(type), tokenizer, seed);
+    }
+
+    /** The writer for a synthetic model whose tensor types follow {@code quant} (a pure type or a mix). */
+    public static GgufWriter plan(Architecture arch, SynthPreset p, SynthQuant quant, GgufMetadata tokenizer, long seed) {
+        GgmlType type = quant.base();
         if (arch.experts().isMixture() != (p.experts() != null)) {
             throw new TandemException("preset " + p.name() + (p.experts() == null ? " has no experts for --arch " : " is a mixture of experts, not --arch ")
                     + arch.name() + "; mixtures: --arch qwen3moe or gpt-oss with a preset that has experts");
+        }
+        if (quant.experts() != type && p.experts() == null) {
+            throw new TandemException("--type " + quant.name() + " types a mixture's experts; preset " + p.name() + " has none");
         }
         int vocab = tokenizer.getStringArray("tokenizer.ggml.tokens").size();
         checkWidths(p, type);
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", arch.name())
                 .putString("general.name", "Synthetic " + p.displayName() + (arch == Architecture.LLAMA ? "" : " as " + arch.name())
-                        + " " + type + " (random weights, seed " + seed + ")")
-                .put("general.file_type", GgufValue.uint32(fileType(type).id()))
+                        + " " + quant.label() + " (random weights, seed " + seed + ")")
+                .put("general.file_type", GgufValue.uint32(quant.fileType().id()))
                 .put("general.quantization_version", GgufValue.uint32(2))
                 .put(arch.key("block_count"), GgufValue.uint32(p.layers()))
                 .put(arch.key("context_length"), GgufValue.uint32(p.contextLength()))
@@ -103,7 +101,7 @@ public final class LlamaSynth {
             addNorm(w, l.attnNorm(), p.dim());
             add(w, l.attnQ(), type, new long[] {p.dim(), p.qDim()}, seed, seq);
             add(w, l.attnK(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
-            add(w, l.attnV(), type, new long[] {p.dim(), p.kvDim()}, seed, seq);
+            add(w, l.attnV(), quant.attnV(i, p), new long[] {p.dim(), p.kvDim()}, seed, seq);
             if (arch.qkvBias()) {
                 addFloats(w, l.attnQBias(), p.qDim(), 0f, BIAS_SPREAD, seed, seq);
                 addFloats(w, l.attnKBias(), p.kvDim(), 0f, BIAS_SPREAD, seed, seq);
@@ -115,13 +113,13 @@ public final class LlamaSynth {
             }
             add(w, l.attnOutput(), type, new long[] {p.qDim(), p.dim()}, seed, seq);
             if (p.experts() != null) {
-                ExpertSynth.addLayer(w, arch, p, i, type, seed, seq);
+                ExpertSynth.addLayer(w, arch, p, i, quant.experts(), seed, seq);
                 continue;
             }
             addNorm(w, l.ffnNorm(), p.dim());
             add(w, l.ffnGate(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
             add(w, l.ffnUp(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
-            add(w, l.ffnDown(), type, new long[] {p.ffn(), p.dim()}, seed, seq);
+            add(w, l.ffnDown(), quant.ffnDown(i, p.layers()), new long[] {p.ffn(), p.dim()}, seed, seq);
         }
         addNorm(w, TensorNames.OUTPUT_NORM, p.dim());
         add(w, TensorNames.OUTPUT, outputType(type, p.dim()), new long[] {p.dim(), vocab}, seed, seq);

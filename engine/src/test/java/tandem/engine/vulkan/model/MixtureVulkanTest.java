@@ -30,7 +30,6 @@ class MixtureVulkanTest {
 
     static List<ReferenceCase> cases() {
         return Stream.concat(ReferenceCase.arch("qwen3moe-").stream(), ReferenceCase.arch("gpt-oss-").stream())
-                .filter(c -> !c.name().contains("mxfp4"))
                 .toList();
     }
 
