@@ -1,12 +1,13 @@
 #version 450
-// Mixture-of-experts routing on the GPU, so that decode needs no host round trip per layer: for
-// each token (one invocation) the k experts with the largest router logits (+ bias where the
-// model has one; the lower index first on a tie) and their weights, a softmax over the k chosen
-// logits — the routing of tandem.engine.cpu.ExpertRouting. The expert products read ids and
-// weights from here (matvec.comp built with MOE).
+// Mixture-of-experts routing on the GPU, so that decode needs no host round trip per layer: one
+// workgroup per token picks the k experts with the largest router logits (+ bias where the model
+// has one; the lower index first on a tie), one at a time by a workgroup-wide max, and weights them
+// by a softmax over the k chosen logits — the routing of tandem.engine.cpu.ExpertRouting. The
+// expert products read the ids and weights from here (matvec.comp built with MOE).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
-layout(constant_id = 1) const uint MAX_USED = 8;   // k at most (the arrays below)
+layout(constant_id = 1) const uint MAX_USED = 16;      // k at most
+layout(constant_id = 2) const uint MAX_EXPERTS = 512;  // experts at most (the taken flags)
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -21,35 +22,53 @@ layout(push_constant) uniform Push {
     uint bias;
 } p;
 
+shared bool taken[MAX_EXPERTS];
+shared uint reduce_index[WG];
+shared uint chosen[MAX_USED];
+shared float value[MAX_USED];
+
+// The smallest v over the workgroup (contains barriers: uniform control flow only).
+uint wg_min_index(uint v) {
+    v = subgroupMin(v);
+    if (subgroupElect()) reduce_index[gl_SubgroupID] = v;
+    barrier();
+    uint m = reduce_index[0];
+    for (uint i = 1; i < gl_NumSubgroups; i++) m = min(m, reduce_index[i]);
+    barrier();
+    return m;
+}
+
 void main() {
-    uint token = gl_GlobalInvocationID.x;
-    if (token >= p.tokens) return;
+    uint token = gl_WorkGroupID.x, lid = gl_LocalInvocationID.x;
     uint base = token * p.experts;
-    uint chosen[MAX_USED];
-    float value[MAX_USED];
+    for (uint e = lid; e < p.experts; e += WG) taken[e] = false;
+    barrier();
     for (uint s = 0; s < p.used; s++) {
-        uint best = 0xFFFFFFFFu;
-        float bestValue = 0.0;
-        for (uint e = 0; e < p.experts; e++) {
-            bool taken = false;
-            for (uint j = 0; j < s; j++) taken = taken || chosen[j] == e;
-            if (taken) continue;
+        // each invocation's best untaken expert (ascending e and a strict '>' keep the lower index on a tie)
+        float best = -3.0e38;
+        uint bestIndex = 0xFFFFFFFFu;
+        for (uint e = lid; e < p.experts; e += WG) {
             float v = logits[base + e] + (p.bias != 0u ? bias[e] : 0.0);
-            if (best == 0xFFFFFFFFu || v > bestValue) {
-                best = e;
-                bestValue = v;
+            if (!taken[e] && (bestIndex == 0xFFFFFFFFu || v > best)) {
+                best = v;
+                bestIndex = e;
             }
         }
-        chosen[s] = best;
-        value[s] = bestValue;
+        float top = wg_max(best);
+        uint index = wg_min_index(bestIndex != 0xFFFFFFFFu && best == top ? bestIndex : 0xFFFFFFFFu);
+        if (lid == 0u) {
+            chosen[s] = index;
+            value[s] = top;
+            taken[index] = true;
+        }
+        barrier();
     }
-    float sum = 0.0, largest = value[0];
-    for (uint s = 0; s < p.used; s++) {
-        value[s] = exp(value[s] - largest);
-        sum += value[s];
-    }
-    for (uint s = 0; s < p.used; s++) {
-        ids[token * p.used + s] = chosen[s];
-        weights[token * p.used + s] = value[s] / sum;
+    if (lid == 0u) {
+        float sum = 0.0;
+        for (uint s = 0; s < p.used; s++) sum += exp(value[s] - value[0]);
+        for (uint s = 0; s < p.used; s++) {
+            ids[token * p.used + s] = chosen[s];
+            weights[token * p.used + s] = exp(value[s] - value[0]) / sum;
+        }
     }
 }

@@ -52,7 +52,25 @@ public final class SplitPlanner {
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
                     weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes()));
         }
+        expertNote(draft, devices.size()).ifPresent(notes::add);
         return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes));
+    }
+
+    /**
+     * For a mixture of experts: how much of each device's weights are experts (3-D tensors), of
+     * which a token reads only its chosen experts' rows.
+     */
+    private static java.util.Optional<String> expertNote(SplitPlan plan, int devices) {
+        List<TensorLayout> experts = plan.model().tensors().stream().filter(t -> t.matrices() > 1).toList();
+        if (experts.isEmpty()) return java.util.Optional.empty();
+        StringBuilder perDevice = new StringBuilder();
+        for (int d = 0; d < devices; d++) {
+            int device = d;
+            long bytes = experts.stream().mapToLong(t -> plan.sliceOf(device, t).bytes()).sum();
+            perDevice.append(d == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / 1073741824.0));
+        }
+        return java.util.Optional.of("experts (" + experts.getFirst().matrices() + " per layer) take " + perDevice
+                + " of the weights per device; a token reads only its chosen experts' rows");
     }
 
     private static List<DeviceSlices> noSplit(ModelShape model, List<DeviceBudget> devices) {

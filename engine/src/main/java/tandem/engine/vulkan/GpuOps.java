@@ -226,12 +226,12 @@ public final class GpuOps {
      */
     public static void routeExperts(CommandRecorder rec, BufferRange logits, BufferRange bias, BufferRange ids,
                                     BufferRange weights, int experts, int used, int tokens) {
-        if (used > Kernels.MAX_EXPERTS_USED) {
-            throw new TandemException(used + " experts per token: the Vulkan routing kernel serves at most " + Kernels.MAX_EXPERTS_USED
-                    + "; use --backend cpu");
+        if (used > Kernels.MAX_EXPERTS_USED || experts > Kernels.MAX_EXPERTS) {
+            throw new TandemException(used + " of " + experts + " experts per token: the Vulkan routing kernel serves at most "
+                    + Kernels.MAX_EXPERTS_USED + " of " + Kernels.MAX_EXPERTS + "; use --backend cpu");
         }
         rec.dispatch(Kernels.of(rec.device()).moeRoute(), List.of(logits, bias != null ? bias : logits, ids, weights),
-                new int[] {experts, used, tokens, bias != null ? 1 : 0}, (tokens + 63) / 64, 1, 1);
+                new int[] {experts, used, tokens, bias != null ? 1 : 0}, tokens, 1, 1);
     }
 
     /**

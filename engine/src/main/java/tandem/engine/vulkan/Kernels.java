@@ -198,10 +198,14 @@ public final class Kernels implements DeviceResource {
                 down ? 2 : 1);
     }
 
-    /** Experts per token the routing kernel serves at most. */
+    /** Experts per token, and experts per layer, the routing kernel serves at most. */
     public static final int MAX_EXPERTS_USED = 16;
+    public static final int MAX_EXPERTS = 512;
 
-    public synchronized ComputePipeline moeRoute() { return get("moe_route", 4, 4, 64, MAX_EXPERTS_USED); }
+    /** Routing: one workgroup per token, which picks each expert by a workgroup-wide max. */
+    public synchronized ComputePipeline moeRoute() {
+        return get("moe_route", 4, 4, reductionWorkgroup(), MAX_EXPERTS_USED, MAX_EXPERTS);
+    }
 
     /**
      * Whether decode steps rope inside the attention kernel (no rope_store dispatch and barrier):

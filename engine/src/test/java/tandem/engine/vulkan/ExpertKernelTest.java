@@ -22,7 +22,7 @@ import tandem.engine.tensor.RandomBlocks;
 class ExpertKernelTest extends VulkanTestBase {
     @ParameterizedTest(name = "{0} experts={1} used={2} tokens={3} glu={4} biases={5}")
     @CsvSource({"F32, 8, 2, 3, 1, false", "Q8_0, 16, 4, 5, 2, true", "Q4_K, 6, 3, 1, 1, false", "F16, 32, 4, 9, 2, true",
-            "MXFP4, 16, 4, 3, 2, true", "IQ4_XS, 8, 2, 2, 1, false"})
+            "MXFP4, 16, 4, 3, 2, true", "IQ4_XS, 8, 2, 2, 1, false", "Q8_0, 128, 8, 2, 1, false"})
     void routedExpertsMatchCpu(GgmlType type, int experts, int used, int tokens, int glu, boolean biases) {
         int dim = type.isQuantized() ? type.blockSize() * 2 : 64;
         int ffn = type.isQuantized() ? type.blockSize() : 48;
