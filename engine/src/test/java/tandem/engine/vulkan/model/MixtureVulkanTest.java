@@ -56,9 +56,22 @@ class MixtureVulkanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("decodeCases")
     void decodeStepsMatchTheCpu(ReferenceCase c) {
-        EngineOptions gpu = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(CTX);
+        assertDecodeMatchesTheCpu(c, CTX);
+    }
+
+    /**
+     * A context of 1100 positions divides decode attention among two workgroups per head
+     * (SequenceBuffers.attentionSplits): the window is cut among them and split 0 adds the sink.
+     */
+    @org.junit.jupiter.api.Test
+    void gptOssDecodeWithTheCacheSplitMatchesTheCpu() {
+        assertDecodeMatchesTheCpu(decodeCases().stream().filter(c -> c.name().startsWith("gpt-oss-f32")).findFirst().orElseThrow(), 1100);
+    }
+
+    private static void assertDecodeMatchesTheCpu(ReferenceCase c, int ctx) {
+        EngineOptions gpu = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(ctx);
         try (LoadedModel vulkan = Engine.load(c.model(), gpu, LoadProgress.NONE, () -> false);
-             LoadedModel cpu = Engine.load(c.model(), EngineOptions.cpu().withContextLength(CTX), LoadProgress.NONE, () -> false);
+             LoadedModel cpu = Engine.load(c.model(), EngineOptions.cpu().withContextLength(ctx), LoadProgress.NONE, () -> false);
              Session v = vulkan.newSession(); Session r = cpu.newSession()) {
             float[] expected = r.evaluate(c.tokens());
             float[] actual = v.evaluate(c.tokens());
