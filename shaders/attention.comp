@@ -43,6 +43,7 @@ layout(push_constant) uniform Push {
     float scale;   // factor on Q·K (1 / sqrt(headDim) unless the model says otherwise)
     uint ropeDim;  // ROPE = 1 only
     uint window;   // sliding window: the query sees its last `window` positions; 0 = all
+    uint ring;     // cache rows of a sliding-window ring (position t in row t % ring); 0 = every position
 } p;
 #include "rope.glsl"
 
@@ -96,7 +97,7 @@ void main() {
         barrier();
         bool appends = head % (p.heads / p.kvHeads) == 0u && start < end && end == len;
         if (appends) {
-            uint cacheBase = (last * kvDim + kvBase) / 2u;
+            uint cacheBase = (cache_row(last, p.ring) * kvDim + kvBase) / 2u;
             for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
                 kc[cacheBase + pr] = packHalf2x16(vec2(ks[2u * pr], ks[2u * pr + 1u]));
                 vc[cacheBase + pr] = packHalf2x16(vs[pr]);
@@ -117,7 +118,7 @@ void main() {
             if (ROPE != 0u && key == last) {
                 [[unroll]] for (uint i = 0; i < HD; i++) s += qs[i] * ks[i];
             } else {
-                uint kb = (key * kvDim + kvBase) >> 1;
+                uint kb = (cache_row(key, p.ring) * kvDim + kvBase) >> 1;
                 [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
                     vec2 k2 = unpackHalf2x16(kc[kb + i]);
                     s += qs[2u * i] * k2.x + qs[2u * i + 1u] * k2.y;
@@ -137,15 +138,15 @@ void main() {
             uint pair = KG > 1u ? lid % PAIRS : lid + i * WG;
             if (group < KG && pair < PAIRS) {
                 vec2 a = acc[i] * corr;
-                uint vb = (t0 * kvDim + kvBase) / 2u + pair, rowPairs = kvDim / 2u;
+                uint rowPairs = kvDim / 2u, vb = kvBase / 2u + pair;
                 uint j = group;
                 // Four keys per step keep four independent loads in flight.
                 for (; j + 3u * KG < cached; j += 4u * KG) {
                     [[unroll]] for (uint u = 0; u < 4u; u++) {
-                        a += probs[j + u * KG] * unpackHalf2x16(vc[vb + (j + u * KG) * rowPairs]);
+                        a += probs[j + u * KG] * unpackHalf2x16(vc[vb + cache_row(t0 + j + u * KG, p.ring) * rowPairs]);
                     }
                 }
-                for (; j < cached; j += KG) a += probs[j] * unpackHalf2x16(vc[vb + j * rowPairs]);
+                for (; j < cached; j += KG) a += probs[j] * unpackHalf2x16(vc[vb + cache_row(t0 + j, p.ring) * rowPairs]);
                 if (ownValue && group == (n - 1u) % KG) a += probs[n - 1u] * vs[pair];
                 acc[i] = a;
             }

@@ -29,6 +29,7 @@ layout(push_constant) uniform Push {
     float scale;   // factor on Q·K
     uint tokens;   // tokens in this step
     uint window;   // sliding window: each query sees its last `window` positions; 0 = all
+    uint ring;     // cache rows of a sliding-window ring (position t in row t % ring); 0 = every position
 } p;
 
 const uint BQ = WG / 4u;            // queries (tokens) per workgroup
@@ -79,7 +80,7 @@ void main() {
         for (uint i = lid; i < KT * PAIRS; i += WG) {
             uint key = k0 + i / PAIRS, d = i % PAIRS;
             bool inside = key < cacheLen;
-            uint src = (min(key, cacheLen - 1u) * kvDim) / 2u + kvPair0 + d;
+            uint src = (cache_row(min(key, cacheLen - 1u), p.ring) * kvDim) / 2u + kvPair0 + d;
             ks[(i / PAIRS) * KLINE + d] = inside ? kc[src] : 0u;
             vs[(i / PAIRS) * KLINE + d] = inside ? vc[src] : 0u;
         }

@@ -24,6 +24,7 @@ layout(push_constant) uniform Push {
     uint kvHeads;
     uint headDim;
     uint ropeDim;
+    uint ring;      // cache rows of a sliding-window ring (position t in row t % ring); 0 = every position
 } p;
 
 shared float head_buf[MAX_HEAD_DIM];
@@ -52,7 +53,7 @@ void main() {
         return;
     }
     uint kvDim = p.kvHeads * p.headDim;
-    uint cacheBase = (pos * kvDim + kvHead * p.headDim) / 2u;
+    uint cacheBase = (cache_row(pos, p.ring) * kvDim + kvHead * p.headDim) / 2u;
     for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
         kc[cacheBase + pr] = packHalf2x16(vec2(head_buf[2u * pr], head_buf[2u * pr + 1u]));
         vc[cacheBase + pr] = packHalf2x16(vec2(v[base + 2u * pr], v[base + 2u * pr + 1u]));

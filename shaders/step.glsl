@@ -6,3 +6,9 @@ layout(binding = STEP_BINDING) readonly buffer Step {
     uint nTokens;   // tokens in this step
     uint ids[];     // their vocabulary ids
 } step;
+
+// The cache row of position t: t itself, or t % ring in a sliding-window layer's ring of `ring`
+// rows (0 = no ring). Kernels pass their push constant's ring.
+uint cache_row(uint t, uint ring) {
+    return ring == 0u ? t : t % ring;
+}

@@ -27,5 +27,9 @@ DPKG_DEB_COMPRESSOR_TYPE=zstd "$root/packaging/build.sh" --no-maven --types deb
 installed=$(mktemp -d)
 trap 'rm -rf "$installed"' EXIT
 dpkg-deb -x "$root"/app/target/installers/tandem_*.deb "$installed"
+# Tandem's licence is installed beside the jars and as the package's copyright file.
+for licence in "$installed/opt/tandem/lib/app/LICENSE" "$installed/opt/tandem/share/doc/copyright"; do
+  grep -q "Apache License" "$licence" || { echo "packaging: $licence does not hold the Apache License" >&2; exit 1; }
+done
 echo "packaging: self-check of the installed app ($installed/opt/tandem/bin/Tandem)" >&2
 "$installed/opt/tandem/bin/Tandem" --self-check

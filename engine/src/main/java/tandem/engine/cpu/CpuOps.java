@@ -219,7 +219,7 @@ public final class CpuOps {
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
                                  int heads, int kvHeads, int headDim, float[] scores, float[] out, int outOff) {
-        attention(q, qOff, keys, values, kvStride, 0, length, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)),
+        attention(q, qOff, keys, values, kvStride, 0, length, 0, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)),
                 null, scores, out, outOff);
     }
 
@@ -227,26 +227,28 @@ public final class CpuOps {
      * {@link #attention} over cached positions [first, length) only (a sliding window: the query at
      * length - 1 sees the window's positions), with Q·K multiplied by {@code scale} and an optional
      * learned sink logit per head (gpt-oss): the sink joins the softmax's denominator and contributes
-     * no value. {@code scores} holds heads * (length - first) values.
+     * no value. {@code scores} holds heads * (length - first) values. With {@code ring} > 0 the cache
+     * holds position t in row t % ring (a sliding-window layer's ring).
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
-                                 int heads, int kvHeads, int headDim, float scale, float[] sinks, float[] scores,
+                                 int ring, int heads, int kvHeads, int headDim, float scale, float[] sinks, float[] scores,
                                  float[] out, int outOff) {
         boolean parallel = (long) heads * (length - first) * headDim >= PARALLEL_THRESHOLD;
-        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, h,
+        forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, ring, h,
                 h / (heads / kvHeads), headDim, scale, sinks == null ? Float.NaN : sinks[h], scores, out, outOff));
     }
 
     /** @param sink the head's sink logit, NaN for none */
     private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
-                                      int head, int kvHead, int headDim, float scale, float sink, float[] scores,
+                                      int ring, int head, int kvHead, int headDim, float scale, float sink, float[] scores,
                                       float[] out, int outOff) {
         int qBase = qOff + head * headDim;
         int n = length - first;
         int sBase = head * n;
         float max = Float.isNaN(sink) ? Float.NEGATIVE_INFINITY : sink;
         for (int t = 0; t < n; t++) {
-            scores[sBase + t] = dot(q, qBase, keys, (first + t) * kvStride + kvHead * headDim, headDim) * scale;
+            int row = ring > 0 ? (first + t) % ring : first + t;
+            scores[sBase + t] = dot(q, qBase, keys, row * kvStride + kvHead * headDim, headDim) * scale;
             max = Math.max(max, scores[sBase + t]);
         }
         double sum = Float.isNaN(sink) ? 0 : Math.exp(sink - max);
@@ -259,7 +261,8 @@ public final class CpuOps {
         int oBase = outOff + head * headDim;
         java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
         for (int t = 0; t < n; t++) {
-            axpy(scores[sBase + t] * inv, values, (first + t) * kvStride + kvHead * headDim, out, oBase, headDim);
+            int row = ring > 0 ? (first + t) % ring : first + t;
+            axpy(scores[sBase + t] * inv, values, row * kvStride + kvHead * headDim, out, oBase, headDim);
         }
     }
 

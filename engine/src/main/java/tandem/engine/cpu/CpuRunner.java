@@ -62,9 +62,11 @@ public final class CpuRunner implements ModelRunner {
 
     @Override public Backend backend() { return Backend.CPU; }
 
-    /** Bytes of KV cache for a context: keys and values, float32, every layer. */
+    /** Bytes of KV cache for a context: keys and values, float32, every layer (a ring of the window for sliding layers). */
     public static long kvCacheBytes(ModelConfig config, int contextLength) {
-        return 2L * config.layers() * contextLength * config.kvDim() * Float.BYTES;
+        long rows = 0;
+        for (int l = 0; l < config.layers(); l++) rows += config.cacheRows(l, contextLength, BATCH);
+        return 2L * rows * config.kvDim() * Float.BYTES;
     }
 
     @Override
@@ -96,21 +98,35 @@ public final class CpuRunner implements ModelRunner {
     /** Which positions' logits a forward call computes. */
     private enum Logits { ALL, LAST, NONE }
 
-    /** One sequence's KV cache: per layer, position-major rows of kvDim floats. */
+    /**
+     * One sequence's KV cache: per layer, rows of kvDim floats, position t in row t % rows (all
+     * positions, or a sliding-window layer's ring).
+     */
     private final class CpuState implements State {
         private final int capacity;
         private final float[][] keys;
         private final float[][] values;
+        private final int[] rows;
         private final float[] ropeFreqs;
+        /** One past the last position written. */
+        private int end;
 
         CpuState(int capacity) {
             this.capacity = capacity;
             this.ropeFreqs = ropeFactors.apply(capacity);
-            this.keys = new float[config.layers()][capacity * config.kvDim()];
-            this.values = new float[config.layers()][capacity * config.kvDim()];
+            this.keys = new float[config.layers()][];
+            this.values = new float[config.layers()][];
+            this.rows = new int[config.layers()];
+            for (int l = 0; l < config.layers(); l++) {
+                rows[l] = config.cacheRows(l, capacity, BATCH);
+                keys[l] = new float[rows[l] * config.kvDim()];
+                values[l] = new float[rows[l] * config.kvDim()];
+            }
         }
 
         @Override public int capacity() { return capacity; }
+
+        @Override public int earliestContinuation() { return config.earliestContinuation(end, capacity, BATCH); }
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
@@ -126,6 +142,11 @@ public final class CpuRunner implements ModelRunner {
 
         private void run(int[] tokens, int position, Logits wanted, float[] result) {
             State.checkInput(tokens, position, capacity, config.vocab());
+            if (position > 0 && position < earliestContinuation()) {
+                throw new IllegalStateException("position " + position + " is before the sliding-window rings' reach "
+                        + earliestContinuation() + "; evaluate again from 0");
+            }
+            end = position + tokens.length;
             int vocab = config.vocab();
             for (int from = 0; from < tokens.length; from += BATCH) {
                 int count = Math.min(BATCH, tokens.length - from);
@@ -194,14 +215,19 @@ public final class CpuRunner implements ModelRunner {
             }
             float[] layerKeys = cache.keys[l];
             float[] layerValues = cache.values[l];
-            System.arraycopy(k, 0, layerKeys, position * kvDim, count * kvDim);
-            System.arraycopy(v, 0, layerValues, position * kvDim, count * kvDim);
+            int rows = cache.rows[l];
+            for (int b = 0; b < count; b++) {
+                int row = (position + b) % rows;
+                System.arraycopy(k, b * kvDim, layerKeys, row * kvDim, kvDim);
+                System.arraycopy(v, b * kvDim, layerValues, row * kvDim, kvDim);
+            }
+            int ring = rows < cache.capacity ? rows : 0;
             int window = c.window(l);
             CpuOps.forRange(count, count > 1, b -> {
                 int length = position + b + 1;
                 int first = window > 0 ? Math.max(0, length - window) : 0;
                 float[] scores = new float[c.heads() * (length - first)];
-                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, c.heads(), c.kvHeads(),
+                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, ring, c.heads(), c.kvHeads(),
                         c.headDim(), c.extras().attentionScale(), layer.sinks(), scores, attended, b * qDim);
             });
             layer.attnOutput().multiply(attended, 0, count, projected, 0);

@@ -98,6 +98,35 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
     /** RoPE base of layer {@code layer}. */
     public float ropeTheta(int layer) { return sliding(layer) ? extras.slidingRopeTheta() : ropeTheta; }
 
+    /**
+     * Rows of layer {@code layer}'s KV cache for a context of {@code capacity} positions evaluated in
+     * steps of at most {@code maxStep} tokens: a sliding-window layer keeps a ring of its window plus
+     * one step (a step's first query still sees the window before it while the step writes its own
+     * keys, as llama.cpp sizes its SWA cache), the others every position. Position t lives in row
+     * t % rows.
+     */
+    public int cacheRows(int layer, int capacity, int maxStep) {
+        return cacheRowsFor(window(layer), capacity, maxStep);
+    }
+
+    /** {@link #cacheRows(int, int, int)} of a layer with this window (0: none). */
+    public static int cacheRowsFor(int window, int capacity, int maxStep) {
+        return window > 0 ? (int) Math.min(capacity, (long) window + maxStep) : capacity;
+    }
+
+    /**
+     * The smallest position a step may start at when positions up to {@code end} have been written:
+     * rewinding further would need keys a ring has overwritten (0: any position).
+     */
+    public int earliestContinuation(int end, int capacity, int maxStep) {
+        int earliest = 0;
+        for (int l = 0; l < layers; l++) {
+            int rows = cacheRows(l, capacity, maxStep);
+            if (rows < capacity) earliest = Math.max(earliest, end - (rows - window(l) + 1));
+        }
+        return earliest;
+    }
+
     /** Linear RoPE scale of layer {@code layer} (positions are multiplied by it). */
     public float ropeScale(int layer) { return sliding(layer) ? 1f : extras.ropeScale(); }
 

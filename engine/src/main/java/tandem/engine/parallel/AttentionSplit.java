@@ -42,9 +42,12 @@ record AttentionSplit(List<SliceRange> queryHeads, List<SliceRange> kvHeads) {
         AttentionSplit split = new AttentionSplit(query, query.stream()
                 .map(q -> new SliceRange(q.start() / group, (q.end() + group - 1) / group)).toList());
         split.noteIfNotHonoured(model, ratios, attnBlock, headUnit, notes);
-        IntStream.range(0, query.size()).filter(d -> query.get(d).isEmpty()).forEach(d -> notes.add("device " + d
-                + " gets no query head: no cut gives every device one, so this plan cannot load; "
-                + "use fewer devices, another --split or --split-mode layer"));
+        List<Integer> without = IntStream.range(0, query.size()).filter(d -> query.get(d).isEmpty()).boxed().toList();
+        if (!without.isEmpty()) {
+            notes.add((without.size() == 1 ? "device " + without.getFirst() + " gets" : devices(without) + " get")
+                    + " no query head: no cut gives every device one, so this plan cannot load; "
+                    + "use fewer devices, another --split or --split-mode layer");
+        }
         split.noteCopies(model, notes);
         return split;
     }
@@ -70,14 +73,19 @@ record AttentionSplit(List<SliceRange> queryHeads, List<SliceRange> kvHeads) {
             List<Integer> holders = IntStream.range(0, kvHeads.size()).filter(d -> kvHeads.get(d).contains(head))
                     .boxed().toList();
             if (holders.size() < 2) continue;
-            copies.add("devices " + holders.subList(0, holders.size() - 1).stream().map(String::valueOf)
-                    .collect(Collectors.joining(", ")) + " and " + holders.getLast() + " each keep a copy of "
+            copies.add(devices(holders) + " each keep a copy of "
                     + (model.kvHeads() == 1 ? "it" : "KV head " + kv));
         }
         if (copies.isEmpty()) return;
         notes.add("this model has " + (model.kvHeads() == 1 ? "1 KV head: "
                 : model.kvHeads() + " KV heads for " + kvHeads.size() + " devices: ") + String.join(", ", copies)
                 + " (K/V weights and KV cache); query heads " + sizes(queryHeads) + " of " + model.heads());
+    }
+
+    /** "devices 0 and 1", "devices 0, 1 and 2". */
+    private static String devices(List<Integer> indices) {
+        return "devices " + indices.subList(0, indices.size() - 1).stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + " and " + indices.getLast();
     }
 
     private static String sizes(List<SliceRange> ranges) {

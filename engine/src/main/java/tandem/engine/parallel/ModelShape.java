@@ -14,11 +14,23 @@ import tandem.engine.model.ModelTensors;
  * @param embedding model width (hidden size)
  * @param ffn       feed-forward width
  * @param vocab     vocabulary size (rows of the output projection)
+ * @param windows   per layer, the sliding window its KV cache is a ring of (0: every position)
  */
 public record ModelShape(String name, int layers, int embedding, int heads, int kvHeads, int headDim,
-                         int ffn, int vocab, List<TensorLayout> tensors) {
+                         int ffn, int vocab, List<TensorLayout> tensors, List<Integer> windows) {
+    /** A model whose layers all attend to every position. */
+    public ModelShape(String name, int layers, int embedding, int heads, int kvHeads, int headDim, int ffn, int vocab,
+                      List<TensorLayout> tensors) {
+        this(name, layers, embedding, heads, kvHeads, headDim, ffn, vocab, tensors,
+                java.util.Collections.nCopies(Math.max(layers, 0), 0));
+    }
+
     public ModelShape {
         tensors = List.copyOf(tensors);
+        windows = List.copyOf(windows);
+        if (windows.size() != layers) {
+            throw new IllegalArgumentException("model " + name + ": " + windows.size() + " windows for " + layers + " layers");
+        }
         if (layers <= 0 || embedding <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || ffn <= 0 || vocab <= 0) {
             throw new IllegalArgumentException("model " + name + ": every dimension must be positive");
         }
@@ -42,7 +54,8 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
      */
     public static ModelShape of(String name, ModelConfig config, ModelTensors tensors) {
         return new ModelShape(name, config.layers(), config.dim(), config.heads(), config.kvHeads(), config.headDim(),
-                config.ffnSplitWidth(), config.vocab(), tensors.all().stream().map(TensorLayout::of).toList());
+                config.ffnSplitWidth(), config.vocab(), tensors.all().stream().map(TensorLayout::of).toList(),
+                java.util.stream.IntStream.range(0, config.layers()).mapToObj(config::window).toList());
     }
 
     /** Query heads that share one KV head: the unit attention is split in. */

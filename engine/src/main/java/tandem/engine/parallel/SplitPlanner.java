@@ -3,6 +3,7 @@ package tandem.engine.parallel;
 import java.util.ArrayList;
 import java.util.List;
 
+import tandem.engine.model.ModelConfig;
 import tandem.engine.runtime.DevicePlan;
 import tandem.engine.runtime.LoadPlan;
 import tandem.engine.runtime.SplitMode;
@@ -49,8 +50,12 @@ public final class SplitPlanner {
         for (int d = 0; d < devices.size(); d++) {
             DeviceSlices s = slices.get(d);
             DeviceBudget b = s.budget();
-            long kv = (long) s.layers().size() * contextLength * s.kvGroups().size() * model.headDim()
-                    * 2 * KV_BYTES_PER_ELEMENT;
+            long rows = 0;
+            int step = Math.min(SplitRunner.MAX_BATCH, contextLength);
+            for (int l = s.layers().start(); l < s.layers().end(); l++) {
+                rows += ModelConfig.cacheRowsFor(model.windows().get(l), contextLength, step);
+            }
+            long kv = rows * s.kvGroups().size() * model.headDim() * 2 * KV_BYTES_PER_ELEMENT;
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
                     weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes()));
         }

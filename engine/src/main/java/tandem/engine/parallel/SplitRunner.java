@@ -232,13 +232,16 @@ public final class SplitRunner implements ModelRunner {
         private final int capacity;
         private int batchTokens = -1;
         private boolean batchAllLogits;
+        /** One past the last position written. */
+        private int end;
 
         SplitState(int capacity) {
             this.capacity = capacity;
             try {
                 for (int d = 0; d < shards.size(); d++) {
                     Shard s = shards.get(d);
-                    buffers.add(new SequenceBuffers(s.device(), s.local(), capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
+                    buffers.add(new SequenceBuffers(s.device(), s.local(), s.slices().layers().start(), capacity,
+                            Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
                     decode.add(recorders(d));
                     batch.add(recorders(d));
                     decodeTimelines.add(new GpuTimeline(s.device(), schedule.marks(d)));
@@ -259,10 +262,15 @@ public final class SplitRunner implements ModelRunner {
 
         @Override public int capacity() { return capacity; }
 
+        @Override public int earliestContinuation() { return buffers.getFirst().earliestContinuation(config, end); }
+
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
-            return ChunkedForward.forward(tokens, position, allPositions, capacity, config.vocab(), buffers.getFirst().maxTokens,
+            int next = ChunkedForward.requireContinuation(position, tokens.length, earliestContinuation());
+            float[] logits = ChunkedForward.forward(tokens, position, allPositions, capacity, config.vocab(), buffers.getFirst().maxTokens,
                     MAX_LOGIT_ROWS, this);
+            end = next;
+            return logits;
         }
 
         @Override

@@ -125,6 +125,7 @@ final class GenerationSession implements Session {
 
     /** Evaluates tokens into the cache; the last one's logits. */
     private float[] forward(int[] tokens) {
+        restoreWindow();
         long t0 = System.nanoTime();
         float[] logits = state.forward(tokens, position, false);
         advance(tokens, System.nanoTime() - t0);
@@ -133,9 +134,22 @@ final class GenerationSession implements Session {
 
     /** Evaluates tokens into the cache without logits. */
     private void append(int[] tokens) {
+        restoreWindow();
         long t0 = System.nanoTime();
         state.append(tokens, position);
         advance(tokens, System.nanoTime() - t0);
+    }
+
+    /**
+     * After a rewind further back than a sliding-window layer's ring still reaches (regenerate,
+     * edit-and-resend of a long turn), the kept tokens are evaluated again from the start, as
+     * llama.cpp re-processes a prompt its SWA cache cannot roll back to.
+     */
+    private void restoreWindow() {
+        if (position == 0 || position >= state.earliestContinuation()) return;
+        for (int from = 0; from < position; from += prefillChunk) {
+            state.append(Arrays.copyOfRange(history, from, Math.min(position, from + prefillChunk)), from);
+        }
     }
 
     private void advance(int[] tokens, long nanos) {

@@ -61,6 +61,13 @@ public interface ModelRunner extends AutoCloseable {
             forward(tokens, position, false);
         }
 
+        /**
+         * The smallest position the next step may start at: a cache that keeps only a window of
+         * some layers (a ring) cannot rewind further back than the window it still holds; the
+         * caller then evaluates the sequence again from 0 (always allowed). 0 where any rewind works.
+         */
+        default int earliestContinuation() { return 0; }
+
         @Override
         void close();
 

@@ -74,8 +74,19 @@ final class Generation {
 
     boolean cancelled() { return cancelled; }
 
-    /** The next event, or null when none came within the timeout. */
+    /**
+     * The next event, or null when none came within the timeout. Text already waiting behind it is
+     * merged into one piece, so a client that reads slower than the model writes gets fewer, larger
+     * chunks and catches up. One reader only (the request's thread).
+     */
     Event next(long timeout, TimeUnit unit) throws InterruptedException {
-        return events.poll(timeout, unit);
+        Event first = events.poll(timeout, unit);
+        if (!(first instanceof Text text) || !(events.peek() instanceof Text)) return first;
+        StringBuilder merged = new StringBuilder(text.text());
+        while (events.peek() instanceof Text more) {
+            merged.append(more.text());
+            events.poll();
+        }
+        return new Text(merged.toString());
     }
 }

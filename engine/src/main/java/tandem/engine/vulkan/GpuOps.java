@@ -177,8 +177,15 @@ public final class GpuOps {
     public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                  BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
                                  int headDim, int ropeDim, boolean neox, int tokens) {
+        ropeStore(rec, q, k, v, kCache, vCache, table, step, heads, kvHeads, headDim, ropeDim, neox, tokens, 0);
+    }
+
+    /** {@link #ropeStore} into a cache that holds position t in row t % ring (a sliding-window ring; 0: row t). */
+    public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
+                                 BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
+                                 int headDim, int ropeDim, boolean neox, int tokens, int ring) {
         rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim), List.of(q, k, v, kCache, vCache, table, step),
-                new int[] {heads, kvHeads, headDim, ropeDim}, heads + kvHeads, tokens, 1);
+                new int[] {heads, kvHeads, headDim, ropeDim, ring}, heads + kvHeads, tokens, 1);
     }
 
     /**
@@ -193,17 +200,18 @@ public final class GpuOps {
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials) {
         attention(rec, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
-                defaultScale(headDim), 0, null);
+                defaultScale(headDim), 0, 0, null);
     }
 
     /**
      * {@link #attention} with Q·K multiplied by {@code scale}, for {@code window} > 0 each query
-     * seeing only its last {@code window} positions (a sliding-window layer), and each head's sink
-     * logit in the softmax where {@code sinks} is given (gpt-oss; those run the per-token kernel).
+     * seeing only its last {@code window} positions (a sliding-window layer), whose cache may be a
+     * ring of {@code ring} rows (position t in row t % ring; 0: row t), and each head's sink logit in
+     * the softmax where {@code sinks} is given (gpt-oss; those run the per-token kernel).
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
-                                 int splits, BufferRange partials, float scale, int window, BufferRange sinks) {
+                                 int splits, BufferRange partials, float scale, int window, int ring, BufferRange sinks) {
         Kernels k = Kernels.of(rec.device());
         // the tiled prompt kernel has the window and scale but no sinks
         int tile = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
@@ -211,13 +219,13 @@ public final class GpuOps {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
             int queries = Kernels.PROMPT_ATTENTION_QUERIES;
             rec.dispatch(k.attentionPrompt(headDim, tile), List.of(q, kCache, vCache, out, step),
-                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window}, heads,
+                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
                     (tokens + queries - 1) / queries, 1);
             return;
         }
         rec.dispatch(k.attention(headDim, splits, sinks != null),
                 List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q, sinks != null ? sinks : q),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window}, heads, tokens, splits);
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window, ring}, heads, tokens, splits);
         combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
     }
 
@@ -230,19 +238,20 @@ public final class GpuOps {
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
         attentionRoped(rec, q, k, v, kCache, vCache, table, out, step, heads, kvHeads, headDim, ropeDim, neox, splits, partials,
-                defaultScale(headDim), 0, null);
+                defaultScale(headDim), 0, 0, null);
     }
 
-    /** {@link #attentionRoped} with the scale, sliding window and sinks of {@link #attention(CommandRecorder, BufferRange,
-     * BufferRange, BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, BufferRange)}. */
+    /** {@link #attentionRoped} with the scale, sliding window, ring and sinks of {@link #attention(CommandRecorder,
+     * BufferRange, BufferRange, BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int,
+     * BufferRange)}. */
     public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials,
-                                      float scale, int window, BufferRange sinks) {
+                                      float scale, int window, int ring, BufferRange sinks) {
         Kernels kernels = Kernels.of(rec.device());
         rec.dispatch(kernels.attentionRoped(headDim, splits, neox, sinks != null),
                 List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table, sinks != null ? sinks : q),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window}, heads, 1, splits);
+                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window, ring}, heads, 1, splits);
         combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);
     }
 

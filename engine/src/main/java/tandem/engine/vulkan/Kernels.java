@@ -156,7 +156,7 @@ public final class Kernels implements DeviceResource {
     public synchronized ComputePipeline glu(int activation) { return get("glu", 2, 1, 64, activation); }
 
     public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
-        return get("rope_store", 7, 4, 64, neox ? 1 : 0, headDim);
+        return get("rope_store", 7, 5, 64, neox ? 1 : 0, headDim);
     }
 
     /**
@@ -184,12 +184,12 @@ public final class Kernels implements DeviceResource {
      * @param sinks  each head's sink logit joins the softmax (gpt-oss)
      */
     public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks) {
-        return get("attention", 10, 6, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0);
+        return get("attention", 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0);
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
     public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks) {
-        return get("attention", 10, 6, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0);
+        return get("attention", 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0);
     }
 
     /**
@@ -243,7 +243,7 @@ public final class Kernels implements DeviceResource {
     }
 
     public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
-        return get("attention_prompt", 5, 6, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+        return get("attention_prompt", 5, 7, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
     }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {

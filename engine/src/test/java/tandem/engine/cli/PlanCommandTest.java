@@ -38,6 +38,21 @@ class PlanCommandTest {
         assertTrue(o.out().contains("note: attention: asked 1:1:1, got 2:4:2 query heads (1:2:1 KV heads; "), o.out());
     }
 
+    /** A model with one KV head (as Gemma-3-1B) splits: the plan says both devices keep a copy of it. */
+    @Test
+    void oneKvHeadTensorSplitSaysEachDeviceKeepsACopy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String model = dir.resolve("one-kv.gguf").toString();
+        assertEquals(0, CliRun.of("synth", "--preset", "tiny", "--type", "q8_0", "--kv-heads", "1", "--out", model,
+                "--vocab", MODEL).status());
+        CliRun r = CliRun.of("plan", "--model", model, "--backend", "vulkan", "--devices", "0,0", "--split-mode", "tensor",
+                "--split", "3,1", "--ctx", "256");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("note: this model has 1 KV head: devices 0 and 1 each keep a copy of it "
+                + "(K/V weights and KV cache); query heads 3:1 of 4"), r.out());
+        // each device's KV cache is the whole model's: 2 layers x 256 positions x 64 x (K and V) x 2 bytes = 128 KiB
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("| 0 |") && l.contains("| 128.00 KiB |")).count(), r.out());
+    }
+
     @Test
     void aContextTooLargeForTheDeviceIsReportedAndExitsOne() {
         Outcome o = plan("--backend", "vulkan", "--devices", "0,0", "--split-mode", "layer", "--ctx", "100000000");

@@ -43,6 +43,27 @@ class DenseArchitecturesTest {
         }
     }
 
+    /**
+     * gemma3's sliding-window layer keeps a ring of window + 32 rows on the CPU (the 92-token prompt
+     * above wraps it). Rewinding further back than the ring reaches evaluates the kept tokens again:
+     * the logits after a deep truncation equal a fresh session's.
+     */
+    @Test
+    void gemma3RewindPastTheRingGivesAFreshSessionsLogits() {
+        ReferenceCase c = ReferenceCase.arch("gemma3").stream().filter(r -> r.name().equals("gemma3-f32.p2")).findFirst().orElseThrow();
+        int[] tokens = c.tokens();
+        int keep = 30;
+        try (LoadedModel model = Engine.load(c.model(), EngineOptions.cpu(), LoadProgress.NONE, () -> false);
+             Session rewound = model.newSession(); Session fresh = model.newSession()) {
+            rewound.evaluate(tokens);
+            rewound.truncate(keep);
+            float[] after = rewound.evaluate(java.util.Arrays.copyOfRange(tokens, 60, 64));
+            fresh.evaluate(java.util.Arrays.copyOf(tokens, keep));
+            float[] expected = fresh.evaluate(java.util.Arrays.copyOfRange(tokens, 60, 64));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, after);
+        }
+    }
+
     @Test
     void everyArchitectureHasReferences() {
         for (String arch : List.of("gemma3", "phi3")) {

@@ -85,6 +85,9 @@ class ModelValidationTest {
     @Test
     void unsupportedArchitectureIsNamed() {
         String message = failure(r -> r.put("general.architecture", GgufValue.string("gpt2")));
-        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs llama, qwen2, qwen3, gemma3, phi3, qwen3moe, gpt-oss", message);
+        // the list grows with each architecture; what matters is that it names the file's and every supported one
+        String supported = String.join(", ", Architecture.SUPPORTED.stream().map(Architecture::name).toList());
+        assertEquals("unsupported architecture 'gpt2' (general.architecture); Tandem runs " + supported, message);
+        assertTrue(supported.startsWith("llama, qwen2, qwen3"), supported);
     }
 }

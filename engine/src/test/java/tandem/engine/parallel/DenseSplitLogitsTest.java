@@ -3,7 +3,6 @@ package tandem.engine.parallel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,16 +88,7 @@ class DenseSplitLogitsTest {
     }
 
     static Stream<Arguments> synthSplits() {
-        SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
-        List<Arguments> cases = new ArrayList<>();
-        for (String arch : List.of("gemma3", "phi3")) {
-            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of()));
-            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of(3.0, 1.0)));
-            cases.add(Arguments.of(arch, t, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
-            cases.add(Arguments.of(arch, l, List.of(0, 0), List.of(1.0, 3.0)));
-            cases.add(Arguments.of(arch, l, List.of(0, 0, 0), List.of()));
-        }
-        return cases.stream();
+        return GreedyLogits.standardSplits(List.of("gemma3", "phi3")).stream();
     }
 
     @ParameterizedTest(name = "{0} {1} split on devices {2} shares {3}")

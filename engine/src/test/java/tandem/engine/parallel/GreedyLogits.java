@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.params.provider.Arguments;
+
 import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.Engine;
@@ -26,6 +28,23 @@ import tandem.engine.runtime.SplitMode;
 record GreedyLogits(int[] prompt, int[] continuation, List<float[]> logits) {
     /** The bar for a split against one device (summation order differs, nothing else). */
     static final double MIN_COSINE = 0.9999;
+
+    /**
+     * The splits every architecture is checked under, per architecture: tensor over 2 devices even
+     * and 3:1 and over 3 at 1:2:1, layer over 2 at 1:3 and over 3 at 1:2:1 (arch, mode, devices, shares).
+     */
+    static List<Arguments> standardSplits(List<String> archs) {
+        SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
+        List<Arguments> cases = new ArrayList<>();
+        for (String arch : archs) {
+            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of()));
+            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of(3.0, 1.0)));
+            cases.add(Arguments.of(arch, t, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
+            cases.add(Arguments.of(arch, l, List.of(0, 0), List.of(1.0, 3.0)));
+            cases.add(Arguments.of(arch, l, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
+        }
+        return cases;
+    }
 
     static EngineOptions vulkan(List<Integer> devices, List<Double> split, SplitMode mode, int ctx) {
         return new EngineOptions(Backend.VULKAN, devices, split, mode, ctx);

@@ -49,15 +49,8 @@ class QwenSplitLogitsTest {
     private static final SynthSplitModels models = new SynthSplitModels(QwenSplitLogitsTest::write, DECODE_STEPS, CTX);
 
     static Stream<Arguments> splits() {
-        SplitMode t = SplitMode.TENSOR, l = SplitMode.LAYER;
-        List<Arguments> cases = new ArrayList<>();
-        for (String arch : List.of("qwen2", "qwen3")) {
-            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of()));
-            cases.add(Arguments.of(arch, t, List.of(0, 0), List.of(3.0, 1.0)));
-            cases.add(Arguments.of(arch, t, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
-            cases.add(Arguments.of(arch, l, List.of(0, 0), List.of(1.0, 3.0)));
-            cases.add(Arguments.of(arch, l, List.of(0, 0, 0), List.of(1.0, 2.0, 1.0)));
-        }
+        SplitMode t = SplitMode.TENSOR;
+        List<Arguments> cases = new ArrayList<>(GreedyLogits.standardSplits(List.of("qwen2", "qwen3")));
         cases.add(Arguments.of("qwen2", t, List.of(0, 0, 0, 0), List.of()));
         cases.add(Arguments.of("qwen3", t, List.of(0, 0, 0, 0), List.of()));
         return cases.stream();

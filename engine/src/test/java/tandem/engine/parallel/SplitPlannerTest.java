@@ -175,15 +175,16 @@ class SplitPlannerTest {
         assertEquals(List.of(1, 1, 1), sizes(three, DeviceSlices::kvGroups));
     }
 
-    /** Where attn_output's blocks hold two heads, a head of its own is not a valid cut: the next best is. */
+    /** Where attn_output's blocks hold two heads, 4 heads cannot go to 3 devices: the plan says which get none. */
     @Test
-    void oneKvHeadThreeWaysWithBlocksOfTwoHeadsLeavesTheLastDeviceWithout() {
+    void oneKvHeadThreeWaysWithBlocksOfTwoHeadsLeavesDevicesWithoutAndSaysSo() {
         // Q4_K: 256-element blocks = 1 head of 256, so this cuts; with 128-wide heads it would not
         assertEquals(List.of(1, 2, 1), sizes(plan(oneKvHead(GgmlType.Q4_K), SplitMode.TENSOR, 1, 1, 1), DeviceSlices::queryHeads));
         ModelShape narrow = Shapes.llama("narrow", 2, 512, 4, 1, 128, 1024, 512, GgmlType.Q4_K, false);
         SplitPlan p = plan(narrow, SplitMode.TENSOR, 1, 1, 1);
         assertTrue(p.devices().stream().anyMatch(s -> s.queryHeads().isEmpty()));
-        assertTrue(p.loadPlan().notes().stream().anyMatch(n -> n.contains("so this plan cannot load")), p.loadPlan().notes().toString());
+        assertTrue(p.loadPlan().notes().contains("devices 0 and 2 get no query head: no cut gives every device one, "
+                + "so this plan cannot load; use fewer devices, another --split or --split-mode layer"), p.loadPlan().notes().toString());
         assertEquals(List.of(2, 2), sizes(plan(narrow, SplitMode.TENSOR, 1, 1), DeviceSlices::queryHeads));
     }
 

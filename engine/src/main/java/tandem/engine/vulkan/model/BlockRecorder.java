@@ -84,6 +84,7 @@ public final class BlockRecorder {
         BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
         float scale = c.extras().attentionScale();
         int window = c.window(layer);
+        int ring = b.ring(cacheIndex);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
         step(rec, kind(rec.device(), tokens) + " qkv " + w.q().kernelType());
@@ -104,15 +105,15 @@ public final class BlockRecorder {
         if (tokens == 1 && Kernels.decodeFusesRope()) {
             GpuOps.attentionRoped(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(),
                     b.values.get(cacheIndex).all(), rope, b.attended.all(), step, c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), scale, window, sinks);
+                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), scale, window, ring, sinks);
             step(rec, "rope + attention");
         } else {
             GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
-                    rope, step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens);
+                    rope, step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens, ring);
             step(rec, "rope + kv store");
             GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
                     step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
-                    b.attentionPartials.all(), scale, window, sinks);
+                    b.attentionPartials.all(), scale, window, ring, sinks);
             step(rec, "attention");
         }
         PostNorms post = m.postNorms(layer);

@@ -20,6 +20,18 @@ public final class ChunkedForward {
     private ChunkedForward() {}
 
     /**
+     * Refuses a step before what the sliding-window rings still hold ({@link ModelRunner.State#earliestContinuation});
+     * returns the end of the written positions after the step.
+     */
+    public static int requireContinuation(int position, int tokens, int earliest) {
+        if (position > 0 && position < earliest) {
+            throw new IllegalStateException("position " + position + " is before the sliding-window rings' reach " + earliest
+                    + "; evaluate again from 0");
+        }
+        return position + tokens;
+    }
+
+    /**
      * @param maxTokens tokens a recorded step holds
      * @param logitRows logit rows a step can return
      */

@@ -18,6 +18,8 @@ public final class SequenceBuffers implements AutoCloseable {
     public final int logitRows;
     public final List<GpuBuffer> keys = new ArrayList<>();
     public final List<GpuBuffer> values = new ArrayList<>();
+    /** Rows of each cache (the capacity, or a sliding-window layer's ring). */
+    private final List<Integer> rows = new ArrayList<>();
     public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
     /** Mixtures only (else null): router logits [tokens][experts], chosen expert ids and weights [tokens][used]. */
     public final GpuBuffer routerLogits, expertIds, expertWeights;
@@ -27,9 +29,24 @@ public final class SequenceBuffers implements AutoCloseable {
     public final GpuBuffer attentionPartials;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
-    /** Bytes the KV cache of {@code capacity} positions takes (keys and values, F16, every layer). */
+    /**
+     * Bytes the KV cache of {@code capacity} positions takes (keys and values, F16, every layer; a
+     * sliding-window layer keeps a ring of its window and one step, {@link ModelConfig#cacheRows}).
+     */
     public static long cacheBytes(ModelConfig c, int capacity) {
-        return 2L * c.layers() * capacity * c.kvDim() * 2;
+        long rows = 0;
+        for (int l = 0; l < c.layers(); l++) rows += c.cacheRows(l, capacity, Math.min(VulkanRunner.MAX_BATCH, capacity));
+        return 2L * rows * c.kvDim() * 2;
+    }
+
+    /** Rows of cache index {@code cacheIndex}'s ring (position t in row t % ring), 0 where it holds every position. */
+    public int ring(int cacheIndex) {
+        return rows.get(cacheIndex) < capacity ? rows.get(cacheIndex) : 0;
+    }
+
+    /** The smallest position a step may start at, given the positions written so far (see {@link ModelConfig#cacheRows}). */
+    public int earliestContinuation(ModelConfig model, int end) {
+        return model.earliestContinuation(end, capacity, maxTokens);
     }
 
     /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
@@ -45,14 +62,21 @@ public final class SequenceBuffers implements AutoCloseable {
     }
 
     public SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
+        this(device, c, 0, capacity, maxTokens, logitRows);
+    }
+
+    /** @param firstLayer the model layer of cache 0 (layer split: the device's first layer) */
+    public SequenceBuffers(VulkanDevice device, ModelConfig c, int firstLayer, int capacity, int maxTokens, int logitRows) {
         this.capacity = capacity;
         this.maxTokens = maxTokens;
         this.logitRows = logitRows;
         try {
             long row = (long) c.kvDim() * 2;
             for (int l = 0; l < c.layers(); l++) {
-                keys.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * capacity, "K cache layer " + l)));
-                values.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * capacity, "V cache layer " + l)));
+                int n = c.cacheRows(firstLayer + l, capacity, maxTokens);
+                rows.add(n);
+                keys.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * n, "K cache layer " + (firstLayer + l))));
+                values.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * n, "V cache layer " + (firstLayer + l))));
             }
             x = floats(device, maxTokens * (long) c.dim(), "residual stream");
             normed = floats(device, maxTokens * (long) c.dim(), "normed");

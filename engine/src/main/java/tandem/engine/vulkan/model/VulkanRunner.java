@@ -160,6 +160,8 @@ public final class VulkanRunner implements ModelRunner {
         private final GpuTimeline batchTimeline;
         private int batchTokens = -1;
         private boolean batchAllLogits;
+        /** One past the last position written. */
+        private int end;
 
         VulkanState(DeviceModel model, int capacity) {
             this.model = model;
@@ -175,10 +177,15 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override public int capacity() { return buffers.capacity; }
 
+        @Override public int earliestContinuation() { return buffers.earliestContinuation(config, end); }
+
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
-            return ChunkedForward.forward(tokens, position, allPositions, buffers.capacity, config.vocab(), buffers.maxTokens,
+            int next = ChunkedForward.requireContinuation(position, tokens.length, earliestContinuation());
+            float[] logits = ChunkedForward.forward(tokens, position, allPositions, buffers.capacity, config.vocab(), buffers.maxTokens,
                     buffers.logitRows, this);
+            end = next;
+            return logits;
         }
 
         @Override

@@ -37,6 +37,39 @@ class VulkanDenseArchitecturesTest {
         }
     }
 
+    /**
+     * A sequence longer than gemma3's Vulkan ring (window + 512 rows): prompt steps that wrap it and
+     * decode steps after, against the CPU (whose ring of window + 32 rows wraps differently); then a
+     * rewind further back than the ring reaches, which must give a fresh session's logits.
+     */
+    @org.junit.jupiter.api.Test
+    void gemma3RingWrapsAndRewindsLikeTheCpu() {
+        java.nio.file.Path model = tandem.engine.gguf.SharedData.data("models/arch/gemma3-f16.gguf");
+        int[] tokens = new int[700];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = i == 0 ? 1 : 3 + (i * 131 + 7) % 500;
+        int[] prompt = java.util.Arrays.copyOf(tokens, 690);
+        float[] cpu;
+        try (LoadedModel m = Engine.load(model, EngineOptions.cpu(), LoadProgress.NONE, () -> false); Session s = m.newSession()) {
+            s.evaluate(prompt);
+            for (int i = prompt.length; i < tokens.length - 1; i++) s.evaluate(new int[] {tokens[i]});
+            cpu = s.evaluate(new int[] {tokens[tokens.length - 1]});
+        }
+        EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN);
+        try (LoadedModel m = Engine.load(model, options, LoadProgress.NONE, () -> false);
+             Session s = m.newSession(); Session fresh = m.newSession()) {
+            s.evaluate(prompt);
+            float[] gpu = null;
+            for (int i = prompt.length; i < tokens.length; i++) gpu = s.evaluate(new int[] {tokens[i]});
+            double cosine = ReferenceCase.cosine(gpu, cpu);
+            assertTrue(cosine > 0.9999, "700 positions through the ring: cosine to the CPU " + cosine);
+            s.truncate(100);
+            float[] rewound = s.evaluate(java.util.Arrays.copyOfRange(tokens, 300, 310));
+            fresh.evaluate(java.util.Arrays.copyOf(tokens, 100));
+            float[] expected = fresh.evaluate(java.util.Arrays.copyOfRange(tokens, 300, 310));
+            assertTrue(ReferenceCase.cosine(rewound, expected) > 0.99999, "rewind past the ring");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"gemma3-f16.p2", "phi3-q8_0.p2"})
     void decodeStepsMatchLlamaCpp(String name) {
