@@ -1,16 +1,15 @@
 #version 450
 // Matrix product for prompts on the matrix units (VK_KHR_cooperative_matrix), one variant per
-// weight type: Y[token][yOffset + row] (+)= W[row] . X[token], the same product and push
-// constants as matmul.comp. A workgroup computes BM rows x BN tokens; each of its subgroups owns a
+// weight type: Y[token][yOffset + row] (+)= W[row] . X[token], the push constants of matmul.comp,
+// but X already converted to float16 by to_halves.comp (xOffset and xStride count halves, 0 and cols). A workgroup computes BM rows x BN tokens; each of its subgroups owns a
 // WM x WN part of that tile as (WM/16) x (WN/16) accumulators of 16 x 16 floats. The shared
 // dimension is walked BK weights at a time: each step dequantizes the weight tile (through the
-// block-layout include, like every other kernel) and converts the input tile, both to float16, into
-// shared memory, from where the subgroups load their 16 x 16 operands.
+// block-layout include, like every other kernel) and copies the float16 input tile into shared
+// memory, from where the subgroups load their 16 x 16 operands.
 //
 // Two shared buffers alternate: while the subgroups multiply the tiles of step s, the loads of
 // step s+1 are already in flight into registers, and the values are written to the other buffer
 // afterwards, so one barrier per step suffices and the matrix units never wait on memory alone.
-// GLU = 1 reads silu(X) * UP as input (SwiGLU fused into the down projection).
 //
 // The tile is fixed at compile time (TILE_M/N/K, SUB_M/N defines; variants.txt builds other tiles
 // for tuning): every loop over fragments and per-invocation loads then unrolls in the SPIR-V
@@ -36,7 +35,6 @@
 #endif
 #define WG_SIZE ((TILE_M / SUB_M) * (TILE_N / SUB_N) * 32)
 layout(local_size_x = WG_SIZE) in;
-layout(constant_id = 0) const uint GLU = 0;
 const uint WG = WG_SIZE;
 const uint BM = TILE_M;   // rows per workgroup
 const uint BN = TILE_N;   // tokens per workgroup
@@ -46,9 +44,8 @@ const uint WN = SUB_N;    // tokens per subgroup (a multiple of 16)
 #include "common.glsl"
 
 layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
-layout(binding = 1) readonly buffer Input { vec4 x4[]; };
+layout(binding = 1) readonly buffer Input { uvec4 xh8[]; };   // 8 halves (to_halves.comp's order)
 layout(binding = 2) buffer Output { float y[]; };
-layout(binding = 3) readonly buffer Up { vec4 up4[]; };   // read only when GLU = 1
 layout(push_constant) uniform Push {
     uint cols;        // weights per row (a multiple of the block size and of 4)
     uint rows;        // rows in the bound weights
@@ -60,20 +57,35 @@ layout(push_constant) uniform Push {
     uint tokens;      // tokens in this step
 } p;
 
+// Layouts with a unit fill (HAS_UNIT_HALVES: Q8_0, Q4_K, Q5_K, Q6_K) fill the weight tile 16
+// weights per invocation and unit: wide loads before the products, the codes turned into float16
+// pairs after them (tile_codes.glsl), a K-quant's scales decoded once per unit. The others go
+// through chunk_values, one float per weight: also Q4_0, whose unit fill measured slower on an H100
+// (14336 x 4096 x 512 with 128 x 128 tiles: 1691 against 485 µs, float inputs; Q8_0's unit fill
+// 425 against 1896) and builds only as the diagnostic UNIT_FILL; CHUNK_FILL gives Q8_0 the chunks.
+#if defined(UNIT_FILL) || !(defined(CHUNK_FILL) || defined(QUANT_Q4_0))
+#define UNIT_HALVES
+#endif
 #include "weights.glsl"
+#include "tile_codes.glsl"
 #include "quant.glsl"
 #include "tile_window.glsl"
-#if (TILE_M * (TILE_K / CV)) % WG_SIZE != 0 || (TILE_N * (TILE_K / 4)) % WG_SIZE != 0
+#ifdef HAS_UNIT_HALVES
+#define A_ITEM 16
+#else
+#define A_ITEM CV
+#endif
+#if (TILE_M * (TILE_K / A_ITEM)) % WG_SIZE != 0 || (TILE_N * (TILE_K / 8)) % WG_SIZE != 0
 #error "a tile's loads must divide evenly among the invocations"
 #endif
 
 const uint F = 16u;                       // fragment side
 const uint FM = WM / F, FN = WN / F;      // fragments per subgroup
 const uint LINE = BK / 4u + 2u;           // uvec2 (4 halves) per tile line; the padding spreads lines over banks
-const uint A_CHUNKS = BM * (BK / uint(CV));   // weight chunks per tile
-const uint X_VEC4 = BN * (BK / 4u);           // input vec4 per tile
-const uint A_PER = A_CHUNKS / WG;             // per invocation (the tiles are whole multiples)
-const uint X_PER = X_VEC4 / WG;
+const uint A_ITEMS = BM * (BK / uint(A_ITEM));   // weight units or chunks per tile
+const uint X_VEC8 = BN * (BK / 8u);              // input uvec4 (8 halves) per tile
+const uint A_PER = A_ITEMS / WG;                 // per invocation (the tiles are whole multiples)
+const uint X_PER = X_VEC8 / WG;
 const uint SUBGROUPS = WG / 32u;
 const uint A_BASE = 0u, B_BASE = 2u * BM * LINE;
 
@@ -85,15 +97,38 @@ shared uvec2 smem[2u * (BM + BN) * LINE];
 #include "fragments.glsl"
 
 // Registers holding the next step's tiles between their loads and their stores to shared memory.
+#ifdef HAS_UNIT_HALVES
+UnitRaw a_next[A_PER];
+#else
 float a_next[A_PER][CV];
-vec4 x_next[X_PER];
+#endif
+uvec4 x_next[X_PER];
 
-const float HALF_MAX = 65504.0;   // the largest finite float16
-uvec2 halves(vec4 v) { return uvec2(packHalf2x16(v.xy), packHalf2x16(v.zw)); }
+// Four consecutive k as the tiles hold them: in the order 0, 2, 1, 3 (tile_codes.glsl makes its
+// pairs of a word's even and odd bytes); the input follows it (to_halves.comp), so the products are unchanged.
+uvec2 halves(vec4 v) { return uvec2(packHalf2x16(v.xz), packHalf2x16(v.yw)); }
+
+#ifdef HAS_UNIT_HALVES
+// Unit idx of the weight tile at k0: its tile line, its block in the row and its unit in the block.
+// Consecutive invocations take consecutive units of a row, i.e. neighbouring bytes.
+struct UnitAt { uint line; uint blk; uint u; uint kk; };
+UnitAt unit_at(uint idx, uint k0) {
+    uint k = k0 + 16u * (idx % (BK / 16u));
+    return UnitAt(idx / (BK / 16u), k / QK, (k % QK) / 16u, k - k0);
+}
+#endif
 
 void load_tiles(uint row0, uint tok0, uint k0) {
     uint lid = gl_LocalInvocationID.x;
     uint blocksPerRow = p.cols / QK;
+#ifdef HAS_UNIT_HALVES
+    [[unroll]] for (uint i = 0; i < A_PER; i++) {
+        UnitAt a = unit_at(lid + i * WG, k0);
+        // As below: rows past the end re-read the last row, blocks past the end read block 0.
+        uint row = min(row0 + a.line, p.rows - 1u);
+        a_next[i] = unit_load(row * blocksPerRow + (a.blk < blocksPerRow ? a.blk : 0u), a.u);
+    }
+#else
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
         uint idx = lid + i * WG;
         uvec2 bc = window_chunk(k0, idx % (BK / uint(CV)), BK);
@@ -104,19 +139,28 @@ void load_tiles(uint row0, uint tok0, uint k0) {
         chunk_values(row * blocksPerRow + (inside ? bc.x : 0u), bc.y, a_next[i]);
         [[unroll]] for (uint k = 0; k < uint(CV); k++) a_next[i][k] = inside ? a_next[i][k] : 0.0;
     }
+#endif
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
-        uint t = min(tok0 + idx / (BK / 4u), p.tokens - 1u);
-        uint k = k0 + 4u * (idx % (BK / 4u));
-        uint i4 = (p.xOffset + t * p.xStride + min(k, p.cols - 4u)) >> 2;
-        vec4 v = x4[i4];
-        if (GLU != 0u) v = v / (1.0 + exp(-v)) * up4[i4];
-        x_next[i] = k < p.cols ? v : vec4(0.0);
+        uint t = min(tok0 + idx / (BK / 8u), p.tokens - 1u);
+        uint k = k0 + 8u * (idx % (BK / 8u));
+        uvec4 v = xh8[(p.xOffset + t * p.xStride + min(k, p.cols - 8u)) >> 3];
+        x_next[i] = k < p.cols ? v : uvec4(0u);
     }
 }
 
 void store_tiles(uint k0, uint buf) {
     uint lid = gl_LocalInvocationID.x;
+#ifdef HAS_UNIT_HALVES
+    uint blocksPerRow = p.cols / QK;
+    [[unroll]] for (uint i = 0; i < A_PER; i++) {
+        UnitAt a = unit_at(lid + i * WG, k0);
+        uvec2 g[4];
+        unit_halves(a_next[i], a.u, g);
+        uint line = A_BASE + (buf * BM + a.line) * LINE + a.kk / 4u;
+        [[unroll]] for (uint j = 0; j < 4u; j++) smem[line + j] = a.blk < blocksPerRow ? g[j] : uvec2(0u);
+    }
+#else
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
         uint idx = lid + i * WG;
         uvec2 bc = window_chunk(k0, idx % (BK / uint(CV)), BK);
@@ -127,12 +171,12 @@ void store_tiles(uint k0, uint buf) {
                                                a_next[i][4u * run + 2u], a_next[i][4u * run + 3u]));
         }
     }
+#endif
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
-        // Inputs beyond float16's range saturate instead of becoming infinite (an unnormalised
-        // activation such as the down projection's silu(gate) * up would otherwise turn its rows NaN).
-        vec4 xs = clamp(x_next[i], vec4(-HALF_MAX), vec4(HALF_MAX));
-        smem[B_BASE + (buf * BN + idx / (BK / 4u)) * LINE + idx % (BK / 4u)] = halves(xs);
+        uint at = B_BASE + (buf * BN + idx / (BK / 8u)) * LINE + 2u * (idx % (BK / 8u));
+        smem[at] = x_next[i].xy;
+        smem[at + 1u] = x_next[i].zw;
     }
 }
 

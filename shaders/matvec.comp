@@ -2,10 +2,15 @@
 // Matrix-vector product for decode, one variant per weight type: y = W x (or y += W x, the
 // residual add fused). With GLU = 1 the input is silu(x) * up, computed on the fly (the SwiGLU of
 // the feed-forward block fused into its down projection). Each workgroup computes ROWS rows; its
-// invocations stride over the rows' chunks and reduce with subgroupAdd, then across subgroups
+// invocations stride over the rows' parts and reduce with subgroupAdd, then across subgroups
 // through shared memory. Several tokens (gl_WorkGroupID.y) are supported for small batches.
-// With NORM = 1 the input is rmsnorm(x) * normWeight: every workgroup computes the row's norm
-// itself (the row is small and cached), which saves a dispatch and a barrier per norm in decode.
+// With NORM = 1 the input is rmsnorm(x) * normWeight: rmsnorm(x) = x / rms(x) and the 1 / rms(x)
+// factors out of each row's sum, so the workgroup sums the squares of the inputs it reads anyway
+// and scales its sums at the end: no norm dispatch, no barrier and no extra pass over x.
+// One token per workgroup (decode) walks a row in the layout's slices where it has them
+// (HAS_SLICE_DOT: wide aligned loads, scales decoded once per slice), else in its chunks.
+// Layouts with slices provide SLICES (per block), SV (values per slice), slice_run(s, r) (like
+// chunk_run) and float slice_dot(blk, s, vec4 xv[SV / 4]).
 // Built with MOE defined, the weights are a 3-D expert tensor (p.experts matrices of p.rows rows)
 // and the rows read are those of the experts the router chose (ids, written on the GPU by
 // moe_route.comp): EXPERT_MODE 1 (gate/up) computes workgroup y = pair (token * used + slot) with
@@ -54,9 +59,29 @@ layout(binding = 7) readonly buffer ExpertBias { float expert_bias[]; };
 #include "weights.glsl"
 #include "quant.glsl"
 
-shared float row_sums[ROWS * TB * WG];
+// Per-subgroup sums of each row (and token), then of the squares of x (NORM).
+shared float row_sums[(ROWS * TB + NORM) * WG];
 
-float norm_scale = 1.0;
+#ifdef HAS_SLICE_DOT
+#define DECODE_PARTS SLICES
+#define DV SV
+#define decode_run slice_run
+#else
+#define DECODE_PARTS CHUNKS
+#define DV CV
+#define decode_run chunk_run
+#endif
+
+// Steps each invocation takes at once. A slice is already two wide loads, and rows are only a few
+// slices long (Llama-3-8B's 4096 columns: 128 Q4_K slices), so the duplicate steps of a second
+// unrolled step past a row's end cost more than its overlap gains: H100, 8B Q4_K decode ran 189
+// tokens/s stepping one slice against 140 with two (2026-12-07).
+#ifdef HAS_SLICE_DOT
+const uint DECODE_UNROLL = 1u;
+#else
+const uint DECODE_UNROLL = UNROLL;
+#endif
+
 uint row_start4 = 0;
 uint expert_row0 = 0;    // MOE: first row of the current expert's matrix
 float slot_scale = 1.0;  // MOE down: the current expert's router weight
@@ -64,14 +89,14 @@ float slot_scale = 1.0;  // MOE down: the current expert's router weight
 const float OAI_ALPHA = 1.702;
 const float OAI_LIMIT = 7.0;
 
-vec4 input4(uint i4) {
-    vec4 v = x4[i4];
+// The input at vec4 index i4 whose x values are v (zero for a step past the end).
+vec4 input4(vec4 v, uint i4) {
     if (GLU == 1u) v = v / (1.0 + exp(-v)) * up4[i4];
     if (GLU == 2u) {
         vec4 g = min(v, OAI_LIMIT);
         v = g / (1.0 + exp(-OAI_ALPHA * g)) * (clamp(up4[i4], -OAI_LIMIT, OAI_LIMIT) + 1.0);
     }
-    if (NORM != 0u) v *= norm_scale * nw4[i4 - row_start4];
+    if (NORM != 0u) v *= nw4[i4 - row_start4];
     return v;
 }
 
@@ -80,7 +105,8 @@ void main() {
     uint token = gl_WorkGroupID.y * TB;
     uint blocksPerRow = p.cols / QK;
     w_blocks = p.rows * blocksPerRow;
-    uint chunks = blocksPerRow * CHUNKS;
+    uint partsPerBlock = TB == 1u ? DECODE_PARTS : CHUNKS;
+    uint parts = blocksPerRow * partsPerBlock;
     uint xb = p.xOffset + token * p.xStride;
     uint slots = 1u;
     float bias_sum[ROWS];
@@ -90,18 +116,12 @@ void main() {
     if (EXPERT_MODE == 1u) xb = p.xOffset + (token / p.used) * p.xStride;
     if (EXPERT_MODE == 2u) slots = p.used;
 #endif
-    if (NORM != 0u) {
-        row_start4 = xb >> 2;
-        float squares = 0.0;
-        for (uint i4 = gl_LocalInvocationID.x; i4 < p.cols / 4u; i4 += WG) {
-            vec4 v = x4[row_start4 + i4];
-            squares += dot(v, v);
-        }
-        norm_scale = inversesqrt(wg_sum(squares) / float(p.cols) + p.eps);
-    }
+    row_start4 = xb >> 2;
+    float squares = 0.0;   // of this invocation's x values (NORM)
     float acc[ROWS * TB];
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
 
+    const uint steps = TB == 1u ? DECODE_UNROLL : UNROLL;
     for (uint slot = 0; slot < slots; slot++) {
 #ifdef MOE
     // the expert of this pair (gate/up) or of this slot of the token (down)
@@ -118,19 +138,25 @@ void main() {
         }
     }
 #endif
-    for (uint j0 = gl_LocalInvocationID.x; j0 < chunks; j0 += WG * UNROLL) {
-        [[unroll]] for (uint u = 0; u < UNROLL; u++) {
-            // No branch on the tail: an out-of-range step re-reads chunk j0 and adds nothing, so the
+    for (uint j0 = gl_LocalInvocationID.x; j0 < parts; j0 += WG * steps) {
+        [[unroll]] for (uint u = 0; u < steps; u++) {
+            // No branch on the tail: an out-of-range step re-reads part j0 and adds nothing, so the
             // loads of all UNROLL steps can be in flight together.
-            bool valid = j0 + u * WG < chunks;
+            bool valid = j0 + u * WG < parts;
             uint j = valid ? j0 + u * WG : j0;
-            float keep = valid ? slot_scale : 0.0;
-            uint blk = j / CHUNKS, c = j % CHUNKS;
+            float keep = valid ? 1.0 : 0.0;
+            uint blk = j / partsPerBlock, c = j % partsPerBlock;
             if (TB == 1u) {
+            // The parts of a row cover each input once, so the squares summed here are x's.
             uint xi = xb + blk * QK;
-            vec4 xv[CV / 4];
-            [[unroll]] for (uint r = 0; r < CV / 4; r++) xv[r] = keep * input4((xi + chunk_run(c, r)) >> 2);
-#ifdef HAS_CHUNK_DOT
+            vec4 xv[DV / 4];
+            [[unroll]] for (uint r = 0; r < DV / 4; r++) {
+                uint i4 = (xi + decode_run(c, r)) >> 2;
+                vec4 v = keep * x4[i4];
+                if (NORM != 0u) squares += dot(v, v);
+                xv[r] = slot_scale * input4(v, i4);
+            }
+#if !defined(HAS_SLICE_DOT) && defined(HAS_CHUNK_DOT)
             vec4 xsum4 = vec4(0.0);
             [[unroll]] for (uint r = 0; r < CV / 4; r++) xsum4 += xv[r];
             float xsum = dot(xsum4, vec4(1.0));
@@ -140,7 +166,9 @@ void main() {
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
                 uint b = (expert_row0 + row) * blocksPerRow + blk;
-#ifdef HAS_CHUNK_DOT
+#if defined(HAS_SLICE_DOT)
+                acc[i] += slice_dot(b, c, xv);
+#elif defined(HAS_CHUNK_DOT)
                 acc[i] += chunk_dot(b, c, xv, xsum);
 #else
                 float v[CV];
@@ -160,7 +188,10 @@ void main() {
                 bool present = token + t < p.tokens;
                 uint xi = p.xOffset + (present ? token + t : token) * p.xStride + blk * QK;
                 float use = present ? keep : 0.0;
-                [[unroll]] for (uint r = 0; r < CV / 4; r++) xs[t * (CV / 4) + r] = use * input4((xi + chunk_run(c, r)) >> 2);
+                [[unroll]] for (uint r = 0; r < CV / 4; r++) {
+                    uint i4 = (xi + chunk_run(c, r)) >> 2;
+                    xs[t * (CV / 4) + r] = input4(use * x4[i4], i4);
+                }
             }
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
@@ -182,13 +213,23 @@ void main() {
         float s = subgroupAdd(acc[i]);
         if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
     }
+    if (NORM != 0u) {
+        float s = subgroupAdd(squares);
+        if (subgroupElect()) row_sums[ROWS * TB * WG + gl_SubgroupID] = s;
+    }
     barrier();
     // Invocation i writes row i / TB of token i % TB.
     uint i = gl_LocalInvocationID.x;
     uint row = row0 + i / TB, tok = token + i % TB;
     if (i < ROWS * TB && row < p.rows && (TB == 1u || tok < p.tokens)) {
-        float total = TB == 1u ? bias_sum[i] : 0.0;
+        float total = 0.0;
         for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
+        if (NORM != 0u) {
+            float squares = 0.0;
+            for (uint s = 0; s < gl_NumSubgroups; s++) squares += row_sums[ROWS * TB * WG + s];
+            total *= inversesqrt(squares / float(p.cols) + p.eps);
+        }
+        if (TB == 1u) total += bias_sum[i];
         uint o = tok * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }

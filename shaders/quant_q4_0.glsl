@@ -29,3 +29,15 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     vec4 hi = unpackUnorm4x8((q >> 4) & 0x0F0F0F0Fu);
     return q4_0_scale(blk) * (255.0 * (dot(lo, xv[0]) + dot(hi, xv[1])) - 8.0 * xsum);
 }
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u of a block is its weights 16u..16u+15, the low (u = 0) or
+// high (u = 1) nibbles of its 16 quant bytes, loaded with the scale before the tile's products and
+// turned into halves after them.
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 q; uint d; };
+UnitRaw unit_load(uint blk, uint u) { return UnitRaw(w128[blk], w_u16(w_blocks * 8u + blk)); }
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4((r.q[i] >> (4u * u)) & 0x0F0F0F0Fu, 1032.0hf, half_bits(r.d), 0.0hf);
+}
+#endif

@@ -34,3 +34,38 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     vec4 q1 = unpackUnorm4x8((w_u32(qi + 2u) >> shift) & 0x0F0F0F0Fu);
     return kc.d * 255.0 * (dot(q0, x0) + dot(q1, x1)) - kc.m * xsum;
 }
+
+// Matrix-vector slices (decode): a block's 144 bytes are nine 16-byte words, so with the buffer's
+// alignment every block's header (d, dmin, scales) and each 16 quant bytes are one aligned 16-byte
+// load. Slice s = 2g + h (8 per block, weights as kquant_slice_run says) is qs[32g + 16h .. +15].
+#define HAS_SLICE_DOT
+#define SLICES 8u
+#define SV 32
+uint slice_run(uint s, uint r) { return kquant_slice_run(s, r); }
+float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
+    vec4 sc = kquant_group_scales(w128[9u * blk], s / 2u);
+    uvec4 q = w128[9u * blk + 1u + s];
+    vec4 lo = vec4(0.0), hi = vec4(0.0);
+    [[unroll]] for (uint r = 0; r < 4u; r++) {
+        lo += unpackUnorm4x8(q[r] & 0x0F0F0F0Fu) * xv[r];
+        hi += unpackUnorm4x8((q[r] >> 4) & 0x0F0F0F0Fu) * xv[r + 4u];
+    }
+    return kquant_slice_sum(sc, lo, hi, xv);
+}
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u of a block is its weights 16u..16u+15, half of sub-block
+// u/2: 16 bytes of qs (low or high nibbles), decoded with the block's first 16 bytes (d, dmin and
+// all scales in one load), the sub-block's scale and min once per 16 weights.
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 head; uvec4 q; };
+UnitRaw unit_load(uint blk, uint u) {
+    uint b = blk * 9u;   // 144-byte blocks
+    return UnitRaw(w128[b], w128[b + 1u + 2u * (u / 4u) + u % 2u]);
+}
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    f16vec2 dm = kquant_unit_scale(r.head, u / 2u);
+    uint shift = 4u * ((u / 2u) % 2u);
+    [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4((r.q[i] >> shift) & 0x0F0F0F0Fu, 1024.0hf, dm.x, dm.y);
+}
+#endif

@@ -23,3 +23,44 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
         v[k + 4] = d * float(q1) - m;
     }
 }
+
+// Matrix-vector slices (decode), as Q4_K's: 176-byte blocks are eleven 16-byte words (header,
+// qh[32] in two, qs in eight). Slice s = 2g + h takes qs[32g + 16h .. +15] and the fifth bits of
+// the same 16 positions from qh[16h .. +15] (bit 2g: low nibbles, bit 2g + 1: high nibbles).
+#define HAS_SLICE_DOT
+#define SLICES 8u
+#define SV 32
+uint slice_run(uint s, uint r) { return kquant_slice_run(s, r); }
+float slice_dot(uint blk, uint s, vec4 xv[SV / 4]) {
+    uint g = s / 2u;
+    vec4 sc = kquant_group_scales(w128[11u * blk], g);
+    uvec4 q = w128[11u * blk + 3u + s];
+    uvec4 qh = w128[11u * blk + 1u + s % 2u];
+    vec4 lo = vec4(0.0), hi = vec4(0.0);
+    [[unroll]] for (uint r = 0; r < 4u; r++) {
+        uint l = (q[r] & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g)) & 0x01010101u) << 4);
+        uint h = ((q[r] >> 4) & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g + 1u)) & 0x01010101u) << 4);
+        lo += unpackUnorm4x8(l) * xv[r];
+        hi += unpackUnorm4x8(h) * xv[r + 4u];
+    }
+    return kquant_slice_sum(sc, lo, hi, xv);
+}
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u as in Q4_K, with its 16 bytes of qh (bit u/2 of each).
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 head; uvec4 qh; uvec4 q; };
+UnitRaw unit_load(uint blk, uint u) {
+    uint b = blk * 11u;   // 176-byte blocks
+    return UnitRaw(w128[b], w128[b + 1u + u % 2u], w128[b + 3u + 2u * (u / 4u) + u % 2u]);
+}
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    uint j = u / 2u;
+    f16vec2 dm = kquant_unit_scale(r.head, j);
+    uint shift = 4u * (j % 2u);
+    [[unroll]] for (uint i = 0; i < 4u; i++) {
+        uint q = ((r.q[i] >> shift) & 0x0F0F0F0Fu) | (((r.qh[i] >> j) & 0x01010101u) << 4);
+        g[i] = codes4(q, 1024.0hf, dm.x, dm.y);
+    }
+}
+#endif

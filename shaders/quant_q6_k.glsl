@@ -40,3 +40,25 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     uint q1 = ((w_u32(qi + 2u) >> shift) & 0x0F0F0F0Fu) | (((w_u32(hi_i + 2u) >> (2u * g)) & 0x03030303u) << 4);
     return d * (255.0 * (dot(unpackUnorm4x8(q0), x0) + dot(unpackUnorm4x8(q1), x1)) - 32.0 * xsum);
 }
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u of a block is its weights 16u..16u+15 (h = u/8,
+// g = (u%8)/2, l from 16(u%2)): 16 bytes of ql, 16 of qh and one scale; the codes are q + 32.
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 ql; uvec4 qh; uint sd; };
+UnitRaw unit_load(uint blk, uint u) {
+    uint b = blk * BLOCK_U16, h = u / 8u, g = (u % 8u) / 2u, l = 16u * (u % 2u);
+    uint scale = w_byte(2u * b + 192u + 8u * h + u % 2u + 2u * g);
+    return UnitRaw(w_bytes16(2u * b + 64u * h + l + 32u * (g % 2u)), w_bytes16(2u * b + 128u + 32u * h + l),
+                   w_u16(b + 104u) | (scale << 16));
+}
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    uint gg = (u % 8u) / 2u;
+    float16_t d = float16_t(unpackHalf2x16(r.sd).x * float(int(r.sd << 8) >> 24));
+    uint shift = 4u * (gg / 2u);
+    [[unroll]] for (uint i = 0; i < 4u; i++) {
+        uint q = ((r.ql[i] >> shift) & 0x0F0F0F0Fu) | (((r.qh[i] >> (2u * gg)) & 0x03030303u) << 4);
+        g[i] = codes4(q, 1056.0hf, d, 0.0hf);
+    }
+}
+#endif

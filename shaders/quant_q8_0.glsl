@@ -25,3 +25,14 @@ float chunk_dot(uint blk, uint c, vec4 xv[CV / 4], float xsum) {
     uint hi = w32[blk * 8u + 2u * c + 1u] ^ 0x80808080u;
     return q8_0_scale(blk) * (255.0 * (dot(unpackUnorm4x8(lo), x0) + dot(unpackUnorm4x8(hi), x1)) - 128.0 * xsum);
 }
+
+#ifdef UNIT_HALVES
+// Prompt tiles (tile_codes.glsl): unit u of a block is its weights 16u..16u+15, signed bytes biased
+// to unsigned (q + 128).
+#define HAS_UNIT_HALVES
+struct UnitRaw { uvec4 q; uint d; };
+UnitRaw unit_load(uint blk, uint u) { return UnitRaw(w128[2u * blk + u], w_u16(w_blocks * 16u + blk)); }
+void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
+    [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4(r.q[i] ^ 0x80808080u, 1152.0hf, half_bits(r.d), 0.0hf);
+}
+#endif

@@ -15,3 +15,19 @@ float w_f16(uint i) { return unpackHalf2x16(uint(w16[i])).x; }
 uint w_u32(uint i) { return uint(w16[i]) | (uint(w16[i + 1u]) << 16); }
 uint w_byte(uint byteIndex) { return (uint(w16[byteIndex >> 1]) >> ((byteIndex & 1u) << 3)) & 0xFFu; }
 uint byte_of(uint word, uint k) { return (word >> (8u * k)) & 0xFFu; }
+
+// 16-byte words of the same buffer, for the decode slices and the prompt tiles' unit loads: the quants of split Q4_0/Q8_0 and whole
+// Q4_K/Q5_K blocks (144 and 176 bytes) are 16-byte aligned.
+layout(binding = 0) readonly buffer WeightQuads { uvec4 w128[]; };
+
+#ifdef UNIT_HALVES
+// The 16 bytes from an even byte offset (Q6_K's 210-byte blocks are only 2-byte aligned): four or
+// five aligned words, funnel-shifted by 16 bits where the offset is not a multiple of 4.
+uvec4 w_bytes16(uint byteOffset) {
+    uint i = byteOffset >> 2;
+    uvec4 a = uvec4(w32[i], w32[i + 1u], w32[i + 2u], w32[i + 3u]);
+    if ((byteOffset & 2u) == 0u) return a;
+    uvec4 b = uvec4(a.yzw, w32[i + 4u]);
+    return (a >> 16) | (b << 16);
+}
+#endif

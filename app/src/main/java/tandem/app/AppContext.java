@@ -68,7 +68,7 @@ public final class AppContext {
     /** The process is ending without the window closing (SIGTERM): lets running saves finish, writes the settings. */
     public void finishSaves() {
         chat.awaitSaves();
-        settings.flush();
+        settings.flushPending();
     }
 
     public AppPaths paths() { return paths; }

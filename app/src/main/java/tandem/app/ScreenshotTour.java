@@ -61,6 +61,15 @@ final class ScreenshotTour {
             });
             capture(Screen.CHAT, "chat-dark");
             capture(Screen.SPLIT, "split-dark");
+            // The smallest window the layout is made for.
+            onFx(() -> {
+                app.shell().themeProperty().set(Theme.LIGHT);
+                stage.setWidth(900);
+                stage.setHeight(600);
+                return null;
+            });
+            capture(Screen.CHAT, "chat-900x600");
+            capture(Screen.MONITOR, "monitor-900x600");
             System.err.println("tandem: screenshots written to " + dir);
         } catch (Exception e) {
             System.err.println("tandem: screenshots failed: " + e);

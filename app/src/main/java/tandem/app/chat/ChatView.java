@@ -20,9 +20,11 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -43,11 +45,14 @@ public final class ChatView {
     private final TextField systemPrompt = new TextField();
     private final ListChangeListener<MessageViewModel> messagesChanged = c -> showMessages();
     private ConversationViewModel shown;
+    private final SplitPane split = new SplitPane();
+    private Node sampling;
 
     public ChatView(ChatViewModel vm) {
         this.vm = vm;
         root.getStyleClass().add("chat");
-        SplitPane split = new SplitPane(conversationList(), conversationPane(), samplingPane());
+        sampling = samplingPane();
+        split.getItems().setAll(conversationList(), conversationPane(), sampling);
         split.setDividerPositions(0.17, 0.71);
         SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
         root.setCenter(split);
@@ -95,7 +100,22 @@ public final class ChatView {
             if (!now) vm.save();
         });
         HBox.setHgrow(systemPrompt, Priority.ALWAYS);
-        HBox top = new HBox(8, new Label("System"), systemPrompt);
+        // The sampling panel folds away, so the conversation has room in a small window.
+        ToggleButton showSampling = new ToggleButton("Sampling");
+        showSampling.setId("toggle-sampling");
+        showSampling.setSelected(true);
+        showSampling.setMinWidth(Region.USE_PREF_SIZE);
+        showSampling.selectedProperty().addListener((obs, was, now) -> {
+            if (now) {
+                split.getItems().add(sampling);
+                split.setDividerPosition(1, 0.71);
+            } else {
+                split.getItems().remove(sampling);
+            }
+        });
+        Label systemLabel = new Label("System");
+        systemLabel.setMinWidth(Region.USE_PREF_SIZE);
+        HBox top = new HBox(8, systemLabel, systemPrompt, showSampling);
         top.setAlignment(Pos.CENTER_LEFT);
         top.getStyleClass().add("system-bar");
 
@@ -151,7 +171,8 @@ public final class ChatView {
     private Node contextRow() {
         ProgressBar meter = new ProgressBar();
         meter.setId("context-meter");
-        meter.setPrefWidth(160);
+        meter.setPrefWidth(120);
+        meter.setMinWidth(40);
         meter.progressProperty().bind(Bindings.createDoubleBinding(() -> vm.contextLengthProperty().get() == 0 ? 0
                 : Math.min(1.0, vm.contextUsedProperty().get() / (double) vm.contextLengthProperty().get()),
                 vm.contextUsedProperty(), vm.contextLengthProperty()));
@@ -159,17 +180,22 @@ public final class ChatView {
         used.setId("context-label");
         used.getStyleClass().add("hint");
         used.textProperty().bind(Bindings.createStringBinding(() -> vm.contextLengthProperty().get() == 0 ? "Context: no model"
-                : String.format(java.util.Locale.ROOT, "Context %,d / %,d tokens", vm.contextUsedProperty().get(), vm.contextLengthProperty().get()),
+                : String.format(java.util.Locale.ROOT, "%,d / %,d tokens", vm.contextUsedProperty().get(), vm.contextLengthProperty().get()),
                 vm.contextUsedProperty(), vm.contextLengthProperty()));
+        used.setMinWidth(Region.USE_PREF_SIZE);
+        used.setTooltip(new Tooltip("How much of the model's context this conversation takes"));
         ChoiceBox<ContextPolicy> policy = new ChoiceBox<>(FXCollections.observableArrayList(ContextPolicy.values()));
         policy.setId("context-policy");
         policy.valueProperty().bindBidirectional(vm.contextPolicyProperty());
         policy.setTooltip(new Tooltip("Stop: refuse to answer once the conversation fills the context.\n"
                 + "Rolling window: keep the system prompt and the latest turns, leaving out the oldest (a notice says so)."));
-        Label when = new Label("When full:");
-        when.getStyleClass().add("hint");
-        HBox row = new HBox(8, meter, used, when, policy);
+        policy.setMinWidth(Region.USE_PREF_SIZE);
+        HBox gauge = new HBox(8, meter, used);
+        gauge.setAlignment(Pos.CENTER_LEFT);
+        // Side by side when there is room, the policy below the meter in a narrow window.
+        FlowPane row = new FlowPane(16, 4, gauge, policy);
         row.setAlignment(Pos.CENTER_LEFT);
+        row.prefWrapLengthProperty().bind(row.widthProperty());
         return row;
     }
 
@@ -197,7 +223,7 @@ public final class ChatView {
         title.getStyleClass().add("section-title");
         VBox box = new VBox(6, title, sheet);
         box.getStyleClass().add("side-pane");
-        box.setMinWidth(200);
+        box.setMinWidth(250);
         return box;
     }
 

@@ -38,7 +38,7 @@ final class ContextWindow {
             if (tokens < contextLength) return new Fitted(conversation, 0, tokens); // the answer may get cut short
             throw new TandemException(String.format(Locale.ROOT,
                     "This conversation fills the model's context (%d of %d tokens). Start a new chat, or choose "
-                            + "'Rolling window' under the chat to leave out the oldest turns.", tokens, contextLength));
+                            + "'When full: rolling window' under the chat to leave out the oldest turns.", tokens, contextLength));
         }
         List<ChatMessage> system = conversation.stream().filter(m -> m.role().equals("system")).toList();
         List<ChatMessage> turns = new ArrayList<>(conversation.stream().filter(m -> !m.role().equals("system")).toList());

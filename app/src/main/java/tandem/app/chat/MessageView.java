@@ -48,7 +48,9 @@ final class MessageView {
         text.getStyleClass().add("message-text");
         text.setWrapText(true);
         text.setMinHeight(Region.USE_PREF_SIZE);
-        text.textProperty().bind(message.textProperty());
+        var reasoning = Bindings.createObjectBinding(() -> Reasoning.of(message.text()), message.textProperty());
+        text.textProperty().bind(Bindings.createStringBinding(() -> reasoning.get().answer(), reasoning));
+
 
         Label footer = new Label();
         footer.getStyleClass().add("message-stats");
@@ -65,9 +67,34 @@ final class MessageView {
         problem.getStyleClass().add("message-problem");
 
         root.getChildren().addAll(header, notice, text, problem, footer);
+        if (!message.isUser()) root.getChildren().add(2, thinkingSection(reasoning));
     }
 
     Node node() { return root; }
+
+    /**
+     * The reasoning in a section of its own, folded once the answer starts (open while the model
+     * is still thinking, so the user sees it work); absent for answers without reasoning.
+     */
+    private Node thinkingSection(javafx.beans.value.ObservableObjectValue<Reasoning> reasoning) {
+        Label thoughts = new Label();
+        thoughts.setWrapText(true);
+        thoughts.setMinHeight(Region.USE_PREF_SIZE);
+        thoughts.getStyleClass().add("thinking-text");
+        thoughts.textProperty().bind(Bindings.createStringBinding(() -> reasoning.get().thinking(), reasoning));
+        javafx.scene.control.TitledPane section = new javafx.scene.control.TitledPane("Thinking", thoughts);
+        section.getStyleClass().add("thinking");
+        section.setExpanded(reasoning.get().open());
+        section.textProperty().bind(Bindings.createStringBinding(
+                () -> reasoning.get().open() ? "Thinking…" : "Thinking", reasoning));
+        reasoning.addListener((obs, old, now) -> {
+            if (old != null && old.open() && !now.open()) section.setExpanded(false); // the answer begins
+            if ((old == null || !old.hasThinking()) && now.open()) section.setExpanded(true);
+        });
+        section.visibleProperty().bind(Bindings.createBooleanBinding(() -> reasoning.get().hasThinking(), reasoning));
+        section.managedProperty().bind(section.visibleProperty());
+        return section;
+    }
 
     private Button action(String label, String tip, Runnable run) {
         Button b = new Button(label);
@@ -80,7 +107,7 @@ final class MessageView {
 
     private void copy() {
         ClipboardContent content = new ClipboardContent();
-        content.putString(message.text());
+        content.putString(Reasoning.of(message.text()).answer()); // the answer, without the model's reasoning
         Clipboard.getSystemClipboard().setContent(content);
     }
 

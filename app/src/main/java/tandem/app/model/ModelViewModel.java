@@ -44,6 +44,8 @@ public final class ModelViewModel {
     private final ReadOnlyObjectWrapper<ModelInfo> info = new ReadOnlyObjectWrapper<>(this, "info");
     private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(this, "checking", false);
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
+    /** Made once: a read-only view listens to its list weakly and must live as long as its listeners. */
+    private final ObservableList<Path> recentView = FXCollections.unmodifiableObservableList(recent);
     private final ReadOnlyObjectWrapper<LoadedModel> loaded = new ReadOnlyObjectWrapper<>(this, "loaded");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
@@ -78,7 +80,7 @@ public final class ModelViewModel {
     public ReadOnlyBooleanProperty checkingProperty() { return checking.getReadOnlyProperty(); }
 
     /** Files that loaded, most recent first. */
-    public ObservableList<Path> recent() { return FXCollections.unmodifiableObservableList(recent); }
+    public ObservableList<Path> recent() { return recentView; }
 
     /** The model ready for chat; null while none is loaded. */
     public ReadOnlyObjectProperty<LoadedModel> loadedProperty() { return loaded.getReadOnlyProperty(); }

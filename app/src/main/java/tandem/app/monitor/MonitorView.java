@@ -16,6 +16,7 @@ import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
@@ -62,7 +63,7 @@ public final class MonitorView {
 
         style(utilisation, "Utilisation per device (%)");
         utilisation.getStyleClass().add("utilisation");
-        style(cost, "Time per token (µs): compute vs interconnect");
+        style(cost, "Time per token (µs)");
         style(speed, "Decode speed (tokens/s)");
         // Lines are drawn in segments (gaps stay gaps), so the charts' own legends would repeat
         // entries: each chart gets one legend of its lines instead.
@@ -210,8 +211,10 @@ public final class MonitorView {
         bar.setStyle("-fx-accent: " + DeviceColors.css(device.colour()) + ";");
         HBox.setHgrow(bar, Priority.ALWAYS);
         Label name = new Label(device.label());
-        name.setMinWidth(140);
+        name.setMinWidth(60);
+        name.setPrefWidth(180);
         Label used = new Label(Sizes.bytes(d.vramUsedBytes()) + " / " + Sizes.bytes(d.vramTotalBytes()));
+        used.setMinWidth(Region.USE_PREF_SIZE);
         HBox row = new HBox(8, name, bar, used);
         row.setAlignment(Pos.CENTER_LEFT);
         return row;

@@ -29,6 +29,11 @@ public final class MonitorViewModel {
     private final ObservableList<MonitorSample> samples = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<MonitorSample> latest = new ReadOnlyObjectWrapper<>(this, "latest");
     private final ObservableList<ChartDevice> devices = FXCollections.observableArrayList();
+    // One read-only view each, kept for good: such a view listens to its list weakly, so a view made
+    // per call and listened to by the screen is garbage-collected with its listener — the charts
+    // then stop while the summary, a property, runs on.
+    private final ObservableList<MonitorSample> samplesView = FXCollections.unmodifiableObservableList(samples);
+    private final ObservableList<ChartDevice> devicesView = FXCollections.unmodifiableObservableList(devices);
     private final UiBatcher<MetricsSnapshot> snapshots;
     private final java.util.ArrayDeque<MetricsSnapshot> recentCounts = new java.util.ArrayDeque<>();
     private ScheduledExecutorService poller;
@@ -52,10 +57,10 @@ public final class MonitorViewModel {
     }
 
     /** Samples of the last minute, oldest first. */
-    public ObservableList<MonitorSample> samples() { return FXCollections.unmodifiableObservableList(samples); }
+    public ObservableList<MonitorSample> samples() { return samplesView; }
 
     /** The loaded model's devices as the charts draw them (legend and colours); empty without a model. */
-    public ObservableList<ChartDevice> devices() { return FXCollections.unmodifiableObservableList(devices); }
+    public ObservableList<ChartDevice> devices() { return devicesView; }
 
     /** How to draw a device of a sample: from the load plan, or by its index when the plan does not list it. */
     public ChartDevice chartDevice(tandem.engine.runtime.DeviceMetrics d) {
@@ -145,7 +150,7 @@ public final class MonitorViewModel {
         if (polling == null) return;
         polling.cancel(false);
         polling = null;
-        poller.execute(this::poll); // the final figures of the answer that just ended
+        if (!poller.isShutdown()) poller.execute(this::poll); // the final figures of the answer that just ended
     }
 
     /** Poller thread. */

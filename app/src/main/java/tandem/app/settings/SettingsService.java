@@ -21,12 +21,15 @@ public final class SettingsService {
     private final LatestOnlyRunner saver;
     private final String loadProblem;
     private volatile AppSettings current;
+    /** The settings the file holds, as far as this process knows. */
+    private volatile AppSettings saved;
 
     public SettingsService(Path file, Executor io) {
         this.store = new JsonStore<>(file, AppSettings.class, AppSettings::defaults, "settings");
         this.saver = new LatestOnlyRunner(io);
         JsonStore.Loaded<AppSettings> loaded = store.load();
         this.current = loaded.value();
+        this.saved = current;
         this.loadProblem = loaded.problem();
     }
 
@@ -39,9 +42,24 @@ public final class SettingsService {
     public void flush() {
         try {
             saver.awaitIdle(FLUSH_WAIT_MILLIS);
-            store.save(current);
+            AppSettings now = current;
+            store.save(now);
+            saved = now;
         } catch (UncheckedIOException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Lets a save in progress finish and writes only what is not saved yet: the process is ending
+     * (SIGTERM) and should end quickly, without a half-written file.
+     */
+    public void flushPending() {
+        try {
+            saver.awaitIdle(FLUSH_WAIT_MILLIS);
+            if (saved != current) flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -53,6 +71,7 @@ public final class SettingsService {
         saver.submit(() -> {
             try {
                 store.save(next);
+                saved = next;
             } catch (UncheckedIOException e) {
                 // Settings are a convenience: a failed save must not interrupt the user's work.
                 LOG.log(System.Logger.Level.WARNING, e.getMessage());

@@ -232,7 +232,7 @@ class ChatViewModelTest {
             chat.send();
             problem = lastMessage(chat).problemProperty().get();
         }
-        assertTrue(problem.startsWith("This conversation fills the model's context") && problem.contains("Rolling window"), problem);
+        assertTrue(problem.startsWith("This conversation fills the model's context") && problem.contains("rolling window"), problem);
         assertEquals(ContextPolicy.STOP, chat(Runnable::run).contextPolicyProperty().get(), "the choice survives a restart");
     }
 }

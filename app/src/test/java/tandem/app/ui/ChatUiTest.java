@@ -90,6 +90,8 @@ class ChatUiTest extends RealAppTest {
         assertEquals(tandem.app.settings.ContextPolicy.ROLLING_WINDOW,
                 robot.lookup("#context-policy").queryAs(javafx.scene.control.ChoiceBox.class).getValue());
         String longQuestion = "Once upon a time there was a little girl who liked to play in the park. ".repeat(8);
+        // Its own conversation, deleted at the end: the other test of this class shares the data folder.
+        var conversation = UiWaits.onFx(() -> app.chat().newConversation());
         int previous = 0;
         for (int turn = 0; turn < 6 && lastNoticeIsEmpty(); turn++) {
             UiWaits.onFx(() -> {
@@ -109,6 +111,11 @@ class ChatUiTest extends RealAppTest {
         assertTrue(robot.lookup(".message-notice").queryAllAs(Label.class).stream().anyMatch(l -> notice.equals(l.getText()) && l.isVisible()),
                 "the notice shows in the conversation");
         assertTrue(robot.lookup("#context-label").queryAs(Label.class).getText().endsWith(String.format(java.util.Locale.ROOT, "/ %,d tokens", context)));
+        UiWaits.onFx(() -> {
+            app.chat().delete(conversation);
+            app.chat().saveNow();
+            return null;
+        });
     }
 
     private boolean lastNoticeIsEmpty() {

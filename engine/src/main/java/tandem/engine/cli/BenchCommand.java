@@ -24,9 +24,11 @@ import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.PromptKernel;
 
 /**
- * {@code tandem bench --model M [-p 512] [-n 128] [-r 3] [--json] [engine options]}: llama-bench's
- * two tests — prompt processing (pp: p tokens in one evaluation) and text generation (tg: n tokens
- * one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd. Per-device busy
+ * {@code tandem bench --model M [-p 512[,2048]] [-n 128] [-r 3] [-d 0,4096] [--json] [engine options]}:
+ * llama-bench's two tests — prompt processing (pp: p tokens in one evaluation, for each p given) and
+ * text generation (tg: n tokens one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd.
+ * With {@code -d}, as llama-bench's depth, each test runs once per depth N after N tokens were put
+ * in the cache (untimed; the test column reads "tg128 @ d4096"). Per-device busy
  * % and all-reduce µs per token come from the model's own metrics, so every backend reports them
  * the same way.
  */
@@ -36,7 +38,7 @@ final class BenchCommand {
     private BenchCommand() {}
 
     /** One test's outcome. busy and allReduceMicros are per device, averaged over the repeats. */
-    record BenchResult(String test, int promptTokens, int generatedTokens, List<Double> samples,
+    record BenchResult(String test, int promptTokens, int generatedTokens, int depth, List<Double> samples,
                        double[] busy, double[] allReduceMicros) {
         double mean() { return samples.stream().mapToDouble(Double::doubleValue).average().orElse(0); }
 
@@ -54,28 +56,40 @@ final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("bench", argv,
-                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r")), Set.of("--json", "--profile"));
-        int prompt = args.intValue("-p", 512);
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r", "-d")), Set.of("--json", "--profile"));
+        List<Integer> prompts = counts("-p", args.value("-p").orElse("512"));
+        int prompt = prompts.stream().mapToInt(Integer::intValue).max().orElse(0);
         int generate = args.intValue("-n", 128);
         int repeats = args.intValue("-r", 3);
-        if (prompt < 0 || generate < 0 || repeats < 1) throw new TandemException("-p and -n must be >= 0 and -r >= 1");
+        if (generate < 0 || repeats < 1) throw new TandemException("-n must be >= 0 and -r >= 1");
+        List<Integer> depths = counts("-d", args.value("-d").orElse("0"));
+        int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
         EngineOptions options = args.engineOptions();
-        if (options.contextLength() == 0) options = options.withContextLength(Math.max(1, Math.max(prompt, generate)));
+        int needed = deepest + Math.max(prompt, generate);
+        if (options.contextLength() == 0) options = options.withContextLength(Math.max(1, needed));
+        else if (options.contextLength() < needed) {
+            throw new TandemException("--ctx " + options.contextLength() + " is too small for depth " + deepest + " plus the test's "
+                    + Math.max(prompt, generate) + " tokens; raise --ctx to at least " + needed + " or leave it out");
+        }
         // Per-kernel GPU timestamps: read by the Vulkan backend when the model loads.
         if (args.flag("--profile")) System.setProperty("tandem.profile", "true");
         try (LoadedModel model = ModelLoading.load(args, options, err)) {
             if (prompt > 0) printPromptKernels(model, err);
             int vocab = model.info().vocabSize();
             List<BenchResult> results = new ArrayList<>();
-            if (prompt > 0) {
-                results.add(measure(model, "pp" + prompt, prompt, 0, repeats, err,
-                        s -> s.evaluate(randomTokens(vocab, prompt, 1))));
-            }
-            if (generate > 0) {
-                int[] tokens = randomTokens(vocab, generate, 2);
-                results.add(measure(model, "tg" + generate, 0, generate, repeats, err, s -> {
-                    for (int token : tokens) s.evaluate(new int[] {token});
-                }));
+            for (int depth : depths) {
+                int[] context = randomTokens(vocab, depth, 3);
+                for (int p : prompts) {
+                    if (p > 0) {
+                        results.add(measure(model, "pp" + p, p, 0, context, repeats, err, s -> s.evaluate(randomTokens(vocab, p, 1))));
+                    }
+                }
+                if (generate > 0) {
+                    int[] tokens = randomTokens(vocab, generate, 2);
+                    results.add(measure(model, "tg" + generate, 0, generate, context, repeats, err, s -> {
+                        for (int token : tokens) s.evaluate(new int[] {token});
+                    }));
+                }
             }
             if (args.flag("--json")) {
                 for (BenchResult r : results) out.println(jsonLine(model, r));
@@ -102,16 +116,22 @@ final class BenchCommand {
         err.println("tandem: prompt kernel (steps of >= " + GpuOps.MATMUL_MIN_TOKENS + " tokens): " + String.join(", ", parts));
     }
 
-    private static BenchResult measure(LoadedModel model, String test, int promptTokens, int generatedTokens,
+    /**
+     * Runs the workload once to warm up and then {@code repeats} times, each time after the
+     * {@code context} tokens (the depth, evaluated once, untimed) and nothing else in the cache.
+     */
+    private static BenchResult measure(LoadedModel model, String name, int promptTokens, int generatedTokens, int[] context,
                                        int repeats, PrintStream err, Workload workload) {
         int tokens = promptTokens + generatedTokens;
+        String test = name + (context.length > 0 ? " @ d" + context.length : "");
         try (Session session = model.newSession()) {
+            if (context.length > 0) session.evaluate(context);
             workload.run(session); // warm-up: JIT, caches, first-use allocations
             List<Double> samples = new ArrayList<>();
             double[] busy = null;
             double[] allReduce = null;
             for (int i = 0; i < repeats; i++) {
-                session.reset();
+                session.truncate(context.length);
                 model.metrics(); // starts a fresh metrics window
                 long t0 = System.nanoTime();
                 workload.run(session);
@@ -128,8 +148,24 @@ final class BenchCommand {
                 samples.add(tokens / seconds);
                 err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%n", test, i + 1, repeats, tokens / seconds);
             }
-            return new BenchResult(test, promptTokens, generatedTokens, samples, busy, allReduce);
+            return new BenchResult(test, promptTokens, generatedTokens, context.length, samples, busy, allReduce);
         }
+    }
+
+    /** "512,2048" (-p: prompt lengths) or "0,4096,16384" (-d: depths): whole numbers >= 0, as llama-bench takes them. */
+    static List<Integer> counts(String option, String spec) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            int n;
+            try {
+                n = Integer.parseInt(part.strip());
+            } catch (NumberFormatException e) {
+                throw new TandemException(option + ": '" + part.strip() + "' is not a whole number; give counts like " + option + " 0,4096");
+            }
+            if (n < 0) throw new TandemException(option + ": " + n + " is negative; give counts like " + option + " 0,4096");
+            out.add(n);
+        }
+        return out;
     }
 
     private static int[] randomTokens(int vocab, int count, long seed) {
@@ -172,6 +208,7 @@ final class BenchCommand {
         json.put("test", r.test());
         json.put("n_prompt", r.promptTokens());
         json.put("n_gen", r.generatedTokens());
+        json.put("n_depth", r.depth());
         json.put("avg_ts", r.mean());
         json.put("stddev_ts", r.sd());
         json.put("samples_ts", r.samples());

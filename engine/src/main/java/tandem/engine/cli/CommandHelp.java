@@ -60,9 +60,10 @@ final class CommandHelp {
                             "--alias NAME    the model's name in the API (default: the file name without .gguf)",
                             "--parallel N    sequences at once: only 1 so far; requests queue",
                             ENGINE)),
-            new Command("bench", "bench --model M [-p 512] [-n 128] [-r 3]", "", List.of(
+            new Command("bench", "bench --model M [-p 512[,2048]] [-n 128] [-r 3] [-d 0,4096]", "", List.of(
                     "prompt processing (pp) and text generation (tg) speed, as llama-bench measures them",
-                    "-p N       prompt tokens in one evaluation",
+                    "-p N,...   prompt tokens in one evaluation (one test per count)",
+                    "-d N,...   depth: run every test with N tokens already in the cache (\"tg128 @ d4096\")",
                     "-n N       tokens generated one at a time",
                     "-r N       runs after a warm-up; tokens/s as mean ± sd",
                     "--json     the results as JSON",

@@ -8,6 +8,7 @@ import java.util.Set;
 import tandem.engine.runtime.TandemException;
 import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.CoopmatTile;
+import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.ProductProblem;
@@ -23,12 +24,15 @@ import tandem.engine.vulkan.VulkanInstance;
  * and 8192 x 1024 x 512, which takes the largest coopmat tile. Shapes under {@value #FUSED_BELOW} multiply-adds also exercise the fused SwiGLU input and
  * residual add. Prints one table row per (type, shape, kernel) with the largest error relative to
  * the largest output, PASS/FAIL against a bound for the kernel's operand precision, and GPU time;
+ * shapes of fewer than {@link GpuOps#MATMUL_MIN_TOKENS} tokens add a row for the decode kernel;
  * exits 1 on any FAIL (or validation message), so the check runs where CI cannot (the matrix units).
  */
 final class KernelCheckCommand {
     private KernelCheckCommand() {}
 
     static final long FUSED_BELOW = 1L << 24;
+    /** The row of a shape under {@link GpuOps#MATMUL_MIN_TOKENS} tokens that runs the decode kernel (matvec with its slices). */
+    static final String DECODE = "decode";
     /** Float32 operands: only the order of the sums differs from the CPU's. */
     static final double FLOAT32_BOUND = 1e-4;
     /** Float16 operands (coopmat): each product is rounded to 11 significant bits. */
@@ -69,10 +73,12 @@ final class KernelCheckCommand {
             for (GgmlType type : types) {
                 try (ProductProblem problem = new ProductProblem(type, s[0], s[1], s[2], fused, fused);
                      ProductProblem.OnDevice gpu = problem.upload(device, Long.MAX_VALUE)) {
-                    for (PromptKernel k : PromptKernel.values()) {
+                    List<PromptKernel> kernels = new ArrayList<>(List.of(PromptKernel.values()));
+                    if (s[2] < GpuOps.MATMUL_MIN_TOKENS) kernels.add(null);   // null: the decode path, GpuOps.linear
+                    for (PromptKernel k : kernels) {
                         String prefix = String.format(Locale.ROOT, "| %d | %s | %s | %s |", device.physical().index(),
-                                type.name().toLowerCase(Locale.ROOT), problem.shape(), k.label());
-                        if (!k.availableOn(device.physical())) {
+                                type.name().toLowerCase(Locale.ROOT), problem.shape(), k == null ? DECODE : k.label());
+                        if (k != null && !k.availableOn(device.physical())) {
                             out.println(prefix + " - | - | unavailable | - | - |");
                             continue;
                         }

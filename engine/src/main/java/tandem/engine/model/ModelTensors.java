@@ -99,16 +99,18 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         List<Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             TensorNames.Layer n = TensorNames.layer(i);
-            TensorInfo qkv = fused ? shapes.require(TensorNames.attnQkv(i), c.dim(), c.qDim() + 2L * c.kvDim()) : null;
+            // llama.cpp's phi3 loader takes separate attn_q/k/v where a file has no attn_qkv
+            TensorInfo qkv = fused && file.tensor(TensorNames.attnQkv(i)).isPresent()
+                    ? shapes.require(TensorNames.attnQkv(i), c.dim(), c.qDim() + 2L * c.kvDim()) : null;
             TensorInfo gateUp = fused ? shapes.require(n.ffnUp(), c.dim(), 2L * c.ffn()) : null;
             TensorNames.Experts x = TensorNames.experts(i);
             boolean dense = !c.isMixture();
             boolean sinks = c.architecture().sinks();
             layers.add(new Layer(
                     shapes.require(n.attnNorm(), c.dim()),
-                    fused ? rowView(qkv, n.attnQ(), 0, c.qDim()) : shapes.require(n.attnQ(), c.dim(), c.qDim()),
-                    fused ? rowView(qkv, n.attnK(), c.qDim(), c.kvDim()) : shapes.require(n.attnK(), c.dim(), c.kvDim()),
-                    fused ? rowView(qkv, n.attnV(), c.qDim() + (long) c.kvDim(), c.kvDim())
+                    qkv != null ? rowView(qkv, n.attnQ(), 0, c.qDim()) : shapes.require(n.attnQ(), c.dim(), c.qDim()),
+                    qkv != null ? rowView(qkv, n.attnK(), c.qDim(), c.kvDim()) : shapes.require(n.attnK(), c.dim(), c.kvDim()),
+                    qkv != null ? rowView(qkv, n.attnV(), c.qDim() + (long) c.kvDim(), c.kvDim())
                             : shapes.require(n.attnV(), c.dim(), c.kvDim()),
                     c.qkvBias() ? shapes.require(n.attnQBias(), c.qDim()) : null,
                     c.qkvBias() ? shapes.require(n.attnKBias(), c.kvDim()) : null,

@@ -72,33 +72,76 @@ public final class GpuOps {
     }
 
     /**
-     * The same product as {@link #matVec} through the cooperative-matrix kernel (float16 operands,
-     * float32 sums): for prompts on devices where {@link PromptKernel#COOPMAT} is available.
+     * halves[t] = the float16 input of {@link #coopMatOnHalves} for t < tokens: x's rows (from float
+     * xOffset, xStride apart), or silu(x) * up with {@code up}, {@code cols} values each (a multiple
+     * of 8), in the kernel's order. Converted once, it serves every product of the same input.
      */
-    public static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
-                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, false);
+    public static void toHalves(CommandRecorder rec, BufferRange x, BufferRange up, int xOffset, int xStride, int cols,
+                                int tokens, BufferRange halves) {
+        if (xOffset % 4 != 0 || xStride % 4 != 0 || cols % 8 != 0) {
+            throw new IllegalArgumentException("float16 product inputs need offsets and strides in 4s and rows in 8s, got "
+                    + xOffset + ", " + xStride + ", " + cols);
+        }
+        if (2L * cols * tokens > halves.size()) {
+            throw new IllegalArgumentException(tokens + " rows of " + cols + " halves do not fit " + halves.size() + " bytes");
+        }
+        rec.dispatch(Kernels.of(rec.device()).toHalves(up != null), List.of(x, up != null ? up : x, halves),
+                new int[] {cols / 4, xOffset / 4, xStride / 4}, (cols / 4 + 63) / 64, tokens, 1);
     }
 
-    /** @param emulated through the kernel's emulated build ({@link Kernels#coopmat(String, boolean, CoopmatTile, boolean)}) */
+    /**
+     * The same product as {@link #matVec} through the cooperative-matrix kernel (float16 operands,
+     * float32 sums): for prompts on devices where {@link PromptKernel#COOPMAT} is available. The
+     * input goes through {@code halves} ({@link #toHalves}; tokens x cols halves of scratch).
+     */
+    public static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
+                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate, BufferRange halves) {
+        coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, halves, false);
+    }
+
+    /** @param emulated through the kernel's emulated build ({@link Kernels#coopmat(String, CoopmatTile, boolean)}) */
     static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
-                        BufferRange y, int yStride, int tokens, boolean accumulate, boolean emulated) {
-        requireVec4Input(w, xOffset, xStride);
+                        BufferRange y, int yStride, int tokens, boolean accumulate, BufferRange halves, boolean emulated) {
+        toHalves(rec, x, up, xOffset, xStride, w.cols(), tokens, halves);
+        rec.computeBarrier();
+        coopMatOnHalves(rec, w, halves, y, yStride, tokens, accumulate, emulated);
+    }
+
+    /** The cooperative-matrix product from an input already converted by {@link #toHalves} (tokens rows of w.cols() halves). */
+    public static void coopMatOnHalves(CommandRecorder rec, WeightTensor w, BufferRange halves, BufferRange y, int yStride,
+                                       int tokens, boolean accumulate) {
+        coopMatOnHalves(rec, w, halves, y, yStride, tokens, accumulate, false);
+    }
+
+    private static void coopMatOnHalves(CommandRecorder rec, WeightTensor w, BufferRange halves, BufferRange y, int yStride,
+                                        int tokens, boolean accumulate, boolean emulated) {
         Kernels k = Kernels.of(rec.device());
         for (WeightTensor.Slice s : w.slices()) {
             CoopmatTile tile = CoopmatTile.forShape(s.rows(), tokens);
-            ComputePipeline p = k.coopmat(w.kernelType(), up != null, tile, emulated);
-            rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
-                    new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
+            ComputePipeline p = k.coopmat(w.kernelType(), tile, emulated);
+            rec.dispatch(p, List.of(s.buffer().all(), halves, y),
+                    new int[] {w.cols(), s.rows(), 0, w.cols(), s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
                     (s.rows() + tile.rows() - 1) / tile.rows(), (tokens + tile.tokens() - 1) / tile.tokens(), 1);
         }
     }
 
-    /** The product of {@link #linear} through the given prompt kernel (tests and {@code tandem kernel-check} compare them). */
+    /**
+     * Whether prompts of this weight run on the matrix units: the device has them
+     * ({@link PromptKernel#choose(PhysicalDevice)}) and the rows fill whole groups of 8 float16 inputs.
+     */
+    public static boolean promptsOnMatrixUnits(VulkanDevice device, WeightTensor w) {
+        return PromptKernel.choose(device.physical()) == PromptKernel.COOPMAT && w.cols() % 8 == 0;
+    }
+
+    /**
+     * The product of {@link #linear} through the given prompt kernel (tests and {@code tandem kernel-check}
+     * compare them); coopmat converts the input through {@code halves} first.
+     */
     public static void prompt(CommandRecorder rec, PromptKernel kernel, WeightTensor w, BufferRange x, BufferRange up,
-                              int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+                              int xOffset, int xStride, BufferRange y, int yStride, int tokens, boolean accumulate,
+                              BufferRange halves) {
         switch (kernel) {
-            case COOPMAT -> coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+            case COOPMAT -> coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, halves);
             case MATMUL -> matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
             case MATVEC -> matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate,
                     Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
@@ -111,12 +154,18 @@ public final class GpuOps {
      * VK_KHR_cooperative_matrix, else the multi-token matrix-vector kernel (each weight chunk
      * dequantized once for several tokens). {@code -Dtandem.prompt.kernel=coopmat|matmul|matvec}
      * forces one (matmul, the scalar tiled product, measured slower than matvec on an H100: its
-     * k-loop waits on every tile load).
+     * k-loop waits on every tile load). The matrix units take their input converted to float16
+     * through {@code halves} (tokens x cols halves of scratch); rows not in whole 8s take matvec.
      */
     public static void linear(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
-                              int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        if (tokens < MATMUL_MIN_TOKENS) matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
-        else prompt(rec, PromptKernel.choose(rec.device().physical()), w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+                              int xStride, BufferRange y, int yStride, int tokens, boolean accumulate, BufferRange halves) {
+        if (tokens < MATMUL_MIN_TOKENS) {
+            matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+            return;
+        }
+        PromptKernel k = PromptKernel.choose(rec.device().physical());
+        if (k == PromptKernel.COOPMAT && w.cols() % 8 != 0) k = PromptKernel.MATVEC;
+        prompt(rec, k, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, halves);
     }
 
     private static void requireVec4Input(WeightTensor w, int xOffset, int xStride) {

@@ -35,14 +35,18 @@ public final class Kernels implements DeviceResource {
     /**
      * Rows per matrix-vector workgroup for a weight type (tuning knob -Dtandem.matvec.rows). On an
      * H100 (8B decode, 2026-11-26) 8 was best for Q4_0, Q8_0 and Q6_K; Q4_K, whose chunks decode
-     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding).
+     * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding); its
+     * slices (2026-12-07) still ran faster with 4 (140 against 128, stepping two slices).
      */
     public int matvecRows(String weightType) {
         if (TuningKnob.isSet("tandem.matvec.rows")) return TuningKnob.get("tandem.matvec.rows", 8, 1, 32);
         return weightType.equals("q4_k") || weightType.equals("q5_k") ? 4 : 8;
     }
 
-    /** Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2). */
+    /**
+     * Chunks each matvec invocation loads at once (tuning knob -Dtandem.matvec.unroll, default 2);
+     * decode over a layout's slices (Q4_K, Q5_K) always steps one slice (matvec.comp says why).
+     */
     public int matvecUnroll() { return TuningKnob.get("tandem.matvec.unroll", 2, 1, 8); }
 
     /** Matrix-vector workgroup: subgroups per workgroup (tuning knob -Dtandem.matvec.subgroups, default 4). */
@@ -87,17 +91,19 @@ public final class Kernels implements DeviceResource {
     /**
      * Prompt product on the matrix units (VK_KHR_cooperative_matrix); only where
      * {@link PromptKernel#COOPMAT} is available on the device. {@code -Dtandem.coopmat.diagnostic=nofill|nomma}
-     * (q4_0, default tile) times the products or the tile loads alone, with wrong results.
+     * (q4_0, default tile) times the products or the tile loads alone, with wrong results;
+     * {@code units} (q4_0) and {@code chunks} (q8_0), at every tile, fill the weight tile the other way
+     * (shaders/matmul_coopmat.comp says which is the default and why).
      */
-    public synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile) {
-        return coopmat(weightType, glu, tile, false);
+    public synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile) {
+        return coopmat(weightType, tile, false);
     }
 
     /**
      * @param emulated the same kernel with its fragment operations emulated (shaders/fragments.glsl):
      *                 any device with float16 arithmetic runs it, so CI checks everything else of it
      */
-    synchronized ComputePipeline coopmat(String weightType, boolean glu, CoopmatTile tile, boolean emulated) {
+    synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile, boolean emulated) {
         requireType(weightType);
         PhysicalDevice pd = device.physical();
         if (!emulated && !PromptKernel.COOPMAT.availableOn(pd)) {
@@ -108,9 +114,9 @@ public final class Kernels implements DeviceResource {
                     + tile.sharedBytes() + " bytes of shared memory; " + device.label() + " allows "
                     + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
         }
-        // The tile is compiled in (one SPIR-V file per tile), only the SwiGLU input is specialized.
+        // The tile is compiled in (one SPIR-V file per tile); the input comes converted (toHalves).
         return get(coopmatShader((emulated ? "emulated_" : "") + weightType, tile, System.getProperty("tandem.coopmat.diagnostic", "")),
-                4, 8, glu ? 1 : 0);
+                3, 8);
     }
 
     /**
@@ -146,6 +152,9 @@ public final class Kernels implements DeviceResource {
     }
 
     public synchronized ComputePipeline addBias() { return get("add_bias", 2, 1, 64); }
+
+    /** to_halves.comp: the float16 input of {@link #coopmat} products, with SwiGLU applied where {@code glu}. */
+    public synchronized ComputePipeline toHalves(boolean glu) { return get("to_halves", 3, 3, 64, glu ? 1 : 0); }
 
     public synchronized ComputePipeline rmsNorm() { return rmsNorm(false); }
 

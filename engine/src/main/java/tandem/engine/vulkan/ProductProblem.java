@@ -104,7 +104,7 @@ public final class ProductProblem implements AutoCloseable {
         private final VulkanDevice device;
         private final WeightUploader uploader;
         private final WeightTensor w;
-        private final GpuBuffer xb, ub;
+        private final GpuBuffer xb, ub, halves;
 
         private OnDevice(VulkanDevice device, long sliceBytes) {
             this.device = device;
@@ -113,7 +113,8 @@ public final class ProductProblem implements AutoCloseable {
                 uploader = made.keep(new WeightUploader(device, n -> {}, sliceBytes));
                 w = made.keep(uploader.matrix("w", type, rows, cols, weights));
                 xb = made.keep(DeviceFloats.upload(device, x, "x"));
-                ub = DeviceFloats.upload(device, up, "up");
+                ub = made.keep(DeviceFloats.upload(device, up, "up"));
+                halves = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * tokens * cols, "float16 input");
             } catch (RuntimeException e) {
                 throw made.closeAfter(e);
             }
@@ -127,7 +128,8 @@ public final class ProductProblem implements AutoCloseable {
         /** The product through the cooperative-matrix kernel's emulated build (any device with float16). */
         float[] runEmulatedCoopmat() {
             BufferRange upRange = swiglu ? ub.all() : null;
-            return run((rec, yb) -> GpuOps.coopMat(rec, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate, true));
+            return run((rec, yb) -> GpuOps.coopMat(rec, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate,
+                    halves.all(), true));
         }
 
         private float[] run(BiConsumer<CommandRecorder, GpuBuffer> product) {
@@ -162,12 +164,13 @@ public final class ProductProblem implements AutoCloseable {
 
         private void record(CommandRecorder rec, PromptKernel kernel, GpuBuffer yb) {
             BufferRange upRange = swiglu ? ub.all() : null;
-            if (kernel == null) GpuOps.linear(rec, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate);
-            else GpuOps.prompt(rec, kernel, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate);
+            if (kernel == null) GpuOps.linear(rec, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate, halves.all());
+            else GpuOps.prompt(rec, kernel, w, xb.all(), upRange, 0, cols, yb.all(), rows, tokens, accumulate, halves.all());
         }
 
         @Override
         public void close() {
+            halves.close();
             ub.close();
             xb.close();
             w.close();

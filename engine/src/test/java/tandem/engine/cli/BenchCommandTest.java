@@ -37,4 +37,29 @@ class BenchCommandTest {
         assertEquals(8, row.get("n_prompt").asInt());
         assertTrue(row.get("avg_ts").asDouble() > 0);
     }
+
+    @Test
+    void depthRunsEveryTestAfterThatManyTokensInTheCacheAndPromptsTakeAList() throws Exception {
+        List<String> lines = run("bench", "--model", MODEL, "--backend", "cpu", "-p", "8,4", "-n", "2", "-r", "1", "-d", "0,24",
+                "--json").lines().toList();
+        ObjectMapper json = new ObjectMapper();
+        List<String> tests = lines.stream().map(l -> {
+            try {
+                JsonNode row = json.readTree(l);
+                return row.get("test").asText() + "/" + row.get("n_depth").asInt();
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+        assertEquals(List.of("pp8/0", "pp4/0", "tg2/0", "pp8 @ d24/24", "pp4 @ d24/24", "tg2 @ d24/24"), tests);
+    }
+
+    @Test
+    void depthBeyondTheGivenContextIsAOneLineError() {
+        CliRun r = CliRun.of("bench", "--model", MODEL, "--backend", "cpu", "-p", "8", "-n", "0", "-d", "64", "--ctx", "32");
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().contains("--ctx 32 is too small for depth 64"), r.err());
+        CliRun bad = CliRun.of("bench", "--model", MODEL, "--backend", "cpu", "-d", "4k");
+        assertTrue(bad.err().contains("-d: '4k' is not a whole number"), bad.err());
+    }
 }

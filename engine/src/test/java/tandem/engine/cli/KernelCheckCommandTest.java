@@ -39,6 +39,16 @@ class KernelCheckCommandTest {
         return cells[2].strip() + " " + cells[4].strip() + " " + cells[7].strip();
     }
 
+    /** Shapes of fewer tokens than the prompt kernels take add a row for the decode kernel (K-quants: its slices). */
+    @Test
+    void aShapeOfFewTokensAlsoChecksTheDecodeKernel() {
+        CliRun run = CliRun.of("kernel-check", "--devices", "0", "--shapes", "37x768x2", "--types", "q4_k,q5_k,q8_0", "--repeats", "1");
+        assertEquals(0, run.status(), run.err());
+        List<String> decode = run.out().lines().filter(l -> l.startsWith("| 0 |") && l.contains("| decode |")).toList();
+        assertEquals(3, decode.size(), run.out());
+        for (String row : decode) assertTrue(row.contains("| PASS |"), row);
+    }
+
     @Test
     void aShapeNotWholeBlocksOfEveryTypeIsOneLineError() {
         CliRun run = CliRun.of("kernel-check", "--shapes", "100x200x5");

@@ -2,6 +2,7 @@ package tandem.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -57,9 +58,9 @@ class DenseArchitecturesTest {
              Session rewound = model.newSession(); Session fresh = model.newSession()) {
             rewound.evaluate(tokens);
             rewound.truncate(keep);
-            float[] after = rewound.evaluate(java.util.Arrays.copyOfRange(tokens, 60, 64));
-            fresh.evaluate(java.util.Arrays.copyOf(tokens, keep));
-            float[] expected = fresh.evaluate(java.util.Arrays.copyOfRange(tokens, 60, 64));
+            float[] after = rewound.evaluate(Arrays.copyOfRange(tokens, 60, 64));
+            fresh.evaluate(Arrays.copyOf(tokens, keep));
+            float[] expected = fresh.evaluate(Arrays.copyOfRange(tokens, 60, 64));
             org.junit.jupiter.api.Assertions.assertArrayEquals(expected, after);
         }
     }

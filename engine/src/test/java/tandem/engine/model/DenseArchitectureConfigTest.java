@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,11 @@ import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufValueType;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
+import tandem.engine.runtime.Engine;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.Session;
 
 /**
  * How gemma3 and phi3 metadata become a configuration, as llama.cpp's loader reads it: the
@@ -70,6 +76,37 @@ class DenseArchitectureConfigTest {
             assertEquals(0, c.window(0), "llama.cpp ignores phi3's sliding_window");
             assertEquals(t.ropeFactorsLong(), t.ropeFactors(c, 4096));
             assertEquals(t.ropeFactorsShort(), t.ropeFactors(c, 1024));
+        }
+    }
+
+    /** A phi3 file with separate attn_q/k/v (llama.cpp accepts both) computes exactly as the fused one. */
+    @Test
+    void phi3WithSeparateQkvComputesAsTheFusedFile() {
+        Path separate;
+        try (GgufFile f = GgufFile.open(PHI3)) {
+            ModelConfig c = ModelConfigReader.read(f);
+            GgufRewrite r = new GgufRewrite(f);
+            for (int l = 0; l < c.layers(); l++) {
+                TensorInfo qkv = f.requireTensor(TensorNames.attnQkv(l));
+                float[] all = r.values(qkv);
+                TensorNames.Layer n = TensorNames.layer(l);
+                int q = c.qDim() * c.dim(), kv = c.kvDim() * c.dim();
+                r.drop(qkv.name())
+                        .add(n.attnQ(), new long[] {c.dim(), c.qDim()}, Arrays.copyOfRange(all, 0, q))
+                        .add(n.attnK(), new long[] {c.dim(), c.kvDim()}, Arrays.copyOfRange(all, q, q + kv))
+                        .add(n.attnV(), new long[] {c.dim(), c.kvDim()}, Arrays.copyOfRange(all, q + kv, q + 2 * kv));
+            }
+            separate = r.write(dir.resolve("phi3-separate.gguf"));
+        }
+        int[] tokens = {1, 400, 20, 77, 301, 5, 9};
+        assertArrayEquals(lastLogits(PHI3, tokens), lastLogits(separate, tokens));
+    }
+
+    private static float[] lastLogits(Path model, int[] tokens) {
+        try (LoadedModel m = Engine.load(model,
+                EngineOptions.cpu(), LoadProgress.NONE, () -> false);
+             Session s = m.newSession()) {
+            return s.evaluate(tokens);
         }
     }
 

@@ -30,6 +30,52 @@ class ActivationKernelTest extends VulkanTestBase {
         }
     }
 
+    /**
+     * The matrix units' float16 input: rows from an offset and stride, SwiGLU applied or not, each
+     * group of four in the order 0, 2, 1, 3, values beyond float16's range saturated.
+     */
+    @ParameterizedTest(name = "cols={0} tokens={1} glu={2}")
+    @CsvSource({"16, 3, false", "520, 2, true", "8, 1, true"})
+    void toHalvesConvertsRowsInTileOrder(int cols, int tokens, boolean glu) {
+        int offset = 4, stride = cols + 8;
+        float[] x = VulkanFoundationTest.randomFloats(offset + stride * tokens, cols);
+        float[] up = VulkanFoundationTest.randomFloats(x.length, cols + 1);
+        x[offset + 1] = 1e6f;   // saturates (silu(1e6) * up too, where up is not tiny)
+        up[offset + 1] = 3f;
+        float[] expected = new float[cols * tokens];
+        for (int t = 0; t < tokens; t++) {
+            float[] row = new float[cols];
+            if (glu) CpuOps.swiglu(x, offset + t * stride, up, offset + t * stride, row, 0, cols);
+            else System.arraycopy(x, offset + t * stride, row, 0, cols);
+            for (int i = 0; i < cols; i += 4) {
+                int[] order = {0, 2, 1, 3};
+                for (int j = 0; j < 4; j++) {
+                    float v = Math.max(-65504f, Math.min(65504f, row[i + order[j]]));
+                    expected[t * cols + i + j] = Float.float16ToFloat(Float.floatToFloat16(v));
+                }
+            }
+        }
+        try (GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer ub = deviceFloats(up, "up");
+             GpuBuffer hb = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * cols * tokens, "halves");
+             CommandRecorder rec = CommandRecorder.create(device)) {
+            rec.begin();
+            GpuOps.toHalves(rec, xb.all(), glu ? ub.all() : null, offset, stride, cols, tokens, hb.all());
+            rec.end().submitAndWait();
+            float[] bits = readFloats(hb, cols * tokens / 2);
+            float[] actual = new float[cols * tokens];
+            for (int i = 0; i < bits.length; i++) {
+                int w = Float.floatToRawIntBits(bits[i]);
+                actual[2 * i] = Float.float16ToFloat((short) w);
+                actual[2 * i + 1] = Float.float16ToFloat((short) (w >>> 16));
+            }
+            // Element by element: one float16 rounding apart at most (the saturated value exactly).
+            for (int i = 0; i < expected.length; i++) {
+                float e = expected[i], a = actual[i];
+                assertTrue(Math.abs(e - a) <= 1e-3f * Math.abs(e) + 1e-6f, "to_halves " + i + ": expected " + e + " got " + a);
+            }
+        }
+    }
+
     /** Queries rotated in place; rotated keys and the values appended to the F16 caches. */
     @ParameterizedTest(name = "{0} heads={1} kvHeads={2} headDim={3} ropeDim={4} pos0={5} tokens={6}")
     @CsvSource({"NORMAL, 3, 3, 16, 16, 0, 2", "NEOX, 4, 2, 12, 8, 1000, 3", "NORMAL, 4, 1, 128, 128, 8000, 1",

@@ -25,14 +25,27 @@ class CoopmatEmulationTest extends VulkanTestBase {
     void clearTile() {
         System.clearProperty("tandem.coopmat.tile");
         System.clearProperty("tandem.coopmat.subgroup");
+        System.clearProperty("tandem.coopmat.diagnostic");
+    }
+
+    /** Q4_0's unit fill, built only as a diagnostic (its chunk fill measured faster on an H100), still computes the product. */
+    @Test
+    void q4_0UnitFillMatchesCpu() {
+        System.setProperty("tandem.coopmat.diagnostic", "units");
+        try (ProductProblem problem = new ProductProblem(GgmlType.Q4_0, 100, 256, 37, true, true);
+             ProductProblem.OnDevice gpu = problem.upload(device, Long.MAX_VALUE)) {
+            assertClose(problem.expected(), gpu.runEmulatedCoopmat(), 5e-3f, "Q4_0 units emulated coopmat");
+        }
     }
 
     /**
      * One type per way of filling a tile: 4-wide float blocks, 32-weight blocks, 256-weight blocks
-     * (IQ4_XS: chunks that are not runs of 8 consecutive weights), and the table-decoded types.
+     * (IQ4_XS: chunks that are not runs of 8 consecutive weights), the table-decoded types, and each
+     * layout's 16-weight unit fill (Q8_0, Q4_K, Q5_K, Q6_K, whose 210-byte blocks alternate between
+     * 4-byte aligned and not; Q4_0's in its own case).
      */
     static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
-            GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS, GgmlType.MXFP4);
+            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS, GgmlType.MXFP4);
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -40,8 +53,8 @@ class CoopmatEmulationTest extends VulkanTestBase {
         for (GgmlType t : TYPES) {
             int block = t.isQuantized() ? t.blockSize() : 4;
             cases.add(Arguments.of(t, 100, 256, 37, true, Long.MAX_VALUE, ""));
-            // A shared dimension that ends inside a 32-weight window (F32/F16 blocks are 4 wide).
-            cases.add(Arguments.of(t, 70, t.isQuantized() ? block * 3 : 44, 21, false, Long.MAX_VALUE, ""));
+            // A shared dimension that ends inside a 32-weight window (F32/F16 blocks are 4 wide, inputs come in 8s).
+            cases.add(Arguments.of(t, 70, t.isQuantized() ? block * 3 : 40, 21, false, Long.MAX_VALUE, ""));
         }
         // Rows over several buffers, and the 128 x 64 tile (8 fragments per subgroup).
         cases.add(Arguments.of(GgmlType.Q4_0, 130, 64, 70, true, GgmlType.Q4_0.byteSize(64) * 48, ""));

@@ -118,7 +118,7 @@ public final class BlockRecorder {
         }
         PostNorms post = m.postNorms(layer);
         rec = residual(rec, add, "attn_output", w.attnOutput().kernelType(), (r, y, accumulate) -> {
-            GpuOps.linear(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
+            GpuOps.linear(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate, b.halves.all());
             if (extras.outputBias() != null) {
                 r.computeBarrier();
                 GpuOps.addBias(r, y, extras.outputBias().all(), dim, tokens);
@@ -137,9 +137,9 @@ public final class BlockRecorder {
         } else {
             up = b.up.all();
         }
-        // SwiGLU is fused into the down projection's input.
-        return residual(rec, add, "ffn_down", w.down().kernelType(),
-                (r, y, accumulate) -> GpuOps.linear(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate),
+        // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
+        return residual(rec, add, "ffn_down", w.down().kernelType(), (r, y, accumulate) ->
+                GpuOps.linear(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate, b.halves.all()),
                 post.ffn(), tokens);
     }
 
@@ -155,7 +155,7 @@ public final class BlockRecorder {
         int count = shape.count(), used = shape.used(), width = shape.ffn();
         GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
         step(rec, "rms_norm");
-        GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false);
+        GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
         step(rec, kind(rec.device(), tokens) + " router " + e.router().kernelType());
         GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
@@ -199,7 +199,8 @@ public final class BlockRecorder {
     /**
      * RMS norm of the residual stream (rows from float {@code xOffset}) followed by projections of
      * it: for a few tokens the matrix-vector kernels norm their input themselves (no norm dispatch,
-     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products.
+     * no barrier); for prompts one norm kernel writes the normed rows for the tiled products, which
+     * on the matrix units share one float16 conversion of them.
      */
     private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
         int dim = c.dim();
@@ -212,8 +213,18 @@ public final class BlockRecorder {
         }
         GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
         step(rec, "rms_norm");
+        boolean matrixUnits = true;
+        for (Projection p : projections) matrixUnits &= GpuOps.promptsOnMatrixUnits(rec.device(), p.weights());
+        if (matrixUnits) {
+            GpuOps.toHalves(rec, b.normed.all(), null, 0, dim, dim, tokens, b.halves.all());
+            step(rec, "to_halves");
+            for (Projection p : projections) {
+                GpuOps.coopMatOnHalves(rec, p.weights(), b.halves.all(), p.out().all(), p.width(), tokens, false);
+            }
+            return;
+        }
         for (Projection p : projections) {
-            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+            GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false, b.halves.all());
         }
     }
 

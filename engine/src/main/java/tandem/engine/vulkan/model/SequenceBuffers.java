@@ -23,6 +23,8 @@ public final class SequenceBuffers implements AutoCloseable {
     public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
     /** Mixtures only (else null): router logits [tokens][experts], chosen expert ids and weights [tokens][used]. */
     public final GpuBuffer routerLogits, expertIds, expertWeights;
+    /** A prompt product's input converted to float16 for the matrix units (GpuOps.toHalves). */
+    public final GpuBuffer halves;
     public final StepParams step;
     /** Cache ranges a decode step's attention is divided into (long contexts), and their scratch. */
     public final int attentionSplits;
@@ -58,7 +60,12 @@ public final class SequenceBuffers implements AutoCloseable {
     /** The same from the widths one device computes (a split plan's slice, before any config exists). */
     public static long scratchBytes(int dim, int qDim, int kvDim, int ffn, int vocab, int maxTokens, int logitRows) {
         long perToken = 2L * dim + 2L * qDim + 2L * kvDim + 2L * ffn;
-        return 4L * (perToken * maxTokens + 2L * logitRows * vocab);
+        return 4L * (perToken * maxTokens + 2L * logitRows * vocab) + halvesBytes(dim, qDim, ffn, maxTokens);
+    }
+
+    /** The float16 product input: the widest row a product reads (the FFN's, normally). */
+    static long halvesBytes(int dim, int qDim, int ffn, int maxTokens) {
+        return 2L * maxTokens * Math.max(dim, Math.max(qDim, ffn));
     }
 
     public SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
@@ -89,6 +96,8 @@ public final class SequenceBuffers implements AutoCloseable {
             routerLogits = c.isMixture() ? floats(device, maxTokens * (long) c.experts().count(), "router logits") : null;
             expertIds = c.isMixture() ? floats(device, maxTokens * (long) c.experts().used(), "expert ids") : null;
             expertWeights = c.isMixture() ? floats(device, maxTokens * (long) c.experts().used(), "expert weights") : null;
+            halves = own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, halvesBytes(c.dim(), c.qDim(), c.ffnActivations(), maxTokens),
+                    "float16 product input"));
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
             step = own(new StepParams(device, maxTokens));

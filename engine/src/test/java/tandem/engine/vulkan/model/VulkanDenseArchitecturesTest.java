@@ -3,17 +3,29 @@ package tandem.engine.vulkan.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tandem.engine.cpu.ReferenceCase;
+import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.GgufValue;
+import tandem.engine.gguf.GgufWriter;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.gguf.synth.LlamaSynth;
+import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.model.Architecture;
 import tandem.engine.runtime.Backend;
 import tandem.engine.runtime.Engine;
 import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadProgress;
 import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.Session;
+import tandem.engine.tensor.GgmlType;
 
 /**
  * gemma3 and phi3 on the Vulkan backend (lavapipe in CI) against llama.cpp: every type and prompt
@@ -42,12 +54,12 @@ class VulkanDenseArchitecturesTest {
      * decode steps after, against the CPU (whose ring of window + 32 rows wraps differently); then a
      * rewind further back than the ring reaches, which must give a fresh session's logits.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void gemma3RingWrapsAndRewindsLikeTheCpu() {
-        java.nio.file.Path model = tandem.engine.gguf.SharedData.data("models/arch/gemma3-f16.gguf");
+        Path model = SharedData.data("models/arch/gemma3-f16.gguf");
         int[] tokens = new int[700];
         for (int i = 0; i < tokens.length; i++) tokens[i] = i == 0 ? 1 : 3 + (i * 131 + 7) % 500;
-        int[] prompt = java.util.Arrays.copyOf(tokens, 690);
+        int[] prompt = Arrays.copyOf(tokens, 690);
         float[] cpu;
         try (LoadedModel m = Engine.load(model, EngineOptions.cpu(), LoadProgress.NONE, () -> false); Session s = m.newSession()) {
             s.evaluate(prompt);
@@ -63,10 +75,47 @@ class VulkanDenseArchitecturesTest {
             double cosine = ReferenceCase.cosine(gpu, cpu);
             assertTrue(cosine > 0.9999, "700 positions through the ring: cosine to the CPU " + cosine);
             s.truncate(100);
-            float[] rewound = s.evaluate(java.util.Arrays.copyOfRange(tokens, 300, 310));
-            fresh.evaluate(java.util.Arrays.copyOf(tokens, 100));
-            float[] expected = fresh.evaluate(java.util.Arrays.copyOfRange(tokens, 300, 310));
+            float[] rewound = s.evaluate(Arrays.copyOfRange(tokens, 300, 310));
+            fresh.evaluate(Arrays.copyOf(tokens, 100));
+            float[] expected = fresh.evaluate(Arrays.copyOfRange(tokens, 300, 310));
             assertTrue(ReferenceCase.cosine(rewound, expected) > 0.99999, "rewind past the ring");
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Gemma 3 1B-12B have heads of 256 (the reference files 128): a synth gemma3 with such heads, a
+     * window of 8 and a ring, and final logit soft-capping set, through the prompt and decode kernels
+     * against the CPU.
+     */
+    @Test
+    void gemma3WithWideHeadsAndSoftcapMatchesTheCpu() {
+        Path file = dir.resolve("gemma3-hd256.gguf");
+        SynthPreset shape = new SynthPreset("hd256", "Head 256", 2, 256, 4, 2,
+                512, 0, 2048, 1_000_000f, 1e-6f, 256, 256, 8);
+        try (GgufFile vocab = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
+            GgufWriter w = LlamaSynth.plan(Architecture.GEMMA3, shape,
+                    GgmlType.F16, vocab.metadata(), 5);
+            w.put("gemma3.final_logit_softcapping", GgufValue.float32(3f));
+            w.write(file);
+        }
+        int[] tokens = new int[40];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = i == 0 ? 1 : 3 + (i * 37 + 11) % 500;
+        float[] cpu;
+        try (LoadedModel m = Engine.load(file, EngineOptions.cpu(), LoadProgress.NONE, () -> false); Session s = m.newSession()) {
+            cpu = s.evaluate(tokens);
+        }
+        for (float v : cpu) assertTrue(Math.abs(v) <= 3f, "soft-capped logits stay within the cap: " + v);
+        EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN);
+        try (LoadedModel m = Engine.load(file, options, LoadProgress.NONE, () -> false);
+             Session prompt = m.newSession(); Session decode = m.newSession()) {
+            double promptCosine = ReferenceCase.cosine(prompt.evaluate(tokens), cpu);
+            float[] last = null;
+            for (int t : tokens) last = decode.evaluate(new int[] {t});
+            double decodeCosine = ReferenceCase.cosine(last, cpu);
+            assertTrue(promptCosine > 0.9999 && decodeCosine > 0.9999, "prompt " + promptCosine + ", decode " + decodeCosine);
         }
     }
 
