@@ -10,12 +10,16 @@
 // takes the step's key and value from shared memory (rounded to F16 as the cache holds them); the
 // first query head of each KV group, in the split that holds the last position, appends them to
 // the caches for later steps. No workgroup reads the cache at the step's position.
+// p.window > 0 limits each query to the last p.window positions (sliding-window layers); with
+// SINKS = 1 each head's learned sink logit (gpt-oss) joins the softmax's denominator, added by
+// split 0 (so attention_combine needs no change).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint HD = 128;  // head dimension (a constant, so the loops unroll)
 layout(constant_id = 2) const uint SPLITS = 1;
 layout(constant_id = 3) const uint ROPE = 0;
 layout(constant_id = 4) const uint NEOX = 0;
+layout(constant_id = 5) const uint SINKS = 0;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -31,6 +35,7 @@ layout(binding = 5) writeonly buffer Partials { float part[]; };
 layout(binding = 6) readonly buffer Keys { float knew[]; };
 layout(binding = 7) readonly buffer Values { float vnew[]; };
 layout(binding = 8) readonly buffer Table { vec2 cs[]; };
+layout(binding = 9) readonly buffer Sinks { float sinks[]; };   // [heads], SINKS = 1 only
 layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
@@ -149,6 +154,7 @@ void main() {
         m = mNew;
         barrier();
     }
+    if (SINKS != 0u && split == 0u) l += exp(sinks[head] - m);
     if (SPLITS > 1u && lid == 0u) {
         part[record] = m;
         part[record + 1u] = l;

@@ -11,6 +11,12 @@
 // (HAS_SLICE_DOT: wide aligned loads, scales decoded once per slice), else in its chunks.
 // Layouts with slices provide SLICES (per block), SV (values per slice), slice_run(s, r) (like
 // chunk_run) and float slice_dot(blk, s, vec4 xv[SV / 4]).
+// Built with MOE defined, the weights are a 3-D expert tensor (p.experts matrices of p.rows rows)
+// and the rows read are those of the experts the router chose (ids, written on the GPU by
+// moe_route.comp): EXPERT_MODE 1 (gate/up) computes workgroup y = pair (token * used + slot) with
+// expert ids[pair] on its token's input; EXPERT_MODE 2 (down) computes workgroup y = token and
+// sums its used experts' products, each on its own pair's input, weighted by the router weight
+// (and its bias row, with p.bias). GLU = 2 is gpt-oss's clamped SwiGLU instead of silu(x) * up.
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
@@ -19,6 +25,7 @@ layout(constant_id = 3) const uint NORM = 0;
 layout(constant_id = 4) const uint UNROLL = 2;   // chunks per invocation per step, loads issued together
 layout(constant_id = 5) const uint TB = 1;       // tokens per workgroup: each weight chunk is dequantized
                                                  // once and used for TB tokens (prompts); NORM needs TB = 1
+layout(constant_id = 6) const uint EXPERT_MODE = 0;   // MOE builds: 1 gate/up pairs, 2 weighted down sum
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -37,7 +44,17 @@ layout(push_constant) uniform Push {
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
     float eps;        // RMS norm epsilon (NORM = 1)
     uint tokens;      // tokens in the step (TB > 1)
+#ifdef MOE
+    uint used;        // experts per token
+    uint experts;     // matrices in the bound weights
+    uint bias;        // 1: add bias[expert * rows + row]
+#endif
 } p;
+#ifdef MOE
+layout(binding = 5) readonly buffer ExpertIds { uint expert_ids[]; };
+layout(binding = 6) readonly buffer ExpertWeights { float expert_weights[]; };
+layout(binding = 7) readonly buffer ExpertBias { float expert_bias[]; };
+#endif
 
 #include "weights.glsl"
 #include "quant.glsl"
@@ -66,10 +83,19 @@ const uint DECODE_UNROLL = UNROLL;
 #endif
 
 uint row_start4 = 0;
+uint expert_row0 = 0;    // MOE: first row of the current expert's matrix
+float slot_scale = 1.0;  // MOE down: the current expert's router weight
+
+const float OAI_ALPHA = 1.702;
+const float OAI_LIMIT = 7.0;
 
 // The input at vec4 index i4 whose x values are v (zero for a step past the end).
 vec4 input4(vec4 v, uint i4) {
-    if (GLU != 0u) v = v / (1.0 + exp(-v)) * up4[i4];
+    if (GLU == 1u) v = v / (1.0 + exp(-v)) * up4[i4];
+    if (GLU == 2u) {
+        vec4 g = min(v, OAI_LIMIT);
+        v = g / (1.0 + exp(-OAI_ALPHA * g)) * (clamp(up4[i4], -OAI_LIMIT, OAI_LIMIT) + 1.0);
+    }
     if (NORM != 0u) v *= nw4[i4 - row_start4];
     return v;
 }
@@ -82,12 +108,36 @@ void main() {
     uint partsPerBlock = TB == 1u ? DECODE_PARTS : CHUNKS;
     uint parts = blocksPerRow * partsPerBlock;
     uint xb = p.xOffset + token * p.xStride;
+    uint slots = 1u;
+    float bias_sum[ROWS];
+    [[unroll]] for (uint i = 0; i < ROWS; i++) bias_sum[i] = 0.0;
+#ifdef MOE
+    w_blocks = p.rows * p.experts * blocksPerRow;
+    if (EXPERT_MODE == 1u) xb = p.xOffset + (token / p.used) * p.xStride;
+    if (EXPERT_MODE == 2u) slots = p.used;
+#endif
     row_start4 = xb >> 2;
     float squares = 0.0;   // of this invocation's x values (NORM)
     float acc[ROWS * TB];
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
 
     const uint steps = TB == 1u ? DECODE_UNROLL : UNROLL;
+    for (uint slot = 0; slot < slots; slot++) {
+#ifdef MOE
+    // the expert of this pair (gate/up) or of this slot of the token (down)
+    uint pair = EXPERT_MODE == 1u ? token : token * p.used + slot;
+    uint expert = expert_ids[pair];
+    expert_row0 = expert * p.rows;
+    if (EXPERT_MODE == 2u) {
+        slot_scale = expert_weights[pair];
+        xb = p.xOffset + pair * p.xStride;
+    }
+    if (p.bias != 0u) {
+        [[unroll]] for (uint i = 0; i < ROWS; i++) {
+            bias_sum[i] += slot_scale * expert_bias[expert_row0 + min(row0 + i, p.rows - 1u)];
+        }
+    }
+#endif
     for (uint j0 = gl_LocalInvocationID.x; j0 < parts; j0 += WG * steps) {
         [[unroll]] for (uint u = 0; u < steps; u++) {
             // No branch on the tail: an out-of-range step re-reads part j0 and adds nothing, so the
@@ -104,7 +154,7 @@ void main() {
                 uint i4 = (xi + decode_run(c, r)) >> 2;
                 vec4 v = keep * x4[i4];
                 if (NORM != 0u) squares += dot(v, v);
-                xv[r] = input4(v, i4);
+                xv[r] = slot_scale * input4(v, i4);
             }
 #if !defined(HAS_SLICE_DOT) && defined(HAS_CHUNK_DOT)
             vec4 xsum4 = vec4(0.0);
@@ -115,7 +165,7 @@ void main() {
             // is never written, so the loads of all ROWS rows are independent and in flight together.
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
-                uint b = row * blocksPerRow + blk;
+                uint b = (expert_row0 + row) * blocksPerRow + blk;
 #if defined(HAS_SLICE_DOT)
                 acc[i] += slice_dot(b, c, xv);
 #elif defined(HAS_CHUNK_DOT)
@@ -158,6 +208,7 @@ void main() {
             }
         }
     }
+    }
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) {
         float s = subgroupAdd(acc[i]);
         if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
@@ -178,6 +229,7 @@ void main() {
             for (uint s = 0; s < gl_NumSubgroups; s++) squares += row_sums[ROWS * TB * WG + s];
             total *= inversesqrt(squares / float(p.cols) + p.eps);
         }
+        if (TB == 1u) total += bias_sum[i];
         uint o = tok * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }

@@ -15,7 +15,7 @@ import tandem.engine.model.Architecture;
 import tandem.engine.runtime.TandemException;
 
 /**
- * {@code tandem synth --arch llama|qwen2|qwen3|gemma3|phi3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
+ * {@code tandem synth --arch llama|qwen2|qwen3|gemma3|phi3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:
  * writes a random-weight model with a real model's shapes and a real tokenizer, for speed
  * measurements (speed does not depend on the weights' values) and for trying an architecture's
  * extra tensors (qwen2 biases, qwen3 q/k norms) on every backend and split. Prints the file's path on stdout.
@@ -23,7 +23,7 @@ import tandem.engine.runtime.TandemException;
 public final class SynthCommand {
     private SynthCommand() {}
 
-    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|gemma3|phi3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini [--type f16|q8_0|q4_0|q4_k|q6_k|iq4_nl|iq4_xs|q4_k_m|q5_k_m] --out FILE [--vocab VOCAB.gguf] [--seed N] [--kv-heads N]";
+    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|gemma3|phi3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type f16|q8_0|q4_0|q4_k|q6_k|iq4_nl|iq4_xs|q4_k_m|q5_k_m|mxfp4_moe] --out FILE [--vocab VOCAB.gguf] [--seed N] [--kv-heads N]";
     /** The tokenizer used when --vocab is not given (Llama 3's). */
     static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
 

@@ -2,6 +2,7 @@ package tandem.engine.cpu;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.tensor.Dequantizer;
 
@@ -13,7 +14,19 @@ import tandem.engine.tensor.Dequantizer;
 record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v,
                 float[] qBias, float[] kBias, float[] vBias, float[] qNorm, float[] kNorm,
                 WeightMatrix attnOutput, float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
-                float[] postAttnNorm, float[] postFfnNorm) {
+                float[] postAttnNorm, float[] postFfnNorm, float[] sinks, float[] attnOutputBias, CpuExperts experts) {
+
+    /** A block of a mixture (qwen3moe, gpt-oss): experts instead of gate/up/down, sinks and output bias where given. */
+    static CpuLayer load(GgufFile file, ModelConfig c, ModelTensors.Layer t) {
+        if (t.experts() == null) return load(file, t);
+        return new CpuLayer(vector(file, t.attnNorm()),
+                WeightMatrix.of(file, t.attnQ()), WeightMatrix.of(file, t.attnK()), WeightMatrix.of(file, t.attnV()),
+                vector(file, t.attnQBias()), vector(file, t.attnKBias()), vector(file, t.attnVBias()),
+                vector(file, t.attnQNorm()), vector(file, t.attnKNorm()),
+                WeightMatrix.of(file, t.attnOutput()), vector(file, t.ffnNorm()), null, null, null,
+                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()), vector(file, t.attnSinks()), vector(file, t.attnOutputBias()),
+                CpuExperts.load(file, c.architecture().experts(), c.experts(), t.experts()));
+    }
 
     static CpuLayer load(GgufFile file, ModelTensors.Layer t) {
         return new CpuLayer(vector(file, t.attnNorm()),
@@ -22,7 +35,7 @@ record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v
                 vector(file, t.attnQNorm()), vector(file, t.attnKNorm()),
                 WeightMatrix.of(file, t.attnOutput()), vector(file, t.ffnNorm()),
                 WeightMatrix.of(file, t.ffnGate()), WeightMatrix.of(file, t.ffnUp()), WeightMatrix.of(file, t.ffnDown()),
-                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()));
+                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()), null, null, null);
     }
 
     /** A one-dimensional tensor decoded to floats; null stays null. */

@@ -5,6 +5,7 @@ import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import tandem.engine.model.Activation;
+import tandem.engine.model.RopeScaling;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.tensor.GgmlType;
@@ -117,23 +118,31 @@ public final class CpuOps {
      */
     public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
                             float theta, RopeStyle style, float[] freqFactors) {
-        rope(x, off, heads, headDim, ropeDim, position, theta, 1f, 1f, style, freqFactors);
+        rope(x, off, heads, headDim, ropeDim, position, theta, 1f, 1f, style, freqFactors, null);
     }
 
     /**
-     * {@link #rope} with linear scaling and a magnitude factor, as ggml's rope_ext without YaRN: the
-     * angle is position * scale * frequency, and cos and sin are multiplied by attnFactor (Phi-3's
-     * LongRoPE factor; only the rotated elements are scaled).
+     * {@link #rope} as ggml's rope_ext: the angle is position * scale * frequency (linear scaling),
+     * or YaRN's blend of the scaled and unscaled angle when {@code yarn} is given (its own scale then
+     * replaces {@code scale}); cos and sin are multiplied by attnFactor (Phi-3's LongRoPE factor) and
+     * by YaRN's magnitude. Only the rotated elements are scaled.
      */
-    public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position,
-                            float theta, float scale, float attnFactor, RopeStyle style, float[] freqFactors) {
+    public static void rope(float[] x, int off, int heads, int headDim, int ropeDim, int position, float theta,
+                            float scale, float attnFactor, RopeStyle style, float[] freqFactors, RopeScaling yarn) {
         int half = ropeDim / 2;
         for (int i = 0; i < half; i++) {
             double frequency = Math.pow(theta, -2.0 * i / ropeDim);
             if (freqFactors != null) frequency /= freqFactors[i];
-            double angle = position * (double) scale * frequency;
-            float cos = (float) (Math.cos(angle) * attnFactor);
-            float sin = (float) (Math.sin(angle) * attnFactor);
+            double angle = position * frequency;
+            double magnitude = attnFactor;
+            if (yarn != null) {
+                angle = yarn.angle(angle, i);
+                magnitude *= yarn.magnitude();
+            } else {
+                angle *= scale;
+            }
+            float cos = (float) (Math.cos(angle) * magnitude);
+            float sin = (float) (Math.sin(angle) * magnitude);
             int first = style == RopeStyle.NORMAL ? 2 * i : i;
             int second = style == RopeStyle.NORMAL ? 2 * i + 1 : i + half;
             for (int h = 0; h < heads; h++) {
@@ -163,6 +172,19 @@ public final class CpuOps {
     /** x * sigmoid(x). */
     public static float silu(float x) {
         return (float) (x / (1.0 + Math.exp(-x)));
+    }
+
+    /**
+     * gpt-oss's clamped SwiGLU (ggml's swiglu_oai): g = min(gate, limit), u = clamp(up, -limit, limit),
+     * out = g * sigmoid(alpha * g) * (u + 1). {@code out} may alias either input.
+     */
+    public static void swigluOai(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n,
+                                 float alpha, float limit) {
+        for (int i = 0; i < n; i++) {
+            float g = Math.min(gate[gateOff + i], limit);
+            float u = Math.clamp(up[upOff + i], -limit, limit);
+            out[outOff + i] = (float) (g / (1.0 + Math.exp(-alpha * g))) * (u + 1f);
+        }
     }
 
     /** SwiGLU feed-forward gate: out[i] = silu(gate[i]) * up[i]. {@code out} may alias either input. */
@@ -198,37 +220,49 @@ public final class CpuOps {
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int length,
                                  int heads, int kvHeads, int headDim, float[] scores, float[] out, int outOff) {
         attention(q, qOff, keys, values, kvStride, 0, length, 0, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)),
-                scores, out, outOff);
+                null, scores, out, outOff);
     }
 
     /**
      * {@link #attention} over cached positions [first, length) only (a sliding window: the query at
-     * length - 1 sees the window's positions), with Q·K multiplied by {@code scale}. With
-     * {@code ring} > 0 the cache holds position t in row t % ring (a sliding-window layer's ring).
+     * length - 1 sees the window's positions), with Q·K multiplied by {@code scale} and an optional
+     * learned sink logit per head (gpt-oss): the sink joins the softmax's denominator and contributes
+     * no value. {@code scores} holds heads * (length - first) values. With {@code ring} > 0 the cache
+     * holds position t in row t % ring (a sliding-window layer's ring).
      */
     public static void attention(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
-                                 int ring, int heads, int kvHeads, int headDim, float scale, float[] scores, float[] out,
-                                 int outOff) {
+                                 int ring, int heads, int kvHeads, int headDim, float scale, float[] sinks, float[] scores,
+                                 float[] out, int outOff) {
         boolean parallel = (long) heads * (length - first) * headDim >= PARALLEL_THRESHOLD;
         forRange(heads, parallel, h -> attentionHead(q, qOff, keys, values, kvStride, first, length, ring, h,
-                h / (heads / kvHeads), headDim, scale, scores, out, outOff));
+                h / (heads / kvHeads), headDim, scale, sinks == null ? Float.NaN : sinks[h], scores, out, outOff));
     }
 
+    /** @param sink the head's sink logit, NaN for none */
     private static void attentionHead(float[] q, int qOff, float[] keys, float[] values, int kvStride, int first, int length,
-                                      int ring, int head, int kvHead, int headDim, float scale, float[] scores, float[] out,
-                                      int outOff) {
+                                      int ring, int head, int kvHead, int headDim, float scale, float sink, float[] scores,
+                                      float[] out, int outOff) {
         int qBase = qOff + head * headDim;
-        int sBase = head * length;
-        for (int t = first; t < length; t++) {
-            int row = ring > 0 ? t % ring : t;
+        int n = length - first;
+        int sBase = head * n;
+        float max = Float.isNaN(sink) ? Float.NEGATIVE_INFINITY : sink;
+        for (int t = 0; t < n; t++) {
+            int row = ring > 0 ? (first + t) % ring : first + t;
             scores[sBase + t] = dot(q, qBase, keys, row * kvStride + kvHead * headDim, headDim) * scale;
+            max = Math.max(max, scores[sBase + t]);
         }
-        softmax(scores, sBase + first, length - first);
+        double sum = Float.isNaN(sink) ? 0 : Math.exp(sink - max);
+        for (int t = 0; t < n; t++) {
+            float e = (float) Math.exp(scores[sBase + t] - max);
+            scores[sBase + t] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
         int oBase = outOff + head * headDim;
         java.util.Arrays.fill(out, oBase, oBase + headDim, 0f);
-        for (int t = first; t < length; t++) {
-            int row = ring > 0 ? t % ring : t;
-            axpy(scores[sBase + t], values, row * kvStride + kvHead * headDim, out, oBase, headDim);
+        for (int t = 0; t < n; t++) {
+            int row = ring > 0 ? (first + t) % ring : first + t;
+            axpy(scores[sBase + t] * inv, values, row * kvStride + kvHead * headDim, out, oBase, headDim);
         }
     }
 

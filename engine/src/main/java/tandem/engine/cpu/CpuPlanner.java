@@ -38,7 +38,7 @@ public final class CpuPlanner {
      * as many queries as run at once (one per thread).
      */
     static long scratchBytes(ModelConfig c, int contextLength) {
-        long perToken = 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.ffn() + c.vocab();
+        long perToken = 3L * c.dim() + 2L * c.qDim() + 2L * c.kvDim() + 2L * c.ffnActivations() + c.vocab();
         long queriesAtOnce = Math.min(CpuRunner.BATCH, Runtime.getRuntime().availableProcessors());
         long scores = queriesAtOnce * c.heads() * (long) contextLength;
         return ((long) CpuRunner.BATCH * perToken + scores) * Float.BYTES;

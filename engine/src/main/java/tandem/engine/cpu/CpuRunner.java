@@ -50,7 +50,7 @@ public final class CpuRunner implements ModelRunner {
         List<CpuLayer> layers = new ArrayList<>(config.layers());
         for (ModelTensors.Layer layer : tensors.layers()) {
             if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
-            layers.add(CpuLayer.load(file, layer));
+            layers.add(CpuLayer.load(file, config, layer));
             progress.update((double) layers.size() / config.layers(), "layer " + layers.size() + " of " + config.layers());
         }
         return new CpuRunner(config, WeightMatrix.of(file, tensors.tokenEmbedding()), WeightMatrix.of(file, tensors.output()),
@@ -209,9 +209,9 @@ public final class CpuRunner implements ModelRunner {
             float theta = c.ropeTheta(l), ropeScale = c.ropeScale(l), attnFactor = c.extras().ropeAttnFactor();
             for (int b = 0; b < count; b++) {
                 CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
-                        c.ropeStyle(), cache.ropeFreqs);
+                        c.ropeStyle(), cache.ropeFreqs, c.yarn());
                 CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
-                        c.ropeStyle(), cache.ropeFreqs);
+                        c.ropeStyle(), cache.ropeFreqs, c.yarn());
             }
             float[] layerKeys = cache.keys[l];
             float[] layerValues = cache.values[l];
@@ -226,14 +226,20 @@ public final class CpuRunner implements ModelRunner {
             CpuOps.forRange(count, count > 1, b -> {
                 int length = position + b + 1;
                 int first = window > 0 ? Math.max(0, length - window) : 0;
-                float[] scores = new float[c.heads() * length];
+                float[] scores = new float[c.heads() * (length - first)];
                 CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, ring, c.heads(), c.kvHeads(),
-                        c.headDim(), c.extras().attentionScale(), scores, attended, b * qDim);
+                        c.headDim(), c.extras().attentionScale(), layer.sinks(), scores, attended, b * qDim);
             });
             layer.attnOutput().multiply(attended, 0, count, projected, 0);
+            if (layer.attnOutputBias() != null) addEach(projected, layer.attnOutputBias(), count, dim);
             addResidual(x, projected, layer.postAttnNorm(), count);
 
             normEach(x, layer.ffnNorm(), normed, count, dim);
+            if (layer.experts() != null) {
+                layer.experts().forward(normed, count, dim, projected);
+                addResidual(x, projected, layer.postFfnNorm(), count);
+                continue;
+            }
             layer.gate().multiply(normed, 0, count, gate, 0);
             layer.up().multiply(normed, 0, count, up, 0);
             CpuOps.glu(c.block().activation(), gate, 0, up, 0, gate, 0, count * c.ffn());

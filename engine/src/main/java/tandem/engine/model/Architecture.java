@@ -11,12 +11,21 @@ import tandem.engine.runtime.TandemException;
  * @param ropeStyle  how RoPE pairs head elements
  * @param qkvBias    Q, K and V projections have bias vectors ({@code blk.N.attn_q.bias}, ...)
  * @param qkNorm     Q and K get a per-head RMS norm before RoPE ({@code blk.N.attn_q_norm.weight})
- * @param block      the rest of what differs (activation, post-norms, fused tensors, ...)
+ * @param block      the rest of what differs in the block (activation, post-norms, fused tensors, sliding window)
+ * @param experts    how the feed-forward block routes to experts; {@link ExpertStyle#DENSE} for one FFN
+ * @param sinks      gpt-oss attention: a learned sink logit per head ({@code attn_sinks}), a bias on
+ *                   {@code attn_output}, and the FFN norm named {@code post_attention_norm}
  */
-public record Architecture(String name, RopeStyle ropeStyle, boolean qkvBias, boolean qkNorm, BlockStyle block) {
+public record Architecture(String name, RopeStyle ropeStyle, boolean qkvBias, boolean qkNorm, BlockStyle block,
+                           ExpertStyle experts, boolean sinks) {
     /** An architecture with Llama's block. */
     public Architecture(String name, RopeStyle ropeStyle, boolean qkvBias, boolean qkNorm) {
         this(name, ropeStyle, qkvBias, qkNorm, BlockStyle.PLAIN);
+    }
+
+    /** A dense architecture with its own block. */
+    public Architecture(String name, RopeStyle ropeStyle, boolean qkvBias, boolean qkNorm, BlockStyle block) {
+        this(name, ropeStyle, qkvBias, qkNorm, block, ExpertStyle.DENSE, false);
     }
 
     /** Llama 1/2/3, Mistral, TinyLlama and llama2.c's stories models. */
@@ -30,8 +39,14 @@ public record Architecture(String name, RopeStyle ropeStyle, boolean qkvBias, bo
     /** Phi-3, Phi-3.5 and Phi-4-mini: fused QKV and gate+up, partial rotary, LongRoPE factors. */
     public static final Architecture PHI3 = new Architecture("phi3", RopeStyle.NEOX, false, false,
             new BlockStyle(Activation.SILU, false, true, false, false));
+    /** Qwen3 attention with a mixture-of-experts FFN (Qwen3-30B-A3B, Qwen3-235B-A22B). */
+    public static final Architecture QWEN3MOE = new Architecture("qwen3moe", RopeStyle.NEOX, false, true,
+            BlockStyle.PLAIN, ExpertStyle.SILU, false);
+    /** OpenAI's gpt-oss-20b/120b: sinks, and a sliding window on every other layer. */
+    public static final Architecture GPT_OSS = new Architecture("gpt-oss", RopeStyle.NEOX, true, false,
+            new BlockStyle(Activation.SILU, false, false, false, true), ExpertStyle.OAI, true);
 
-    public static final List<Architecture> SUPPORTED = List.of(LLAMA, QWEN2, QWEN3, GEMMA3, PHI3);
+    public static final List<Architecture> SUPPORTED = List.of(LLAMA, QWEN2, QWEN3, GEMMA3, PHI3, QWEN3MOE, GPT_OSS);
 
     /** The description for a {@code general.architecture} value; a clear error for anything else. */
     public static Architecture forName(String name) {

@@ -4,7 +4,7 @@ package tandem.engine.model;
  * The hyper-parameters of a decoder-only transformer as the forward pass needs them, for every
  * backend. Built from GGUF metadata by {@link ModelConfigReader}.
  *
- * @param architecture   what differs between architectures (RoPE style, biases, q/k norm)
+ * @param architecture   what differs between architectures (RoPE style, biases, q/k norm, block, experts)
  * @param dim            embedding length (residual stream width)
  * @param layers         transformer blocks
  * @param heads          query heads
@@ -17,20 +17,24 @@ package tandem.engine.model;
  * @param ropeTheta      RoPE frequency base
  * @param contextLength  the context length the model was trained for
  * @param tiedOutput     no {@code output.weight}: logits use the token embedding matrix
- * @param extras         what only some architectures set (sliding window, scales, ...)
+ * @param extras         what only some architectures set (sliding window, scales, RoPE scaling, ...)
+ * @param experts        the mixture-of-experts shape, or null for a dense FFN
  */
 public record ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
                           int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
-                          boolean tiedOutput, ModelExtras extras) {
-    /** A model without any of the {@link ModelExtras} features. */
+                          boolean tiedOutput, ModelExtras extras, ExpertConfig experts) {
+    /** A dense model without any of the {@link ModelExtras} features. */
     public ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
                        int ropeDim, int ffn, int vocab, float rmsEps, float ropeTheta, int contextLength,
                        boolean tiedOutput) {
         this(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta, contextLength,
-                tiedOutput, ModelExtras.plain(Math.max(layers, 0), Math.max(headDim, 1)));
+                tiedOutput, ModelExtras.plain(Math.max(layers, 0), Math.max(headDim, 1)), null);
     }
 
     public ModelConfig {
+        if (architecture.experts().isMixture() != (experts != null)) {
+            throw new IllegalArgumentException(architecture.name() + (experts == null ? " needs" : " has no") + " experts");
+        }
         requirePositive("embedding length", dim);
         requirePositive("block count", layers);
         requirePositive("head count", heads);
@@ -67,10 +71,22 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
 
     public BlockStyle block() { return architecture.block(); }
 
-    /** The same model with other widths or layers (a device's part of a split): everything else kept. */
-    public ModelConfig resized(int layers, int heads, int kvHeads, int ffn, int vocab) {
-        return new ModelConfig(architecture, dim, layers, heads, kvHeads, headDim, ropeDim, ffn, vocab, rmsEps, ropeTheta,
-                contextLength, tiedOutput, extras);
+    public boolean isMixture() { return experts != null; }
+
+    /** Hidden FFN values per token: the dense width, or the used experts' widths together. */
+    public int ffnActivations() { return experts == null ? ffn : experts.used() * experts.ffn(); }
+
+    /** The FFN width tensor split cuts: each expert's width in a mixture, else the dense width. */
+    public int ffnSplitWidth() { return experts == null ? ffn : experts.ffn(); }
+
+    /**
+     * The model as one device of a split sees it: these layers, heads, FFN columns (each expert's,
+     * in a mixture) and vocabulary rows, everything else unchanged.
+     */
+    public ModelConfig slice(int layers, int heads, int kvHeads, int ffnColumns, int vocab) {
+        return new ModelConfig(architecture, dim, layers, heads, kvHeads, headDim, ropeDim,
+                experts == null ? ffnColumns : ffn, vocab, rmsEps, ropeTheta, contextLength, tiedOutput, extras,
+                experts == null ? null : experts.withFfn(ffnColumns));
     }
 
     /** Whether layer {@code layer} (model numbering) attends through a sliding window. */
@@ -113,4 +129,7 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
 
     /** Linear RoPE scale of layer {@code layer} (positions are multiplied by it). */
     public float ropeScale(int layer) { return sliding(layer) ? 1f : extras.ropeScale(); }
+
+    /** YaRN, applied on every layer, or null for none. */
+    public RopeScaling yarn() { return extras.yarn(); }
 }

@@ -31,21 +31,28 @@ public final class ModelConfigReader {
         }
         ShapeChecker.requireRank(file, TensorNames.TOKEN_EMBEDDING, 2);
         long vocab = file.requireTensor(TensorNames.TOKEN_EMBEDDING).dims()[1];
+        int ropeDim = m.optInt(arch.key("rope.dimension_count")).orElse(headDim);
+        float ropeTheta = m.optFloat(arch.key("rope.freq_base")).orElse(DEFAULT_ROPE_THETA);
         try {
             return new ModelConfig(arch, dim,
                     m.getInt(arch.key("block_count")),
-                    heads, kvHeads, headDim,
-                    m.optInt(arch.key("rope.dimension_count")).orElse(headDim),
+                    heads, kvHeads, headDim, ropeDim,
                     m.getInt(arch.key("feed_forward_length")),
                     Math.toIntExact(vocab),
                     m.getFloat(arch.key("attention.layer_norm_rms_epsilon")),
-                    m.optFloat(arch.key("rope.freq_base")).orElse(DEFAULT_ROPE_THETA),
+                    ropeTheta,
                     m.getInt(arch.key("context_length")),
                     file.tensor(TensorNames.OUTPUT).isEmpty(),
-                    ExtrasReader.read(file, arch, dim, heads, headDim));
+                    ExtrasReader.read(file, arch, dim, heads, headDim, ropeDim, ropeTheta), experts(m, arch));
         } catch (IllegalArgumentException e) {
             throw invalid(file, e.getMessage());
         }
+    }
+
+    private static ExpertConfig experts(GgufMetadata m, Architecture arch) {
+        if (!arch.experts().isMixture()) return null;
+        return new ExpertConfig(m.getInt(arch.key("expert_count")), m.getInt(arch.key("expert_used_count")),
+                m.getInt(arch.key("expert_feed_forward_length")));
     }
 
     /**
@@ -54,12 +61,13 @@ public final class ModelConfigReader {
      */
     private static void refuseUnsupportedFeatures(GgufFile file, GgufMetadata m, Architecture arch) {
         int experts = m.optInt(arch.key("expert_count")).orElse(0);
-        if (experts > 0) {
-            throw new TandemException(file.path() + ": mixture-of-experts models (" + arch.key("expert_count") + " = "
-                    + experts + ") are not supported yet");
+        if (experts > 0 && !arch.experts().isMixture()) {
+            throw new TandemException(file.path() + ": mixture-of-experts " + arch.name() + " (" + arch.key("expert_count")
+                    + " = " + experts + ") is not supported; Tandem runs the mixtures qwen3moe and gpt-oss");
         }
         String scaling = m.optString(arch.key("rope.scaling.type")).orElse("none");
-        if (!scaling.equals("none") && !scaling.equals("linear")) {
+        boolean yarn = scaling.equals("yarn") && arch == Architecture.GPT_OSS;
+        if (!scaling.equals("none") && !scaling.equals("linear") && !yarn) {
             throw new TandemException(file.path() + ": RoPE scaling '" + scaling + "' (" + arch.key("rope.scaling.type")
                     + ") is not supported yet");
         }

@@ -1,6 +1,7 @@
 package tandem.engine.model;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The hyper-parameters only some architectures set, with values that leave a Llama-style model
@@ -17,10 +18,11 @@ import java.util.Arrays;
  * @param slidingLayers       per layer, whether it attends through the window
  * @param slidingRopeTheta    the RoPE base of the sliding-window layers (their scale is 1)
  * @param finalLogitSoftcap   logits become cap * tanh(logits / cap) when positive
+ * @param yarn                YaRN context extension on every layer ({@code rope.scaling.type = yarn}), or null
  */
 public record ModelExtras(float embeddingScale, float attentionScale, float ropeScale, float ropeAttnFactor,
                           int ropeOriginalContext, int slidingWindow, boolean[] slidingLayers, float slidingRopeTheta,
-                          float finalLogitSoftcap) {
+                          float finalLogitSoftcap, RopeScaling yarn) {
     public ModelExtras {
         slidingLayers = slidingLayers.clone();
         if (slidingWindow < 0) throw new IllegalArgumentException("sliding window " + slidingWindow + " must be >= 0");
@@ -28,7 +30,7 @@ public record ModelExtras(float embeddingScale, float attentionScale, float rope
 
     /** A model with none of these features. */
     public static ModelExtras plain(int layers, int headDim) {
-        return new ModelExtras(1f, (float) (1.0 / Math.sqrt(headDim)), 1f, 1f, 0, 0, new boolean[layers], 0f, 0f);
+        return new ModelExtras(1f, (float) (1.0 / Math.sqrt(headDim)), 1f, 1f, 0, 0, new boolean[layers], 0f, 0f, null);
     }
 
     @Override
@@ -57,7 +59,8 @@ public record ModelExtras(float embeddingScale, float attentionScale, float rope
         return o instanceof ModelExtras e && embeddingScale == e.embeddingScale && attentionScale == e.attentionScale
                 && ropeScale == e.ropeScale && ropeAttnFactor == e.ropeAttnFactor && ropeOriginalContext == e.ropeOriginalContext
                 && slidingWindow == e.slidingWindow && Arrays.equals(slidingLayers, e.slidingLayers)
-                && slidingRopeTheta == e.slidingRopeTheta && finalLogitSoftcap == e.finalLogitSoftcap;
+                && slidingRopeTheta == e.slidingRopeTheta && finalLogitSoftcap == e.finalLogitSoftcap
+                && Objects.equals(yarn, e.yarn);
     }
 
     @Override
@@ -68,6 +71,6 @@ public record ModelExtras(float embeddingScale, float attentionScale, float rope
         return "ModelExtras[embeddingScale=" + embeddingScale + ", attentionScale=" + attentionScale + ", ropeScale=" + ropeScale
                 + ", ropeAttnFactor=" + ropeAttnFactor + ", ropeOriginalContext=" + ropeOriginalContext + ", slidingWindow="
                 + slidingWindow + ", slidingLayers=" + Arrays.toString(slidingLayers) + ", slidingRopeTheta=" + slidingRopeTheta
-                + ", finalLogitSoftcap=" + finalLogitSoftcap + "]";
+                + ", finalLogitSoftcap=" + finalLogitSoftcap + ", yarn=" + yarn + "]";
     }
 }

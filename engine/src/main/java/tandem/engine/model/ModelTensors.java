@@ -26,12 +26,24 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
      * One block's tensors. Bias, q/k-norm and post-norm tensors are null for architectures without
      * them. Where the file fuses Q/K/V or gate/up (Phi-3), q, k, v, gate and up are row views of the
      * fused tensor ({@link #rowView}), so every backend and the split planner see separate tensors.
+     * A mixture has {@code experts} instead of ffnGate/ffnUp/ffnDown; sinks and the attention-output
+     * bias are gpt-oss's.
      */
     public record Layer(TensorInfo attnNorm, TensorInfo attnQ, TensorInfo attnK, TensorInfo attnV,
                         TensorInfo attnQBias, TensorInfo attnKBias, TensorInfo attnVBias,
                         TensorInfo attnQNorm, TensorInfo attnKNorm, TensorInfo attnOutput,
                         TensorInfo ffnNorm, TensorInfo ffnGate, TensorInfo ffnUp, TensorInfo ffnDown,
-                        TensorInfo postAttnNorm, TensorInfo postFfnNorm) {}
+                        TensorInfo postAttnNorm, TensorInfo postFfnNorm,
+                        TensorInfo attnSinks, TensorInfo attnOutputBias, ExpertTensors experts) {
+        /** A dense block without post-norms, sinks or experts. */
+        public Layer(TensorInfo attnNorm, TensorInfo attnQ, TensorInfo attnK, TensorInfo attnV,
+                     TensorInfo attnQBias, TensorInfo attnKBias, TensorInfo attnVBias,
+                     TensorInfo attnQNorm, TensorInfo attnKNorm, TensorInfo attnOutput,
+                     TensorInfo ffnNorm, TensorInfo ffnGate, TensorInfo ffnUp, TensorInfo ffnDown) {
+            this(attnNorm, attnQ, attnK, attnV, attnQBias, attnKBias, attnVBias, attnQNorm, attnKNorm, attnOutput,
+                    ffnNorm, ffnGate, ffnUp, ffnDown, null, null, null, null, null);
+        }
+    }
 
     /**
      * Rows [first, first + count) of a matrix, as a tensor of their own under {@code name}: the bytes
@@ -58,6 +70,22 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         return ropeFactorsShort;
     }
 
+    /**
+     * A mixture-of-experts FFN: the router [dim, experts] and the experts' projections as 3-D
+     * tensors [input, output, expert] (expert e's rows follow expert e-1's). Biases are null where
+     * the architecture has none.
+     */
+    public record ExpertTensors(TensorInfo router, TensorInfo routerBias, TensorInfo gate, TensorInfo up, TensorInfo down,
+                                TensorInfo gateBias, TensorInfo upBias, TensorInfo downBias) {
+        List<TensorInfo> all() {
+            List<TensorInfo> all = new ArrayList<>();
+            for (TensorInfo t : new TensorInfo[] {router, routerBias, gate, up, down, gateBias, upBias, downBias}) {
+                if (t != null) all.add(t);
+            }
+            return all;
+        }
+    }
+
     /** Finds and validates every tensor the configuration needs. */
     public static ModelTensors bind(GgufFile file, ModelConfig c) {
         ShapeChecker shapes = new ShapeChecker(file);
@@ -75,6 +103,9 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
             TensorInfo qkv = fused && file.tensor(TensorNames.attnQkv(i)).isPresent()
                     ? shapes.require(TensorNames.attnQkv(i), c.dim(), c.qDim() + 2L * c.kvDim()) : null;
             TensorInfo gateUp = fused ? shapes.require(n.ffnUp(), c.dim(), 2L * c.ffn()) : null;
+            TensorNames.Experts x = TensorNames.experts(i);
+            boolean dense = !c.isMixture();
+            boolean sinks = c.architecture().sinks();
             layers.add(new Layer(
                     shapes.require(n.attnNorm(), c.dim()),
                     qkv != null ? rowView(qkv, n.attnQ(), 0, c.qDim()) : shapes.require(n.attnQ(), c.dim(), c.qDim()),
@@ -87,12 +118,16 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
                     c.qkNorm() ? shapes.require(n.attnQNorm(), c.headDim()) : null,
                     c.qkNorm() ? shapes.require(n.attnKNorm(), c.headDim()) : null,
                     shapes.require(n.attnOutput(), c.qDim(), c.dim()),
-                    shapes.require(n.ffnNorm(), c.dim()),
-                    fused ? rowView(gateUp, n.ffnGate(), 0, c.ffn()) : shapes.require(n.ffnGate(), c.dim(), c.ffn()),
-                    fused ? rowView(gateUp, n.ffnUp(), c.ffn(), c.ffn()) : shapes.require(n.ffnUp(), c.dim(), c.ffn()),
-                    shapes.require(n.ffnDown(), c.ffn(), c.dim()),
+                    // gpt-oss names the norm in front of its experts post_attention_norm
+                    shapes.require(sinks ? TensorNames.postAttentionNorm(i) : n.ffnNorm(), c.dim()),
+                    !dense ? null : fused ? rowView(gateUp, n.ffnGate(), 0, c.ffn()) : shapes.require(n.ffnGate(), c.dim(), c.ffn()),
+                    !dense ? null : fused ? rowView(gateUp, n.ffnUp(), c.ffn(), c.ffn()) : shapes.require(n.ffnUp(), c.dim(), c.ffn()),
+                    dense ? shapes.require(n.ffnDown(), c.ffn(), c.dim()) : null,
                     post ? shapes.require(TensorNames.postAttentionNorm(i), c.dim()) : null,
-                    post ? shapes.require(TensorNames.postFfnNorm(i), c.dim()) : null));
+                    post ? shapes.require(TensorNames.postFfnNorm(i), c.dim()) : null,
+                    sinks ? shapes.require(x.sinks(), c.heads()) : null,
+                    sinks ? shapes.require(x.attnOutputBias(), c.dim()) : null,
+                    dense ? null : experts(shapes, c, x)));
         }
         return new ModelTensors(embedding, shapes.require(TensorNames.OUTPUT_NORM, c.dim()), output, ropeFreqs, layers,
                 ropeLong, ropeShort);
@@ -100,6 +135,21 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
 
     private static TensorInfo optionalVector(GgufFile file, ShapeChecker shapes, String name, long length) {
         return file.tensor(name).isPresent() ? shapes.require(name, length) : null;
+    }
+
+    /** A mixture-of-experts layer's router and experts (qwen3moe, gpt-oss). */
+    private static ExpertTensors experts(ShapeChecker shapes, ModelConfig c, TensorNames.Experts x) {
+        ExpertConfig e = c.experts();
+        boolean biases = c.architecture().experts().hasBiases();
+        return new ExpertTensors(
+                shapes.require(x.router(), c.dim(), e.count()),
+                biases ? shapes.require(x.routerBias(), e.count()) : null,
+                shapes.require(x.gate(), c.dim(), e.ffn(), e.count()),
+                shapes.require(x.up(), c.dim(), e.ffn(), e.count()),
+                shapes.require(x.down(), e.ffn(), c.dim(), e.count()),
+                biases ? shapes.require(x.gateBias(), e.ffn(), e.count()) : null,
+                biases ? shapes.require(x.upBias(), e.ffn(), e.count()) : null,
+                biases ? shapes.require(x.downBias(), c.dim(), e.count()) : null);
     }
 
     /** Every distinct tensor, for byte counts and uploads (the tied output is listed once). */
@@ -112,13 +162,12 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
             if (t != null) all.add(t);
         }
         for (Layer l : layers) {
-            for (TensorInfo t : List.of(l.attnNorm, l.attnQ, l.attnK, l.attnV, l.attnOutput, l.ffnNorm, l.ffnGate, l.ffnUp, l.ffnDown)) {
-                all.add(t);
-            }
-            for (TensorInfo t : new TensorInfo[] {l.attnQBias, l.attnKBias, l.attnVBias, l.attnQNorm, l.attnKNorm,
-                    l.postAttnNorm, l.postFfnNorm}) {
+            for (TensorInfo t : new TensorInfo[] {l.attnNorm, l.attnQ, l.attnK, l.attnV, l.attnOutput, l.ffnNorm,
+                    l.ffnGate, l.ffnUp, l.ffnDown, l.attnQBias, l.attnKBias, l.attnVBias, l.attnQNorm, l.attnKNorm,
+                    l.postAttnNorm, l.postFfnNorm, l.attnSinks, l.attnOutputBias}) {
                 if (t != null) all.add(t);
             }
+            if (l.experts != null) all.addAll(l.experts.all());
         }
         return all;
     }

@@ -38,6 +38,23 @@ public final class TensorNames {
                 p + "ffn_norm.weight", p + "ffn_gate.weight", p + "ffn_up.weight", p + "ffn_down.weight");
     }
 
+    /** The names of layer {@code index}'s mixture-of-experts and gpt-oss tensors. */
+    public static Experts experts(int index) {
+        String p = "blk." + index + ".";
+        return new Experts(p + "ffn_gate_inp.weight", p + "ffn_gate_inp.bias",
+                p + "ffn_gate_exps.weight", p + "ffn_up_exps.weight", p + "ffn_down_exps.weight",
+                p + "ffn_gate_exps.bias", p + "ffn_up_exps.bias", p + "ffn_down_exps.bias",
+                p + "attn_sinks.weight", p + "attn_output.bias");
+    }
+
+    /**
+     * A layer's expert tensors (3-D: [input, output, expert]), router, and gpt-oss's attention
+     * sinks and attention-output bias (its FFN norm is named {@link #postAttentionNorm}).
+     */
+    public record Experts(String router, String routerBias, String gate, String up, String down,
+                          String gateBias, String upBias, String downBias,
+                          String sinks, String attnOutputBias) {}
+
     /** One layer's tensor names; the bias and q/k-norm names exist only for architectures that have them. */
     public record Layer(String attnNorm, String attnQ, String attnK, String attnV,
                         String attnQBias, String attnKBias, String attnVBias,

@@ -40,7 +40,10 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
         }
     }
 
-    /** The shape of a GGUF model: dimensions from its configuration, tensors from its tensor infos. */
+    /**
+     * The shape of a GGUF model: dimensions from its configuration, tensors from its tensor infos.
+     * A mixture's FFN width is each expert's, the width tensor split cuts.
+     */
     public static ModelShape of(String name, ModelConfig config, GgufFile file) {
         return of(name, config, ModelTensors.bind(file, config));
     }
@@ -51,7 +54,7 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
      */
     public static ModelShape of(String name, ModelConfig config, ModelTensors tensors) {
         return new ModelShape(name, config.layers(), config.dim(), config.heads(), config.kvHeads(), config.headDim(),
-                config.ffn(), config.vocab(), tensors.all().stream().map(TensorLayout::of).toList(),
+                config.ffnSplitWidth(), config.vocab(), tensors.all().stream().map(TensorLayout::of).toList(),
                 java.util.stream.IntStream.range(0, config.layers()).mapToObj(config::window).toList());
     }
 

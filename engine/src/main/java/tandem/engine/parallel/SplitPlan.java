@@ -34,9 +34,12 @@ public record SplitPlan(SplitMode mode, ModelShape model, List<DeviceSlices> dev
             case VOCABULARY -> slices.vocabRows();
             case NONE -> null;
         };
-        if (range == null) return TensorSlice.whole(tensor);
+        if (range == null) {
+            return role == TensorRole.OUTPUT_BIAS && device != 0 ? empty(tensor) : TensorSlice.whole(tensor);
+        }
         long perUnit = role.elementsPerUnit(model);
-        return new TensorSlice(tensor, role.cutsWithinRows(tensor), range.start() * perUnit, range.size() * perUnit);
+        return new TensorSlice(tensor, role.cutsWithinRows(tensor), range.start() * perUnit, range.size() * perUnit,
+                role == TensorRole.EXPERT_IN && tensor.matrices() > 1);
     }
 
     /** Layer and no split: whole layers, the embedding with the first layer, the head with the last. */

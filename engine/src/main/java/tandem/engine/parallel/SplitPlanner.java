@@ -59,7 +59,25 @@ public final class SplitPlanner {
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
                     weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes()));
         }
+        expertNote(draft, devices.size()).ifPresent(notes::add);
         return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes));
+    }
+
+    /**
+     * For a mixture of experts: how much of each device's weights are experts (3-D tensors), of
+     * which a token reads only its chosen experts' rows.
+     */
+    private static java.util.Optional<String> expertNote(SplitPlan plan, int devices) {
+        List<TensorLayout> experts = plan.model().tensors().stream().filter(t -> t.matrices() > 1).toList();
+        if (experts.isEmpty()) return java.util.Optional.empty();
+        StringBuilder perDevice = new StringBuilder();
+        for (int d = 0; d < devices; d++) {
+            int device = d;
+            long bytes = experts.stream().mapToLong(t -> plan.sliceOf(device, t).bytes()).sum();
+            perDevice.append(d == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / 1073741824.0));
+        }
+        return java.util.Optional.of("experts (" + experts.getFirst().matrices() + " per layer) take " + perDevice
+                + " of the weights per device; a token reads only its chosen experts' rows");
     }
 
     private static List<DeviceSlices> noSplit(ModelShape model, List<DeviceBudget> devices) {
@@ -103,9 +121,11 @@ public final class SplitPlanner {
         }
         AttentionSplit attention = AttentionSplit.cut(model, ratios, lcmOfBlocks(model, "attn_output"), notes);
 
-        int ffnUnit = lcmOfBlocks(model, "ffn_down");
+        // a mixture's experts are cut alike: every expert's down projection by the same columns
+        String down = model.layerTensor(0, "ffn_down_exps").isPresent() ? "ffn_down_exps" : "ffn_down";
+        int ffnUnit = lcmOfBlocks(model, down);
         List<SliceRange> ffn = cutGivingEachSome(ratios, model.ffn(), ffnUnit);
-        ratios.noteIfNotHonoured("FFN columns", ffn, "ffn_down rows are cut in whole " + ffnUnit + "-element blocks")
+        ratios.noteIfNotHonoured("FFN columns", ffn, down + " rows are cut in whole " + ffnUnit + "-element blocks")
                 .ifPresent(notes::add);
 
         List<SliceRange> vocab = cutGivingEachSome(ratios, model.vocab(), 1);

@@ -135,7 +135,7 @@ public final class SplitRunner implements ModelRunner {
                 throw new TandemException("layer split leaves device " + s.device() + " (" + s.budget().name()
                         + ") no layers; use fewer devices or another --split");
             }
-            return c.resized(s.layers().size(), c.heads(), c.kvHeads(), c.ffn(), c.vocab());
+            return c.slice(s.layers().size(), c.heads(), c.kvHeads(), c.ffnSplitWidth(), c.vocab());
         }
         if (s.queryHeads().isEmpty() || s.ffnColumns().isEmpty() || s.vocabRows().isEmpty()) {
             throw new TandemException("tensor split leaves device " + s.device() + " (" + s.budget().name() + ") with "
@@ -145,7 +145,7 @@ public final class SplitRunner implements ModelRunner {
         }
         // whole KV-head groups, or part of one group with its (copied) KV head: either way the
         // kernels' query head h / (heads / kvHeads) is the right KV head
-        return c.resized(c.layers(), s.queryHeads().size(), s.kvGroups().size(), s.ffnColumns().size(),
+        return c.slice(c.layers(), s.queryHeads().size(), s.kvGroups().size(), s.ffnColumns().size(),
                 s.vocabRows().size());
     }
 

@@ -3,7 +3,6 @@ package tandem.engine.parallel;
 import java.util.List;
 
 import tandem.engine.vulkan.CommandRecorder;
-import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.BlockRecorder;
@@ -33,10 +32,10 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
         timeline.begin(rec);
         blocks.embedding(rec, tokens);
         for (int l = 0; l < layers; l++) {
-            rec = blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, inWidth, out, accumulate) -> {
+            rec = blocks.block(rec, l, l, tokens, (r, kernel, weightType, product, out, accumulate) -> {
                 int k = ++round[0];
                 allReduce.recordAcquireSlot(r, device, k);
-                GpuOps.linear(r, w, in, up, 0, inWidth, allReduce.slot(device, k), dim, tokens, false, b.halves.all());
+                product.record(r, allReduce.slot(device, k), false);
                 allReduce.recordRelease(r, device, k);
                 timeline.mark("compute");
                 r.end();

@@ -1,6 +1,7 @@
 package tandem.engine.vulkan;
 
 import java.util.List;
+import tandem.engine.runtime.TandemException;
 
 /**
  * Records the engine's kernels into a command buffer: the GPU counterpart of CpuOps, one method
@@ -248,19 +249,21 @@ public final class GpuOps {
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials) {
         attention(rec, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
-                defaultScale(headDim), 0, 0);
+                defaultScale(headDim), 0, 0, null);
     }
 
     /**
-     * {@link #attention} with Q·K multiplied by {@code scale} and, for {@code window} > 0, each query
+     * {@link #attention} with Q·K multiplied by {@code scale}, for {@code window} > 0 each query
      * seeing only its last {@code window} positions (a sliding-window layer), whose cache may be a
-     * ring of {@code ring} rows (position t in row t % ring; 0: row t).
+     * ring of {@code ring} rows (position t in row t % ring; 0: row t), and each head's sink logit in
+     * the softmax where {@code sinks} is given (gpt-oss; those run the per-token kernel).
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
-                                 int splits, BufferRange partials, float scale, int window, int ring) {
+                                 int splits, BufferRange partials, float scale, int window, int ring, BufferRange sinks) {
         Kernels k = Kernels.of(rec.device());
-        int tile = tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
+        // the tiled prompt kernel has the window and scale but no sinks
+        int tile = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
         if (tile > 0) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
             int queries = Kernels.PROMPT_ATTENTION_QUERIES;
@@ -269,7 +272,8 @@ public final class GpuOps {
                     (tokens + queries - 1) / queries, 1);
             return;
         }
-        rec.dispatch(k.attention(headDim, splits), List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q),
+        rec.dispatch(k.attention(headDim, splits, sinks != null),
+                List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q, sinks != null ? sinks : q),
                 new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window, ring}, heads, tokens, splits);
         combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
     }
@@ -283,20 +287,77 @@ public final class GpuOps {
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
         attentionRoped(rec, q, k, v, kCache, vCache, table, out, step, heads, kvHeads, headDim, ropeDim, neox, splits, partials,
-                defaultScale(headDim), 0, 0);
+                defaultScale(headDim), 0, 0, null);
     }
 
-    /** {@link #attentionRoped} with the scale and sliding window of {@link #attention(CommandRecorder, BufferRange, BufferRange,
-     * BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int)}. */
+    /** {@link #attentionRoped} with the scale, sliding window, ring and sinks of {@link #attention(CommandRecorder,
+     * BufferRange, BufferRange, BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int,
+     * BufferRange)}. */
     public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials,
-                                      float scale, int window, int ring) {
+                                      float scale, int window, int ring, BufferRange sinks) {
         Kernels kernels = Kernels.of(rec.device());
-        rec.dispatch(kernels.attentionRoped(headDim, splits, neox),
-                List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table),
+        rec.dispatch(kernels.attentionRoped(headDim, splits, neox, sinks != null),
+                List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table, sinks != null ? sinks : q),
                 new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window, ring}, heads, 1, splits);
         combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);
+    }
+
+    /**
+     * Routes each of {@code tokens} tokens to its {@code used} experts on the GPU: ids and weights
+     * ([tokens][used]) from the router logits ([tokens][experts]) and the router bias (or null).
+     */
+    public static void routeExperts(CommandRecorder rec, BufferRange logits, BufferRange bias, BufferRange ids,
+                                    BufferRange weights, int experts, int used, int tokens) {
+        if (used > Kernels.MAX_EXPERTS_USED || experts > Kernels.MAX_EXPERTS) {
+            throw new TandemException(used + " of " + experts + " experts per token: the Vulkan routing kernel serves at most "
+                    + Kernels.MAX_EXPERTS_USED + " of " + Kernels.MAX_EXPERTS + "; use --backend cpu");
+        }
+        rec.dispatch(Kernels.of(rec.device()).moeRoute(), List.of(logits, bias != null ? bias : logits, ids, weights),
+                new int[] {experts, used, tokens, bias != null ? 1 : 0}, tokens, 1, 1);
+    }
+
+    /**
+     * Gate or up projection of a mixture: out[t * used + s] = W[ids[t * used + s]] x[t] (+ that
+     * expert's bias row) for every token t and slot s; W is the 3-D expert tensor
+     * ({@code w.rows()} = experts x rows per expert). Only the chosen experts' rows are read.
+     */
+    public static void expertMatVec(CommandRecorder rec, WeightTensor w, int experts, BufferRange x, int xStride,
+                                    BufferRange ids, BufferRange bias, BufferRange out, int outStride, int used, int tokens) {
+        expertProduct(rec, w, experts, false, 0, x, null, xStride, ids, ids, bias, out, outStride, used, tokens, false);
+    }
+
+    /**
+     * Down projection of a mixture into the residual stream (or a partial of it): y[t] (+)=
+     * sum over slots s of weights[t * used + s] * (W[ids[t * used + s]] h[t * used + s] + bias row),
+     * with h = glu(gate, up) computed on the fly (glu 1: silu(gate) * up, 2: gpt-oss's clamped SwiGLU).
+     */
+    public static void expertDown(CommandRecorder rec, WeightTensor w, int experts, int glu, BufferRange gate, BufferRange up,
+                                  int inStride, BufferRange ids, BufferRange weights, BufferRange bias, BufferRange y,
+                                  int yStride, int used, int tokens, boolean accumulate) {
+        expertProduct(rec, w, experts, true, glu, gate, up, inStride, ids, weights, bias, y, yStride, used, tokens, accumulate);
+    }
+
+    private static void expertProduct(CommandRecorder rec, WeightTensor w, int experts, boolean down, int glu, BufferRange x,
+                                      BufferRange up, int xStride, BufferRange ids, BufferRange weights, BufferRange bias,
+                                      BufferRange y, int yStride, int used, int tokens, boolean accumulate) {
+        requireVec4Input(w, 0, xStride);
+        if (w.slices().size() != 1) {
+            throw new TandemException("expert tensor " + w.name() + " does not fit one storage buffer of " + rec.device().label()
+                    + "; use tensor split over more devices");
+        }
+        Kernels k = Kernels.of(rec.device());
+        ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down);
+        int rows = w.rows() / experts;
+        int groups = (rows + k.matvecRows(w.kernelType()) - 1) / k.matvecRows(w.kernelType());
+        int gx = Math.min(groups, MAX_GROUPS_X);
+        int gz = (groups + gx - 1) / gx;
+        rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, x, ids, weights,
+                        bias != null ? bias : x),
+                new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, 0, tokens, used, experts,
+                        bias != null ? 1 : 0},
+                gx, down ? tokens : tokens * used, gz);
     }
 
     /** The usual attention scale, 1 / sqrt(head dimension). */

@@ -188,14 +188,38 @@ public final class Kernels implements DeviceResource {
         return device.physical().subgroupSize() >= 32 ? wide : reductionWorkgroup();
     }
 
-    /** @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token) */
-    public synchronized ComputePipeline attention(int headDim, int splits) {
-        return get("attention", 9, 7, attentionWorkgroup(), headDim, splits, 0, 0);
+    /**
+     * @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token)
+     * @param sinks  each head's sink logit joins the softmax (gpt-oss)
+     */
+    public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks) {
+        return get("attention", 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0);
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
-    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox) {
-        return get("attention", 9, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0);
+    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks) {
+        return get("attention", 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0);
+    }
+
+    /**
+     * The expert product of mixtures (matvec.comp built with MOE): rows of the experts the router chose.
+     *
+     * @param glu  0: plain input, 1: silu(x) * up, 2: gpt-oss's clamped SwiGLU
+     * @param down false: gate/up, one output row set per (token, expert); true: the weighted sum over a token's experts
+     */
+    public synchronized ComputePipeline expertMatvec(String weightType, int glu, boolean down) {
+        requireType(weightType);
+        return get("matvec_moe_" + weightType, 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, 0, matvecUnroll(), 1,
+                down ? 2 : 1);
+    }
+
+    /** Experts per token, and experts per layer, the routing kernel serves at most. */
+    public static final int MAX_EXPERTS_USED = 16;
+    public static final int MAX_EXPERTS = 512;
+
+    /** Routing: one workgroup per token, which picks each expert by a workgroup-wide max. */
+    public synchronized ComputePipeline moeRoute() {
+        return get("moe_route", 4, 4, reductionWorkgroup(), MAX_EXPERTS_USED, MAX_EXPERTS);
     }
 
     /**

@@ -211,10 +211,12 @@ class SynthCommandTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "--preset huge --out x.gguf | unknown preset 'huge'",
-            "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k, q6_k, iq4_nl, iq4_xs, q4_k_m or q5_k_m, not iq2_xxs",
-            "--preset tiny --type q9 --out x.gguf | synth writes f16, q8_0, q4_0, q4_k, q6_k, iq4_nl, iq4_xs, q4_k_m or q5_k_m, not q9",
+            "--preset tiny --type iq2_xxs --out x.gguf | synth writes f16, q8_0, q4_0, q4_k, q6_k, iq4_nl, iq4_xs, q4_k_m, q5_k_m or mxfp4_moe, not iq2_xxs",
+            "--preset tiny --type q9 --out x.gguf | synth writes f16, q8_0, q4_0, q4_k, q6_k, iq4_nl, iq4_xs, q4_k_m, q5_k_m or mxfp4_moe, not q9",
             "--preset tiny | no --out given",
             "--arch gpt2 --preset tiny --out x.gguf | synth writes --arch llama, qwen2, qwen3, ",
+            "--arch qwen3moe --preset tiny --out x.gguf | preset tiny has no experts for --arch qwen3moe",
+            "--preset qwen3-30b-a3b --out x.gguf | preset qwen3-30b-a3b is a mixture of experts, not --arch llama",
             "--preset tiny --out x.gguf --seed abc | --seed needs an integer",
             "--preset tiny --out x.gguf --vocab /nonexistent.gguf | /nonexistent.gguf: no such file",
             "--preset | missing value for '--preset'",

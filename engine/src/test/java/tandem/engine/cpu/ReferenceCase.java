@@ -45,13 +45,14 @@ public record ReferenceCase(String name, Path model, String prompt, int[] tokens
     }
 
     /**
-     * Every ARCH-TYPE.pN.json of shared/data/models/arch for one architecture (e.g. "gemma3"), sorted
-     * by name.
+     * Every ARCH-TYPE.pN.json of shared/data/models/arch whose name starts with {@code prefix} (e.g.
+     * "gemma3", "gpt-oss-f32."), sorted by name.
      */
-    public static List<ReferenceCase> arch(String arch) {
+    public static List<ReferenceCase> arch(String prefix) {
         Path dir = SharedData.data("models/arch");
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(arch) + "-[a-z0-9_]+\\.p\\d+\\.json"))
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                            && p.getFileName().toString().matches(".*\\.p\\d+\\.json"))
                     .sorted()
                     .map(ReferenceCase::read)
                     .toList();
@@ -61,12 +62,11 @@ public record ReferenceCase(String name, Path model, String prompt, int[] tokens
     }
 
     /**
-     * The bar of shared/data/models/arch: cosine 0.9999 for f32/f16 files, 0.999 for quantized ones
-     * (llama.cpp's CPU rounds activations to 8 bits before a quantized product; PROVENANCE.md there).
+     * The bar of models/arch (its PROVENANCE.md): 0.9999 for f32/f16 files, 0.999 for quantized
+     * ones (llama.cpp rounds activations to 8 bits before quantized products; we keep float32).
      */
     public double archMinCosine() {
-        String type = name.substring(name.indexOf('-') + 1, name.lastIndexOf(".p"));
-        return type.equals("f32") || type.equals("f16") ? 0.9999 : 0.999;
+        return name.contains("-f32.") || name.contains("-f16.") ? 0.9999 : 0.999;
     }
 
     public static ReferenceCase read(Path json) {

@@ -19,8 +19,12 @@ class ModelValidationTest {
     Path dir;
 
     private String failure(UnaryOperator<GgufRewrite> change) {
+        return failure("models/stories260K.gguf", change);
+    }
+
+    private String failure(String model, UnaryOperator<GgufRewrite> change) {
         Path broken;
-        try (GgufFile stories = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
+        try (GgufFile stories = GgufFile.open(SharedData.data(model))) {
             broken = change.apply(new GgufRewrite(stories)).write(dir.resolve("broken.gguf"));
         }
         try (GgufFile file = GgufFile.open(broken)) {
@@ -49,7 +53,27 @@ class ModelValidationTest {
     @Test
     void mixtureOfExpertsUnderTheLlamaNameIsRefused() {
         String message = failure(r -> r.put("llama.expert_count", GgufValue.uint32(8)));
-        assertTrue(message.endsWith("mixture-of-experts models (llama.expert_count = 8) are not supported yet"), message);
+        assertTrue(message.endsWith("mixture-of-experts llama (llama.expert_count = 8) is not supported; "
+                + "Tandem runs the mixtures qwen3moe and gpt-oss"), message);
+    }
+
+    @Test
+    void missingExpertTensorIsNamed() {
+        String message = failure("models/arch/qwen3moe-f32.gguf", r -> r.drop("blk.1.ffn_up_exps.weight"));
+        assertTrue(message.endsWith("missing tensor blk.1.ffn_up_exps.weight"), message);
+    }
+
+    @Test
+    void expertTensorOfTheWrongShapeIsNamedWithBothShapes() {
+        String message = failure("models/arch/gpt-oss-f32.gguf",
+                r -> r.replace("blk.0.ffn_down_exps.weight", new long[] {64, 128, 8}, new float[64 * 128 * 8]));
+        assertTrue(message.endsWith("tensor blk.0.ffn_down_exps.weight: expected [64, 128, 16], found [64, 128, 8]"), message);
+    }
+
+    @Test
+    void missingExpertCountIsNamed() {
+        String message = failure("models/arch/qwen3moe-f32.gguf", r -> r.remove("qwen3moe.expert_used_count"));
+        assertTrue(message.endsWith("missing qwen3moe.expert_used_count"), message);
     }
 
     @Test

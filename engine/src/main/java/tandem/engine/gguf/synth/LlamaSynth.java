@@ -59,6 +59,13 @@ public final class LlamaSynth {
     /** The writer for a synthetic model whose tensor types follow {@code quant} (a pure type or a mix). */
     public static GgufWriter plan(Architecture arch, SynthPreset p, SynthQuant quant, GgufMetadata tokenizer, long seed) {
         GgmlType type = quant.base();
+        if (arch.experts().isMixture() != (p.experts() != null)) {
+            throw new TandemException("preset " + p.name() + (p.experts() == null ? " has no experts for --arch " : " is a mixture of experts, not --arch ")
+                    + arch.name() + "; mixtures: --arch qwen3moe or gpt-oss with a preset that has experts");
+        }
+        if (quant.experts() != type && p.experts() == null) {
+            throw new TandemException("--type " + quant.name() + " types a mixture's experts; preset " + p.name() + " has none");
+        }
         int vocab = tokenizer.getStringArray("tokenizer.ggml.tokens").size();
         checkWidths(p, type);
         GgufWriter w = new GgufWriter()
@@ -82,6 +89,7 @@ public final class LlamaSynth {
             w.put(arch.key("attention.key_length"), GgufValue.uint32(p.headDim()));
             w.put(arch.key("attention.value_length"), GgufValue.uint32(p.headDim()));
         }
+        if (p.experts() != null) ExpertSynth.putMetadata(w, arch, p);
         tokenizer.asMap().forEach((k, v) -> {
             if (k.startsWith("tokenizer.")) w.put(k, v);
         });
@@ -112,6 +120,10 @@ public final class LlamaSynth {
             }
             add(w, l.attnOutput(), type, new long[] {p.qDim(), p.dim()}, seed, seq);
             if (arch.block().postNorms()) addFloats(w, TensorNames.postAttentionNorm(i), p.dim(), 1f, NORM_SPREAD, seed, seq);
+            if (p.experts() != null) {
+                ExpertSynth.addLayer(w, arch, p, i, quant.experts(), seed, seq);
+                continue;
+            }
             addNorm(w, l.ffnNorm(), p.dim());
             if (arch.block().fusedTensors()) {
                 add(w, l.ffnUp(), type, new long[] {p.dim(), 2L * p.ffn()}, seed, seq);   // gate rows, then up rows
@@ -141,6 +153,8 @@ public final class LlamaSynth {
     private static void writeArchitectureKeys(GgufWriter w, Architecture arch, SynthPreset p, boolean longRope) {
         if (arch.block().slidingWindow() && p.slidingWindow() > 0) {
             w.put(arch.key("attention.sliding_window"), GgufValue.uint32(p.slidingWindow()));
+        }
+        if (arch == Architecture.GEMMA3 && p.slidingWindow() > 0) {
             w.put(arch.key("attention.sliding_window_pattern"), GgufValue.uint32(GEMMA3_PATTERN));
             w.put(arch.key("rope.freq_base_swa"), GgufValue.float32(GEMMA3_LOCAL_THETA));
             w.putString(arch.key("rope.scaling.type"), "linear");
@@ -171,14 +185,15 @@ public final class LlamaSynth {
     }
 
     private static void checkWidths(SynthPreset p, GgmlType type) {
-        for (int width : new int[] {p.dim(), p.qDim(), p.ffn()}) {
+        int ffn = p.experts() != null ? p.experts().ffn() : p.ffn();
+        for (int width : new int[] {p.dim(), p.qDim(), ffn}) {
             if (width % type.blockSize() != 0) {
                 throw new TandemException("preset " + p.name() + ": width " + width + " is not a multiple of " + type + "'s block size " + type.blockSize());
             }
         }
     }
 
-    private static void add(GgufWriter w, String name, GgmlType type, long[] dims, long seed, long[] seq) {
+    static void add(GgufWriter w, String name, GgmlType type, long[] dims, long seed, long[] seq) {
         long tensorSeed = mix(seed + 0x9E37_79B9_7F4A_7C15L * ++seq[0]);
         TensorSource random = (chunk, offset) -> RandomBlocks.fill(type, chunk, mix(tensorSeed ^ offset));
         w.addTensor(name, type, dims, random);
@@ -188,20 +203,25 @@ public final class LlamaSynth {
      * Biases as large as a projection's outputs (about 1 for unit inputs and weights of 0.1), so a
      * bias applied to the wrong heads changes the logits plainly; norm scales 1 +- 0.3 likewise.
      */
-    private static final float BIAS_SPREAD = 0.5f;
-    private static final float NORM_SPREAD = 0.3f;
+    static final float BIAS_SPREAD = 0.5f;
+    static final float NORM_SPREAD = 0.3f;
 
     /** An F32 vector of Gaussian values {@code mean +- spread}, seeded like the matrices. */
-    private static void addFloats(GgufWriter w, String name, int length, float mean, float spread, long seed, long[] seq) {
+    static void addFloats(GgufWriter w, String name, int length, float mean, float spread, long seed, long[] seq) {
+        addFloats(w, name, new long[] {length}, mean, spread, seed, seq);
+    }
+
+    /** {@link #addFloats(GgufWriter, String, int, float, float, long, long[])} of any shape. */
+    static void addFloats(GgufWriter w, String name, long[] dims, float mean, float spread, long seed, long[] seq) {
         long tensorSeed = mix(seed + 0x9E37_79B9_7F4A_7C15L * ++seq[0]);
-        w.addTensor(name, GgmlType.F32, new long[] {length}, (MemorySegment chunk, long offset) -> {
+        w.addTensor(name, GgmlType.F32, dims, (MemorySegment chunk, long offset) -> {
             SplittableRandom r = new SplittableRandom(mix(tensorSeed ^ offset));
             for (long i = 0; i < chunk.byteSize(); i += 4) chunk.set(F32, i, mean + spread * (float) r.nextGaussian());
         });
     }
 
     /** RMS-norm weights of 1: the random model then scales like a freshly initialised one. */
-    private static void addNorm(GgufWriter w, String name, int dim) {
+    static void addNorm(GgufWriter w, String name, int dim) {
         w.addTensor(name, GgmlType.F32, new long[] {dim}, (MemorySegment chunk, long offset) -> {
             for (long i = 0; i < chunk.byteSize(); i += 4) chunk.set(F32, i, 1f);
         });

@@ -2,6 +2,7 @@ package tandem.engine.gguf.synth;
 
 import java.util.List;
 import java.util.Locale;
+import tandem.engine.model.ExpertConfig;
 import tandem.engine.runtime.TandemException;
 
 /**
@@ -11,15 +12,24 @@ import tandem.engine.runtime.TandemException;
  * @param vocab   expected vocabulary size; 0 means "whatever the tokenizer has"
  * @param headDim elements per head; Qwen3 models may have {@code heads * headDim != dim}
  * @param ropeDim leading elements of each head that RoPE rotates (Phi-4-mini: 96 of 128)
- * @param slidingWindow positions a sliding-window layer sees (gemma3 files only; 0 for none)
+ * @param slidingWindow positions a sliding-window layer sees (gemma3 and gpt-oss files only; 0 for none)
+ * @param experts the mixture-of-experts shape (write with {@code --arch qwen3moe} or {@code gpt-oss}), or null
  */
 public record SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
                           int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim, int ropeDim,
-                          int slidingWindow) {
-    /** A preset whose RoPE rotates whole heads, without a sliding window. */
+                          int slidingWindow, ExpertConfig experts) {
+    /** A dense preset whose RoPE rotates whole heads, without a sliding window. */
     public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
                        int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim) {
-        this(name, displayName, layers, dim, heads, kvHeads, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim, headDim, 0);
+        this(name, displayName, layers, dim, heads, kvHeads, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim, headDim, 0, null);
+    }
+
+    /** A dense preset. */
+    public SynthPreset(String name, String displayName, int layers, int dim, int heads, int kvHeads, int ffn,
+                       int vocab, int contextLength, float ropeTheta, float rmsEps, int headDim, int ropeDim,
+                       int slidingWindow) {
+        this(name, displayName, layers, dim, heads, kvHeads, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim, ropeDim,
+                slidingWindow, null);
     }
 
     /** A preset whose heads split the model width: headDim = dim / heads. */
@@ -55,8 +65,22 @@ public record SynthPreset(String name, String displayName, int layers, int dim, 
     public static final SynthPreset PHI4_MINI = new SynthPreset("phi-4-mini", "Phi-4-mini", 32, 3072, 24, 8, 8192,
             200064, 131072, 10000f, 1e-5f, 128, 96, 0);
 
+    /** Qwen3-30B-A3B (config.json): 128 experts of width 768, 8 per token; write it with {@code --arch qwen3moe}. */
+    public static final SynthPreset QWEN3_30B_A3B = new SynthPreset("qwen3-30b-a3b", "Qwen3-30B-A3B", 48, 2048, 32, 4, 6144,
+            151936, 40960, 1_000_000f, 1e-6f, 128, 128, 0,
+            new ExpertConfig(128, 8, 768));
+    /** gpt-oss-20b (config.json): 32 experts of width 2880, 4 per token, a 128-position window on every other layer; write it with {@code --arch gpt-oss}. */
+    public static final SynthPreset GPT_OSS_20B = new SynthPreset("gpt-oss-20b", "gpt-oss-20b", 24, 2880, 64, 8, 2880,
+            201088, 131072, 150000f, 1e-5f, 64, 64, 128,
+            new ExpertConfig(32, 4, 2880));
+    /** gpt-oss-120b: as the 20b with 36 layers and 128 experts. */
+    public static final SynthPreset GPT_OSS_120B = new SynthPreset("gpt-oss-120b", "gpt-oss-120b", 36, 2880, 64, 8, 2880,
+            201088, 131072, 150000f, 1e-5f, 64, 64, 128,
+            new ExpertConfig(128, 4, 2880));
+
+
     public static final List<SynthPreset> ALL = List.of(TINY, LLAMA3_8B, LLAMA3_70B, QWEN25_7B, QWEN3_8B, QWEN3_32B,
-            GEMMA3_27B, PHI4_MINI);
+            GEMMA3_27B, PHI4_MINI, QWEN3_30B_A3B, GPT_OSS_20B, GPT_OSS_120B);
 
     /** Width of all query heads together (attn_q's rows, attn_output's row length). */
     public int qDim() { return heads * headDim; }
@@ -69,7 +93,8 @@ public record SynthPreset(String name, String displayName, int layers, int dim, 
             throw new TandemException("--kv-heads " + kv + " does not divide the " + heads + " query heads of preset "
                     + name + "; choose a divisor of " + heads);
         }
-        return new SynthPreset(name, displayName, layers, dim, heads, kv, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim);
+        return new SynthPreset(name, displayName, layers, dim, heads, kv, ffn, vocab, contextLength, ropeTheta, rmsEps, headDim,
+                ropeDim, slidingWindow, experts);
     }
 
     public static SynthPreset byName(String name) {

@@ -15,11 +15,17 @@ import tandem.engine.tensor.GgmlType;
  * @param name   what {@code tandem synth --type} accepts, e.g. "q4_k_m"
  * @param base   the type of most matrices
  * @param medium whether attn_v and ffn_down follow the _M recipe
+ * @param experts the type of a mixture's expert tensors (the base type, but for llama-quantize's MXFP4_MOE)
  */
-public record SynthQuant(String name, GgmlType base, boolean medium) {
-    /** The mixes besides the pure types of {@link LlamaSynth#TYPES}. */
+public record SynthQuant(String name, GgmlType base, boolean medium, GgmlType experts) {
+    public SynthQuant(String name, GgmlType base, boolean medium) {
+        this(name, base, medium, base);
+    }
+
+    /** The mixes besides the pure types of {@link LlamaSynth#TYPES}; mxfp4_moe: experts MXFP4, other matrices Q8_0 (gpt-oss). */
     public static final List<SynthQuant> MIXES = List.of(
-            new SynthQuant("q4_k_m", GgmlType.Q4_K, true), new SynthQuant("q5_k_m", GgmlType.Q5_K, true));
+            new SynthQuant("q4_k_m", GgmlType.Q4_K, true), new SynthQuant("q5_k_m", GgmlType.Q5_K, true),
+            new SynthQuant("mxfp4_moe", GgmlType.Q8_0, false, GgmlType.MXFP4));
 
     /** Every matrix in {@code type}. */
     public static SynthQuant pure(GgmlType type) {
@@ -72,6 +78,7 @@ public record SynthQuant(String name, GgmlType base, boolean medium) {
     /** llama.cpp's {@code general.file_type} (a pure k-quant file: the _S recipe, closest to pure). */
     LlamaFileType fileType() {
         if (medium) return base == GgmlType.Q4_K ? LlamaFileType.MOSTLY_Q4_K_M : LlamaFileType.MOSTLY_Q5_K_M;
+        if (experts == GgmlType.MXFP4) return LlamaFileType.MOSTLY_MXFP4_MOE;
         return switch (base) {
             case F16 -> LlamaFileType.MOSTLY_F16;
             case Q4_0 -> LlamaFileType.MOSTLY_Q4_0;

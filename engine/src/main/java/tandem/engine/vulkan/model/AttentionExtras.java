@@ -4,11 +4,17 @@ import tandem.engine.vulkan.GpuBuffer;
 
 /**
  * The optional per-layer attention tensors some architectures add: Q/K/V biases (qwen2) and the
- * per-head RMS norms of queries and keys (qwen3). Each is null where the architecture has none.
+ * per-head RMS norms of queries and keys (qwen3), gpt-oss's sink logit per head and attention-output
+ * bias. Each is null where the architecture has none (and the output bias on all but one device of
+ * a tensor split: the partial sums must add it once).
  */
-public record AttentionExtras(GpuBuffer qBias, GpuBuffer kBias, GpuBuffer vBias, GpuBuffer qNorm, GpuBuffer kNorm)
-        implements AutoCloseable {
+public record AttentionExtras(GpuBuffer qBias, GpuBuffer kBias, GpuBuffer vBias, GpuBuffer qNorm, GpuBuffer kNorm,
+                              GpuBuffer sinks, GpuBuffer outputBias) implements AutoCloseable {
     public static final AttentionExtras NONE = new AttentionExtras(null, null, null, null, null);
+
+    public AttentionExtras(GpuBuffer qBias, GpuBuffer kBias, GpuBuffer vBias, GpuBuffer qNorm, GpuBuffer kNorm) {
+        this(qBias, kBias, vBias, qNorm, kNorm, null, null);
+    }
 
     public boolean hasBiases() { return qBias != null; }
 
@@ -16,6 +22,6 @@ public record AttentionExtras(GpuBuffer qBias, GpuBuffer kBias, GpuBuffer vBias,
 
     @Override
     public void close() {
-        for (GpuBuffer b : new GpuBuffer[] {kNorm, qNorm, vBias, kBias, qBias}) if (b != null) b.close();
+        for (GpuBuffer b : new GpuBuffer[] {outputBias, sinks, kNorm, qNorm, vBias, kBias, qBias}) if (b != null) b.close();
     }
 }

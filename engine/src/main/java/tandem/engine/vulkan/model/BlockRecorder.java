@@ -1,6 +1,8 @@
 package tandem.engine.vulkan.model;
 
 import tandem.engine.model.Activation;
+import tandem.engine.model.ExpertConfig;
+import tandem.engine.model.ExpertStyle;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.vulkan.BufferRange;
@@ -19,23 +21,29 @@ import tandem.engine.vulkan.WeightTensor;
  * device: the one place that knows a block's kernel sequence, for one device and for every split.
  * The two places where a block adds to the residual stream go through a {@link ResidualAdd} (an
  * accumulating product on one device or under layer split, a product into the all-reduce under
- * tensor split). Where the block has post-norms (Gemma), the product goes to a scratch buffer
+ * tensor split); a mixture's FFN routes each token to its experts on the GPU. Where the block has post-norms (Gemma), the product goes to a scratch buffer
  * instead and its norm is added to the residual stream on every device. With a profiling timeline
  * every kernel group gets a labelled timestamp.
  */
 public final class BlockRecorder {
     /**
-     * Adds W·in to the residual stream, in = silu(in) * up where {@code up} is given (SwiGLU fused
-     * into the down projection); returns the recorder to go on with (a new segment after an all-reduce).
+     * Adds a product (W·in, with SwiGLU fused into the down projection's input) to the residual
+     * stream; returns the recorder to go on with (a new segment after an all-reduce).
      */
     public interface ResidualAdd {
         /**
-         * @param kernel     "attn_output" or "ffn_down" (the block's last kernel), for labels
-         * @param out        where the product goes: the residual stream, or the post-norm's scratch
+         * @param kernel     "attn_output", "ffn_down" or "ffn_down_exps" (the block's last kernel), for labels
+         * @param weightType the product's weight type, for labels
+         * @param out        where the summed product goes: the residual stream, or the post-norm's scratch
          * @param accumulate add to {@code out} (the residual stream) instead of overwriting it
          */
-        CommandRecorder add(CommandRecorder rec, String kernel, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
-                            BufferRange out, boolean accumulate);
+        CommandRecorder add(CommandRecorder rec, String kernel, String weightType, Product product, BufferRange out,
+                            boolean accumulate);
+    }
+
+    /** The product a residual add records: this device's [tokens][dim] output written to (or added to) y. */
+    public interface Product {
+        void record(CommandRecorder rec, BufferRange y, boolean accumulate);
     }
 
     private final ModelConfig c;
@@ -93,10 +101,11 @@ public final class BlockRecorder {
             GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
             step(rec, "q/k norm");
         }
+        BufferRange sinks = extras.sinks() == null ? null : extras.sinks().all();
         if (tokens == 1 && Kernels.decodeFusesRope()) {
             GpuOps.attentionRoped(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(),
                     b.values.get(cacheIndex).all(), rope, b.attended.all(), step, c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), scale, window, ring);
+                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), scale, window, ring, sinks);
             step(rec, "rope + attention");
         } else {
             GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
@@ -104,44 +113,83 @@ public final class BlockRecorder {
             step(rec, "rope + kv store");
             GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
                     step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
-                    b.attentionPartials.all(), scale, window, ring);
+                    b.attentionPartials.all(), scale, window, ring, sinks);
             step(rec, "attention");
         }
         PostNorms post = m.postNorms(layer);
-        rec = residual(rec, add, "attn_output", w.attnOutput(), b.attended.all(), null, qDim, post.attention(), tokens);
+        rec = residual(rec, add, "attn_output", w.attnOutput().kernelType(), (r, y, accumulate) -> {
+            GpuOps.linear(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate, b.halves.all());
+            if (extras.outputBias() != null) {
+                r.computeBarrier();
+                GpuOps.addBias(r, y, extras.outputBias().all(), dim, tokens);
+            }
+        }, post.attention(), tokens);
+        ExpertWeights experts = m.experts(layer);
+        if (experts != null) return expertFfn(rec, w, experts, tokens, add, post.ffn());
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
-        BufferRange up = b.up.all();
+        BufferRange up;
         if (c.block().activation() != Activation.SILU) {
             // the products fuse SiLU only: other activations are applied to the gate first
-            GpuOps.glu(rec, c.block().activation(), b.gate.all(), up, tokens * ffn);
+            GpuOps.glu(rec, c.block().activation(), b.gate.all(), b.up.all(), tokens * ffn);
             step(rec, "glu");
             up = null;
+        } else {
+            up = b.up.all();
         }
         // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
-        return residual(rec, add, "ffn_down", w.down(), b.gate.all(), up, ffn, post.ffn(), tokens);
+        return residual(rec, add, "ffn_down", w.down().kernelType(), (r, y, accumulate) ->
+                GpuOps.linear(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate, b.halves.all()),
+                post.ffn(), tokens);
     }
 
     /**
-     * x += W·in, or x += rmsnorm(W·in) * postNorm where the block has a post-norm: the product then
+     * A mixture-of-experts FFN, all on the GPU: norm, router logits, routing (ids and weights into
+     * the step's buffers), the chosen experts' gate and up rows per (token, expert), and their down
+     * rows summed with the routing weights into the residual add.
+     */
+    private CommandRecorder expertFfn(CommandRecorder rec, LayerWeights w, ExpertWeights e, int tokens, ResidualAdd add,
+                                      GpuBuffer postNorm) {
+        int dim = c.dim();
+        ExpertConfig shape = c.experts();
+        int count = shape.count(), used = shape.used(), width = shape.ffn();
+        GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
+        step(rec, "rms_norm");
+        GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
+        step(rec, kind(rec.device(), tokens) + " router " + e.router().kernelType());
+        GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
+                b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
+        step(rec, "route");
+        GpuOps.expertMatVec(rec, e.gate(), count, b.normed.all(), dim, b.expertIds.all(),
+                e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, used, tokens);
+        GpuOps.expertMatVec(rec, e.up(), count, b.normed.all(), dim, b.expertIds.all(),
+                e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, used, tokens);
+        step(rec, "experts gate+up " + e.gate().kernelType());
+        int glu = c.architecture().experts() == ExpertStyle.OAI ? 2 : 1;
+        return residual(rec, add, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
+                count, glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
+                e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate), postNorm, tokens);
+    }
+
+    /**
+     * x += product, or x += rmsnorm(product) * postNorm where the block has a post-norm: the product then
      * goes to the normed scratch (free at both residual adds: the projections that read it are done).
      */
-    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, String kernel, WeightTensor w, BufferRange in,
-                                     BufferRange up, int inWidth, GpuBuffer postNorm, int tokens) {
-        if (postNorm == null) return add.add(rec, kernel, w, in, up, inWidth, b.x.all(), true);
-        rec = add.add(rec, kernel, w, in, up, inWidth, b.normed.all(), false);
+    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, String kernel, String weightType, Product product,
+                                     GpuBuffer postNorm, int tokens) {
+        if (postNorm == null) return add.add(rec, kernel, weightType, product, b.x.all(), true);
+        rec = add.add(rec, kernel, weightType, product, b.normed.all(), false);
         GpuOps.rmsNormAdd(rec, b.normed.all(), postNorm.all(), b.x.all(), c.dim(), c.rmsEps(), tokens);
         step(rec, "post-norm");
         return rec;
     }
 
     /**
-     * A residual add on this device alone: the product accumulates into the residual stream. The
-     * barrier after it is the caller's (where a segment or layer ends it may stamp the timeline).
+     * A residual add on this device alone: the product goes straight to {@code out}. The barrier
+     * after it is the caller's (where a segment or layer ends it may stamp the timeline).
      */
-    public CommandRecorder addLocally(CommandRecorder rec, WeightTensor w, BufferRange in, BufferRange up, int inWidth,
-                                      BufferRange out, boolean accumulate, int tokens) {
-        GpuOps.linear(rec, w, in, up, 0, inWidth, out, c.dim(), tokens, accumulate, b.halves.all());
+    public CommandRecorder addLocally(CommandRecorder rec, Product product, BufferRange out, boolean accumulate) {
+        product.record(rec, out, accumulate);
         return rec;
     }
 

@@ -32,10 +32,12 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
     final List<LayerWeights> layers;
     final List<AttentionExtras> extras;
     final List<PostNorms> postNorms;
+    /** Per layer: its experts, or null (dense). */
+    final List<ExpertWeights> experts;
 
     private DeviceModel(VulkanDevice device, ModelConfig config, WeightTensor embedding, WeightTensor output,
                         GpuBuffer outputNorm, GpuBuffer ropeTable, int ropePositions, List<LayerWeights> layers,
-                        List<AttentionExtras> extras, List<PostNorms> postNorms) {
+                        List<AttentionExtras> extras, List<PostNorms> postNorms, List<ExpertWeights> experts) {
         this.device = device;
         this.config = config;
         this.embedding = embedding;
@@ -46,6 +48,7 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
         this.layers = List.copyOf(layers);
         this.extras = List.copyOf(extras);
         this.postNorms = List.copyOf(postNorms);
+        this.experts = java.util.Collections.unmodifiableList(new ArrayList<>(experts));
     }
 
     @Override public WeightTensor embedding() { return embedding; }
@@ -61,6 +64,8 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
     @Override public AttentionExtras extras(int layer) { return extras.get(layer); }
 
     @Override public PostNorms postNorms(int layer) { return postNorms.get(layer); }
+
+    @Override public ExpertWeights experts(int layer) { return experts.get(layer); }
 
     /** Weight bytes a device needs for the whole model. */
     static long weightBytes(ModelTensors tensors) {
@@ -81,17 +86,26 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
             List<LayerWeights> layers = new ArrayList<>();
             List<AttentionExtras> extras = new ArrayList<>();
             List<PostNorms> postNorms = new ArrayList<>();
+            List<ExpertWeights> experts = new ArrayList<>();
             for (ModelTensors.Layer t : tensors.layers()) {
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
                 layers.add(made.keep(new LayerWeights(vector(up, file, t.attnNorm()),
                         matrix(up, file, t.attnQ()), matrix(up, file, t.attnK()), matrix(up, file, t.attnV()),
                         matrix(up, file, t.attnOutput()), vector(up, file, t.ffnNorm()),
-                        matrix(up, file, t.ffnGate()), matrix(up, file, t.ffnUp()), matrix(up, file, t.ffnDown()))));
+                        optionalMatrix(up, file, t.ffnGate()), optionalMatrix(up, file, t.ffnUp()),
+                        optionalMatrix(up, file, t.ffnDown()))));
                 extras.add(made.keep(new AttentionExtras(optional(up, file, t.attnQBias()), optional(up, file, t.attnKBias()),
-                        optional(up, file, t.attnVBias()), optional(up, file, t.attnQNorm()), optional(up, file, t.attnKNorm()))));
+                        optional(up, file, t.attnVBias()), optional(up, file, t.attnQNorm()), optional(up, file, t.attnKNorm()),
+                        optional(up, file, t.attnSinks()), optional(up, file, t.attnOutputBias()))));
                 postNorms.add(made.keep(new PostNorms(optional(up, file, t.postAttnNorm()), optional(up, file, t.postFfnNorm()))));
+                ModelTensors.ExpertTensors x = t.experts();
+                experts.add(x == null ? null : made.keep(new ExpertWeights(matrix(up, file, x.router()),
+                        optional(up, file, x.routerBias()), matrix(up, file, x.gate()), matrix(up, file, x.up()),
+                        matrix(up, file, x.down()), optional(up, file, x.gateBias()), optional(up, file, x.upBias()),
+                        optional(up, file, x.downBias()))));
             }
-            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers, extras, postNorms);
+            return new DeviceModel(device, config, embedding, output, outputNorm, rope, ropePositions, layers, extras,
+                    postNorms, experts);
         } catch (RuntimeException e) {
             throw made.closeAfter(e);
         }
@@ -99,6 +113,10 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
 
     private static WeightTensor matrix(WeightUploader up, GgufFile file, TensorInfo t) {
         return up.matrix(t.name(), t.type(), Math.toIntExact(t.rowCount()), Math.toIntExact(t.rowLength()), file.data(t));
+    }
+
+    private static WeightTensor optionalMatrix(WeightUploader up, GgufFile file, TensorInfo t) {
+        return t == null ? null : matrix(up, file, t);
     }
 
     private static GpuBuffer vector(WeightUploader up, GgufFile file, TensorInfo t) {
@@ -115,6 +133,7 @@ final class DeviceModel implements ModelWeights, AutoCloseable {
 
     @Override
     public void close() {
+        for (ExpertWeights e : experts.reversed()) if (e != null) e.close();
         for (PostNorms p : postNorms.reversed()) p.close();
         for (AttentionExtras e : extras.reversed()) e.close();
         for (LayerWeights l : layers.reversed()) l.close();

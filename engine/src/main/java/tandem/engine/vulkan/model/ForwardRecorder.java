@@ -33,9 +33,9 @@ final class ForwardRecorder {
         blocks.embedding(rec, tokens);
         timeline.mark("embedding");
         for (int l = 0; l < m.layers.size(); l++) {
-            blocks.block(rec, l, l, tokens, (r, kernel, w, in, up, width, out, accumulate) -> {
-                blocks.addLocally(r, w, in, up, width, out, accumulate, tokens);
-                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + w.kernelType();
+            blocks.block(rec, l, l, tokens, (r, kernel, weightType, product, out, accumulate) -> {
+                blocks.addLocally(r, product, out, accumulate);
+                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + weightType;
                 if (kernel.equals("attn_output")) {
                     blocks.step(r, label);
                 } else {

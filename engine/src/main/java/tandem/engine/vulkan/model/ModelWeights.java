@@ -26,4 +26,7 @@ public interface ModelWeights {
 
     /** Block {@code layer}'s post-norms; NONE for architectures without them. */
     default PostNorms postNorms(int layer) { return PostNorms.NONE; }
+
+    /** Block {@code layer}'s experts, or null for a dense FFN. */
+    default ExpertWeights experts(int layer) { return null; }
 }

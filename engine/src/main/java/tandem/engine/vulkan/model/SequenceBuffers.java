@@ -21,6 +21,8 @@ public final class SequenceBuffers implements AutoCloseable {
     /** Rows of each cache (the capacity, or a sliding-window layer's ring). */
     private final List<Integer> rows = new ArrayList<>();
     public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
+    /** Mixtures only (else null): router logits [tokens][experts], chosen expert ids and weights [tokens][used]. */
+    public final GpuBuffer routerLogits, expertIds, expertWeights;
     /** A prompt product's input converted to float16 for the matrix units (GpuOps.toHalves). */
     public final GpuBuffer halves;
     public final StepParams step;
@@ -51,7 +53,8 @@ public final class SequenceBuffers implements AutoCloseable {
 
     /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
     public static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
-        return scratchBytes(c.dim(), c.qDim(), c.kvDim(), c.ffn(), c.vocab(), maxTokens, logitRows);
+        long routing = c.isMixture() ? 4L * maxTokens * (c.experts().count() + 2L * c.experts().used()) : 0;
+        return scratchBytes(c.dim(), c.qDim(), c.kvDim(), c.ffnActivations(), c.vocab(), maxTokens, logitRows) + routing;
     }
 
     /** The same from the widths one device computes (a split plan's slice, before any config exists). */
@@ -88,9 +91,12 @@ public final class SequenceBuffers implements AutoCloseable {
             k = floats(device, maxTokens * (long) c.kvDim(), "keys");
             v = floats(device, maxTokens * (long) c.kvDim(), "values");
             attended = floats(device, maxTokens * (long) c.qDim(), "attention output");
-            gate = floats(device, maxTokens * (long) c.ffn(), "ffn gate");
-            up = floats(device, maxTokens * (long) c.ffn(), "ffn up");
-            halves = own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, halvesBytes(c.dim(), c.qDim(), c.ffn(), maxTokens),
+            gate = floats(device, maxTokens * (long) c.ffnActivations(), "ffn gate");
+            up = floats(device, maxTokens * (long) c.ffnActivations(), "ffn up");
+            routerLogits = c.isMixture() ? floats(device, maxTokens * (long) c.experts().count(), "router logits") : null;
+            expertIds = c.isMixture() ? floats(device, maxTokens * (long) c.experts().used(), "expert ids") : null;
+            expertWeights = c.isMixture() ? floats(device, maxTokens * (long) c.experts().used(), "expert weights") : null;
+            halves = own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, halvesBytes(c.dim(), c.qDim(), c.ffnActivations(), maxTokens),
                     "float16 product input"));
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
