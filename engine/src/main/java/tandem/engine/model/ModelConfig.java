@@ -130,6 +130,14 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
     /** Linear RoPE scale of layer {@code layer} (positions are multiplied by it). */
     public float ropeScale(int layer) { return sliding(layer) ? 1f : extras.ropeScale(); }
 
+    /**
+     * Whether the sliding-window layers turn their RoPE otherwise than the full-attention layers
+     * (Gemma 3's own base; gpt-oss's windowed layers share the global one), so two tables are needed.
+     */
+    public boolean twoRopes() {
+        return extras.anySliding() && (extras.slidingRopeTheta() != ropeTheta || extras.ropeScale() != 1f);
+    }
+
     /** YaRN, applied on every layer, or null for none. */
     public RopeScaling yarn() { return extras.yarn(); }
 }

@@ -41,8 +41,8 @@ public record ModelExtras(float embeddingScale, float attentionScale, float rope
         return slidingWindow > 0 && slidingLayers[layer];
     }
 
-    /** Whether some layer uses another RoPE (base, scale) than the others: two RoPE tables. */
-    public boolean twoRopes() {
+    /** Whether some layer attends through the sliding window. */
+    public boolean anySliding() {
         for (int l = 0; l < slidingLayers.length; l++) if (sliding(l)) return true;
         return false;
     }

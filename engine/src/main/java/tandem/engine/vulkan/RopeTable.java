@@ -41,7 +41,7 @@ public final class RopeTable {
     public static float[] build(ModelConfig c, int positions, float[] freqFactors) {
         float attnFactor = c.extras().ropeAttnFactor();
         float[] global = build(positions, c.ropeDim(), c.ropeTheta(), c.extras().ropeScale(), attnFactor, freqFactors, c.yarn());
-        if (!c.extras().twoRopes()) return global;
+        if (!c.twoRopes()) return global;
         float[] local = build(positions, c.ropeDim(), c.extras().slidingRopeTheta(), 1f, attnFactor, freqFactors, c.yarn());
         // each table padded to 256 bytes, so the second starts where any device can bind a buffer range
         int padded = (global.length + 63) / 64 * 64;
@@ -52,7 +52,7 @@ public final class RopeTable {
 
     /** The table layer {@code layer} (model numbering) reads, within a buffer of {@link #build(ModelConfig, int, float[])}. */
     public static BufferRange forLayer(GpuBuffer tables, ModelConfig c, int layer) {
-        if (!c.extras().twoRopes()) return tables.all();
+        if (!c.twoRopes()) return tables.all();
         long half = tables.size() / 2;
         return new BufferRange(tables, c.sliding(layer) ? half : 0, half);
     }
