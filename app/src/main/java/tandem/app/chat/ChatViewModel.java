@@ -165,13 +165,29 @@ public final class ChatViewModel {
         if (s != null) s.cancel();
     }
 
-    /** Answers the last question of the selected conversation again, replacing the last answer. */
+    /**
+     * Answers the last question of the selected conversation again. The new answer becomes a
+     * further version of the last one, which keeps the earlier versions to flip back to.
+     */
     public void regenerate() {
         ConversationViewModel c = selected.get();
         if (c == null || generating.get() || model.get() == null || c.messages().isEmpty()) return;
-        if (!c.messages().getLast().isUser()) c.messages().removeLast();
-        if (c.messages().isEmpty()) return;
-        answer(c);
+        MessageViewModel last = c.messages().getLast();
+        if (last.isUser()) {
+            answer(c);
+        } else if (c.messages().size() > 1) {
+            last.startVersion();
+            answer(c, last);
+        }
+    }
+
+    /** Shows another version of a regenerated answer; the choice is saved, and is what the model sees next. */
+    public void showVersion(MessageViewModel message, int index) {
+        int before = message.shownVersionProperty().get();
+        message.showVersion(index);
+        if (message.shownVersionProperty().get() == before) return;
+        measureContext();
+        save();
     }
 
     /** Replaces a question with new text, forgets everything after it and answers again. */
@@ -185,14 +201,20 @@ public final class ChatViewModel {
         answer(c);
     }
 
+    /** Answers the conversation's last question in a new message. */
     private void answer(ConversationViewModel c) {
+        MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
+        c.messages().add(reply);
+        answer(c, reply);
+    }
+
+    /** Streams an answer to the messages before the reply (the conversation's last message) into it. */
+    private void answer(ConversationViewModel c, MessageViewModel reply) {
         LoadedModel m = model.get();
-        List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages()));
+        List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages().subList(0, c.messages().size() - 1)));
         SamplingParams params = sampling.forAnswer(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
         ContextPolicy policy = contextPolicy.get();
-        MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
         reply.streamingProperty().set(true);
-        c.messages().add(reply);
         generating.set(true);
         AtomicBoolean stop = new AtomicBoolean();
         stopRequested = stop;
