@@ -10,16 +10,11 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tooltip;
-import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
@@ -29,6 +24,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import tandem.app.ui.FilePicker;
 import org.controlsfx.control.PropertySheet;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.ui.PropertyItem;
@@ -39,6 +35,7 @@ import tandem.app.ui.PropertyItem;
  */
 public final class ChatView {
     private final ChatViewModel vm;
+    private final FilePicker files;
     private final BorderPane root = new BorderPane();
     private final VBox messages = new VBox(10);
     private final ScrollPane scroller = new ScrollPane(messages);
@@ -49,10 +46,16 @@ public final class ChatView {
     private Node sampling;
 
     public ChatView(ChatViewModel vm) {
+        this(vm, FilePicker.system());
+    }
+
+    /** @param files asks for the files to import and export */
+    public ChatView(ChatViewModel vm, FilePicker files) {
         this.vm = vm;
+        this.files = files;
         root.getStyleClass().add("chat");
         sampling = samplingPane();
-        split.getItems().setAll(conversationList(), conversationPane(), sampling);
+        split.getItems().setAll(new ConversationListView(vm, files).node(), conversationPane(), sampling);
         split.setDividerPositions(0.17, 0.71);
         SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
         root.setCenter(split);
@@ -67,31 +70,6 @@ public final class ChatView {
     }
 
     public Node node() { return root; }
-
-    private Node conversationList() {
-        Button create = new Button("New chat");
-        create.setId("new-chat");
-        create.setMaxWidth(Double.MAX_VALUE);
-        create.setOnAction(e -> vm.newConversation());
-        ListView<ConversationViewModel> list = new ListView<>(vm.conversations());
-        list.setId("conversations");
-        list.setCellFactory(v -> new ConversationCell());
-        list.getSelectionModel().select(vm.selectedProperty().get());
-        list.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
-            if (now != null) vm.selectedProperty().set(now);
-        });
-        vm.selectedProperty().addListener((obs, old, now) -> list.getSelectionModel().select(now));
-        list.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.DELETE && list.getSelectionModel().getSelectedItem() != null) {
-                vm.delete(list.getSelectionModel().getSelectedItem());
-            }
-        });
-        VBox.setVgrow(list, Priority.ALWAYS);
-        VBox box = new VBox(8, create, list);
-        box.getStyleClass().add("side-pane");
-        box.setMinWidth(160);
-        return box;
-    }
 
     private Node conversationPane() {
         systemPrompt.setId("system-prompt");
@@ -260,35 +238,4 @@ public final class ChatView {
         scroller.setVvalue(1.0);
     }
 
-    private final class ConversationCell extends ListCell<ConversationViewModel> {
-        private final ContextMenu menu = new ContextMenu();
-
-        ConversationCell() {
-            MenuItem rename = new MenuItem("Rename…");
-            rename.setOnAction(e -> {
-                TextInputDialog dialog = new TextInputDialog(getItem().titleProperty().get());
-                dialog.setTitle("Rename chat");
-                dialog.setHeaderText(null);
-                dialog.setContentText("Name");
-                dialog.initOwner(getScene().getWindow());
-                dialog.showAndWait().ifPresent(title -> vm.rename(getItem(), title));
-            });
-            MenuItem delete = new MenuItem("Delete");
-            delete.setOnAction(e -> vm.delete(getItem()));
-            menu.getItems().addAll(rename, delete);
-        }
-
-        @Override
-        protected void updateItem(ConversationViewModel item, boolean empty) {
-            super.updateItem(item, empty);
-            textProperty().unbind();
-            if (empty || item == null) {
-                setText(null);
-                setContextMenu(null);
-            } else {
-                textProperty().bind(item.titleProperty());
-                setContextMenu(menu);
-            }
-        }
-    }
 }

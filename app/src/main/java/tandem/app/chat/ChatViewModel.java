@@ -1,6 +1,8 @@
 package tandem.app.chat;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +21,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.concurrent.LatestOnlyRunner;
 import tandem.app.concurrent.UiBatcher;
@@ -32,6 +35,7 @@ import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.SamplingParams;
 import tandem.engine.runtime.Session;
 import tandem.engine.runtime.StopReason;
+import tandem.engine.runtime.TandemException;
 
 /**
  * The Chat screen's state and actions: conversations, sending, streaming, stop, regenerate,
@@ -53,6 +57,8 @@ public final class ChatViewModel {
     private final SamplingSettings sampling;
 
     private final ObservableList<ConversationViewModel> conversations = FXCollections.observableArrayList();
+    private final StringProperty search = new SimpleStringProperty(this, "search", "");
+    private final FilteredList<ConversationViewModel> found = new FilteredList<>(conversations);
     private final ObjectProperty<ConversationViewModel> selected = new SimpleObjectProperty<>(this, "selected");
     private final StringProperty input = new SimpleStringProperty(this, "input", "");
     private final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper(this, "generating", false);
@@ -87,10 +93,17 @@ public final class ChatViewModel {
         this.canSend = Bindings.createBooleanBinding(
                 () -> model.get() != null && !generating.get() && !input.get().isBlank(), model, generating, input);
         model.addListener((obs, old, now) -> modelChanged());
+        search.addListener((obs, old, now) -> found.setPredicate(c -> c.matches(now)));
         loadHistory();
     }
 
     public ObservableList<ConversationViewModel> conversations() { return conversations; }
+
+    /** The conversations the search finds (all of them while it is empty), newest first. */
+    public ObservableList<ConversationViewModel> foundConversations() { return found; }
+
+    /** Words to look for in the conversations' titles and text. */
+    public StringProperty searchProperty() { return search; }
 
     public ObjectProperty<ConversationViewModel> selectedProperty() { return selected; }
 
@@ -145,6 +158,56 @@ public final class ChatViewModel {
         if (title == null || title.isBlank()) return;
         c.titleProperty().set(title.strip());
         save();
+    }
+
+    /** What an export or import did, in one line for the user. */
+    public record Transfer(boolean failed, String message) {}
+
+    /** Writes one conversation as Markdown. */
+    public Transfer exportMarkdown(ConversationViewModel c, Path file) {
+        try {
+            ChatTransfer.writeMarkdown(c.toStored(), file);
+            return new Transfer(false, "Saved “" + c.titleProperty().get() + "” as " + file.getFileName());
+        } catch (IOException | UncheckedIOException e) {
+            return new Transfer(true, "Not exported: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes conversations as JSON, to import here or in another Tandem. */
+    public Transfer exportJson(List<ConversationViewModel> chosen, Path file) {
+        try {
+            ChatTransfer.writeJson(chosen.stream().map(ConversationViewModel::toStored).toList(), file);
+            return new Transfer(false, "Saved " + count(chosen.size()) + " to " + file.getFileName());
+        } catch (UncheckedIOException e) {
+            return new Transfer(true, "Not exported: " + e.getMessage());
+        }
+    }
+
+    /** Adds the conversations of a JSON export to the list; a file that is not one changes nothing. */
+    public Transfer importJson(Path file) {
+        List<ChatHistory.Conversation> read;
+        try {
+            read = ChatTransfer.readJson(file);
+        } catch (TandemException e) {
+            return new Transfer(true, "Not imported: " + e.getMessage());
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        conversations.forEach(c -> taken.add(c.id()));
+        List<ConversationViewModel> added = new java.util.ArrayList<>();
+        for (ChatHistory.Conversation c : read) {
+            ConversationViewModel vm = ConversationViewModel.imported(c, taken);
+            taken.add(vm.id());
+            added.add(vm);
+        }
+        conversations.addAll(0, added);
+        search.set("");
+        selected.set(added.getFirst());
+        save();
+        return new Transfer(false, "Imported " + count(added.size()) + " from " + file.getFileName());
+    }
+
+    private static String count(int conversations) {
+        return conversations + (conversations == 1 ? " conversation" : " conversations");
     }
 
     /** Sends the input as a new question in the selected conversation (a new one if none). */
