@@ -25,9 +25,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import tandem.app.ui.FilePicker;
-import org.controlsfx.control.PropertySheet;
 import tandem.app.settings.ContextPolicy;
-import tandem.app.ui.PropertyItem;
 
 /**
  * The Chat screen: conversations on the left, the selected conversation in the middle with the
@@ -178,33 +176,21 @@ public final class ChatView {
     }
 
     private Node samplingPane() {
-        SamplingSettings s = vm.sampling();
-        String cat = "Sampling";
-        PropertySheet sheet = new PropertySheet();
-        sheet.setId("sampling");
-        sheet.setModeSwitcherVisible(false);
-        sheet.setSearchBoxVisible(false);
-        sheet.setMode(PropertySheet.Mode.NAME);
-        sheet.getItems().setAll(
-                new PropertyItem<>(s.temperatureProperty(), Double.class, cat, "Temperature", "0 always picks the likeliest token; higher is more varied (0.8)"),
-                new PropertyItem<>(s.topKProperty(), Integer.class, cat, "Top-k", "Sample among the k likeliest tokens; 0 turns it off (40)"),
-                new PropertyItem<>(s.topPProperty(), Double.class, cat, "Top-p", "Sample among the tokens that make up this probability; 1 turns it off (0.95)"),
-                new PropertyItem<>(s.minPProperty(), Double.class, cat, "Min-p", "Drop tokens less likely than this fraction of the likeliest; 0 turns it off (0.05)"),
-                new PropertyItem<>(s.repeatPenaltyProperty(), Double.class, cat, "Repeat penalty", "Above 1 discourages repeating recent tokens; 1 turns it off (1.0)"),
-                new PropertyItem<>(s.repeatLastNProperty(), Integer.class, cat, "Repeat window", "How many recent tokens the penalties look at; -1 all, 0 none (64)"),
-                new PropertyItem<>(s.presencePenaltyProperty(), Double.class, cat, "Presence", "Presence penalty: subtracted from every token already in the window; 0 turns it off"),
-                new PropertyItem<>(s.frequencyPenaltyProperty(), Double.class, cat, "Frequency", "Frequency penalty: subtracted once per earlier occurrence in the window; 0 turns it off"),
-                new PropertyItem<>(s.seedProperty(), Long.class, cat, "Seed", "0: a new random seed for every answer; any other value makes answers repeat exactly"),
-                new PropertyItem<>(s.maxTokensProperty(), Integer.class, cat, "Max tokens", "Longest answer in tokens (512)"));
-        VBox.setVgrow(sheet, Priority.ALWAYS);
+        ScrollPane form = new ScrollPane(new SamplingForm(vm.sampling()).node());
+        form.setId("sampling");
+        form.setFitToWidth(true);
+        form.getStyleClass().add("edge-to-edge");
+        VBox.setVgrow(form, Priority.ALWAYS);
         Label title = new Label("Sampling");
         title.getStyleClass().add("section-title");
-        VBox box = new VBox(6, title, sheet);
+        Label hint = new Label("Also the defaults in Preferences. Hover a name for what it does.");
+        hint.getStyleClass().add("hint");
+        hint.setWrapText(true);
+        VBox box = new VBox(6, title, hint, form);
         box.getStyleClass().add("side-pane");
-        box.setMinWidth(250);
+        box.setMinWidth(230);
         return box;
     }
-
 
     private void showConversation(ConversationViewModel conversation) {
         if (shown != null) {
