@@ -52,7 +52,8 @@ public final class ChatViewModel {
 
     private final AppExecutors executors;
     private final ReadOnlyObjectProperty<LoadedModel> model;
-    private final JsonStore<ChatHistory> store;
+    /** Where the history is saved; the Preferences page can move it. */
+    private volatile JsonStore<ChatHistory> store;
     private final LatestOnlyRunner saver;
     private final SamplingSettings sampling;
 
@@ -397,6 +398,31 @@ public final class ChatViewModel {
             notice.set(e.getMessage());
         }
         selected.set(conversations.isEmpty() ? null : conversations.getFirst());
+    }
+
+    /**
+     * Keeps the history in another file from now on: the conversations already in that file join
+     * the list (none replaces one here), and all are written there at once. The old file stays as
+     * it was.
+     *
+     * @return how many conversations the new file added
+     * @throws UncheckedIOException when the new file cannot be written (the history stays where it was)
+     */
+    public int moveHistory(JsonStore<ChatHistory> to) {
+        awaitSaves();
+        JsonStore.Loaded<ChatHistory> there = to.load();
+        java.util.Set<String> here = new java.util.HashSet<>();
+        conversations.forEach(c -> here.add(c.id()));
+        List<ConversationViewModel> added = there.value().conversations().stream()
+                .filter(c -> c.id() == null || !here.contains(c.id()))
+                .map(ConversationViewModel::fromStored).toList();
+        List<ChatHistory.Conversation> all = new java.util.ArrayList<>(snapshot().conversations());
+        added.forEach(c -> all.add(c.toStored()));
+        to.save(new ChatHistory(all));
+        store = to;
+        conversations.addAll(added);
+        if (there.problem() != null) notice.set(there.problem());
+        return added.size();
     }
 
     /** Writes the history now, on the calling thread: the app is closing and a background save could be cut off. */

@@ -2,25 +2,20 @@ package tandem.app.chat;
 
 import java.util.function.Function;
 import javafx.beans.property.ObjectProperty;
-import javafx.css.PseudoClass;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.input.KeyCode;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import tandem.app.ui.CheckedField;
 
 /**
- * The sampling parameters as a form: a field per value, taken on Enter or when the field is left.
- * A value the engine refuses stays in the field, marked, with the engine's reason under it, and
- * the setting keeps its last good value; Esc puts that value back.
+ * The sampling parameters as a form, a {@link CheckedField} per value: a value the engine refuses
+ * stays out, with the engine's own reason under the field.
  */
 public final class SamplingForm {
-    private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
-
     private final SamplingSettings settings;
     private final GridPane grid = new GridPane();
     private int row;
@@ -45,7 +40,7 @@ public final class SamplingForm {
         decimal("presence-penalty", "Presence", "Presence penalty: subtracted from every token already in the window; 0 turns it off", s.presencePenaltyProperty());
         decimal("frequency-penalty", "Frequency", "Frequency penalty: subtracted once per earlier occurrence in the window; 0 turns it off", s.frequencyPenaltyProperty());
         field("seed", "Seed (0 = random)", "0: a new random seed for every answer, so Regenerate gives a new one; "
-                + "any other value makes answers repeat exactly", s.seedProperty(), text -> wholeNumber(text, Long::parseLong), String::valueOf);
+                + "any other value makes answers repeat exactly", s.seedProperty(), text -> CheckedField.wholeNumber(text, Long::parseLong), String::valueOf);
         whole("max-tokens", "Max tokens", "Longest answer in tokens (512)", s.maxTokensProperty());
         field("stop", "Stop strings", "The answer ends before any of these texts. Separate them with commas; "
                 + "write \\n for a new line, \\, for a comma, \\s for a leading or trailing space",
@@ -59,62 +54,18 @@ public final class SamplingForm {
     }
 
     private void whole(String id, String name, String help, ObjectProperty<Integer> property) {
-        field(id, name, help, property, text -> wholeNumber(text, Integer::parseInt), String::valueOf);
+        field(id, name, help, property, text -> CheckedField.wholeNumber(text, Integer::parseInt), String::valueOf);
     }
 
-    /**
-     * @param parse text to value; throws IllegalArgumentException with the reason for text that is no value
-     */
     private <T> void field(String id, String name, String help, ObjectProperty<T> property, Function<String, T> parse,
                            Function<T, String> format) {
         Label label = new Label(name);
         label.setTooltip(new Tooltip(help));
-        TextField field = new TextField(format.apply(property.get()));
-        field.setId("sampling-" + id);
-        field.setTooltip(new Tooltip(help));
-        field.setPrefColumnCount(6);
-        Label problem = new Label();
-        problem.setId("sampling-" + id + "-problem");
-        problem.getStyleClass().add("field-problem");
-        problem.setWrapText(true);
-        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
-        problem.managedProperty().bind(problem.visibleProperty());
-        Runnable commit = () -> {
-            String reason;
-            T value = null;
-            try {
-                value = parse.apply(field.getText().strip());
-                reason = settings.problemWith(property, value);
-            } catch (IllegalArgumentException e) {
-                reason = e.getMessage();
-            }
-            if (reason == null) {
-                property.set(value);
-                field.setText(format.apply(value));
-            }
-            problem.setText(reason == null ? "" : reason);
-            field.pseudoClassStateChanged(ERROR, reason != null);
-        };
-        Runnable revert = () -> {
-            field.setText(format.apply(property.get()));
-            problem.setText("");
-            field.pseudoClassStateChanged(ERROR, false);
-        };
-        field.setOnAction(e -> commit.run());
-        field.focusedProperty().addListener((obs, was, now) -> {
-            if (!now) commit.run();
-        });
-        field.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ESCAPE) {
-                revert.run();
-                e.consume();
-            }
-        });
-        property.addListener((obs, old, now) -> {
-            if (!field.isFocused()) revert.run(); // changed elsewhere (the other form, Preferences' reset)
-        });
-        grid.addRow(row++, label, field);
-        grid.add(problem, 1, row++);
+        CheckedField<T> checked = new CheckedField<>("sampling-" + id, property, parse, value -> settings.problemWith(property, value), format);
+        checked.field().setTooltip(new Tooltip(help));
+        checked.field().setPrefColumnCount(6);
+        grid.addRow(row++, label, checked.field());
+        grid.add(checked.problem(), 1, row++);
     }
 
     private static Double decimalNumber(String text) {
@@ -125,14 +76,5 @@ public final class SamplingForm {
             // below
         }
         throw new IllegalArgumentException("'" + text + "' is not a number");
-    }
-
-    private static <T> T wholeNumber(String text, Function<String, T> parse) {
-        try {
-            return parse.apply(text);
-        } catch (NumberFormatException e) {
-            if (text.matches("[+-]?\\d+")) throw new IllegalArgumentException(text + " is out of range");
-            throw new IllegalArgumentException("'" + text + "' is not a whole number");
-        }
     }
 }

@@ -31,6 +31,7 @@ import tandem.app.chat.ChatView;
 import tandem.app.devices.DevicesView;
 import tandem.app.model.ModelView;
 import tandem.app.monitor.MonitorView;
+import tandem.app.preferences.PreferencesView;
 import tandem.app.settings.Theme;
 import tandem.app.ui.Widgets;
 import tandem.app.split.SplitView;
@@ -53,6 +54,7 @@ public final class MainView {
         factories.put(Screen.DEVICES, () -> new DevicesView(app.devices()).node());
         factories.put(Screen.SPLIT, () -> new SplitView(app.split(), app.model(), app.monitor()).node());
         factories.put(Screen.MONITOR, () -> new MonitorView(app.monitor()).node());
+        factories.put(Screen.PREFERENCES, () -> new PreferencesView(app.preferences()).node());
         root.getStyleClass().add("main");
         root.setLeft(navigation());
         root.setTop(header());
