@@ -54,7 +54,7 @@ public final class ChatView {
         root.getStyleClass().add("chat");
         sampling = samplingPane();
         split.getItems().setAll(new ConversationListView(vm, files).node(), conversationPane(), sampling);
-        split.setDividerPositions(0.17, 0.71);
+        split.setDividerPositions(0.17, 0.75);
         SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
         root.setCenter(split);
         root.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -84,7 +84,7 @@ public final class ChatView {
         showSampling.selectedProperty().addListener((obs, was, now) -> {
             if (now) {
                 split.getItems().add(sampling);
-                split.setDividerPosition(1, 0.71);
+                split.setDividerPosition(1, 0.75);
             } else {
                 split.getItems().remove(sampling);
             }
@@ -188,7 +188,7 @@ public final class ChatView {
         hint.setWrapText(true);
         VBox box = new VBox(6, title, hint, form);
         box.getStyleClass().add("side-pane");
-        box.setMinWidth(230);
+        box.setMinWidth(220);
         return box;
     }
 

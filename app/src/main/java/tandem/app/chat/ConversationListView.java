@@ -62,10 +62,12 @@ final class ConversationListView {
             }
         });
         VBox.setVgrow(list, Priority.ALWAYS);
-        Button rename = new Button("Rename…");
+        Button rename = new Button("Rename");
+        rename.setTooltip(new Tooltip("Rename the selected chat"));
         rename.setId("rename-chat");
         rename.setOnAction(e -> rename(vm.selectedProperty().get()));
-        Button delete = new Button("Delete…");
+        Button delete = new Button("Delete");
+        delete.setTooltip(new Tooltip("Delete the selected chat (asks first)"));
         delete.setId("delete-chat");
         delete.setOnAction(e -> confirmDelete(vm.selectedProperty().get()));
         rename.disableProperty().bind(vm.selectedProperty().isNull());
@@ -91,7 +93,7 @@ final class ConversationListView {
     }
 
     private Button importButton(Label status) {
-        Button button = new Button("Import…");
+        Button button = new Button("Import");
         button.setId("import-chats");
         button.setTooltip(new Tooltip("Adds the chats of a JSON export; the chats already here stay"));
         button.setOnAction(e -> {
@@ -154,6 +156,7 @@ final class ConversationListView {
         private final ContextMenu menu = new ContextMenu();
 
         ConversationCell() {
+            setPrefWidth(0); // long titles end in "…" instead of widening the list
             MenuItem rename = new MenuItem("Rename…");
             rename.setOnAction(e -> rename(getItem()));
             MenuItem delete = new MenuItem("Delete…");

@@ -5,6 +5,7 @@ import java.util.List;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
@@ -41,6 +42,9 @@ import org.commonmark.node.ThematicBreak;
 
 /** Builds the JavaFX nodes of one parsed Markdown block (and of the blocks inside it). */
 final class MarkdownBlocks {
+    /** Table cells wrap no narrower than this (pixels). */
+    private static final double CELL_WRAP_WIDTH = 160;
+
     private MarkdownBlocks() {}
 
     static javafx.scene.Node block(Node block) {
@@ -132,7 +136,8 @@ final class MarkdownBlocks {
         bar.getStyleClass().add("md-code-bar");
         SelectableText text = SelectableText.plain(code, "md-code");
         text.getStyleClass().add("md-code-text");
-        VBox box = new VBox(bar, text);
+        text.setNarrowest(Double.MAX_VALUE); // code lines never wrap: a long one scrolls sideways
+        VBox box = new VBox(bar, sideways(text));
         box.getStyleClass().add("md-code-block");
         return box;
     }
@@ -154,8 +159,37 @@ final class MarkdownBlocks {
         return box;
     }
 
+    /**
+     * Content as wide as the answer, or wider when it cannot be narrower (a long code line, a
+     * table of many columns): then it scrolls sideways instead of squeezing into single letters.
+     */
+    private static ScrollPane sideways(Region content) {
+        ScrollPane scroll = new ScrollPane(content);
+        scroll.setFitToWidth(true);
+        scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.AS_NEEDED);
+        scroll.getStyleClass().addAll("edge-to-edge", "md-sideways");
+        // As tall as the content, plus the scroll bar when one shows (the skin's own guess reserves it always).
+        var height = javafx.beans.binding.Bindings.createDoubleBinding(() -> content.getHeight() + scrollBarHeight(scroll),
+                content.heightProperty(), content.widthProperty(), scroll.viewportBoundsProperty());
+        scroll.minHeightProperty().bind(height);
+        scroll.prefHeightProperty().bind(height);
+        scroll.maxHeightProperty().bind(height);
+        return scroll;
+    }
+
+    private static double scrollBarHeight(ScrollPane scroll) {
+        for (javafx.scene.Node n : scroll.lookupAll(".scroll-bar")) {
+            if (n instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == javafx.geometry.Orientation.HORIZONTAL
+                    && bar.isVisible()) {
+                return bar.getHeight();
+            }
+        }
+        return 0;
+    }
+
     /** A table as a grid: header cells bold, each column aligned as the Markdown says. */
-    private static GridPane table(TableBlock table) {
+    private static ScrollPane table(TableBlock table) {
         GridPane grid = new GridPane();
         grid.getStyleClass().add("md-table");
         int row = 0;
@@ -167,13 +201,15 @@ final class MarkdownBlocks {
                     SelectableText text = text(c, c.isHeader() ? "md-table-header" : "md-table-cell");
                     text.getStyleClass().add(row % 2 == 0 ? "md-row-even" : "md-row-odd");
                     text.setMaxWidth(Double.MAX_VALUE);
+                    // A short cell keeps its words on one line; a long one wraps, down to a readable width.
+                    text.setNarrowest(CELL_WRAP_WIDTH);
                     text.setTextAlignment(alignment(c.getAlignment()));
                     grid.add(text, column, row);
                     if (row == 0) grid.getColumnConstraints().add(column());
                 }
             }
         }
-        return grid;
+        return sideways(grid);
     }
 
     private static ColumnConstraints column() {

@@ -32,6 +32,7 @@ public final class SelectableText extends Region {
     private final String text;
     private int anchor;
     private int caret;
+    private double narrowest = 20;
 
     public SelectableText(List<Text> runs) {
         getStyleClass().add("selectable-text");
@@ -140,8 +141,11 @@ public final class SelectableText extends Region {
         return in.getLeft() + flow.prefWidth(-1) + in.getRight();
     }
 
+    /** The narrowest the text wraps to (it never wraps when this is at least its width on one line). */
+    public void setNarrowest(double pixels) { narrowest = pixels; }
+
     @Override
-    protected double computeMinWidth(double height) { return 20; }
+    protected double computeMinWidth(double height) { return Math.min(narrowest, computePrefWidth(height)); }
 
     @Override
     protected double computePrefHeight(double width) {

@@ -26,6 +26,7 @@ class RegenerateUiTest extends RealAppTest {
     void regenerateKeepsTheFirstAnswerToFlipBackTo(FxRobot robot) throws IOException {
         UiWaits.until("the demo model is loaded", 60, () -> app.model().loadedProperty().get() != null);
         UiWaits.onFx(() -> {
+            app.chat().sampling().maxTokensProperty().set(48); // two short stories are enough to flip between
             app.chat().newConversation();
             app.chat().inputProperty().set("Once upon a time");
             app.chat().send();
