@@ -110,6 +110,11 @@ public final class ChatView {
         input.setWrapText(true);
         input.setPrefRowCount(3);
         input.textProperty().bindBidirectional(vm.inputProperty());
+        // An answer starting (Send, Regenerate, an edited question) leaves the keyboard here, ready for the next
+        // question and for Esc, not on whatever control follows a button that hides while it streams.
+        vm.generatingProperty().addListener((obs, was, now) -> {
+            if (now && input.getScene() != null) input.requestFocus();
+        });
         input.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
                 vm.send();

@@ -50,7 +50,10 @@ final class ConversationListView {
         ListView<ConversationViewModel> list = new ListView<>(vm.foundConversations());
         list.setId("conversations");
         list.setCellFactory(v -> new ConversationCell());
-        list.setPlaceholder(new Label("No chat matches"));
+        Label empty = new Label();
+        empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.searchProperty().isEmpty())
+                .then("No chats yet").otherwise("No chat matches"));
+        list.setPlaceholder(empty);
         list.getSelectionModel().select(vm.selectedProperty().get());
         list.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
             if (now != null) vm.selectedProperty().set(now);
