@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
@@ -21,15 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import tandem.app.chat.ChatHistory;
 import tandem.app.chat.ChatView;
 import tandem.app.chat.ChatViewModel;
 import tandem.app.chat.ConversationViewModel;
 import tandem.app.chat.MessageViewModel;
-import tandem.app.concurrent.AppExecutors;
-import tandem.app.settings.SettingsService;
 import tandem.app.ui.FilePicker;
-import tandem.engine.runtime.LoadedModel;
 
 /** The conversation list's own controls: search, Rename and Delete buttons, Export and Import through the chosen file. */
 @ExtendWith(ApplicationExtension.class)
@@ -41,15 +35,13 @@ class ConversationsUiTest {
 
     @Start
     void start(Stage stage) {
-        chat = new ChatViewModel(AppExecutors.direct(), new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(),
-                ChatHistory.store(dir.resolve("history.json")), new SettingsService(dir.resolve("settings.json"), Runnable::run));
+        chat = StandaloneChat.in(dir);
         FilePicker picker = new FilePicker() {
             @Override public Path open(Window owner, String title, String kind, String pattern) { return chosen.get(); }
             @Override public Path save(Window owner, String title, String name, String kind, String pattern) { return chosen.get(); }
             @Override public Path folder(Window owner, String title, Path initial) { return chosen.get(); }
         };
-        stage.setScene(new Scene((Parent) new ChatView(chat, picker).node(), 1000, 700));
-        stage.show();
+        StandaloneChat.show(stage, new ChatView(chat, picker));
     }
 
     private void conversation(String title, String question) {
@@ -61,6 +53,12 @@ class ConversationsUiTest {
     private List<String> listed(FxRobot robot) {
         return robot.lookup("#conversations").queryListView().getItems().stream()
                 .map(c -> ((ConversationViewModel) c).titleProperty().get()).toList();
+    }
+
+    /** A button of the open dialog (the list has a Delete button of its own). */
+    private static javafx.scene.control.Button dialogButton(FxRobot robot, String text) {
+        UiWaits.until("the dialog is open", 10, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        return robot.lookup(".dialog-pane .button").match((javafx.scene.control.Button b) -> text.equals(b.getText())).queryButton();
     }
 
     @Test
@@ -93,10 +91,10 @@ class ConversationsUiTest {
 
         robot.clickOn("Robots");
         robot.clickOn("#delete-chat");
-        robot.clickOn("Cancel");
+        robot.clickOn(dialogButton(robot, "Cancel"));
         assertEquals(3, listed(robot).size(), "Cancel keeps the chat");
         robot.clickOn("#delete-chat");
-        robot.clickOn("Delete");
+        robot.clickOn(dialogButton(robot, "Delete"));
         assertEquals(List.of("Tomato soup", "Dragons"), listed(robot));
 
         chosen.set(Files.writeString(dir.resolve("broken.json"), "not json at all"));

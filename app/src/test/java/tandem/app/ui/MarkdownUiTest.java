@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import javafx.scene.control.Label;
+import javafx.scene.control.TitledPane;
 import java.nio.file.Path;
 import java.util.List;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
@@ -23,16 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import tandem.app.chat.ChatHistory;
 import tandem.app.chat.ChatView;
 import tandem.app.chat.ChatViewModel;
 import tandem.app.chat.MessageViewModel;
-import tandem.app.concurrent.AppExecutors;
 import tandem.app.markdown.SelectableText;
-import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.LoadedModel;
 
-/** An answer in Markdown: headings, lists, a table, a code block with Copy, inline styles; text selectable. */
+/** How an answer shows: Markdown (headings, lists, a table, a code block with Copy, inline styles), selectable text, the Thinking section. */
 @ExtendWith(ApplicationExtension.class)
 class MarkdownUiTest {
     private static final String CODE = "for i in range(3):\n    print(i * 2)";
@@ -60,11 +56,8 @@ class MarkdownUiTest {
 
     @Start
     void start(Stage stage) {
-        chat = new ChatViewModel(AppExecutors.direct(), new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(),
-                ChatHistory.store(dir.resolve("history.json")), new SettingsService(dir.resolve("settings.json"), Runnable::run));
-        root = (Parent) new ChatView(chat).node();
-        stage.setScene(new Scene(root, 1000, 750));
-        stage.show();
+        chat = StandaloneChat.in(dir);
+        root = StandaloneChat.show(stage, new ChatView(chat));
     }
 
     private MessageViewModel showAnswer(FxRobot robot, String text) {
@@ -141,5 +134,29 @@ class MarkdownUiTest {
         assertEquals("First we load the model", text(robot.from(root).lookup(".md-paragraph").query()));
         robot.interact(() -> answer.textProperty().set(answer.text() + ".\n\n```\nx = 1"));
         assertEquals("x = 1", text(robot.from(root).lookup(".md-code-text").query()), "an unclosed fence already shows as code");
+    }
+
+    /** A reasoning model's answer: the thoughts in a "Thinking" section that folds once the answer starts. */
+    @Test
+    void theThinkingShowsWhileTheModelThinksAndFoldsWhenTheAnswerStarts(FxRobot robot) {
+        MessageViewModel answer = new MessageViewModel(MessageViewModel.ASSISTANT, "");
+        robot.interact(() -> {
+            var c = chat.newConversation();
+            c.messages().add(new MessageViewModel(MessageViewModel.USER, "How many r in strawberry?"));
+            c.messages().add(answer);
+            answer.textProperty().set("<think>\nLet me count: s-t-r-a-w-b-e-r-r-y");
+        });
+        TitledPane thinking = robot.from(root).lookup(".thinking").queryAs(TitledPane.class);
+        assertTrue(thinking.isVisible() && thinking.isExpanded(), "open while the model thinks");
+        assertEquals("Thinking…", thinking.getText());
+
+        robot.interact(() -> answer.textProperty().set(answer.text() + ": three.\n</think>\n\nThere are three r's."));
+
+        assertFalse(thinking.isExpanded(), "folded once the answer begins");
+        assertEquals("Thinking", thinking.getText());
+        assertEquals("Let me count: s-t-r-a-w-b-e-r-r-y: three.", robot.from(root).lookup(".thinking-text").queryAs(Label.class).getText());
+        assertEquals("There are three r's.", ChatUiTest.shownText(robot), "the answer shows without the reasoning");
+        robot.clickOn(thinking.lookup(".title"));
+        assertTrue(thinking.isExpanded(), "a click opens it again");
     }
 }

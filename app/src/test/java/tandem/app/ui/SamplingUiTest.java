@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.css.PseudoClass;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -20,12 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import tandem.app.chat.ChatHistory;
 import tandem.app.chat.ChatView;
 import tandem.app.chat.ChatViewModel;
-import tandem.app.concurrent.AppExecutors;
-import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.LoadedModel;
 
 /** The sampling panel: a value the engine refuses stays out, with the reason under the field; stop strings and seed. */
 @ExtendWith(ApplicationExtension.class)
@@ -35,10 +29,8 @@ class SamplingUiTest {
 
     @Start
     void start(Stage stage) {
-        chat = new ChatViewModel(AppExecutors.direct(), new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(),
-                ChatHistory.store(dir.resolve("history.json")), new SettingsService(dir.resolve("settings.json"), Runnable::run));
-        stage.setScene(new Scene((Parent) new ChatView(chat).node(), 1000, 700));
-        stage.show();
+        chat = StandaloneChat.in(dir);
+        StandaloneChat.show(stage, new ChatView(chat));
     }
 
     private void type(FxRobot robot, String field, String text) {
