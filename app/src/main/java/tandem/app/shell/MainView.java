@@ -96,10 +96,15 @@ public final class MainView {
         Platform.runLater(this::focusInput);
     }
 
-    /** The chat is ready to type into whenever it is shown (the window's own initial focus would pick the nav). */
+    /**
+     * The chat is ready to type into whenever it is shown (the window's own initial focus would pick the nav);
+     * another screen leaves the keyboard on its own navigation button, not on whichever one came first.
+     */
     private void focusInput() {
         Node input = content.lookup("#chat-input");
+        Node nav = root.lookup("#nav-" + app.shell().screenProperty().get().name().toLowerCase(java.util.Locale.ROOT));
         if (input != null) input.requestFocus();
+        else if (nav != null) nav.requestFocus();
     }
 
     private Node navigation() {
