@@ -113,7 +113,8 @@ public final class ChatView {
         // An answer starting (Send, Regenerate, an edited question) leaves the keyboard here, ready for the next
         // question and for Esc, not on whatever control follows a button that hides while it streams.
         vm.generatingProperty().addListener((obs, was, now) -> {
-            if (now && input.getScene() != null) input.requestFocus();
+            // Later: the click that started it (Regenerate) is still being delivered, and the messages pane takes focus on it.
+            if (now && input.getScene() != null) javafx.application.Platform.runLater(input::requestFocus);
         });
         input.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
