@@ -86,16 +86,11 @@ uint row_start4 = 0;
 uint expert_row0 = 0;    // MOE: first row of the current expert's matrix
 float slot_scale = 1.0;  // MOE down: the current expert's router weight
 
-const float OAI_ALPHA = 1.702;
-const float OAI_LIMIT = 7.0;
+#include "swiglu.glsl"
 
 // The input at vec4 index i4 whose x values are v (zero for a step past the end).
 vec4 input4(vec4 v, uint i4) {
-    if (GLU == 1u) v = v / (1.0 + exp(-v)) * up4[i4];
-    if (GLU == 2u) {
-        vec4 g = min(v, OAI_LIMIT);
-        v = g / (1.0 + exp(-OAI_ALPHA * g)) * (clamp(up4[i4], -OAI_LIMIT, OAI_LIMIT) + 1.0);
-    }
+    if (GLU != 0u) v = gated4(v, up4[i4]);
     if (NORM != 0u) v *= nw4[i4 - row_start4];
     return v;
 }

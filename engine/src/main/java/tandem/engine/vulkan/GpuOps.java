@@ -78,6 +78,17 @@ public final class GpuOps {
      */
     public static void toHalves(CommandRecorder rec, BufferRange x, BufferRange up, int xOffset, int xStride, int cols,
                                 int tokens, BufferRange halves) {
+        toHalves(rec, x, up, up != null ? 1 : 0, xOffset, xStride, cols, tokens, halves);
+    }
+
+    /** {@link #toHalves} of a gated input: glu 1 is silu(x) * up, 2 gpt-oss's clamped SwiGLU. */
+    public static void gatedHalves(CommandRecorder rec, BufferRange gate, BufferRange up, int glu, int cols, int tokens,
+                                   BufferRange halves) {
+        toHalves(rec, gate, up, glu, 0, cols, cols, tokens, halves);
+    }
+
+    private static void toHalves(CommandRecorder rec, BufferRange x, BufferRange up, int glu, int xOffset, int xStride,
+                                 int cols, int tokens, BufferRange halves) {
         if (xOffset % 4 != 0 || xStride % 4 != 0 || cols % 8 != 0) {
             throw new IllegalArgumentException("float16 product inputs need offsets and strides in 4s and rows in 8s, got "
                     + xOffset + ", " + xStride + ", " + cols);
@@ -85,7 +96,7 @@ public final class GpuOps {
         if (2L * cols * tokens > halves.size()) {
             throw new IllegalArgumentException(tokens + " rows of " + cols + " halves do not fit " + halves.size() + " bytes");
         }
-        rec.dispatch(Kernels.of(rec.device()).toHalves(up != null), List.of(x, up != null ? up : x, halves),
+        rec.dispatch(Kernels.of(rec.device()).toHalves(glu), List.of(x, up != null ? up : x, halves),
                 new int[] {cols / 4, xOffset / 4, xStride / 4}, (cols / 4 + 63) / 64, tokens, 1);
     }
 
@@ -343,10 +354,7 @@ public final class GpuOps {
                                       BufferRange up, int xStride, BufferRange ids, BufferRange weights, BufferRange bias,
                                       BufferRange y, int yStride, int used, int tokens, boolean accumulate) {
         requireVec4Input(w, 0, xStride);
-        if (w.slices().size() != 1) {
-            throw new TandemException("expert tensor " + w.name() + " does not fit one storage buffer of " + rec.device().label()
-                    + "; use tensor split over more devices");
-        }
+        requireOneBuffer(rec, w);
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down);
         int rows = w.rows() / experts;
@@ -358,6 +366,82 @@ public final class GpuOps {
                 new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, 0, tokens, used, experts,
                         bias != null ? 1 : 0},
                 gx, down ? tokens : tokens * used, gz);
+    }
+
+    /**
+     * Records of tiles a grouped expert product may need for {@code pairs} (token, expert) pairs: a
+     * full tile per {@code tileColumns} pairs plus one partly filled tile per expert that has pairs.
+     */
+    public static int expertTiles(int pairs, int experts, int tileColumns) {
+        return (pairs + tileColumns - 1) / tileColumns + Math.min(experts, pairs);
+    }
+
+    /** uint32 words of the grouping {@link #groupExperts} writes: the sorted pairs, then two per tile record. */
+    public static long expertGroupWords(int pairs, int experts, int tileColumns) {
+        return pairs + 2L * expertTiles(pairs, experts, tileColumns);
+    }
+
+    /**
+     * Groups the step's {@code pairs} = tokens x used (token, expert) pairs of {@code ids} by expert into
+     * {@code groups} ({@link #expertGroupWords} words): the input of {@link #groupedExperts}.
+     */
+    public static void groupExperts(CommandRecorder rec, BufferRange ids, BufferRange groups, int experts, int pairs,
+                                    int tileColumns) {
+        if (experts > Kernels.MAX_EXPERTS) {
+            throw new TandemException(experts + " experts: the Vulkan grouping kernel serves at most " + Kernels.MAX_EXPERTS);
+        }
+        if (4 * expertGroupWords(pairs, experts, tileColumns) > groups.size()) {
+            throw new IllegalArgumentException("the grouping of " + pairs + " pairs does not fit " + groups.size() + " bytes");
+        }
+        rec.dispatch(Kernels.of(rec.device()).moeGroup(), List.of(ids, groups),
+                new int[] {pairs, experts, tileColumns, expertTiles(pairs, experts, tileColumns)}, 1, 1, 1);
+    }
+
+    /**
+     * A mixture's gate, up or down product for a prompt step, the pairs grouped by expert
+     * ({@link #groupExperts} with the kernel's {@link ExpertKernel#tileColumns}): out[pair] = W[expert of
+     * pair] in[pair / pairsPerInput] (+ that expert's bias row), for every pair. {@code w} is the 3-D
+     * expert tensor ({@code w.rows()} = experts x rows per expert).
+     *
+     * @param x             the input rows: floats (matmul), or float16 rows of w.cols() halves converted by
+     *                      {@link #toHalves} (coopmat, emulated), which applies the gated activation itself
+     * @param up            matmul only: null, or the up values of the gated input (glu 1 or 2)
+     * @param pairsPerInput experts per token where the input is the token's (gate/up), 1 where each pair has its own (down)
+     */
+    public static void groupedExperts(CommandRecorder rec, ExpertKernel kernel, WeightTensor w, int experts, BufferRange x,
+                                      BufferRange up, int glu, int xStride, int pairsPerInput, BufferRange groups,
+                                      BufferRange bias, BufferRange out, int outStride, int pairs) {
+        requireOneBuffer(rec, w);
+        int rows = w.rows() / experts;
+        int tiles = expertTiles(pairs, experts, kernel.tileColumns());
+        ComputePipeline p = Kernels.of(rec.device()).groupedExperts(kernel, w.kernelType(), kernel.onHalves() ? 0 : glu);
+        BufferRange weights = w.slices().getFirst().buffer().all();
+        BufferRange biasOrAny = bias != null ? bias : groups;
+        int[] push = {w.cols(), rows, 0, kernel.onHalves() ? w.cols() : xStride, 0, outStride, 0, pairs, experts, pairsPerInput,
+                pairs, bias != null ? 1 : 0};
+        if (kernel.onHalves()) {
+            rec.dispatch(p, List.of(weights, x, out, groups, biasOrAny), push,
+                    (rows + CoopmatTile.EXPERTS.rows() - 1) / CoopmatTile.EXPERTS.rows(), tiles, 1);
+        } else {
+            rec.dispatch(p, List.of(weights, x, out, up != null ? up : x, groups, biasOrAny), push, (rows + 63) / 64, tiles, 1);
+        }
+    }
+
+    /**
+     * y[t] (+)= sum over slots s of weights[t * used + s] * products[t * used + s] for t < tokens: the
+     * router-weighted sum of each token's expert products ({@code rows} floats per pair).
+     */
+    public static void combineExperts(CommandRecorder rec, BufferRange products, BufferRange weights, BufferRange y, int rows,
+                                      int yStride, int used, int tokens, boolean accumulate) {
+        rec.dispatch(Kernels.of(rec.device()).moeCombine(), List.of(products, weights, y),
+                new int[] {rows, used, yStride, accumulate ? 1 : 0}, (rows + 63) / 64, tokens, 1);
+    }
+
+    private static void requireOneBuffer(CommandRecorder rec, WeightTensor w) {
+        if (w.slices().size() != 1) {
+            throw new TandemException("expert tensor " + w.name() + " does not fit one storage buffer of " + rec.device().label()
+                    + "; use tensor split over more devices");
+        }
     }
 
     /** The usual attention scale, 1 / sqrt(head dimension). */
