@@ -336,7 +336,18 @@ public final class GpuOps {
      */
     public static void expertMatVec(CommandRecorder rec, WeightTensor w, int experts, BufferRange x, int xStride,
                                     BufferRange ids, BufferRange bias, BufferRange out, int outStride, int used, int tokens) {
-        expertProduct(rec, w, experts, false, 0, x, null, xStride, ids, ids, bias, out, outStride, used, tokens, false);
+        expertProduct(rec, w, experts, false, 0, x, null, null, 0f, xStride, ids, ids, bias, out, outStride, used, tokens, false);
+    }
+
+    /**
+     * {@link #expertMatVec} of rmsnorm(x) * normWeight, the norm computed by every workgroup from x
+     * itself (decode: no norm dispatch and no barrier before the router and the experts).
+     */
+    public static void expertMatVecNormed(CommandRecorder rec, WeightTensor w, int experts, BufferRange x, BufferRange normWeight,
+                                          float eps, int xStride, BufferRange ids, BufferRange bias, BufferRange out,
+                                          int outStride, int used, int tokens) {
+        expertProduct(rec, w, experts, false, 0, x, null, normWeight, eps, xStride, ids, ids, bias, out, outStride, used, tokens,
+                false);
     }
 
     /**
@@ -347,24 +358,26 @@ public final class GpuOps {
     public static void expertDown(CommandRecorder rec, WeightTensor w, int experts, int glu, BufferRange gate, BufferRange up,
                                   int inStride, BufferRange ids, BufferRange weights, BufferRange bias, BufferRange y,
                                   int yStride, int used, int tokens, boolean accumulate) {
-        expertProduct(rec, w, experts, true, glu, gate, up, inStride, ids, weights, bias, y, yStride, used, tokens, accumulate);
+        expertProduct(rec, w, experts, true, glu, gate, up, null, 0f, inStride, ids, weights, bias, y, yStride, used, tokens,
+                accumulate);
     }
 
     private static void expertProduct(CommandRecorder rec, WeightTensor w, int experts, boolean down, int glu, BufferRange x,
-                                      BufferRange up, int xStride, BufferRange ids, BufferRange weights, BufferRange bias,
-                                      BufferRange y, int yStride, int used, int tokens, boolean accumulate) {
+                                      BufferRange up, BufferRange norm, float eps, int xStride, BufferRange ids,
+                                      BufferRange weights, BufferRange bias, BufferRange y, int yStride, int used, int tokens,
+                                      boolean accumulate) {
         requireVec4Input(w, 0, xStride);
         requireOneBuffer(rec, w);
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down);
+        ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down, norm != null);
         int rows = w.rows() / experts;
         int groups = (rows + k.matvecRows(w.kernelType()) - 1) / k.matvecRows(w.kernelType());
         int gx = Math.min(groups, MAX_GROUPS_X);
         int gz = (groups + gx - 1) / gx;
-        rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, x, ids, weights,
-                        bias != null ? bias : x),
-                new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, 0, tokens, used, experts,
-                        bias != null ? 1 : 0},
+        rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x, ids,
+                        weights, bias != null ? bias : x),
+                new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, Float.floatToRawIntBits(eps), tokens, used,
+                        experts, bias != null ? 1 : 0},
                 gx, down ? tokens : tokens * used, gz);
     }
 

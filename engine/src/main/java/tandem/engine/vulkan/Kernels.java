@@ -210,11 +210,12 @@ public final class Kernels implements DeviceResource {
      *
      * @param glu  0: plain input, 1: silu(x) * up, 2: gpt-oss's clamped SwiGLU
      * @param down false: gate/up, one output row set per (token, expert); true: the weighted sum over a token's experts
+     * @param norm input is rmsnorm(x) * weight (binding 4), gate/up of decode
      */
-    public synchronized ComputePipeline expertMatvec(String weightType, int glu, boolean down) {
+    public synchronized ComputePipeline expertMatvec(String weightType, int glu, boolean down, boolean norm) {
         requireType(weightType);
-        return get("matvec_moe_" + weightType, 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, 0, matvecUnroll(), 1,
-                down ? 2 : 1);
+        return get("matvec_moe_" + weightType, 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, norm ? 1 : 0,
+                matvecUnroll(), 1, down ? 2 : 1);
     }
 
     /**

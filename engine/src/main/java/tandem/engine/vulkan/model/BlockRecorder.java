@@ -158,18 +158,33 @@ public final class BlockRecorder {
         int glu = c.architecture().experts() == ExpertStyle.OAI ? 2 : 1;
         ExpertKernel kernel = tokens < GpuOps.MATMUL_MIN_TOKENS ? ExpertKernel.MATVEC : ExpertKernel.choose(rec.device().physical());
         if (kernel.onHalves() && (dim % 8 != 0 || width % 8 != 0)) kernel = ExpertKernel.MATMUL;
-        GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
-        step(rec, "rms_norm");
-        GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
+        // Decode (a few tokens): the router and the experts norm their input themselves, no norm dispatch or barrier.
+        boolean fusedNorm = tokens < GpuOps.MATMUL_MIN_TOKENS;
+        if (fusedNorm) {
+            GpuOps.matVecNormed(rec, e.router(), b.x.all(), w.ffnNorm().all(), c.rmsEps(), 0, dim, b.routerLogits.all(), count,
+                    tokens, false);
+        } else {
+            GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
+            step(rec, "rms_norm");
+            GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
+        }
         step(rec, kind(rec.device(), tokens) + " router " + e.router().kernelType());
         GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
         step(rec, "route");
         if (kernel.grouped()) return groupedExperts(rec, kernel, e, glu, tokens, add, postNorm);
-        GpuOps.expertMatVec(rec, e.gate(), count, b.normed.all(), dim, b.expertIds.all(),
-                e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, used, tokens);
-        GpuOps.expertMatVec(rec, e.up(), count, b.normed.all(), dim, b.expertIds.all(),
-                e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, used, tokens);
+        for (boolean gate : new boolean[] {true, false}) {
+            WeightTensor weights = gate ? e.gate() : e.up();
+            GpuBuffer bias = gate ? e.gateBias() : e.upBias();
+            BufferRange out = gate ? b.gate.all() : b.up.all();
+            if (fusedNorm) {
+                GpuOps.expertMatVecNormed(rec, weights, count, b.x.all(), w.ffnNorm().all(), c.rmsEps(), dim, b.expertIds.all(),
+                        bias == null ? null : bias.all(), out, width, used, tokens);
+            } else {
+                GpuOps.expertMatVec(rec, weights, count, b.normed.all(), dim, b.expertIds.all(), bias == null ? null : bias.all(),
+                        out, width, used, tokens);
+            }
+        }
         step(rec, "experts gate+up " + e.gate().kernelType());
         return residual(rec, add, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
                 count, glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
