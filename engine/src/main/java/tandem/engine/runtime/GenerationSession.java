@@ -2,6 +2,7 @@ package tandem.engine.runtime;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import tandem.engine.chat.HarmonyChannels;
 import tandem.engine.tokenizer.Tokenizer;
 
 /**
@@ -66,6 +67,8 @@ final class GenerationSession implements Session {
         Sampler sampler = new Sampler(params);
         Tokenizer.StreamingDecoder decoder = tokenizer.streamingDecoder();
         StopStringFilter filter = new StopStringFilter(params.stopStrings());
+        // gpt-oss: the analysis channel streams as <think>...</think>, the final channel as the answer
+        HarmonyChannels channels = HarmonyChannels.forVocabulary(tokenizer);
         StopReason reason = StopReason.MAX_TOKENS;
         int generated = 0;
         int sampled = 0;
@@ -83,7 +86,8 @@ final class GenerationSession implements Session {
                 reason = StopReason.END_OF_TEXT;
                 break;
             }
-            String shown = filter.accept(decoder.accept(id));
+            String piece = decoder.accept(id);
+            String shown = filter.accept(channels == null ? piece : channels.accept(id, piece));
             meter.recordGeneratedToken();
             listener.onToken(new TokenEvent(id, shown, generated++, lastSample - start));
             if (filter.stopped()) {
