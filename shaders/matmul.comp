@@ -4,7 +4,9 @@
 // invocations, stepping through the shared dimension 32 weights at a time. Each step dequantizes
 // the weight tile once into shared memory (through the same block-layout include as matvec), so a
 // weight is read once per 64 tokens instead of once per token; each invocation accumulates 4 x 4
-// outputs. GLU = 1 reads silu(X) * UP as input (SwiGLU fused into the down projection).
+// outputs. GLU = 1 reads silu(X) * UP as input (SwiGLU fused into the down projection), GLU = 2
+// gpt-oss's clamped form (swiglu.glsl). Built with MOE, a mixture's experts with the tokens grouped
+// by expert (tile_columns.glsl).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 256;
 layout(constant_id = 1) const uint GLU = 0;
@@ -24,6 +26,12 @@ layout(push_constant) uniform Push {
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
     uint tokens;      // tokens in this step
+#ifdef MOE
+    uint experts;        // as in matmul_coopmat.comp (tile_columns.glsl)
+    uint pairsPerInput;
+    uint pairs;
+    uint bias;
+#endif
 } p;
 
 #include "weights.glsl"
@@ -31,6 +39,8 @@ layout(push_constant) uniform Push {
 #include "tile_window.glsl"
 
 const uint BM = 64u, BN = 64u, BK = 32u;
+#define MOE_BINDING 4
+#include "tile_columns.glsl"
 // Chunks that cover 32 consecutive weights of one row.
 const uint TILE_CHUNKS = BK / uint(CV);
 
@@ -39,9 +49,10 @@ const uint TILE_CHUNKS = BK / uint(CV);
 shared float w_tile[BK * BM];   // w_tile[k * BM + r] = W[row0 + r][k0 + k]
 shared float x_tile[BK * BN];   // x_tile[k * BN + t] = X[tok0 + t][k0 + k]
 
+#include "swiglu.glsl"
+
 float input_at(uint i) {
-    float v = x[i];
-    return GLU != 0u ? v / (1.0 + exp(-v)) * up[i] : v;
+    return GLU != 0u ? gated(x[i], up[i]) : x[i];
 }
 
 void main() {
@@ -50,6 +61,7 @@ void main() {
     uint tr = lid % 16u, tc = lid / 16u;     // this invocation's 4 rows and 4 tokens
     uint blocksPerRow = p.cols / QK;
     w_blocks = p.rows * blocksPerRow;
+    if (!tile_begin()) return;
     vec4 acc[4];
     [[unroll]] for (uint i = 0; i < 4u; i++) acc[i] = vec4(0.0);
 
@@ -60,7 +72,7 @@ void main() {
             uint ib = bc.x, c = bc.y;
             float v[CV];
             bool inside = row0 + r < p.rows && ib < blocksPerRow;
-            if (inside) chunk_values((row0 + r) * blocksPerRow + ib, c, v);
+            if (inside) chunk_values((w_row0 + row0 + r) * blocksPerRow + ib, c, v);
             [[unroll]] for (uint k = 0; k < uint(CV); k++) {
                 uint kk = ib * QK + chunk_elem(c, k) - k0;
                 if (kk < BK) w_tile[kk * BM + r] = inside ? v[k] : 0.0;
@@ -68,8 +80,8 @@ void main() {
         }
         for (uint idx = lid; idx < BN * BK; idx += WG) {
             uint t = idx / BK, kk = idx % BK;
-            bool inside = tok0 + t < p.tokens && k0 + kk < p.cols;
-            x_tile[kk * BN + t] = inside ? input_at(p.xOffset + (tok0 + t) * p.xStride + k0 + kk) : 0.0;
+            bool inside = tile_has(tok0, t) && k0 + kk < p.cols;
+            x_tile[kk * BN + t] = inside ? input_at(p.xOffset + tile_input_row(tok0, t) * p.xStride + k0 + kk) : 0.0;
         }
         barrier();
         [[unroll]] for (uint k = 0; k < BK; k++) {
@@ -84,13 +96,13 @@ void main() {
         barrier();
     }
     [[unroll]] for (uint j = 0; j < 4u; j++) {
-        uint t = tok0 + 4u * tc + j;
-        if (t >= p.tokens) continue;
+        uint col = 4u * tc + j;
+        if (!tile_has(tok0, col)) continue;
         [[unroll]] for (uint i = 0; i < 4u; i++) {
             uint r = row0 + 4u * tr + i;
             if (r >= p.rows) continue;
-            uint o = t * p.yStride + p.yOffset + r;
-            y[o] = (p.accumulate != 0u ? y[o] : 0.0) + acc[j][i];
+            uint o = tile_output_row(tok0, col) * p.yStride + p.yOffset + r;
+            y[o] = (p.accumulate != 0u ? y[o] : 0.0) + acc[j][i] + tile_bias(r);
         }
     }
 }

@@ -20,6 +20,7 @@
 // Subgroups are 32 invocations (the host uses this kernel only there); the host creates it only
 // where the device lists a 16 x 16 x 16 float16 x float16 -> float32 subgroup-scope shape.
 // EMULATE_COOPMAT builds the same kernel without cooperative matrices (fragments.glsl), for CI.
+// MOE builds compute a mixture's experts with the tokens grouped by expert (tile_columns.glsl).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #ifndef EMULATE_COOPMAT
@@ -55,6 +56,12 @@ layout(push_constant) uniform Push {
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
     uint tokens;      // tokens in this step
+#ifdef MOE
+    uint experts;        // matrices in the bound weights (tile_columns.glsl)
+    uint pairsPerInput;  // pairs per input row: experts per token (gate/up) or 1 (down)
+    uint pairs;          // (token, expert) pairs in the step: where the tile records start
+    uint bias;           // 1: add the expert's bias row
+#endif
 } p;
 
 // Layouts with a unit fill (HAS_UNIT_HALVES: Q8_0, Q4_K, Q5_K, Q6_K) fill the weight tile 16
@@ -70,6 +77,8 @@ layout(push_constant) uniform Push {
 #include "tile_codes.glsl"
 #include "quant.glsl"
 #include "tile_window.glsl"
+#define MOE_BINDING 3
+#include "tile_columns.glsl"
 #ifdef HAS_UNIT_HALVES
 #define A_ITEM 16
 #else
@@ -126,7 +135,7 @@ void load_tiles(uint row0, uint tok0, uint k0) {
         UnitAt a = unit_at(lid + i * WG, k0);
         // As below: rows past the end re-read the last row, blocks past the end read block 0.
         uint row = min(row0 + a.line, p.rows - 1u);
-        a_next[i] = unit_load(row * blocksPerRow + (a.blk < blocksPerRow ? a.blk : 0u), a.u);
+        a_next[i] = unit_load((w_row0 + row) * blocksPerRow + (a.blk < blocksPerRow ? a.blk : 0u), a.u);
     }
 #else
     [[unroll]] for (uint i = 0; i < A_PER; i++) {
@@ -136,13 +145,13 @@ void load_tiles(uint row0, uint tok0, uint k0) {
         // the end of a row (a partial last step) read block 0 and count as zero.
         uint row = min(row0 + idx / (BK / uint(CV)), p.rows - 1u);
         bool inside = bc.x < blocksPerRow;
-        chunk_values(row * blocksPerRow + (inside ? bc.x : 0u), bc.y, a_next[i]);
+        chunk_values((w_row0 + row) * blocksPerRow + (inside ? bc.x : 0u), bc.y, a_next[i]);
         [[unroll]] for (uint k = 0; k < uint(CV); k++) a_next[i][k] = inside ? a_next[i][k] : 0.0;
     }
 #endif
     [[unroll]] for (uint i = 0; i < X_PER; i++) {
         uint idx = lid + i * WG;
-        uint t = min(tok0 + idx / (BK / 8u), p.tokens - 1u);
+        uint t = tile_input_row(tok0, idx / (BK / 8u));
         uint k = k0 + 8u * (idx % (BK / 8u));
         uvec4 v = xh8[(p.xOffset + t * p.xStride + min(k, p.cols - 8u)) >> 3];
         x_next[i] = k < p.cols ? v : uvec4(0u);
@@ -183,6 +192,7 @@ void store_tiles(uint k0, uint buf) {
 void main() {
     w_blocks = p.rows * (p.cols / QK);   // before any weight read (weights.glsl)
     uint row0 = gl_WorkGroupID.x * BM, tok0 = gl_WorkGroupID.y * BN;
+    if (!tile_begin()) return;
     uint sg = SUBGROUP_ID;
     uint sgRow = (sg % (BM / WM)) * WM, sgTok = (sg / (BM / WM)) * WN;
 
@@ -228,10 +238,10 @@ void main() {
             subgroup_sync();
             [[unroll]] for (uint n = 0; n < F * F / 32u; n++) {
                 uint e = n * 32u + SUBGROUP_LANE;
-                uint r = row0 + sgRow + i * F + e % F, t = tok0 + sgTok + j * F + e / F;
-                if (r < p.rows && t < p.tokens) {
-                    uint o = t * p.yStride + p.yOffset + r;
-                    y[o] = (p.accumulate != 0u ? y[o] : 0.0) + uintBitsToFloat(smem[base + e / 2u][e % 2u]);
+                uint r = row0 + sgRow + i * F + e % F, col = sgTok + j * F + e / F;
+                if (r < p.rows && tile_has(tok0, col)) {
+                    uint o = tile_output_row(tok0, col) * p.yStride + p.yOffset + r;
+                    y[o] = (p.accumulate != 0u ? y[o] : 0.0) + uintBitsToFloat(smem[base + e / 2u][e % 2u]) + tile_bias(r);
                 }
             }
             subgroup_sync();

@@ -86,16 +86,11 @@ uint row_start4 = 0;
 uint expert_row0 = 0;    // MOE: first row of the current expert's matrix
 float slot_scale = 1.0;  // MOE down: the current expert's router weight
 
-const float OAI_ALPHA = 1.702;
-const float OAI_LIMIT = 7.0;
+#include "swiglu.glsl"
 
 // The input at vec4 index i4 whose x values are v (zero for a step past the end).
 vec4 input4(vec4 v, uint i4) {
-    if (GLU == 1u) v = v / (1.0 + exp(-v)) * up4[i4];
-    if (GLU == 2u) {
-        vec4 g = min(v, OAI_LIMIT);
-        v = g / (1.0 + exp(-OAI_ALPHA * g)) * (clamp(up4[i4], -OAI_LIMIT, OAI_LIMIT) + 1.0);
-    }
+    if (GLU != 0u) v = gated4(v, up4[i4]);
     if (NORM != 0u) v *= nw4[i4 - row_start4];
     return v;
 }
@@ -109,12 +104,24 @@ void main() {
     uint parts = blocksPerRow * partsPerBlock;
     uint xb = p.xOffset + token * p.xStride;
     uint slots = 1u;
-    float bias_sum[ROWS];
-    [[unroll]] for (uint i = 0; i < ROWS; i++) bias_sum[i] = 0.0;
+    // Invocations that step along a row together (lanes), and the first slot and slot step of this
+    // invocation's group: all of them but in the down experts of a mixture.
+    uint lanes = WG, lane = gl_LocalInvocationID.x, slot0 = 0u, slotStep = 1u;
 #ifdef MOE
     w_blocks = p.rows * p.experts * blocksPerRow;
     if (EXPERT_MODE == 1u) xb = p.xOffset + (token / p.used) * p.xStride;
-    if (EXPERT_MODE == 2u) slots = p.used;
+    if (EXPERT_MODE == 2u) {
+        slots = p.used;
+        // A down row is short next to the workgroup (Qwen3-30B-A3B: 768 columns, 24 Q4_K slices for 128
+        // invocations), so whole subgroups take different experts of the token at once instead of one
+        // expert after another: lanes = the fewest subgroups (a divisor of their number) covering a row.
+        uint groups = gl_NumSubgroups, k = 1u;
+        while (k < groups && (k * gl_SubgroupSize < parts || groups % k != 0u)) k++;
+        lanes = k * gl_SubgroupSize;
+        lane = gl_LocalInvocationID.x % lanes;
+        slotStep = groups / k;
+        slot0 = gl_LocalInvocationID.x / lanes;
+    }
 #endif
     row_start4 = xb >> 2;
     float squares = 0.0;   // of this invocation's x values (NORM)
@@ -122,7 +129,7 @@ void main() {
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
 
     const uint steps = TB == 1u ? DECODE_UNROLL : UNROLL;
-    for (uint slot = 0; slot < slots; slot++) {
+    for (uint slot = slot0; slot < slots; slot += slotStep) {
 #ifdef MOE
     // the expert of this pair (gate/up) or of this slot of the token (down)
     uint pair = EXPERT_MODE == 1u ? token : token * p.used + slot;
@@ -132,18 +139,13 @@ void main() {
         slot_scale = expert_weights[pair];
         xb = p.xOffset + pair * p.xStride;
     }
-    if (p.bias != 0u) {
-        [[unroll]] for (uint i = 0; i < ROWS; i++) {
-            bias_sum[i] += slot_scale * expert_bias[expert_row0 + min(row0 + i, p.rows - 1u)];
-        }
-    }
 #endif
-    for (uint j0 = gl_LocalInvocationID.x; j0 < parts; j0 += WG * steps) {
+    for (uint j0 = lane; j0 < parts; j0 += lanes * steps) {
         [[unroll]] for (uint u = 0; u < steps; u++) {
             // No branch on the tail: an out-of-range step re-reads part j0 and adds nothing, so the
             // loads of all UNROLL steps can be in flight together.
-            bool valid = j0 + u * WG < parts;
-            uint j = valid ? j0 + u * WG : j0;
+            bool valid = j0 + u * lanes < parts;
+            uint j = valid ? j0 + u * lanes : j0;
             float keep = valid ? 1.0 : 0.0;
             uint blk = j / partsPerBlock, c = j % partsPerBlock;
             if (TB == 1u) {
@@ -229,7 +231,16 @@ void main() {
             for (uint s = 0; s < gl_NumSubgroups; s++) squares += row_sums[ROWS * TB * WG + s];
             total *= inversesqrt(squares / float(p.cols) + p.eps);
         }
-        if (TB == 1u) total += bias_sum[i];
+#ifdef MOE
+        // the experts' bias rows, weighted like their products (down), summed by the invocation that writes
+        if (p.bias != 0u) {
+            for (uint s = 0; s < slots; s++) {
+                uint pair = EXPERT_MODE == 1u ? token : token * p.used + s;
+                float scale = EXPERT_MODE == 2u ? expert_weights[pair] : 1.0;
+                total += scale * expert_bias[expert_ids[pair] * p.rows + row];
+            }
+        }
+#endif
         uint o = tok * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }

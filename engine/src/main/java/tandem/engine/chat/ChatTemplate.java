@@ -15,13 +15,16 @@ import tandem.engine.gguf.GgufFile;
  * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token} and the functions
  * {@code raise_exception} and {@code strftime_now}, as under Hugging Face's apply_chat_template.
  *
- * <p>A model without a template gets ChatML ({@code <|im_start|>role\ncontent<|im_end|>\n}),
+ * <p>A gpt-oss model (harmony vocabulary) without a template gets {@link Harmony#TEMPLATE}; any other
+ * model without a template gets ChatML ({@code <|im_start|>role\ncontent<|im_end|>\n}),
  * the fallback llama.cpp uses too; {@link #isFallback()} tells the caller so.
  */
 public final class ChatTemplate {
     /** ChatML, written as a Jinja template so that both paths render the same way. */
     static final String CHATML = "{% for message in messages %}{{ '<|im_start|>' + message.role + '\\n' + message.content"
             + " + '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private static final String THINK_OPEN = "<think>", THINK_CLOSE = "</think>";
 
     private final String source;
     private final boolean fallback;
@@ -43,6 +46,10 @@ public final class ChatTemplate {
         String name = metadata.optString("general.name").filter(n -> !n.isBlank())
                 .orElse(file.path() == null ? "model" : file.path().getFileName().toString());
         String template = metadata.optString("tokenizer.chat_template").filter(t -> !t.isBlank()).orElse(null);
+        if (template == null && Harmony.vocabularyOf(tok)) {
+            // a gpt-oss file without its template: the harmony format it was trained on, not ChatML
+            return new ChatTemplate(Harmony.TEMPLATE, true, tokenText(tok, tok.bosId()), tokenText(tok, tok.eosId()), name);
+        }
         return of(template, tokenText(tok, tok.bosId()), tokenText(tok, tok.eosId()), name);
     }
 
@@ -76,10 +83,18 @@ public final class ChatTemplate {
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> variables) {
         List<Map<String, Object>> list = new ArrayList<>();
+        boolean harmony = Harmony.renders(source);
         for (ChatMessage m : messages) {
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", m.role());
             message.put("content", m.content());
+            String body = m.content().strip();
+            int close = body.indexOf(THINK_CLOSE);
+            if (harmony && m.role().equals("assistant") && body.startsWith(THINK_OPEN) && close >= 0) {
+                // an answer as HarmonyChannels streamed it: the harmony templates take the analysis as `thinking`
+                message.put("thinking", body.substring(THINK_OPEN.length(), close).strip());
+                message.put("content", body.substring(close + THINK_CLOSE.length()).strip());
+            }
             list.add(message);
         }
         Map<String, Object> context = new LinkedHashMap<>(variables);

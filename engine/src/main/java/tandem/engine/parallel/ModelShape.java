@@ -15,9 +15,16 @@ import tandem.engine.model.ModelTensors;
  * @param ffn       feed-forward width
  * @param vocab     vocabulary size (rows of the output projection)
  * @param windows   per layer, the sliding window its KV cache is a ring of (0: every position)
+ * @param expertsUsed a mixture's experts per token (0: a dense model); its FFN width is each expert's
  */
 public record ModelShape(String name, int layers, int embedding, int heads, int kvHeads, int headDim,
-                         int ffn, int vocab, List<TensorLayout> tensors, List<Integer> windows) {
+                         int ffn, int vocab, List<TensorLayout> tensors, List<Integer> windows, int expertsUsed) {
+    /** A dense model. */
+    public ModelShape(String name, int layers, int embedding, int heads, int kvHeads, int headDim, int ffn, int vocab,
+                      List<TensorLayout> tensors, List<Integer> windows) {
+        this(name, layers, embedding, heads, kvHeads, headDim, ffn, vocab, tensors, windows, 0);
+    }
+
     /** A model whose layers all attend to every position. */
     public ModelShape(String name, int layers, int embedding, int heads, int kvHeads, int headDim, int ffn, int vocab,
                       List<TensorLayout> tensors) {
@@ -31,7 +38,8 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
         if (windows.size() != layers) {
             throw new IllegalArgumentException("model " + name + ": " + windows.size() + " windows for " + layers + " layers");
         }
-        if (layers <= 0 || embedding <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || ffn <= 0 || vocab <= 0) {
+        if (layers <= 0 || embedding <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || ffn <= 0 || vocab <= 0
+                || expertsUsed < 0) {
             throw new IllegalArgumentException("model " + name + ": every dimension must be positive");
         }
         if (heads % kvHeads != 0) {
@@ -55,8 +63,21 @@ public record ModelShape(String name, int layers, int embedding, int heads, int 
     public static ModelShape of(String name, ModelConfig config, ModelTensors tensors) {
         return new ModelShape(name, config.layers(), config.dim(), config.heads(), config.kvHeads(), config.headDim(),
                 config.ffnSplitWidth(), config.vocab(), tensors.all().stream().map(TensorLayout::of).toList(),
-                java.util.stream.IntStream.range(0, config.layers()).mapToObj(config::window).toList());
+                java.util.stream.IntStream.range(0, config.layers()).mapToObj(config::window).toList(),
+                config.isMixture() ? config.experts().used() : 0);
     }
+
+    /** Experts per layer of a mixture (the matrices of its 3-D expert tensors), 0 for a dense model. */
+    public int experts() {
+        if (expertsUsed == 0) return 0;
+        return Math.toIntExact(tensors.stream().filter(t -> t.matrices() > 1).mapToLong(TensorLayout::matrices).findFirst().orElse(0));
+    }
+
+    /**
+     * The FFN activations per token of a device computing {@code columns} of the FFN width: gate and up
+     * hold one row per chosen expert in a mixture.
+     */
+    public int ffnActivations(int columns) { return columns * Math.max(1, expertsUsed); }
 
     /** Query heads that share one KV head: the unit attention is split in. */
     public int queryHeadsPerGroup() { return heads / kvHeads; }

@@ -17,7 +17,9 @@ final class ScratchEstimate {
         int kvDim = Math.toIntExact((long) slices.kvGroups().size() * model.headDim());
         // under layer split every device allocates full-width logits; only the last one fills them
         int vocab = mode == SplitMode.TENSOR ? slices.vocabRows().size() : model.vocab();
-        return SequenceBuffers.scratchBytes(model.embedding(), qDim, kvDim, slices.ffnColumns().size(), vocab,
-                SplitRunner.MAX_BATCH, SplitRunner.MAX_LOGIT_ROWS);
+        long experts = model.expertsUsed() == 0 ? 0
+                : SequenceBuffers.expertScratchBytes(model.embedding(), model.experts(), model.expertsUsed(), SplitRunner.MAX_BATCH);
+        return SequenceBuffers.scratchBytes(model.embedding(), qDim, kvDim, model.ffnActivations(slices.ffnColumns().size()), vocab,
+                SplitRunner.MAX_BATCH, SplitRunner.MAX_LOGIT_ROWS) + experts;
     }
 }

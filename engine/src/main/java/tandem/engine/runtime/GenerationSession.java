@@ -11,6 +11,7 @@ import tandem.engine.api.TandemException;
 import tandem.engine.api.TokenEvent;
 import tandem.engine.api.TokenListener;
 import tandem.engine.api.Tokenizer;
+import tandem.engine.chat.HarmonyChannels;
 
 /**
  * A {@link Session} on any backend: keeps the token history of its KV cache, runs prefill and the
@@ -74,6 +75,8 @@ final class GenerationSession implements Session {
         Sampler sampler = new Sampler(params);
         Tokenizer.StreamingDecoder decoder = tokenizer.streamingDecoder();
         StopStringFilter filter = new StopStringFilter(params.stopStrings());
+        // gpt-oss: the analysis channel streams as <think>...</think>, the final channel as the answer
+        HarmonyChannels channels = HarmonyChannels.forVocabulary(tokenizer);
         StopReason reason = StopReason.MAX_TOKENS;
         int generated = 0;
         int sampled = 0;
@@ -91,7 +94,8 @@ final class GenerationSession implements Session {
                 reason = StopReason.END_OF_TEXT;
                 break;
             }
-            String shown = filter.accept(decoder.accept(id));
+            String piece = decoder.accept(id);
+            String shown = filter.accept(channels == null ? piece : channels.accept(id, piece));
             meter.recordGeneratedToken();
             listener.onToken(new TokenEvent(id, shown, generated++, lastSample - start));
             if (filter.stopped()) {

@@ -23,6 +23,13 @@ public record CoopmatTile(int rows, int tokens, int step, int subRows, int subTo
     }
 
     /**
+     * The tile of a mixture's grouped expert products (shaders/tile_columns.glsl): a prompt of 512 tokens
+     * gives an expert about 32 pairs (Qwen3-30B-A3B: 8 of 128 experts per token; gpt-oss-120b: 4 of 128),
+     * so a wider token side would be mostly padding; 128 rows keep the weight tile's reuse.
+     */
+    public static final CoopmatTile EXPERTS = new CoopmatTile(128, 32, 32, 32, 32);
+
+    /**
      * Tiles built for every weight type, largest first: a large tile reuses each loaded weight and
      * input for more products, but leaves fewer workgroups to spread over the GPU.
      */

@@ -78,6 +78,17 @@ public final class GpuOps {
      */
     public static void toHalves(CommandRecorder rec, BufferRange x, BufferRange up, int xOffset, int xStride, int cols,
                                 int tokens, BufferRange halves) {
+        toHalves(rec, x, up, up != null ? 1 : 0, xOffset, xStride, cols, tokens, halves);
+    }
+
+    /** {@link #toHalves} of a gated input: glu 1 is silu(x) * up, 2 gpt-oss's clamped SwiGLU. */
+    public static void gatedHalves(CommandRecorder rec, BufferRange gate, BufferRange up, int glu, int cols, int tokens,
+                                   BufferRange halves) {
+        toHalves(rec, gate, up, glu, 0, cols, cols, tokens, halves);
+    }
+
+    private static void toHalves(CommandRecorder rec, BufferRange x, BufferRange up, int glu, int xOffset, int xStride,
+                                 int cols, int tokens, BufferRange halves) {
         if (xOffset % 4 != 0 || xStride % 4 != 0 || cols % 8 != 0) {
             throw new IllegalArgumentException("float16 product inputs need offsets and strides in 4s and rows in 8s, got "
                     + xOffset + ", " + xStride + ", " + cols);
@@ -85,7 +96,7 @@ public final class GpuOps {
         if (2L * cols * tokens > halves.size()) {
             throw new IllegalArgumentException(tokens + " rows of " + cols + " halves do not fit " + halves.size() + " bytes");
         }
-        rec.dispatch(Kernels.of(rec.device()).toHalves(up != null), List.of(x, up != null ? up : x, halves),
+        rec.dispatch(Kernels.of(rec.device()).toHalves(glu), List.of(x, up != null ? up : x, halves),
                 new int[] {cols / 4, xOffset / 4, xStride / 4}, (cols / 4 + 63) / 64, tokens, 1);
     }
 
@@ -325,7 +336,18 @@ public final class GpuOps {
      */
     public static void expertMatVec(CommandRecorder rec, WeightTensor w, int experts, BufferRange x, int xStride,
                                     BufferRange ids, BufferRange bias, BufferRange out, int outStride, int used, int tokens) {
-        expertProduct(rec, w, experts, false, 0, x, null, xStride, ids, ids, bias, out, outStride, used, tokens, false);
+        expertProduct(rec, w, experts, false, 0, x, null, null, 0f, xStride, ids, ids, bias, out, outStride, used, tokens, false);
+    }
+
+    /**
+     * {@link #expertMatVec} of rmsnorm(x) * normWeight, the norm computed by every workgroup from x
+     * itself (decode: no norm dispatch and no barrier before the router and the experts).
+     */
+    public static void expertMatVecNormed(CommandRecorder rec, WeightTensor w, int experts, BufferRange x, BufferRange normWeight,
+                                          float eps, int xStride, BufferRange ids, BufferRange bias, BufferRange out,
+                                          int outStride, int used, int tokens) {
+        expertProduct(rec, w, experts, false, 0, x, null, normWeight, eps, xStride, ids, ids, bias, out, outStride, used, tokens,
+                false);
     }
 
     /**
@@ -336,28 +358,103 @@ public final class GpuOps {
     public static void expertDown(CommandRecorder rec, WeightTensor w, int experts, int glu, BufferRange gate, BufferRange up,
                                   int inStride, BufferRange ids, BufferRange weights, BufferRange bias, BufferRange y,
                                   int yStride, int used, int tokens, boolean accumulate) {
-        expertProduct(rec, w, experts, true, glu, gate, up, inStride, ids, weights, bias, y, yStride, used, tokens, accumulate);
+        expertProduct(rec, w, experts, true, glu, gate, up, null, 0f, inStride, ids, weights, bias, y, yStride, used, tokens,
+                accumulate);
     }
 
     private static void expertProduct(CommandRecorder rec, WeightTensor w, int experts, boolean down, int glu, BufferRange x,
-                                      BufferRange up, int xStride, BufferRange ids, BufferRange weights, BufferRange bias,
-                                      BufferRange y, int yStride, int used, int tokens, boolean accumulate) {
+                                      BufferRange up, BufferRange norm, float eps, int xStride, BufferRange ids,
+                                      BufferRange weights, BufferRange bias, BufferRange y, int yStride, int used, int tokens,
+                                      boolean accumulate) {
         requireVec4Input(w, 0, xStride);
-        if (w.slices().size() != 1) {
-            throw new TandemException("expert tensor " + w.name() + " does not fit one storage buffer of " + rec.device().label()
-                    + "; use tensor split over more devices");
-        }
+        requireOneBuffer(rec, w);
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down);
+        ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down, norm != null);
         int rows = w.rows() / experts;
         int groups = (rows + k.matvecRows(w.kernelType()) - 1) / k.matvecRows(w.kernelType());
         int gx = Math.min(groups, MAX_GROUPS_X);
         int gz = (groups + gx - 1) / gx;
-        rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, x, ids, weights,
-                        bias != null ? bias : x),
-                new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, 0, tokens, used, experts,
-                        bias != null ? 1 : 0},
+        rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x, ids,
+                        weights, bias != null ? bias : x),
+                new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, Float.floatToRawIntBits(eps), tokens, used,
+                        experts, bias != null ? 1 : 0},
                 gx, down ? tokens : tokens * used, gz);
+    }
+
+    /**
+     * Records of tiles a grouped expert product may need for {@code pairs} (token, expert) pairs: a
+     * full tile per {@code tileColumns} pairs plus one partly filled tile per expert that has pairs.
+     */
+    public static int expertTiles(int pairs, int experts, int tileColumns) {
+        return (pairs + tileColumns - 1) / tileColumns + Math.min(experts, pairs);
+    }
+
+    /** uint32 words of the grouping {@link #groupExperts} writes: the sorted pairs, then two per tile record. */
+    public static long expertGroupWords(int pairs, int experts, int tileColumns) {
+        return pairs + 2L * expertTiles(pairs, experts, tileColumns);
+    }
+
+    /**
+     * Groups the step's {@code pairs} = tokens x used (token, expert) pairs of {@code ids} by expert into
+     * {@code groups} ({@link #expertGroupWords} words): the input of {@link #groupedExperts}.
+     */
+    public static void groupExperts(CommandRecorder rec, BufferRange ids, BufferRange groups, int experts, int pairs,
+                                    int tileColumns) {
+        if (experts > Kernels.MAX_EXPERTS) {
+            throw new TandemException(experts + " experts: the Vulkan grouping kernel serves at most " + Kernels.MAX_EXPERTS);
+        }
+        if (4 * expertGroupWords(pairs, experts, tileColumns) > groups.size()) {
+            throw new IllegalArgumentException("the grouping of " + pairs + " pairs does not fit " + groups.size() + " bytes");
+        }
+        rec.dispatch(Kernels.of(rec.device()).moeGroup(), List.of(ids, groups),
+                new int[] {pairs, experts, tileColumns, expertTiles(pairs, experts, tileColumns)}, 1, 1, 1);
+    }
+
+    /**
+     * A mixture's gate, up or down product for a prompt step, the pairs grouped by expert
+     * ({@link #groupExperts} with the kernel's {@link ExpertKernel#tileColumns}): out[pair] = W[expert of
+     * pair] in[pair / pairsPerInput] (+ that expert's bias row), for every pair. {@code w} is the 3-D
+     * expert tensor ({@code w.rows()} = experts x rows per expert).
+     *
+     * @param x             the input rows: floats (matmul), or float16 rows of w.cols() halves converted by
+     *                      {@link #toHalves} (coopmat, emulated), which applies the gated activation itself
+     * @param up            matmul only: null, or the up values of the gated input (glu 1 or 2)
+     * @param pairsPerInput experts per token where the input is the token's (gate/up), 1 where each pair has its own (down)
+     */
+    public static void groupedExperts(CommandRecorder rec, ExpertKernel kernel, WeightTensor w, int experts, BufferRange x,
+                                      BufferRange up, int glu, int xStride, int pairsPerInput, BufferRange groups,
+                                      BufferRange bias, BufferRange out, int outStride, int pairs) {
+        requireOneBuffer(rec, w);
+        int rows = w.rows() / experts;
+        int tiles = expertTiles(pairs, experts, kernel.tileColumns());
+        ComputePipeline p = Kernels.of(rec.device()).groupedExperts(kernel, w.kernelType(), kernel.onHalves() ? 0 : glu);
+        BufferRange weights = w.slices().getFirst().buffer().all();
+        BufferRange biasOrAny = bias != null ? bias : groups;
+        int[] push = {w.cols(), rows, 0, kernel.onHalves() ? w.cols() : xStride, 0, outStride, 0, pairs, experts, pairsPerInput,
+                pairs, bias != null ? 1 : 0};
+        if (kernel.onHalves()) {
+            rec.dispatch(p, List.of(weights, x, out, groups, biasOrAny), push,
+                    (rows + CoopmatTile.EXPERTS.rows() - 1) / CoopmatTile.EXPERTS.rows(), tiles, 1);
+        } else {
+            rec.dispatch(p, List.of(weights, x, out, up != null ? up : x, groups, biasOrAny), push, (rows + 63) / 64, tiles, 1);
+        }
+    }
+
+    /**
+     * y[t] (+)= sum over slots s of weights[t * used + s] * products[t * used + s] for t < tokens: the
+     * router-weighted sum of each token's expert products ({@code rows} floats per pair).
+     */
+    public static void combineExperts(CommandRecorder rec, BufferRange products, BufferRange weights, BufferRange y, int rows,
+                                      int yStride, int used, int tokens, boolean accumulate) {
+        rec.dispatch(Kernels.of(rec.device()).moeCombine(), List.of(products, weights, y),
+                new int[] {rows, used, yStride, accumulate ? 1 : 0}, (rows + 63) / 64, tokens, 1);
+    }
+
+    private static void requireOneBuffer(CommandRecorder rec, WeightTensor w) {
+        if (w.slices().size() != 1) {
+            throw new TandemException("expert tensor " + w.name() + " does not fit one storage buffer of " + rec.device().label()
+                    + "; use tensor split over more devices");
+        }
     }
 
     /** The usual attention scale, 1 / sqrt(head dimension). */

@@ -153,8 +153,12 @@ public final class Kernels implements DeviceResource {
 
     public synchronized ComputePipeline addBias() { return get("add_bias", 2, 1, 64); }
 
-    /** to_halves.comp: the float16 input of {@link #coopmat} products, with SwiGLU applied where {@code glu}. */
-    public synchronized ComputePipeline toHalves(boolean glu) { return get("to_halves", 3, 3, 64, glu ? 1 : 0); }
+    /**
+     * to_halves.comp: the float16 input of {@link #coopmat} products.
+     *
+     * @param glu 0: plain, 1: SwiGLU, 2: gpt-oss's clamped SwiGLU
+     */
+    public synchronized ComputePipeline toHalves(int glu) { return get("to_halves", 3, 3, 64, glu); }
 
     public synchronized ComputePipeline rmsNorm() { return rmsNorm(false); }
 
@@ -206,12 +210,44 @@ public final class Kernels implements DeviceResource {
      *
      * @param glu  0: plain input, 1: silu(x) * up, 2: gpt-oss's clamped SwiGLU
      * @param down false: gate/up, one output row set per (token, expert); true: the weighted sum over a token's experts
+     * @param norm input is rmsnorm(x) * weight (binding 4), gate/up of decode
      */
-    public synchronized ComputePipeline expertMatvec(String weightType, int glu, boolean down) {
+    public synchronized ComputePipeline expertMatvec(String weightType, int glu, boolean down, boolean norm) {
         requireType(weightType);
-        return get("matvec_moe_" + weightType, 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, 0, matvecUnroll(), 1,
-                down ? 2 : 1);
+        return get("matvec_moe_" + weightType, 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, norm ? 1 : 0,
+                matvecUnroll(), 1, down ? 2 : 1);
     }
+
+    /**
+     * A mixture's prompt product with the pairs grouped by expert (the MOE builds of matmul.comp and
+     * matmul_coopmat.comp, tile_columns.glsl).
+     *
+     * @param glu 0: plain input, 1: silu(x) * up, 2: gpt-oss's clamped SwiGLU (matmul only: the matrix
+     *            units read their input converted by to_halves.comp, which applies it)
+     */
+    public synchronized ComputePipeline groupedExperts(ExpertKernel kernel, String weightType, int glu) {
+        requireType(weightType);
+        return switch (kernel) {
+            case MATMUL -> get("matmul_moe_" + weightType, 6, 12, 256, glu);
+            case COOPMAT, EMULATED -> {
+                CoopmatTile tile = CoopmatTile.EXPERTS;
+                if (kernel == ExpertKernel.COOPMAT && !PromptKernel.COOPMAT.availableOn(device.physical())) {
+                    throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
+                }
+                String prefix = kernel == ExpertKernel.EMULATED ? "emulated_moe_" : "moe_";
+                yield get(coopmatShader(prefix + weightType, tile, ""), 5, 12);
+            }
+            case MATVEC -> throw new IllegalArgumentException("matvec does not group the experts");
+        };
+    }
+
+    /** Sorts a step's (token, expert) pairs by expert into tiles (moe_group.comp): one workgroup. */
+    public synchronized ComputePipeline moeGroup() {
+        return get("moe_group", 2, 4, Math.min(256, device.physical().maxWorkGroupInvocations()), MAX_EXPERTS);
+    }
+
+    /** The router-weighted sum of each token's expert products (moe_combine.comp). */
+    public synchronized ComputePipeline moeCombine() { return get("moe_combine", 3, 4, 64); }
 
     /** Experts per token, and experts per layer, the routing kernel serves at most. */
     public static final int MAX_EXPERTS_USED = 16;

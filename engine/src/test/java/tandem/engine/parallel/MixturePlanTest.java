@@ -9,12 +9,16 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.api.Backend;
 import tandem.engine.api.DeviceInfo;
 import tandem.engine.api.DevicePlan;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.SplitMode;
+import tandem.engine.model.ModelConfig;
+import tandem.engine.model.ModelConfigReader;
+import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**
  * Plans of mixtures count the experts: under tensor split the devices' slices of the 3-D expert
@@ -41,5 +45,25 @@ class MixturePlanTest {
                 .mapToLong(TensorLayout::bytes).sum();
         assertEquals(m.tensorBytes() + replicated, p.loadPlan().devices().stream().mapToLong(DevicePlan::weightBytes).sum(), name);
         assertTrue(p.loadPlan().notes().stream().anyMatch(n -> n.startsWith("experts (")), p.loadPlan().notes().toString());
+    }
+
+    /**
+     * The plan's scratch for one device is what the runner allocates for the mixture: gate and up hold
+     * one row of the expert width per chosen expert and token, plus the router logits, expert ids and
+     * weights, the pairs' grouping and their down products.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"qwen3moe-q8_0", "gpt-oss-mxfp4_moe"})
+    void scratchCountsTheChosenExpertsActivations(String name) {
+        Path model = SharedData.data("models/arch/" + name + ".gguf");
+        SplitPlan p = SplitPlanning.plan(model, new EngineOptions(Backend.VULKAN, List.of(0), List.of(1.0), SplitMode.NONE, 64), GPUS);
+        ModelConfig config;
+        try (GgufFile file = GgufFile.open(model)) {
+            config = ModelConfigReader.read(file);
+        }
+        assertEquals(SequenceBuffers.scratchBytes(config, SplitRunner.MAX_BATCH, SplitRunner.MAX_LOGIT_ROWS),
+                p.loadPlan().devices().getFirst().scratchBytes(), name);
+        long gateUp = 2L * 4 * SplitRunner.MAX_BATCH * config.experts().used() * config.experts().ffn();
+        assertTrue(p.loadPlan().devices().getFirst().scratchBytes() > gateUp, name + ": gate and up of every chosen expert");
     }
 }

@@ -7,6 +7,7 @@ import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.ExpertKernel;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
@@ -146,29 +147,85 @@ public final class BlockRecorder {
     /**
      * A mixture-of-experts FFN, all on the GPU: norm, router logits, routing (ids and weights into
      * the step's buffers), the chosen experts' gate and up rows per (token, expert), and their down
-     * rows summed with the routing weights into the residual add.
+     * rows summed with the routing weights into the residual add. Prompts group the pairs by expert
+     * first ({@link #groupedExperts}).
      */
     private CommandRecorder expertFfn(CommandRecorder rec, LayerWeights w, ExpertWeights e, int tokens, ResidualAdd add,
                                       GpuBuffer postNorm) {
         int dim = c.dim();
         ExpertConfig shape = c.experts();
         int count = shape.count(), used = shape.used(), width = shape.ffn();
-        GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
-        step(rec, "rms_norm");
-        GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
+        int glu = c.architecture().experts() == ExpertStyle.OAI ? 2 : 1;
+        ExpertKernel kernel = tokens < GpuOps.MATMUL_MIN_TOKENS ? ExpertKernel.MATVEC : ExpertKernel.choose(rec.device().physical());
+        if (kernel.onHalves() && (dim % 8 != 0 || width % 8 != 0)) kernel = ExpertKernel.MATMUL;
+        // Decode (a few tokens): the router and the experts norm their input themselves, no norm dispatch or barrier.
+        boolean fusedNorm = tokens < GpuOps.MATMUL_MIN_TOKENS;
+        if (fusedNorm) {
+            GpuOps.matVecNormed(rec, e.router(), b.x.all(), w.ffnNorm().all(), c.rmsEps(), 0, dim, b.routerLogits.all(), count,
+                    tokens, false);
+        } else {
+            GpuOps.rmsNorm(rec, b.x.all(), 0, w.ffnNorm().all(), b.normed.all(), dim, c.rmsEps(), tokens);
+            step(rec, "rms_norm");
+            GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
+        }
         step(rec, kind(rec.device(), tokens) + " router " + e.router().kernelType());
         GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
         step(rec, "route");
-        GpuOps.expertMatVec(rec, e.gate(), count, b.normed.all(), dim, b.expertIds.all(),
-                e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, used, tokens);
-        GpuOps.expertMatVec(rec, e.up(), count, b.normed.all(), dim, b.expertIds.all(),
-                e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, used, tokens);
+        if (kernel.grouped()) return groupedExperts(rec, kernel, e, glu, tokens, add, postNorm);
+        for (boolean gate : new boolean[] {true, false}) {
+            WeightTensor weights = gate ? e.gate() : e.up();
+            GpuBuffer bias = gate ? e.gateBias() : e.upBias();
+            BufferRange out = gate ? b.gate.all() : b.up.all();
+            if (fusedNorm) {
+                GpuOps.expertMatVecNormed(rec, weights, count, b.x.all(), w.ffnNorm().all(), c.rmsEps(), dim, b.expertIds.all(),
+                        bias == null ? null : bias.all(), out, width, used, tokens);
+            } else {
+                GpuOps.expertMatVec(rec, weights, count, b.normed.all(), dim, b.expertIds.all(), bias == null ? null : bias.all(),
+                        out, width, used, tokens);
+            }
+        }
         step(rec, "experts gate+up " + e.gate().kernelType());
-        int glu = c.architecture().experts() == ExpertStyle.OAI ? 2 : 1;
         return residual(rec, add, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
                 count, glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
                 e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate), postNorm, tokens);
+    }
+
+    /**
+     * The experts of a prompt step with its (token, expert) pairs grouped by expert, so each chosen
+     * expert's weights are read once per tile of its pairs: gate and up into [pair][width], their gated
+     * product through down into [pair][dim] (biases added per pair), then the router-weighted sum of each
+     * token's pairs as the residual add. On the matrix units the inputs go through float16 rows first.
+     */
+    private CommandRecorder groupedExperts(CommandRecorder rec, ExpertKernel kernel, ExpertWeights e, int glu, int tokens,
+                                           ResidualAdd add, GpuBuffer postNorm) {
+        int dim = c.dim();
+        ExpertConfig shape = c.experts();
+        int count = shape.count(), used = shape.used(), width = shape.ffn(), pairs = tokens * used;
+        BufferRange groups = b.expertGroups.all();
+        GpuOps.groupExperts(rec, b.expertIds.all(), groups, count, pairs, kernel.tileColumns());
+        BufferRange input = b.normed.all();
+        if (kernel.onHalves()) {
+            GpuOps.toHalves(rec, b.normed.all(), null, 0, dim, dim, tokens, b.halves.all());
+            input = b.halves.all();
+        }
+        step(rec, "group experts");
+        GpuOps.groupedExperts(rec, kernel, e.gate(), count, input, null, 0, dim, used, groups,
+                e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, pairs);
+        GpuOps.groupedExperts(rec, kernel, e.up(), count, input, null, 0, dim, used, groups,
+                e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, pairs);
+        step(rec, kernel.label() + " experts gate+up " + e.gate().kernelType());
+        BufferRange hidden = b.gate.all();
+        if (kernel.onHalves()) {
+            GpuOps.gatedHalves(rec, b.gate.all(), b.up.all(), glu, width, pairs, b.halves.all());
+            step(rec, "to_halves");
+            hidden = b.halves.all();
+        }
+        GpuOps.groupedExperts(rec, kernel, e.down(), count, hidden, b.up.all(), glu, width, 1, groups,
+                e.downBias() == null ? null : e.downBias().all(), b.expertProducts.all(), dim, pairs);
+        step(rec, kernel.label() + " experts down " + e.down().kernelType());
+        return residual(rec, add, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.combineExperts(r,
+                b.expertProducts.all(), b.expertWeights.all(), y, dim, dim, used, tokens, accumulate), postNorm, tokens);
     }
 
     /**

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.vulkan.BufferKind;
+import tandem.engine.vulkan.ExpertKernel;
+import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.StepParams;
 import tandem.engine.vulkan.VulkanDevice;
@@ -23,6 +25,11 @@ public final class SequenceBuffers implements AutoCloseable {
     public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
     /** Mixtures only (else null): router logits [tokens][experts], chosen expert ids and weights [tokens][used]. */
     public final GpuBuffer routerLogits, expertIds, expertWeights;
+    /**
+     * Mixtures only (else null), for prompts: the (token, expert) pairs grouped by expert (GpuOps.groupExperts) and
+     * each pair's down product [tokens][used][dim] before the router's weighted sum.
+     */
+    public final GpuBuffer expertGroups, expertProducts;
     /** A prompt product's input converted to float16 for the matrix units (GpuOps.toHalves). */
     public final GpuBuffer halves;
     public final StepParams step;
@@ -53,8 +60,23 @@ public final class SequenceBuffers implements AutoCloseable {
 
     /** Bytes of activations for steps of up to maxTokens tokens, with logits for logitRows positions. */
     public static long scratchBytes(ModelConfig c, int maxTokens, int logitRows) {
-        long routing = c.isMixture() ? 4L * maxTokens * (c.experts().count() + 2L * c.experts().used()) : 0;
-        return scratchBytes(c.dim(), c.qDim(), c.kvDim(), c.ffnActivations(), c.vocab(), maxTokens, logitRows) + routing;
+        long experts = c.isMixture() ? expertScratchBytes(c.dim(), c.experts().count(), c.experts().used(), maxTokens) : 0;
+        return scratchBytes(c.dim(), c.qDim(), c.kvDim(), c.ffnActivations(), c.vocab(), maxTokens, logitRows) + experts;
+    }
+
+    /**
+     * A mixture's buffers besides gate/up (which hold [tokens][used][width]): router logits, expert ids and
+     * weights, the grouping of the pairs and the pairs' down products.
+     */
+    public static long expertScratchBytes(int dim, int experts, int used, int maxTokens) {
+        int pairs = maxTokens * used;
+        return 4L * maxTokens * (experts + 2L * used) + 4L * groupWords(pairs, experts) + 4L * pairs * dim;
+    }
+
+    /** Words of the pairs' grouping for the grouped kernel with the narrowest tiles (the most tile records). */
+    private static long groupWords(int pairs, int experts) {
+        return GpuOps.expertGroupWords(pairs, experts, java.util.Arrays.stream(ExpertKernel.values())
+                .filter(ExpertKernel::grouped).mapToInt(ExpertKernel::tileColumns).min().orElseThrow());
     }
 
     /** The same from the widths one device computes (a split plan's slice, before any config exists). */
@@ -96,13 +118,16 @@ public final class SequenceBuffers implements AutoCloseable {
             routerLogits = c.isMixture() ? floats(device, maxTokens * (long) c.experts().count(), "router logits") : null;
             expertIds = c.isMixture() ? floats(device, maxTokens * (long) c.experts().used(), "expert ids") : null;
             expertWeights = c.isMixture() ? floats(device, maxTokens * (long) c.experts().used(), "expert weights") : null;
+            int pairs = c.isMixture() ? maxTokens * c.experts().used() : 0;
+            expertGroups = c.isMixture() ? floats(device, groupWords(pairs, c.experts().count()), "expert groups") : null;
+            expertProducts = c.isMixture() ? floats(device, (long) pairs * c.dim(), "expert products") : null;
             halves = own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, halvesBytes(c.dim(), c.qDim(), c.ffnActivations(), maxTokens),
                     "float16 product input"));
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
             step = own(new StepParams(device, maxTokens));
             attentionSplits = attentionSplits(capacity);
-            attentionPartials = floats(device, tandem.engine.vulkan.GpuOps.attentionPartialFloats(c.heads(), c.headDim(), 1,
+            attentionPartials = floats(device, GpuOps.attentionPartialFloats(c.heads(), c.headDim(), 1,
                     attentionSplits), "attention partials");
         } catch (RuntimeException e) {
             close();
