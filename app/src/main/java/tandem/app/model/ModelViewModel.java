@@ -155,10 +155,12 @@ public final class ModelViewModel {
     }
 
     /**
-     * Loads the chosen model with these options. The loaded model stays until the new one is
+     * Loads the chosen model with these options (a context of 0 takes the default from
+     * Preferences). The loaded model stays until the new one is
      * ready, then it is closed; when the new one fails, it simply stays.
      */
-    public void load(EngineOptions options) {
+    public void load(EngineOptions requested) {
+        EngineOptions options = settings.current().preferences().applyTo(requested); // the default context, from Preferences
         Path path = modelPath.get();
         if (path == null || loading.get()) return;
         loading.set(true);
