@@ -23,8 +23,10 @@ import tandem.engine.server.RemoteEngine;
 /**
  * {@code tandem chat --model M [--system T]}: a conversation in the terminal. Each line read is a
  * user message, answered through the engine's {@link ChatSession} (the chat template, one BOS rule,
- * only the tokens after what the KV cache already holds evaluated). {@code /exit} or end of input quits,
- * {@code /reset} starts over. With {@code --remote URL} instead of --model, an OpenAI-compatible server answers.
+ * only the tokens after what the KV cache already holds evaluated). Lines starting with "/" are
+ * commands ({@link ChatInput}): {@code /exit} (or end of input) quits, {@code /reset} starts over,
+ * {@code /system TEXT} sets the system message. Ctrl+C stops the answer being written, not the chat.
+ * With {@code --remote URL} instead of --model, an OpenAI-compatible server answers.
  */
 final class ChatCommand {
     private ChatCommand() {}
@@ -32,6 +34,12 @@ final class ChatCommand {
     /** What answers the conversation: the local {@link ChatSession} or a remote engine. */
     private interface Replier {
         GenerationResult reply(List<ChatMessage> conversation, SamplingParams params, TokenListener listener);
+
+        /** Ends the running answer soon, from any thread. */
+        void cancel();
+
+        /** Forgets what the conversation cached. */
+        void reset();
     }
 
     static int run(String[] argv, InputStream in, PrintStream out, PrintStream err) {
@@ -39,42 +47,67 @@ final class ChatCommand {
                 RemoteOptions.OPTIONS, Set.of("--model", "--system")), Set.of());
         SamplingParams params = args.samplingParams(SamplingParams.defaults());
         Optional<RemoteEngine> remote = RemoteOptions.engine(args, err);
-        if (remote.isPresent()) return converse(args, remote.get()::chat, () -> { }, params, in, out, err);
+        if (remote.isPresent()) {
+            RemoteEngine engine = remote.get();
+            return converse(args, new Replier() {
+                @Override public GenerationResult reply(List<ChatMessage> c, SamplingParams p, TokenListener l) { return engine.chat(c, p, l); }
+                @Override public void cancel() { engine.cancel(); }
+                @Override public void reset() {}
+            }, params, in, out, err);
+        }
         try (LoadedModel model = ModelLoading.load(args, args.engineOptions(), err); ChatSession chat = new ChatSession(model)) {
-            return converse(args, chat::reply, chat::reset, params, in, out, err);
+            return converse(args, new Replier() {
+                @Override public GenerationResult reply(List<ChatMessage> c, SamplingParams p, TokenListener l) { return chat.reply(c, p, l); }
+                @Override public void cancel() { chat.cancel(); }
+                @Override public void reset() { chat.reset(); }
+            }, params, in, out, err);
         }
     }
 
-    private static int converse(CliArgs args, Replier replier, Runnable reset, SamplingParams params, InputStream in,
+    private static int converse(CliArgs args, Replier replier, SamplingParams params, InputStream in,
                                 PrintStream out, PrintStream err) {
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         List<ChatMessage> conversation = new ArrayList<>();
         args.value("--system").ifPresent(s -> conversation.add(ChatMessage.system(s)));
-        int systemMessages = conversation.size();
-        err.println("tandem: type a message; /reset starts over, /exit quits");
-        String line;
-        while ((line = prompt(lines, err)) != null && !line.strip().equals("/exit")) {
-            if (line.strip().equals("/reset")) {
-                conversation.subList(systemMessages, conversation.size()).clear();
-                reset.run();
-                continue;
-            }
-            if (line.isBlank()) continue;
-            conversation.add(ChatMessage.user(line));
-            try {
-                GenerationResult answer = replier.reply(conversation, params, event -> {
-                    out.print(event.text());
-                    out.flush();
-                });
-                out.println();
-                conversation.add(ChatMessage.assistant(answer.text()));
-                GenerationReport.print(answer, err);
-            } catch (TandemException e) {
-                conversation.removeLast();
-                err.println("tandem chat: " + e.getMessage());
+        err.println("tandem: type a message; " + ChatInput.HELP);
+        try (Interrupts interrupts = Interrupts.install()) {
+            String line;
+            while ((line = prompt(lines, err)) != null) {
+                switch (ChatInput.parse(line)) {
+                    case ChatInput.Exit e -> { return 0; }
+                    case ChatInput.Blank b -> { }
+                    case ChatInput.Unknown u -> err.println("tandem chat: unknown command " + u.command() + " (" + ChatInput.HELP + ")");
+                    case ChatInput.Reset r -> {
+                        conversation.removeIf(m -> !m.role().equals("system"));
+                        replier.reset();
+                    }
+                    case ChatInput.System s -> {
+                        conversation.removeIf(m -> m.role().equals("system"));
+                        if (!s.text().isEmpty()) conversation.addFirst(ChatMessage.system(s.text()));
+                    }
+                    case ChatInput.Message m -> answer(conversation, m.text(), replier, interrupts, params, out, err);
+                }
             }
         }
         return 0;
+    }
+
+    /** Answers one user message; a failed answer leaves the conversation as it was. */
+    private static void answer(List<ChatMessage> conversation, String text, Replier replier, Interrupts interrupts,
+                               SamplingParams params, PrintStream out, PrintStream err) {
+        conversation.add(ChatMessage.user(text));
+        try {
+            GenerationResult answer = interrupts.during(replier::cancel, () -> replier.reply(conversation, params, event -> {
+                out.print(event.text());
+                out.flush();
+            }));
+            out.println();
+            conversation.add(ChatMessage.assistant(answer.text()));
+            GenerationReport.print(answer, err);
+        } catch (TandemException e) {
+            conversation.removeLast();
+            err.println("tandem chat: " + e.getMessage());
+        }
     }
 
     private static String prompt(BufferedReader lines, PrintStream err) {

@@ -128,7 +128,7 @@ final class KernelCheckCommand {
     }
 
     private static List<GgmlType> types(String spec) {
-        List<GgmlType> all = Kernels.WEIGHT_TYPES.stream().map(GgmlType::parse).sorted().toList();
+        List<GgmlType> all = Kernels.WEIGHT_TYPES.stream().sorted().toList();
         if (spec == null) return all;
         List<GgmlType> chosen = new ArrayList<>();
         for (String name : spec.split(",")) {

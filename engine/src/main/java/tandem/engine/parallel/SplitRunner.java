@@ -62,8 +62,6 @@ public final class SplitRunner implements ModelRunner {
         void check(int device, int firstSegment);
     }
 
-    /** Fault injection for tests only; {@link SubmitFault#NONE} otherwise. */
-    static volatile SubmitFault submitFault = SubmitFault.NONE;
 
     /** One device: its part of the plan, the model as it sees it, and its weights. */
     record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, ShardWeights weights) {}
@@ -73,6 +71,8 @@ public final class SplitRunner implements ModelRunner {
     private final VulkanAllReduce allReduce;
     private final StepSchedule schedule;
     private final ModelConfig config;
+    /** Where this runner's submits fail; {@link SubmitFault#NONE} unless a test injects one through {@link #failSubmits}. */
+    private volatile SubmitFault submitFault = SubmitFault.NONE;
     /** All-reduce rounds used so far by every step of every state: rounds are global per all-reduce. */
     private long rounds;
     /** Why the runner cannot run any more (a device failed mid-step), or null. */
@@ -148,6 +148,9 @@ public final class SplitRunner implements ModelRunner {
         return c.slice(c.layers(), s.queryHeads().size(), s.kvGroups().size(), s.ffnColumns().size(),
                 s.vocabRows().size());
     }
+
+    /** Injects a fault into this runner's later submits (a test's seam; no other runner is affected). */
+    void failSubmits(SubmitFault fault) { submitFault = fault; }
 
     @Override public ModelConfig config() { return config; }
 

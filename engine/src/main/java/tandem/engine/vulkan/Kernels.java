@@ -1,10 +1,14 @@
 package tandem.engine.vulkan;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tandem.engine.api.TandemException;
+import tandem.engine.tensor.GgmlType;
 
 /**
  * The compute pipelines of one logical device, created on first use and owned by the device.
@@ -12,10 +16,12 @@ import tandem.engine.api.TandemException;
  * same shaders serve lavapipe (8), NVIDIA (32) and AMD (64).
  */
 public final class Kernels implements DeviceResource {
-    /** Weight types with matrix-vector and embedding kernels (the variant suffixes in shaders/variants.txt). */
-    public static final Set<String> WEIGHT_TYPES = Set.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0",
-            "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k",
-            "iq4_nl", "iq4_xs", "mxfp4");
+    /**
+     * Weight types with matrix-vector, matrix-matrix and embedding kernels: every type GgmlType
+     * supports (shaders/variants.txt builds one variant of each kernel per type).
+     */
+    public static final Set<GgmlType> WEIGHT_TYPES = Collections.unmodifiableSet(EnumSet.copyOf(
+            Arrays.stream(GgmlType.values()).filter(GgmlType::isSupported).toList()));
 
     private final VulkanDevice device;
     private final Map<String, ComputePipeline> pipelines = new HashMap<>();
@@ -296,7 +302,7 @@ public final class Kernels implements DeviceResource {
     }
 
     private static void requireType(String t) {
-        if (!WEIGHT_TYPES.contains(t)) throw new IllegalArgumentException("no GPU kernels for weight type " + t);
+        if (!WEIGHT_TYPES.contains(GgmlType.parse(t))) throw new IllegalArgumentException("no GPU kernels for weight type " + t);
     }
 
     private ComputePipeline get(String shader, int bindings, int pushWords, int... spec) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import tandem.engine.api.DeviceInfo;
 import tandem.engine.Engine;
 import tandem.engine.vulkan.Kernels;
+import tandem.engine.vulkan.WeightTensor;
 import tandem.engine.vulkan.PromptKernel;
 
 /** {@code tandem kernel-check} on device 0 (lavapipe in CI: the scalar kernels checked, coopmat unavailable). */
@@ -21,7 +22,7 @@ class KernelCheckCommandTest {
         DeviceInfo device = Engine.devices().getFirst();
         List<String> rows = run.out().lines().filter(l -> l.startsWith("| 0 |")).toList();
         List<String> expected = new ArrayList<>();
-        for (String type : Kernels.WEIGHT_TYPES) {
+        for (String type : Kernels.WEIGHT_TYPES.stream().map(t -> WeightTensor.kernelType(t)).toList()) {
             for (PromptKernel k : PromptKernel.values()) {
                 boolean available = k != PromptKernel.COOPMAT || PromptKernel.choose(device) == PromptKernel.COOPMAT;
                 expected.add(type + " " + k.label() + " " + (available ? "PASS" : "unavailable"));

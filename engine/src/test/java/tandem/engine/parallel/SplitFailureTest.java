@@ -19,6 +19,7 @@ import tandem.engine.api.LoadedModel;
 import tandem.engine.api.Session;
 import tandem.engine.api.SplitMode;
 import tandem.engine.api.TandemException;
+import tandem.engine.runtime.BackendModel;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**
@@ -42,19 +43,19 @@ class SplitFailureTest {
         System.setProperty("tandem.split.submitGroup", Integer.toString(group));
         try (LoadedModel m = Engine.load(model, options, LoadProgress.NONE, () -> false); Session s = m.newSession()) {
             s.evaluate(reference.prompt());
-            SplitRunner.submitFault = (device, first) -> {
+            SplitRunner runner = (SplitRunner) ((BackendModel) m).runner();
+            runner.failSubmits((device, first) -> {
                 if (device == failing && first >= segment) throw new TandemException("simulated loss of device " + device);
-            };
+            });
             int next = reference.continuation()[0];
             TandemException failed = assertThrows(TandemException.class, () -> s.evaluate(new int[] {next}));
             assertTrue(failed.getMessage().contains("simulated loss of device " + failing), failed.getMessage());
             assertTrue(failed.getMessage().contains("load the model again"), failed.getMessage());
             assertFalse(failed.getMessage().contains("\n"), "one line: " + failed.getMessage());
-            SplitRunner.submitFault = SplitRunner.SubmitFault.NONE;
+            runner.failSubmits(SplitRunner.SubmitFault.NONE);
             TandemException refused = assertThrows(TandemException.class, () -> s.evaluate(new int[] {next}));
             assertEquals(failed.getMessage(), refused.getMessage(), "later steps are refused with the same message");
         } finally {
-            SplitRunner.submitFault = SplitRunner.SubmitFault.NONE;
             if (groups == null) System.clearProperty("tandem.split.submitGroup");
             else System.setProperty("tandem.split.submitGroup", groups);
         }

@@ -22,7 +22,6 @@ import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PhysicalDevice;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
-import tandem.engine.vulkan.WeightTensor;
 
 /**
  * The Vulkan forward pass. Holds its own instance and a list of per-device models (one entry
@@ -88,7 +87,7 @@ public final class VulkanRunner implements ModelRunner {
 
     private static void requireKernels(ModelTensors tensors) {
         for (var t : tensors.all()) {
-            if (t.rank() >= 2 && !Kernels.WEIGHT_TYPES.contains(WeightTensor.kernelType(t.type()))) {
+            if (t.rank() >= 2 && !Kernels.WEIGHT_TYPES.contains(t.type())) {
                 throw new TandemException("tensor " + t.name() + " has type " + t.type()
                         + ", which the Vulkan backend cannot run yet; use --backend cpu");
             }
