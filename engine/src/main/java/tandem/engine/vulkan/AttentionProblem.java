@@ -1,6 +1,5 @@
 package tandem.engine.vulkan;
 
-import java.nio.ByteOrder;
 import tandem.engine.cpu.CpuOps;
 
 /**
@@ -69,15 +68,9 @@ public final class AttentionProblem {
         return 2L * seen * heads * headDim;
     }
 
-    /** The largest difference from the reference relative to its largest magnitude (at least 1); infinite for a NaN. */
+    /** The largest difference from the reference relative to its largest magnitude ({@link ProductProblem#maxError(float[], float[])}). */
     public double maxError(float[] actual) {
-        double scaleOf = 1, worst = 0;
-        for (float e : expected) scaleOf = Math.max(scaleOf, Math.abs(e));
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.isNaN(actual[i])) return Double.POSITIVE_INFINITY;
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        return worst / scaleOf;
+        return ProductProblem.maxError(expected, actual);
     }
 
     public OnDevice upload(VulkanDevice device) {
@@ -95,29 +88,14 @@ public final class AttentionProblem {
             MadeResources made = new MadeResources();
             try {
                 qb = made.keep(DeviceFloats.upload(device, q, "q"));
-                kc = made.keep(halves(device, keys, "k cache"));
-                vc = made.keep(halves(device, values, "v cache"));
+                kc = made.keep(DeviceFloats.uploadHalves(device, keys, "k cache"));
+                vc = made.keep(DeviceFloats.uploadHalves(device, values, "v cache"));
                 out = made.keep(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * expected.length, "attention out"));
                 step = made.keep(new StepParams(device, tokens));
                 step.write(pos0, new int[tokens], 0, tokens);
             } catch (RuntimeException e) {
                 throw made.closeAfter(e);
             }
-        }
-
-        private static GpuBuffer halves(VulkanDevice device, float[] values, String name) {
-            GpuBuffer b = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * values.length, name);
-            try (GpuBuffer staging = GpuBuffer.create(device, BufferKind.UPLOAD, b.size(), name + " staging");
-                 CommandRecorder rec = CommandRecorder.create(device)) {
-                var shorts = staging.mapped().asByteBuffer().order(ByteOrder.nativeOrder()).asShortBuffer();
-                for (float v : values) shorts.put(Float.floatToFloat16(v));
-                staging.flush();
-                rec.begin().copy(staging.all(), b.all()).end().submitAndWait();
-            } catch (RuntimeException e) {
-                b.close();
-                throw e;
-            }
-            return b;
         }
 
         /** The attention through the kernel (null: the one prompts take). */
