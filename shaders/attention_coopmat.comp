@@ -101,11 +101,9 @@ void load_tile(uint k0, uint len, uint kvQuad0, bool values) {
     }
 }
 
-FragA qf[FD];
-
-// This subgroup's 16 x KT scores of the staged key tile, stored column by column in its scratch:
-// score (r, c) is float (c % 16) * 16 + r of fragment c / 16.
-void scores(uint sBase) {
+// This subgroup's 16 x KT scores of the staged key tile (queries qf), stored column by column in
+// its scratch: score (r, c) is float (c % 16) * 16 + r of fragment c / 16.
+void scores(in FragA qf[FD], uint sBase) {
     FragAcc s[FK];
     [[unroll]] for (uint j = 0; j < FK; j++) s[j] = frag_zero();
     [[unroll]] for (uint d = 0; d < FD; d++) {
@@ -139,6 +137,7 @@ void main() {
         smem[Q_BASE + r * LINE + d] = uvec2(packHalf2x16(v.xy), packHalf2x16(v.zw));
     }
     barrier();
+    FragA qf[FD];
     [[unroll]] for (uint d = 0; d < FD; d++) frag_load_a_at(qf[d], Q_BASE + sg * F * LINE + d * (F / 4u), LINE);
     barrier();
 
@@ -154,7 +153,7 @@ void main() {
     for (uint k0 = kStart; k0 < cacheLen; k0 += KT) {
         load_tile(k0, cacheLen, kvQuad0, false);
         barrier();
-        scores(sBase);
+        scores(qf, sBase);
         subgroup_sync();
         [[unroll]] for (uint i = 0; i < KT / 4u; i++) {
             [[unroll]] for (uint e = 0; e < 2u; e++) {
@@ -175,7 +174,7 @@ void main() {
     for (uint k0 = kStart; k0 < cacheLen; k0 += KT) {
         load_tile(k0, cacheLen, kvQuad0, true);
         barrier();
-        scores(sBase);
+        scores(qf, sBase);
         subgroup_sync();
         [[unroll]] for (uint i = 0; i < KT / 4u; i++) {
             vec2 pr;
