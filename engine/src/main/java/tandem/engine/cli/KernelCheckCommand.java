@@ -124,7 +124,7 @@ final class KernelCheckCommand {
                             k.label());
                     Kernels kernels = Kernels.of(device);
                     if (k == AttentionKernel.COOPMAT && kernels.attentionCoopmat(problem.headDim(), false) == null
-                            || k == AttentionKernel.TILED && kernels.promptAttentionTile(problem.headDim()) == 0) {
+                            || k == AttentionKernel.TILED && kernels.promptAttentionTiles(problem.headDim()) == null) {
                         out.println(prefix + " - | - | unavailable | - | - |");
                         continue;
                     }

@@ -243,7 +243,7 @@ public final class GpuOps {
      * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
      * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run on the matrix
      * units where the device has them and the head size is built ({@link Kernels#attentionCoopmat}),
-     * else the scalar tiled kernel where its tiles fit the device ({@link Kernels#promptAttentionTile});
+     * else the scalar tiled kernel where its tiles fit the device ({@link Kernels#promptAttentionTiles});
      * {@code -Dtandem.prompt.attention=tiled} forces the scalar tiles, {@code rows} the per-token kernel.
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
@@ -286,11 +286,11 @@ public final class GpuOps {
                     (tokens + matrix.queries() - 1) / matrix.queries(), 1);
             return;
         }
-        int tile = prompt ? k.promptAttentionTile(headDim) : 0;
-        if (tile > 0) {
+        Kernels.AttentionTiles tiles = prompt ? k.promptAttentionTiles(headDim) : null;
+        if (tiles != null) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
-            int queries = Kernels.PROMPT_ATTENTION_QUERIES;
-            rec.dispatch(k.attentionPrompt(headDim, tile), List.of(q, kCache, vCache, out, step),
+            int queries = tiles.queries();
+            rec.dispatch(k.attentionPrompt(headDim, tiles), List.of(q, kCache, vCache, out, step),
                     new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
                     (tokens + queries - 1) / queries, 1);
             return;

@@ -228,31 +228,33 @@ public final class Kernels implements DeviceResource {
      */
     public static boolean decodeFusesRope() { return !"false".equals(System.getProperty("tandem.decode.fuseRope")); }
 
-    /** Queries per workgroup of the prompt attention kernel (its workgroup is four times as wide). */
-    static final int PROMPT_ATTENTION_QUERIES = 32;
+    /** The scalar tiled prompt attention's blocks: cache positions per tile, queries per workgroup (four invocations each). */
+    public record AttentionTiles(int keys, int queries) {}
 
     /**
-     * Cache positions per tile of the prompt attention kernel for this head size: 32, or 16 where
-     * 32 does not fit the device's shared memory, or 0 where neither does (heads wider than the
-     * kernel serves there).
+     * The blocks of the scalar tiled prompt attention for this head size: 32 queries and tiles of
+     * 32 positions, else the first of 32 x 16, 16 x 32 and 16 x 16 that fits the device's shared
+     * memory (heads of 256 take 16 x 16 in NVIDIA's 48 KiB), or null where none does.
      */
-    public int promptAttentionTile(int headDim) {
-        if (headDim % 2 != 0) return 0;
-        for (int tile : new int[] {32, 16}) {
-            if (promptAttentionShared(headDim, tile) <= device.physical().maxComputeSharedMemory()) return tile;
+    public AttentionTiles promptAttentionTiles(int headDim) {
+        if (headDim % 2 != 0) return null;
+        for (AttentionTiles t : List.of(new AttentionTiles(32, 32), new AttentionTiles(16, 32), new AttentionTiles(32, 16),
+                new AttentionTiles(16, 16))) {
+            if (promptAttentionShared(headDim, t) <= device.physical().maxComputeSharedMemory()) return t;
         }
-        return 0;
+        return null;
     }
 
     /** Shared bytes of attention_prompt.comp: queries (float), K and V tiles (float16), scores, two per-query floats, reductions. */
-    static long promptAttentionShared(int headDim, int tile) {
+    static long promptAttentionShared(int headDim, AttentionTiles t) {
         long line = headDim / 2 + 1;
-        int queries = PROMPT_ATTENTION_QUERIES;
-        return queries * line * 8 + 2L * tile * line * 4 + (long) queries * (tile + 1) * 4 + queries * 8L + 4L * queries * 4;
+        int queries = t.queries();
+        return queries * line * 8 + 2L * t.keys() * line * 4 + (long) queries * (t.keys() + 1) * 4 + queries * 8L
+                + 4L * queries * 4;
     }
 
-    public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
-        return get("attention_prompt", 5, 7, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+    public synchronized ComputePipeline attentionPrompt(int headDim, AttentionTiles t) {
+        return get("attention_prompt", 5, 7, 4 * t.queries(), headDim, t.keys());
     }
 
     /** Head sizes the matrix-unit prompt attention is built for (shaders/variants.txt), and its emulated build's. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tandem.engine.vulkan.WeightKernelTest.assertClose;
 
 import org.junit.jupiter.api.AfterEach;
@@ -36,11 +37,15 @@ class CoopmatAttentionTest extends VulkanTestBase {
         }
     }
 
-    /** The scalar tiled kernel on the same problems (windowed and ringed ones are new here). */
-    @ParameterizedTest(name = "heads={0} kvHeads={1} pos0={2} tokens={3} window={4} ring={5}")
-    @CsvSource({"2, 1, 50, 37, 20, 64", "2, 2, 0, 70, 33, 0"})
-    void tiledAttentionMatchesCpu(int heads, int kvHeads, int pos0, int tokens, int window, int ring) {
-        AttentionProblem problem = new AttentionProblem(heads, kvHeads, 64, pos0, tokens, window, ring);
+    /**
+     * The scalar tiled kernel on the same problems (windowed and ringed ones are new here), and on
+     * heads too wide for its 32-query blocks in lavapipe's 32 KiB (192: blocks of 16 queries, as
+     * heads of 256 take in NVIDIA's 48 KiB).
+     */
+    @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} pos0={3} tokens={4} window={5} ring={6}")
+    @CsvSource({"2, 1, 64, 50, 37, 20, 64", "2, 2, 64, 0, 70, 33, 0", "2, 1, 192, 3, 40, 0, 0"})
+    void tiledAttentionMatchesCpu(int heads, int kvHeads, int headDim, int pos0, int tokens, int window, int ring) {
+        AttentionProblem problem = new AttentionProblem(heads, kvHeads, headDim, pos0, tokens, window, ring);
         try (AttentionProblem.OnDevice gpu = problem.upload(device)) {
             assertClose(problem.expected(), gpu.run(AttentionKernel.TILED), 1e-4f, "tiled attention");
         }
@@ -66,7 +71,11 @@ class CoopmatAttentionTest extends VulkanTestBase {
     void sharedMemoryOfTheBuiltHeadsFitsNvidiasFortyEightKibibytes() {
         for (int head : Kernels.COOPMAT_ATTENTION_HEADS) {
             long bytes = Kernels.coopmatAttentionShared(head, Kernels.COOPMAT_ATTENTION_KEYS, 4, false);
-            org.junit.jupiter.api.Assertions.assertTrue(bytes <= 49152, head + ": " + bytes);
+            assertTrue(bytes <= 49152, head + ": " + bytes);
         }
+        // the scalar tiles of heads of 256: 16 queries, 16 positions
+        assertTrue(Kernels.promptAttentionShared(256, new Kernels.AttentionTiles(16, 16)) <= 49152);
+        assertTrue(Kernels.promptAttentionShared(256, new Kernels.AttentionTiles(32, 16)) > 49152);
+        assertEquals(new Kernels.AttentionTiles(16, 16), Kernels.of(device).promptAttentionTiles(192), "lavapipe's 32 KiB");
     }
 }
