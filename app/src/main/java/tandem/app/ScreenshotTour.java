@@ -15,7 +15,7 @@ import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import tandem.app.settings.Theme;
 import tandem.app.shell.Screen;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 
 /**
  * Captures the running app for the README: waits for the demo model, splits it over the first

@@ -26,12 +26,12 @@ import tandem.app.engine.UserMessages;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.store.JsonStore;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.StopReason;
 
 /**
  * The Chat screen's state and actions: conversations, sending, streaming, stop, regenerate,

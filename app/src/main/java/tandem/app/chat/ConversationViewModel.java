@@ -7,7 +7,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import tandem.engine.chat.ChatMessage;
+import tandem.engine.api.ChatMessage;
 
 /** One conversation of the side list: its title, system prompt and messages. */
 public final class ConversationViewModel {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import tandem.engine.runtime.SamplingParams;
+import tandem.engine.api.SamplingParams;
 
 /**
  * The sampling parameters the chat uses, as editable properties (the view shows them in a

@@ -21,9 +21,9 @@ import tandem.app.concurrent.UiBatcher;
 import tandem.app.engine.EngineService;
 import tandem.app.engine.UserMessages;
 import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.ModelInfo;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.ModelInfo;
 
 /**
  * The Model screen's state: which GGUF file is chosen, whether it checked out, recent files, and

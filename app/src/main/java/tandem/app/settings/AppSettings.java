@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.SamplingParams;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.SamplingParams;
 
 /**
  * Everything the app remembers between runs, stored as JSON (see {@link SettingsService}).

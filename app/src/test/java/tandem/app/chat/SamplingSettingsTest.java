@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tandem.engine.runtime.SamplingParams;
+import tandem.engine.api.SamplingParams;
 
 class SamplingSettingsTest {
     @Test

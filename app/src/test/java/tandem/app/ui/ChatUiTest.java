@@ -12,7 +12,7 @@ import javafx.stage.Window;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import tandem.app.chat.MessageViewModel;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.StopReason;
 
 /** The real app with the bundled demo model: type, send, watch the answer stream in, stop with Esc. */
 class ChatUiTest extends RealAppTest {

@@ -23,7 +23,7 @@ import tandem.app.chat.ChatViewModel;
 import tandem.app.chat.MessageViewModel;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.LoadedModel;
 
 /** A reasoning model's answer: the thoughts in a "Thinking" section that folds once the answer starts. */
 @ExtendWith(ApplicationExtension.class)
