@@ -8,7 +8,7 @@ import java.util.Set;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.AttentionKernel;
-import tandem.engine.vulkan.AttentionProblem;
+import tandem.engine.tools.AttentionProblem;
 import tandem.engine.vulkan.CoopmatTile;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.Kernels;

@@ -1,7 +1,7 @@
 package tandem.engine.vulkan;
 
 import java.util.Locale;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * The kernels that can compute a prompt's attention (steps of at least

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
+import tandem.engine.tools.AttentionProblem;
 
 /**
  * Prompt attention on the matrix units (shaders/attention_coopmat.comp) against the CPU reference

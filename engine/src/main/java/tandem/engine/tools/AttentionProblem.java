@@ -1,6 +1,16 @@
-package tandem.engine.vulkan;
+package tandem.engine.tools;
 
 import tandem.engine.cpu.CpuOps;
+import tandem.engine.vulkan.AttentionKernel;
+import tandem.engine.vulkan.BufferKind;
+import tandem.engine.vulkan.CommandRecorder;
+import tandem.engine.vulkan.DeviceFloats;
+import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.MadeResources;
+import tandem.engine.vulkan.StepParams;
+import tandem.engine.vulkan.TimestampQueries;
+import tandem.engine.vulkan.VulkanDevice;
 
 /**
  * A random prompt attention and its CPU reference ({@link CpuOps#attention}): {@code tokens}
