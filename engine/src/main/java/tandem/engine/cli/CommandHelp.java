@@ -80,8 +80,8 @@ final class CommandHelp {
                     "notes under the table say where a ratio could not be kept or a KV head is copied",
                     ENGINE)),
             new Command("kernel-check", "kernel-check [--devices 0] [--shapes 100x256x37,4096x4096x512,8192x1024x512] "
-                    + "[--types q4_0,...]", "prompt kernels vs the CPU", List.of(
-                    "--repeats N  runs of each shape")),
+                    + "[--types q4_0,...] [--attention]", "prompt kernels vs the CPU", List.of(
+                    "--repeats N  runs of each shape", "--attention  also the prompt attention kernels at model sizes")),
             new Command("allreduce", "allreduce --devices 0,1 [--length 4096] [--mode auto|shared|relay] [--rounds 100] "
                     + "[--batches 20] [--no-ownership-transfer] [--host-copies]", "the all-reduce between devices: "
                     + "correctness and time per round", List.of()));

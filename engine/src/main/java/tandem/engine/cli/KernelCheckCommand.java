@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
+import tandem.engine.vulkan.AttentionKernel;
+import tandem.engine.tools.AttentionProblem;
 import tandem.engine.vulkan.CoopmatTile;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.Kernels;
@@ -17,14 +19,16 @@ import tandem.engine.vulkan.VulkanInstance;
 
 /**
  * {@code tandem kernel-check [--devices 0,1] [--shapes 100x256x37,4096x4096x512,8192x1024x512] [--types q4_0,...]
- * [--repeats 5]}: on each device, the prompt product of every weight type through every prompt
+ * [--repeats 5] [--attention]}: on each device, the prompt product of every weight type through every prompt
  * kernel the device has (coopmat, the scalar tiled matmul, multi-token matvec) on random inputs,
  * against the CPU reference. Shapes are ROWSxCOLSxTOKENS (cols a multiple of 256 serves every
  * type); the default has one not a multiple of any tile, Llama-3-8B's 4096 x 4096 at 512 tokens,
  * and 8192 x 1024 x 512, which takes the largest coopmat tile. Shapes under {@value #FUSED_BELOW} multiply-adds also exercise the fused SwiGLU input and
  * residual add. Prints one table row per (type, shape, kernel) with the largest error relative to
  * the largest output, PASS/FAIL against a bound for the kernel's operand precision, and GPU time;
- * shapes of fewer than {@link GpuOps#MATMUL_MIN_TOKENS} tokens add a row for the decode kernel;
+ * shapes of fewer than {@link GpuOps#MATMUL_MIN_TOKENS} tokens add a row for the decode kernel; with
+ * {@code --attention}, the prompt attention kernels (coopmat, tiled, rows) on a few model-sized attention
+ * shapes too ({@link #attentionProblems}: too large for CI's CPU driver);
  * exits 1 on any FAIL (or validation message), so the check runs where CI cannot (the matrix units).
  */
 final class KernelCheckCommand {
@@ -39,7 +43,7 @@ final class KernelCheckCommand {
     static final double FLOAT16_BOUND = 5e-3;
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        CliArgs args = CliArgs.parse("kernel-check", argv, Set.of("--devices", "--shapes", "--types", "--repeats"), Set.of());
+        CliArgs args = CliArgs.parse("kernel-check", argv, Set.of("--devices", "--shapes", "--types", "--repeats"), Set.of("--attention"));
         List<Integer> devices = args.engineOptions().devices();
         if (devices.isEmpty()) devices = List.of(0);
         List<int[]> shapes = shapes(args.value("--shapes").orElse("100x256x37,4096x4096x512,8192x1024x512"));
@@ -51,6 +55,7 @@ final class KernelCheckCommand {
             for (int index : devices) {
                 try (VulkanDevice device = VulkanDevice.open(instance, index)) {
                     failures += check(device, shapes, types, repeats, out, err);
+                    if (args.flag("--attention")) failures += checkAttention(device, repeats, out);
                 }
             }
             List<String> messages = instance.takeValidationMessages();
@@ -93,6 +98,50 @@ final class KernelCheckCommand {
                         out.println(prefix + result);
                         out.flush();
                     }
+                }
+            }
+        }
+        return failures;
+    }
+
+    /**
+     * Prompt attention shapes: Llama-3-8B's heads at 512 tokens after 512 cached, Gemma 3's heads of
+     * 256, and a sliding window over a ring.
+     */
+    static List<AttentionProblem> attentionProblems() {
+        return List.of(new AttentionProblem(32, 8, 128, 512, 512, 0, 0), new AttentionProblem(8, 4, 256, 0, 512, 0, 0),
+                new AttentionProblem(8, 4, 256, 300, 256, 200, 512));
+    }
+
+    /** One row per (attention shape, prompt attention kernel) against the CPU; returns the failures. */
+    private static int checkAttention(VulkanDevice device, int repeats, PrintStream out) {
+        out.println("| device | attention heads/kv x head @ pos0+tokens | kernel | max error | bound | result | µs | TFLOPS |");
+        out.println("| --- | --- | --- | ---: | ---: | --- | ---: | ---: |");
+        int failures = 0;
+        for (AttentionProblem problem : attentionProblems()) {
+            try (AttentionProblem.OnDevice gpu = problem.upload(device)) {
+                for (AttentionKernel k : List.of(AttentionKernel.COOPMAT, AttentionKernel.TILED, AttentionKernel.ROWS)) {
+                    String prefix = String.format(Locale.ROOT, "| %d | %s | %s |", device.physical().index(), problem.shape(),
+                            k.label());
+                    Kernels kernels = Kernels.of(device);
+                    if (k == AttentionKernel.COOPMAT && kernels.attentionCoopmat(problem.headDim(), false) == null
+                            || k == AttentionKernel.TILED && kernels.promptAttentionTiles(problem.headDim()) == null) {
+                        out.println(prefix + " - | - | unavailable | - | - |");
+                        continue;
+                    }
+                    String result;
+                    try {
+                        double bound = k == AttentionKernel.COOPMAT ? FLOAT16_BOUND : FLOAT32_BOUND;
+                        double error = problem.maxError(gpu.run(k));
+                        double micros = gpu.micros(k, repeats);
+                        result = String.format(Locale.ROOT, " %.2e | %.0e | %s | %.1f | %.1f |", error, bound,
+                                error <= bound ? "PASS" : "FAIL", micros, 2.0 * problem.multiplyAdds() / micros / 1e6);
+                    } catch (RuntimeException e) {
+                        result = " - | - | FAIL: " + TandemCli.oneLine(e).replace('|', '/') + " | - | - |";
+                    }
+                    if (!result.contains("PASS")) failures++;
+                    out.println(prefix + result);
+                    out.flush();
                 }
             }
         }

@@ -92,6 +92,11 @@ public final class ProductProblem implements AutoCloseable {
      * (at least 1, so near-zero outputs do not inflate it); infinite where the result has a NaN.
      */
     public double maxError(float[] actual) {
+        return maxError(expected, actual);
+    }
+
+    /** {@link #maxError(float[])} of any result against its reference. */
+    static double maxError(float[] expected, float[] actual) {
         double scale = 1, worst = 0;
         for (float e : expected) scale = Math.max(scale, Math.abs(e));
         for (int i = 0; i < expected.length; i++) {

@@ -9,10 +9,25 @@ public final class DeviceFloats {
 
     /** Uploads floats into a new device-local buffer (at least 4 bytes, so an empty array still binds). */
     public static GpuBuffer upload(VulkanDevice device, float[] values, String name) {
-        GpuBuffer b = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, Math.max(4, values.length * 4L), name);
+        return upload(device, values, false, name);
+    }
+
+    /** Uploads floats rounded to float16 (an F16 cache's contents) into a new device-local buffer. */
+    public static GpuBuffer uploadHalves(VulkanDevice device, float[] values, String name) {
+        return upload(device, values, true, name);
+    }
+
+    private static GpuBuffer upload(VulkanDevice device, float[] values, boolean halves, String name) {
+        GpuBuffer b = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, Math.max(4, values.length * (halves ? 2L : 4L)), name);
         try (GpuBuffer staging = GpuBuffer.create(device, BufferKind.UPLOAD, b.size(), name + " staging");
              CommandRecorder rec = CommandRecorder.create(device)) {
-            staging.mapped().asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+            var bytes = staging.mapped().asByteBuffer().order(ByteOrder.nativeOrder());
+            if (halves) {
+                var shorts = bytes.asShortBuffer();
+                for (float v : values) shorts.put(Float.floatToFloat16(v));
+            } else {
+                bytes.asFloatBuffer().put(values);
+            }
             staging.flush();
             rec.begin().copy(staging.all(), b.all()).end().submitAndWait();
         } catch (RuntimeException e) {

@@ -252,9 +252,10 @@ public final class GpuOps {
      * Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. With
      * splits > 1 the cache is divided among that many workgroups per head (decode over long
      * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
-     * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run the tiled kernel
-     * where its tiles fit the device ({@link Kernels#promptAttentionTile};
-     * {@code -Dtandem.prompt.attention=rows} keeps the per-token kernel).
+     * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run on the matrix
+     * units where the device has them and the head size is built ({@link Kernels#attentionCoopmat}),
+     * else the scalar tiled kernel where its tiles fit the device ({@link Kernels#promptAttentionTiles});
+     * {@code -Dtandem.prompt.attention=tiled} forces the scalar tiles, {@code rows} the per-token kernel.
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
@@ -272,13 +273,35 @@ public final class GpuOps {
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials, float scale, int window, int ring, BufferRange sinks) {
+        attention(rec, AttentionKernel.forced(), q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
+                scale, window, ring, sinks);
+    }
+
+    /**
+     * {@link #attention} of a prompt through the given kernel where it serves the shapes (else the
+     * next: coopmat, tiled, rows); null takes the best. Tests and {@code tandem kernel-check} compare them.
+     */
+    public static void attention(CommandRecorder rec, AttentionKernel kernel, BufferRange q, BufferRange kCache,
+                                 BufferRange vCache, BufferRange out, BufferRange step, int heads, int kvHeads, int headDim,
+                                 int tokens, int splits, BufferRange partials, float scale, int window, int ring,
+                                 BufferRange sinks) {
         Kernels k = Kernels.of(rec.device());
-        // the tiled prompt kernel has the window and scale but no sinks
-        int tile = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 ? k.promptAttentionTile(headDim) : 0;
-        if (tile > 0) {
+        // the tiled prompt kernels have the window and scale but no sinks
+        boolean prompt = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 && kernel != AttentionKernel.ROWS;
+        boolean units = prompt && (kernel == null || kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
+        Kernels.PromptAttention matrix = units ? k.attentionCoopmat(headDim, kernel == AttentionKernel.EMULATED) : null;
+        if (matrix != null) {
+            // Prompts on the matrix units: Q·K and P·V in float16 fragments (attention_coopmat.comp).
+            rec.dispatch(matrix.pipeline(), List.of(q, kCache, vCache, out, step),
+                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
+                    (tokens + matrix.queries() - 1) / matrix.queries(), 1);
+            return;
+        }
+        Kernels.AttentionTiles tiles = prompt ? k.promptAttentionTiles(headDim) : null;
+        if (tiles != null) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
-            int queries = Kernels.PROMPT_ATTENTION_QUERIES;
-            rec.dispatch(k.attentionPrompt(headDim, tile), List.of(q, kCache, vCache, out, step),
+            int queries = tiles.queries();
+            rec.dispatch(k.attentionPrompt(headDim, tiles), List.of(q, kCache, vCache, out, step),
                     new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
                     (tokens + queries - 1) / queries, 1);
             return;

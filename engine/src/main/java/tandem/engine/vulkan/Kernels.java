@@ -270,31 +270,71 @@ public final class Kernels implements DeviceResource {
      */
     public static boolean decodeFusesRope() { return !"false".equals(System.getProperty("tandem.decode.fuseRope")); }
 
-    /** Queries per workgroup of the prompt attention kernel (its workgroup is four times as wide). */
-    static final int PROMPT_ATTENTION_QUERIES = 32;
+    /** The scalar tiled prompt attention's blocks: cache positions per tile, queries per workgroup (four invocations each). */
+    public record AttentionTiles(int keys, int queries) {}
 
     /**
-     * Cache positions per tile of the prompt attention kernel for this head size: 32, or 16 where
-     * 32 does not fit the device's shared memory, or 0 where neither does (heads wider than the
-     * kernel serves there) or {@code -Dtandem.prompt.attention=rows} asks for the per-token kernel.
+     * The blocks of the scalar tiled prompt attention for this head size: 32 queries and tiles of
+     * 32 positions, else the first of 32 x 16, 16 x 32 and 16 x 16 that fits the device's shared
+     * memory (heads of 256 take 16 x 16 in NVIDIA's 48 KiB), or null where none does.
      */
-    public int promptAttentionTile(int headDim) {
-        if ("rows".equals(System.getProperty("tandem.prompt.attention")) || headDim % 2 != 0) return 0;
-        for (int tile : new int[] {32, 16}) {
-            if (promptAttentionShared(headDim, tile) <= device.physical().maxComputeSharedMemory()) return tile;
+    public AttentionTiles promptAttentionTiles(int headDim) {
+        if (headDim % 2 != 0) return null;
+        for (AttentionTiles t : List.of(new AttentionTiles(32, 32), new AttentionTiles(16, 32), new AttentionTiles(32, 16),
+                new AttentionTiles(16, 16))) {
+            if (promptAttentionShared(headDim, t) <= device.physical().maxComputeSharedMemory()) return t;
         }
-        return 0;
+        return null;
     }
 
     /** Shared bytes of attention_prompt.comp: queries (float), K and V tiles (float16), scores, two per-query floats, reductions. */
-    static long promptAttentionShared(int headDim, int tile) {
+    static long promptAttentionShared(int headDim, AttentionTiles t) {
         long line = headDim / 2 + 1;
-        int queries = PROMPT_ATTENTION_QUERIES;
-        return queries * line * 8 + 2L * tile * line * 4 + (long) queries * (tile + 1) * 4 + queries * 8L + 4L * queries * 4;
+        int queries = t.queries();
+        return queries * line * 8 + 2L * t.keys() * line * 4 + (long) queries * (t.keys() + 1) * 4 + queries * 8L
+                + 4L * queries * 4;
     }
 
-    public synchronized ComputePipeline attentionPrompt(int headDim, int tile) {
-        return get("attention_prompt", 5, 7, 4 * PROMPT_ATTENTION_QUERIES, headDim, tile);
+    public synchronized ComputePipeline attentionPrompt(int headDim, AttentionTiles t) {
+        return get("attention_prompt", 5, 7, 4 * t.queries(), headDim, t.keys());
+    }
+
+    /** Head sizes the matrix-unit prompt attention is built for (shaders/variants.txt), and its emulated build's. */
+    static final java.util.List<Integer> COOPMAT_ATTENTION_HEADS = java.util.List.of(64, 96, 128, 256);
+    static final int EMULATED_ATTENTION_HEAD = 64;
+    /** Cache positions per tile of attention_coopmat.comp. */
+    static final int COOPMAT_ATTENTION_KEYS = 32;
+
+    /** A build of attention_coopmat.comp and the queries (tokens) each of its workgroups serves. */
+    public record PromptAttention(ComputePipeline pipeline, int queries) {}
+
+    /**
+     * Prompt attention on the matrix units for this head size, or null where the device has no
+     * usable cooperative matrices, the head size is not built or its shared memory does not fit.
+     *
+     * @param emulated the build with its fragment operations emulated (CI; head size 64 only)
+     */
+    public synchronized PromptAttention attentionCoopmat(int headDim, boolean emulated) {
+        PhysicalDevice pd = device.physical();
+        int groups = emulated ? 2 : 4;
+        if (emulated ? headDim != EMULATED_ATTENTION_HEAD : !(COOPMAT_ATTENTION_HEADS.contains(headDim)
+                && PromptKernel.COOPMAT.availableOn(pd))) {
+            return null;
+        }
+        if (coopmatAttentionShared(headDim, COOPMAT_ATTENTION_KEYS, groups, emulated) > pd.maxComputeSharedMemory()) return null;
+        String name = "attention_coopmat_" + (emulated ? "emulated_" : "") + headDim;
+        return new PromptAttention(get(name, 5, 7), 16 * groups);
+    }
+
+    /**
+     * Shared bytes of attention_coopmat.comp: K and V tiles (lines of headDim + 8 halves), each
+     * subgroup's scores (float) and probabilities (lines of keys + 8 halves), the emulation's own
+     * query lines, the pair exchange.
+     */
+    static long coopmatAttentionShared(int headDim, int keys, int groups, boolean emulated) {
+        long line = (headDim + 8) * 2L;
+        long bytes = 2L * keys * line + groups * (16L * keys * 4 + 16L * (keys + 8) * 2) + 32L * groups * 4;
+        return emulated ? bytes + 16L * groups * line : bytes;
     }
 
     public synchronized ComputePipeline attentionCombine(int headDim, int splits) {

@@ -107,7 +107,7 @@ class ActivationKernelTest extends VulkanTestBase {
                 "4, 1, 128, 100, 20, 1", "6, 2, 64, 0, 100, 1"})
     void attentionOverTheCacheMatchesCpu(int heads, int kvHeads, int headDim, int pos0, int tokens, int splits) {
         if (tokens >= GpuOps.MATMUL_MIN_TOKENS) {
-            assertTrue(Kernels.of(device).promptAttentionTile(headDim) > 0, "the tiled prompt kernel fits head size " + headDim);
+            assertTrue(Kernels.of(device).promptAttentionTiles(headDim) != null, "the tiled prompt kernel fits head size " + headDim);
         }
         int kvDim = kvHeads * headDim, length = pos0 + tokens;
         float[] factors = factors(headDim);
