@@ -1,0 +1,66 @@
+package tandem.engine.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The check behind the parallel-stream tests of every backend: each prompt generated alone, then
+ * all of them at once on sessions of the same model (which share each decode step), must give the
+ * same token ids; and the concurrent run must really have shared steps.
+ */
+public final class ParallelSessions {
+    private ParallelSessions() {}
+
+    /** Token ids each prompt generates, with its own sampling parameters. */
+    public record Case(String prompt, SamplingParams params) {}
+
+    /** The ids of one generation. */
+    public static int[] generate(Session session, Case c) {
+        List<Integer> ids = new ArrayList<>();
+        session.generate(c.prompt(), c.params(), event -> {
+            if (event.tokenId() >= 0) ids.add(event.tokenId());
+        });
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Runs the cases alone (one session after another), then concurrently (one thread and session
+     * each, started together), and asserts equal ids per case and that steps held several sequences.
+     */
+    public static void assertConcurrentMatchesAlone(LoadedModel model, List<Case> cases) throws Exception {
+        List<int[]> alone = new ArrayList<>();
+        for (Case c : cases) {
+            try (Session s = model.newSession()) {
+                alone.add(generate(s, c));
+            }
+        }
+        long[] before = ((BackendModel) model).stepCounts();
+        CyclicBarrier start = new CyclicBarrier(cases.size());
+        List<Future<int[]>> together = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(cases.size())) {
+            for (Case c : cases) {
+                together.add(threads.submit(() -> {
+                    try (Session s = model.newSession()) {
+                        start.await();
+                        return generate(s, c);
+                    }
+                }));
+            }
+            for (int i = 0; i < cases.size(); i++) {
+                int[] ids = together.get(i).get();
+                assertTrue(alone.get(i).length > 4, "case " + i + " generated too little to compare: " + alone.get(i).length);
+                assertArrayEquals(alone.get(i), ids, "case " + i + " (" + cases.get(i).prompt() + "): concurrent ids differ from alone");
+            }
+        }
+        long[] after = ((BackendModel) model).stepCounts();
+        long steps = after[0] - before[0], parts = after[1] - before[1];
+        assertTrue(parts > steps, "no step held more than one sequence: " + steps + " steps, " + parts + " parts");
+    }
+}
