@@ -41,12 +41,20 @@ public final class VulkanRunner implements ModelRunner {
     private final boolean profile;
     private final Map<String, double[]> kernelTimes = new LinkedHashMap<>();
     private double gpuNanos;
+    /** Steps several sequences share (parallel streams). */
+    private final SharedSteps shared;
+    /**
+     * Held while recording or submitting: the device's command pool takes one thread at a time, and
+     * sessions on other threads may open (recording their decode step) while a step runs.
+     */
+    private final Object commandPool = new Object();
 
     private VulkanRunner(VulkanInstance instance, List<DeviceModel> devices, ModelConfig config, boolean profile) {
         this.instance = instance;
         this.devices = List.copyOf(devices);
         this.config = config;
         this.profile = profile;
+        this.shared = new SharedSteps(this.devices.getFirst(), profile, this::account);
     }
 
     /** Whether per-kernel timestamps are on: -Dtandem.profile=true (bench --profile sets it). */
@@ -106,7 +114,47 @@ public final class VulkanRunner implements ModelRunner {
             throw new TandemException("context " + contextLength + " exceeds the " + m.ropePositions
                     + " positions this model was loaded for; reload with a larger --ctx");
         }
-        return new VulkanState(m, contextLength);
+        synchronized (commandPool) {
+            return new VulkanState(m, contextLength);
+        }
+    }
+
+    /**
+     * Several sequences in one step: one product per weight over all their rows, each sequence's
+     * attention on its own cache (one recorded step per combination, replayed while it repeats).
+     * Where the device cannot bind the sequences' rows apart (an offset alignment wider than a row
+     * of keys), they run one after another.
+     */
+    @Override
+    public List<float[]> forwardBatch(List<BatchPart> parts) {
+        if (parts.size() < 2 || !SharedSteps.possible(devices.getFirst())) return ModelRunner.super.forwardBatch(parts);
+        List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(parts.size(), (float[]) null));
+        for (List<Integer> indices : SharedStepPlan.groups(parts, SharedSteps.MAX_ROWS, SharedSteps.LOGIT_ROWS)) {
+            List<BatchPart> group = indices.stream().map(parts::get).toList();
+            List<float[]> logits;
+            if (group.size() == 1) {
+                logits = ModelRunner.super.forwardBatch(group);
+            } else {
+                List<SequenceBuffers> caches = new ArrayList<>();
+                for (BatchPart p : group) caches.add(stateOf(p).buffers);
+                synchronized (commandPool) {
+                    logits = shared.run(group, caches);
+                }
+                for (BatchPart p : group) stateOf(p).end = p.position() + p.tokens().length;
+            }
+            for (int i = 0; i < indices.size(); i++) out.set(indices.get(i), logits.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    public int maxBatchRows() { return SharedSteps.MAX_ROWS; }
+
+    private VulkanState stateOf(BatchPart p) {
+        if (!(p.state() instanceof VulkanState s) || s.runner() != this) {
+            throw new IllegalArgumentException("a batched step takes states of this runner only");
+        }
+        return s;
     }
 
     @Override
@@ -143,6 +191,7 @@ public final class VulkanRunner implements ModelRunner {
 
     @Override
     public void close() {
+        shared.close();
         for (DeviceModel m : devices.reversed()) {
             m.close();
             m.device.close();
@@ -177,6 +226,8 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override public int capacity() { return buffers.capacity; }
 
+        VulkanRunner runner() { return VulkanRunner.this; }
+
         @Override public int earliestContinuation() { return buffers.earliestContinuation(config, end); }
 
         @Override
@@ -190,6 +241,12 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override
         public void run(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
+            synchronized (commandPool) {
+                runLocked(tokens, from, count, position, decodeStep, allPositions);
+            }
+        }
+
+        private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
             buffers.step.write(position, tokens, from, count);
             GpuTimeline timeline;
             if (decodeStep) {
@@ -218,6 +275,13 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override
         public void close() {
+            synchronized (commandPool) {
+                closeLocked();
+            }
+        }
+
+        private void closeLocked() {
+            shared.forget(buffers);
             batchTimeline.close();
             decodeTimeline.close();
             batch.close();
