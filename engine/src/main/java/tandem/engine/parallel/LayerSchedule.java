@@ -7,6 +7,7 @@ import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.BlockRecorder;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.StepRows;
 
 /**
  * Layer split: device k runs its consecutive blocks on the residual stream device k-1 handed it
@@ -25,8 +26,18 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
     @Override
     public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
                        boolean allLogits) {
+        record(device, segments, b, null, timeline, tokens, allLogits);
+    }
+
+    @Override
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline) {
+        record(device, segments, b, rows, timeline, rows.tokens(), false);
+    }
+
+    private void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline,
+                        int tokens, boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
-        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, null);
+        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, rows, null);
         segments.get(0).begin().end();
         CommandRecorder rec = segments.get(1).begin();
         timeline.begin(rec);

@@ -6,6 +6,7 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.StepRows;
 
 /**
  * How one forward step is cut into command buffers per device and chained across devices through
@@ -25,6 +26,12 @@ interface StepSchedule {
      */
     void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, GpuTimeline timeline, int tokens,
                 boolean allLogits);
+
+    /**
+     * Records a step several sequences share: {@code buffers} holds the activations of all their
+     * rows, {@code rows} says whose cache each row's attention uses on this device.
+     */
+    void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, StepRows rows, GpuTimeline timeline);
 
     /** Timestamps one recorded step of device {@code device} needs at most. */
     int marks(int device);

@@ -21,6 +21,11 @@ public final class ParallelSessions {
     /** Token ids each prompt generates, with its own sampling parameters. */
     public record Case(String prompt, SamplingParams params) {}
 
+    /** The forward pass under a loaded model, for tests that look at what the backend did. */
+    public static ModelRunner runnerOf(LoadedModel model) {
+        return ((BackendModel) model).runner();
+    }
+
     /** The ids of one generation. */
     public static int[] generate(Session session, Case c) {
         List<Integer> ids = new ArrayList<>();

@@ -1,5 +1,7 @@
 package tandem.engine.vulkan.model;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tandem.engine.gguf.SharedData;
@@ -39,6 +41,7 @@ class VulkanParallelSessionsTest {
     void storiesSessionsAtOnceMatchEachAlone() throws Exception {
         try (LoadedModel model = load("models/stories260K.gguf", 128)) {
             ParallelSessions.assertConcurrentMatchesAlone(model, STORIES);
+            assertSharedStepsRan(model);
         }
     }
 
@@ -46,6 +49,13 @@ class VulkanParallelSessionsTest {
     void referenceModelSessionsAtOnceMatchEachAlone() throws Exception {
         try (LoadedModel model = load("models/reference/llama-q4_0.gguf", 96)) {
             ParallelSessions.assertConcurrentMatchesAlone(model, REFERENCE);
+            assertSharedStepsRan(model);
         }
+    }
+
+    /** The device ran shared steps (not each sequence's own one after another): their GPU time is labelled. */
+    static void assertSharedStepsRan(LoadedModel model) {
+        assertTrue(model.kernelTimes().stream().anyMatch(k -> k.kernel().startsWith("shared step")),
+                "no shared step ran: " + model.kernelTimes());
     }
 }

@@ -1,0 +1,61 @@
+package tandem.engine.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.runtime.Backend;
+import tandem.engine.runtime.Engine;
+import tandem.engine.runtime.EngineOptions;
+import tandem.engine.runtime.LoadProgress;
+import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.ParallelSessions;
+import tandem.engine.runtime.SamplingParams;
+import tandem.engine.runtime.SplitMode;
+import tandem.engine.vulkan.WithoutValidationLayer;
+
+/**
+ * Sessions generating at once under tensor and layer split (two logical devices on lavapipe in CI)
+ * share each step on every device and generate exactly the ids each generates alone.
+ */
+@ExtendWith(WithoutValidationLayer.class)
+class SplitParallelSessionsTest {
+    private static LoadedModel load(String model, SplitMode mode, int ctx) {
+        return Engine.load(SharedData.data(model), new EngineOptions(Backend.VULKAN, List.of(0, 0), List.of(), mode, ctx),
+                LoadProgress.NONE, () -> false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SplitMode.class, names = {"TENSOR", "LAYER"})
+    void storiesSessionsAtOnceMatchEachAlone(SplitMode mode) throws Exception {
+        try (LoadedModel model = load("models/stories260K.gguf", mode, 128)) {
+            ParallelSessions.assertConcurrentMatchesAlone(model, List.of(
+                    new ParallelSessions.Case("Once upon a time", SamplingParams.greedy(36)),
+                    new ParallelSessions.Case("The little dog", SamplingParams.greedy(28)),
+                    new ParallelSessions.Case("Tom had a red ball",
+                            new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, 30, List.of()))));
+            assertSharedStepsRan(model);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SplitMode.class, names = {"TENSOR", "LAYER"})
+    void referenceModelSessionsAtOnceMatchEachAlone(SplitMode mode) throws Exception {
+        try (LoadedModel model = load("models/reference/llama-q4_0.gguf", mode, 96)) {
+            ParallelSessions.assertConcurrentMatchesAlone(model, List.of(
+                    new ParallelSessions.Case("The capital of France is", SamplingParams.greedy(12)),
+                    new ParallelSessions.Case("Once upon a time there was", SamplingParams.greedy(10)),
+                    new ParallelSessions.Case("1, 2, 3, 4,", SamplingParams.greedy(9))));
+            assertSharedStepsRan(model);
+        }
+    }
+
+    /** The devices ran shared steps, not each sequence's steps one after another. */
+    private static void assertSharedStepsRan(LoadedModel model) {
+        SplitRunner runner = (SplitRunner) ParallelSessions.runnerOf(model);
+        assertTrue(runner.sharedStepsRun() > 0, "no shared step ran");
+    }
+}
