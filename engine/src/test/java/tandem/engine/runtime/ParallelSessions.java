@@ -26,6 +26,11 @@ public final class ParallelSessions {
         return ((BackendModel) model).runner();
     }
 
+    /** Forward steps the model's sessions ran and the sequences those held ({@code [steps, sequences]}). */
+    public static long[] stepCounts(LoadedModel model) {
+        return ((BackendModel) model).stepCounts();
+    }
+
     /** The ids of one generation. */
     public static int[] generate(Session session, Case c) {
         List<Integer> ids = new ArrayList<>();
@@ -46,7 +51,7 @@ public final class ParallelSessions {
                 alone.add(generate(s, c));
             }
         }
-        long[] before = ((BackendModel) model).stepCounts();
+        long[] before = stepCounts(model);
         CyclicBarrier start = new CyclicBarrier(cases.size());
         List<Future<int[]>> together = new ArrayList<>();
         try (ExecutorService threads = Executors.newFixedThreadPool(cases.size())) {
@@ -64,7 +69,7 @@ public final class ParallelSessions {
                 assertArrayEquals(alone.get(i), ids, "case " + i + " (" + cases.get(i).prompt() + "): concurrent ids differ from alone");
             }
         }
-        long[] after = ((BackendModel) model).stepCounts();
+        long[] after = stepCounts(model);
         long steps = after[0] - before[0], parts = after[1] - before[1];
         assertTrue(parts > steps, "no step held more than one sequence: " + steps + " steps, " + parts + " parts");
     }
