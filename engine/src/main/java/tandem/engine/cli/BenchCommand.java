@@ -140,29 +140,40 @@ final class BenchCommand {
         try (Session session = model.newSession()) {
             if (context.length > 0) session.evaluate(context);
             workload.run(session); // warm-up: JIT, caches, first-use allocations
-            List<Double> samples = new ArrayList<>();
-            double[] busy = null;
-            double[] allReduce = null;
-            for (int i = 0; i < repeats; i++) {
+            return repeat(model, test, promptTokens, generatedTokens, context.length, tokens, repeats, err, "", () -> {
                 session.truncate(context.length);
-                model.metrics(); // starts a fresh metrics window
-                long t0 = System.nanoTime();
                 workload.run(session);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                var devices = model.metrics().devices();
-                if (busy == null) {
-                    busy = new double[devices.size()];
-                    allReduce = new double[devices.size()];
-                }
-                for (int d = 0; d < devices.size(); d++) {
-                    busy[d] += devices.get(d).busyFraction() / repeats;
-                    allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
-                }
-                samples.add(tokens / seconds);
-                err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%n", test, i + 1, repeats, tokens / seconds);
-            }
-            return new BenchResult(test, promptTokens, generatedTokens, context.length, samples, busy, allReduce);
+            });
         }
+    }
+
+    /**
+     * Times {@code run} {@code repeats} times (each after the caller's warm-up), {@code tokens} tokens
+     * each time, with the devices' busy share and all-reduce time per token averaged over the runs.
+     */
+    private static BenchResult repeat(LoadedModel model, String test, int promptTokens, int generatedTokens, int depth, int tokens,
+                                      int repeats, PrintStream err, String rateNote, Runnable run) {
+        List<Double> samples = new ArrayList<>();
+        double[] busy = null;
+        double[] allReduce = null;
+        for (int i = 0; i < repeats; i++) {
+            model.metrics(); // starts a fresh metrics window
+            long t0 = System.nanoTime();
+            run.run();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            var devices = model.metrics().devices();
+            if (busy == null) {
+                busy = new double[devices.size()];
+                allReduce = new double[devices.size()];
+            }
+            for (int d = 0; d < devices.size(); d++) {
+                busy[d] += devices.get(d).busyFraction() / repeats;
+                allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
+            }
+            samples.add(tokens / seconds);
+            err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%s%n", test, i + 1, repeats, tokens / seconds, rateNote);
+        }
+        return new BenchResult(test, promptTokens, generatedTokens, depth, samples, busy, allReduce);
     }
 
     /**
@@ -183,27 +194,7 @@ final class BenchCommand {
             }
             Runnable round = () -> runTogether(threads, sessions, context.length, generate, vocab);
             round.run(); // warm-up: JIT, caches, the shared step's recording
-            List<Double> samples = new ArrayList<>();
-            double[] busy = null;
-            double[] allReduce = null;
-            for (int r = 0; r < repeats; r++) {
-                model.metrics();
-                long t0 = System.nanoTime();
-                round.run();
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                var devices = model.metrics().devices();
-                if (busy == null) {
-                    busy = new double[devices.size()];
-                    allReduce = new double[devices.size()];
-                }
-                for (int d = 0; d < devices.size(); d++) {
-                    busy[d] += devices.get(d).busyFraction() / repeats;
-                    allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
-                }
-                samples.add((double) streams * generate / seconds);
-                err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s in all%n", test, r + 1, repeats, samples.getLast());
-            }
-            return new BenchResult(test, 0, generate, context.length, samples, busy, allReduce);
+            return repeat(model, test, 0, generate, context.length, streams * generate, repeats, err, " in all", round);
         } finally {
             threads.shutdownNow();
             sessions.forEach(Session::close);

@@ -99,7 +99,8 @@ public final class SplitRunner implements ModelRunner {
         this.allReduceNanos = new double[shards.size()];
         this.schedule = mode == SplitMode.TENSOR ? new TensorSchedule(this.shards, allReduce, config.layers(), config.dim())
                 : new LayerSchedule(this.shards, allReduce, config.dim());
-        this.shared = new SplitSharedSteps(this.shards, schedule, config, this::recorders, this::submitStep, this::account);
+        this.shared = new SplitSharedSteps(this.shards, schedule, config, this::recorders, this::submitStep, this::account,
+                commandPool);
     }
 
     /** Uploads each device's part of the model; refuses a plan that does not fit before allocating. */
@@ -186,34 +187,19 @@ public final class SplitRunner implements ModelRunner {
     @Override
     public List<float[]> forwardBatch(List<BatchPart> parts) {
         if (parts.size() < 2 || !shared.possible()) return ModelRunner.super.forwardBatch(parts);
-        List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(parts.size(), (float[]) null));
-        for (List<Integer> indices : SharedStepPlan.groups(parts, SplitSharedSteps.MAX_ROWS, SplitSharedSteps.LOGIT_ROWS)) {
-            List<BatchPart> group = indices.stream().map(parts::get).toList();
-            List<float[]> logits;
-            if (group.size() == 1) {
-                logits = ModelRunner.super.forwardBatch(group);
-            } else {
-                List<List<SequenceBuffers>> caches = new ArrayList<>();
-                for (BatchPart p : group) caches.add(stateOf(p).buffers);
-                synchronized (commandPool) {
-                    logits = shared.run(group, caches);
-                }
-                for (BatchPart p : group) stateOf(p).end = p.position() + p.tokens().length;
-            }
-            for (int i = 0; i < indices.size(); i++) out.set(indices.get(i), logits.get(i));
-        }
-        return out;
+        return SharedStepPlan.run(parts, SplitSharedSteps.MAX_ROWS, SplitSharedSteps.LOGIT_ROWS, ModelRunner.super::forwardBatch,
+                group -> {
+                    List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
+                    group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);
+                    return logits;
+                });
     }
 
     @Override
     public int maxBatchRows() { return SplitSharedSteps.MAX_ROWS; }
 
     /** Steps several sequences shared since load. */
-    long sharedStepsRun() {
-        synchronized (commandPool) {
-            return shared.stepsRun();
-        }
-    }
+    long sharedStepsRun() { return shared.stepsRun(); }
 
     private SplitState stateOf(BatchPart p) {
         if (!(p.state() instanceof SplitState s) || s.runner() != this) {
@@ -315,6 +301,27 @@ public final class SplitRunner implements ModelRunner {
         }
     }
 
+    /**
+     * Copies the first {@code rows} logit rows of the step just run, each device's vocabulary rows
+     * from its {@code buffers}, into {@code result} from row {@code firstRow}, soft-capped.
+     */
+    static void gatherLogits(List<Shard> shards, List<SequenceBuffers> buffers, ModelConfig config, float[] result, int firstRow,
+                             int rows) {
+        int vocab = config.vocab();
+        for (int d = 0; d < shards.size(); d++) {
+            SliceRange v = shards.get(d).slices().vocabRows();
+            if (v.isEmpty()) continue;
+            SequenceBuffers b = buffers.get(d);
+            b.logitsHost.invalidate();
+            MemorySegment host = b.logitsHost.mapped();
+            for (int r = 0; r < rows; r++) {
+                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) r * v.size() * Float.BYTES, result,
+                        (firstRow + r) * vocab + v.start(), v.size());
+            }
+        }
+        CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
+    }
+
     /** Command buffers for one recorded step of a device, one per segment. */
     private List<CommandRecorder> recorders(int device) {
         List<CommandRecorder> list = new ArrayList<>();
@@ -394,19 +401,7 @@ public final class SplitRunner implements ModelRunner {
         /** Copies each device's vocabulary rows of {@code rows} logit rows into place. */
         @Override
         public void collect(float[] result, int firstRow, int rows) {
-            int vocab = config.vocab();
-            for (int d = 0; d < shards.size(); d++) {
-                SliceRange v = shards.get(d).slices().vocabRows();
-                if (v.isEmpty()) continue;
-                SequenceBuffers b = buffers.get(d);
-                b.logitsHost.invalidate();
-                MemorySegment host = b.logitsHost.mapped();
-                for (int r = 0; r < rows; r++) {
-                    MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) r * v.size() * Float.BYTES, result,
-                            (firstRow + r) * vocab + v.start(), v.size());
-                }
-            }
-            CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
+            gatherLogits(shards, buffers, config, result, firstRow, rows);
         }
 
         @Override

@@ -1,21 +1,18 @@
 package tandem.engine.parallel;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
-import tandem.engine.cpu.CpuOps;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.runtime.ModelRunner.BatchPart;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.model.SequenceBuffers;
 import tandem.engine.vulkan.model.SharedStepPlan;
+import tandem.engine.vulkan.model.StepRecordings;
 import tandem.engine.vulkan.model.StepRows;
 
 /**
@@ -37,8 +34,10 @@ final class SplitSharedSteps implements AutoCloseable {
     private final IntFunction<List<CommandRecorder>> recorders;
     private final Consumer<List<List<CommandRecorder>>> submit;
     private final BiConsumer<Integer, Map<String, Double>> account;
+    /** The runner's lock for its devices' command pools, held while recording and submitting. */
+    private final Object commandPool;
     private List<SequenceBuffers> buffers;
-    private final Map<List<Object>, Recording> recordings = new LinkedHashMap<>(16, 0.75f, true);
+    private final StepRecordings<Recording> recordings = new StepRecordings<>(RECORDINGS, Recording::close);
     private long stepsRun;
 
     /** One combination's recorded step: per device its segments and timeline. */
@@ -53,10 +52,12 @@ final class SplitSharedSteps implements AutoCloseable {
      * @param recorders a device's command buffers for one step
      * @param submit    submits one step on every device and waits for it
      * @param account   takes a device's GPU times of the step
+     * @param commandPool held while recording and submitting (the runner's single-sequence steps hold it too)
      */
     SplitSharedSteps(List<SplitRunner.Shard> shards, StepSchedule schedule, ModelConfig config,
                      IntFunction<List<CommandRecorder>> recorders, Consumer<List<List<CommandRecorder>>> submit,
-                     BiConsumer<Integer, Map<String, Double>> account) {
+                     BiConsumer<Integer, Map<String, Double>> account, Object commandPool) {
+        this.commandPool = commandPool;
         this.shards = shards;
         this.schedule = schedule;
         this.config = config;
@@ -79,6 +80,12 @@ final class SplitSharedSteps implements AutoCloseable {
      * every device. Per part its logits or null.
      */
     List<float[]> run(List<BatchPart> group, List<List<SequenceBuffers>> caches) {
+        synchronized (commandPool) {
+            return runLocked(group, caches);
+        }
+    }
+
+    private List<float[]> runLocked(List<BatchPart> group, List<List<SequenceBuffers>> caches) {
         if (buffers == null) {
             buffers = new ArrayList<>();
             for (SplitRunner.Shard s : shards) buffers.add(SequenceBuffers.sharedStep(s.device(), s.local(), MAX_ROWS, LOGIT_ROWS));
@@ -92,17 +99,7 @@ final class SplitSharedSteps implements AutoCloseable {
             buffers.get(d).step.write(0, ids, 0, ids.length);
         }
         List<SequenceBuffers> first = caches.stream().map(List::getFirst).toList();
-        List<Object> key = SharedStepPlan.key(group, first);
-        Recording r = recordings.get(key);
-        if (r == null) {
-            r = record(group, caches);
-            recordings.put(key, r);
-            if (recordings.size() > RECORDINGS) {
-                var eldest = recordings.entrySet().iterator().next();
-                eldest.getValue().close();
-                recordings.remove(eldest.getKey());
-            }
-        }
+        Recording r = recordings.get(SharedStepPlan.key(group, first), () -> record(group, caches));
         submit.accept(r.segments());
         stepsRun++;
         for (int d = 0; d < shards.size(); d++) account.accept(d, r.timelines().get(d).read());
@@ -126,43 +123,33 @@ final class SplitSharedSteps implements AutoCloseable {
         }
     }
 
-    /** Each device's vocabulary rows of the logits, in order, to the parts that asked for them. */
+    /** The logits rows of the step just run, in order, to the parts that asked for them. */
     private List<float[]> logits(List<BatchPart> group) {
         int vocab = config.vocab();
+        int rows = (int) group.stream().filter(BatchPart::logits).count();
+        float[] all = new float[rows * vocab];
+        SplitRunner.gatherLogits(shards, buffers, config, all, 0, rows);
         List<float[]> out = new ArrayList<>();
-        for (BatchPart p : group) out.add(p.logits() ? new float[vocab] : null);
-        for (int d = 0; d < shards.size(); d++) {
-            SliceRange v = shards.get(d).slices().vocabRows();
-            if (v.isEmpty()) continue;
-            SequenceBuffers b = buffers.get(d);
-            b.logitsHost.invalidate();
-            MemorySegment host = b.logitsHost.mapped();
-            int row = 0;
-            for (float[] logits : out) {
-                if (logits == null) continue;
-                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) row++ * v.size() * Float.BYTES, logits, v.start(), v.size());
-            }
-        }
-        for (float[] logits : out) if (logits != null) CpuOps.softcap(logits, 0, vocab, config.extras().finalLogitSoftcap());
+        int row = 0;
+        for (BatchPart p : group) out.add(p.logits() ? java.util.Arrays.copyOfRange(all, row * vocab, ++row * vocab) : null);
         return out;
     }
 
     /** Shared steps run since load. */
-    long stepsRun() { return stepsRun; }
+    long stepsRun() {
+        synchronized (commandPool) {
+            return stepsRun;
+        }
+    }
 
     /** Drops the recordings that use a sequence's buffers (it is closing). */
     void forget(SequenceBuffers cache) {
-        recordings.entrySet().removeIf(e -> {
-            if (!e.getKey().contains(cache)) return false;
-            e.getValue().close();
-            return true;
-        });
+        recordings.forget(cache);
     }
 
     @Override
     public void close() {
-        recordings.values().forEach(Recording::close);
-        recordings.clear();
+        recordings.close();
         if (buffers != null) buffers.reversed().forEach(SequenceBuffers::close);
         buffers = null;
     }

@@ -24,18 +24,8 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
     @Override public int marks(int device) { return 4 * layers + 4; }
 
     @Override
-    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
-                       boolean allLogits) {
-        record(device, segments, b, null, timeline, tokens, allLogits);
-    }
-
-    @Override
-    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline) {
-        record(device, segments, b, rows, timeline, rows.tokens(), false);
-    }
-
-    private void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline,
-                        int tokens, boolean allLogits) {
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline,
+                       int tokens, boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
         BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, rows, null);
         int[] round = {0};

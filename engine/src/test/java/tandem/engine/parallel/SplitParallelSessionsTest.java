@@ -13,7 +13,6 @@ import tandem.engine.runtime.EngineOptions;
 import tandem.engine.runtime.LoadProgress;
 import tandem.engine.runtime.LoadedModel;
 import tandem.engine.runtime.ParallelSessions;
-import tandem.engine.runtime.SamplingParams;
 import tandem.engine.runtime.SplitMode;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
@@ -31,24 +30,18 @@ class SplitParallelSessionsTest {
     @ParameterizedTest
     @EnumSource(value = SplitMode.class, names = {"TENSOR", "LAYER"})
     void storiesSessionsAtOnceMatchEachAlone(SplitMode mode) throws Exception {
-        try (LoadedModel model = load("models/stories260K.gguf", mode, 128)) {
-            ParallelSessions.assertConcurrentMatchesAlone(model, List.of(
-                    new ParallelSessions.Case("Once upon a time", SamplingParams.greedy(36)),
-                    new ParallelSessions.Case("The little dog", SamplingParams.greedy(28)),
-                    new ParallelSessions.Case("Tom had a red ball",
-                            new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, 30, List.of()))));
-            assertSharedStepsRan(model);
-        }
+        check("models/stories260K.gguf", mode, 128, ParallelSessions.STORIES);
     }
 
     @ParameterizedTest
     @EnumSource(value = SplitMode.class, names = {"TENSOR", "LAYER"})
     void referenceModelSessionsAtOnceMatchEachAlone(SplitMode mode) throws Exception {
-        try (LoadedModel model = load("models/reference/llama-q4_0.gguf", mode, 96)) {
-            ParallelSessions.assertConcurrentMatchesAlone(model, List.of(
-                    new ParallelSessions.Case("The capital of France is", SamplingParams.greedy(12)),
-                    new ParallelSessions.Case("Once upon a time there was", SamplingParams.greedy(10)),
-                    new ParallelSessions.Case("1, 2, 3, 4,", SamplingParams.greedy(9))));
+        check("models/reference/llama-q4_0.gguf", mode, 96, ParallelSessions.REFERENCE);
+    }
+
+    private static void check(String file, SplitMode mode, int ctx, List<ParallelSessions.Case> cases) throws Exception {
+        try (LoadedModel model = load(file, mode, ctx)) {
+            ParallelSessions.assertConcurrentMatchesAlone(model, cases);
             assertSharedStepsRan(model);
         }
     }

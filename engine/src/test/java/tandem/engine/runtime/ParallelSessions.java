@@ -21,6 +21,19 @@ public final class ParallelSessions {
     /** Token ids each prompt generates, with its own sampling parameters. */
     public record Case(String prompt, SamplingParams params) {}
 
+    /** stories260K's cases: greedy answers of different lengths and a seeded sampled one. */
+    public static final List<Case> STORIES = List.of(
+            new Case("Once upon a time", SamplingParams.greedy(40)),
+            new Case("The little dog", SamplingParams.greedy(28)),
+            new Case("Lily wanted to play with her friend, so she", SamplingParams.greedy(33)),
+            new Case("Tom had a red ball", new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, 36, List.of())));
+
+    /** The reference Q4_0 model's cases (shared/data/models/reference), greedy. */
+    public static final List<Case> REFERENCE = List.of(
+            new Case("The capital of France is", SamplingParams.greedy(12)),
+            new Case("Once upon a time there was", SamplingParams.greedy(10)),
+            new Case("1, 2, 3, 4,", SamplingParams.greedy(9)));
+
     /** The forward pass under a loaded model, for tests that look at what the backend did. */
     public static ModelRunner runnerOf(LoadedModel model) {
         return ((BackendModel) model).runner();

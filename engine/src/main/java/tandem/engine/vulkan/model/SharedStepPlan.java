@@ -2,6 +2,7 @@ package tandem.engine.vulkan.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import tandem.engine.runtime.ModelRunner.BatchPart;
 
 /**
@@ -43,6 +44,23 @@ public final class SharedStepPlan {
         }
         if (!group.isEmpty()) groups.add(group);
         return groups;
+    }
+
+    /**
+     * A runner's {@code forwardBatch} over shared steps: the parts in {@link #groups}, a group of one
+     * through {@code alone} (the sequence's own step), larger groups through {@code shared}; the
+     * logits back in the parts' order.
+     */
+    public static List<float[]> run(List<BatchPart> parts, int maxRows, int maxLogitRows,
+                                    Function<List<BatchPart>, List<float[]>> alone,
+                                    Function<List<BatchPart>, List<float[]>> shared) {
+        List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(parts.size(), (float[]) null));
+        for (List<Integer> indices : groups(parts, maxRows, maxLogitRows)) {
+            List<BatchPart> group = indices.stream().map(parts::get).toList();
+            List<float[]> logits = group.size() == 1 ? alone.apply(group) : shared.apply(group);
+            for (int i = 0; i < indices.size(); i++) out.set(indices.get(i), logits.get(i));
+        }
+        return out;
     }
 
     /** 0: no logits, 1: several rows with logits, 2: one row with logits. */

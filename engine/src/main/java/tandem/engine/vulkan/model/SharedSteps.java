@@ -29,8 +29,10 @@ final class SharedSteps implements AutoCloseable {
     private final DeviceModel model;
     private final boolean profile;
     private final Consumer<Map<String, Double>> account;
+    /** The runner's lock for its device's command pool, held while recording and submitting. */
+    private final Object commandPool;
     private SequenceBuffers buffers;
-    private final Map<List<Object>, Recording> recordings = new LinkedHashMap<>(16, 0.75f, true);
+    private final StepRecordings<Recording> recordings = new StepRecordings<>(RECORDINGS, Recording::close);
 
     private record Recording(CommandRecorder commands, GpuTimeline timeline) {
         void close() {
@@ -39,11 +41,15 @@ final class SharedSteps implements AutoCloseable {
         }
     }
 
-    /** @param account receives each step's GPU times by label */
-    SharedSteps(DeviceModel model, boolean profile, Consumer<Map<String, Double>> account) {
+    /**
+     * @param account     receives each step's GPU times by label
+     * @param commandPool held while recording and submitting (the runner's single-sequence steps hold it too)
+     */
+    SharedSteps(DeviceModel model, boolean profile, Consumer<Map<String, Double>> account, Object commandPool) {
         this.model = model;
         this.profile = profile;
         this.account = account;
+        this.commandPool = commandPool;
     }
 
     /** Whether this device can bind each sequence's rows of the shared activations. */
@@ -56,7 +62,13 @@ final class SharedSteps implements AutoCloseable {
      * Runs one group (see {@link SharedStepPlan#groups}) whose parts' buffers are {@code caches};
      * per part its logits or null.
      */
-    synchronized List<float[]> run(List<BatchPart> group, List<SequenceBuffers> caches) {
+    List<float[]> run(List<BatchPart> group, List<SequenceBuffers> caches) {
+        synchronized (commandPool) {
+            return runLocked(group, caches);
+        }
+    }
+
+    private List<float[]> runLocked(List<BatchPart> group, List<SequenceBuffers> caches) {
         if (buffers == null) buffers = SequenceBuffers.sharedStep(model.device, model.config, MAX_ROWS, LOGIT_ROWS);
         for (int i = 0; i < group.size(); i++) {
             BatchPart p = group.get(i);
@@ -64,13 +76,7 @@ final class SharedSteps implements AutoCloseable {
         }
         int[] ids = SharedStepPlan.ids(group);
         buffers.step.write(0, ids, 0, ids.length);
-        List<Object> key = SharedStepPlan.key(group, caches);
-        Recording r = recordings.get(key);
-        if (r == null) {
-            r = record(SharedStepPlan.rows(group, caches));
-            recordings.put(key, r);
-            if (recordings.size() > RECORDINGS) forgetEldest();
-        }
+        Recording r = recordings.get(SharedStepPlan.key(group, caches), () -> record(SharedStepPlan.rows(group, caches)));
         r.commands().submitAndWait();
         // labelled apart, so the kernel table shows the shared steps' time on its own lines
         Map<String, Double> times = new LinkedHashMap<>();
@@ -114,25 +120,14 @@ final class SharedSteps implements AutoCloseable {
         return out;
     }
 
-    private void forgetEldest() {
-        var eldest = recordings.entrySet().iterator().next();
-        eldest.getValue().close();
-        recordings.remove(eldest.getKey());
-    }
-
     /** Drops the recordings that use a sequence's buffers (it is closing). */
-    synchronized void forget(SequenceBuffers cache) {
-        recordings.entrySet().removeIf(e -> {
-            if (!e.getKey().contains(cache)) return false;
-            e.getValue().close();
-            return true;
-        });
+    void forget(SequenceBuffers cache) {
+        recordings.forget(cache);
     }
 
     @Override
-    public synchronized void close() {
-        recordings.values().forEach(Recording::close);
-        recordings.clear();
+    public void close() {
+        recordings.close();
         if (buffers != null) buffers.close();
         buffers = null;
     }

@@ -54,7 +54,7 @@ public final class VulkanRunner implements ModelRunner {
         this.devices = List.copyOf(devices);
         this.config = config;
         this.profile = profile;
-        this.shared = new SharedSteps(this.devices.getFirst(), profile, this::account);
+        this.shared = new SharedSteps(this.devices.getFirst(), profile, this::account, commandPool);
     }
 
     /** Whether per-kernel timestamps are on: -Dtandem.profile=true (bench --profile sets it). */
@@ -128,23 +128,11 @@ public final class VulkanRunner implements ModelRunner {
     @Override
     public List<float[]> forwardBatch(List<BatchPart> parts) {
         if (parts.size() < 2 || !SharedSteps.possible(devices.getFirst())) return ModelRunner.super.forwardBatch(parts);
-        List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(parts.size(), (float[]) null));
-        for (List<Integer> indices : SharedStepPlan.groups(parts, SharedSteps.MAX_ROWS, SharedSteps.LOGIT_ROWS)) {
-            List<BatchPart> group = indices.stream().map(parts::get).toList();
-            List<float[]> logits;
-            if (group.size() == 1) {
-                logits = ModelRunner.super.forwardBatch(group);
-            } else {
-                List<SequenceBuffers> caches = new ArrayList<>();
-                for (BatchPart p : group) caches.add(stateOf(p).buffers);
-                synchronized (commandPool) {
-                    logits = shared.run(group, caches);
-                }
-                for (BatchPart p : group) stateOf(p).end = p.position() + p.tokens().length;
-            }
-            for (int i = 0; i < indices.size(); i++) out.set(indices.get(i), logits.get(i));
-        }
-        return out;
+        return SharedStepPlan.run(parts, SharedSteps.MAX_ROWS, SharedSteps.LOGIT_ROWS, ModelRunner.super::forwardBatch, group -> {
+            List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
+            group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);
+            return logits;
+        });
     }
 
     @Override
