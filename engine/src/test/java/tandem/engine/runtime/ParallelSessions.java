@@ -18,15 +18,26 @@ import java.util.concurrent.Future;
 public final class ParallelSessions {
     private ParallelSessions() {}
 
-    /** Token ids each prompt generates, with its own sampling parameters. */
-    public record Case(String prompt, SamplingParams params) {}
+    /**
+     * Token ids each prompt generates, with its own sampling parameters; in the concurrent run it
+     * starts once the first case has generated {@code startAfter} tokens (0: at once), so that its
+     * prompt chunks share steps with the others' decode tokens.
+     */
+    public record Case(String prompt, SamplingParams params, int startAfter) {
+        public Case(String prompt, SamplingParams params) {
+            this(prompt, params, 0);
+        }
+    }
 
     /** stories260K's cases: greedy answers of different lengths and a seeded sampled one. */
     public static final List<Case> STORIES = List.of(
             new Case("Once upon a time", SamplingParams.greedy(40)),
             new Case("The little dog", SamplingParams.greedy(28)),
             new Case("Lily wanted to play with her friend, so she", SamplingParams.greedy(33)),
-            new Case("Tom had a red ball", new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, 36, List.of())));
+            new Case("Tom had a red ball", new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1.1f, 64, 1234, 36, List.of())),
+            new Case("Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her "
+                    + "friends. One day, she saw a big tree with a swing. She ran to the swing and sat on it. Her mom pushed her "
+                    + "high into the sky. Lily laughed and said, \"Mom, look at me!\" Then a", SamplingParams.greedy(16), 6));
 
     /** The reference Q4_0 model's cases (shared/data/models/reference), greedy. */
     public static final List<Case> REFERENCE = List.of(
@@ -46,9 +57,17 @@ public final class ParallelSessions {
 
     /** The ids of one generation. */
     public static int[] generate(Session session, Case c) {
+        return generate(session, c, id -> {});
+    }
+
+    /** The ids of one generation, each also told to {@code emitted} as it comes. */
+    private static int[] generate(Session session, Case c, java.util.function.IntConsumer emitted) {
         List<Integer> ids = new ArrayList<>();
         session.generate(c.prompt(), c.params(), event -> {
-            if (event.tokenId() >= 0) ids.add(event.tokenId());
+            if (event.tokenId() >= 0) {
+                ids.add(event.tokenId());
+                emitted.accept(ids.size());
+            }
         });
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -66,13 +85,22 @@ public final class ParallelSessions {
         }
         long[] before = stepCounts(model);
         CyclicBarrier start = new CyclicBarrier(cases.size());
+        java.util.concurrent.atomic.AtomicInteger firstEmitted = new java.util.concurrent.atomic.AtomicInteger();
         List<Future<int[]>> together = new ArrayList<>();
         try (ExecutorService threads = Executors.newFixedThreadPool(cases.size())) {
-            for (Case c : cases) {
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                boolean first = i == 0;
                 together.add(threads.submit(() -> {
                     try (Session s = model.newSession()) {
                         start.await();
-                        return generate(s, c);
+                        // a late case waits for the first one's tokens, or its end
+                        while (firstEmitted.get() < c.startAfter()) Thread.sleep(1);
+                        try {
+                            return generate(s, c, first ? firstEmitted::set : n -> {});
+                        } finally {
+                            if (first) firstEmitted.set(Integer.MAX_VALUE);
+                        }
                     }
                 }));
             }
