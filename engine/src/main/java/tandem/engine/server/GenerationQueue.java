@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tandem.engine.runtime.ChatSession;
 import tandem.engine.runtime.LoadedModel;
+import tandem.engine.runtime.TandemException;
 
 /**
  * Requests wait here for the model: each slot is a {@link ChatSession} (its own KV cache, re-used
@@ -29,7 +30,13 @@ final class GenerationQueue implements AutoCloseable {
 
     GenerationQueue(LoadedModel model, int slots) {
         this.slots = slots;
-        for (int i = 0; i < slots; i++) free.add(new ChatSession(model));
+        try {
+            for (int i = 0; i < slots; i++) free.add(new ChatSession(model));
+        } catch (TandemException e) {
+            free.forEach(ChatSession::close);
+            throw new TandemException("--parallel " + slots + ": slot " + (free.size() + 1) + " has no room for its KV cache ("
+                    + e.getMessage() + "); serve with a smaller --parallel or --ctx", e);
+        }
         AtomicInteger names = new AtomicInteger();
         slotThreads = Executors.newFixedThreadPool(slots, r -> {
             Thread t = new Thread(r, "tandem-slot-" + names.getAndIncrement());
