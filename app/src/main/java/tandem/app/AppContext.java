@@ -9,6 +9,7 @@ import tandem.app.devices.DevicesViewModel;
 import tandem.app.engine.EngineService;
 import tandem.app.model.ModelViewModel;
 import tandem.app.monitor.MonitorViewModel;
+import tandem.app.preferences.PreferencesViewModel;
 import tandem.app.settings.SettingsService;
 import tandem.app.shell.ShellViewModel;
 import tandem.app.split.SplitViewModel;
@@ -24,6 +25,7 @@ public final class AppContext {
     private final ChatViewModel chat;
     private final MonitorViewModel monitor;
     private final ShellViewModel shell;
+    private final PreferencesViewModel preferences;
 
     public AppContext(AppPaths paths, EngineService engine, AppExecutors executors) {
         this.paths = paths;
@@ -31,10 +33,12 @@ public final class AppContext {
         this.devices = new DevicesViewModel(engine, executors);
         this.model = new ModelViewModel(engine, executors, settings);
         this.split = new SplitViewModel(engine, executors, devices, model.modelPathProperty(), settings);
-        JsonStore<ChatHistory> history = ChatHistory.store(paths.historyFile());
+        Path historyFolder = PreferencesViewModel.historyFolder(paths, settings.current().preferences());
+        JsonStore<ChatHistory> history = ChatHistory.store(historyFolder.resolve(paths.historyFile().getFileName()));
         this.chat = new ChatViewModel(executors, model.loadedProperty(), history, settings);
         this.monitor = new MonitorViewModel(executors, model.loadedProperty(), chat.generatingProperty(), System.nanoTime());
         this.shell = new ShellViewModel(settings);
+        this.preferences = new PreferencesViewModel(settings, paths, shell.themeProperty(), chat);
     }
 
     /**
@@ -79,4 +83,5 @@ public final class AppContext {
     public ChatViewModel chat() { return chat; }
     public MonitorViewModel monitor() { return monitor; }
     public ShellViewModel shell() { return shell; }
+    public PreferencesViewModel preferences() { return preferences; }
 }

@@ -1,7 +1,7 @@
 package tandem.app;
 
 import javafx.application.Application;
-import tandem.engine.runtime.Engine;
+import tandem.engine.Engine;
 
 /**
  * Plain main class: JavaFX refuses to start an {@link Application} subclass as the main class

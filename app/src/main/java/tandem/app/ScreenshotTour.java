@@ -13,13 +13,15 @@ import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
+import tandem.app.chat.ConversationViewModel;
+import tandem.app.chat.MessageViewModel;
 import tandem.app.settings.Theme;
 import tandem.app.shell.Screen;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 
 /**
  * Captures the running app for the README: waits for the demo model, splits it over the first
- * Vulkan device used as two logical devices (when there is one), asks it for a story, then shows
+ * Vulkan device used as two logical devices (when there is one), asks it for a story twice (Regenerate), then shows
  * each screen and writes a snapshot of the window's scene as {@code <screen>.png} (plus two in the
  * dark theme), and exits. Needs no display: the launcher runs it on JavaFX's headless platform.
  */
@@ -54,7 +56,18 @@ final class ScreenshotTour {
                 return null;
             });
             waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
+            // A second answer to the same question, so the picture shows ‹ 2/2 › to flip between them.
+            onFx(() -> {
+                app.chat().regenerate();
+                return null;
+            });
+            waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
             for (Screen screen : Screen.values()) capture(screen, screen.name().toLowerCase(Locale.ROOT));
+            onFx(() -> {
+                markdownConversation();
+                return null;
+            });
+            capture(Screen.CHAT, "chat-markdown");
             onFx(() -> {
                 app.shell().themeProperty().set(Theme.DARK);
                 return null;
@@ -77,6 +90,39 @@ final class ScreenshotTour {
             Platform.runLater(Platform::exit);
         }
     }
+
+    /**
+     * A conversation whose answer is Markdown with a table and a code block. The demo model only
+     * writes children's stories, so this answer is put into the history for the picture; the
+     * README says so.
+     */
+    private void markdownConversation() {
+        ConversationViewModel c = app.chat().newConversation();
+        c.titleProperty().set("Reverse a string in Java");
+        c.messages().add(new MessageViewModel(MessageViewModel.USER, "How do I reverse a string in Java? Compare the options."));
+        c.messages().add(new MessageViewModel(MessageViewModel.ASSISTANT, MARKDOWN_ANSWER));
+    }
+
+    private static final String MARKDOWN_ANSWER = """
+            ## Reversing a string
+
+            The shortest way is `StringBuilder.reverse()`, and it keeps **surrogate pairs** together:
+
+            ```java
+            static String reverse(String s) {
+                return new StringBuilder(s).reverse().toString();
+            }
+            ```
+
+            | Approach | Allocations | Keeps pairs |
+            |:---|---:|:---:|
+            | `StringBuilder.reverse()` | 1 | yes |
+            | swapping a `char[]` | 1 | no |
+            | recursion | *n* | no |
+
+            1. Prefer the library call.
+            2. Test with text outside the BMP, such as musical symbols.
+            """;
 
     /**
      * Gives the split configurator something to show: the first Vulkan device as two logical

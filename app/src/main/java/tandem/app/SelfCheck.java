@@ -4,16 +4,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.TandemException;
 
 /**
  * {@code Tandem --self-check}: proves, without a display, that an installation works end to end —

@@ -1,13 +1,11 @@
 package tandem.app;
 
 import java.nio.file.Files;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javafx.application.Application;
 import javafx.scene.Scene;
-import javafx.scene.image.Image;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import tandem.app.concurrent.AppExecutors;

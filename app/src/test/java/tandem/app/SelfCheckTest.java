@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tandem.engine.runtime.Engine;
+import tandem.engine.Engine;
 
 class SelfCheckTest {
     @TempDir Path dir;

@@ -10,16 +10,11 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tooltip;
-import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
@@ -29,9 +24,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.controlsfx.control.PropertySheet;
+import tandem.app.ui.FilePicker;
 import tandem.app.settings.ContextPolicy;
-import tandem.app.ui.PropertyItem;
 
 /**
  * The Chat screen: conversations on the left, the selected conversation in the middle with the
@@ -39,6 +33,7 @@ import tandem.app.ui.PropertyItem;
  */
 public final class ChatView {
     private final ChatViewModel vm;
+    private final FilePicker files;
     private final BorderPane root = new BorderPane();
     private final VBox messages = new VBox(10);
     private final ScrollPane scroller = new ScrollPane(messages);
@@ -49,11 +44,17 @@ public final class ChatView {
     private Node sampling;
 
     public ChatView(ChatViewModel vm) {
+        this(vm, FilePicker.system());
+    }
+
+    /** @param files asks for the files to import and export */
+    public ChatView(ChatViewModel vm, FilePicker files) {
         this.vm = vm;
+        this.files = files;
         root.getStyleClass().add("chat");
         sampling = samplingPane();
-        split.getItems().setAll(conversationList(), conversationPane(), sampling);
-        split.setDividerPositions(0.17, 0.71);
+        split.getItems().setAll(new ConversationListView(vm, files).node(), conversationPane(), sampling);
+        split.setDividerPositions(0.17, 0.75);
         SplitPane.setResizableWithParent(split.getItems().getFirst(), false);
         root.setCenter(split);
         root.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -67,31 +68,6 @@ public final class ChatView {
     }
 
     public Node node() { return root; }
-
-    private Node conversationList() {
-        Button create = new Button("New chat");
-        create.setId("new-chat");
-        create.setMaxWidth(Double.MAX_VALUE);
-        create.setOnAction(e -> vm.newConversation());
-        ListView<ConversationViewModel> list = new ListView<>(vm.conversations());
-        list.setId("conversations");
-        list.setCellFactory(v -> new ConversationCell());
-        list.getSelectionModel().select(vm.selectedProperty().get());
-        list.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
-            if (now != null) vm.selectedProperty().set(now);
-        });
-        vm.selectedProperty().addListener((obs, old, now) -> list.getSelectionModel().select(now));
-        list.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.DELETE && list.getSelectionModel().getSelectedItem() != null) {
-                vm.delete(list.getSelectionModel().getSelectedItem());
-            }
-        });
-        VBox.setVgrow(list, Priority.ALWAYS);
-        VBox box = new VBox(8, create, list);
-        box.getStyleClass().add("side-pane");
-        box.setMinWidth(160);
-        return box;
-    }
 
     private Node conversationPane() {
         systemPrompt.setId("system-prompt");
@@ -108,7 +84,7 @@ public final class ChatView {
         showSampling.selectedProperty().addListener((obs, was, now) -> {
             if (now) {
                 split.getItems().add(sampling);
-                split.setDividerPosition(1, 0.71);
+                split.setDividerPosition(1, 0.75);
             } else {
                 split.getItems().remove(sampling);
             }
@@ -134,6 +110,12 @@ public final class ChatView {
         input.setWrapText(true);
         input.setPrefRowCount(3);
         input.textProperty().bindBidirectional(vm.inputProperty());
+        // An answer starting (Send, Regenerate, an edited question) leaves the keyboard here, ready for the next
+        // question and for Esc, not on whatever control follows a button that hides while it streams.
+        vm.generatingProperty().addListener((obs, was, now) -> {
+            // Later: the click that started it (Regenerate) is still being delivered, and the messages pane takes focus on it.
+            if (now && input.getScene() != null) javafx.application.Platform.runLater(input::requestFocus);
+        });
         input.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER && e.isShortcutDown()) {
                 vm.send();
@@ -200,33 +182,21 @@ public final class ChatView {
     }
 
     private Node samplingPane() {
-        SamplingSettings s = vm.sampling();
-        String cat = "Sampling";
-        PropertySheet sheet = new PropertySheet();
-        sheet.setId("sampling");
-        sheet.setModeSwitcherVisible(false);
-        sheet.setSearchBoxVisible(false);
-        sheet.setMode(PropertySheet.Mode.NAME);
-        sheet.getItems().setAll(
-                new PropertyItem<>(s.temperatureProperty(), Double.class, cat, "Temperature", "0 always picks the likeliest token; higher is more varied (0.8)"),
-                new PropertyItem<>(s.topKProperty(), Integer.class, cat, "Top-k", "Sample among the k likeliest tokens; 0 turns it off (40)"),
-                new PropertyItem<>(s.topPProperty(), Double.class, cat, "Top-p", "Sample among the tokens that make up this probability; 1 turns it off (0.95)"),
-                new PropertyItem<>(s.minPProperty(), Double.class, cat, "Min-p", "Drop tokens less likely than this fraction of the likeliest; 0 turns it off (0.05)"),
-                new PropertyItem<>(s.repeatPenaltyProperty(), Double.class, cat, "Repeat penalty", "Above 1 discourages repeating recent tokens; 1 turns it off (1.0)"),
-                new PropertyItem<>(s.repeatLastNProperty(), Integer.class, cat, "Repeat window", "How many recent tokens the penalties look at; -1 all, 0 none (64)"),
-                new PropertyItem<>(s.presencePenaltyProperty(), Double.class, cat, "Presence", "Presence penalty: subtracted from every token already in the window; 0 turns it off"),
-                new PropertyItem<>(s.frequencyPenaltyProperty(), Double.class, cat, "Frequency", "Frequency penalty: subtracted once per earlier occurrence in the window; 0 turns it off"),
-                new PropertyItem<>(s.seedProperty(), Long.class, cat, "Seed", "0: a new random seed for every answer; any other value makes answers repeat exactly"),
-                new PropertyItem<>(s.maxTokensProperty(), Integer.class, cat, "Max tokens", "Longest answer in tokens (512)"));
-        VBox.setVgrow(sheet, Priority.ALWAYS);
+        ScrollPane form = new ScrollPane(new SamplingForm(vm.sampling()).node());
+        form.setId("sampling");
+        form.setFitToWidth(true);
+        form.getStyleClass().add("edge-to-edge");
+        VBox.setVgrow(form, Priority.ALWAYS);
         Label title = new Label("Sampling");
         title.getStyleClass().add("section-title");
-        VBox box = new VBox(6, title, sheet);
+        Label hint = new Label("Also the defaults in Preferences. Hover a name for what it does.");
+        hint.getStyleClass().add("hint");
+        hint.setWrapText(true);
+        VBox box = new VBox(6, title, hint, form);
         box.getStyleClass().add("side-pane");
-        box.setMinWidth(250);
+        box.setMinWidth(220);
         return box;
     }
-
 
     private void showConversation(ConversationViewModel conversation) {
         if (shown != null) {
@@ -260,35 +230,4 @@ public final class ChatView {
         scroller.setVvalue(1.0);
     }
 
-    private final class ConversationCell extends ListCell<ConversationViewModel> {
-        private final ContextMenu menu = new ContextMenu();
-
-        ConversationCell() {
-            MenuItem rename = new MenuItem("Rename…");
-            rename.setOnAction(e -> {
-                TextInputDialog dialog = new TextInputDialog(getItem().titleProperty().get());
-                dialog.setTitle("Rename chat");
-                dialog.setHeaderText(null);
-                dialog.setContentText("Name");
-                dialog.initOwner(getScene().getWindow());
-                dialog.showAndWait().ifPresent(title -> vm.rename(getItem(), title));
-            });
-            MenuItem delete = new MenuItem("Delete");
-            delete.setOnAction(e -> vm.delete(getItem()));
-            menu.getItems().addAll(rename, delete);
-        }
-
-        @Override
-        protected void updateItem(ConversationViewModel item, boolean empty) {
-            super.updateItem(item, empty);
-            textProperty().unbind();
-            if (empty || item == null) {
-                setText(null);
-                setContextMenu(null);
-            } else {
-                textProperty().bind(item.titleProperty());
-                setContextMenu(menu);
-            }
-        }
-    }
 }

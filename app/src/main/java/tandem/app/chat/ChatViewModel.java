@@ -1,6 +1,8 @@
 package tandem.app.chat;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +21,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.concurrent.LatestOnlyRunner;
 import tandem.app.concurrent.UiBatcher;
@@ -26,12 +29,13 @@ import tandem.app.engine.UserMessages;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.store.JsonStore;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TandemException;
 
 /**
  * The Chat screen's state and actions: conversations, sending, streaming, stop, regenerate,
@@ -48,11 +52,14 @@ public final class ChatViewModel {
 
     private final AppExecutors executors;
     private final ReadOnlyObjectProperty<LoadedModel> model;
-    private final JsonStore<ChatHistory> store;
+    /** Where the history is saved; the Preferences page can move it. */
+    private volatile JsonStore<ChatHistory> store;
     private final LatestOnlyRunner saver;
     private final SamplingSettings sampling;
 
     private final ObservableList<ConversationViewModel> conversations = FXCollections.observableArrayList();
+    private final StringProperty search = new SimpleStringProperty(this, "search", "");
+    private final FilteredList<ConversationViewModel> found = new FilteredList<>(conversations);
     private final ObjectProperty<ConversationViewModel> selected = new SimpleObjectProperty<>(this, "selected");
     private final StringProperty input = new SimpleStringProperty(this, "input", "");
     private final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper(this, "generating", false);
@@ -87,10 +94,17 @@ public final class ChatViewModel {
         this.canSend = Bindings.createBooleanBinding(
                 () -> model.get() != null && !generating.get() && !input.get().isBlank(), model, generating, input);
         model.addListener((obs, old, now) -> modelChanged());
+        search.addListener((obs, old, now) -> found.setPredicate(c -> c.matches(now)));
         loadHistory();
     }
 
     public ObservableList<ConversationViewModel> conversations() { return conversations; }
+
+    /** The conversations the search finds (all of them while it is empty), newest first. */
+    public ObservableList<ConversationViewModel> foundConversations() { return found; }
+
+    /** Words to look for in the conversations' titles and text. */
+    public StringProperty searchProperty() { return search; }
 
     public ObjectProperty<ConversationViewModel> selectedProperty() { return selected; }
 
@@ -147,6 +161,56 @@ public final class ChatViewModel {
         save();
     }
 
+    /** What an export or import did, in one line for the user. */
+    public record Transfer(boolean failed, String message) {}
+
+    /** Writes one conversation as Markdown. */
+    public Transfer exportMarkdown(ConversationViewModel c, Path file) {
+        try {
+            ChatTransfer.writeMarkdown(c.toStored(), file);
+            return new Transfer(false, "Saved “" + c.titleProperty().get() + "” as " + file.getFileName());
+        } catch (IOException | UncheckedIOException e) {
+            return new Transfer(true, "Not exported: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes conversations as JSON, to import here or in another Tandem. */
+    public Transfer exportJson(List<ConversationViewModel> chosen, Path file) {
+        try {
+            ChatTransfer.writeJson(chosen.stream().map(ConversationViewModel::toStored).toList(), file);
+            return new Transfer(false, "Saved " + count(chosen.size()) + " to " + file.getFileName());
+        } catch (UncheckedIOException e) {
+            return new Transfer(true, "Not exported: " + e.getMessage());
+        }
+    }
+
+    /** Adds the conversations of a JSON export to the list; a file that is not one changes nothing. */
+    public Transfer importJson(Path file) {
+        List<ChatHistory.Conversation> read;
+        try {
+            read = ChatTransfer.readJson(file);
+        } catch (TandemException e) {
+            return new Transfer(true, "Not imported: " + e.getMessage());
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        conversations.forEach(c -> taken.add(c.id()));
+        List<ConversationViewModel> added = new java.util.ArrayList<>();
+        for (ChatHistory.Conversation c : read) {
+            ConversationViewModel vm = ConversationViewModel.imported(c, taken);
+            taken.add(vm.id());
+            added.add(vm);
+        }
+        conversations.addAll(0, added);
+        search.set("");
+        selected.set(added.getFirst());
+        save();
+        return new Transfer(false, "Imported " + count(added.size()) + " from " + file.getFileName());
+    }
+
+    private static String count(int conversations) {
+        return conversations + (conversations == 1 ? " conversation" : " conversations");
+    }
+
     /** Sends the input as a new question in the selected conversation (a new one if none). */
     public void send() {
         if (!canSend.get()) return;
@@ -165,13 +229,29 @@ public final class ChatViewModel {
         if (s != null) s.cancel();
     }
 
-    /** Answers the last question of the selected conversation again, replacing the last answer. */
+    /**
+     * Answers the last question of the selected conversation again. The new answer becomes a
+     * further version of the last one, which keeps the earlier versions to flip back to.
+     */
     public void regenerate() {
         ConversationViewModel c = selected.get();
         if (c == null || generating.get() || model.get() == null || c.messages().isEmpty()) return;
-        if (!c.messages().getLast().isUser()) c.messages().removeLast();
-        if (c.messages().isEmpty()) return;
-        answer(c);
+        MessageViewModel last = c.messages().getLast();
+        if (last.isUser()) {
+            answer(c);
+        } else if (c.messages().size() > 1) {
+            last.startVersion();
+            answer(c, last);
+        }
+    }
+
+    /** Shows another version of a regenerated answer; the choice is saved, and is what the model sees next. */
+    public void showVersion(MessageViewModel message, int index) {
+        int before = message.shownVersionProperty().get();
+        message.showVersion(index);
+        if (message.shownVersionProperty().get() == before) return;
+        measureContext();
+        save();
     }
 
     /** Replaces a question with new text, forgets everything after it and answers again. */
@@ -185,14 +265,20 @@ public final class ChatViewModel {
         answer(c);
     }
 
+    /** Answers the conversation's last question in a new message. */
     private void answer(ConversationViewModel c) {
+        MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
+        c.messages().add(reply);
+        answer(c, reply);
+    }
+
+    /** Streams an answer to the messages before the reply (the conversation's last message) into it. */
+    private void answer(ConversationViewModel c, MessageViewModel reply) {
         LoadedModel m = model.get();
-        List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages()));
+        List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages().subList(0, c.messages().size() - 1)));
         SamplingParams params = sampling.forAnswer(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
         ContextPolicy policy = contextPolicy.get();
-        MessageViewModel reply = new MessageViewModel(MessageViewModel.ASSISTANT, "");
         reply.streamingProperty().set(true);
-        c.messages().add(reply);
         generating.set(true);
         AtomicBoolean stop = new AtomicBoolean();
         stopRequested = stop;
@@ -312,6 +398,31 @@ public final class ChatViewModel {
             notice.set(e.getMessage());
         }
         selected.set(conversations.isEmpty() ? null : conversations.getFirst());
+    }
+
+    /**
+     * Keeps the history in another file from now on: the conversations already in that file join
+     * the list (none replaces one here), and all are written there at once. The old file stays as
+     * it was.
+     *
+     * @return how many conversations the new file added
+     * @throws UncheckedIOException when the new file cannot be written (the history stays where it was)
+     */
+    public int moveHistory(JsonStore<ChatHistory> to) {
+        awaitSaves();
+        JsonStore.Loaded<ChatHistory> there = to.load();
+        java.util.Set<String> here = new java.util.HashSet<>();
+        conversations.forEach(c -> here.add(c.id()));
+        List<ConversationViewModel> added = there.value().conversations().stream()
+                .filter(c -> c.id() == null || !here.contains(c.id()))
+                .map(ConversationViewModel::fromStored).toList();
+        List<ChatHistory.Conversation> all = new java.util.ArrayList<>(snapshot().conversations());
+        added.forEach(c -> all.add(c.toStored()));
+        to.save(new ChatHistory(all));
+        store = to;
+        conversations.addAll(added);
+        if (there.problem() != null) notice.set(there.problem());
+        return added.size();
     }
 
     /** Writes the history now, on the calling thread: the app is closing and a background save could be cut off. */

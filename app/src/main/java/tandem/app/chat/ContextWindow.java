@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import tandem.app.settings.ContextPolicy;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.PromptTokens;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.PromptTokens;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 
 /**
  * Decides which messages of a conversation the model sees, so that the prompt and room for the

@@ -1,13 +1,15 @@
 package tandem.app.chat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import tandem.engine.chat.ChatMessage;
+import tandem.engine.api.ChatMessage;
 
 /** One conversation of the side list: its title, system prompt and messages. */
 public final class ConversationViewModel {
@@ -53,13 +55,37 @@ public final class ConversationViewModel {
         return result;
     }
 
+    /**
+     * Whether every word of the query is in the title or the text (any version of any message),
+     * ignoring case; a blank query matches all.
+     */
+    public boolean matches(String query) {
+        if (query == null || query.isBlank()) return true;
+        StringBuilder all = new StringBuilder(title.get()).append('\n');
+        for (ChatHistory.Message m : toStored().messages()) {
+            all.append(m.content()).append('\n');
+            m.versions().forEach(v -> all.append(v.content()).append('\n'));
+        }
+        String haystack = all.toString().toLowerCase(Locale.ROOT);
+        return Arrays.stream(query.toLowerCase(Locale.ROOT).strip().split("\\s+")).allMatch(haystack::contains);
+    }
+
     ChatHistory.Conversation toStored() {
         return new ChatHistory.Conversation(id, title.get(), systemPrompt.get(),
                 messages.stream().map(MessageViewModel::toStored).toList()); // a streaming answer is kept as far as it got
     }
 
     static ConversationViewModel fromStored(ChatHistory.Conversation c) {
-        ConversationViewModel vm = new ConversationViewModel(c.id() == null ? UUID.randomUUID().toString() : c.id());
+        return fromStored(c, c.id() == null ? UUID.randomUUID().toString() : c.id());
+    }
+
+    /** An imported conversation: a new id when the one it has is taken, so it never replaces a chat. */
+    static ConversationViewModel imported(ChatHistory.Conversation c, java.util.Set<String> taken) {
+        return fromStored(c, c.id() == null || taken.contains(c.id()) ? UUID.randomUUID().toString() : c.id());
+    }
+
+    private static ConversationViewModel fromStored(ChatHistory.Conversation c, String id) {
+        ConversationViewModel vm = new ConversationViewModel(id);
         vm.title.set(c.title() == null ? NEW_TITLE : c.title());
         vm.systemPrompt.set(c.systemPrompt() == null ? "" : c.systemPrompt());
         c.messages().forEach(m -> vm.messages.add(MessageViewModel.fromStored(m)));

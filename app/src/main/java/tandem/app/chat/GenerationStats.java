@@ -1,8 +1,8 @@
 package tandem.app.chat;
 
 import java.util.Locale;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.StopReason;
 
 /**
  * The figures shown under an answer, taken from the engine's own timestamps (never from how

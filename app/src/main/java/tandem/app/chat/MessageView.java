@@ -13,6 +13,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import tandem.app.markdown.MarkdownView;
+import tandem.app.markdown.SelectableText;
 import tandem.app.ui.Widgets;
 
 /** One message bubble: who, the text (streaming in), the answer's figures, and its actions. */
@@ -20,7 +22,8 @@ final class MessageView {
     private final ChatViewModel chat;
     private final MessageViewModel message;
     private final VBox root = new VBox(4);
-    private final Label text = new Label();
+    /** The message's text: Markdown for answers, plain for questions; swapped for an editor while editing. */
+    private final Node text;
 
     /** @param isLast whether this is the conversation's last message (Regenerate applies to it) */
     MessageView(ChatViewModel chat, MessageViewModel message, ObservableBooleanValue isLast) {
@@ -43,14 +46,20 @@ final class MessageView {
                     () -> isLast.get() && !message.streamingProperty().get(), isLast, message.streamingProperty()));
             regenerate.managedProperty().bind(regenerate.visibleProperty());
             header.getChildren().add(regenerate);
+            header.getChildren().add(1, versions());
         }
 
-        text.getStyleClass().add("message-text");
-        text.setWrapText(true);
-        text.setMinHeight(Region.USE_PREF_SIZE);
         var reasoning = Bindings.createObjectBinding(() -> Reasoning.of(message.text()), message.textProperty());
-        text.textProperty().bind(Bindings.createStringBinding(() -> reasoning.get().answer(), reasoning));
-
+        if (message.isUser()) {
+            text = SelectableText.plain(message.text(), "message-body");
+        } else {
+            // Shown again on every batch of streamed tokens; the view rebuilds only the block that grew.
+            MarkdownView markdown = new MarkdownView();
+            markdown.show(reasoning.get().answer());
+            reasoning.addListener((obs, old, now) -> markdown.show(now.answer()));
+            text = markdown.node();
+        }
+        text.getStyleClass().add("message-text");
 
         Label footer = new Label();
         footer.getStyleClass().add("message-stats");
@@ -71,6 +80,32 @@ final class MessageView {
     }
 
     Node node() { return root; }
+
+    /** ‹ 2/3 › flips between the versions of a regenerated answer; hidden while there is one. */
+    private Node versions() {
+        Button previous = new Button("‹");
+        previous.getStyleClass().addAll("message-action", "version-previous");
+        previous.setTooltip(new javafx.scene.control.Tooltip("The previous version of this answer"));
+        previous.setOnAction(e -> chat.showVersion(message, message.shownVersionProperty().get() - 1));
+        Button next = new Button("›");
+        next.getStyleClass().addAll("message-action", "version-next");
+        next.setTooltip(new javafx.scene.control.Tooltip("The next version of this answer"));
+        next.setOnAction(e -> chat.showVersion(message, message.shownVersionProperty().get() + 1));
+        Label position = new Label();
+        position.getStyleClass().add("version-label");
+        position.textProperty().bind(Bindings.createStringBinding(
+                () -> (message.shownVersionProperty().get() + 1) + "/" + message.versionCountProperty().get(),
+                message.shownVersionProperty(), message.versionCountProperty()));
+        previous.disableProperty().bind(message.streamingProperty().or(message.shownVersionProperty().isEqualTo(0)));
+        next.disableProperty().bind(message.streamingProperty()
+                .or(message.shownVersionProperty().greaterThanOrEqualTo(message.versionCountProperty().subtract(1))));
+        HBox box = new HBox(2, previous, position, next);
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.getStyleClass().add("versions");
+        box.visibleProperty().bind(message.versionCountProperty().greaterThan(1));
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
 
     /**
      * The reasoning in a section of its own, folded once the answer starts (open while the model

@@ -1,10 +1,10 @@
 package tandem.app.chat;
 
 import java.util.List;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.ChatSession;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.ChatSession;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
 
 /**
  * Re-uses a session's KV cache across answers through the engine's one chat path

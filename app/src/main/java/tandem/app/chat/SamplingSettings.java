@@ -1,15 +1,17 @@
 package tandem.app.chat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import tandem.engine.runtime.SamplingParams;
+import tandem.engine.api.SamplingParams;
 
 /**
- * The sampling parameters the chat uses, as editable properties (the view shows them in a
- * ControlsFX PropertySheet). {@link #toParams()} clamps each value into its valid range, so a
- * typo in a field can never make a generation fail.
+ * The sampling parameters the chat uses, as editable properties. A value is checked before it is
+ * taken ({@link #problemWith}) by the engine's own rule, {@link SamplingParams}'s constructor,
+ * so the app refuses exactly what the command line refuses, with the same words.
  */
 public final class SamplingSettings {
     private final ObjectProperty<Double> temperature = new SimpleObjectProperty<>(this, "temperature");
@@ -22,6 +24,7 @@ public final class SamplingSettings {
     private final ObjectProperty<Double> frequencyPenalty = new SimpleObjectProperty<>(this, "frequencyPenalty");
     private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(this, "seed");
     private final ObjectProperty<Integer> maxTokens = new SimpleObjectProperty<>(this, "maxTokens");
+    private final ObjectProperty<List<String>> stopStrings = new SimpleObjectProperty<>(this, "stopStrings", List.of());
 
     public SamplingSettings(SamplingParams initial) {
         set(initial);
@@ -38,10 +41,13 @@ public final class SamplingSettings {
     /** 0 picks a new random seed for every answer; any other value repeats answers exactly. */
     public ObjectProperty<Long> seedProperty() { return seed; }
     public ObjectProperty<Integer> maxTokensProperty() { return maxTokens; }
+    /** The answer ends before any of these texts (they are not shown). */
+    public ObjectProperty<List<String>> stopStringsProperty() { return stopStrings; }
 
     /** All properties, for listeners that save on any change. */
     public List<ObjectProperty<?>> all() {
-        return List.of(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, maxTokens);
+        return List.of(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed,
+                maxTokens, stopStrings);
     }
 
     public final void set(SamplingParams p) {
@@ -55,6 +61,20 @@ public final class SamplingSettings {
         frequencyPenalty.set(decimal(p.frequencyPenalty()));
         seed.set(p.seed());
         maxTokens.set(p.maxTokens());
+        stopStrings.set(p.stopStrings());
+    }
+
+    /**
+     * Why the engine would refuse this value for this property, in its own words (the command
+     * line's message); null when the value is fine.
+     */
+    public <T> String problemWith(ObjectProperty<T> property, T value) {
+        try {
+            build(Map.of(property, value));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /**
@@ -68,20 +88,28 @@ public final class SamplingSettings {
                 randomSeed.getAsLong(), p.maxTokens(), p.stopStrings(), p.presencePenalty(), p.frequencyPenalty());
     }
 
+    /** The current values; each was checked when it was set, so this succeeds. */
     public SamplingParams toParams() {
+        return build(Map.of());
+    }
+
+    private SamplingParams build(Map<ObjectProperty<?>, Object> changed) {
+        Map<ObjectProperty<?>, Object> values = new HashMap<>();
+        for (ObjectProperty<?> p : all()) values.put(p, p.get());
+        values.putAll(changed);
         SamplingParams d = SamplingParams.defaults();
         return new SamplingParams(
-                (float) Math.clamp(or(temperature.get(), d.temperature()), 0, 5),
-                Math.max(0, or(topK.get(), d.topK())),
-                (float) Math.clamp(or(topP.get(), d.topP()), 0.001, 1),
-                (float) Math.clamp(or(minP.get(), d.minP()), 0, 0.999),
-                (float) Math.clamp(or(repeatPenalty.get(), d.repeatPenalty()), 0.01, 10),
-                Math.max(-1, or(repeatLastN.get(), d.repeatLastN())),
-                seed.get() == null ? 0 : seed.get(),
-                Math.max(1, or(maxTokens.get(), d.maxTokens())),
-                List.of(),
-                (float) Math.clamp(or(presencePenalty.get(), d.presencePenalty()), -2, 2),
-                (float) Math.clamp(or(frequencyPenalty.get(), d.frequencyPenalty()), -2, 2));
+                (float) number(values.get(temperature), d.temperature()),
+                (int) number(values.get(topK), d.topK()),
+                (float) number(values.get(topP), d.topP()),
+                (float) number(values.get(minP), d.minP()),
+                (float) number(values.get(repeatPenalty), d.repeatPenalty()),
+                (int) number(values.get(repeatLastN), d.repeatLastN()),
+                values.get(seed) instanceof Long s ? s : 0,
+                (int) number(values.get(maxTokens), d.maxTokens()),
+                values.get(stopStrings) instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(),
+                (float) number(values.get(presencePenalty), d.presencePenalty()),
+                (float) number(values.get(frequencyPenalty), d.frequencyPenalty()));
     }
 
     /** 0.95f as 0.95, not 0.949999988079071: the float's shortest decimal form. */
@@ -89,11 +117,7 @@ public final class SamplingSettings {
         return Double.parseDouble(Float.toString(f));
     }
 
-    private static double or(Double value, double fallback) {
-        return value == null || value.isNaN() ? fallback : value;
-    }
-
-    private static int or(Integer value, int fallback) {
-        return value == null ? fallback : value;
+    private static double number(Object value, double fallback) {
+        return value instanceof Number n ? n.doubleValue() : fallback;
     }
 }

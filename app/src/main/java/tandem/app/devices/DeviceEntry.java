@@ -4,7 +4,7 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
-import tandem.engine.runtime.DeviceInfo;
+import tandem.engine.api.DeviceInfo;
 
 /**
  * A Vulkan device as the Devices screen shows it, with the user's choice for it.

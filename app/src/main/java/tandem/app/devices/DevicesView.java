@@ -18,7 +18,7 @@ import javafx.scene.layout.VBox;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
 import tandem.app.ui.Widgets;
-import tandem.engine.runtime.DeviceInfo;
+import tandem.engine.api.DeviceInfo;
 
 /** The Devices screen: one card per Vulkan device with its facts and the user's choice for it. */
 public final class DevicesView {

@@ -18,7 +18,7 @@ import javafx.collections.ObservableList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.engine.EngineService;
 import tandem.app.engine.UserMessages;
-import tandem.engine.runtime.DeviceInfo;
+import tandem.engine.api.DeviceInfo;
 
 /**
  * The Devices screen's state: the Vulkan devices found, which the user includes and how many

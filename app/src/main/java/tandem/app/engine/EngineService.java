@@ -3,12 +3,12 @@ package tandem.app.engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.ModelInfo;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.ModelInfo;
 
 /**
  * The app's only door to the engine. View models take it as a constructor argument, so their

@@ -1,6 +1,6 @@
 package tandem.app.engine;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** Turns a failure into one line a user can act on; never a stack trace. */
 public final class UserMessages {

@@ -23,7 +23,7 @@ import javafx.stage.FileChooser;
 import tandem.app.split.SplitViewModel;
 import tandem.app.ui.Sizes;
 import tandem.app.ui.Widgets;
-import tandem.engine.runtime.ModelInfo;
+import tandem.engine.api.ModelInfo;
 
 /**
  * The Model screen: choose a GGUF file (file chooser, drag-and-drop anywhere on the screen, or

@@ -21,9 +21,9 @@ import tandem.app.concurrent.UiBatcher;
 import tandem.app.engine.EngineService;
 import tandem.app.engine.UserMessages;
 import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.ModelInfo;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.ModelInfo;
 
 /**
  * The Model screen's state: which GGUF file is chosen, whether it checked out, recent files, and
@@ -155,10 +155,12 @@ public final class ModelViewModel {
     }
 
     /**
-     * Loads the chosen model with these options. The loaded model stays until the new one is
+     * Loads the chosen model with these options (a context of 0 takes the default from
+     * Preferences). The loaded model stays until the new one is
      * ready, then it is closed; when the new one fails, it simply stays.
      */
-    public void load(EngineOptions options) {
+    public void load(EngineOptions requested) {
+        EngineOptions options = settings.current().preferences().applyTo(requested); // the default context, from Preferences
         Path path = modelPath.get();
         if (path == null || loading.get()) return;
         loading.set(true);

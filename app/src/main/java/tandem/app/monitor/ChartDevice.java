@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javafx.scene.paint.Color;
 import tandem.app.ui.DeviceColors;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.LoadPlan;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.LoadPlan;
 
 /**
  * One logical device as the monitor draws it: its label and its colour, the same colour the

@@ -2,7 +2,7 @@ package tandem.app.monitor;
 
 import java.util.List;
 import java.util.Locale;
-import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.api.DeviceMetrics;
 
 /**
  * One point of the monitor's charts.

@@ -23,7 +23,7 @@ import javafx.scene.paint.Color;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
 import tandem.app.ui.Widgets;
-import tandem.engine.runtime.DeviceMetrics;
+import tandem.engine.api.DeviceMetrics;
 
 /**
  * The Monitor screen: utilisation per device, compute against interconnect time per token,

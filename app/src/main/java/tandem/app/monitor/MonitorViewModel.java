@@ -11,8 +11,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.concurrent.UiBatcher;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
 
 /**
  * The Monitor screen's data: the engine's metrics polled at 10 Hz while an answer is being
@@ -63,7 +63,7 @@ public final class MonitorViewModel {
     public ObservableList<ChartDevice> devices() { return devicesView; }
 
     /** How to draw a device of a sample: from the load plan, or by its index when the plan does not list it. */
-    public ChartDevice chartDevice(tandem.engine.runtime.DeviceMetrics d) {
+    public ChartDevice chartDevice(tandem.engine.api.DeviceMetrics d) {
         for (ChartDevice c : devices) if (c.device() == d.device()) return c;
         return new ChartDevice(d.device(), d.name(), d.device(), 0);
     }

@@ -31,6 +31,7 @@ import tandem.app.chat.ChatView;
 import tandem.app.devices.DevicesView;
 import tandem.app.model.ModelView;
 import tandem.app.monitor.MonitorView;
+import tandem.app.preferences.PreferencesView;
 import tandem.app.settings.Theme;
 import tandem.app.ui.Widgets;
 import tandem.app.split.SplitView;
@@ -53,6 +54,7 @@ public final class MainView {
         factories.put(Screen.DEVICES, () -> new DevicesView(app.devices()).node());
         factories.put(Screen.SPLIT, () -> new SplitView(app.split(), app.model(), app.monitor()).node());
         factories.put(Screen.MONITOR, () -> new MonitorView(app.monitor()).node());
+        factories.put(Screen.PREFERENCES, () -> new PreferencesView(app.preferences()).node());
         root.getStyleClass().add("main");
         root.setLeft(navigation());
         root.setTop(header());
@@ -94,10 +96,15 @@ public final class MainView {
         Platform.runLater(this::focusInput);
     }
 
-    /** The chat is ready to type into whenever it is shown (the window's own initial focus would pick the nav). */
+    /**
+     * The chat is ready to type into whenever it is shown (the window's own initial focus would pick the nav);
+     * another screen leaves the keyboard on its own navigation button, not on whichever one came first.
+     */
     private void focusInput() {
         Node input = content.lookup("#chat-input");
+        Node nav = root.lookup("#nav-" + app.shell().screenProperty().get().name().toLowerCase(java.util.Locale.ROOT));
         if (input != null) input.requestFocus();
+        else if (nav != null) nav.requestFocus();
     }
 
     private Node navigation() {

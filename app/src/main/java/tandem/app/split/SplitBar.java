@@ -13,7 +13,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
-import tandem.engine.runtime.DevicePlan;
+import tandem.engine.api.DevicePlan;
 
 /**
  * The split as a horizontal bar: one segment per device in its colour, labelled with its share

@@ -5,7 +5,7 @@ import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import tandem.engine.runtime.DevicePlan;
+import tandem.engine.api.DevicePlan;
 
 /**
  * One segment of the split bar: a logical device, its ratio, its share, and what the plan says

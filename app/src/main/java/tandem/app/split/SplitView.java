@@ -21,9 +21,9 @@ import tandem.app.monitor.MonitorViewModel;
 import tandem.app.ui.DeviceColors;
 import tandem.app.ui.Sizes;
 import tandem.app.ui.Widgets;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.SplitMode;
 
 /**
  * The Split screen: mode, context length, the bar with its dividers, typed ratios, presets, and

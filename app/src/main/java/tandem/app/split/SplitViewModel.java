@@ -27,11 +27,11 @@ import tandem.app.engine.EngineService;
 import tandem.app.engine.UserMessages;
 import tandem.app.settings.SettingsService;
 import tandem.app.ui.Sizes;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.SplitMode;
 
 /**
  * The split configurator's state: how the chosen model's work is divided among the included

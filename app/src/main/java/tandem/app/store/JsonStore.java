@@ -35,9 +35,14 @@ public final class JsonStore<T> {
     private final Supplier<T> empty;
     private final String description;
     private final Salvage<T> salvage;
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper mapper = newMapper();
+
+    /** How the app reads and writes its JSON: indented, and tolerant of fields a newer version added. */
+    public static ObjectMapper newMapper() {
+        return new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     /** @param description what the file holds, in words for messages ("chat history") */
     public JsonStore(Path file, Class<T> type, Supplier<T> empty, String description) {

@@ -19,8 +19,8 @@ import tandem.app.fakes.QueuedExecutor;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.store.JsonStore;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.StopReason;
 
 class ChatViewModelTest {
     @TempDir Path dir;

@@ -8,16 +8,16 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tandem.app.fakes.FakeModel;
-import tandem.engine.chat.ChatMessage;
+import tandem.engine.api.ChatMessage;
 import tandem.engine.chat.ChatTemplate;
 import tandem.engine.gguf.GgufFile;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
-import tandem.engine.runtime.ModelInfo;
-import tandem.engine.runtime.PromptTokens;
-import tandem.engine.runtime.Session;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+import tandem.engine.api.ModelInfo;
+import tandem.engine.api.PromptTokens;
+import tandem.engine.api.Session;
+import tandem.engine.api.Tokenizer;
 import tandem.engine.tokenizer.Tokenizers;
 
 /**
@@ -67,7 +67,7 @@ class PromptCacheTest {
             return template.render(messages, addGenerationPrompt);
         }
         @Override public ModelInfo info() { throw new UnsupportedOperationException(); }
-        @Override public tandem.engine.runtime.Backend backend() { throw new UnsupportedOperationException(); }
+        @Override public tandem.engine.api.Backend backend() { throw new UnsupportedOperationException(); }
         @Override public LoadPlan plan() { throw new UnsupportedOperationException(); }
         @Override public Session newSession() { throw new UnsupportedOperationException(); }
         @Override public MetricsSnapshot metrics() { throw new UnsupportedOperationException(); }

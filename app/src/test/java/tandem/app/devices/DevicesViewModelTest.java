@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.engine.EngineService;
 import tandem.app.fakes.FakeEngine;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.TandemException;
 
 class DevicesViewModelTest {
     private static final DeviceInfo LLVMPIPE = new DeviceInfo(0, "llvmpipe", "Mesa", "llvmpipe", "cpu", 2L << 30, 2L << 30, 8, List.of());

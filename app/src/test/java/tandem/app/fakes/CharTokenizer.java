@@ -1,6 +1,6 @@
 package tandem.app.fakes;
 
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.Tokenizer;
 
 /** One token per UTF-16 character, no BOS: enough to test the app's use of token prefixes. */
 final class CharTokenizer implements Tokenizer {

@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import tandem.app.engine.EngineService;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.ModelInfo;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.ModelInfo;
+import tandem.engine.api.SplitMode;
 
 /**
  * A stand-in engine for view-model unit tests only (the UI tests drive the real engine).
@@ -47,7 +47,7 @@ public class FakeEngine implements EngineService {
     @Override
     public ModelInfo check(Path model) {
         String problem = badFiles.get(model);
-        if (problem != null) throw new tandem.engine.runtime.TandemException(problem);
+        if (problem != null) throw new tandem.engine.api.TandemException(problem);
         return new ModelInfo(model, "fake", "llama", 1_000_000, weightBytes, 4, 64, 256, 4, 4, 16, 512, 100,
                 Map.of("F32", weightBytes), "llama", false);
     }
@@ -71,7 +71,7 @@ public class FakeEngine implements EngineService {
     @Override
     public LoadedModel load(Path path, EngineOptions options, LoadProgress progress, BooleanSupplier cancelled) {
         String problem = badFiles.get(path);
-        if (problem != null) throw new tandem.engine.runtime.TandemException(problem);
+        if (problem != null) throw new tandem.engine.api.TandemException(problem);
         loaded.add(options);
         for (int i = 1; i <= 10; i++) progress.update(i / 10.0, "weights " + i);
         return model;

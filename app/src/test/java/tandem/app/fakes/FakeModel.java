@@ -4,21 +4,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DeviceMetrics;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
-import tandem.engine.runtime.ModelInfo;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.StopReason;
-import tandem.engine.runtime.TokenEvent;
-import tandem.engine.runtime.TokenListener;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DeviceMetrics;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+import tandem.engine.api.ModelInfo;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TokenEvent;
+import tandem.engine.api.TokenListener;
+import tandem.engine.api.Tokenizer;
 
 /** A loaded model for view-model tests: answers with "t0 t1 t2 …", one token per word. */
 public final class FakeModel implements LoadedModel {
@@ -95,7 +95,7 @@ public final class FakeModel implements LoadedModel {
         public GenerationResult generate(int[] promptTokens, SamplingParams params, TokenListener listener) {
             cancelled = false; // like the real session: a new generation starts uncancelled
             if (cache.size() + promptTokens.length > contextLength) {
-                throw new tandem.engine.runtime.TandemException("context full (" + contextLength + " tokens)");
+                throw new tandem.engine.api.TandemException("context full (" + contextLength + " tokens)");
             }
             for (int id : promptTokens) cache.add(id);
             lastPrompt = new CharTokenizer().decode(tokens());

@@ -16,10 +16,10 @@ import tandem.app.fakes.FakeEngine;
 import tandem.app.fakes.FakeModel;
 import tandem.app.fakes.QueuedExecutor;
 import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.TandemException;
 
 class ModelViewModelTest {
     @TempDir Path dir;

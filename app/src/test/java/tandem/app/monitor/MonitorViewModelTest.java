@@ -8,9 +8,9 @@ import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import org.junit.jupiter.api.Test;
 import tandem.app.concurrent.AppExecutors;
-import tandem.engine.runtime.DeviceMetrics;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
+import tandem.engine.api.DeviceMetrics;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
 
 class MonitorViewModelTest {
     private static MetricsSnapshot at(double seconds) {

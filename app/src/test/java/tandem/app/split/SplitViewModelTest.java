@@ -17,10 +17,10 @@ import tandem.app.concurrent.AppExecutors;
 import tandem.app.devices.DevicesViewModel;
 import tandem.app.fakes.FakeEngine;
 import tandem.app.settings.SettingsService;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.Backend;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.SplitMode;
 
 class SplitViewModelTest {
     @TempDir Path dir;

@@ -12,13 +12,21 @@ import javafx.stage.Window;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import tandem.app.chat.MessageViewModel;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.StopReason;
 
 /** The real app with the bundled demo model: type, send, watch the answer stream in, stop with Esc. */
 class ChatUiTest extends RealAppTest {
     /** The newest message's label of a kind (they are laid out oldest first). */
     private static Label last(FxRobot robot, String selector) {
         return robot.lookup(selector).queryAllAs(Label.class).stream().reduce((first, second) -> second).orElseThrow();
+    }
+
+    /** The text of the newest message as the window shows it (an answer's Markdown blocks, one under the other). */
+    static String shownText(FxRobot robot) {
+        javafx.scene.Node body = robot.lookup(".message-text").queryAll().stream().reduce((first, second) -> second).orElseThrow();
+        return body.lookupAll(".selectable-text").stream()
+                .map(n -> ((tandem.app.markdown.SelectableText) n).getText())
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private MessageViewModel lastMessage() {
@@ -52,8 +60,8 @@ class ChatUiTest extends RealAppTest {
         MessageViewModel answer = lastMessage();
         assertTrue(textWhileStreaming.get(), "text appeared while the answer was still streaming");
         assertFalse(answer.text().isBlank());
-        Label shown = last(robot, ".message-text");
-        assertEquals(answer.text(), shown.getText(), "the window shows the answer");
+        assertEquals(answer.text().replaceAll("\\s+", " ").strip(), shownText(robot).replaceAll("\\s+", " ").strip(),
+                "the window shows the answer");
         String footer = last(robot, ".message-stats").getText();
         assertTrue(footer.contains("tokens/s") && footer.contains("first token"), footer);
 

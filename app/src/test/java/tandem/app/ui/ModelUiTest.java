@@ -15,7 +15,7 @@ import javafx.scene.control.ListView;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.LoadedModel;
 
 /** Issue 16, defect 2: a bad file never costs the user the working model. */
 class ModelUiTest extends RealAppTest {

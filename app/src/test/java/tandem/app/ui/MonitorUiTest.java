@@ -23,12 +23,12 @@ import tandem.app.concurrent.AppExecutors;
 import tandem.app.fakes.FakeModel;
 import tandem.app.monitor.MonitorView;
 import tandem.app.monitor.MonitorViewModel;
-import tandem.engine.runtime.DeviceMetrics;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.DeviceMetrics;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+import tandem.engine.api.SplitMode;
 
 /**
  * Issue 16, defect 4: the Monitor's charts across a reload (CPU, then one GPU used as two

@@ -16,7 +16,7 @@ import tandem.app.AppPaths;
 import tandem.app.TandemApp;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.engine.LocalEngineService;
-import tandem.engine.runtime.Engine;
+import tandem.engine.Engine;
 
 /**
  * Base of the UI tests: the real app (real engine, bundled demo model) on a test stage, with its

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 import tandem.engine.gguf.GgufFile;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.tokenizer.Tokenizer;
 
 /**
  * A model's chat template ({@code tokenizer.chat_template}, Jinja) turning a conversation into the

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import tandem.engine.parallel.AllReduceExercise;
+import tandem.engine.tools.AllReduceExercise;
 import tandem.engine.parallel.AllReduceMode;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;

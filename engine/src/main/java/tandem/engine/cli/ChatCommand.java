@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.ChatSession;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.runtime.TokenListener;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.ChatSession;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.TokenListener;
 import tandem.engine.server.RemoteEngine;
 
 /**

@@ -10,11 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.Backend;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.TandemException;
 
 /**
  * The options of one sub-command, parsed once: {@code --name value} pairs, flags and positional

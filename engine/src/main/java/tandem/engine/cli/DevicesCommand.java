@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.Engine;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.Engine;
 
 /** {@code tandem devices [--json]}: the Vulkan devices with the index that {@code --devices} takes. */
 final class DevicesCommand {

@@ -2,7 +2,7 @@ package tandem.engine.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import tandem.engine.runtime.GenerationResult;
+import tandem.engine.api.GenerationResult;
 
 /** The one-line timing summary commands print to stderr after a generation. */
 final class GenerationReport {

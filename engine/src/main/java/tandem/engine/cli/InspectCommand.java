@@ -13,7 +13,7 @@ import java.util.Map;
 import tandem.engine.gguf.GgufSummary;
 import tandem.engine.gguf.LlamaFileType;
 import tandem.engine.gguf.TensorInfo;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** {@code tandem inspect MODEL [--json]}: a model's facts and tensor table, without loading weights. */
 public final class InspectCommand {

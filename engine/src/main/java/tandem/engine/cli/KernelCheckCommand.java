@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.CoopmatTile;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
-import tandem.engine.vulkan.ProductProblem;
+import tandem.engine.tools.ProductProblem;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 

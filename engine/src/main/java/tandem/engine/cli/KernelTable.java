@@ -3,7 +3,7 @@ package tandem.engine.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import tandem.engine.runtime.KernelTime;
+import tandem.engine.api.KernelTime;
 
 /** The top-kernels table of {@code tandem bench --profile}: where the GPU time went. */
 final class KernelTable {

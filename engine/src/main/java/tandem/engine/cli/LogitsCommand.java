@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
+import tandem.engine.api.Tokenizer;
 
 /**
  * {@code tandem logits --model M --prompt T}: evaluates the prompt (BOS as the model's metadata

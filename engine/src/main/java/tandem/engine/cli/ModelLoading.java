@@ -3,11 +3,11 @@ package tandem.engine.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
 
 /** Loads the model a command names, and tells stderr where it runs. */
 final class ModelLoading {

@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Set;
 
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.LoadPlan;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.Engine;
+import tandem.engine.api.LoadPlan;
 
 /**
  * {@code tandem plan --model M [engine options]}: what each device would hold (weights, KV cache,

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** The prompt a command was given: --prompt TEXT or --file PATH. */
 final class PromptText {

@@ -2,7 +2,7 @@ package tandem.engine.cli;
 
 import java.util.Optional;
 import java.util.Set;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.server.RemoteEngine;
 
 /** {@code --remote URL [--api-key K] [--remote-model NAME]}: an OpenAI-compatible server instead of a local model. */

@@ -3,11 +3,11 @@ package tandem.engine.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
 import tandem.engine.server.RemoteEngine;
 
 /**

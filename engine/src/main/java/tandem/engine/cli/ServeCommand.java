@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadedModel;
 import tandem.engine.server.OpenAiServer;
 import tandem.engine.server.ServerOptions;
 

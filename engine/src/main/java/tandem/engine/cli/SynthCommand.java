@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufWriter;
-import tandem.engine.gguf.synth.LlamaSynth;
-import tandem.engine.gguf.synth.SynthPreset;
-import tandem.engine.gguf.synth.SynthQuant;
+import tandem.engine.tools.synth.LlamaSynth;
+import tandem.engine.tools.synth.SynthPreset;
+import tandem.engine.tools.synth.SynthQuant;
 import tandem.engine.model.Architecture;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * {@code tandem synth --arch llama|qwen2|qwen3|gemma3|phi3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type q4_0] --out FILE [--vocab VOCAB.gguf] [--seed N]}:

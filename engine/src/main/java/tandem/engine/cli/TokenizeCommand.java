@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.StringJoiner;
 import tandem.engine.gguf.GgufFile;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.tokenizer.Tokenizer;
-import tandem.engine.tokenizer.TokenizerBench;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
+import tandem.engine.tools.TokenizerBench;
 import tandem.engine.tokenizer.Tokenizers;
 
 /**

@@ -4,12 +4,12 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.TandemException;
 
 /** What running a model on the CPU needs, before loading: one device, the whole model. */
 public final class CpuPlanner {

@@ -7,11 +7,11 @@ import java.util.function.IntFunction;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DeviceMetrics;
-import tandem.engine.runtime.LoadProgress;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DeviceMetrics;
+import tandem.engine.api.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * The reference forward pass on the CPU, for every supported architecture: token embedding, per

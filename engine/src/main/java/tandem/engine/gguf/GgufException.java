@@ -1,6 +1,6 @@
 package tandem.engine.gguf;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * A GGUF file that cannot be read, or metadata that is missing or of the wrong type.

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import tandem.engine.runtime.ModelInfo;
+import tandem.engine.api.ModelInfo;
 import tandem.engine.tensor.GgmlType;
 
 /**

@@ -1,7 +1,7 @@
 package tandem.engine.model;
 
 import java.util.List;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * What distinguishes one supported architecture from another in the shared transformer forward

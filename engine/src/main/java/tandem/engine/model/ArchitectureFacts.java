@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import tandem.engine.gguf.GgufFile;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * The distinctive facts of a model's architecture in words, for the app's Model screen and

@@ -4,7 +4,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufMetadata;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufValueType;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Reads {@link ModelExtras} from GGUF metadata as llama.cpp's loader does for each architecture:

@@ -2,7 +2,7 @@ package tandem.engine.model;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufMetadata;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Reads a {@link ModelConfig} from GGUF metadata. The architecture comes from

@@ -3,7 +3,7 @@ package tandem.engine.model;
 import java.util.Arrays;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** Looks tensors up by name and checks their shape and type, with messages that name the tensor. */
 final class ShapeChecker {

@@ -2,7 +2,7 @@ package tandem.engine.parallel;
 
 import java.util.Locale;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * How devices learn that their peers' partials are in host memory. AUTO picks shared semaphores

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.TimelineSemaphore;
 import tandem.engine.vulkan.VulkanDevice;

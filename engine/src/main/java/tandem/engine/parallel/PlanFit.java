@@ -2,9 +2,9 @@ package tandem.engine.parallel;
 
 import java.util.Locale;
 
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.TandemException;
 
 /** Refuses a plan that does not fit before anything is allocated, naming the device and the shortfall. */
 public final class PlanFit {

@@ -1,6 +1,6 @@
 package tandem.engine.parallel;
 
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.SplitMode;
 
 /**
  * A model cut over devices: what each device computes ({@link DeviceSlices}), which part of every

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import tandem.engine.model.ModelConfig;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.TandemException;
 
 /**
  * Cuts a model over devices without loading anything, and says what each device must hold.

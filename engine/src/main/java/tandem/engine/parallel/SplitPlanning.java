@@ -7,9 +7,9 @@ import java.util.List;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.TandemException;
 
 /**
  * Turns a model file and the user's engine options into a {@link SplitPlan} for Vulkan devices:

@@ -17,7 +17,7 @@ import java.util.List;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkBufferMemoryBarrier;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.vulkan.BufferKind;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
@@ -124,7 +124,7 @@ public final class VulkanAllReduce implements AutoCloseable {
      * @param forceCopies        per-device slot copies and host copies even where host memory can be imported
      *                           (tests the path for drivers without VK_EXT_external_memory_host)
      */
-    static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode, boolean ownershipTransfers,
+    public static VulkanAllReduce create(List<VulkanDevice> devices, int maxLength, AllReduceMode mode, boolean ownershipTransfers,
                                   boolean forceCopies) {
         if (devices.isEmpty() || maxLength <= 0) throw new IllegalArgumentException("devices and a positive length");
         VulkanAllReduce ar = new VulkanAllReduce(devices, maxLength, ownershipTransfers);

@@ -1,5 +1,8 @@
 package tandem.engine.runtime;
 
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+
 /**
  * Counts what a loaded model's sessions do (time inside the forward pass, tokens) so that
  * {@link LoadedModel#metrics()} can report rates over the window since its previous call.

@@ -4,14 +4,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.Backend;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.KernelTime;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+import tandem.engine.api.ModelInfo;
+import tandem.engine.api.Session;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 
 /**
  * A {@link LoadedModel} on any backend: the backend supplies a {@link ModelRunner}; sessions,
  * sampling, chat formatting and metrics are the same for all of them.
  */
-final class BackendModel implements LoadedModel {
+public final class BackendModel implements LoadedModel {
     private final ModelInfo info;
     private final LoadPlan plan;
     private final ModelRunner runner;
@@ -29,7 +37,7 @@ final class BackendModel implements LoadedModel {
      * @param chatFormatter renders a conversation (messages, add generation prompt) to prompt text
      * @param file          the mapped model file, closed after the runner
      */
-    BackendModel(ModelInfo info, LoadPlan plan, ModelRunner runner, Tokenizer tokenizer,
+    public BackendModel(ModelInfo info, LoadPlan plan, ModelRunner runner, Tokenizer tokenizer,
                  BiFunction<List<ChatMessage>, Boolean, String> chatFormatter, AutoCloseable file) {
         this.info = info;
         this.plan = plan;

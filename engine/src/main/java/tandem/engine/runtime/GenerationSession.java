@@ -2,7 +2,15 @@ package tandem.engine.runtime;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.PromptTokens;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.TokenEvent;
+import tandem.engine.api.TokenListener;
+import tandem.engine.api.Tokenizer;
 
 /**
  * A {@link Session} on any backend: keeps the token history of its KV cache, runs prefill and the

@@ -1,6 +1,10 @@
 package tandem.engine.runtime;
 
 import java.util.List;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DeviceMetrics;
+import tandem.engine.api.KernelTime;
+import tandem.engine.api.TandemException;
 import tandem.engine.model.ModelConfig;
 
 /**

@@ -3,6 +3,8 @@ package tandem.engine.runtime;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import tandem.engine.api.SamplingParams;
+
 /**
  * Picks the next token from logits, in llama.cpp's default order: repetition penalty, then (unless
  * greedy) top-k, top-p, min-p, temperature, and a draw from the remaining distribution. The

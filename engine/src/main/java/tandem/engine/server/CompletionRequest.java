@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import tandem.engine.chat.ChatMessage;
+import tandem.engine.api.ChatMessage;
 
 /**
  * One {@code /v1/chat/completions} or {@code /v1/completions} request, parsed and checked: what to

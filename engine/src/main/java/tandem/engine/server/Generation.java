@@ -3,10 +3,10 @@ package tandem.engine.server;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import tandem.engine.runtime.ChatSession;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.ChatSession;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.StopReason;
 
 /**
  * One request's generation: queued for a slot, run on the slot's thread, its text handed to the

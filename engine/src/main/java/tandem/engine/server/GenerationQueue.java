@@ -9,9 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import tandem.engine.runtime.ChatSession;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.ChatSession;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.TandemException;
 
 /**
  * Requests wait here for the model: each slot is a {@link ChatSession} (its own KV cache, re-used

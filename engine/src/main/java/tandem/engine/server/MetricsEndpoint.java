@@ -1,8 +1,8 @@
 package tandem.engine.server;
 
-import tandem.engine.runtime.DeviceMetrics;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
+import tandem.engine.api.DeviceMetrics;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
 
 /**
  * {@code GET /metrics}: the engine's figures (the ones the app's Monitor charts) and the server's

@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.TandemException;
 import tandem.engine.server.CompletionRequest.Endpoint;
 
 /**

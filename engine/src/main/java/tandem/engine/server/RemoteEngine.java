@@ -15,13 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.StopReason;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.runtime.TokenEvent;
-import tandem.engine.runtime.TokenListener;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.TokenEvent;
+import tandem.engine.api.TokenListener;
 
 /**
  * Any OpenAI-compatible server (vLLM, llama.cpp's server, tandem serve, ...) as the engine: streams

@@ -2,7 +2,7 @@ package tandem.engine.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.UUID;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.StopReason;
 import tandem.engine.server.CompletionRequest.Endpoint;
 
 /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import tandem.engine.runtime.SamplingParams;
+import tandem.engine.api.SamplingParams;
 
 /**
  * A request's sampling fields (OpenAI's, with llama.cpp's top_k, min_p and repeat_penalty), checked

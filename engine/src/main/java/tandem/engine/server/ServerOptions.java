@@ -3,7 +3,7 @@ package tandem.engine.server;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * How {@code tandem serve} listens.

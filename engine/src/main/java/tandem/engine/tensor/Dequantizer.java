@@ -1,7 +1,7 @@
 package tandem.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.tensor.quant.FloatFormats;
 import tandem.engine.tensor.quant.KQuants;
 import tandem.engine.tensor.quant.LegacyQuants;

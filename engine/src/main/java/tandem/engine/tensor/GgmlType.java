@@ -1,6 +1,6 @@
 package tandem.engine.tensor;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Every tensor element type llama.cpp's ggml defines, with its on-disk id, block size (elements

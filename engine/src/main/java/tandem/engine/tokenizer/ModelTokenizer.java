@@ -2,6 +2,8 @@ package tandem.engine.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 
+import tandem.engine.api.Tokenizer;
+
 /**
  * A model's tokenizer: special-token splitting, BOS/EOS, and one of the two subword algorithms
  * (SPM or byte-level BPE) for the plain text between special tokens; decoding through per-token

@@ -1,7 +1,7 @@
 package tandem.engine.tokenizer;
 
 import java.util.Arrays;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Token text to id, as an open-addressing hash table that can also look up a region of a char

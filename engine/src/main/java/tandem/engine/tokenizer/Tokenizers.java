@@ -3,11 +3,12 @@ package tandem.engine.tokenizer;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufMetadata;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufValueType;
-import tandem.engine.runtime.TandemException;
 
 /**
  * Builds a {@link Tokenizer} from a GGUF file's {@code tokenizer.ggml.*} metadata, following

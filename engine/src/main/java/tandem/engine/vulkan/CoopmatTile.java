@@ -1,6 +1,6 @@
 package tandem.engine.vulkan;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * The tiling of the cooperative-matrix prompt kernel: each workgroup computes {@code rows x tokens}

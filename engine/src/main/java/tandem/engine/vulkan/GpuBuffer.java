@@ -16,7 +16,7 @@ import org.lwjgl.vulkan.VkImportMemoryHostPointerInfoEXT;
 import org.lwjgl.vulkan.VkMemoryAllocateInfo;
 import org.lwjgl.vulkan.VkMemoryHostPointerPropertiesEXT;
 import org.lwjgl.vulkan.VkMemoryRequirements;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * One VMA-allocated buffer usable as storage buffer and copy source/target. Host-visible kinds

@@ -1,7 +1,7 @@
 package tandem.engine.vulkan;
 
 import java.util.List;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Records the engine's kernels into a command buffer: the GPU counterpart of CpuOps, one method
@@ -122,7 +122,7 @@ public final class GpuOps {
     }
 
     /** @param emulated through the kernel's emulated build ({@link Kernels#coopmat(String, CoopmatTile, boolean)}) */
-    static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
+    public static void coopMat(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
                         BufferRange y, int yStride, int tokens, boolean accumulate, BufferRange halves, boolean emulated) {
         toHalves(rec, x, up, xOffset, xStride, w.cols(), tokens, halves);
         rec.computeBarrier();

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * The compute pipelines of one logical device, created on first use and owned by the device.
@@ -110,7 +110,7 @@ public final class Kernels implements DeviceResource {
             throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
         }
         if (tile.workgroup() > pd.maxWorkGroupInvocations() || tile.sharedBytes() > pd.maxComputeSharedMemory()) {
-            throw new tandem.engine.runtime.TandemException("coopmat tile " + tile + " needs " + tile.workgroup() + " invocations and "
+            throw new tandem.engine.api.TandemException("coopmat tile " + tile + " needs " + tile.workgroup() + " invocations and "
                     + tile.sharedBytes() + " bytes of shared memory; " + device.label() + " allows "
                     + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
         }
@@ -129,7 +129,7 @@ public final class Kernels implements DeviceResource {
     static String coopmatShader(String weightType, CoopmatTile tile, String diagnostic) {
         String name = "matmul_coopmat_" + weightType + tile.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic);
         if (Kernels.class.getResource("/shaders/" + name + ".spv") == null) {
-            throw new tandem.engine.runtime.TandemException("no coopmat kernel is built for " + weightType + " with tile " + tile
+            throw new tandem.engine.api.TandemException("no coopmat kernel is built for " + weightType + " with tile " + tile
                     + (diagnostic.isEmpty() ? "" : " and diagnostic " + diagnostic) + " (" + name
                     + "); shaders/variants.txt lists those built (diagnostics: q4_0, -Dtandem.coopmat.tile=64x64x32)");
         }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.lwjgl.vulkan.VkPhysicalDevice;
-import tandem.engine.runtime.DeviceInfo;
+import tandem.engine.api.DeviceInfo;
 
 /**
  * One Vulkan physical device (a card, or lavapipe) and what the engine needs to know about it.

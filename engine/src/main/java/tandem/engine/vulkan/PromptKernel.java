@@ -1,8 +1,8 @@
 package tandem.engine.vulkan;
 
 import java.util.Locale;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.TandemException;
 
 /**
  * The kernels that can compute a prompt's projections (steps of at least

@@ -1,6 +1,6 @@
 package tandem.engine.vulkan;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Integer tuning knobs given as system properties (-Dtandem.matvec.rows=8 ...): a value that is not

@@ -2,7 +2,7 @@ package tandem.engine.vulkan;
 
 import static org.lwjgl.vulkan.VK10.VK_SUCCESS;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** Turns a failed Vulkan result code into a one-line {@link TandemException}. */
 final class VkCheck {

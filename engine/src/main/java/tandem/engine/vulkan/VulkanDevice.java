@@ -27,7 +27,7 @@ import org.lwjgl.vulkan.VkPhysicalDeviceFeatures2;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan11Features;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
 import org.lwjgl.vulkan.VkQueue;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * One logical device: a {@code VkDevice} with one compute queue, a VMA allocator and a command

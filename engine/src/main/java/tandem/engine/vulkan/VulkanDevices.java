@@ -1,8 +1,8 @@
 package tandem.engine.vulkan;
 
 import java.util.List;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.TandemException;
 
 /** The device list for {@code Engine.devices()}: a short-lived instance, enumerated and closed. */
 public final class VulkanDevices {

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
 
 /**
@@ -27,7 +27,7 @@ public final class WeightUploader implements AutoCloseable {
     }
 
     /** @param maxSliceBytes largest buffer one matrix slice may take (tests force small slices) */
-    WeightUploader(VulkanDevice device, LongConsumer progress, long maxSliceBytes) {
+    public WeightUploader(VulkanDevice device, LongConsumer progress, long maxSliceBytes) {
         this.device = device;
         this.maxSliceBytes = Math.min(maxSliceBytes, device.physical().maxStorageBufferRange());
         this.staging = GpuBuffer.create(device, BufferKind.UPLOAD, STAGING_BYTES, "upload staging");

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.tokenizer.Tokenizer;
 import tandem.engine.tokenizer.Tokenizers;
 
 /**

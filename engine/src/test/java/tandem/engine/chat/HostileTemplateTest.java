@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.TandemException;
 
 /**
  * Templates written to hurt: ones that raise, recurse without end, loop for hours or render far

@@ -12,16 +12,16 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import tandem.engine.chat.ChatMessage;
+import tandem.engine.api.ChatMessage;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.ChatSession;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.Session;
+import tandem.engine.api.ChatSession;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
 
 /**
  * {@code tandem chat} answers each line with the chat template, and a follow-up evaluates only the

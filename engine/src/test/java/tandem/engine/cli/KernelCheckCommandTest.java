@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.Engine;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.Engine;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 

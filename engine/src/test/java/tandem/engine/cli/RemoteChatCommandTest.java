@@ -9,9 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.ChatSession;
-import tandem.engine.runtime.SamplingParams;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.ChatSession;
+import tandem.engine.api.SamplingParams;
 import tandem.engine.server.ServerFixture;
 import tandem.engine.server.ServerOptions;
 

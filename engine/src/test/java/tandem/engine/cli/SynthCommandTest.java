@@ -17,8 +17,8 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
-import tandem.engine.gguf.synth.LlamaSynth;
-import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.tools.synth.LlamaSynth;
+import tandem.engine.tools.synth.SynthPreset;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.tensor.Dequantizer;
@@ -263,7 +263,7 @@ class SynthCommandTest {
         java.util.Set<Integer> more = java.util.Set.of(0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31);
         try (GgufFile v = vocab()) {
             List<TensorInfo> tensors = LlamaSynth.plan(tandem.engine.model.Architecture.LLAMA, SynthPreset.LLAMA3_8B,
-                    tandem.engine.gguf.synth.SynthQuant.parse("q4_k_m"), v.metadata(), 1).plannedTensors();
+                    tandem.engine.tools.synth.SynthQuant.parse("q4_k_m"), v.metadata(), 1).plannedTensors();
             for (TensorInfo t : tensors) {
                 String name = t.name();
                 GgmlType expected = name.endsWith("_norm.weight") ? GgmlType.F32 : name.equals("output.weight") ? GgmlType.Q6_K
@@ -272,7 +272,7 @@ class SynthCommandTest {
                 assertEquals(expected, t.type(), name);
             }
             List<TensorInfo> big = LlamaSynth.plan(tandem.engine.model.Architecture.LLAMA, SynthPreset.LLAMA3_70B,
-                    tandem.engine.gguf.synth.SynthQuant.parse("q4_k_m"), v.metadata(), 1).plannedTensors();
+                    tandem.engine.tools.synth.SynthQuant.parse("q4_k_m"), v.metadata(), 1).plannedTensors();
             assertEquals(40, big.stream().filter(t -> t.name().endsWith("attn_v.weight") && t.type() == GgmlType.Q6_K).count());
             assertEquals(40, big.stream().filter(t -> t.name().endsWith("attn_v.weight") && t.type() == GgmlType.Q5_K).count());
             assertEquals(GgmlType.Q4_K, big.stream().filter(t -> t.name().equals("blk.40.attn_q.weight")).findFirst().orElseThrow().type());

@@ -9,7 +9,7 @@ import tandem.engine.gguf.SharedData;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.model.ModelTensors;
-import tandem.engine.runtime.LoadProgress;
+import tandem.engine.api.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
 
 /**

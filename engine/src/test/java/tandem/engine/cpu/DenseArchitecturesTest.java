@@ -8,11 +8,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
 
 /**
  * gemma3 and phi3 on the CPU against llama.cpp (shared/data/models/arch): every type and prompt

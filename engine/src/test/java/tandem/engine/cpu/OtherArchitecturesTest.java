@@ -13,7 +13,7 @@ import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.model.TensorNames;
-import tandem.engine.runtime.LoadProgress;
+import tandem.engine.api.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
 
 /**

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
+import tandem.engine.api.Tokenizer;
 
 /**
  * One of llama.cpp's reference evaluations in shared/data/models/reference: a model file, a prompt,

@@ -15,11 +15,11 @@ import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufValueType;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
 
 /**
  * How gemma3 and phi3 metadata become a configuration, as llama.cpp's loader reads it: the

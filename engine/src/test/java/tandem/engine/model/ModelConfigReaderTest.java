@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 class ModelConfigReaderTest {
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** Broken model files end in one-line messages that name the key or tensor. */
 class ModelValidationTest {

@@ -10,13 +10,13 @@ import java.util.List;
 import org.junit.jupiter.params.provider.Arguments;
 
 import tandem.engine.cpu.ReferenceCase;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
+import tandem.engine.api.SplitMode;
 
 /**
  * A model's logits on one Vulkan device for a prompt and then for greedy decode steps, each fed

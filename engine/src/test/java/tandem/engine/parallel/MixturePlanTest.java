@@ -10,11 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.SplitMode;
 
 /**
  * Plans of mixtures count the experts: under tensor split the devices' slices of the 3-D expert

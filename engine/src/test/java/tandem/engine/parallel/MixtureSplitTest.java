@@ -10,10 +10,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import tandem.engine.cpu.ReferenceCase;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.Engine;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SplitMode;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**

@@ -16,12 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.gguf.synth.LlamaSynth;
-import tandem.engine.gguf.synth.SynthPreset;
-import tandem.engine.gguf.synth.SynthQuant;
+import tandem.engine.tools.synth.LlamaSynth;
+import tandem.engine.tools.synth.SynthPreset;
+import tandem.engine.tools.synth.SynthQuant;
 import tandem.engine.model.Architecture;
 import tandem.engine.model.ExpertConfig;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.WithoutValidationLayer;
 

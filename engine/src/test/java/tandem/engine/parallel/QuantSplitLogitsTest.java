@@ -13,11 +13,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.gguf.synth.LlamaSynth;
-import tandem.engine.gguf.synth.SynthPreset;
-import tandem.engine.gguf.synth.SynthQuant;
+import tandem.engine.tools.synth.LlamaSynth;
+import tandem.engine.tools.synth.SynthPreset;
+import tandem.engine.tools.synth.SynthQuant;
 import tandem.engine.model.Architecture;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**

@@ -14,12 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.DeviceInfo;
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DeviceInfo;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.TandemException;
 
 /** Plans for llama.cpp's reference models, read from their GGUF headers. */
 class ReferenceModelPlanTest {

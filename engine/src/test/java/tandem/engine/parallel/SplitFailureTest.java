@@ -12,13 +12,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.TandemException;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
 import tandem.engine.runtime.ParallelSessions;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import tandem.engine.runtime.DevicePlan;
-import tandem.engine.runtime.SplitMode;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
 
 class SplitPlannerTest {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 
 /**
  * The synthetic models a split test compares, each written once per test class (by key, e.g. an

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
+import tandem.engine.tools.AllReduceExercise;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;

@@ -1,6 +1,10 @@
 package tandem.engine.runtime;
 
 import org.junit.jupiter.api.Test;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
 import tandem.engine.gguf.SharedData;
 
 /** Concurrent sessions on the CPU share decode steps and generate exactly what each does alone. */

@@ -9,6 +9,20 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tandem.engine.Engine;
+import tandem.engine.api.Backend;
+import tandem.engine.api.DevicePlan;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.SplitMode;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TandemException;
 import tandem.engine.gguf.SharedData;
 
 /** Sessions on the CPU backend with stories260K: cancellation, context limits, stop strings, seeds, metrics. */

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import tandem.engine.api.TandemException;
+
 /** The input checks every backend's forward pass shares (capacity 8, vocabulary of 10). */
 class ForwardInputCheckTest {
     private static final int CAPACITY = 8;

@@ -10,6 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tandem.engine.Engine;
+import tandem.engine.api.Backend;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SplitMode;
 import tandem.engine.gguf.SharedData;
 
 /**

@@ -10,6 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import tandem.engine.Engine;
+import tandem.engine.api.Backend;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
 import tandem.engine.gguf.SharedData;
 
 /**

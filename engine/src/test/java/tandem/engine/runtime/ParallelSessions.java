@@ -10,6 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+
 /**
  * The check behind the parallel-stream tests of every backend: each prompt generated alone, then
  * all of them at once on sessions of the same model (which share each decode step), must give the

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
+import tandem.engine.api.SamplingParams;
+
 class SamplerTest {
     private static final int[] NO_HISTORY = new int[0];
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tandem.engine.runtime.StopReason;
+import tandem.engine.api.StopReason;
 
 /**
  * The server and its clients' connections: a client that leaves mid-stream cancels its generation,

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tandem.engine.cli.CliRun;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.PromptTokens;
+import tandem.engine.api.PromptTokens;
 
 /**
  * What the server generates, against independent references: greedy text equals {@code tandem run

@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Raw HTTP against the server: every refusal has OpenAI's status and error shape

@@ -11,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import tandem.engine.chat.ChatMessage;
+import tandem.engine.api.ChatMessage;
 import tandem.engine.cli.CliRun;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.StopReason;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TandemException;
 
 /**
  * {@code --remote} against {@code tandem serve} itself: the remote engine's greedy text is the local
@@ -44,7 +44,7 @@ class RemoteEngineTest {
             RemoteEngine engine = new RemoteEngine(base(fixture), Optional.of(ServerFixture.KEY), Optional.empty());
             List<ChatMessage> conversation = List.of(ChatMessage.user("Tell me a story"));
             GenerationResult viaServer = engine.chat(conversation, SamplingParams.greedy(16), e -> { });
-            try (var chat = new tandem.engine.runtime.ChatSession(fixture.model)) {
+            try (var chat = new tandem.engine.api.ChatSession(fixture.model)) {
                 GenerationResult direct = chat.reply(conversation, SamplingParams.greedy(16), e -> { });
                 assertEquals(direct.text(), viaServer.text());
             }

@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.GenerationResult;
-import tandem.engine.runtime.SamplingParams;
-import tandem.engine.runtime.StopReason;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.GenerationResult;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.StopReason;
+import tandem.engine.api.TandemException;
 
 /**
  * The remote engine reading other servers' streams: recorded vLLM and llama.cpp transcripts

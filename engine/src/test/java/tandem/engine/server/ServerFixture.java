@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
 
 /** stories260K on the CPU behind an {@link OpenAiServer} on a free loopback port, and a raw HTTP client for it. */
 public final class ServerFixture implements AutoCloseable {

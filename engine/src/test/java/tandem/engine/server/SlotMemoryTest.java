@@ -10,18 +10,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import tandem.engine.chat.ChatMessage;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadPlan;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.MetricsSnapshot;
-import tandem.engine.runtime.ModelInfo;
-import tandem.engine.runtime.Session;
-import tandem.engine.runtime.TandemException;
-import tandem.engine.tokenizer.Tokenizer;
+import tandem.engine.api.ChatMessage;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.MetricsSnapshot;
+import tandem.engine.api.ModelInfo;
+import tandem.engine.api.Session;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 
 /**
  * {@code --parallel N} where the Nth slot's KV cache no longer fits: one line naming the slot and

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /**
  * Each reference file holds the same random Llama quantised by llama.cpp to one type; decoding

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 class GgmlTypeTest {
 

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 
 /** Byte-level BPE merging and vocabulary rules on tiny vocabularies. */
 class BpeTokenizerTest {

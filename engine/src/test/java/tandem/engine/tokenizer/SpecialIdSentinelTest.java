@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import tandem.engine.api.Tokenizer;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufValueType;

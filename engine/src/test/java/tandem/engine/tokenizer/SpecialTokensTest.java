@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import tandem.engine.api.Tokenizer;
+
 /** Special ids and end-of-generation tokens of the real vocabularies (ids from their token lists). */
 class SpecialTokensTest {
 

@@ -8,6 +8,8 @@ import static tandem.engine.tokenizer.TinyVocab.scored;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+import tandem.engine.api.Tokenizer;
+
 /** SentencePiece merging on tiny vocabularies whose outcome can be worked out by hand. */
 class SpmTokenizerTest {
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import tandem.engine.api.Tokenizer;
+
 /** Token-by-token decoding: whole characters only, and the SPM leading-space rule. */
 class StreamingDecoderTest {
     private final Tokenizer spm = TinyVocab.spm(scored("▁", -1f, "h", -1f, "i", -1f, "▁hi", -0.5f), null);

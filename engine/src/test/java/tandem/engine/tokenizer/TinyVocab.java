@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tandem.engine.api.Tokenizer;
+
 /** Small in-code vocabularies for testing the algorithms piece by piece. */
 final class TinyVocab {
     private TinyVocab() {}

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import tandem.engine.api.Tokenizer;
+
 /** Every case of every vocabulary with llama.cpp test vectors: add-special off, parse-special off. */
 class TokenizerVectorTest {
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import tandem.engine.api.Tokenizer;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.tensor.GgmlType;
+import tandem.engine.tools.ProductProblem;
 
 /**
  * The cooperative-matrix prompt kernel against the CPU reference on lavapipe, through its build

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** The coopmat tile knobs name the SPIR-V variant built for them, and bad tiles are one-line errors. */
 class CoopmatTileTest {

@@ -12,7 +12,7 @@ import tandem.engine.cpu.CpuOps;
 import tandem.engine.cpu.ExpertRouting;
 import tandem.engine.model.ExpertStyle;
 import tandem.engine.tensor.GgmlType;
-import tandem.engine.tensor.RandomBlocks;
+import tandem.engine.tools.RandomBlocks;
 
 /**
  * The mixture-of-experts kernels against the CPU reference: routing on the GPU (ids and weights),

@@ -10,6 +10,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.tensor.GgmlType;
+import tandem.engine.tools.ProductProblem;
 
 /**
  * The MXFP4 kernels on real blocks, as llama.cpp's quantizer wrote them for gpt-oss's experts (scale

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** Which kernel prompts run: the device's best unless -Dtandem.prompt.kernel forces one it has. */
 class PromptKernelTest {

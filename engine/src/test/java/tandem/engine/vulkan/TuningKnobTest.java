@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 class TuningKnobTest {
     private static final String KNOB = "tandem.test.knob";

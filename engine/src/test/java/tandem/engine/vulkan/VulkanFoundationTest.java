@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tandem.engine.cli.TandemCli;
+import tandem.engine.tools.ProductProblem;
 
 class VulkanFoundationTest extends VulkanTestBase {
 

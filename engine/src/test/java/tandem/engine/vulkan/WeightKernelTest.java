@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.cpu.CpuOps;
 import tandem.engine.tensor.GgmlType;
-import tandem.engine.tensor.RandomBlocks;
+import tandem.engine.tools.ProductProblem;
+import tandem.engine.tools.RandomBlocks;
 
 /** Matrix-vector and embedding kernels of every weight type against the CPU reference. */
 class WeightKernelTest extends VulkanTestBase {

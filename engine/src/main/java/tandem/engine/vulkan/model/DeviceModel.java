@@ -8,7 +8,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 import tandem.engine.tensor.Dequantizer;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.MadeResources;

@@ -16,15 +16,15 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.gguf.synth.LlamaSynth;
-import tandem.engine.gguf.synth.SynthPreset;
+import tandem.engine.tools.synth.LlamaSynth;
+import tandem.engine.tools.synth.SynthPreset;
 import tandem.engine.model.Architecture;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
-import tandem.engine.runtime.Session;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
 import tandem.engine.tensor.GgmlType;
 
 /**

@@ -25,12 +25,12 @@ import tandem.engine.gguf.SharedData;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.model.ModelTensors;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
-import tandem.engine.runtime.TandemException;
+import tandem.engine.api.TandemException;
 
 /** Whole-model behaviour of the Vulkan backend on lavapipe. */
 class VulkanModelTest {

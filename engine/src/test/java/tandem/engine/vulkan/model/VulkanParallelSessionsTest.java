@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
 import tandem.engine.runtime.ParallelSessions;
-import tandem.engine.runtime.SplitMode;
+import tandem.engine.api.SplitMode;
 
 /**
  * Sessions generating at once on one Vulkan device (lavapipe in CI) share each step - one product

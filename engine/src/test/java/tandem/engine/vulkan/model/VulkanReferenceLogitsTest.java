@@ -6,11 +6,11 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.cpu.ReferenceCase;
-import tandem.engine.runtime.Backend;
-import tandem.engine.runtime.Engine;
-import tandem.engine.runtime.EngineOptions;
-import tandem.engine.runtime.LoadProgress;
-import tandem.engine.runtime.LoadedModel;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
 
 /**
  * The Vulkan backend (lavapipe in CI) against llama.cpp for every quant type and prompt: cosine

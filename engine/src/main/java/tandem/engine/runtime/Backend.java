@@ -1,4 +1,0 @@
-package tandem.engine.runtime;
-
-/** Which implementation runs the model. AUTO means Vulkan when a device exists, else CPU. */
-public enum Backend { AUTO, CPU, VULKAN }

@@ -1,4 +1,0 @@
-package tandem.engine.runtime;
-
-/** Why a generation ended. */
-public enum StopReason { END_OF_TEXT, STOP_STRING, MAX_TOKENS, CONTEXT_FULL, CANCELLED, ERROR }

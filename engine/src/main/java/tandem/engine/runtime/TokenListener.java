@@ -1,7 +1,0 @@
-package tandem.engine.runtime;
-
-/** Receives tokens as they are generated, on the generating thread. Keep it fast. */
-@FunctionalInterface
-public interface TokenListener {
-    void onToken(TokenEvent event);
-}
