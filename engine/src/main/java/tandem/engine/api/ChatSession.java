@@ -55,6 +55,12 @@ public final class ChatSession implements AutoCloseable {
         return session.generate(reuseCache(session, prompt), params, listener);
     }
 
+    /** Tokens at the start of the prompt that the cache already holds (not thread-safe against a running generation). */
+    public int sharedPrefix(int[] prompt) {
+        int shared = Arrays.mismatch(session.tokens(), prompt);
+        return shared < 0 ? Math.min(session.position(), prompt.length) : shared;
+    }
+
     /** KV-cache length in tokens: a prompt must leave room for at least one generated token. */
     public int contextLength() { return session.contextLength(); }
 

@@ -17,6 +17,14 @@ public interface Session extends AutoCloseable {
     /** Evaluates tokens (appending them to the cache) and returns the last position's logits. */
     float[] evaluate(int[] tokens);
 
+    /**
+     * Evaluates tokens one at a time, each as its own decode step, as a generation does (without
+     * sampling): what a decode benchmark times. Sessions doing this at once share their steps.
+     */
+    default void evaluateEach(int[] tokens) {
+        for (int token : tokens) evaluate(new int[] {token});
+    }
+
     /** Tokens in the cache. */
     int position();
 

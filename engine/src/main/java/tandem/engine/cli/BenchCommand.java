@@ -10,10 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import tandem.engine.Engine;
 import tandem.engine.api.Backend;
 import tandem.engine.api.DeviceInfo;
 import tandem.engine.api.DevicePlan;
-import tandem.engine.Engine;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.ModelInfo;
@@ -24,13 +29,15 @@ import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.PromptKernel;
 
 /**
- * {@code tandem bench --model M [-p 512[,2048]] [-n 128] [-r 3] [-d 0,4096] [--json] [engine options]}:
+ * {@code tandem bench --model M [-p 512[,2048]] [-n 128] [-r 3] [-d 0,4096] [--parallel 1,4,8] [--json] [engine options]}:
  * llama-bench's two tests — prompt processing (pp: p tokens in one evaluation, for each p given) and
  * text generation (tg: n tokens one at a time) — each run once to warm up, then r times; tokens/s as mean ± sd.
  * With {@code -d}, as llama-bench's depth, each test runs once per depth N after N tokens were put
  * in the cache (untimed; the test column reads "tg128 @ d4096"). Per-device busy
  * % and all-reduce µs per token come from the model's own metrics, so every backend reports them
- * the same way.
+ * the same way. With {@code --parallel N,...} the text generation test runs N sequences at once
+ * (N sessions on N threads, each generating n tokens; their decode steps are shared) and reports
+ * their aggregate tokens/s ("tg128 x4").
  */
 final class BenchCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,13 +63,16 @@ final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("bench", argv,
-                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r", "-d")), Set.of("--json", "--profile"));
+                CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model", "-p", "-n", "-r", "-d", "--parallel")),
+                Set.of("--json", "--profile"));
         List<Integer> prompts = counts("-p", args.value("-p").orElse("512"));
         int prompt = prompts.stream().mapToInt(Integer::intValue).max().orElse(0);
         int generate = args.intValue("-n", 128);
         int repeats = args.intValue("-r", 3);
         if (generate < 0 || repeats < 1) throw new TandemException("-n must be >= 0 and -r >= 1");
         List<Integer> depths = counts("-d", args.value("-d").orElse("0"));
+        List<Integer> streams = args.value("--parallel").map(v -> counts("--parallel", v)).orElse(List.of());
+        if (streams.contains(0)) throw new TandemException("--parallel: give stream counts of at least 1, like --parallel 1,4,8");
         int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
         EngineOptions options = args.engineOptions();
         int needed = deepest + Math.max(prompt, generate);
@@ -84,7 +94,10 @@ final class BenchCommand {
                         results.add(measure(model, "pp" + p, p, 0, context, repeats, err, s -> s.evaluate(randomTokens(vocab, p, 1))));
                     }
                 }
-                if (generate > 0) {
+                for (int n : generate > 0 ? streams : List.<Integer>of()) {
+                    results.add(measureStreams(model, generate, n, context, repeats, err));
+                }
+                if (generate > 0 && streams.isEmpty()) {
                     int[] tokens = randomTokens(vocab, generate, 2);
                     results.add(measure(model, "tg" + generate, 0, generate, context, repeats, err, s -> {
                         for (int token : tokens) s.evaluate(new int[] {token});
@@ -127,28 +140,91 @@ final class BenchCommand {
         try (Session session = model.newSession()) {
             if (context.length > 0) session.evaluate(context);
             workload.run(session); // warm-up: JIT, caches, first-use allocations
-            List<Double> samples = new ArrayList<>();
-            double[] busy = null;
-            double[] allReduce = null;
-            for (int i = 0; i < repeats; i++) {
+            return repeat(model, test, promptTokens, generatedTokens, context.length, tokens, repeats, err, "", () -> {
                 session.truncate(context.length);
-                model.metrics(); // starts a fresh metrics window
-                long t0 = System.nanoTime();
                 workload.run(session);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                var devices = model.metrics().devices();
-                if (busy == null) {
-                    busy = new double[devices.size()];
-                    allReduce = new double[devices.size()];
-                }
-                for (int d = 0; d < devices.size(); d++) {
-                    busy[d] += devices.get(d).busyFraction() / repeats;
-                    allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
-                }
-                samples.add(tokens / seconds);
-                err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%n", test, i + 1, repeats, tokens / seconds);
+            });
+        }
+    }
+
+    /**
+     * Times {@code run} {@code repeats} times (each after the caller's warm-up), {@code tokens} tokens
+     * each time, with the devices' busy share and all-reduce time per token averaged over the runs.
+     */
+    private static BenchResult repeat(LoadedModel model, String test, int promptTokens, int generatedTokens, int depth, int tokens,
+                                      int repeats, PrintStream err, String rateNote, Runnable run) {
+        List<Double> samples = new ArrayList<>();
+        double[] busy = null;
+        double[] allReduce = null;
+        for (int i = 0; i < repeats; i++) {
+            model.metrics(); // starts a fresh metrics window
+            long t0 = System.nanoTime();
+            run.run();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            var devices = model.metrics().devices();
+            if (busy == null) {
+                busy = new double[devices.size()];
+                allReduce = new double[devices.size()];
             }
-            return new BenchResult(test, promptTokens, generatedTokens, context.length, samples, busy, allReduce);
+            for (int d = 0; d < devices.size(); d++) {
+                busy[d] += devices.get(d).busyFraction() / repeats;
+                allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
+            }
+            samples.add(tokens / seconds);
+            err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%s%n", test, i + 1, repeats, tokens / seconds, rateNote);
+        }
+        return new BenchResult(test, promptTokens, generatedTokens, depth, samples, busy, allReduce);
+    }
+
+    /**
+     * {@code streams} sessions, each on its own thread, evaluate {@code generate} tokens one at a
+     * time together (after the depth's tokens, untimed), once to warm up and then {@code repeats}
+     * times: the aggregate tokens/s of all streams.
+     */
+    private static BenchResult measureStreams(LoadedModel model, int generate, int streams, int[] context, int repeats,
+                                              PrintStream err) {
+        String test = "tg" + generate + " x" + streams + (context.length > 0 ? " @ d" + context.length : "");
+        int vocab = model.info().vocabSize();
+        List<Session> sessions = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(streams);
+        try {
+            for (int i = 0; i < streams; i++) {
+                sessions.add(model.newSession());
+                if (context.length > 0) sessions.getLast().evaluate(context);
+            }
+            Runnable round = () -> runTogether(threads, sessions, context.length, generate, vocab);
+            round.run(); // warm-up: JIT, caches, the shared step's recording
+            return repeat(model, test, 0, generate, context.length, streams * generate, repeats, err, " in all", round);
+        } finally {
+            threads.shutdownNow();
+            sessions.forEach(Session::close);
+        }
+    }
+
+    /** Every session back to the depth, then all generating their tokens at once; returns when all are done. */
+    private static void runTogether(ExecutorService threads, List<Session> sessions, int depth, int generate, int vocab) {
+        CyclicBarrier start = new CyclicBarrier(sessions.size());
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            Session s = sessions.get(i);
+            int[] tokens = randomTokens(vocab, generate, 2 + i);
+            running.add(threads.submit(() -> {
+                s.truncate(depth);
+                start.await();
+                s.evaluateEach(tokens);
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TandemException("bench interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new TandemException("a bench stream failed: " + e.getCause());
+            }
         }
     }
 

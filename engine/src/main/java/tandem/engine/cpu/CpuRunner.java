@@ -126,6 +126,8 @@ public final class CpuRunner implements ModelRunner {
 
         @Override public int capacity() { return capacity; }
 
+        CpuRunner runner() { return CpuRunner.this; }
+
         @Override public int earliestContinuation() { return config.earliestContinuation(end, capacity, BATCH); }
 
         @Override
@@ -172,10 +174,76 @@ public final class CpuRunner implements ModelRunner {
      */
     private void forwardBatch(CpuState cache, int[] tokens, int from, int count, int position,
                               boolean allLogits, float[] logits, int logitsOff) {
+        int[] outputs = logits == null ? new int[0] : allLogits ? java.util.stream.IntStream.range(0, count).toArray()
+                : new int[] {count - 1};
+        forwardRows(List.of(new Rows(cache, tokens, from, count, position)), outputs, logits, logitsOff);
+    }
+
+    /** Several sequences in one step: their rows share each decoded weight row; logits of each part's last row where asked. */
+    @Override
+    public List<float[]> forwardBatch(List<BatchPart> parts) {
+        // A part longer than a prompt batch would overrun a sliding-window ring (sized for BATCH more rows): alone, in batches.
+        List<BatchPart> shared = parts.stream().filter(p -> p.tokens().length <= BATCH).toList();
+        if (shared.size() < 2) return ModelRunner.super.forwardBatch(parts);
+        List<float[]> sharedLogits = forwardShared(shared);
+        List<float[]> out = new ArrayList<>(parts.size());
+        for (BatchPart p : parts) {
+            int i = shared.indexOf(p);
+            out.add(i >= 0 ? sharedLogits.get(i) : ModelRunner.super.forwardBatch(List.of(p)).getFirst());
+        }
+        return out;
+    }
+
+    private List<float[]> forwardShared(List<BatchPart> parts) {
+        List<Rows> rows = new ArrayList<>(parts.size());
+        List<Integer> outputs = new ArrayList<>();
+        int row = 0;
+        for (BatchPart p : parts) {
+            if (!(p.state() instanceof CpuState cache) || cache.runner() != this) {
+                throw new IllegalArgumentException("a batched step takes states of this runner only");
+            }
+            State.checkInput(p.tokens(), p.position(), cache.capacity, config.vocab());
+            rows.add(new Rows(cache, p.tokens(), 0, p.tokens().length, p.position()));
+            row += p.tokens().length;
+            if (p.logits()) outputs.add(row - 1);
+        }
+        int vocab = config.vocab();
+        float[] logits = new float[outputs.size() * vocab];
+        forwardRows(rows, outputs.stream().mapToInt(Integer::intValue).toArray(), logits, 0);
+        List<float[]> out = new ArrayList<>(parts.size());
+        int k = 0;
+        for (BatchPart p : parts) {
+            ((CpuState) p.state()).end = p.position() + p.tokens().length;
+            out.add(p.logits() ? java.util.Arrays.copyOfRange(logits, k * vocab, ++k * vocab) : null);
+        }
+        return out;
+    }
+
+    /** One sequence's rows of a step: tokens[from, from + count) at positions from {@code position}, into its cache. */
+    private record Rows(CpuState cache, int[] tokens, int from, int count, int position) {}
+
+    /**
+     * Runs the parts' rows (one after another) through every block, each row's keys and values
+     * going to its own sequence's cache and its attention reading only that cache; the products
+     * take all rows at once. Writes the logits of the step rows in {@code outputs} (ascending) into
+     * logits at logitsOff, one after another.
+     */
+    private void forwardRows(List<Rows> parts, int[] outputs, float[] logits, int logitsOff) {
         ModelConfig c = config;
         int dim = c.dim();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
+        int count = parts.stream().mapToInt(Rows::count).sum();
+        // per step row: its part and its position
+        Rows[] partOf = new Rows[count];
+        int[] positionOf = new int[count];
+        for (int b = 0, p = 0; p < parts.size(); p++) {
+            Rows part = parts.get(p);
+            for (int i = 0; i < part.count(); i++, b++) {
+                partOf[b] = part;
+                positionOf[b] = part.position() + i;
+            }
+        }
         float[] x = new float[count * dim];
         float[] normed = new float[count * dim];
         float[] q = new float[count * qDim];
@@ -187,7 +255,8 @@ public final class CpuRunner implements ModelRunner {
         float[] up = new float[count * c.ffn()];
         float embeddingScale = c.extras().embeddingScale();
         for (int b = 0; b < count; b++) {
-            embedding.row(tokens[from + b], x, b * dim);
+            Rows part = partOf[b];
+            embedding.row(part.tokens()[part.from() + positionOf[b] - part.position()], x, b * dim);
             if (embeddingScale != 1f) for (int i = 0; i < dim; i++) x[b * dim + i] *= embeddingScale;
         }
 
@@ -208,27 +277,29 @@ public final class CpuRunner implements ModelRunner {
             }
             float theta = c.ropeTheta(l), ropeScale = c.ropeScale(l), attnFactor = c.extras().ropeAttnFactor();
             for (int b = 0; b < count; b++) {
-                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
-                        c.ropeStyle(), cache.ropeFreqs, c.yarn());
-                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), position + b, theta, ropeScale, attnFactor,
-                        c.ropeStyle(), cache.ropeFreqs, c.yarn());
+                float[] freqs = partOf[b].cache().ropeFreqs;
+                CpuOps.rope(q, b * qDim, c.heads(), c.headDim(), c.ropeDim(), positionOf[b], theta, ropeScale, attnFactor,
+                        c.ropeStyle(), freqs, c.yarn());
+                CpuOps.rope(k, b * kvDim, c.kvHeads(), c.headDim(), c.ropeDim(), positionOf[b], theta, ropeScale, attnFactor,
+                        c.ropeStyle(), freqs, c.yarn());
             }
-            float[] layerKeys = cache.keys[l];
-            float[] layerValues = cache.values[l];
-            int rows = cache.rows[l];
+            int layerIndex = l;
             for (int b = 0; b < count; b++) {
-                int row = (position + b) % rows;
-                System.arraycopy(k, b * kvDim, layerKeys, row * kvDim, kvDim);
-                System.arraycopy(v, b * kvDim, layerValues, row * kvDim, kvDim);
+                CpuState cache = partOf[b].cache();
+                int row = positionOf[b] % cache.rows[l];
+                System.arraycopy(k, b * kvDim, cache.keys[l], row * kvDim, kvDim);
+                System.arraycopy(v, b * kvDim, cache.values[l], row * kvDim, kvDim);
             }
-            int ring = rows < cache.capacity ? rows : 0;
             int window = c.window(l);
             CpuOps.forRange(count, count > 1, b -> {
-                int length = position + b + 1;
+                CpuState cache = partOf[b].cache();
+                int rows = cache.rows[layerIndex];
+                int ring = rows < cache.capacity ? rows : 0;
+                int length = positionOf[b] + 1;
                 int first = window > 0 ? Math.max(0, length - window) : 0;
                 float[] scores = new float[c.heads() * (length - first)];
-                CpuOps.attention(q, b * qDim, layerKeys, layerValues, kvDim, first, length, ring, c.heads(), c.kvHeads(),
-                        c.headDim(), c.extras().attentionScale(), layer.sinks(), scores, attended, b * qDim);
+                CpuOps.attention(q, b * qDim, cache.keys[layerIndex], cache.values[layerIndex], kvDim, first, length, ring,
+                        c.heads(), c.kvHeads(), c.headDim(), c.extras().attentionScale(), layer.sinks(), scores, attended, b * qDim);
             });
             layer.attnOutput().multiply(attended, 0, count, projected, 0);
             if (layer.attnOutputBias() != null) addEach(projected, layer.attnOutputBias(), count, dim);
@@ -247,14 +318,12 @@ public final class CpuRunner implements ModelRunner {
             addResidual(x, projected, layer.postFfnNorm(), count);
         }
 
-        if (logits == null) return;
-        int first = allLogits ? 0 : count - 1;
-        int outputs = count - first;
-        for (int b = 0; b < outputs; b++) {
-            CpuOps.rmsNorm(x, (first + b) * dim, outputNorm, c.rmsEps(), normed, b * dim, dim);
+        if (outputs.length == 0) return;
+        for (int b = 0; b < outputs.length; b++) {
+            CpuOps.rmsNorm(x, outputs[b] * dim, outputNorm, c.rmsEps(), normed, b * dim, dim);
         }
-        output.multiply(normed, 0, outputs, logits, logitsOff);
-        CpuOps.softcap(logits, logitsOff, outputs * c.vocab(), c.extras().finalLogitSoftcap());
+        output.multiply(normed, 0, outputs.length, logits, logitsOff);
+        CpuOps.softcap(logits, logitsOff, outputs.length * c.vocab(), c.extras().finalLogitSoftcap());
     }
 
     /** x += delta, through the post-norm (Gemma) when the block has one; delta is overwritten then. */

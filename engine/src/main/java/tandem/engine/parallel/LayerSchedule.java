@@ -7,6 +7,7 @@ import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.BlockRecorder;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.StepRows;
 
 /**
  * Layer split: device k runs its consecutive blocks on the residual stream device k-1 handed it
@@ -23,10 +24,10 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
     @Override public int marks(int device) { return 4; }
 
     @Override
-    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
-                       boolean allLogits) {
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline,
+                       int tokens, boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
-        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, null);
+        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, rows, null);
         segments.get(0).begin().end();
         CommandRecorder rec = segments.get(1).begin();
         timeline.begin(rec);

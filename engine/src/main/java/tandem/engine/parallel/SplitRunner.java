@@ -26,6 +26,7 @@ import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 import tandem.engine.vulkan.model.ChunkedForward;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.SharedStepPlan;
 import tandem.engine.vulkan.model.VulkanRunner;
 
 /**
@@ -80,6 +81,13 @@ public final class SplitRunner implements ModelRunner {
     /** GPU time per device since the last metrics read, from each step's timestamps. */
     private final double[] computeNanos;
     private final double[] allReduceNanos;
+    /** Steps several sequences share (parallel streams). */
+    private final SplitSharedSteps shared;
+    /**
+     * Held while recording or submitting: the devices' command pools take one thread at a time, and
+     * sessions on other threads may open (recording their decode step) while a step runs.
+     */
+    private final Object commandPool = new Object();
 
     private SplitRunner(VulkanInstance instance, List<Shard> shards, VulkanAllReduce allReduce, SplitMode mode,
                         ModelConfig config) {
@@ -91,6 +99,8 @@ public final class SplitRunner implements ModelRunner {
         this.allReduceNanos = new double[shards.size()];
         this.schedule = mode == SplitMode.TENSOR ? new TensorSchedule(this.shards, allReduce, config.layers(), config.dim())
                 : new LayerSchedule(this.shards, allReduce, config.dim());
+        this.shared = new SplitSharedSteps(this.shards, schedule, config, this::recorders, this::submitStep, this::account,
+                commandPool);
     }
 
     /** Uploads each device's part of the model; refuses a plan that does not fit before allocating. */
@@ -166,7 +176,39 @@ public final class SplitRunner implements ModelRunner {
             throw new TandemException("context " + contextLength + " exceeds the " + positions
                     + " positions this model was loaded for; reload with a larger --ctx");
         }
-        return new SplitState(contextLength);
+        synchronized (commandPool) {
+            return new SplitState(contextLength);
+        }
+    }
+
+    /**
+     * Several sequences in one step on every device: one product per weight slice over all their
+     * rows, each sequence's attention on its own cache; one recorded step per combination of
+     * sequences, replayed while it repeats. Where a device cannot bind the sequences' rows apart,
+     * they run one after another.
+     */
+    @Override
+    public List<float[]> forwardBatch(List<BatchPart> parts) {
+        if (parts.size() < 2 || !shared.possible()) return ModelRunner.super.forwardBatch(parts);
+        return SharedStepPlan.run(parts, SplitSharedSteps.MAX_ROWS, SplitSharedSteps.LOGIT_ROWS, ModelRunner.super::forwardBatch,
+                group -> {
+                    List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
+                    group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);
+                    return logits;
+                });
+    }
+
+    @Override
+    public int maxBatchRows() { return SplitSharedSteps.MAX_ROWS; }
+
+    /** Steps several sequences shared since load. */
+    long sharedStepsRun() { return shared.stepsRun(); }
+
+    private SplitState stateOf(BatchPart p) {
+        if (!(p.state() instanceof SplitState s) || s.runner() != this) {
+            throw new IllegalArgumentException("a batched step takes states of this runner only");
+        }
+        return s;
     }
 
     /**
@@ -217,12 +259,77 @@ public final class SplitRunner implements ModelRunner {
     @Override
     public void close() {
         drain();
+        shared.close();
         allReduce.close();
         for (Shard s : shards.reversed()) {
             s.weights().close();
             s.device().close();
         }
         instance.close();
+    }
+
+    /** Submits a whole step on every device, chained through the all-reduce, then waits for the logits. */
+    private void submitStep(List<List<CommandRecorder>> steps) {
+        if (failure != null) throw new TandemException(failure);
+        long base = rounds;
+        rounds += (schedule.rounds() + 1) / 2 * 2; // even, so recorded slot parities hold
+        try {
+            // a group of segments per device in turn, so every device starts at once instead of waiting
+            // for the host to queue the whole step of the devices before it, and in groups per call
+            // (CommandRecorder.submitAll), so the host keeps ahead of the GPUs
+            int most = steps.stream().mapToInt(List::size).max().orElse(0);
+            int group = submitGroup();
+            for (int j0 = 0; j0 < most; j0 += group) {
+                for (int d = 0; d < steps.size(); d++) {
+                    List<CommandRecorder> s = steps.get(d);
+                    int end = Math.min(s.size(), j0 + group);
+                    if (j0 >= end) continue;
+                    List<List<TimelinePoint>> waits = new ArrayList<>(), signals = new ArrayList<>();
+                    for (int j = j0; j < end; j++) {
+                        waits.add(schedule.waits(d, j, base));
+                        signals.add(schedule.signals(d, j, base));
+                    }
+                    submitFault.check(d, j0);
+                    CommandRecorder.submitAll(s.subList(j0, end), waits, signals);
+                }
+            }
+            for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);
+        } catch (RuntimeException e) {
+            // one device failed: release the others from their waits so every queue drains, then
+            // refuse further steps (the semaphores are spent); the model can be loaded again
+            allReduce.releaseWaiters();
+            for (List<CommandRecorder> s : steps) s.forEach(SplitRunner::awaitQuietly);
+            failure = "a device failed during the step (" + e.getMessage() + "); the generation stopped: load the model again";
+            throw new TandemException(failure, e);
+        }
+    }
+
+    /**
+     * Copies the first {@code rows} logit rows of the step just run, each device's vocabulary rows
+     * from its {@code buffers}, into {@code result} from row {@code firstRow}, soft-capped.
+     */
+    static void gatherLogits(List<Shard> shards, List<SequenceBuffers> buffers, ModelConfig config, float[] result, int firstRow,
+                             int rows) {
+        int vocab = config.vocab();
+        for (int d = 0; d < shards.size(); d++) {
+            SliceRange v = shards.get(d).slices().vocabRows();
+            if (v.isEmpty()) continue;
+            SequenceBuffers b = buffers.get(d);
+            b.logitsHost.invalidate();
+            MemorySegment host = b.logitsHost.mapped();
+            for (int r = 0; r < rows; r++) {
+                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) r * v.size() * Float.BYTES, result,
+                        (firstRow + r) * vocab + v.start(), v.size());
+            }
+        }
+        CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
+    }
+
+    /** Command buffers for one recorded step of a device, one per segment. */
+    private List<CommandRecorder> recorders(int device) {
+        List<CommandRecorder> list = new ArrayList<>();
+        for (int i = 0; i < schedule.segments(device); i++) list.add(CommandRecorder.create(shards.get(device).device()));
+        return list;
     }
 
     /** One sequence: per device its KV cache and activations, and the recorded steps. */
@@ -257,13 +364,10 @@ public final class SplitRunner implements ModelRunner {
             }
         }
 
-        private List<CommandRecorder> recorders(int device) {
-            List<CommandRecorder> list = new ArrayList<>();
-            for (int i = 0; i < schedule.segments(device); i++) list.add(CommandRecorder.create(shards.get(device).device()));
-            return list;
-        }
 
         @Override public int capacity() { return capacity; }
+
+        SplitRunner runner() { return SplitRunner.this; }
 
         @Override public int earliestContinuation() { return buffers.getFirst().earliestContinuation(config, end); }
 
@@ -278,6 +382,12 @@ public final class SplitRunner implements ModelRunner {
 
         @Override
         public void run(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
+            synchronized (commandPool) {
+                runLocked(tokens, from, count, position, decodeStep, allPositions);
+            }
+        }
+
+        private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
             for (SequenceBuffers b : buffers) b.step.write(position, tokens, from, count);
             if (!decodeStep && (count != batchTokens || allPositions != batchAllLogits)) {
                 for (int d = 0; d < shards.size(); d++) {
@@ -286,68 +396,27 @@ public final class SplitRunner implements ModelRunner {
                 batchTokens = count;
                 batchAllLogits = allPositions;
             }
-            run(decodeStep ? decode : batch);
+            submitStep(decodeStep ? decode : batch);
             List<GpuTimeline> timelines = decodeStep ? decodeTimelines : batchTimelines;
             for (int d = 0; d < shards.size(); d++) account(d, timelines.get(d).read());
-        }
-
-        /** Submits a whole step on every device, chained through the all-reduce, then waits for the logits. */
-        private void run(List<List<CommandRecorder>> steps) {
-            if (failure != null) throw new TandemException(failure);
-            long base = rounds;
-            rounds += (schedule.rounds() + 1) / 2 * 2; // even, so recorded slot parities hold
-            try {
-                // a group of segments per device in turn, so every device starts at once instead of waiting
-                // for the host to queue the whole step of the devices before it, and in groups per call
-                // (CommandRecorder.submitAll), so the host keeps ahead of the GPUs
-                int most = steps.stream().mapToInt(List::size).max().orElse(0);
-                int group = submitGroup();
-                for (int j0 = 0; j0 < most; j0 += group) {
-                    for (int d = 0; d < steps.size(); d++) {
-                        List<CommandRecorder> s = steps.get(d);
-                        int end = Math.min(s.size(), j0 + group);
-                        if (j0 >= end) continue;
-                        List<List<TimelinePoint>> waits = new ArrayList<>(), signals = new ArrayList<>();
-                        for (int j = j0; j < end; j++) {
-                            waits.add(schedule.waits(d, j, base));
-                            signals.add(schedule.signals(d, j, base));
-                        }
-                        submitFault.check(d, j0);
-                        CommandRecorder.submitAll(s.subList(j0, end), waits, signals);
-                    }
-                }
-                for (List<CommandRecorder> s : steps) s.forEach(CommandRecorder::await);
-            } catch (RuntimeException e) {
-                // one device failed: release the others from their waits so every queue drains, then
-                // refuse further steps (the semaphores are spent); the model can be loaded again
-                allReduce.releaseWaiters();
-                for (List<CommandRecorder> s : steps) s.forEach(SplitRunner::awaitQuietly);
-                failure = "a device failed during the step (" + e.getMessage() + "); the generation stopped: load the model again";
-                throw new TandemException(failure, e);
-            }
         }
 
         /** Copies each device's vocabulary rows of {@code rows} logit rows into place. */
         @Override
         public void collect(float[] result, int firstRow, int rows) {
-            int vocab = config.vocab();
-            for (int d = 0; d < shards.size(); d++) {
-                SliceRange v = shards.get(d).slices().vocabRows();
-                if (v.isEmpty()) continue;
-                SequenceBuffers b = buffers.get(d);
-                b.logitsHost.invalidate();
-                MemorySegment host = b.logitsHost.mapped();
-                for (int r = 0; r < rows; r++) {
-                    MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) r * v.size() * Float.BYTES, result,
-                            (firstRow + r) * vocab + v.start(), v.size());
-                }
-            }
-            CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
+            gatherLogits(shards, buffers, config, result, firstRow, rows);
         }
 
         @Override
         public void close() {
+            synchronized (commandPool) {
+                closeLocked();
+            }
+        }
+
+        private void closeLocked() {
             drain();
+            if (!buffers.isEmpty()) shared.forget(buffers.getFirst());
             for (List<CommandRecorder> l : batch) l.forEach(CommandRecorder::close);
             for (List<CommandRecorder> l : decode) l.forEach(CommandRecorder::close);
             batchTimelines.forEach(GpuTimeline::close);

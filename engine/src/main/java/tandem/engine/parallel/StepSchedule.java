@@ -6,6 +6,7 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.StepRows;
 
 /**
  * How one forward step is cut into command buffers per device and chained across devices through
@@ -23,8 +24,22 @@ interface StepSchedule {
      * Records the step. The timeline gets "compute" marks after work and "all-reduce" marks after
      * each hand-over (the wait for the peers included), so its intervals split the device's time.
      */
-    void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, GpuTimeline timeline, int tokens,
-                boolean allLogits);
+    default void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, GpuTimeline timeline, int tokens,
+                        boolean allLogits) {
+        record(device, segments, buffers, null, timeline, tokens, allLogits);
+    }
+
+    /**
+     * Records a step several sequences share: {@code buffers} holds the activations of all their
+     * rows, {@code rows} says whose cache each row's attention uses on this device.
+     */
+    default void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, StepRows rows, GpuTimeline timeline) {
+        record(device, segments, buffers, rows, timeline, rows.tokens(), false);
+    }
+
+    /** Either of the above: {@code rows} null for one sequence (whose cache {@code buffers} holds). */
+    void record(int device, List<CommandRecorder> segments, SequenceBuffers buffers, StepRows rows, GpuTimeline timeline,
+                int tokens, boolean allLogits);
 
     /** Timestamps one recorded step of device {@code device} needs at most. */
     int marks(int device);

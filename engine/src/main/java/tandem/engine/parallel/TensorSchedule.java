@@ -7,6 +7,7 @@ import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.TimelinePoint;
 import tandem.engine.vulkan.model.BlockRecorder;
 import tandem.engine.vulkan.model.SequenceBuffers;
+import tandem.engine.vulkan.model.StepRows;
 
 /**
  * Tensor split: every device runs every block on its heads and FFN columns; each of the two
@@ -23,10 +24,10 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
     @Override public int marks(int device) { return 4 * layers + 4; }
 
     @Override
-    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, GpuTimeline timeline, int tokens,
-                       boolean allLogits) {
+    public void record(int device, List<CommandRecorder> segments, SequenceBuffers b, StepRows rows, GpuTimeline timeline,
+                       int tokens, boolean allLogits) {
         SplitRunner.Shard s = shards.get(device);
-        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, null);
+        BlockRecorder blocks = new BlockRecorder(s.local(), s.weights(), b, rows, null);
         int[] round = {0};
         CommandRecorder rec = segments.getFirst().begin();
         timeline.begin(rec);

@@ -27,6 +27,8 @@ public final class BackendModel implements LoadedModel {
     private final BiFunction<List<ChatMessage>, Boolean, String> chatFormatter;
     private final AutoCloseable file;
     private final ActivityMeter meter = new ActivityMeter();
+    /** Sessions generating at the same time share each forward step through it. */
+    private final StepBatcher steps;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     /** How long close() lets running generations finish after cancelling them. */
     private static final long CLOSE_WAIT_MILLIS = 10_000;
@@ -43,6 +45,7 @@ public final class BackendModel implements LoadedModel {
         this.tokenizer = tokenizer;
         this.chatFormatter = chatFormatter;
         this.file = file;
+        this.steps = new StepBatcher(runner);
     }
 
     @Override public ModelInfo info() { return info; }
@@ -63,11 +66,14 @@ public final class BackendModel implements LoadedModel {
 
     @Override
     public Session newSession() {
-        Session session = new GenerationSession(runner.newState(plan.contextLength()), runner.prefillChunk(), tokenizer, meter,
+        Session session = new GenerationSession(runner.newState(plan.contextLength()), steps, runner.prefillChunk(), tokenizer, meter,
                 sessions::remove);
         sessions.add(session);
         return session;
     }
+
+    /** Forward steps run so far and the sequences they held (their ratio: sequences per step). */
+    long[] stepCounts() { return steps.counts(); }
 
     @Override
     public List<KernelTime> kernelTimes() { return runner.kernelTimes(); }

@@ -19,6 +19,7 @@ import tandem.engine.chat.HarmonyChannels;
  */
 final class GenerationSession implements Session {
     private final ModelRunner.State state;
+    private final StepBatcher steps;
     private final int prefillChunk;
     private final Tokenizer tokenizer;
     private final ActivityMeter meter;
@@ -29,11 +30,13 @@ final class GenerationSession implements Session {
 
     /**
      * @param prefillChunk prompt tokens per call while prefilling (the runner's {@link ModelRunner#prefillChunk()})
+     * @param steps        the model's shared steps: sessions generating at once share each forward step
      * @param onClose      told when the session closes (the model stops tracking it)
      */
-    GenerationSession(ModelRunner.State state, int prefillChunk, Tokenizer tokenizer, ActivityMeter meter,
+    GenerationSession(ModelRunner.State state, StepBatcher steps, int prefillChunk, Tokenizer tokenizer, ActivityMeter meter,
                       Consumer<Session> onClose) {
         this.state = state;
+        this.steps = steps;
         this.prefillChunk = prefillChunk;
         this.tokenizer = tokenizer;
         this.meter = meter;
@@ -55,9 +58,11 @@ final class GenerationSession implements Session {
         }
         requireRoom(promptTokens.length);
         meter.generationStarted();
+        steps.join();
         try {
             return runGeneration(promptTokens, params, listener);
         } finally {
+            steps.leave();
             meter.generationEnded();
         }
     }
@@ -139,7 +144,7 @@ final class GenerationSession implements Session {
     private float[] forward(int[] tokens) {
         restoreWindow();
         long t0 = System.nanoTime();
-        float[] logits = state.forward(tokens, position, false);
+        float[] logits = steps.run(state, tokens, position, true);
         advance(tokens, System.nanoTime() - t0);
         return logits;
     }
@@ -148,7 +153,7 @@ final class GenerationSession implements Session {
     private void append(int[] tokens) {
         restoreWindow();
         long t0 = System.nanoTime();
-        state.append(tokens, position);
+        steps.run(state, tokens, position, false);
         advance(tokens, System.nanoTime() - t0);
     }
 
@@ -160,7 +165,7 @@ final class GenerationSession implements Session {
     private void restoreWindow() {
         if (position == 0 || position >= state.earliestContinuation()) return;
         for (int from = 0; from < position; from += prefillChunk) {
-            state.append(Arrays.copyOfRange(history, from, Math.min(position, from + prefillChunk)), from);
+            steps.run(state, Arrays.copyOfRange(history, from, Math.min(position, from + prefillChunk)), from, false);
         }
     }
 
@@ -181,7 +186,23 @@ final class GenerationSession implements Session {
     public float[] evaluate(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("evaluate needs at least one token");
         requireRoom(tokens.length);
-        return forward(tokens);
+        steps.join();
+        try {
+            return forward(tokens);
+        } finally {
+            steps.leave();
+        }
+    }
+
+    @Override
+    public void evaluateEach(int[] tokens) {
+        requireRoom(tokens.length);
+        steps.join();
+        try {
+            for (int token : tokens) forward(new int[] {token});
+        } finally {
+            steps.leave();
+        }
     }
 
     @Override

@@ -30,6 +30,38 @@ public interface ModelRunner extends AutoCloseable {
     State newState(int contextLength);
 
     /**
+     * One sequence's share of a step that several sequences run together: its tokens go into its
+     * own state's cache from {@code position} on and attend to that cache only.
+     *
+     * @param logits whether the last position's logits are wanted (a prompt chunk before the last needs none)
+     */
+    record BatchPart(State state, int[] tokens, int position, boolean logits) {}
+
+    /**
+     * Evaluates several sequences (distinct states of this runner) in one step and returns, per
+     * part, the last position's logits, or null where none were asked for. Backends override it to
+     * read each weight once for all the parts' rows (a step of N decoding sequences is one product
+     * of N rows); the default evaluates the parts one after another, with the same results.
+     */
+    default java.util.List<float[]> forwardBatch(java.util.List<BatchPart> parts) {
+        java.util.List<float[]> out = new java.util.ArrayList<>(parts.size());
+        for (BatchPart p : parts) {
+            if (p.logits()) {
+                out.add(p.state().forward(p.tokens(), p.position(), false));
+            } else {
+                p.state().append(p.tokens(), p.position());
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    /** Token rows (all parts together) one {@link #forwardBatch} step takes at most. */
+    default int maxBatchRows() {
+        return 512;
+    }
+
+    /**
      * The devices' figures over a measurement window of {@code windowNanos} in which the engine
      * spent {@code forwardNanos} inside {@link State#forward} evaluating {@code tokens} tokens.
      * A GPU backend may use its own timestamps instead of the engine's wall-clock figures.

@@ -37,6 +37,8 @@ final class Generation {
 
     int promptTokens() { return prompt.length; }
 
+    int[] prompt() { return prompt; }
+
     /** Runs on a slot's thread; never throws (a failure becomes a Failed event). */
     void run(ChatSession chat) {
         if (cancelled) {

@@ -1,23 +1,27 @@
 package tandem.engine.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tandem.engine.api.ChatSession;
 import tandem.engine.api.LoadedModel;
+import tandem.engine.api.TandemException;
 
 /**
  * Requests wait here for the model: each slot is a {@link ChatSession} (its own KV cache, re-used
- * for the next request's common prefix) served by its own thread, in arrival order.
+ * for a later request's common prefix) served by its own thread, in arrival order. Slots that
+ * generate at the same time share each decode step (the model's sessions batch their steps), so
+ * {@code --parallel N} serves N requests at about the cost of one step each.
  */
 final class GenerationQueue implements AutoCloseable {
-    private final BlockingQueue<ChatSession> free = new LinkedBlockingQueue<>();
+    /** Slots without a request; guarded by itself. */
+    private final List<ChatSession> free = new ArrayList<>();
     private final ExecutorService slotThreads;
     private final Set<Generation> submitted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -26,7 +30,13 @@ final class GenerationQueue implements AutoCloseable {
 
     GenerationQueue(LoadedModel model, int slots) {
         this.slots = slots;
-        for (int i = 0; i < slots; i++) free.add(new ChatSession(model));
+        try {
+            for (int i = 0; i < slots; i++) free.add(new ChatSession(model));
+        } catch (TandemException e) {
+            free.forEach(ChatSession::close);
+            throw new TandemException("--parallel " + slots + ": slot " + (free.size() + 1) + " has no room for its KV cache ("
+                    + e.getMessage() + "); serve with a smaller --parallel or --ctx", e);
+        }
         AtomicInteger names = new AtomicInteger();
         slotThreads = Executors.newFixedThreadPool(slots, r -> {
             Thread t = new Thread(r, "tandem-slot-" + names.getAndIncrement());
@@ -51,13 +61,28 @@ final class GenerationQueue implements AutoCloseable {
     private void runOnSlot(Generation generation) {
         waiting.decrementAndGet();
         running.incrementAndGet();
-        ChatSession chat = free.poll();
+        ChatSession chat = takeSlot(generation.prompt());
         try {
             generation.run(chat);
         } finally {
-            free.add(chat);
+            synchronized (free) {
+                free.add(chat);
+            }
             running.decrementAndGet();
             submitted.remove(generation);
+        }
+    }
+
+    /**
+     * The free slot whose cache holds the longest prefix of the prompt (a conversation's next turn
+     * goes back to its slot), else the one free longest. There is one: a thread per slot runs.
+     */
+    private ChatSession takeSlot(int[] prompt) {
+        synchronized (free) {
+            ChatSession best = free.getFirst();
+            for (ChatSession s : free) if (s.sharedPrefix(prompt) > best.sharedPrefix(prompt)) best = s;
+            free.remove(best);
+            return best;
         }
     }
 
@@ -79,6 +104,8 @@ final class GenerationQueue implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        free.forEach(ChatSession::close);
+        synchronized (free) {
+            free.forEach(ChatSession::close);
+        }
     }
 }

@@ -32,7 +32,7 @@ final class MetricsEndpoint {
                 .sample("tandem_completion_tokens_total", stats.completionTokens.get())
                 .family("tandem_queue_length", "gauge", "Requests waiting for the model.")
                 .sample("tandem_queue_length", queue.waiting())
-                .family("tandem_requests_running", "gauge", "Requests generating now.")
+                .family("tandem_requests_running", "gauge", "Requests generating now: the slots in use, of tandem_slots.")
                 .sample("tandem_requests_running", queue.running())
                 .family("tandem_slots", "gauge", "Sequences the server generates at once.")
                 .sample("tandem_slots", queue.slots())

@@ -61,7 +61,13 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new TandemException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
         }
-        OpenAiServer server = new OpenAiServer(model, options, log, http);
+        OpenAiServer server;
+        try {
+            server = new OpenAiServer(model, options, log, http);
+        } catch (RuntimeException e) {
+            http.stop(0); // the slots did not fit: give the port back
+            throw e;
+        }
         http.start();
         return server;
     }

@@ -54,6 +54,28 @@ public final class GpuOps {
         }
     }
 
+    /**
+     * Rows up to which a step that several sequences share (parallel streams: one decode token each)
+     * multiplies on the matrix-vector kernel that dequantizes each weight chunk once for several
+     * tokens ({@link #matVecShared}), as llama.cpp's mul_mat_vec does for small batches, instead of
+     * the tiles of the prompt kernels, which at a few tokens leave most of a large GPU idle.
+     * {@code -Dtandem.batch.matvec=separate} gives each sequence its own pass over the weights
+     * (the one-token decode kernel, once per row) to compare.
+     */
+    public static final int SHARED_MATVEC_MAX_TOKENS = 16;
+
+    /** Whether a shared step of this many rows takes {@link #matVecShared} (see {@link #SHARED_MATVEC_MAX_TOKENS}). */
+    public static boolean sharesWeightReads(int tokens) {
+        return tokens <= SHARED_MATVEC_MAX_TOKENS && !"separate".equals(System.getProperty("tandem.batch.matvec"));
+    }
+
+    /** {@link #matVec} with each weight chunk dequantized once for up to the device's tokens per workgroup. */
+    public static void matVecShared(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
+                                    int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
+        int perGroup = Math.min(tokens, Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+        matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, perGroup);
+    }
+
     /** Tokens from which a step's projections use the tiled matrix product instead of matrix-vector. */
     public static final int MATMUL_MIN_TOKENS = 8;
 

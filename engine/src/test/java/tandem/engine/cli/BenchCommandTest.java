@@ -62,4 +62,22 @@ class BenchCommandTest {
         CliRun bad = CliRun.of("bench", "--model", MODEL, "--backend", "cpu", "-d", "4k");
         assertTrue(bad.err().contains("-d: '4k' is not a whole number"), bad.err());
     }
+
+    @Test
+    void parallelRunsEachStreamCountAtOnceWithTheAggregateRate() throws Exception {
+        List<String> lines = run("bench", "--model", MODEL, "--backend", "cpu", "-p", "0", "-n", "6", "-r", "1", "-d", "0,12",
+                "--parallel", "1,3", "--json").lines().toList();
+        ObjectMapper json = new ObjectMapper();
+        List<String> tests = new java.util.ArrayList<>();
+        for (String l : lines) {
+            JsonNode row = json.readTree(l);
+            tests.add(row.get("test").asText());
+            assertTrue(row.get("avg_ts").asDouble() > 0, l);
+            assertEquals(6, row.get("n_gen").asInt(), l);
+        }
+        assertEquals(List.of("tg6 x1", "tg6 x3", "tg6 x1 @ d12", "tg6 x3 @ d12"), tests);
+        CliRun bad = CliRun.of("bench", "--model", MODEL, "--backend", "cpu", "--parallel", "0");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("--parallel: give stream counts of at least 1"), bad.err());
+    }
 }

@@ -73,11 +73,11 @@ class ServeCommandTest {
     }
 
     @Test
-    void parallelAboveOneIsRefusedWithAClearMessage() {
-        CliRun run = CliRun.of("serve", "--model", MODEL, "--backend", "cpu", "--parallel", "4");
+    void parallelOutsideItsRangeIsRefusedWithAClearMessage() {
+        CliRun run = CliRun.of("serve", "--model", MODEL, "--backend", "cpu", "--parallel", "0");
         assertEquals(1, run.status());
         assertEquals(1, run.err().strip().lines().count(), run.err());
-        assertTrue(run.err().contains("--parallel 4") && run.err().contains("one at a time"), run.err());
+        assertTrue(run.err().contains("--parallel 0: give the number of requests served at once"), run.err());
     }
 
     @Test

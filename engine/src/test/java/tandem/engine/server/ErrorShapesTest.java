@@ -132,13 +132,16 @@ class ErrorShapesTest {
     }
 
     @Test
-    void nonLoopbackHostWithoutKeyAndParallelAboveOneAreRefusedBeforeListening() {
+    void nonLoopbackHostWithoutKeyAndParallelOutsideItsRangeAreRefusedBeforeListening() {
         TandemException open = assertThrows(TandemException.class,
                 () -> new ServerOptions("0.0.0.0", 0, Optional.empty(), 1, BODY_LIMIT, "m"));
         assertTrue(open.getMessage().contains("--api-key"), open.getMessage());
         new ServerOptions("0.0.0.0", 0, Optional.of("k"), 1, BODY_LIMIT, "m"); // with a key it may
-        TandemException parallel = assertThrows(TandemException.class,
-                () -> new ServerOptions("127.0.0.1", 0, Optional.empty(), 2, BODY_LIMIT, "m"));
-        assertTrue(parallel.getMessage().contains("--parallel 2"), parallel.getMessage());
+        new ServerOptions("127.0.0.1", 0, Optional.empty(), ServerOptions.MAX_PARALLEL, BODY_LIMIT, "m");
+        for (int slots : new int[] {0, ServerOptions.MAX_PARALLEL + 1}) {
+            TandemException parallel = assertThrows(TandemException.class,
+                    () -> new ServerOptions("127.0.0.1", 0, Optional.empty(), slots, BODY_LIMIT, "m"));
+            assertTrue(parallel.getMessage().contains("--parallel " + slots + ": give the number"), parallel.getMessage());
+        }
     }
 }

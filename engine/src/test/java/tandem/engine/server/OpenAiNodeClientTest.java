@@ -38,7 +38,8 @@ class OpenAiNodeClientTest {
         assertEquals(0, run.status(), run.err());
         String greedy = run.out().substring(0, run.out().length() - 1);
 
-        try (ServerFixture fixture = new ServerFixture(ServerOptions.DEFAULT_MAX_BODY_BYTES)) {
+        // four slots: the 8 concurrent clients share decode steps and queue for slots
+        try (ServerFixture fixture = new ServerFixture(ServerOptions.DEFAULT_MAX_BODY_BYTES, 4)) {
             Path output = temp.resolve("node-output.txt");
             ProcessBuilder node = new ProcessBuilder("node", "--test", "openai-client.test.mjs")
                     .directory(NODE_TESTS.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());

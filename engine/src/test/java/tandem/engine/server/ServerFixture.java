@@ -33,12 +33,23 @@ public final class ServerFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ServerFixture(long maxBodyBytes) {
-        this(Engine.load(STORIES, EngineOptions.cpu().withContextLength(CONTEXT), LoadProgress.NONE, () -> false), maxBodyBytes);
+        this(maxBodyBytes, 1);
+    }
+
+    /** @param parallel requests served at once ({@code --parallel}) */
+    public ServerFixture(long maxBodyBytes, int parallel) {
+        this(Engine.load(STORIES, EngineOptions.cpu().withContextLength(CONTEXT), LoadProgress.NONE, () -> false), maxBodyBytes,
+                parallel);
     }
 
     public ServerFixture(LoadedModel model, long maxBodyBytes) {
+        this(model, maxBodyBytes, 1);
+    }
+
+    /** @param parallel requests served at once ({@code --parallel}) */
+    public ServerFixture(LoadedModel model, long maxBodyBytes, int parallel) {
         this.model = model;
-        this.server = OpenAiServer.start(model, new ServerOptions("127.0.0.1", 0, Optional.of(KEY), 1, maxBodyBytes, MODEL_ID),
+        this.server = OpenAiServer.start(model, new ServerOptions("127.0.0.1", 0, Optional.of(KEY), parallel, maxBodyBytes, MODEL_ID),
                 new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
     }
 

@@ -1,5 +1,6 @@
 package tandem.engine.vulkan.model;
 
+import java.util.List;
 import tandem.engine.model.Activation;
 import tandem.engine.model.ExpertConfig;
 import tandem.engine.model.ExpertStyle;
@@ -51,15 +52,26 @@ public final class BlockRecorder {
     private final ModelWeights m;
     private final SequenceBuffers b;
     private final GpuTimeline profile;
+    /** The sequences of a shared step, or null: one sequence, whose cache is {@link #b}'s. */
+    private final StepRows rows;
 
     /**
      * @param local   the model as this device sees it (its heads, FFN columns, vocabulary and layers)
      * @param profile a timeline to stamp after every kernel group, or null
      */
     public BlockRecorder(ModelConfig local, ModelWeights weights, SequenceBuffers buffers, GpuTimeline profile) {
+        this(local, weights, buffers, null, profile);
+    }
+
+    /**
+     * A step several sequences share: {@code buffers} holds the activations of all their rows, each
+     * part of {@code rows} its own cache (see {@link StepRows}); null rows: one sequence.
+     */
+    public BlockRecorder(ModelConfig local, ModelWeights weights, SequenceBuffers buffers, StepRows rows, GpuTimeline profile) {
         this.c = local;
         this.m = weights;
         this.b = buffers;
+        this.rows = rows;
         this.profile = profile;
     }
 
@@ -79,13 +91,7 @@ public final class BlockRecorder {
     /** Block {@code layer} (model numbering), its KV cache at {@code cacheIndex} of this device's buffers. */
     public CommandRecorder block(CommandRecorder rec, int layer, int cacheIndex, int tokens, ResidualAdd add) {
         int dim = c.dim(), qDim = c.qDim(), kvDim = c.kvDim(), ffn = c.ffn();
-        BufferRange step = b.step.range();
-        boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         LayerWeights w = m.layer(layer);
-        BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
-        float scale = c.extras().attentionScale();
-        int window = c.window(layer);
-        int ring = b.ring(cacheIndex);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
         step(rec, kind(rec.device(), tokens) + " qkv " + w.q().kernelType());
@@ -102,24 +108,10 @@ public final class BlockRecorder {
             GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
             step(rec, "q/k norm");
         }
-        BufferRange sinks = extras.sinks() == null ? null : extras.sinks().all();
-        if (tokens == 1 && Kernels.decodeFusesRope()) {
-            GpuOps.attentionRoped(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(),
-                    b.values.get(cacheIndex).all(), rope, b.attended.all(), step, c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, b.attentionSplits, b.attentionPartials.all(), scale, window, ring, sinks);
-            step(rec, "rope + attention");
-        } else {
-            GpuOps.ropeStore(rec, b.q.all(), b.k.all(), b.v.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(),
-                    rope, step, c.heads(), c.kvHeads(), c.headDim(), c.ropeDim(), neox, tokens, ring);
-            step(rec, "rope + kv store");
-            GpuOps.attention(rec, b.q.all(), b.keys.get(cacheIndex).all(), b.values.get(cacheIndex).all(), b.attended.all(),
-                    step, c.heads(), c.kvHeads(), c.headDim(), tokens, tokens == 1 ? b.attentionSplits : 1,
-                    b.attentionPartials.all(), scale, window, ring, sinks);
-            step(rec, "attention");
-        }
+        attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all());
         PostNorms post = m.postNorms(layer);
         rec = residual(rec, add, "attn_output", w.attnOutput().kernelType(), (r, y, accumulate) -> {
-            GpuOps.linear(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate, b.halves.all());
+            product(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
             if (extras.outputBias() != null) {
                 r.computeBarrier();
                 GpuOps.addBias(r, y, extras.outputBias().all(), dim, tokens);
@@ -140,8 +132,74 @@ public final class BlockRecorder {
         }
         // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
         return residual(rec, add, "ffn_down", w.down().kernelType(), (r, y, accumulate) ->
-                GpuOps.linear(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate, b.halves.all()),
+                product(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate),
                 post.ffn(), tokens);
+    }
+
+    /**
+     * RoPE, the KV-cache append and attention of each sequence of the step on its own cache and
+     * position: a decode token in one kernel (when fused), a prompt's rows through rope_store and
+     * the prompt attention. The sequences' kernels are independent, so they share the barriers.
+     */
+    private void attention(CommandRecorder rec, int layer, int cacheIndex, int tokens, BufferRange sinks) {
+        boolean neox = c.ropeStyle() == RopeStyle.NEOX;
+        BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
+        float scale = c.extras().attentionScale();
+        int window = c.window(layer);
+        List<StepRows.Part> parts = rows == null ? List.of(new StepRows.Part(0, tokens, b)) : rows.parts();
+        boolean stored = false;
+        for (StepRows.Part p : parts) {
+            if (fusesRope(p)) continue;
+            stored = true;
+            SequenceBuffers s = p.cache();
+            GpuOps.ropeStore(rec, rowsOf(b.q, p, c.qDim()), rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()),
+                    s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), rope, s.step.range(), c.heads(), c.kvHeads(),
+                    c.headDim(), c.ropeDim(), neox, p.tokens(), s.ring(cacheIndex));
+        }
+        if (stored) step(rec, "rope + kv store");
+        for (StepRows.Part p : parts) {
+            SequenceBuffers s = p.cache();
+            BufferRange q = rowsOf(b.q, p, c.qDim()), out = rowsOf(b.attended, p, c.qDim());
+            int ring = s.ring(cacheIndex);
+            if (fusesRope(p)) {
+                GpuOps.attentionRoped(rec, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), s.keys.get(cacheIndex).all(),
+                        s.values.get(cacheIndex).all(), rope, out, s.step.range(), c.heads(), c.kvHeads(), c.headDim(),
+                        c.ropeDim(), neox, s.attentionSplits, s.attentionPartials.all(), scale, window, ring, sinks);
+            } else {
+                GpuOps.attention(rec, q, s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), out, s.step.range(),
+                        c.heads(), c.kvHeads(), c.headDim(), p.tokens(), p.tokens() == 1 ? s.attentionSplits : 1,
+                        s.attentionPartials.all(), scale, window, ring, sinks);
+            }
+        }
+        step(rec, stored ? "attention" : "rope + attention");
+    }
+
+    private static boolean fusesRope(StepRows.Part p) {
+        return p.tokens() == 1 && Kernels.decodeFusesRope();
+    }
+
+    /** A part's rows of an activation buffer of {@code width} floats per row (the whole buffer for one sequence). */
+    private BufferRange rowsOf(GpuBuffer buffer, StepRows.Part p, int width) {
+        if (rows == null) return buffer.all();
+        return buffer.range(4L * p.row() * width, 4L * p.tokens() * width);
+    }
+
+    /**
+     * A product of several tokens' rows: in a step several sequences share, up to
+     * {@link GpuOps#SHARED_MATVEC_MAX_TOKENS} rows take the matrix-vector kernel that reads each
+     * weight once for all of them; otherwise what {@link GpuOps#linear} chooses.
+     */
+    private void product(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
+                         BufferRange y, int yStride, int tokens, boolean accumulate) {
+        if (sharesWeightReads(tokens)) {
+            GpuOps.matVecShared(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        } else {
+            GpuOps.linear(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, b.halves.all());
+        }
+    }
+
+    private boolean sharesWeightReads(int tokens) {
+        return rows != null && rows.shared() && tokens > 1 && GpuOps.sharesWeightReads(tokens);
     }
 
     /**
@@ -261,6 +319,12 @@ public final class BlockRecorder {
      */
     private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
         int dim = c.dim();
+        if (sharesWeightReads(tokens)) {
+            GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
+            step(rec, "rms_norm");
+            for (Projection p : projections) product(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+            return;
+        }
         if (tokens < GpuOps.MATMUL_MIN_TOKENS) {
             for (Projection p : projections) {
                 GpuOps.matVecNormed(rec, p.weights(), b.x.all(), normWeight.all(), c.rmsEps(), xOffset, dim,
@@ -294,7 +358,7 @@ public final class BlockRecorder {
     /** Final norm and this device's logits (its vocabulary rows) of the last or every position, copied to the host. */
     public void output(CommandRecorder rec, int tokens, boolean allLogits) {
         int dim = c.dim();
-        int first = allLogits ? 0 : tokens - 1;
+        int first = rows != null ? rows.firstLogitRow() : allLogits ? 0 : tokens - 1;
         int rows = tokens - first;
         normedProjections(rec, m.outputNorm(), first * dim, rows, new Projection(m.output(), b.logits, c.vocab()));
         rec.barrier();

@@ -15,10 +15,17 @@ final class ForwardRecorder {
     private final SequenceBuffers b;
     private final GpuTimeline timeline;
     private final boolean profile;
+    /** The sequences of a shared step (buffers then holds their rows' activations), or null: one sequence. */
+    private final StepRows rows;
 
     ForwardRecorder(DeviceModel model, SequenceBuffers buffers, GpuTimeline timeline, boolean profile) {
+        this(model, buffers, null, timeline, profile);
+    }
+
+    ForwardRecorder(DeviceModel model, SequenceBuffers buffers, StepRows rows, GpuTimeline timeline, boolean profile) {
         this.m = model;
         this.b = buffers;
+        this.rows = rows;
         this.timeline = timeline;
         this.profile = profile;
     }
@@ -27,7 +34,7 @@ final class ForwardRecorder {
      * @param allLogits logits of every token (tokens <= logitRows) instead of the last one only
      */
     void record(CommandRecorder rec, int tokens, boolean allLogits) {
-        BlockRecorder blocks = new BlockRecorder(m.config, m, b, profile ? timeline : null);
+        BlockRecorder blocks = new BlockRecorder(m.config, m, b, rows, profile ? timeline : null);
         rec.begin();
         timeline.begin(rec);
         blocks.embedding(rec, tokens);
@@ -46,8 +53,8 @@ final class ForwardRecorder {
             });
         }
         blocks.output(rec, tokens, allLogits);
-        int rows = allLogits ? tokens : 1;
-        timeline.mark(profile ? BlockRecorder.kind(rec.device(), rows) + " output " + m.output.kernelType() : "output");
+        int logitRows = rows != null ? tokens - rows.firstLogitRow() : allLogits ? tokens : 1;
+        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows) + " output " + m.output.kernelType() : "output");
         rec.end();
     }
 }

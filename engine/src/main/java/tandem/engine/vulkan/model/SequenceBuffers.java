@@ -96,12 +96,25 @@ public final class SequenceBuffers implements AutoCloseable {
 
     /** @param firstLayer the model layer of cache 0 (layer split: the device's first layer) */
     public SequenceBuffers(VulkanDevice device, ModelConfig c, int firstLayer, int capacity, int maxTokens, int logitRows) {
+        this(device, c, firstLayer, capacity, maxTokens, logitRows, true);
+    }
+
+    /**
+     * The activations of steps of up to maxTokens rows and no KV cache: the rows of a step several
+     * sequences share, whose caches are each sequence's own ({@link StepRows}).
+     */
+    public static SequenceBuffers sharedStep(VulkanDevice device, ModelConfig c, int maxTokens, int logitRows) {
+        return new SequenceBuffers(device, c, 0, 0, maxTokens, logitRows, false);
+    }
+
+    private SequenceBuffers(VulkanDevice device, ModelConfig c, int firstLayer, int capacity, int maxTokens, int logitRows,
+                            boolean cache) {
         this.capacity = capacity;
         this.maxTokens = maxTokens;
         this.logitRows = logitRows;
         try {
             long row = (long) c.kvDim() * 2;
-            for (int l = 0; l < c.layers(); l++) {
+            for (int l = 0; cache && l < c.layers(); l++) {
                 int n = c.cacheRows(firstLayer + l, capacity, maxTokens);
                 rows.add(n);
                 keys.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * n, "K cache layer " + (firstLayer + l))));

@@ -40,12 +40,20 @@ public final class VulkanRunner implements ModelRunner {
     private final boolean profile;
     private final Map<String, double[]> kernelTimes = new LinkedHashMap<>();
     private double gpuNanos;
+    /** Steps several sequences share (parallel streams). */
+    private final SharedSteps shared;
+    /**
+     * Held while recording or submitting: the device's command pool takes one thread at a time, and
+     * sessions on other threads may open (recording their decode step) while a step runs.
+     */
+    private final Object commandPool = new Object();
 
     private VulkanRunner(VulkanInstance instance, List<DeviceModel> devices, ModelConfig config, boolean profile) {
         this.instance = instance;
         this.devices = List.copyOf(devices);
         this.config = config;
         this.profile = profile;
+        this.shared = new SharedSteps(this.devices.getFirst(), profile, this::account, commandPool);
     }
 
     /** Whether per-kernel timestamps are on: -Dtandem.profile=true (bench --profile sets it). */
@@ -105,7 +113,35 @@ public final class VulkanRunner implements ModelRunner {
             throw new TandemException("context " + contextLength + " exceeds the " + m.ropePositions
                     + " positions this model was loaded for; reload with a larger --ctx");
         }
-        return new VulkanState(m, contextLength);
+        synchronized (commandPool) {
+            return new VulkanState(m, contextLength);
+        }
+    }
+
+    /**
+     * Several sequences in one step: one product per weight over all their rows, each sequence's
+     * attention on its own cache (one recorded step per combination, replayed while it repeats).
+     * Where the device cannot bind the sequences' rows apart (an offset alignment wider than a row
+     * of keys), they run one after another.
+     */
+    @Override
+    public List<float[]> forwardBatch(List<BatchPart> parts) {
+        if (parts.size() < 2 || !SharedSteps.possible(devices.getFirst())) return ModelRunner.super.forwardBatch(parts);
+        return SharedStepPlan.run(parts, SharedSteps.MAX_ROWS, SharedSteps.LOGIT_ROWS, ModelRunner.super::forwardBatch, group -> {
+            List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
+            group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);
+            return logits;
+        });
+    }
+
+    @Override
+    public int maxBatchRows() { return SharedSteps.MAX_ROWS; }
+
+    private VulkanState stateOf(BatchPart p) {
+        if (!(p.state() instanceof VulkanState s) || s.runner() != this) {
+            throw new IllegalArgumentException("a batched step takes states of this runner only");
+        }
+        return s;
     }
 
     @Override
@@ -142,6 +178,7 @@ public final class VulkanRunner implements ModelRunner {
 
     @Override
     public void close() {
+        shared.close();
         for (DeviceModel m : devices.reversed()) {
             m.close();
             m.device.close();
@@ -176,6 +213,8 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override public int capacity() { return buffers.capacity; }
 
+        VulkanRunner runner() { return VulkanRunner.this; }
+
         @Override public int earliestContinuation() { return buffers.earliestContinuation(config, end); }
 
         @Override
@@ -189,6 +228,12 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override
         public void run(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
+            synchronized (commandPool) {
+                runLocked(tokens, from, count, position, decodeStep, allPositions);
+            }
+        }
+
+        private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
             buffers.step.write(position, tokens, from, count);
             GpuTimeline timeline;
             if (decodeStep) {
@@ -217,6 +262,13 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override
         public void close() {
+            synchronized (commandPool) {
+                closeLocked();
+            }
+        }
+
+        private void closeLocked() {
+            shared.forget(buffers);
             batchTimeline.close();
             decodeTimeline.close();
             batch.close();

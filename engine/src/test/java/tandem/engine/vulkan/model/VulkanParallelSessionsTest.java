@@ -1,0 +1,48 @@
+package tandem.engine.vulkan.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tandem.engine.gguf.SharedData;
+import tandem.engine.api.Backend;
+import tandem.engine.Engine;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.runtime.ParallelSessions;
+import tandem.engine.api.SplitMode;
+
+/**
+ * Sessions generating at once on one Vulkan device (lavapipe in CI) share each step - one product
+ * per weight over their rows, each sequence's attention on its own cache - and generate exactly
+ * the ids each generates alone.
+ */
+class VulkanParallelSessionsTest {
+    private static LoadedModel load(String model, int ctx) {
+        return Engine.load(SharedData.data(model), new EngineOptions(Backend.VULKAN, List.of(0), List.of(), SplitMode.NONE, ctx),
+                LoadProgress.NONE, () -> false);
+    }
+
+    @Test
+    void storiesSessionsAtOnceMatchEachAlone() throws Exception {
+        try (LoadedModel model = load("models/stories260K.gguf", 128)) {
+            ParallelSessions.assertConcurrentMatchesAlone(model, ParallelSessions.STORIES);
+            assertSharedStepsRan(model);
+        }
+    }
+
+    @Test
+    void referenceModelSessionsAtOnceMatchEachAlone() throws Exception {
+        try (LoadedModel model = load("models/reference/llama-q4_0.gguf", 96)) {
+            ParallelSessions.assertConcurrentMatchesAlone(model, ParallelSessions.REFERENCE);
+            assertSharedStepsRan(model);
+        }
+    }
+
+    /** The device ran shared steps (not each sequence's own one after another): their GPU time is labelled. */
+    static void assertSharedStepsRan(LoadedModel model) {
+        assertTrue(model.kernelTimes().stream().anyMatch(k -> k.kernel().startsWith("shared step")),
+                "no shared step ran: " + model.kernelTimes());
+    }
+}
