@@ -19,6 +19,7 @@ final class BackendModel implements LoadedModel {
     private final BiFunction<List<ChatMessage>, Boolean, String> chatFormatter;
     private final AutoCloseable file;
     private final ActivityMeter meter = new ActivityMeter();
+    private final Object passLock = new Object();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     /** How long close() lets running generations finish after cancelling them. */
     private static final long CLOSE_WAIT_MILLIS = 10_000;
@@ -56,7 +57,7 @@ final class BackendModel implements LoadedModel {
     @Override
     public Session newSession() {
         Session session = new GenerationSession(runner.newState(plan.contextLength()), runner.prefillChunk(), tokenizer, meter,
-                sessions::remove);
+                passLock, sessions::remove);
         sessions.add(session);
         return session;
     }

@@ -13,6 +13,8 @@ final class GenerationSession implements Session {
     private final int prefillChunk;
     private final Tokenizer tokenizer;
     private final ActivityMeter meter;
+    /** One per model: its sessions take turns in the forward pass (a split's all-reduce slots are the model's, not a session's). */
+    private final Object passLock;
     private final Consumer<Session> onClose;
     private final int[] history;
     private int position;
@@ -20,14 +22,16 @@ final class GenerationSession implements Session {
 
     /**
      * @param prefillChunk prompt tokens per call while prefilling (the runner's {@link ModelRunner#prefillChunk()})
+     * @param passLock     shared by the model's sessions: one forward pass at a time (the app chats while it serves)
      * @param onClose      told when the session closes (the model stops tracking it)
      */
     GenerationSession(ModelRunner.State state, int prefillChunk, Tokenizer tokenizer, ActivityMeter meter,
-                      Consumer<Session> onClose) {
+                      Object passLock, Consumer<Session> onClose) {
         this.state = state;
         this.prefillChunk = prefillChunk;
         this.tokenizer = tokenizer;
         this.meter = meter;
+        this.passLock = passLock;
         this.onClose = onClose;
         this.history = new int[state.capacity()];
     }
@@ -125,19 +129,23 @@ final class GenerationSession implements Session {
 
     /** Evaluates tokens into the cache; the last one's logits. */
     private float[] forward(int[] tokens) {
-        restoreWindow();
-        long t0 = System.nanoTime();
-        float[] logits = state.forward(tokens, position, false);
-        advance(tokens, System.nanoTime() - t0);
-        return logits;
+        synchronized (passLock) {
+            restoreWindow();
+            long t0 = System.nanoTime();
+            float[] logits = state.forward(tokens, position, false);
+            advance(tokens, System.nanoTime() - t0);
+            return logits;
+        }
     }
 
     /** Evaluates tokens into the cache without logits. */
     private void append(int[] tokens) {
-        restoreWindow();
-        long t0 = System.nanoTime();
-        state.append(tokens, position);
-        advance(tokens, System.nanoTime() - t0);
+        synchronized (passLock) {
+            restoreWindow();
+            long t0 = System.nanoTime();
+            state.append(tokens, position);
+            advance(tokens, System.nanoTime() - t0);
+        }
     }
 
     /**

@@ -161,13 +161,20 @@ public final class RemoteEngine {
     }
 
     private String firstModel() {
+        List<String> models = models();
+        if (models.isEmpty()) throw new TandemException("the remote engine at " + base + " lists no model; name one with --remote-model");
+        return models.getFirst();
+    }
+
+    /** The models the server lists at {@code /models}, in its order. */
+    public List<String> models() {
         HttpResponse<InputStream> response = send(HttpRequest.newBuilder(base.resolve("models")).GET());
         try (InputStream in = response.body()) {
-            JsonNode list = Json.MAPPER.readTree(in).path("data");
-            if (list.isEmpty() || !list.get(0).path("id").isTextual()) {
-                throw new TandemException("the remote engine at " + base + " lists no model; name one with --remote-model");
+            List<String> ids = new java.util.ArrayList<>();
+            for (JsonNode m : Json.MAPPER.readTree(in).path("data")) {
+                if (m.path("id").isTextual()) ids.add(m.get("id").asText());
             }
-            return list.get(0).get("id").asText();
+            return ids;
         } catch (IOException e) {
             throw new TandemException("the remote engine at " + base + " sent an unreadable model list: " + e.getMessage());
         }
