@@ -11,6 +11,7 @@ import tandem.app.model.ModelViewModel;
 import tandem.app.monitor.MonitorViewModel;
 import tandem.app.settings.SettingsService;
 import tandem.app.shell.ShellViewModel;
+import tandem.app.split.MeasureViewModel;
 import tandem.app.split.SplitViewModel;
 import tandem.app.store.JsonStore;
 
@@ -21,6 +22,7 @@ public final class AppContext {
     private final DevicesViewModel devices;
     private final ModelViewModel model;
     private final SplitViewModel split;
+    private final MeasureViewModel measure;
     private final ChatViewModel chat;
     private final MonitorViewModel monitor;
     private final ShellViewModel shell;
@@ -31,6 +33,7 @@ public final class AppContext {
         this.devices = new DevicesViewModel(engine, executors);
         this.model = new ModelViewModel(engine, executors, settings);
         this.split = new SplitViewModel(engine, executors, devices, model.modelPathProperty(), settings);
+        this.measure = new MeasureViewModel(engine, executors, split, model);
         JsonStore<ChatHistory> history = ChatHistory.store(paths.historyFile());
         this.chat = new ChatViewModel(executors, model.loadedProperty(), history, settings);
         this.monitor = new MonitorViewModel(executors, model.loadedProperty(), chat.generatingProperty(), System.nanoTime());
@@ -76,6 +79,7 @@ public final class AppContext {
     public DevicesViewModel devices() { return devices; }
     public ModelViewModel model() { return model; }
     public SplitViewModel split() { return split; }
+    public MeasureViewModel measure() { return measure; }
     public ChatViewModel chat() { return chat; }
     public MonitorViewModel monitor() { return monitor; }
     public ShellViewModel shell() { return shell; }

@@ -55,6 +55,7 @@ final class ScreenshotTour {
             });
             waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
             for (Screen screen : Screen.values()) capture(screen, screen.name().toLowerCase(Locale.ROOT));
+            if (measureTheSplit()) capture(Screen.SPLIT, "measure");
             onFx(() -> {
                 app.shell().themeProperty().set(Theme.DARK);
                 return null;
@@ -98,6 +99,17 @@ final class ScreenshotTour {
             waitFor(() -> onFx(() -> app.split().planProperty().get() != null || !app.split().planProblemProperty().get().isEmpty()));
         }
         return hasDevice;
+    }
+
+    /** Runs Measure on the Split screen (tensor, layer, none); false when it cannot run here (one device). */
+    private boolean measureTheSplit() throws InterruptedException {
+        boolean started = onFx(() -> {
+            if (!app.measure().canMeasureProperty().get()) return false;
+            app.measure().start();
+            return true;
+        });
+        if (started) waitFor(() -> onFx(() -> !app.measure().runningProperty().get()));
+        return started;
     }
 
     /** Loads the model with the split (so the monitor shows the all-reduce); back to the CPU engine if that fails. */

@@ -51,7 +51,7 @@ public final class MainView {
         factories.put(Screen.CHAT, () -> new ChatView(app.chat()).node());
         factories.put(Screen.MODEL, () -> new ModelView(app.model(), app.split()).node());
         factories.put(Screen.DEVICES, () -> new DevicesView(app.devices()).node());
-        factories.put(Screen.SPLIT, () -> new SplitView(app.split(), app.model(), app.monitor()).node());
+        factories.put(Screen.SPLIT, () -> new SplitView(app.split(), app.model(), app.monitor(), app.measure()).node());
         factories.put(Screen.MONITOR, () -> new MonitorView(app.monitor()).node());
         root.getStyleClass().add("main");
         root.setLeft(navigation());

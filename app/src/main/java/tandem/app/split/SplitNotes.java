@@ -29,26 +29,43 @@ final class SplitNotes {
             case TENSOR -> {
                 notes.add("Every layer is cut across the devices; they add up their partial results twice per layer, "
                         + 2 * model.layers() + " times per token.");
-                for (int d = 0; d < devices.size() && d < asked.length; d++) {
-                    int heads = devices.get(d).queryHeads();
-                    if (heads <= 0 || Math.abs(heads / (double) model.heads() - asked[d]) < TOLERANCE) continue;
-                    notes.add(headsReason(model) + ", so " + label(labels, d) + " gets " + heads + " of " + model.heads()
-                            + " attention heads (" + percent(heads / (double) model.heads()) + ") instead of "
-                            + percent(asked[d]) + "; the rest of each layer follows the asked shares.");
-                }
+                mostOff(devices, asked, model.heads(), DevicePlan::queryHeads).ifPresent(d -> notes.add(headsReason(model) + ", so "
+                        + label(labels, d) + " gets " + got(devices.get(d).queryHeads(), model.heads(), asked[d], "attention heads")
+                        + "; the rest of each layer follows the asked shares."));
             }
             case LAYER -> {
                 notes.add("The devices take turns: each runs its own layers and hands the result on, so only one works at a time.");
-                for (int d = 0; d < devices.size() && d < asked.length; d++) {
-                    int layers = devices.get(d).layers();
-                    if (layers <= 0 || Math.abs(layers / (double) model.layers() - asked[d]) < TOLERANCE) continue;
-                    notes.add("This model has " + model.layers() + " layers, so " + label(labels, d) + " runs " + layers + " of "
-                            + model.layers() + " (" + percent(layers / (double) model.layers()) + ") instead of "
-                            + percent(asked[d]) + ".");
-                }
+                mostOff(devices, asked, model.layers(), DevicePlan::layers).ifPresent(d -> notes.add("This model has "
+                        + model.layers() + " layers, so " + label(labels, d) + " runs "
+                        + got(devices.get(d).layers(), model.layers(), asked[d], "layers") + "."));
             }
         }
         return notes;
+    }
+
+    /**
+     * The device whose whole units (heads, layers) are furthest from its asked share, the later one
+     * of a tie (with two devices, the second: its numbers read more naturally); empty when every
+     * device got its share.
+     */
+    private static java.util.OptionalInt mostOff(List<DevicePlan> devices, double[] asked, int total,
+                                                 java.util.function.ToIntFunction<DevicePlan> units) {
+        int worst = -1;
+        double off = TOLERANCE;
+        for (int d = 0; d < devices.size() && d < asked.length; d++) {
+            int got = units.applyAsInt(devices.get(d));
+            double miss = Math.abs(got / (double) total - asked[d]);
+            if (got > 0 && miss >= off - 1e-12) {
+                worst = d;
+                off = miss;
+            }
+        }
+        return worst < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(worst);
+    }
+
+    /** "3 of 8 attention heads (38 %) instead of 40 %". */
+    private static String got(int units, int total, double asked, String what) {
+        return units + " of " + total + " " + what + " (" + percent(units / (double) total) + ") instead of " + percent(asked);
     }
 
     /** Why attention cannot follow any ratio: whole heads, and heads that share a KV head go together where they can. */
@@ -64,14 +81,15 @@ final class SplitNotes {
     static String verdict(TrialResult winner, TrialResult runnerUp) {
         String mode = name(winner);
         if (runnerUp == null) return mode + " is the only mode that could be measured.";
-        String speed = String.format(Locale.ROOT, "%.2f×", winner.tokensPerSecond() / Math.max(1e-9, runnerUp.tokensPerSecond()));
+        String speed = String.format(Locale.ROOT, "%.2f×", winner.tokensPerSecond() / Math.max(1e-9, runnerUp.tokensPerSecond()))
+                + " the speed of " + name(runnerUp).toLowerCase(Locale.ROOT);
         String why = switch (winner.mode()) {
             case NONE -> "on these devices, exchanging results between devices costs more than splitting the work saves";
             case TENSOR -> "every device works on every token, and the exchange takes "
                     + percent(winner.interconnectFraction()) + " of a device's time";
             case LAYER -> "the devices take turns with one hand-off each instead of an exchange in every layer";
         };
-        return mode + " is fastest, " + speed + " " + name(runnerUp) + ": " + why + ".";
+        return mode + " is fastest, " + speed + ": " + why + ".";
     }
 
     static String name(TrialResult r) {

@@ -7,6 +7,8 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
@@ -34,9 +36,10 @@ public final class SplitView {
     private final ModelViewModel model;
     private final MonitorViewModel monitor;
     private final VBox root = new VBox(14);
+    private final ScrollPane scroll = new ScrollPane(root);
     private final GridPane table = new GridPane();
 
-    public SplitView(SplitViewModel vm, ModelViewModel model, MonitorViewModel monitor) {
+    public SplitView(SplitViewModel vm, ModelViewModel model, MonitorViewModel monitor, MeasureViewModel measure) {
         this.vm = vm;
         this.model = model;
         this.monitor = monitor;
@@ -47,7 +50,18 @@ public final class SplitView {
                 + "Layer: consecutive layers per device. None: one device.");
         explain.getStyleClass().add("hint");
         explain.setWrapText(true);
-        root.getChildren().addAll(title, explain, modeAndContext(), new SplitBar(vm), presets(), table, messages(), loadRow());
+        root.getChildren().addAll(title, explain, modeAndContext(), new SplitBar(vm), presets(), table, messages(), loadRow(),
+                new Separator(), new MeasurePane(measure).node());
+        // Measure's results below the split: the screen scrolls at 900x600 rather than clipping them
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("screen-scroll");
+        measure.winnerProperty().addListener((obs, old, now) -> {
+            if (now == null) return;
+            // the results and the winner's row are in: size the content for them now, then show its end
+            scroll.applyCss();
+            scroll.layout();
+            scroll.setVvalue(scroll.getVmax());
+        });
         table.getStyleClass().add("split-table");
         table.setHgap(14);
         table.setVgap(6);
@@ -55,7 +69,7 @@ public final class SplitView {
         showTable();
     }
 
-    public Node node() { return root; }
+    public Node node() { return scroll; }
 
     private Node modeAndContext() {
         ToggleGroup group = new ToggleGroup();

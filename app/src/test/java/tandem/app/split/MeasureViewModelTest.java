@@ -81,7 +81,7 @@ class MeasureViewModelTest {
         // the note says what the engine's own plan gave the second device: whole heads, not 40 %
         LoadPlan plan = Engine.plan(AppPaths.fromEnvironment().demoModel(), tensor.options());
         int heads = plan.devices().get(1).queryHeads();
-        assertTrue(tensor.notes().stream().anyMatch(n -> n.contains("#2 gets " + heads + " of 8 attention heads")
+        assertTrue(tensor.notes().stream().anyMatch(n -> n.contains("#2 gets " + heads + " of 8 attention heads (")
                 && n.contains("instead of 40 %") && n.contains("4 KV heads")), tensor.notes().toString());
         assertTrue(none.notes().getFirst().startsWith("Only GPU0"), none.notes().toString());
 
