@@ -11,6 +11,8 @@ import tandem.app.model.ModelViewModel;
 import tandem.app.monitor.MonitorViewModel;
 import tandem.app.settings.SettingsService;
 import tandem.app.shell.ShellViewModel;
+import tandem.app.remote.RemoteViewModel;
+import tandem.app.server.ServerViewModel;
 import tandem.app.split.MeasureViewModel;
 import tandem.app.split.SplitViewModel;
 import tandem.app.store.JsonStore;
@@ -26,6 +28,8 @@ public final class AppContext {
     private final ChatViewModel chat;
     private final MonitorViewModel monitor;
     private final ShellViewModel shell;
+    private final ServerViewModel server;
+    private final RemoteViewModel remote;
 
     public AppContext(AppPaths paths, EngineService engine, AppExecutors executors) {
         this.paths = paths;
@@ -38,6 +42,9 @@ public final class AppContext {
         this.chat = new ChatViewModel(executors, model.loadedProperty(), history, settings);
         this.monitor = new MonitorViewModel(executors, model.loadedProperty(), chat.generatingProperty(), System.nanoTime());
         this.shell = new ShellViewModel(settings);
+        this.server = new ServerViewModel(executors, model.loadedProperty());
+        this.remote = new RemoteViewModel(executors);
+        chat.remoteProperty().bind(remote.activeProperty());
     }
 
     /**
@@ -62,6 +69,8 @@ public final class AppContext {
     /** Window closing: stop generating, write history and settings now, free the model. */
     public void shutdown() {
         chat.stop();
+        server.stop();
+        remote.disconnect();
         monitor.shutdown();
         chat.saveNow();
         settings.flush();
@@ -83,4 +92,6 @@ public final class AppContext {
     public ChatViewModel chat() { return chat; }
     public MonitorViewModel monitor() { return monitor; }
     public ShellViewModel shell() { return shell; }
+    public ServerViewModel server() { return server; }
+    public RemoteViewModel remote() { return remote; }
 }

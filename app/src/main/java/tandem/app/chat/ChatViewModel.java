@@ -22,6 +22,7 @@ import javafx.collections.ObservableList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.concurrent.LatestOnlyRunner;
 import tandem.app.concurrent.UiBatcher;
+import tandem.app.engine.RemoteChat;
 import tandem.app.engine.UserMessages;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
@@ -61,6 +62,9 @@ public final class ChatViewModel {
     private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper(this, "contextLength", 0);
     private final ObjectProperty<ContextPolicy> contextPolicy = new SimpleObjectProperty<>(this, "contextPolicy");
     private final BooleanBinding canSend;
+    /** A remote engine that answers instead of the loaded model (the Server screen sets it); null: the model answers. */
+    private final ObjectProperty<RemoteChat> remote = new SimpleObjectProperty<>(this, "remote");
+    private final AtomicReference<RemoteChat> runningRemote = new AtomicReference<>();
 
     /** Set by stop(); read by the running generation's token listener. */
     private volatile AtomicBoolean stopRequested = new AtomicBoolean();
@@ -85,7 +89,7 @@ public final class ChatViewModel {
         selected.addListener((obs, old, now) -> measureContext());
         sampling.all().forEach(p -> p.addListener((obs, old, now) -> settings.update(s -> s.withSampling(sampling.toParams()))));
         this.canSend = Bindings.createBooleanBinding(
-                () -> model.get() != null && !generating.get() && !input.get().isBlank(), model, generating, input);
+                () -> ready() && !generating.get() && !input.get().isBlank(), model, remote, generating, input);
         model.addListener((obs, old, now) -> modelChanged());
         loadHistory();
     }
@@ -100,8 +104,13 @@ public final class ChatViewModel {
 
     public BooleanBinding canSendProperty() { return canSend; }
 
-    /** Whether a model is loaded to answer. */
-    public BooleanBinding modelReadyProperty() { return model.isNotNull(); }
+    /** Whether a model is loaded (or a remote engine chosen) to answer. */
+    public BooleanBinding modelReadyProperty() { return model.isNotNull().or(remote.isNotNull()); }
+
+    /** The remote engine answering instead of the loaded model; null while the model answers. */
+    public ObjectProperty<RemoteChat> remoteProperty() { return remote; }
+
+    private boolean ready() { return model.get() != null || remote.get() != null; }
 
     /** A message for the user that is not tied to one answer (history set aside, no model). */
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
@@ -163,12 +172,14 @@ public final class ChatViewModel {
         stopRequested.set(true);
         Session s = runningSession.get();
         if (s != null) s.cancel();
+        RemoteChat r = runningRemote.get();
+        if (r != null) r.cancel();
     }
 
     /** Answers the last question of the selected conversation again, replacing the last answer. */
     public void regenerate() {
         ConversationViewModel c = selected.get();
-        if (c == null || generating.get() || model.get() == null || c.messages().isEmpty()) return;
+        if (c == null || generating.get() || !ready() || c.messages().isEmpty()) return;
         if (!c.messages().getLast().isUser()) c.messages().removeLast();
         if (c.messages().isEmpty()) return;
         answer(c);
@@ -177,7 +188,7 @@ public final class ChatViewModel {
     /** Replaces a question with new text, forgets everything after it and answers again. */
     public void resend(MessageViewModel question, String newText) {
         ConversationViewModel c = selected.get();
-        if (c == null || generating.get() || model.get() == null || !question.isUser() || newText.isBlank()) return;
+        if (c == null || generating.get() || !ready() || !question.isUser() || newText.isBlank()) return;
         int at = c.messages().indexOf(question);
         if (at < 0) return;
         c.messages().remove(at, c.messages().size());
@@ -187,6 +198,7 @@ public final class ChatViewModel {
 
     private void answer(ConversationViewModel c) {
         LoadedModel m = model.get();
+        RemoteChat far = remote.get();
         List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages()));
         SamplingParams params = sampling.forAnswer(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
         ContextPolicy policy = contextPolicy.get();
@@ -202,7 +214,7 @@ public final class ChatViewModel {
             String problem = "";
             int[] window = {0, 0}; // messages left out, context length
             try {
-                result = run(m, history, params, policy, stop, tokens, window);
+                result = far != null ? runRemote(far, history, params, stop, tokens) : run(m, history, params, policy, stop, tokens, window);
             } catch (RuntimeException e) {
                 problem = UserMessages.describe(e);
             }
@@ -239,6 +251,22 @@ public final class ChatViewModel {
             });
         } finally {
             runningSession.set(null);
+        }
+    }
+
+    /** Engine thread: the remote engine answers; the conversation goes as messages (its server applies its template). */
+    private GenerationResult runRemote(RemoteChat far, List<ChatMessage> history, SamplingParams params, AtomicBoolean stop,
+                                       UiBatcher<String> tokens) {
+        if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
+        runningRemote.set(far);
+        try {
+            // as for the local model, a stop that came before the stream started is caught at the first piece
+            return far.chat(history, params, event -> {
+                tokens.offer(event.text());
+                if (stop.get()) far.cancel();
+            });
+        } finally {
+            runningRemote.set(null);
         }
     }
 

@@ -2,13 +2,14 @@ package tandem.app.shell;
 
 import javafx.scene.input.KeyCode;
 
-/** The window's screens, in navigation order; Ctrl+1..5 switches to them. */
+/** The window's screens, in navigation order; Ctrl+1..6 switches to them. */
 public enum Screen {
     CHAT("Chat", KeyCode.DIGIT1),
     MODEL("Model", KeyCode.DIGIT2),
     DEVICES("Devices", KeyCode.DIGIT3),
     SPLIT("Split", KeyCode.DIGIT4),
-    MONITOR("Monitor", KeyCode.DIGIT5);
+    MONITOR("Monitor", KeyCode.DIGIT5),
+    SERVER("Server", KeyCode.DIGIT6);
 
     private final String title;
     private final KeyCode key;
