@@ -45,7 +45,7 @@ final class MeasurePane {
         vm.results().addListener((ListChangeListener<TrialResult>) c -> showResults());
         vm.winnerProperty().addListener((obs, old, now) -> showResults());
         Label problem = Widgets.message("measure-problem", "error", vm.problemProperty());
-        root.getChildren().addAll(title, explain, controls(), table, winnerRow(), problem);
+        root.getChildren().addAll(title, explain, controls(), winnerRow(), problem, table);
         root.getStyleClass().add("measure");
     }
 

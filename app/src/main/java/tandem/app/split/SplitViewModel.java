@@ -187,12 +187,20 @@ public final class SplitViewModel {
         return new EngineOptions(Backend.VULKAN, indices, java.util.Arrays.stream(weights).boxed().toList(), m, ctx);
     }
 
-    /** The included devices' labels as the bar shows them ("GPU0 llvmpipe #2"), the first {@code count}. */
+    /**
+     * The first {@code count} included devices' short labels for sentences ("GPU0 llvmpipe #2": the
+     * name without the driver's details in brackets).
+     */
     public List<String> labels(int count) {
         List<DeviceEntry> logical = devices.logicalDevices();
         if (logical.isEmpty()) return List.of("CPU engine");
         List<String> labels = new ArrayList<>();
-        for (int i = 0; i < Math.min(count, logical.size()); i++) labels.add(label(logical, i));
+        for (int i = 0; i < Math.min(count, logical.size()); i++) {
+            String name = logical.get(i).shortName();
+            int details = name.indexOf(" (");
+            int instance = instance(logical, i);
+            labels.add((details > 0 ? name.substring(0, details) : name) + (instance == 0 ? "" : " #" + (instance + 1)));
+        }
         return labels;
     }
 

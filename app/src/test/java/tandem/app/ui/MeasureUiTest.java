@@ -47,7 +47,7 @@ class MeasureUiTest extends RealAppTest {
         assertTrue(robot.lookup("#measure-verdict").queryLabeled().getText().contains("is fastest"));
         TrialResult winner = UiWaits.onFx(() -> app.measure().winnerProperty().get());
 
-        UiWaits.until("the results scroll into view", 10, () -> {
+        UiWaits.until("the results and the winner scroll into view", 10, () -> {
             javafx.scene.Node apply = robot.lookup("#measure-apply").query();
             return apply.localToScene(apply.getBoundsInLocal()).getMaxY() <= apply.getScene().getHeight();
         });
