@@ -62,12 +62,14 @@ public final class ServerView {
         ToggleButton serving = new ToggleButton();
         serving.setId("server-switch");
         serving.textProperty().bind(Bindings.when(server.runningProperty()).then("Serving: on").otherwise("Serving: off"));
-        serving.selectedProperty().bind(server.runningProperty());
         serving.disableProperty().bind(server.runningProperty().not().and(server.canStartProperty().not()));
+        // the switch shows what is, not what was clicked: a start that fails leaves it off
         serving.setOnAction(e -> {
             if (server.runningProperty().get()) server.stop();
             else server.start();
+            serving.setSelected(server.runningProperty().get());
         });
+        server.runningProperty().addListener((obs, old, now) -> serving.setSelected(now));
         Spinner<Integer> port = new Spinner<>(0, 65535, server.portProperty().get());
         port.setId("server-port");
         port.setEditable(true);
