@@ -105,6 +105,7 @@ final class ScreenshotTour {
     private boolean measureTheSplit() throws InterruptedException {
         boolean started = onFx(() -> {
             if (!app.measure().canMeasureProperty().get()) return false;
+            app.shell().screenProperty().set(Screen.SPLIT); // shown while it measures: the results scroll into view
             app.measure().start();
             return true;
         });
