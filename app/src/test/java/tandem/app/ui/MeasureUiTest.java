@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.Test;
@@ -19,12 +18,7 @@ class MeasureUiTest extends RealAppTest {
     @Test
     void measuresTheThreeModesShowsThemSideBySideAndAppliesTheWinner(FxRobot robot) {
         UiWaits.until("the demo model is loaded", 60, () -> app.model().loadedProperty().get() != null);
-        shortcut(robot, KeyCode.DIGIT3);
-        if (!robot.lookup("#use-device-0").queryAs(CheckBox.class).isSelected()) robot.clickOn("#use-device-0");
-        robot.clickOn("#instances-device-0 .increment-arrow-button");
-        UiWaits.until("two logical devices", 10, () -> app.devices().logicalDevices().size() == 2);
-        shortcut(robot, KeyCode.DIGIT4);
-        robot.clickOn("#mode-tensor");
+        twoLogicalDevicesInTensorMode(robot);
         robot.doubleClickOn("#ratio-0").write("60").type(KeyCode.ENTER); // 60:50, which 8 attention heads cannot follow
         UiWaits.until("the ratio is taken", 10, () -> app.split().slots().getFirst().weight() == 60);
 
