@@ -12,6 +12,9 @@ import tandem.app.monitor.MonitorViewModel;
 import tandem.app.preferences.PreferencesViewModel;
 import tandem.app.settings.SettingsService;
 import tandem.app.shell.ShellViewModel;
+import tandem.app.remote.RemoteViewModel;
+import tandem.app.server.ServerViewModel;
+import tandem.app.split.MeasureViewModel;
 import tandem.app.split.SplitViewModel;
 import tandem.app.store.JsonStore;
 
@@ -22,10 +25,13 @@ public final class AppContext {
     private final DevicesViewModel devices;
     private final ModelViewModel model;
     private final SplitViewModel split;
+    private final MeasureViewModel measure;
     private final ChatViewModel chat;
     private final MonitorViewModel monitor;
     private final ShellViewModel shell;
     private final PreferencesViewModel preferences;
+    private final ServerViewModel server;
+    private final RemoteViewModel remote;
 
     public AppContext(AppPaths paths, EngineService engine, AppExecutors executors) {
         this.paths = paths;
@@ -33,12 +39,16 @@ public final class AppContext {
         this.devices = new DevicesViewModel(engine, executors);
         this.model = new ModelViewModel(engine, executors, settings);
         this.split = new SplitViewModel(engine, executors, devices, model.modelPathProperty(), settings);
+        this.measure = new MeasureViewModel(engine, executors, split, model);
         Path historyFolder = PreferencesViewModel.historyFolder(paths, settings.current().preferences());
         JsonStore<ChatHistory> history = ChatHistory.store(historyFolder.resolve(paths.historyFile().getFileName()));
         this.chat = new ChatViewModel(executors, model.loadedProperty(), history, settings);
         this.monitor = new MonitorViewModel(executors, model.loadedProperty(), chat.generatingProperty(), System.nanoTime());
         this.shell = new ShellViewModel(settings);
         this.preferences = new PreferencesViewModel(settings, paths, shell.themeProperty(), chat);
+        this.server = new ServerViewModel(executors, model.loadedProperty());
+        this.remote = new RemoteViewModel(executors);
+        chat.remoteProperty().bind(remote.activeProperty());
     }
 
     /**
@@ -63,6 +73,8 @@ public final class AppContext {
     /** Window closing: stop generating, write history and settings now, free the model. */
     public void shutdown() {
         chat.stop();
+        server.stop();
+        remote.disconnect();
         monitor.shutdown();
         chat.saveNow();
         settings.flush();
@@ -80,8 +92,11 @@ public final class AppContext {
     public DevicesViewModel devices() { return devices; }
     public ModelViewModel model() { return model; }
     public SplitViewModel split() { return split; }
+    public MeasureViewModel measure() { return measure; }
     public ChatViewModel chat() { return chat; }
     public MonitorViewModel monitor() { return monitor; }
     public ShellViewModel shell() { return shell; }
     public PreferencesViewModel preferences() { return preferences; }
+    public ServerViewModel server() { return server; }
+    public RemoteViewModel remote() { return remote; }
 }

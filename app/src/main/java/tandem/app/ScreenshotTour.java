@@ -63,6 +63,7 @@ final class ScreenshotTour {
             });
             waitFor(() -> onFx(() -> !app.chat().generatingProperty().get()));
             for (Screen screen : Screen.values()) capture(screen, screen.name().toLowerCase(Locale.ROOT));
+            if (measureTheSplit()) capture(Screen.SPLIT, "measure");
             onFx(() -> {
                 markdownConversation();
                 return null;
@@ -144,6 +145,18 @@ final class ScreenshotTour {
             waitFor(() -> onFx(() -> app.split().planProperty().get() != null || !app.split().planProblemProperty().get().isEmpty()));
         }
         return hasDevice;
+    }
+
+    /** Runs Measure on the Split screen (tensor, layer, none); false when it cannot run here (one device). */
+    private boolean measureTheSplit() throws InterruptedException {
+        boolean started = onFx(() -> {
+            if (!app.measure().canMeasureProperty().get()) return false;
+            app.shell().screenProperty().set(Screen.SPLIT); // shown while it measures: the results scroll into view
+            app.measure().start();
+            return true;
+        });
+        if (started) waitFor(() -> onFx(() -> !app.measure().runningProperty().get()));
+        return started;
     }
 
     /** Loads the model with the split (so the monitor shows the all-reduce); back to the CPU engine if that fails. */

@@ -25,6 +25,7 @@ import javafx.collections.transformation.FilteredList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.concurrent.LatestOnlyRunner;
 import tandem.app.concurrent.UiBatcher;
+import tandem.app.engine.RemoteChat;
 import tandem.app.engine.UserMessages;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
@@ -68,6 +69,9 @@ public final class ChatViewModel {
     private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper(this, "contextLength", 0);
     private final ObjectProperty<ContextPolicy> contextPolicy = new SimpleObjectProperty<>(this, "contextPolicy");
     private final BooleanBinding canSend;
+    /** A remote engine that answers instead of the loaded model (the Server screen sets it); null: the model answers. */
+    private final ObjectProperty<RemoteChat> remote = new SimpleObjectProperty<>(this, "remote");
+    private final AtomicReference<RemoteChat> runningRemote = new AtomicReference<>();
 
     /** Set by stop(); read by the running generation's token listener. */
     private volatile AtomicBoolean stopRequested = new AtomicBoolean();
@@ -92,7 +96,7 @@ public final class ChatViewModel {
         selected.addListener((obs, old, now) -> measureContext());
         sampling.all().forEach(p -> p.addListener((obs, old, now) -> settings.update(s -> s.withSampling(sampling.toParams()))));
         this.canSend = Bindings.createBooleanBinding(
-                () -> model.get() != null && !generating.get() && !input.get().isBlank(), model, generating, input);
+                () -> ready() && !generating.get() && !input.get().isBlank(), model, remote, generating, input);
         model.addListener((obs, old, now) -> modelChanged());
         search.addListener((obs, old, now) -> found.setPredicate(c -> c.matches(now)));
         loadHistory();
@@ -114,8 +118,13 @@ public final class ChatViewModel {
 
     public BooleanBinding canSendProperty() { return canSend; }
 
-    /** Whether a model is loaded to answer. */
-    public BooleanBinding modelReadyProperty() { return model.isNotNull(); }
+    /** Whether a model is loaded (or a remote engine chosen) to answer. */
+    public BooleanBinding modelReadyProperty() { return model.isNotNull().or(remote.isNotNull()); }
+
+    /** The remote engine answering instead of the loaded model; null while the model answers. */
+    public ObjectProperty<RemoteChat> remoteProperty() { return remote; }
+
+    private boolean ready() { return model.get() != null || remote.get() != null; }
 
     /** A message for the user that is not tied to one answer (history set aside, no model). */
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
@@ -227,6 +236,8 @@ public final class ChatViewModel {
         stopRequested.set(true);
         Session s = runningSession.get();
         if (s != null) s.cancel();
+        RemoteChat r = runningRemote.get();
+        if (r != null) r.cancel();
     }
 
     /**
@@ -235,7 +246,7 @@ public final class ChatViewModel {
      */
     public void regenerate() {
         ConversationViewModel c = selected.get();
-        if (c == null || generating.get() || model.get() == null || c.messages().isEmpty()) return;
+        if (c == null || generating.get() || !ready() || c.messages().isEmpty()) return;
         MessageViewModel last = c.messages().getLast();
         if (last.isUser()) {
             answer(c);
@@ -257,7 +268,7 @@ public final class ChatViewModel {
     /** Replaces a question with new text, forgets everything after it and answers again. */
     public void resend(MessageViewModel question, String newText) {
         ConversationViewModel c = selected.get();
-        if (c == null || generating.get() || model.get() == null || !question.isUser() || newText.isBlank()) return;
+        if (c == null || generating.get() || !ready() || !question.isUser() || newText.isBlank()) return;
         int at = c.messages().indexOf(question);
         if (at < 0) return;
         c.messages().remove(at, c.messages().size());
@@ -275,6 +286,7 @@ public final class ChatViewModel {
     /** Streams an answer to the messages before the reply (the conversation's last message) into it. */
     private void answer(ConversationViewModel c, MessageViewModel reply) {
         LoadedModel m = model.get();
+        RemoteChat far = remote.get();
         List<ChatMessage> history = c.toChatMessages(List.copyOf(c.messages().subList(0, c.messages().size() - 1)));
         SamplingParams params = sampling.forAnswer(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
         ContextPolicy policy = contextPolicy.get();
@@ -288,7 +300,7 @@ public final class ChatViewModel {
             String problem = "";
             int[] window = {0, 0}; // messages left out, context length
             try {
-                result = run(m, history, params, policy, stop, tokens, window);
+                result = far != null ? runRemote(far, history, params, stop, tokens) : run(m, history, params, policy, stop, tokens, window);
             } catch (RuntimeException e) {
                 problem = UserMessages.describe(e);
             }
@@ -325,6 +337,22 @@ public final class ChatViewModel {
             });
         } finally {
             runningSession.set(null);
+        }
+    }
+
+    /** Engine thread: the remote engine answers; the conversation goes as messages (its server applies its template). */
+    private GenerationResult runRemote(RemoteChat far, List<ChatMessage> history, SamplingParams params, AtomicBoolean stop,
+                                       UiBatcher<String> tokens) {
+        if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
+        runningRemote.set(far);
+        try {
+            // as for the local model, a stop that came before the stream started is caught at the first piece
+            return far.chat(history, params, event -> {
+                tokens.offer(event.text());
+                if (stop.get()) far.cancel();
+            });
+        } finally {
+            runningRemote.set(null);
         }
     }
 

@@ -32,8 +32,8 @@ import tandem.engine.api.DeviceMetrics;
  */
 public final class MonitorView {
     /** Compute and interconnect apart at a glance (neither is a device colour of the palette's first four). */
-    static final Color COMPUTE = Color.web("#2e7d32");
-    static final Color INTERCONNECT = Color.web("#c62828");
+    public static final Color COMPUTE = Color.web("#2e7d32");
+    public static final Color INTERCONNECT = Color.web("#c62828");
     static final Color SPEED = Color.web("#6a1b9a");
 
     private final MonitorViewModel vm;

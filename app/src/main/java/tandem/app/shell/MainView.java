@@ -32,6 +32,8 @@ import tandem.app.devices.DevicesView;
 import tandem.app.model.ModelView;
 import tandem.app.monitor.MonitorView;
 import tandem.app.preferences.PreferencesView;
+import tandem.app.remote.RemoteBanner;
+import tandem.app.server.ServerView;
 import tandem.app.settings.Theme;
 import tandem.app.ui.Widgets;
 import tandem.app.split.SplitView;
@@ -51,9 +53,11 @@ public final class MainView {
         this.app = app;
         factories.put(Screen.CHAT, () -> new ChatView(app.chat()).node());
         factories.put(Screen.MODEL, () -> new ModelView(app.model(), app.split()).node());
-        factories.put(Screen.DEVICES, () -> new DevicesView(app.devices()).node());
-        factories.put(Screen.SPLIT, () -> new SplitView(app.split(), app.model(), app.monitor()).node());
-        factories.put(Screen.MONITOR, () -> new MonitorView(app.monitor()).node());
+        factories.put(Screen.DEVICES, () -> RemoteBanner.above(new DevicesView(app.devices()).node(), app.remote(), false));
+        factories.put(Screen.SPLIT, () -> RemoteBanner.above(
+                new SplitView(app.split(), app.model(), app.monitor(), app.measure()).node(), app.remote(), false));
+        factories.put(Screen.MONITOR, () -> RemoteBanner.above(new MonitorView(app.monitor()).node(), app.remote(), true));
+        factories.put(Screen.SERVER, () -> new ServerView(app.server(), app.remote()).node());
         factories.put(Screen.PREFERENCES, () -> new PreferencesView(app.preferences()).node());
         root.getStyleClass().add("main");
         root.setLeft(navigation());

@@ -9,7 +9,8 @@ public enum Screen {
     DEVICES("Devices", KeyCode.DIGIT3),
     SPLIT("Split", KeyCode.DIGIT4),
     MONITOR("Monitor", KeyCode.DIGIT5),
-    PREFERENCES("Preferences", KeyCode.DIGIT6);
+    SERVER("Server", KeyCode.DIGIT6),
+    PREFERENCES("Preferences", KeyCode.DIGIT7);
 
     private final String title;
     private final KeyCode key;

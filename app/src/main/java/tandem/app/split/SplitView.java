@@ -7,6 +7,8 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
@@ -34,20 +36,30 @@ public final class SplitView {
     private final ModelViewModel model;
     private final MonitorViewModel monitor;
     private final VBox root = new VBox(14);
+    private final ScrollPane scroll = new ScrollPane(root);
     private final GridPane table = new GridPane();
+    private final Node measurePane;
 
-    public SplitView(SplitViewModel vm, ModelViewModel model, MonitorViewModel monitor) {
+    public SplitView(SplitViewModel vm, ModelViewModel model, MonitorViewModel monitor, MeasureViewModel measure) {
         this.vm = vm;
         this.model = model;
         this.monitor = monitor;
         root.getStyleClass().addAll("screen", "split-screen");
+        measurePane = new MeasurePane(measure).node();
         Label title = new Label("Split");
         title.getStyleClass().add("screen-title");
         Label explain = new Label("Tensor: every layer is split across the devices by these ratios (two all-reduces per layer). "
                 + "Layer: consecutive layers per device. None: one device.");
         explain.getStyleClass().add("hint");
         explain.setWrapText(true);
-        root.getChildren().addAll(title, explain, modeAndContext(), new SplitBar(vm), presets(), table, messages(), loadRow());
+        root.getChildren().addAll(title, explain, modeAndContext(), new SplitBar(vm), presets(), table, messages(), loadRow(),
+                new Separator(), measurePane);
+        // Measure's results below the split: the screen scrolls at 900x600 rather than clipping them
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("screen-scroll");
+        measure.winnerProperty().addListener((obs, old, now) -> {
+            if (now != null) showFromTop(measurePane);
+        });
         table.getStyleClass().add("split-table");
         table.setHgap(14);
         table.setVgap(6);
@@ -55,7 +67,16 @@ public final class SplitView {
         showTable();
     }
 
-    public Node node() { return root; }
+    public Node node() { return scroll; }
+
+    /** Scrolls so that the node's top is at the top of the view (as far as the content allows). */
+    private void showFromTop(Node node) {
+        // the results and the winner's row are in: size the content for them now
+        scroll.applyCss();
+        scroll.layout();
+        double hidden = root.getHeight() - scroll.getViewportBounds().getHeight();
+        if (hidden > 0) scroll.setVvalue(Math.min(1, node.getBoundsInParent().getMinY() / hidden) * scroll.getVmax());
+    }
 
     private Node modeAndContext() {
         ToggleGroup group = new ToggleGroup();

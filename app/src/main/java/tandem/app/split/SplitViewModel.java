@@ -170,6 +170,51 @@ public final class SplitViewModel {
         return new EngineOptions(Backend.VULKAN, indices, ratios, mode.get(), ctx);
     }
 
+    /**
+     * How to load the model in this mode on the included devices with the current ratios (by VRAM
+     * where the current mode has none for them): what Measure tries for each mode.
+     */
+    public EngineOptions optionsFor(SplitMode m) {
+        List<DeviceEntry> logical = devices.logicalDevices();
+        int ctx = contextLength.get();
+        if (logical.isEmpty()) return new EngineOptions(Backend.CPU, List.of(), List.of(), SplitMode.NONE, ctx);
+        List<Integer> indices = logical.stream().map(e -> e.info().index()).toList();
+        if (m == SplitMode.NONE || logical.size() < 2) {
+            return new EngineOptions(Backend.VULKAN, indices.subList(0, 1), List.of(), SplitMode.NONE, ctx);
+        }
+        double[] weights = slots.size() == logical.size() ? slots.stream().mapToDouble(SplitSlot::weight).toArray()
+                : SplitShares.asPercentages(SplitShares.proportional(logical.stream().mapToLong(e -> e.info().vramTotal()).toArray()));
+        return new EngineOptions(Backend.VULKAN, indices, java.util.Arrays.stream(weights).boxed().toList(), m, ctx);
+    }
+
+    /**
+     * The first {@code count} included devices' short labels for sentences ("GPU0 llvmpipe #2": the
+     * name without the driver's details in brackets).
+     */
+    public List<String> labels(int count) {
+        List<DeviceEntry> logical = devices.logicalDevices();
+        if (logical.isEmpty()) return List.of("CPU engine");
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, logical.size()); i++) {
+            String name = logical.get(i).shortName();
+            int details = name.indexOf(" (");
+            int instance = instance(logical, i);
+            labels.add((details > 0 ? name.substring(0, details) : name) + (instance == 0 ? "" : " #" + (instance + 1)));
+        }
+        return labels;
+    }
+
+    /** Which use of its GPU a logical device is (0 for the first). */
+    private static int instance(List<DeviceEntry> used, int i) {
+        DeviceEntry e = used.get(i);
+        return (int) used.subList(0, i).stream().filter(o -> o == e).count();
+    }
+
+    private static String label(List<DeviceEntry> used, int i) {
+        int instance = instance(used, i);
+        return instance == 0 ? used.get(i).shortName() : used.get(i).shortName() + " #" + (instance + 1);
+    }
+
     private long[] sizes(boolean free) {
         return slots.stream().mapToLong(s -> free ? s.vramFree() : s.vramTotal()).toArray();
     }
@@ -198,9 +243,7 @@ public final class SplitViewModel {
             List<DeviceEntry> used = mode.get() == SplitMode.NONE ? logical.subList(0, 1) : logical;
             for (int i = 0; i < used.size(); i++) {
                 DeviceEntry e = used.get(i);
-                int instance = (int) used.subList(0, i).stream().filter(o -> o == e).count();
-                String label = instance == 0 ? e.shortName() : e.shortName() + " #" + (instance + 1);
-                next.add(new SplitSlot(e.info().index(), instance, label, e.info().vramTotal(), e.info().vramFree()));
+                next.add(new SplitSlot(e.info().index(), instance(used, i), label(used, i), e.info().vramTotal(), e.info().vramFree()));
             }
         }
         boolean sameDevices = next.stream().map(SplitSlot::physicalIndex).toList()

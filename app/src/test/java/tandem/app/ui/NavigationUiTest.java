@@ -20,7 +20,7 @@ class NavigationUiTest extends RealAppTest {
     void everyScreenIsReachableByShortcutAndByItsButton(FxRobot robot) {
         Node input = robot.lookup("#chat-input").query();
         UiWaits.until("the chat opens ready to type into", 5, () -> input.getScene().getFocusOwner() == input);
-        String[] marker = {"#chat-input", "#open-model", "#refresh-devices", "#split-bar", "#monitor-summary", "#data-folder"};
+        String[] marker = {"#chat-input", "#open-model", "#refresh-devices", "#split-bar", "#monitor-summary", "#server-switch", "#data-folder"};
         for (Screen screen : Screen.values()) {
             shortcut(robot, screen.key());
             WaitForAsyncUtils.waitForFxEvents();

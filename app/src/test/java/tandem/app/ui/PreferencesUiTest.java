@@ -18,7 +18,7 @@ import tandem.app.settings.Theme;
 class PreferencesUiTest extends RealAppTest {
     @Test
     void preferencesAreCheckedAppliedAndPersisted(FxRobot robot) {
-        shortcut(robot, KeyCode.DIGIT6);
+        shortcut(robot, KeyCode.DIGIT7);
         ChoiceBox<?> theme = robot.lookup("#preferences-theme").queryAs(ChoiceBox.class);
         robot.clickOn(theme).clickOn("Dark");
         assertEquals(Theme.DARK, app.shell().themeProperty().get());

@@ -54,4 +54,18 @@ abstract class RealAppTest {
     protected static void shortcut(FxRobot robot, KeyCode key) {
         robot.press(KeyCode.CONTROL, key).release(key, KeyCode.CONTROL);
     }
+
+    /**
+     * On the Devices screen, uses the first device (lavapipe in CI) as two logical devices, then
+     * opens the Split screen in tensor mode.
+     */
+    protected void twoLogicalDevicesInTensorMode(FxRobot robot) {
+        shortcut(robot, KeyCode.DIGIT3);
+        // On a machine with a real GPU, device 0 may already be in use (the best device is by default).
+        if (!robot.lookup("#use-device-0").queryAs(javafx.scene.control.CheckBox.class).isSelected()) robot.clickOn("#use-device-0");
+        robot.clickOn("#instances-device-0 .increment-arrow-button");
+        UiWaits.until("two logical devices", 10, () -> app.devices().logicalDevices().size() == 2);
+        shortcut(robot, KeyCode.DIGIT4);
+        robot.clickOn("#mode-tensor");
+    }
 }

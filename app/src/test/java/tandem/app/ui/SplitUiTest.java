@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -23,14 +22,7 @@ class SplitUiTest extends RealAppTest {
     @Test
     void draggingTheDividerChangesRatiosAndPlannedMemory(FxRobot robot) {
         UiWaits.until("devices are listed", 30, () -> app.devices().discoveredProperty().get());
-        shortcut(robot, KeyCode.DIGIT3);
-        // On a machine with a real GPU, device 0 may already be in use (the best device is by default).
-        if (!robot.lookup("#use-device-0").queryAs(CheckBox.class).isSelected()) robot.clickOn("#use-device-0");
-        robot.clickOn("#instances-device-0 .increment-arrow-button");
-        UiWaits.until("two logical devices", 10, () -> app.devices().logicalDevices().size() == 2);
-
-        shortcut(robot, KeyCode.DIGIT4);
-        robot.clickOn("#mode-tensor");
+        twoLogicalDevicesInTensorMode(robot);
         UiWaits.until("the plan for two devices", 30, () -> app.split().planProperty().get() != null
                 && app.split().planProperty().get().devices().size() == 2);
         String ratioBefore = robot.lookup("#ratio-0").queryAs(TextField.class).getText();

@@ -7,9 +7,18 @@ package tandem.engine.api;
  * @param physicalIndex index as listed by {@code tandem devices}, -1 for the CPU
  * @param share         fraction of the work this device got after rounding to heads and blocks
  * @param freeBytes     free memory on the device now (Long.MAX_VALUE when unknown)
+ * @param queryHeads    the attention (query) heads it computes per layer; 0 where not known
+ * @param layers        the layers it runs (all of them under tensor split); 0 where not known
  */
 public record DevicePlan(int device, int physicalIndex, String deviceName, double share,
-                         long weightBytes, long kvCacheBytes, long scratchBytes, long freeBytes) {
+                         long weightBytes, long kvCacheBytes, long scratchBytes, long freeBytes,
+                         int queryHeads, int layers) {
+    /** Without the heads and layers it got (a plan that does not cut the model). */
+    public DevicePlan(int device, int physicalIndex, String deviceName, double share,
+                      long weightBytes, long kvCacheBytes, long scratchBytes, long freeBytes) {
+        this(device, physicalIndex, deviceName, share, weightBytes, kvCacheBytes, scratchBytes, freeBytes, 0, 0);
+    }
+
     public long totalBytes() { return weightBytes + kvCacheBytes + scratchBytes; }
 
     public boolean fits() { return totalBytes() <= freeBytes; }

@@ -49,8 +49,7 @@ final class ServeCommand {
     }
 
     private static ServerOptions serverOptions(CliArgs args, Path modelFile) {
-        String fileName = modelFile.getFileName().toString();
-        String id = args.value("--alias").orElse(fileName.endsWith(".gguf") ? fileName.substring(0, fileName.length() - 5) : fileName);
+        String id = args.value("--alias").orElse(ServerOptions.modelIdFor(modelFile));
         int port = args.intValue("--port", ServerOptions.DEFAULT_PORT);
         int parallel = args.intValue("--parallel", 1);
         return new ServerOptions(args.value("--host").orElse(ServerOptions.DEFAULT_HOST), port,

@@ -57,7 +57,7 @@ public final class SplitPlanner {
             }
             long kv = rows * s.kvGroups().size() * model.headDim() * 2 * KV_BYTES_PER_ELEMENT;
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
-                    weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes()));
+                    weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes(), s.queryHeads().size(), s.layers().size()));
         }
         expertNote(draft, devices.size()).ifPresent(notes::add);
         return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes));

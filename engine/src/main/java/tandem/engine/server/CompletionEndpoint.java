@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import tandem.engine.api.ChatSession;
 import tandem.engine.api.GenerationResult;
 import tandem.engine.api.LoadedModel;
@@ -35,15 +36,17 @@ final class CompletionEndpoint {
     private final GenerationQueue queue;
     private final ServerStats stats;
     private final PrintStream log;
+    private final Consumer<ServedRequest> served;
 
     CompletionEndpoint(Endpoint endpoint, LoadedModel model, String modelId, GenerationQueue queue, ServerStats stats,
-                       PrintStream log) {
+                       PrintStream log, Consumer<ServedRequest> served) {
         this.endpoint = endpoint;
         this.model = model;
         this.modelId = modelId;
         this.queue = queue;
         this.stats = stats;
         this.log = log;
+        this.served = served;
     }
 
     void handle(HttpExchange exchange, CompletionRequest request) throws IOException {
@@ -61,9 +64,14 @@ final class CompletionEndpoint {
                     ? stream(exchange, generation, replies, request.includeUsage())
                     : whole(exchange, generation, replies);
             if (result != null) logAnswer(exchange, prompt.length, result, start);
+            else report(exchange, prompt.length, 0, 0, start, "failed");
         } catch (IOException e) {
             stats.disconnected.incrementAndGet();
             log.println("tandem serve: " + exchange.getRequestURI().getPath() + ": the client left; its generation was cancelled");
+            report(exchange, prompt.length, 0, 0, start, "client left");
+        } catch (ApiError e) {
+            report(exchange, prompt.length, 0, 0, start, "failed: " + e.getMessage());
+            throw e;
         } finally {
             generation.cancel(); // the client is gone, or it is done: either way nothing more is wanted
         }
@@ -74,6 +82,13 @@ final class CompletionEndpoint {
         log.printf(Locale.ROOT, "tandem serve: %s prompt %d tokens (%d evaluated), %d generated at %.1f tok/s, finish %s, %.2f s%n",
                 exchange.getRequestURI().getPath(), promptTokens, result.promptTokens(), result.generatedTokens(),
                 result.tokensPerSecond(), Replies.finishReason(result.stopReason()), (System.nanoTime() - start) / 1e9);
+        report(exchange, promptTokens, result.generatedTokens(), result.tokensPerSecond(), start,
+                Replies.finishReason(result.stopReason()));
+    }
+
+    private void report(HttpExchange exchange, int promptTokens, int generated, double tokensPerSecond, long start, String outcome) {
+        served.accept(new ServedRequest(System.currentTimeMillis(), exchange.getRequestURI().getPath(), promptTokens, generated,
+                tokensPerSecond, (System.nanoTime() - start) / 1e9, outcome));
     }
 
     private int[] promptIds(CompletionRequest request) {

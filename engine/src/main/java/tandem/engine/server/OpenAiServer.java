@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.TandemException;
 import tandem.engine.server.CompletionRequest.Endpoint;
@@ -34,12 +35,13 @@ public final class OpenAiServer implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final long created = System.currentTimeMillis() / 1000;
 
-    private OpenAiServer(LoadedModel model, ServerOptions options, PrintStream log, HttpServer http) {
+    private OpenAiServer(LoadedModel model, ServerOptions options, PrintStream log, Consumer<ServedRequest> served,
+                         HttpServer http) {
         this.options = options;
         this.http = http;
         this.queue = new GenerationQueue(model, options.parallel());
-        this.chat = new CompletionEndpoint(Endpoint.CHAT, model, options.modelId(), queue, stats, log);
-        this.text = new CompletionEndpoint(Endpoint.TEXT, model, options.modelId(), queue, stats, log);
+        this.chat = new CompletionEndpoint(Endpoint.CHAT, model, options.modelId(), queue, stats, log, served);
+        this.text = new CompletionEndpoint(Endpoint.TEXT, model, options.modelId(), queue, stats, log, served);
         this.metrics = new MetricsEndpoint(model, queue, stats);
         http.createContext("/", this::exchange);
         http.setExecutor(exchanges);
@@ -51,6 +53,16 @@ public final class OpenAiServer implements AutoCloseable {
      * @throws TandemException when the address cannot be bound (a port in use)
      */
     public static OpenAiServer start(LoadedModel model, ServerOptions options, PrintStream log) {
+        return start(model, options, log, request -> { });
+    }
+
+    /**
+     * Binds and starts serving, telling {@code served} about every completion request when it ends
+     * (on the request's thread).
+     *
+     * @throws TandemException when the address cannot be bound (a port in use)
+     */
+    public static OpenAiServer start(LoadedModel model, ServerOptions options, PrintStream log, Consumer<ServedRequest> served) {
         InetAddress address = options.address();
         HttpServer http;
         try {
@@ -63,7 +75,7 @@ public final class OpenAiServer implements AutoCloseable {
         }
         OpenAiServer server;
         try {
-            server = new OpenAiServer(model, options, log, http);
+            server = new OpenAiServer(model, options, log, served, http);
         } catch (RuntimeException e) {
             http.stop(0); // the slots did not fit: give the port back
             throw e;

@@ -105,21 +105,23 @@ public final class RemoteEngine {
         HttpResponse<InputStream> response = send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json").header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
+        StringBuilder text = new StringBuilder();
         try (InputStream in = response.body()) {
             running = in;
-            if (cancelled) return cancelledResult();
-            GenerationResult result = new RemoteStream(new SseReader(in), listener, start).read();
-            return cancelled ? cancelledResult() : result;
+            if (cancelled) return cancelledResult(text);
+            GenerationResult result = new RemoteStream(new SseReader(in), listener, start, text).read();
+            return cancelled ? cancelledResult(text) : result;
         } catch (IOException e) {
-            if (cancelled) return cancelledResult();
+            if (cancelled) return cancelledResult(text);
             throw new TandemException("the remote engine at " + base + " broke off the answer: " + e.getMessage());
         } finally {
             running = null;
         }
     }
 
-    private static GenerationResult cancelledResult() {
-        return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
+    /** What came before the stop stays, as a local generation keeps it. */
+    private static GenerationResult cancelledResult(StringBuilder text) {
+        return new GenerationResult(text.toString(), 0, 0, 0, 0, 0, StopReason.CANCELLED);
     }
 
     private HttpResponse<InputStream> send(HttpRequest.Builder request) {
@@ -161,22 +163,28 @@ public final class RemoteEngine {
     }
 
     private String firstModel() {
+        List<String> models = models();
+        if (models.isEmpty()) throw new TandemException("the remote engine at " + base + " lists no model; name one with --remote-model");
+        return models.getFirst();
+    }
+
+    /** The models the server lists at {@code /models}, in its order. */
+    public List<String> models() {
         HttpResponse<InputStream> response = send(HttpRequest.newBuilder(base.resolve("models")).GET());
         try (InputStream in = response.body()) {
-            JsonNode list = Json.MAPPER.readTree(in).path("data");
-            if (list.isEmpty() || !list.get(0).path("id").isTextual()) {
-                throw new TandemException("the remote engine at " + base + " lists no model; name one with --remote-model");
+            List<String> ids = new java.util.ArrayList<>();
+            for (JsonNode m : Json.MAPPER.readTree(in).path("data")) {
+                if (m.path("id").isTextual()) ids.add(m.get("id").asText());
             }
-            return list.get(0).get("id").asText();
+            return ids;
         } catch (IOException e) {
             throw new TandemException("the remote engine at " + base + " sent an unreadable model list: " + e.getMessage());
         }
     }
 
     /** One streamed answer, read event by event. */
-    private record RemoteStream(SseReader events, TokenListener listener, long start) {
+    private record RemoteStream(SseReader events, TokenListener listener, long start, StringBuilder text) {
         GenerationResult read() throws IOException {
-            StringBuilder text = new StringBuilder();
             String finish = null;
             int pieces = 0;
             int promptTokens = 0;

@@ -37,6 +37,12 @@ public record ServerOptions(String host, int port, Optional<String> apiKey, int 
         if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be >= 1, got " + maxBodyBytes);
     }
 
+    /** The name a model is served under: its file name without {@code .gguf}. */
+    public static String modelIdFor(java.nio.file.Path modelFile) {
+        String name = modelFile.getFileName().toString();
+        return name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
+    }
+
     /** The address to bind. */
     InetAddress address() { return address(host); }
 
