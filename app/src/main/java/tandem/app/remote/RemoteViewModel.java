@@ -22,13 +22,14 @@ import tandem.app.engine.RemoteChat;
 import tandem.app.engine.UserMessages;
 import tandem.engine.api.ChatMessage;
 import tandem.engine.api.GenerationResult;
+import tandem.engine.api.RemoteModel;
 import tandem.engine.api.SamplingParams;
 import tandem.engine.api.TokenListener;
-import tandem.engine.server.RemoteEngine;
+import tandem.engine.server.HttpApi;
 
 /**
  * A remote engine: any OpenAI-compatible server (vLLM, llama.cpp's server, another Tandem) that
- * the chat answers from instead of the loaded model, through the engine's {@link RemoteEngine}.
+ * the chat answers from instead of the loaded model, through the engine's {@link RemoteModel}.
  * Connect lists its models; Use makes the chosen one the chat's engine; the answer's speed and
  * time to first token are measured on this side for the Monitor.
  */
@@ -87,7 +88,7 @@ public final class RemoteViewModel {
             List<String> listed = List.of();
             String failure = "";
             try {
-                listed = new RemoteEngine(base, key, Optional.of("")).models();
+                listed = HttpApi.connect(base, key, Optional.of("")).models();
                 if (listed.isEmpty()) failure = "The server at " + base + " lists no model.";
             } catch (RuntimeException e) {
                 failure = UserMessages.describe(e);
@@ -107,7 +108,7 @@ public final class RemoteViewModel {
     public void use() {
         if (!canUse.get()) return;
         try {
-            active.set(new Remote(new RemoteEngine(url.get().strip(), Optional.of(apiKey.get().strip()), Optional.of(chosenModel.get()))));
+            active.set(new Remote(HttpApi.connect(url.get().strip(), Optional.of(apiKey.get().strip()), Optional.of(chosenModel.get()))));
             problem.set("");
         } catch (RuntimeException e) {
             problem.set(UserMessages.describe(e));
@@ -128,9 +129,9 @@ public final class RemoteViewModel {
 
     /** The engine's remote client, with this side's speed measurement. */
     private final class Remote implements RemoteChat {
-        private final RemoteEngine engine;
+        private final RemoteModel engine;
 
-        Remote(RemoteEngine engine) { this.engine = engine; }
+        Remote(RemoteModel engine) { this.engine = engine; }
 
         @Override
         public GenerationResult chat(List<ChatMessage> conversation, SamplingParams params, TokenListener listener) {

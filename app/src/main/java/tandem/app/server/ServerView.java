@@ -26,7 +26,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import tandem.app.remote.RemoteViewModel;
 import tandem.app.ui.Widgets;
-import tandem.engine.server.ServedRequest;
+import tandem.engine.api.ServedRequest;
 
 /**
  * The Server screen: the switch that serves the loaded model through the OpenAI API (port, API

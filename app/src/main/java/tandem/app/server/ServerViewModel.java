@@ -19,9 +19,10 @@ import javafx.collections.ObservableList;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.engine.UserMessages;
 import tandem.engine.api.LoadedModel;
-import tandem.engine.server.OpenAiServer;
-import tandem.engine.server.ServedRequest;
-import tandem.engine.server.ServerOptions;
+import tandem.engine.api.RunningServer;
+import tandem.engine.api.ServedRequest;
+import tandem.engine.api.ServerOptions;
+import tandem.engine.server.HttpApi;
 
 /**
  * The Server switch: serves the model the chat window has loaded through the engine's
@@ -43,7 +44,7 @@ public final class ServerViewModel {
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
     private final ObservableList<ServedRequest> log = FXCollections.observableArrayList();
     private final BooleanBinding canStart;
-    private OpenAiServer server;
+    private RunningServer server;
 
     public ServerViewModel(AppExecutors executors, ReadOnlyObjectProperty<LoadedModel> model) {
         this.executors = executors;
@@ -97,7 +98,7 @@ public final class ServerViewModel {
     private void serve(LoadedModel m, int onPort) {
         ServerOptions options = new ServerOptions(ServerOptions.DEFAULT_HOST, onPort, Optional.of(apiKey.get().strip()), 1,
                 ServerOptions.DEFAULT_MAX_BODY_BYTES, ServerOptions.modelIdFor(m.info().path()));
-        server = OpenAiServer.start(m, options, new PrintStream(OutputStream.nullOutputStream()),
+        server = HttpApi.serve(m, options, new PrintStream(OutputStream.nullOutputStream()),
                 request -> executors.ui().execute(() -> logged(request)));
         running.set(true);
         baseUrl.set(server.baseUrl().toString());

@@ -14,15 +14,20 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tandem.engine.Engine;
+import tandem.engine.server.HttpApi;
 
-/** The app uses the engine's public API alone: the front door {@link Engine} and the types of tandem.engine.api. */
+/**
+ * The app uses the engine's public API alone: the front doors {@link Engine} (local models) and
+ * {@link HttpApi} (serving, remote servers), and the types of tandem.engine.api.
+ */
 class LayeringTest {
     private static ArchRule appUsesApiOnly(String appRoot) {
         return noClasses().that().resideInAPackage(appRoot + "..")
                 .should().dependOnClassesThat(resideInAPackage("tandem.engine..")
                         .and(not(resideInAPackage("tandem.engine.api..")))
-                        .and(not(equivalentTo(Engine.class))))
-                .as("the app uses only Engine and tandem.engine.api");
+                        .and(not(equivalentTo(Engine.class)))
+                        .and(not(equivalentTo(HttpApi.class))))
+                .as("the app uses only Engine, HttpApi and tandem.engine.api");
     }
 
     private static List<String> violations(JavaClasses classes, String appRoot) {

@@ -27,16 +27,17 @@ import tandem.app.chat.ChatViewModel;
 import tandem.app.chat.MessageViewModel;
 import tandem.app.concurrent.AppExecutors;
 import tandem.app.settings.SettingsService;
+import tandem.engine.Engine;
 import tandem.engine.api.ChatMessage;
 import tandem.engine.api.ChatSession;
-import tandem.engine.Engine;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
+import tandem.engine.api.RunningServer;
 import tandem.engine.api.SamplingParams;
+import tandem.engine.api.ServedRequest;
+import tandem.engine.api.ServerOptions;
 import tandem.engine.api.StopReason;
-import tandem.engine.server.OpenAiServer;
-import tandem.engine.server.ServedRequest;
-import tandem.engine.server.ServerOptions;
+import tandem.engine.server.HttpApi;
 
 /**
  * The chat with a remote engine: {@code tandem serve}'s server on the demo model, started here,
@@ -45,7 +46,7 @@ import tandem.engine.server.ServerOptions;
 class RemoteViewModelTest {
     @TempDir Path dir;
     private LoadedModel served;
-    private OpenAiServer server;
+    private RunningServer server;
     private final BlockingQueue<ServedRequest> answered = new LinkedBlockingQueue<>();
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor();
     private RemoteViewModel remote;
@@ -54,7 +55,7 @@ class RemoteViewModelTest {
     @BeforeEach
     void setUp() {
         served = Engine.load(AppPaths.fromEnvironment().demoModel(), EngineOptions.cpu(), (f, s) -> { }, () -> false);
-        server = OpenAiServer.start(served, new ServerOptions("127.0.0.1", 0, Optional.of("secret"), 1,
+        server = HttpApi.serve(served, new ServerOptions("127.0.0.1", 0, Optional.of("secret"), 1,
                 ServerOptions.DEFAULT_MAX_BODY_BYTES, "stories260K"), new PrintStream(OutputStream.nullOutputStream()), answered::add);
         remote = new RemoteViewModel(AppExecutors.direct());
         remote.urlProperty().set(server.baseUrl().toString());

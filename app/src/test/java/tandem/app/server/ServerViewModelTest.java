@@ -22,7 +22,7 @@ import tandem.app.concurrent.AppExecutors;
 import tandem.engine.Engine;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
-import tandem.engine.server.ServedRequest;
+import tandem.engine.api.ServedRequest;
 
 /** The Server switch on the demo model, called with Java's own HTTP client. */
 class ServerViewModelTest {

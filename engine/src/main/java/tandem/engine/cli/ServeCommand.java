@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
+import tandem.engine.api.ServerOptions;
 import tandem.engine.server.OpenAiServer;
-import tandem.engine.server.ServerOptions;
 
 /**
  * {@code tandem serve --model M [engine options] [--host H] [--port P] [--api-key K] [--parallel N]}:

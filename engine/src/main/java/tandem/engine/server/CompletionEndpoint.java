@@ -10,6 +10,7 @@ import tandem.engine.api.ChatSession;
 import tandem.engine.api.GenerationResult;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.PromptTokens;
+import tandem.engine.api.ServedRequest;
 import tandem.engine.api.StopReason;
 import tandem.engine.api.TandemException;
 import tandem.engine.server.CompletionRequest.Endpoint;

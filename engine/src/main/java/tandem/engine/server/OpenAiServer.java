@@ -15,6 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import tandem.engine.api.LoadedModel;
+import tandem.engine.api.RunningServer;
+import tandem.engine.api.ServedRequest;
+import tandem.engine.api.ServerOptions;
 import tandem.engine.api.TandemException;
 import tandem.engine.server.CompletionRequest.Endpoint;
 
@@ -24,7 +27,7 @@ import tandem.engine.server.CompletionRequest.Endpoint;
  * virtual thread; generations wait in a {@link GenerationQueue}. Closing it stops listening, ends
  * the generations and frees their caches; the model stays loaded (its owner closes it).
  */
-public final class OpenAiServer implements AutoCloseable {
+public final class OpenAiServer implements RunningServer {
     private final HttpServer http;
     private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
     private final ServerOptions options;
@@ -84,9 +87,11 @@ public final class OpenAiServer implements AutoCloseable {
         return server;
     }
 
+    @Override
     public int port() { return http.getAddress().getPort(); }
 
     /** The base URL OpenAI clients take, e.g. {@code http://127.0.0.1:8080/v1}. */
+    @Override
     public URI baseUrl() {
         String host = http.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : http.getAddress().getHostString();
         if (host.contains(":")) host = "[" + host + "]";

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import tandem.engine.api.ChatMessage;
 import tandem.engine.api.GenerationResult;
+import tandem.engine.api.RemoteModel;
 import tandem.engine.api.SamplingParams;
 import tandem.engine.api.StopReason;
 import tandem.engine.api.TandemException;
@@ -29,7 +30,7 @@ import tandem.engine.api.TokenListener;
  * first token measured on this side. {@link #cancel()} closes the stream, which ends the remote
  * generation too. Thread-safe except for running two generations at once.
  */
-public final class RemoteEngine {
+public final class RemoteEngine implements RemoteModel {
     private final URI base;
     private final Optional<String> apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -51,12 +52,15 @@ public final class RemoteEngine {
     }
 
     /** The model the requests name. */
+    @Override
     public String model() { return model; }
 
     /** The server's address, for messages. */
+    @Override
     public String url() { return base.toString(); }
 
     /** Answers a conversation through {@code /chat/completions}. */
+    @Override
     public GenerationResult chat(List<ChatMessage> conversation, SamplingParams params, TokenListener listener) {
         ObjectNode body = request(params);
         ArrayNode messages = body.putArray("messages");
@@ -65,6 +69,7 @@ public final class RemoteEngine {
     }
 
     /** Continues raw text through {@code /completions}. */
+    @Override
     public GenerationResult complete(String prompt, SamplingParams params, TokenListener listener) {
         ObjectNode body = request(params);
         body.put("prompt", prompt);
@@ -72,6 +77,7 @@ public final class RemoteEngine {
     }
 
     /** Ends the running generation soon, from any thread, by closing its stream. */
+    @Override
     public void cancel() {
         cancelled = true;
         InputStream in = running;
@@ -169,6 +175,7 @@ public final class RemoteEngine {
     }
 
     /** The models the server lists at {@code /models}, in its order. */
+    @Override
     public List<String> models() {
         HttpResponse<InputStream> response = send(HttpRequest.newBuilder(base.resolve("models")).GET());
         try (InputStream in = response.body()) {

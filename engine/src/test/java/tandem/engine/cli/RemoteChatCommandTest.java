@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import tandem.engine.api.ChatMessage;
 import tandem.engine.api.ChatSession;
 import tandem.engine.api.SamplingParams;
+import tandem.engine.api.ServerOptions;
 import tandem.engine.server.ServerFixture;
-import tandem.engine.server.ServerOptions;
 
 /** {@code tandem chat --remote URL} against {@code tandem serve}: two turns, answered as the local chat path answers them. */
 class RemoteChatCommandTest {

@@ -1,5 +1,6 @@
 package tandem.engine.server;
 
+import tandem.engine.api.ServerOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

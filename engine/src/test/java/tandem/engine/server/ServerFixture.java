@@ -12,11 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import tandem.engine.gguf.SharedData;
 import tandem.engine.Engine;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadProgress;
 import tandem.engine.api.LoadedModel;
+import tandem.engine.api.ServerOptions;
+import tandem.engine.gguf.SharedData;
 
 /** stories260K on the CPU behind an {@link OpenAiServer} on a free loopback port, and a raw HTTP client for it. */
 public final class ServerFixture implements AutoCloseable {

@@ -1,9 +1,8 @@
-package tandem.engine.server;
+package tandem.engine.api;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
-import tandem.engine.api.TandemException;
 
 /**
  * How {@code tandem serve} listens.
@@ -44,7 +43,7 @@ public record ServerOptions(String host, int port, Optional<String> apiKey, int 
     }
 
     /** The address to bind. */
-    InetAddress address() { return address(host); }
+    public InetAddress address() { return address(host); }
 
     private static InetAddress address(String host) {
         try {

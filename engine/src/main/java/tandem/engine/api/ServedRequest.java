@@ -1,4 +1,4 @@
-package tandem.engine.server;
+package tandem.engine.api;
 
 /**
  * One completion request the server finished, for a request log (the app's Server screen).
