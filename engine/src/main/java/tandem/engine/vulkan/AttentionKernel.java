@@ -28,7 +28,8 @@ public enum AttentionKernel {
 
     /**
      * What {@code -Dtandem.prompt.attention=coopmat|tiled|rows} asks for, or null when it is not
-     * set: then each prompt takes the best kernel that serves it (coopmat, else tiled, else rows).
+     * set: then each prompt takes the tiled kernel where it serves it, else rows (coopmat only when asked
+     * for, until a GPU run of {@code tandem kernel-check --attention} has passed).
      */
     public static AttentionKernel forced() {
         String v = System.getProperty("tandem.prompt.attention");

@@ -36,14 +36,17 @@ public enum ExpertKernel {
     /** Whether the product reads its input as float16 rows (to_halves.comp) rather than floats. */
     public boolean onHalves() { return this == COOPMAT || this == EMULATED; }
 
-    /** The kernel for a device: the property when set, else the matrix units where present, else the scalar tiles. */
+    /**
+     * The kernel for a device: the property when set, else the scalar tiles. The matrix-unit kernel is
+     * taken only when asked for until it has been compared with the CPU on a GPU (CI runs its emulated build).
+     */
     public static ExpertKernel choose(PhysicalDevice device) {
         return choose(PromptKernel.COOPMAT.availableOn(device));
     }
 
     static ExpertKernel choose(boolean cooperativeMatrix) {
         String forced = System.getProperty("tandem.moe.kernel");
-        if (forced == null || forced.isBlank()) return cooperativeMatrix ? COOPMAT : MATMUL;
+        if (forced == null || forced.isBlank()) return MATMUL;
         for (ExpertKernel k : values()) {
             if (k.label.equals(forced.strip().toLowerCase(Locale.ROOT))) {
                 if (k == COOPMAT && !cooperativeMatrix) {

@@ -274,10 +274,10 @@ public final class GpuOps {
      * Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. With
      * splits > 1 the cache is divided among that many workgroups per head (decode over long
      * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
-     * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run on the matrix
-     * units where the device has them and the head size is built ({@link Kernels#attentionCoopmat}),
-     * else the scalar tiled kernel where its tiles fit the device ({@link Kernels#promptAttentionTiles});
-     * {@code -Dtandem.prompt.attention=tiled} forces the scalar tiles, {@code rows} the per-token kernel.
+     * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run on the scalar tiled
+     * kernel where its tiles fit the device ({@link Kernels#promptAttentionTiles});
+     * {@code -Dtandem.prompt.attention=coopmat} asks for the matrix units where the device has them and
+     * the head size is built ({@link Kernels#attentionCoopmat}), {@code rows} for the per-token kernel.
      */
     public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
@@ -310,7 +310,9 @@ public final class GpuOps {
         Kernels k = Kernels.of(rec.device());
         // the tiled prompt kernels have the window and scale but no sinks
         boolean prompt = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 && kernel != AttentionKernel.ROWS;
-        boolean units = prompt && (kernel == null || kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
+        // The matrix-unit kernel is taken only when asked for: it has not yet been compared with the CPU
+        // on a GPU (tandem kernel-check --attention), and CI can run only its emulated build.
+        boolean units = prompt && (kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
         Kernels.PromptAttention matrix = units ? k.attentionCoopmat(headDim, kernel == AttentionKernel.EMULATED) : null;
         if (matrix != null) {
             // Prompts on the matrix units: Q·K and P·V in float16 fragments (attention_coopmat.comp).
