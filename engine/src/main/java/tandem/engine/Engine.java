@@ -11,6 +11,7 @@ import tandem.engine.api.LoadProgress;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.ModelInfo;
 import tandem.engine.api.TandemException;
+import tandem.engine.api.Tokenizer;
 
 /**
  * The engine's front door: everything the app and the CLI need, as static entry points.
@@ -50,6 +51,22 @@ public final class Engine {
      */
     public static ModelInfo check(Path model) {
         return ModelLoader.check(model);
+    }
+
+    /**
+     * Reads only the tokenizer of a model file (fast even for a 40 GB file: the weights are not read).
+     *
+     * @throws TandemException when the file is not a readable GGUF or has no tokenizer
+     */
+    public static Tokenizer tokenizer(Path model) {
+        try (tandem.engine.gguf.GgufFile file = tandem.engine.gguf.GgufFile.open(model)) {
+            return tandem.engine.tokenizer.Tokenizers.fromGguf(file);
+        }
+    }
+
+    /** Which kernels a loaded model's prompts run on each GPU, in one line (benchmarks print it beside their figures). */
+    public static String describePromptKernels(LoadedModel model) {
+        return tandem.engine.vulkan.KernelChoices.describe(model.plan().devices(), devices());
     }
 
     /** Plans a load without loading anything: per-device bytes, fits or not. */

@@ -24,9 +24,6 @@ import tandem.engine.api.LoadedModel;
 import tandem.engine.api.ModelInfo;
 import tandem.engine.api.Session;
 import tandem.engine.api.TandemException;
-import tandem.engine.vulkan.CoopmatTile;
-import tandem.engine.vulkan.GpuOps;
-import tandem.engine.vulkan.PromptKernel;
 
 /**
  * {@code tandem bench --model M [-p 512[,2048]] [-n 128] [-r 3] [-d 0,4096] [--parallel 1,4,8] [--json] [engine options]}:
@@ -114,19 +111,9 @@ final class BenchCommand {
         return 0;
     }
 
-    /** One stderr line naming the kernel prompts run on each GPU, so the numbers name their path. */
+    /** One stderr line naming the kernels prompts run on each GPU, so the numbers name their path. */
     private static void printPromptKernels(LoadedModel model, PrintStream err) {
-        if (model.backend() != Backend.VULKAN) return;
-        List<DeviceInfo> known = Engine.devices();
-        List<String> parts = new ArrayList<>();
-        for (DevicePlan d : model.plan().devices()) {
-            known.stream().filter(i -> i.index() == d.physicalIndex()).findFirst().ifPresent(info -> {
-                PromptKernel k = PromptKernel.choose(info);
-                parts.add(k.label() + (k == PromptKernel.COOPMAT ? " (" + CoopmatTile.describeChoice() + ")" : "") + " on device "
-                        + info.index() + " (" + info.name() + ")");
-            });
-        }
-        err.println("tandem: prompt kernel (steps of >= " + GpuOps.MATMUL_MIN_TOKENS + " tokens): " + String.join(", ", parts));
+        if (model.backend() == Backend.VULKAN) err.println("tandem: " + Engine.describePromptKernels(model));
     }
 
     /**

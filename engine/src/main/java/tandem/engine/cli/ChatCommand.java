@@ -18,7 +18,7 @@ import tandem.engine.api.LoadedModel;
 import tandem.engine.api.SamplingParams;
 import tandem.engine.api.TandemException;
 import tandem.engine.api.TokenListener;
-import tandem.engine.server.RemoteEngine;
+import tandem.engine.api.RemoteModel;
 
 /**
  * {@code tandem chat --model M [--system T]}: a conversation in the terminal. Each line read is a
@@ -46,9 +46,9 @@ final class ChatCommand {
         CliArgs args = CliArgs.parse("chat", argv, CliArgs.options(CliArgs.ENGINE_OPTIONS, CliArgs.SAMPLING_OPTIONS,
                 RemoteOptions.OPTIONS, Set.of("--model", "--system")), Set.of());
         SamplingParams params = args.samplingParams(SamplingParams.defaults());
-        Optional<RemoteEngine> remote = RemoteOptions.engine(args, err);
+        Optional<RemoteModel> remote = RemoteOptions.engine(args, err);
         if (remote.isPresent()) {
-            RemoteEngine engine = remote.get();
+            RemoteModel engine = remote.get();
             return converse(args, new Replier() {
                 @Override public GenerationResult reply(List<ChatMessage> c, SamplingParams p, TokenListener l) { return engine.chat(c, p, l); }
                 @Override public void cancel() { engine.cancel(); }

@@ -8,7 +8,7 @@ import tandem.engine.api.GenerationResult;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.SamplingParams;
 import tandem.engine.api.Session;
-import tandem.engine.server.RemoteEngine;
+import tandem.engine.api.RemoteModel;
 
 /**
  * {@code tandem run --model M --prompt T [--tokens N] [sampling] [engine]}: streams the generated
@@ -27,7 +27,7 @@ final class RunCommand {
         SamplingParams params = args.samplingParams(SamplingParams.defaults());
         if (args.value("--remote").isPresent()) {
             String prompt = PromptText.from(args);
-            RemoteEngine remote = RemoteOptions.engine(args, err).orElseThrow();
+            RemoteModel remote = RemoteOptions.engine(args, err).orElseThrow();
             return finish(remote.complete(prompt, params, event -> print(out, event.text())), out, err);
         }
         Path modelFile = args.model();

@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.ServerOptions;
-import tandem.engine.server.OpenAiServer;
+import tandem.engine.api.RunningServer;
+import tandem.engine.server.HttpApi;
 
 /**
  * {@code tandem serve --model M [engine options] [--host H] [--port P] [--api-key K] [--parallel N]}:
@@ -25,9 +26,9 @@ final class ServeCommand {
         Path modelFile = args.model();
         ServerOptions options = serverOptions(args, modelFile);
         LoadedModel model = ModelLoading.load(modelFile, engine, err);
-        OpenAiServer server;
+        RunningServer server;
         try {
-            server = OpenAiServer.start(model, options, err);
+            server = HttpApi.serve(model, options, err, request -> { });
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -5,11 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.StringJoiner;
-import tandem.engine.gguf.GgufFile;
+import tandem.engine.Engine;
 import tandem.engine.api.TandemException;
 import tandem.engine.api.Tokenizer;
 import tandem.engine.tools.TokenizerBench;
-import tandem.engine.tokenizer.Tokenizers;
 
 /**
  * {@code tandem tokenize --model MODEL (--prompt TEXT | --file PATH) [--no-bos] [--parse-special]}:
@@ -29,10 +28,7 @@ public final class TokenizeCommand {
         String text = !bench || a.value("--prompt").isPresent() || a.value("--file").isPresent() ? text(a) : null;
         long start = System.nanoTime();
         long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        Tokenizer tokenizer;
-        try (GgufFile file = GgufFile.open(model)) {
-            tokenizer = Tokenizers.fromGguf(file);
-        }
+        Tokenizer tokenizer = Engine.tokenizer(model);
         err.printf("tandem tokenize: loaded %d tokens in %.0f ms (%.0f ms CPU)%n", tokenizer.vocabSize(),
                 (System.nanoTime() - start) / 1e6, (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e6);
         boolean parseSpecial = a.flag("--parse-special");

@@ -1,5 +1,9 @@
 package tandem.engine.layering;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -41,6 +45,12 @@ final class EngineLayers {
             new Layer("server", "server.."),         // the OpenAI-compatible HTTP API over the public API
             new Layer("cli", "cli.."));              // the tandem commands
 
+    /**
+     * The CLI commands that work below the API on purpose: they read a file's raw layout (inspect),
+     * write one (synth) or drive kernels and devices directly (kernel-check, allreduce).
+     */
+    static final List<String> TOOL_COMMANDS = List.of("InspectCommand", "SynthCommand", "KernelCheckCommand", "AllReduceCommand");
+
     /** Every rule of the engine's layering, for the packages below {@code root}. */
     static List<ArchRule> rules(String root) {
         List<ArchRule> rules = new ArrayList<>();
@@ -57,6 +67,13 @@ final class EngineLayers {
                 .and().resideInAPackage(root + "..")
                 .should().dependOnClassesThat().resideInAPackage(root + ".tools..")
                 .as("only the CLI uses the developer tools").allowEmptyShould(true));
+        rules.add(noClasses().that().resideInAPackage(root + ".cli..")
+                .and().haveNameNotMatching(".*\\.(" + String.join("|", TOOL_COMMANDS) + ")(\\$.*)?")
+                .should().dependOnClassesThat(resideInAPackage(root + "..")
+                        .and(not(resideInAnyPackage(root + ".api..", root + ".cli..", root + ".tools..")))
+                        .and(not(name(root + ".Engine")))
+                        .and(not(name(root + ".server.HttpApi"))))
+                .as("the CLI's user commands use only Engine, HttpApi and the api").allowEmptyShould(true));
         String[] all = ORDER.stream().map(l -> l.pattern(root)).toArray(String[]::new);
         rules.add(classes().that().resideInAPackage(root + "..").should().resideInAnyPackage(all)
                 .as("every package has a layer").allowEmptyShould(true));

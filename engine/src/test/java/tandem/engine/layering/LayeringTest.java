@@ -36,5 +36,10 @@ class LayeringTest {
         assertTrue(violations.stream().anyMatch(v -> v.startsWith("every package has a layer")
                 && v.contains(FIXTURE + ".stray.Unplaced")), String.join("\n", violations));
         assertTrue(violations.stream().noneMatch(v -> v.startsWith("runtime uses no higher layer")), String.join("\n", violations));
+        // cli.RunCommand imports vulkan (a user command past the API); cli.KernelCheckCommand may, being a tool command
+        assertTrue(violations.stream().anyMatch(v -> v.startsWith("the CLI's user commands use only")
+                && v.contains(FIXTURE + ".cli.RunCommand")), String.join("\n", violations));
+        assertTrue(violations.stream().noneMatch(v -> v.startsWith("the CLI's user commands use only")
+                && v.contains(FIXTURE + ".cli.KernelCheckCommand")), String.join("\n", violations));
     }
 }
