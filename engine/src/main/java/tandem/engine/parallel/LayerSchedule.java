@@ -40,7 +40,7 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
         }
         SliceRange layers = s.slices().layers();
         for (int l = layers.start(); l < layers.end(); l++) {
-            rec = blocks.block(rec, l, l - layers.start(), tokens, (r, kernel, weightType, product, out, accumulate) -> {
+            rec = blocks.block(rec, l, l - layers.start(), tokens, (r, site, weightType, product, out, accumulate) -> {
                 blocks.addLocally(r, product, out, accumulate);
                 r.barrier();
                 return r;

@@ -33,7 +33,7 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
         timeline.begin(rec);
         blocks.embedding(rec, tokens);
         for (int l = 0; l < layers; l++) {
-            rec = blocks.block(rec, l, l, tokens, (r, kernel, weightType, product, out, accumulate) -> {
+            rec = blocks.block(rec, l, l, tokens, (r, site, weightType, product, out, accumulate) -> {
                 int k = ++round[0];
                 allReduce.recordAcquireSlot(r, device, k);
                 product.record(r, allReduce.slot(device, k), false);

@@ -34,13 +34,37 @@ public final class BlockRecorder {
      */
     public interface ResidualAdd {
         /**
-         * @param kernel     "attn_output", "ffn_down" or "ffn_down_exps" (the block's last kernel), for labels
+         * @param site       which of the block's residual adds this is
          * @param weightType the product's weight type, for labels
          * @param out        where the summed product goes: the residual stream, or the post-norm's scratch
          * @param accumulate add to {@code out} (the residual stream) instead of overwriting it
          */
-        CommandRecorder add(CommandRecorder rec, String kernel, String weightType, Product product, BufferRange out,
+        CommandRecorder add(CommandRecorder rec, ResidualSite site, String weightType, Product product, BufferRange out,
                             boolean accumulate);
+    }
+
+    /** The two places a block adds to the residual stream, named by the product that ends them. */
+    public enum ResidualSite {
+        /** After attention: the attention output projection. */
+        ATTENTION_OUTPUT("attn_output", false),
+        /** After a dense feed-forward: its down projection; the layer ends here. */
+        FFN_DOWN("ffn_down", true),
+        /** After a mixture of experts: the chosen experts' down projections; the layer ends here. */
+        EXPERT_DOWN("ffn_down_exps", true);
+
+        private final String label;
+        private final boolean endsLayer;
+
+        ResidualSite(String label, boolean endsLayer) {
+            this.label = label;
+            this.endsLayer = endsLayer;
+        }
+
+        /** The tensor kind, for the profile's labels. */
+        public String label() { return label; }
+
+        /** Whether the layer's last kernel is this add's product. */
+        public boolean endsLayer() { return endsLayer; }
     }
 
     /** The product a residual add records: this device's [tokens][dim] output written to (or added to) y. */
@@ -110,7 +134,7 @@ public final class BlockRecorder {
         }
         attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all());
         PostNorms post = m.postNorms(layer);
-        rec = residual(rec, add, "attn_output", w.attnOutput().kernelType(), (r, y, accumulate) -> {
+        rec = residual(rec, add, ResidualSite.ATTENTION_OUTPUT, w.attnOutput().kernelType(), (r, y, accumulate) -> {
             product(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
             if (extras.outputBias() != null) {
                 r.computeBarrier();
@@ -131,7 +155,7 @@ public final class BlockRecorder {
             up = b.up.all();
         }
         // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
-        return residual(rec, add, "ffn_down", w.down().kernelType(), (r, y, accumulate) ->
+        return residual(rec, add, ResidualSite.FFN_DOWN, w.down().kernelType(), (r, y, accumulate) ->
                 product(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate),
                 post.ffn(), tokens);
     }
@@ -244,7 +268,7 @@ public final class BlockRecorder {
             }
         }
         step(rec, "experts gate+up " + e.gate().kernelType());
-        return residual(rec, add, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
+        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
                 count, glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
                 e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate), postNorm, tokens);
     }
@@ -282,7 +306,7 @@ public final class BlockRecorder {
         GpuOps.groupedExperts(rec, kernel, e.down(), count, hidden, b.up.all(), glu, width, 1, groups,
                 e.downBias() == null ? null : e.downBias().all(), b.expertProducts.all(), dim, pairs);
         step(rec, kernel.label() + " experts down " + e.down().kernelType());
-        return residual(rec, add, "ffn_down_exps", e.down().kernelType(), (r, y, accumulate) -> GpuOps.combineExperts(r,
+        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().kernelType(), (r, y, accumulate) -> GpuOps.combineExperts(r,
                 b.expertProducts.all(), b.expertWeights.all(), y, dim, dim, used, tokens, accumulate), postNorm, tokens);
     }
 
@@ -290,10 +314,10 @@ public final class BlockRecorder {
      * x += product, or x += rmsnorm(product) * postNorm where the block has a post-norm: the product then
      * goes to the normed scratch (free at both residual adds: the projections that read it are done).
      */
-    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, String kernel, String weightType, Product product,
+    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, ResidualSite site, String weightType, Product product,
                                      GpuBuffer postNorm, int tokens) {
-        if (postNorm == null) return add.add(rec, kernel, weightType, product, b.x.all(), true);
-        rec = add.add(rec, kernel, weightType, product, b.normed.all(), false);
+        if (postNorm == null) return add.add(rec, site, weightType, product, b.x.all(), true);
+        rec = add.add(rec, site, weightType, product, b.normed.all(), false);
         GpuOps.rmsNormAdd(rec, b.normed.all(), postNorm.all(), b.x.all(), c.dim(), c.rmsEps(), tokens);
         step(rec, "post-norm");
         return rec;

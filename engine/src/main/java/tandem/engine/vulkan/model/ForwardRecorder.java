@@ -40,14 +40,14 @@ final class ForwardRecorder {
         blocks.embedding(rec, tokens);
         timeline.mark("embedding");
         for (int l = 0; l < m.layers.size(); l++) {
-            blocks.block(rec, l, l, tokens, (r, kernel, weightType, product, out, accumulate) -> {
+            blocks.block(rec, l, l, tokens, (r, site, weightType, product, out, accumulate) -> {
                 blocks.addLocally(r, product, out, accumulate);
-                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + weightType;
-                if (kernel.equals("attn_output")) {
-                    blocks.step(r, label);
-                } else {
+                String label = BlockRecorder.kind(r.device(), tokens) + " " + site.label() + " " + weightType;
+                if (site.endsLayer()) {
                     r.computeBarrier();
-                    timeline.mark(profile ? label : "layer");
+                    timeline.mark(profile ? label : "layer"); // without profiling, one segment per layer
+                } else {
+                    blocks.step(r, label);
                 }
                 return r;
             });

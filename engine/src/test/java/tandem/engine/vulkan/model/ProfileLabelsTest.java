@@ -1,0 +1,56 @@
+package tandem.engine.vulkan.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tandem.engine.Engine;
+import tandem.engine.api.Backend;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.KernelTime;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.SamplingParams;
+import tandem.engine.api.Session;
+import tandem.engine.api.SplitMode;
+import tandem.engine.gguf.SharedData;
+
+/**
+ * {@code bench --profile}'s table: with timestamps on every kernel, a decode step's GPU time is split
+ * by kernel and both residual adds of a block (attention output, feed-forward down) are named; without
+ * profiling a step is timed per layer only.
+ */
+class ProfileLabelsTest {
+    @AfterEach
+    void clearKnob() {
+        System.clearProperty("tandem.profile");
+    }
+
+    private static Set<String> labelsOfAGeneration() {
+        EngineOptions options = new EngineOptions(Backend.VULKAN, List.of(0), List.of(), SplitMode.NONE, 64);
+        try (LoadedModel model = Engine.load(SharedData.data("models/stories260K.gguf"), options, LoadProgress.NONE, () -> false);
+             Session session = model.newSession()) {
+            session.generate("Once upon a time", new SamplingParams(0f, 0, 1f, 0f, 1f, 4, 1, 64, List.of()), event -> { });
+            return model.kernelTimes().stream().map(KernelTime::kernel).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    void profiledDecodeNamesBothResidualAddsOfABlock() {
+        System.setProperty("tandem.profile", "true");
+        Set<String> labels = labelsOfAGeneration();
+        assertTrue(labels.stream().anyMatch(l -> l.startsWith("matvec attn_output ")), labels.toString());
+        assertTrue(labels.stream().anyMatch(l -> l.startsWith("matvec ffn_down ")), labels.toString());
+        assertTrue(labels.stream().noneMatch(l -> l.equals("layer")), labels.toString());
+    }
+
+    @Test
+    void unprofiledStepsAreTimedPerLayer() {
+        Set<String> labels = labelsOfAGeneration();
+        assertTrue(labels.contains("layer"), labels.toString());
+        assertTrue(labels.stream().noneMatch(l -> l.contains("attn_output")), labels.toString());
+    }
+}
