@@ -115,6 +115,16 @@ public final class RemoteViewModel {
         }
     }
 
+    /**
+     * The window header's model line: the remote engine while it answers the chat (the local model
+     * stays loaded beside it), else the local model's status unchanged.
+     */
+    public String headerStatus(String localStatus) {
+        RemoteChat remote = active.get();
+        if (remote == null) return localStatus;
+        return "remote: " + remote.describe() + (localStatus.isBlank() ? "" : " (local: " + localStatus + ")");
+    }
+
     /** Back to the loaded model. */
     public void disconnect() {
         RemoteChat running = active.get();

@@ -149,7 +149,8 @@ public final class MainView {
         Label model = new Label();
         model.setId("model-status");
         model.getStyleClass().add("model-status");
-        model.textProperty().bind(app.model().statusProperty());
+        model.textProperty().bind(Bindings.createStringBinding(() -> app.remote().headerStatus(app.model().statusProperty().get()),
+                app.model().statusProperty(), app.remote().activeProperty()));
         ProgressBar progress = new ProgressBar();
         progress.progressProperty().bind(app.model().progressProperty());
         progress.visibleProperty().bind(app.model().loadingProperty());

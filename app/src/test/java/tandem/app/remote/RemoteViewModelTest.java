@@ -88,8 +88,11 @@ class RemoteViewModelTest {
         assertEquals("stories260K", remote.chosenModelProperty().get());
         assertFalse(chat.modelReadyProperty().get(), "no local model, no remote yet");
 
+        assertEquals("stories260K.gguf · CPU", remote.headerStatus("stories260K.gguf · CPU"), "local until Use");
         remote.use();
         assertNotNull(remote.activeProperty().get());
+        assertEquals("remote: stories260K at " + server.baseUrl() + "/ (local: stories260K.gguf · CPU)",
+                remote.headerStatus("stories260K.gguf · CPU"), "the header names the engine that answers");
         assertTrue(chat.modelReadyProperty().get());
         chat.sampling().maxTokensProperty().set(24);
         chat.inputProperty().set("Tell me a story");
