@@ -69,6 +69,18 @@ class ChatPromptBosTest {
     }
 
     @Test
+    void phi3TemplateGetsExactlyOneBos() {
+        Vocab v = vocab("phi-3");
+        int bos = v.tokenizer().bosId();
+        assertEquals(1, bos, "<s>");
+        assertTrue(v.tokenizer().addBosByDefault(), "Phi-3 wants BOS and its template writes {{ bos_token }} too");
+        int[] ids = v.prompt();
+        assertEquals(1, count(ids, bos), Arrays.toString(ids));
+        assertEquals(bos, ids[0]);
+        assertEquals(v.tokenizer().encode("<|user|>", false, true)[0], ids[1], "<|user|> right after the single BOS");
+    }
+
+    @Test
     void qwenTemplateGetsNoBos() {
         Vocab v = vocab("qwen2");
         int[] ids = v.prompt();

@@ -19,7 +19,7 @@ import tandem.engine.gguf.SharedData;
 import tandem.engine.tokenizer.Tokenizers;
 
 /**
- * The real templates shipped in the Llama 3 and Qwen vocabularies, rendered for a three-turn
+ * The real templates shipped in the Llama 3, Qwen and Phi-3 vocabularies, rendered for a three-turn
  * conversation with a system prompt. The expected strings were written by hand from the templates'
  * Jinja source (read it with {@code tandem inspect}), not produced by this code.
  */
@@ -57,6 +57,20 @@ class ChatTemplateTest {
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n";
         assertEquals(expected, t.render(CONVERSATION, true));
         assertEquals(expected, t.render(CONVERSATION, false));
+    }
+
+    @Test
+    void phi3TemplateWritesUserAndAssistantTurnsAndDropsTheSystemPrompt() {
+        ChatTemplate t = template("phi-3");
+        assertFalse(t.isFallback());
+        // The vocabulary's template has branches for user and assistant only: a system message renders
+        // nothing (llama.cpp's --jinja path does the same); every user turn opens the assistant's turn.
+        String expected = "<s>"
+                + "<|user|>\n  What is 2+2?\n<|end|>\n<|assistant|>\n"
+                + "<think>\nTwo plus two.\n</think>\n\n2+2 is 4.<|end|>\n"
+                + "<|user|>\nAnd 3+3?<|end|>\n<|assistant|>\n";
+        assertEquals(expected, t.render(CONVERSATION, true));
+        assertEquals(expected, t.render(CONVERSATION, false), "the template ignores add_generation_prompt");
     }
 
     @Test
