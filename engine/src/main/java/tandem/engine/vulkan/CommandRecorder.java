@@ -25,7 +25,10 @@ import tandem.engine.api.TandemException;
  * one submit. Recording again after {@link #begin()} replaces the old contents.
  */
 public final class CommandRecorder implements DeviceResource {
-    private static final long FENCE_TIMEOUT_NS = 60_000_000_000L;
+    /** How long one submit may run before the device is called hung: {@code -Dtandem.fence.timeout.ms}, default 60 s. */
+    static long fenceTimeoutNanos() {
+        return Math.max(1, Long.getLong("tandem.fence.timeout.ms", 60_000)) * 1_000_000L;
+    }
 
     private final VulkanDevice device;
     private final VkCommandBuffer cmd;
@@ -260,9 +263,14 @@ public final class CommandRecorder implements DeviceResource {
             return;
         }
         if (!pending) return;
-        int r = vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
+        long timeout = fenceTimeoutNanos();
+        int r = vkWaitForFences(device.handle(), fence, true, timeout);
+        if (r == VK_TIMEOUT) {
+            // Still pending: the GPU may yet run this buffer, so close() must not free it (see there).
+            throw new TandemException(device.label() + " did not finish its work within " + timeout / 1_000_000_000.0
+                    + " s; the driver may be hung (-Dtandem.fence.timeout.ms sets the limit)");
+        }
         pending = false;
-        if (r == VK_TIMEOUT) throw new TandemException(device.label() + " did not finish its work within 60 s; the driver may be hung");
         if (r == VK_ERROR_DEVICE_LOST) {
             throw new TandemException(device.label() + " was lost (driver reset or crash); reload the model to continue");
         }
@@ -277,12 +285,18 @@ public final class CommandRecorder implements DeviceResource {
     @Override
     public void close() {
         if (closed) return;
-        closed = true;
-        if (pending) vkWaitForFences(device.handle(), fence, true, FENCE_TIMEOUT_NS);
         // Only a submit still pending on the group's fence: after a failed vkQueueSubmit that fence
         // stays reset, and waiting on it would take the whole timeout.
         CommandRecorder group = coveredBy;
-        if (group != null && group.pending && !group.closed) vkWaitForFences(device.handle(), group.fence, true, FENCE_TIMEOUT_NS);
+        boolean stillRunning = pending && vkWaitForFences(device.handle(), fence, true, fenceTimeoutNanos()) == VK_TIMEOUT
+                || group != null && group.pending && !group.closed
+                && vkWaitForFences(device.handle(), group.fence, true, fenceTimeoutNanos()) == VK_TIMEOUT;
+        if (stillRunning) {
+            // Freeing a command buffer or fence the GPU still uses is undefined (lavapipe crashed the
+            // JVM): leave this recorder to the device, which waits until idle before it closes what is left.
+            return;
+        }
+        closed = true;
         // Recorders this one covers may still await it: they must find nothing pending, not the destroyed fence.
         pending = false;
         coveredBy = null;
