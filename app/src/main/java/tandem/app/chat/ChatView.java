@@ -91,7 +91,13 @@ public final class ChatView {
         });
         Label systemLabel = new Label("System");
         systemLabel.setMinWidth(Region.USE_PREF_SIZE);
-        HBox top = new HBox(8, systemLabel, systemPrompt, showSampling);
+        Label systemIgnored = new Label("not used: this model's chat template has no system prompt");
+        systemIgnored.setId("system-ignored");
+        systemIgnored.getStyleClass().add("warning");
+        systemIgnored.setMinWidth(Region.USE_PREF_SIZE);
+        systemIgnored.visibleProperty().bind(vm.systemPromptIgnoredProperty());
+        systemIgnored.managedProperty().bind(systemIgnored.visibleProperty());
+        HBox top = new HBox(8, systemLabel, systemPrompt, systemIgnored, showSampling);
         top.setAlignment(Pos.CENTER_LEFT);
         top.getStyleClass().add("system-bar");
 

@@ -31,6 +31,7 @@ import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.store.JsonStore;
 import tandem.engine.api.ChatMessage;
+import tandem.engine.api.ChatSession;
 import tandem.engine.api.GenerationResult;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.SamplingParams;
@@ -65,6 +66,8 @@ public final class ChatViewModel {
     private final StringProperty input = new SimpleStringProperty(this, "input", "");
     private final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper(this, "generating", false);
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    /** Whether the loaded model's chat template drops system prompts (checked on each load). */
+    private final ReadOnlyBooleanWrapper templateDropsSystem = new ReadOnlyBooleanWrapper(this, "templateDropsSystem", false);
     private final ReadOnlyIntegerWrapper contextUsed = new ReadOnlyIntegerWrapper(this, "contextUsed", 0);
     private final ReadOnlyIntegerWrapper contextLength = new ReadOnlyIntegerWrapper(this, "contextLength", 0);
     private final ObjectProperty<ContextPolicy> contextPolicy = new SimpleObjectProperty<>(this, "contextPolicy");
@@ -120,6 +123,14 @@ public final class ChatViewModel {
 
     /** Whether a model is loaded (or a remote engine chosen) to answer. */
     public BooleanBinding modelReadyProperty() { return model.isNotNull().or(remote.isNotNull()); }
+
+    /**
+     * True while the loaded model answers and its chat template sends no system prompt (Phi-3's, for
+     * one): the view says the System field is not used rather than let it vanish silently.
+     */
+    public BooleanBinding systemPromptIgnoredProperty() {
+        return templateDropsSystem.getReadOnlyProperty().and(remote.isNull());
+    }
 
     /** The remote engine answering instead of the loaded model; null while the model answers. */
     public ObjectProperty<RemoteChat> remoteProperty() { return remote; }
@@ -386,11 +397,24 @@ public final class ChatViewModel {
         if (generating.get()) stop();
         // The session belongs to the old model: close it on the engine thread before the model itself.
         executors.engine().execute(this::closeSession);
+        checkSystemPrompt(model.get());
         if (model.get() != null && noticeUntilModel) {
             notice.set("");
             noticeUntilModel = false;
         }
         measureContext();
+    }
+
+    /** Renders a probe conversation with the new model's template (on the engine thread, with the model's other work). */
+    private void checkSystemPrompt(LoadedModel m) {
+        templateDropsSystem.set(false);
+        if (m == null) return;
+        executors.engine().execute(() -> {
+            boolean drops = !ChatSession.templateKeepsSystemPrompt(m);
+            executors.ui().execute(() -> {
+                if (model.get() == m) templateDropsSystem.set(drops);
+            });
+        });
     }
 
     /** Counts the selected conversation's tokens for the context meter (on the engine thread: the tokenizer's home). */

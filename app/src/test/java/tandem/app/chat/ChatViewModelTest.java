@@ -61,6 +61,30 @@ class ChatViewModelTest {
     }
 
     @Test
+    void aTemplateWithoutSystemPromptsIsSaidWhileItsModelAnswers() {
+        ChatViewModel chat = chat(Runnable::run);
+        FakeModel phiLike = new FakeModel(3);
+        phiLike.templateWithoutSystem = true;
+        loaded.set(phiLike);
+        assertTrue(chat.systemPromptIgnoredProperty().get(), "the template drops system prompts");
+        loaded.set(new FakeModel(3));
+        assertFalse(chat.systemPromptIgnoredProperty().get(), "this template keeps them");
+        loaded.set(phiLike);
+        assertTrue(chat.systemPromptIgnoredProperty().get());
+        chat.remoteProperty().set(new tandem.app.engine.RemoteChat() {
+            @Override
+            public tandem.engine.api.GenerationResult chat(List<tandem.engine.api.ChatMessage> c, tandem.engine.api.SamplingParams p,
+                                                           tandem.engine.api.TokenListener l) { throw new UnsupportedOperationException(); }
+            @Override public void cancel() { }
+            @Override public String describe() { return "remote"; }
+        });
+        assertFalse(chat.systemPromptIgnoredProperty().get(), "a remote engine renders with its own template");
+        loaded.set(null);
+        chat.remoteProperty().set(null);
+        assertFalse(chat.systemPromptIgnoredProperty().get(), "no model, nothing to say");
+    }
+
+    @Test
     void thePromptIsTheWholeConversationThroughTheModelsTemplate() {
         FakeModel model = new FakeModel(3);
         loaded.set(model);

@@ -29,6 +29,8 @@ public final class FakeModel implements LoadedModel {
     public int lastEvaluated;
     public int sessionsCreated;
     public boolean closed;
+    /** A chat template like Phi-3's, which writes user and assistant turns only. */
+    public boolean templateWithoutSystem;
 
     private final int contextLength;
 
@@ -56,7 +58,7 @@ public final class FakeModel implements LoadedModel {
 
     @Override
     public String formatChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return messages.stream().map(m -> m.role() + ": " + m.content()).collect(Collectors.joining("\n"))
+        return messages.stream().filter(m -> !(templateWithoutSystem && m.role().equals("system"))).map(m -> m.role() + ": " + m.content()).collect(Collectors.joining("\n"))
                 + (addGenerationPrompt ? "\nassistant:" : "");
     }
 

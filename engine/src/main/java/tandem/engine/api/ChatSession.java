@@ -19,6 +19,25 @@ public final class ChatSession implements AutoCloseable {
         this.session = model.newSession();
     }
 
+    /**
+     * Whether the model's chat template sends a system prompt to the model at all. Some do not (the
+     * Phi-3 template writes user and assistant turns only; others refuse a system role): a system
+     * prompt would then vanish without a word, so the app and {@code tandem chat} say so.
+     */
+    public static boolean templateKeepsSystemPrompt(LoadedModel model) {
+        return keepsSystemPrompt(conversation -> model.formatChat(conversation, true));
+    }
+
+    /** {@link #templateKeepsSystemPrompt} for any renderer of a conversation. */
+    public static boolean keepsSystemPrompt(java.util.function.Function<List<ChatMessage>, String> render) {
+        String probe = "tandem-system-probe-4f1c";
+        try {
+            return render.apply(List.of(ChatMessage.system(probe), ChatMessage.user("Hi"))).contains(probe);
+        } catch (TandemException e) {
+            return false; // a template that raises for a system message ("System role not supported")
+        }
+    }
+
     /** The prompt ids of a conversation, ending with the header of the assistant's turn. */
     public static int[] promptTokens(LoadedModel model, List<ChatMessage> conversation) {
         return PromptTokens.encode(model.tokenizer(), model.formatChat(conversation, true));

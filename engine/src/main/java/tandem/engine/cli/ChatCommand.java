@@ -40,6 +40,9 @@ final class ChatCommand {
 
         /** Forgets what the conversation cached. */
         void reset();
+
+        /** Whether a system message reaches the model (a remote server's template is not known here). */
+        default boolean keepsSystemPrompt() { return true; }
     }
 
     static int run(String[] argv, InputStream in, PrintStream out, PrintStream err) {
@@ -60,6 +63,7 @@ final class ChatCommand {
                 @Override public GenerationResult reply(List<ChatMessage> c, SamplingParams p, TokenListener l) { return chat.reply(c, p, l); }
                 @Override public void cancel() { chat.cancel(); }
                 @Override public void reset() { chat.reset(); }
+                @Override public boolean keepsSystemPrompt() { return ChatSession.templateKeepsSystemPrompt(model); }
             }, params, in, out, err);
         }
     }
@@ -68,7 +72,7 @@ final class ChatCommand {
                                 PrintStream out, PrintStream err) {
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         List<ChatMessage> conversation = new ArrayList<>();
-        args.value("--system").ifPresent(s -> conversation.add(ChatMessage.system(s)));
+        args.value("--system").ifPresent(s -> setSystem(conversation, s, replier, err));
         err.println("tandem: type a message; " + ChatInput.HELP);
         try (Interrupts interrupts = Interrupts.install()) {
             String line;
@@ -81,15 +85,22 @@ final class ChatCommand {
                         conversation.removeIf(m -> !m.role().equals("system"));
                         replier.reset();
                     }
-                    case ChatInput.System s -> {
-                        conversation.removeIf(m -> m.role().equals("system"));
-                        if (!s.text().isEmpty()) conversation.addFirst(ChatMessage.system(s.text()));
-                    }
+                    case ChatInput.System s -> setSystem(conversation, s.text(), replier, err);
                     case ChatInput.Message m -> answer(conversation, m.text(), replier, interrupts, params, out, err);
                 }
             }
         }
         return 0;
+    }
+
+    /** Replaces the system message (empty: none), saying so when the model's template would drop it. */
+    private static void setSystem(List<ChatMessage> conversation, String text, Replier replier, PrintStream err) {
+        conversation.removeIf(m -> m.role().equals("system"));
+        if (text.isEmpty()) return;
+        conversation.addFirst(ChatMessage.system(text));
+        if (!replier.keepsSystemPrompt()) {
+            err.println("tandem chat: this model's chat template has no system prompt, so the system message is not sent");
+        }
     }
 
     /** Answers one user message; a failed answer leaves the conversation as it was. */

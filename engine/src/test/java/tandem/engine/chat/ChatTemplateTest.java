@@ -74,6 +74,16 @@ class ChatTemplateTest {
     }
 
     @Test
+    void onlyPhi3AmongTheRealTemplatesDropsTheSystemPrompt() {
+        assertFalse(tandem.engine.api.ChatSession.keepsSystemPrompt(m -> template("phi-3").render(m, true)));
+        assertTrue(tandem.engine.api.ChatSession.keepsSystemPrompt(m -> template("llama-bpe").render(m, true)));
+        assertTrue(tandem.engine.api.ChatSession.keepsSystemPrompt(m -> template("qwen2").render(m, true)));
+        assertFalse(tandem.engine.api.ChatSession.keepsSystemPrompt(m -> {
+            throw new TandemException("the chat template raised: System role not supported");
+        }));
+    }
+
+    @Test
     void qwen3TemplateDropsEarlierReasoningAndAddsGenerationPrompt() {
         ChatTemplate t = template("qwen2");
         assertFalse(t.isFallback());
