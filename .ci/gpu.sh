@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The GPU check CI cannot run: correctness of the kernels lavapipe lacks (matrix units, the opt-in
+# int8 decode, the matrix-unit attention and expert kernels) and the speed figures of issue #12,
+# on one NVIDIA GPU of the device machines (../shared/device/README.md).
+#
+#   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
+#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: check, bench, depth,
+#                               parallel, moe or all (default). Results go to $OUT as they come, so a
+#                               call cut short still brings back what it measured.
+#
+# The device tool's call: command "bash .ci/gpu.sh run", carry [".device", ".gpu", "engine/target/classes"].
+# Every figure names the card (card.txt); rerun a baseline in the same call before comparing builds.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+pack() {
+    set -e
+    ./tandem devices > /dev/null # builds first when the build is missing or stale (it finds Java 25)
+    [ -d .device ] || bash ../shared/device/pack.sh
+    rm -rf .gpu && mkdir -p .gpu/lib
+    # shaderc compiles the shaders at build time only; the device needs the rest
+    find engine/target/lib -name '*.jar' ! -name 'lwjgl-shaderc*' -exec cp {} .gpu/lib/ \;
+    gzip -c ../shared/data/vocab/ggml-vocab-llama-bpe.gguf > .gpu/vocab.gguf.gz
+    grep -qx '.gpu/' .git/info/exclude 2>/dev/null || echo '.gpu/' >> .git/info/exclude
+    du -sh .device .gpu engine/target/classes
+}
+
+OUT=${OUT:-gpu-out}
+SHM=/dev/shm/tandem
+
+tandem() {
+    # shellcheck disable=SC2086
+    "$JAVA" --enable-native-access=ALL-UNNAMED -Dorg.lwjgl.system.memoryBackend=ffm --add-modules=jdk.incubator.vector -Xmx32g ${JOPTS:-} -cp '.gpu/lib/*:engine/target/classes' tandem.engine.cli.TandemCli "$@"
+}
+
+# step NAME LIMIT_S ARGS...: one tandem command, its output and exit status in $OUT/NAME.txt
+step() {
+    local name=$1 limit=$2
+    shift 2
+    echo "== $name (${JOPTS:-default}): tandem $*" | tee -a "$OUT/steps.txt" >&2
+    { echo "JOPTS=${JOPTS:-}"; echo "tandem $*"; timeout "$limit" bash -c "$(declare -f tandem); tandem \"\$@\"" _ "$@"; echo "rc=$?"; } \
+        > "$OUT/$name.txt" 2>&1
+}
+
+synth() { # synth PRESET TYPE [ARCH]
+    local file="$SHM/$1-$2.gguf"
+    [ -f "$file" ] || step "synth-$1-$2" 120 synth --arch "${3:-llama}" --preset "$1" --type "$2" --out "$file" --vocab "$SHM/vocab.gguf"
+    echo "$file"
+}
+
+check() {
+    step kernel-check 240 kernel-check --devices 0 --repeats 3 --attention
+}
+
+bench() {
+    for type in q4_k q4_0 q8_0; do
+        local m
+        m=$(synth 8b "$type")
+        step "bench-8b-$type" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
+        JOPTS=-Dtandem.decode.int8=true step "bench-8b-$type-int8" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
+        JOPTS=-Dtandem.prompt.attention=coopmat step "bench-8b-$type-coopmat-attention" 90 bench --model "$m" --backend vulkan -p 512,2048 -n 0 -r 2
+    done
+    step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
+}
+
+depth() {
+    step depth-8b-q4_k 240 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
+}
+
+parallel() {
+    step parallel-8b-q4_0 240 bench --model "$(synth 8b q4_0)" --backend vulkan -p 0 -n 128 -r 1 --parallel 1,4,8
+}
+
+moe() {
+    local m
+    m=$(synth qwen3-30b-a3b q4_k qwen3moe)
+    step bench-qwen3-30b-a3b 150 bench --model "$m" --backend vulkan -p 512 -n 128 -r 2
+    JOPTS=-Dtandem.moe.kernel=coopmat step bench-qwen3-30b-a3b-coopmat 120 bench --model "$m" --backend vulkan -p 512 -n 0 -r 2
+}
+
+run() {
+    mkdir -p "$OUT" "$SHM"
+    # shellcheck disable=SC1091
+    source .device/env.sh
+    export JAVA
+    nvidia-smi -L > "$OUT/card.txt" 2>&1
+    gunzip -c .gpu/vocab.gguf.gz > "$SHM/vocab.gguf"
+    step devices 60 devices
+    case "${1:-all}" in
+        check) check ;;
+        bench) bench ;;
+        depth) depth ;;
+        parallel) parallel ;;
+        moe) moe ;;
+        all) check; bench; depth; parallel; moe ;;
+        *) echo "unknown part '$1': check, bench, depth, parallel, moe or all" >&2; return 2 ;;
+    esac
+    grep -h "rc=" "$OUT"/*.txt | sort | uniq -c
+}
+
+case "${1:-}" in
+    pack) pack ;;
+    run) shift; run "$@" ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [check|bench|depth|parallel|moe|all]" >&2; exit 2 ;;
+esac
