@@ -21,5 +21,15 @@ public record DevicePlan(int device, int physicalIndex, String deviceName, doubl
 
     public long totalBytes() { return weightBytes + kvCacheBytes + scratchBytes; }
 
+    /**
+     * The same device holding {@code sequences} sessions at once (a server's slots): each has its own
+     * KV cache and its own activation buffers; the weights are shared.
+     */
+    public DevicePlan withSequences(int sequences) {
+        if (sequences < 1) throw new IllegalArgumentException("sequences must be >= 1, got " + sequences);
+        return new DevicePlan(device, physicalIndex, deviceName, share, weightBytes, kvCacheBytes * sequences,
+                scratchBytes * sequences, freeBytes, queryHeads, layers);
+    }
+
     public boolean fits() { return totalBytes() <= freeBytes; }
 }

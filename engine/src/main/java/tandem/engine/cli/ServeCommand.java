@@ -5,10 +5,14 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import tandem.engine.Engine;
+import tandem.engine.api.DevicePlan;
 import tandem.engine.api.EngineOptions;
+import tandem.engine.api.LoadPlan;
 import tandem.engine.api.LoadedModel;
-import tandem.engine.api.ServerOptions;
 import tandem.engine.api.RunningServer;
+import tandem.engine.api.ServerOptions;
+import tandem.engine.api.TandemException;
 import tandem.engine.server.HttpApi;
 
 /**
@@ -25,6 +29,7 @@ final class ServeCommand {
         EngineOptions engine = args.engineOptions();
         Path modelFile = args.model();
         ServerOptions options = serverOptions(args, modelFile);
+        if (options.parallel() > 1) refuseSlotsThatDoNotFit(Engine.plan(modelFile, engine), options.parallel());
         LoadedModel model = ModelLoading.load(modelFile, engine, err);
         RunningServer server;
         try {
@@ -47,6 +52,22 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * {@code --parallel N} holds N sessions, each with a KV cache of the whole context and its own
+     * activations: refused in one line before anything is loaded when a device cannot hold them all.
+     */
+    static void refuseSlotsThatDoNotFit(LoadPlan plan, int parallel) {
+        for (DevicePlan one : plan.devices()) {
+            DevicePlan all = one.withSequences(parallel);
+            if (all.fits()) continue;
+            throw new TandemException("--parallel " + parallel + ": " + parallel + " slots, each with a KV cache of "
+                    + plan.contextLength() + " tokens (" + ByteSizes.human(one.kvCacheBytes()) + ") and its activations ("
+                    + ByteSizes.human(one.scratchBytes()) + "), need " + ByteSizes.human(all.totalBytes()) + " on "
+                    + one.deviceName() + " with the weights, which has " + ByteSizes.human(all.freeBytes())
+                    + " free; serve with a smaller --parallel or --ctx");
+        }
     }
 
     private static ServerOptions serverOptions(CliArgs args, Path modelFile) {

@@ -81,6 +81,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void slotsThatDoNotFitTheDeviceAreRefusedBeforeLoading() {
+        // lavapipe offers 2 GiB; 64 slots of a 65536-token F16 cache of stories260K (40 MiB each) do not fit it
+        CliRun run = CliRun.of("serve", "--model", MODEL, "--backend", "vulkan", "--devices", "0", "--ctx", "65536",
+                "--parallel", "64", "--port", "0");
+        assertEquals(1, run.status());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("--parallel 64: 64 slots, each with a KV cache of 65536 tokens (40.00 MiB)"), run.err());
+        assertTrue(run.err().strip().endsWith("serve with a smaller --parallel or --ctx"), run.err());
+        assertFalse(run.err().contains("serving"), run.err());
+    }
+
+    @Test
     void portInUseIsOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             CliRun run = CliRun.of("serve", "--model", MODEL, "--backend", "cpu", "--port", Integer.toString(taken.getLocalPort()));
