@@ -73,7 +73,7 @@ final class ModelLoader {
                     + " devices is not available yet; choose one device with --devices");
         }
         return tandem.engine.vulkan.model.VulkanRunner.load(file, config, tensors, plan.devices().getFirst().physicalIndex(),
-                plan.contextLength(), progress, cancelled);
+                plan.contextLength(), plan.cacheType(), progress, cancelled);
     }
 
     /**

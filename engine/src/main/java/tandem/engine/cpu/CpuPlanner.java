@@ -31,7 +31,7 @@ public final class CpuPlanner {
                 CpuRunner.kvCacheBytes(config, contextLength), scratchBytes(config, contextLength), physicalMemory());
         return new LoadPlan(SplitMode.NONE, contextLength, List.of(cpu), List.of(
                 "weights are memory-mapped from the file; the KV cache (float32 arrays holding " + options.cacheType().optionName()
-                        + " values) and scratch live on the Java heap (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at most)"));
+                        + " values) and scratch live on the Java heap (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at most)"), options.cacheType());
     }
 
     /**

@@ -66,7 +66,7 @@ public final class SplitPlanner {
                     weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes(), s.queryHeads().size(), s.layers().size()));
         }
         expertNote(draft, devices.size()).ifPresent(notes::add);
-        return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes));
+        return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes, cacheType));
     }
 
     /**
