@@ -78,6 +78,22 @@ class SplitViewModelTest {
         assertEquals(CacheType.Q8_0, engine.planned.getLast().cacheType());
     }
 
+    /**
+     * A split saved before EngineOptions had a cache type reads back whole, with the default F16 (the
+     * cache type the app loads with is Preferences', applied at planning and loading).
+     */
+    @Test
+    void aSplitSavedWithoutACacheTypeReadsBackAsF16() throws java.io.IOException {
+        Path file = dir.resolve("settings.json");
+        java.nio.file.Files.writeString(file, """
+                {"splits": {"m.gguf": {"backend": "VULKAN", "devices": [0, 1], "split": [3.0, 1.0],
+                                       "splitMode": "LAYER", "contextLength": 2048}}}
+                """);
+        EngineOptions reread = new SettingsService(file, Runnable::run).current().splits().get("m.gguf");
+        assertEquals(new EngineOptions(Backend.VULKAN, List.of(0, 1), List.of(3.0, 1.0), SplitMode.LAYER, 2048), reread);
+        assertEquals(CacheType.F16, reread.cacheType());
+    }
+
     @Test
     void typedRatiosKeepTheirScale() {
         SplitViewModel split = newSplit(bothDevices());

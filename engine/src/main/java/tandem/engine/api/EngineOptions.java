@@ -11,7 +11,7 @@ import java.util.List;
  * @param split          one ratio per device (e.g. 3,1); empty means even
  * @param splitMode      none, layer or tensor
  * @param contextLength  KV-cache length in tokens; 0 means the model's own (capped by the engine)
- * @param cacheType      how the KV cache stores keys and values (F16 unless asked, as llama.cpp)
+ * @param cacheType      how the KV cache stores keys and values (F16 unless asked, as llama.cpp; null means F16)
  */
 public record EngineOptions(Backend backend, List<Integer> devices, List<Double> split,
                             SplitMode splitMode, int contextLength, CacheType cacheType) {
@@ -19,7 +19,8 @@ public record EngineOptions(Backend backend, List<Integer> devices, List<Double>
         devices = List.copyOf(devices);
         split = List.copyOf(split);
         if (contextLength < 0) throw new IllegalArgumentException("context length must be >= 0, got " + contextLength);
-        java.util.Objects.requireNonNull(cacheType, "cacheType");
+        // absent (options saved before the cache type existed, e.g. the app's settings.json): the default
+        if (cacheType == null) cacheType = CacheType.F16;
     }
 
     /** Options with the default F16 cache. */
