@@ -26,10 +26,10 @@ class CacheTypeSplitTest {
     void splitsMatchOneDevice(CacheType type) {
         int[] prompt = promptTokens();
         int[] continuation = {1, 2, 3};   // fixed tokens: the same inputs for every run
-        List<float[]> one = VulkanCacheTypeTest.run(VulkanCacheTypeTest.options(Backend.VULKAN, List.of(0), SplitMode.NONE, type),
+        List<float[]> one = VulkanCacheTypeTest.run(VulkanCacheTypeTest.MODEL, VulkanCacheTypeTest.options(Backend.VULKAN, List.of(0), SplitMode.NONE, type),
                 prompt, continuation);
         for (SplitMode mode : List.of(SplitMode.TENSOR, SplitMode.LAYER)) {
-            List<float[]> split = VulkanCacheTypeTest.run(VulkanCacheTypeTest.options(Backend.VULKAN, List.of(0, 0), mode, type),
+            List<float[]> split = VulkanCacheTypeTest.run(VulkanCacheTypeTest.MODEL, VulkanCacheTypeTest.options(Backend.VULKAN, List.of(0, 0), mode, type),
                     prompt, continuation);
             for (int i = 0; i < one.size(); i++) {
                 double cosine = ReferenceCase.cosine(split.get(i), one.get(i));
