@@ -75,6 +75,50 @@ class KvCacheLayoutTest extends VulkanTestBase {
         }
     }
 
+    /**
+     * A decode step in one kernel (attention.comp with ROPE = 1, over two cache ranges): it appends
+     * the step's key and value as rope_store would (GGML's bytes again) and attends over the cache
+     * with its own key and value rounded as stored.
+     */
+    @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} tokens={3}")
+    @CsvSource({"4, 2, 64, 9", "6, 3, 96, 9"})
+    void theFusedDecodeStepAppendsAndReadsTheQ8_0Cache(int heads, int kvHeads, int headDim, int tokens) {
+        int kvDim = kvHeads * headDim, qDim = heads * headDim, last = tokens - 1, splits = 2;
+        float[] q = ProductProblem.gaussians(qDim, 5);
+        float[] k = ProductProblem.gaussians(tokens * kvDim, 3), v = ProductProblem.gaussians(tokens * kvDim, 4);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        float[] expected = new float[qDim];
+        tandem.engine.cpu.CpuOps.attention(q, 0, decode(ggml(k)), decode(ggml(v)), kvDim, 0, tokens, 0, heads, kvHeads, headDim,
+                scale, null, new float[heads * tokens], expected, 0);
+        long bytes = (CacheType.Q8_0.bytes((long) tokens * kvDim) + 3) / 4 * 4;
+        try (GpuBuffer qb = deviceFloats(q, "q"); GpuBuffer kb = deviceFloats(k, "k");
+             GpuBuffer vb = deviceFloats(v, "v"); GpuBuffer table = deviceFloats(new float[2], "rope table");
+             GpuBuffer kc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, bytes, "k cache");
+             GpuBuffer vc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, bytes, "v cache");
+             GpuBuffer out = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * qDim, "out");
+             GpuBuffer partials = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL,
+                     4 * GpuOps.attentionPartialFloats(heads, headDim, 1, splits), "partials");
+             StepParams earlier = new StepParams(device, last); StepParams step = new StepParams(device, 1)) {
+            earlier.write(0, new int[last], 0, last);
+            step.write(last, new int[1], 0, 1);
+            try (CommandRecorder rec = CommandRecorder.create(device)) {
+                rec.begin();
+                // the earlier positions through rope_store (k stands in for its queries: RoPE off, written back unchanged)
+                GpuOps.ropeStore(rec, kb.all(), kb.all(), vb.all(), kc.all(), vc.all(), table.all(), earlier.range(), kvHeads,
+                        kvHeads, headDim, 0, false, last, 0, CacheType.Q8_0);
+                rec.computeBarrier();
+                GpuOps.attentionRoped(rec, qb.all(), kb.range(4L * last * kvDim, 4L * kvDim), vb.range(4L * last * kvDim, 4L * kvDim),
+                        kc.all(), vc.all(), table.all(), out.all(), step.range(), heads, kvHeads, headDim, 0, false, splits,
+                        partials.all(), scale, 0, 0, null, CacheType.Q8_0);
+                rec.end().submitAndWait();
+            }
+            int used = (int) CacheType.Q8_0.bytes((long) tokens * kvDim);
+            assertArrayEquals(ggml(k), read(kc, bytes, used), "keys");
+            assertArrayEquals(ggml(v), read(vc, bytes, used), "values");
+            WeightKernelTest.assertClose(expected, DeviceFloats.read(device, out, qDim), 1e-5f, "fused decode attention");
+        }
+    }
+
     private static float[] decode(byte[] blocks) {
         float[] out = new float[blocks.length / 34 * 32];
         for (int b = 0; b < blocks.length / 34; b++) {
