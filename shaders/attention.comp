@@ -1,5 +1,5 @@
 #version 450
-// Causal attention over the F16 KV cache, one workgroup per (query head, token), streaming the
+// Causal attention over the KV cache (its layout, one build per cache type: kv_cache.glsl), one workgroup per (query head, token), streaming the
 // cache in tiles of WG positions with an online softmax (running max and sum), so no score
 // buffer is needed and any context length works. Token t of the step sees positions
 // 0..pos0+t. Grouped-query attention: query head h reads KV head h / (heads / kvHeads).
@@ -7,7 +7,7 @@
 // cache and writes its unnormalised partial (max, sum, weighted values) for attention_combine.
 // With ROPE = 1 (decode: one token) the kernel also does rope_store's work, which saves a dispatch
 // and a barrier per layer: each workgroup ropes its query head and the step's key head itself and
-// takes the step's key and value from shared memory (rounded to F16 as the cache holds them); the
+// takes the step's key and value from shared memory (rounded as the cache holds them); the
 // first query head of each KV group, in the split that holds the last position, appends them to
 // the caches for later steps. No workgroup reads the cache at the step's position.
 // p.window > 0 limits each query to the last p.window positions (sliding-window layers); with
@@ -24,8 +24,9 @@ layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
 layout(binding = 0) readonly buffer Query { float q[]; };
-layout(binding = 1) buffer KCache { uint kc[]; };     // written only with ROPE = 1
-layout(binding = 2) buffer VCache { uint vc[]; };
+#define KV_K_BINDING 1   // written only with ROPE = 1
+#define KV_V_BINDING 2
+#include "kv_cache.glsl"
 layout(binding = 3) writeonly buffer Output { float o[]; };
 #define STEP_BINDING 4
 #include "step.glsl"
@@ -86,21 +87,33 @@ void main() {
     if (ROPE == 0u) {
         for (uint d = lid; d < p.headDim; d += WG) qs[d] = q[qBase + d] * p.scale;
     } else {
-                for (uint d = lid; d < p.headDim; d += WG) {
+        for (uint d = lid; d < p.headDim; d += WG) {
             uint partner = d < p.ropeDim ? rope_partner(d, p.ropeDim) : d;
             qs[d] = rope_rotate(q[qBase + d], q[qBase + partner], d, last, p.ropeDim) * p.scale;
-            ks[d] = unpackHalf2x16(packHalf2x16(vec2(rope_rotate(knew[kvBase + d], knew[kvBase + partner], d, last, p.ropeDim), 0.0))).x;
+            ks[d] = rope_rotate(knew[kvBase + d], knew[kvBase + partner], d, last, p.ropeDim);
         }
-        for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
-            vs[pr] = unpackHalf2x16(packHalf2x16(vec2(vnew[kvBase + 2u * pr], vnew[kvBase + 2u * pr + 1u])));
-        }
+        for (uint pr = lid; pr < p.headDim / 2u; pr += WG) vs[pr] = vec2(vnew[kvBase + 2u * pr], vnew[kvBase + 2u * pr + 1u]);
         barrier();
+        // One invocation a cache block: append the step's key and value (the first query head of each
+        // KV group, in the split that holds the last position), then keep them rounded as stored.
         bool appends = head % (p.heads / p.kvHeads) == 0u && start < end && end == len;
-        if (appends) {
-            uint cacheBase = (cache_row(last, p.ring) * kvDim + kvBase) / 2u;
-            for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
-                kc[cacheBase + pr] = packHalf2x16(vec2(ks[2u * pr], ks[2u * pr + 1u]));
-                vc[cacheBase + pr] = packHalf2x16(vs[pr]);
+        uint cacheBase = (cache_row(last, p.ring) * kvDim + kvBase) / 2u;
+        for (uint b = lid * KV_BLOCK_PAIRS; b < p.headDim / 2u; b += WG * KV_BLOCK_PAIRS) {
+            vec2 kx[KV_BLOCK_PAIRS], vx[KV_BLOCK_PAIRS];
+            [[unroll]] for (uint i = 0; i < KV_BLOCK_PAIRS; i++) {
+                kx[i] = vec2(ks[2u * (b + i)], ks[2u * (b + i) + 1u]);
+                vx[i] = vs[b + i];
+            }
+            if (appends) {
+                kv_store(false, cacheBase + b, kx);
+                kv_store(true, cacheBase + b, vx);
+            }
+            kv_round(kx);
+            kv_round(vx);
+            [[unroll]] for (uint i = 0; i < KV_BLOCK_PAIRS; i++) {
+                ks[2u * (b + i)] = kx[i].x;
+                ks[2u * (b + i) + 1u] = kx[i].y;
+                vs[b + i] = vx[i];
             }
         }
     }
@@ -120,7 +133,7 @@ void main() {
             } else {
                 uint kb = (cache_row(key, p.ring) * kvDim + kvBase) >> 1;
                 [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
-                    vec2 k2 = unpackHalf2x16(kc[kb + i]);
+                    vec2 k2 = kv_pair(false, kb + i);
                     s += qs[2u * i] * k2.x + qs[2u * i + 1u] * k2.y;
                 }
             }
@@ -143,10 +156,10 @@ void main() {
                 // Four keys per step keep four independent loads in flight.
                 for (; j + 3u * KG < cached; j += 4u * KG) {
                     [[unroll]] for (uint u = 0; u < 4u; u++) {
-                        a += probs[j + u * KG] * unpackHalf2x16(vc[vb + cache_row(t0 + j + u * KG, p.ring) * rowPairs]);
+                        a += probs[j + u * KG] * kv_pair(true, vb + cache_row(t0 + j + u * KG, p.ring) * rowPairs);
                     }
                 }
-                for (; j < cached; j += KG) a += probs[j] * unpackHalf2x16(vc[vb + cache_row(t0 + j, p.ring) * rowPairs]);
+                for (; j < cached; j += KG) a += probs[j] * kv_pair(true, vb + cache_row(t0 + j, p.ring) * rowPairs);
                 if (ownValue && group == (n - 1u) % KG) a += probs[n - 1u] * vs[pair];
                 acc[i] = a;
             }

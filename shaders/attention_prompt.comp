@@ -1,5 +1,6 @@
 #version 450
-// Causal attention for prompts (steps of several tokens) over the F16 KV cache, flash-style: one
+// Causal attention for prompts (steps of several tokens) over the KV cache (its layout, one build
+// per cache type: kv_cache.glsl), flash-style: one
 // workgroup per (query head, block of BQ tokens) streams the cache in tiles of KT positions. Each
 // K/V tile is staged once in shared memory and serves all BQ queries (the decode kernel,
 // attention.comp, reads the cache once per token). Per tile: the BQ x KT scores (each invocation
@@ -17,8 +18,10 @@ layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
 layout(binding = 0) readonly buffer Query { vec2 q2[]; };
-layout(binding = 1) readonly buffer KCache { uint kc[]; };
-layout(binding = 2) readonly buffer VCache { uint vc[]; };
+#define KV_K_BINDING 1
+#define KV_V_BINDING 2
+#define KV_READONLY
+#include "kv_cache.glsl"
 layout(binding = 3) writeonly buffer Output { vec2 o2[]; };
 #define STEP_BINDING 4
 #include "step.glsl"
@@ -33,7 +36,7 @@ layout(push_constant) uniform Push {
 } p;
 
 const uint BQ = WG / 4u;            // queries (tokens) per workgroup
-const uint PAIRS = HD / 2u;         // a cache row of one head is PAIRS 32-bit words (two halves each)
+const uint PAIRS = HD / 2u;         // a cache row of one head is PAIRS pairs of values
 const uint QLINE = PAIRS + 1u;      // padded lines: consecutive lines start in different banks
 const uint KLINE = PAIRS + 1u;
 const uint PLINE = KT + 1u;
@@ -42,8 +45,8 @@ const uint PPT = (PAIRS + 15u) / 16u;   // pairs per invocation in the value pha
 const float MASKED = -1e30;
 
 shared vec2 qs[BQ * QLINE];         // scaled queries, float
-shared uint ks[KT * KLINE];         // key tile, float16 pairs
-shared uint vs[KT * KLINE];         // value tile, float16 pairs
+shared KV_TILE ks[KT * KLINE];      // key tile (float16 pairs for an F16 cache, else float pairs)
+shared KV_TILE vs[KT * KLINE];      // value tile
 shared float ps[BQ * PLINE];        // scores, then probabilities
 shared float corr[BQ];              // per query: the rescale of this tile
 shared float rowSum[BQ];            // per query: the softmax denominator at the end
@@ -81,8 +84,8 @@ void main() {
             uint key = k0 + i / PAIRS, d = i % PAIRS;
             bool inside = key < cacheLen;
             uint src = (cache_row(min(key, cacheLen - 1u), p.ring) * kvDim) / 2u + kvPair0 + d;
-            ks[(i / PAIRS) * KLINE + d] = inside ? kc[src] : 0u;
-            vs[(i / PAIRS) * KLINE + d] = inside ? vc[src] : 0u;
+            ks[(i / PAIRS) * KLINE + d] = inside ? kv_tile(false, src) : KV_TILE_ZERO;
+            vs[(i / PAIRS) * KLINE + d] = inside ? kv_tile(true, src) : KV_TILE_ZERO;
         }
         barrier();
 
@@ -90,7 +93,7 @@ void main() {
         [[unroll]] for (uint r = 0; r < 4u; r++) [[unroll]] for (uint j = 0; j < SK; j++) s[r][j] = 0.0;
         for (uint d = 0; d < PAIRS; d++) {
             vec2 kv[SK];
-            [[unroll]] for (uint j = 0; j < SK; j++) kv[j] = unpackHalf2x16(ks[(kg + 16u * j) * KLINE + d]);
+            [[unroll]] for (uint j = 0; j < SK; j++) kv[j] = kv_tile_pair(ks[(kg + 16u * j) * KLINE + d]);
             [[unroll]] for (uint r = 0; r < 4u; r++) {
                 vec2 qv = qs[(4u * qg + r) * QLINE + d];
                 [[unroll]] for (uint j = 0; j < SK; j++) s[r][j] += qv.x * kv[j].x + qv.y * kv[j].y;
@@ -130,7 +133,7 @@ void main() {
             [[unroll]] for (uint n = 0; n < PPT; n++) {
                 uint pair = kg + 16u * n;
                 if (pair < PAIRS) {
-                    vec2 v = unpackHalf2x16(vs[k * KLINE + pair]);
+                    vec2 v = kv_tile_pair(vs[k * KLINE + pair]);
                     [[unroll]] for (uint r = 0; r < 4u; r++) acc[r][n] += pr[r] * v;
                 }
             }

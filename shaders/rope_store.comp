@@ -1,7 +1,8 @@
 #version 450
 // RoPE for a step's queries and keys, fused with the KV-cache append: workgroups 0..heads-1 rotate
 // one query head in place; workgroups heads..heads+kvHeads-1 rotate one key head and write it and
-// the matching value head to the F16 caches at position pos0 + token (rotation: rope.glsl).
+// the matching value head to the caches at position pos0 + token (rotation: rope.glsl; the cache's
+// layout, one build per cache type: kv_cache.glsl).
 // Decode steps rope inside the attention kernel instead (attention.comp, ROPE = 1).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
@@ -13,8 +14,10 @@ layout(local_size_x_id = 0) in;
 layout(binding = 0) buffer Queries { float q[]; };
 layout(binding = 1) readonly buffer Keys { float k[]; };
 layout(binding = 2) readonly buffer Values { float v[]; };
-layout(binding = 3) writeonly buffer KCache { uint kc[]; };
-layout(binding = 4) writeonly buffer VCache { uint vc[]; };
+#define KV_K_BINDING 3
+#define KV_V_BINDING 4
+#define KV_WRITEONLY
+#include "kv_cache.glsl"
 layout(binding = 5) readonly buffer Table { vec2 cs[]; };
 #define STEP_BINDING 6
 #include "step.glsl"
@@ -54,8 +57,15 @@ void main() {
     }
     uint kvDim = p.kvHeads * p.headDim;
     uint cacheBase = (cache_row(pos, p.ring) * kvDim + kvHead * p.headDim) / 2u;
-    for (uint pr = lid; pr < p.headDim / 2u; pr += WG) {
-        kc[cacheBase + pr] = packHalf2x16(vec2(head_buf[2u * pr], head_buf[2u * pr + 1u]));
-        vc[cacheBase + pr] = packHalf2x16(vec2(v[base + 2u * pr], v[base + 2u * pr + 1u]));
+    // one invocation a block of the cache (a pair of values, or a Q8_0 block of 16 pairs)
+    for (uint b = lid * KV_BLOCK_PAIRS; b < p.headDim / 2u; b += WG * KV_BLOCK_PAIRS) {
+        vec2 kx[KV_BLOCK_PAIRS], vx[KV_BLOCK_PAIRS];
+        [[unroll]] for (uint i = 0; i < KV_BLOCK_PAIRS; i++) {
+            uint e = 2u * (b + i);
+            kx[i] = vec2(head_buf[e], head_buf[e + 1u]);
+            vx[i] = vec2(v[base + e], v[base + e + 1u]);
+        }
+        kv_store(false, cacheBase + b, kx);
+        kv_store(true, cacheBase + b, vx);
     }
 }

@@ -73,7 +73,7 @@ final class ModelLoader {
                     + " devices is not available yet; choose one device with --devices");
         }
         return tandem.engine.vulkan.model.VulkanRunner.load(file, config, tensors, plan.devices().getFirst().physicalIndex(),
-                plan.contextLength(), progress, cancelled);
+                plan.contextLength(), plan.cacheType(), progress, cancelled);
     }
 
     /**
@@ -103,7 +103,7 @@ final class ModelLoader {
             Tokenizer tokenizer = Tokenizers.fromGguf(file);
             ChatTemplate template = ChatTemplate.fromGguf(file, tokenizer);
             ModelRunner runner = switch (backend) {
-                case CPU -> CpuRunner.load(file, config, tensors, progress, cancelled);
+                case CPU -> CpuRunner.load(file, config, tensors, options.cacheType(), progress, cancelled);
                 case VULKAN -> loadVulkan(file, config, tensors, plan, options, progress, cancelled);
                 case AUTO -> throw new IllegalStateException("unresolved backend " + backend);
             };

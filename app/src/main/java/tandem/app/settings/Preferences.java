@@ -1,6 +1,8 @@
 package tandem.app.settings;
 
+import java.util.Arrays;
 import java.util.List;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.EngineOptions;
 
 /**
@@ -12,8 +14,8 @@ import tandem.engine.api.EngineOptions;
  * @param cacheType     the KV cache's number type, one of {@link #CACHE_TYPES}
  */
 public record Preferences(String dataFolder, int contextLength, String cacheType) {
-    /** What the engine's KV cache can hold; f16 is the engine's default. */
-    public static final List<String> CACHE_TYPES = List.of("f16", "f32", "q8_0");
+    /** What the engine's KV cache can hold (its --cache-type names); f16, the engine's default, first. */
+    public static final List<String> CACHE_TYPES = Arrays.stream(CacheType.values()).map(CacheType::optionName).toList();
 
     public Preferences {
         dataFolder = dataFolder == null ? "" : dataFolder.strip();
@@ -30,10 +32,16 @@ public record Preferences(String dataFolder, int contextLength, String cacheType
     public Preferences withCacheType(String type) { return new Preferences(dataFolder, contextLength, type); }
 
     /**
-     * The options a model loads with: the default context where the split leaves it to the model.
-     * TODO(kv): pass cacheType once EngineOptions has the cache type (the kv branch adds --cache-type).
+     * The options a model loads (and is planned) with: the default context where the split leaves
+     * it to the model, and this cache type (the split screen does not choose one).
      */
     public EngineOptions applyTo(EngineOptions options) {
-        return options.contextLength() == 0 && contextLength > 0 ? options.withContextLength(contextLength) : options;
+        EngineOptions sized = options.contextLength() == 0 && contextLength > 0 ? options.withContextLength(contextLength) : options;
+        return sized.withCacheType(engineCacheType());
+    }
+
+    /** {@link #cacheType} as the engine's type. */
+    public CacheType engineCacheType() {
+        return CacheType.valueOf(cacheType.toUpperCase(java.util.Locale.ROOT));
     }
 }

@@ -167,7 +167,13 @@ public final class SplitView {
 
     private void showTable() {
         table.getChildren().clear();
-        table.addRow(0, header(""), header("Device"), header("Ratio"), header("Share"), header("Needs (weights + KV + scratch)"), header("Free"), header(""));
+        // the KV figure is of the plan's cache type (Preferences), so the header names it
+        Label needs = header("");
+        needs.setId("needs-header");
+        needs.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> "Needs (weights + KV "
+                + (vm.planProperty().get() == null ? "" : vm.planProperty().get().cacheType().optionName() + " ") + "+ scratch)",
+                vm.planProperty()));
+        table.addRow(0, header(""), header("Device"), header("Ratio"), header("Share"), needs, header("Free"), header(""));
         for (int i = 0; i < vm.slots().size(); i++) {
             SplitSlot slot = vm.slots().get(i);
             Region swatch = Widgets.swatch(DeviceColors.of(slot.physicalIndex(), slot.instance()));

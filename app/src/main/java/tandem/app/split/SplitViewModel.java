@@ -303,7 +303,8 @@ public final class SplitViewModel {
             applyPlan(null, "");
             return;
         }
-        EngineOptions options = options();
+        // planned as it will load: Preferences' default context and cache type (ModelViewModel.load)
+        EngineOptions options = settings.current().preferences().applyTo(options());
         planner.submit(() -> {
             LoadPlan result = null;
             String problem = "";

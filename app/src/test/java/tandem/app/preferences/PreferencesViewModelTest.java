@@ -22,6 +22,7 @@ import tandem.app.model.ModelViewModel;
 import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
 import tandem.app.settings.Theme;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
 
@@ -82,6 +83,19 @@ class PreferencesViewModelTest {
         model.load(EngineOptions.cpu());
         model.load(EngineOptions.cpu().withContextLength(512));
         assertEquals(List.of(2048, 512), engine.loaded.stream().map(EngineOptions::contextLength).toList());
+    }
+
+    @Test
+    void theCacheTypeAppliesWhenAModelLoads() {
+        SettingsService settings = settings();
+        PreferencesViewModel vm = preferences(settings, chat(settings, paths().dataDir()));
+        FakeEngine engine = new FakeEngine(List.of(), 1);
+        ModelViewModel model = new ModelViewModel(engine, AppExecutors.direct(), settings);
+        model.open(dir.resolve("m.gguf"));
+        model.load(EngineOptions.cpu());
+        vm.cacheTypeProperty().set("q8_0");
+        model.load(EngineOptions.cpu());
+        assertEquals(List.of(CacheType.F16, CacheType.Q8_0), engine.loaded.stream().map(EngineOptions::cacheType).toList());
     }
 
     @Test

@@ -18,6 +18,7 @@ import tandem.app.devices.DevicesViewModel;
 import tandem.app.fakes.FakeEngine;
 import tandem.app.settings.SettingsService;
 import tandem.engine.api.Backend;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadPlan;
 import tandem.engine.api.SplitMode;
@@ -65,6 +66,32 @@ class SplitViewModelTest {
         assertEquals(Math.round(12 * GIB * 0.3), split.slots().get(1).planProperty().get().weightBytes());
         assertFalse(split.willNotFitProperty().get());
         assertEquals("", split.warningProperty().get());
+    }
+
+    /** The plan is made as the model will load: with the cache type (and default context) of Preferences. */
+    @Test
+    void thePlanTakesTheCacheTypeOfPreferences() {
+        settings.update(s -> s.withPreferences(s.preferences().withCacheType("q8_0")));
+        SplitViewModel split = newSplit(bothDevices());
+        model.set(dir.resolve("m.gguf"));
+        split.presetEven();
+        assertEquals(CacheType.Q8_0, engine.planned.getLast().cacheType());
+    }
+
+    /**
+     * A split saved before EngineOptions had a cache type reads back whole, with the default F16 (the
+     * cache type the app loads with is Preferences', applied at planning and loading).
+     */
+    @Test
+    void aSplitSavedWithoutACacheTypeReadsBackAsF16() throws java.io.IOException {
+        Path file = dir.resolve("settings.json");
+        java.nio.file.Files.writeString(file, """
+                {"splits": {"m.gguf": {"backend": "VULKAN", "devices": [0, 1], "split": [3.0, 1.0],
+                                       "splitMode": "LAYER", "contextLength": 2048}}}
+                """);
+        EngineOptions reread = new SettingsService(file, Runnable::run).current().splits().get("m.gguf");
+        assertEquals(new EngineOptions(Backend.VULKAN, List.of(0, 1), List.of(3.0, 1.0), SplitMode.LAYER, 2048), reread);
+        assertEquals(CacheType.F16, reread.cacheType());
     }
 
     @Test

@@ -29,6 +29,7 @@ class SplitUiTest extends RealAppTest {
         String needsBefore = text(robot, "#needs-0");
         assertEquals("50", ratioBefore);
         assertEquals("fits", text(robot, "#fit-0"));
+        assertEquals("Needs (weights + KV f16 + scratch)", text(robot, "#needs-header"));
 
         robot.drag("#divider-0").moveBy(200, 0).drop();
 

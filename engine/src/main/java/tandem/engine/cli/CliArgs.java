@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import tandem.engine.api.Backend;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.SamplingParams;
 import tandem.engine.api.SplitMode;
@@ -18,12 +19,13 @@ import tandem.engine.api.TandemException;
 
 /**
  * The options of one sub-command, parsed once: {@code --name value} pairs, flags and positional
- * arguments. Engine options ({@code --backend --devices --split --split-mode --ctx}) and sampling
+ * arguments. Engine options ({@code --backend --devices --split --split-mode --ctx --cache-type}) and sampling
  * options ({@code --temperature --top-k --top-p --min-p --repeat-penalty --repeat-last-n
  * --presence-penalty --frequency-penalty --seed --tokens --stop}) are understood here, for every command that accepts them.
  */
 public final class CliArgs {
-    public static final Set<String> ENGINE_OPTIONS = Set.of("--backend", "--devices", "--split", "--split-mode", "--ctx");
+    public static final Set<String> ENGINE_OPTIONS = Set.of("--backend", "--devices", "--split", "--split-mode", "--ctx",
+            "--cache-type");
     public static final Set<String> SAMPLING_OPTIONS = Set.of("--temperature", "--top-k", "--top-p", "--min-p",
             "--repeat-penalty", "--repeat-last-n", "--presence-penalty", "--frequency-penalty", "--seed", "--tokens", "--stop");
 
@@ -125,7 +127,8 @@ public final class CliArgs {
                 .orElse(List.of());
         int ctx = intValue("--ctx", 0);
         if (ctx < 0) throw new TandemException("--ctx must be >= 0, got " + ctx);
-        return new EngineOptions(backend, devices, split, mode, ctx);
+        CacheType cache = value("--cache-type").map(v -> parseEnum(CacheType.class, "--cache-type", v)).orElse(CacheType.F16);
+        return new EngineOptions(backend, devices, split, mode, ctx, cache);
     }
 
     /**

@@ -12,7 +12,7 @@ final class CommandHelp {
     private CommandHelp() {}
 
     static final String ENGINE = "engine options: --backend auto|vulkan|cpu --devices 0,1 --split 3,1 "
-            + "--split-mode none|layer|tensor --ctx N";
+            + "--split-mode none|layer|tensor --ctx N --cache-type f16|f32|q8_0";
     static final String REMOTE = "--remote URL [--api-key K] [--remote-model NAME]  an OpenAI-compatible server "
             + "(e.g. http://127.0.0.1:8080/v1) instead of --model";
     static final String SAMPLING = "sampling: --temperature --top-k --top-p --min-p --repeat-penalty --repeat-last-n "

@@ -19,7 +19,8 @@ final class PlanCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         CliArgs args = CliArgs.parse("plan", argv, CliArgs.options(CliArgs.ENGINE_OPTIONS, Set.of("--model")), Set.of());
         LoadPlan plan = Engine.plan(args.model(), args.engineOptions());
-        out.printf(Locale.ROOT, "split %s, context %d tokens%n", plan.mode().name().toLowerCase(Locale.ROOT), plan.contextLength());
+        out.printf(Locale.ROOT, "split %s, context %d tokens, KV cache %s%n", plan.mode().name().toLowerCase(Locale.ROOT),
+                plan.contextLength(), plan.cacheType().optionName());
         out.println("| device | name | share | weights | KV cache | scratch | total | free | fits |");
         out.println("|---:|---|---:|---:|---:|---:|---:|---:|---|");
         for (DevicePlan d : plan.devices()) {

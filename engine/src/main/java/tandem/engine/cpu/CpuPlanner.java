@@ -26,11 +26,12 @@ public final class CpuPlanner {
             throw new TandemException("--devices, --split and --split-mode choose Vulkan devices; "
                     + cpu + " on one device: drop them or use --backend vulkan");
         }
+        options.cacheType().check(config.headDim());
         DevicePlan cpu = new DevicePlan(0, -1, "CPU", 1.0, tensors.totalBytes(),
                 CpuRunner.kvCacheBytes(config, contextLength), scratchBytes(config, contextLength), physicalMemory());
         return new LoadPlan(SplitMode.NONE, contextLength, List.of(cpu), List.of(
-                "weights are memory-mapped from the file; the KV cache (float32) and scratch live on the Java heap ("
-                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at most)"));
+                "weights are memory-mapped from the file; the KV cache (float32 arrays holding " + options.cacheType().optionName()
+                        + " values) and scratch live on the Java heap (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at most)"), options.cacheType());
     }
 
     /**

@@ -8,6 +8,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.api.Backend;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.DeviceMetrics;
 import tandem.engine.api.LoadProgress;
 import tandem.engine.runtime.ModelRunner;
@@ -30,10 +31,13 @@ public final class CpuRunner implements ModelRunner {
     /** The RoPE frequency divisors for a context length (they may depend on it: Phi-3's LongRoPE), or null. */
     private final IntFunction<float[]> ropeFactors;
     private final List<CpuLayer> layers;
+    /** What the cache holds: keys and values rounded to this type (CacheRounding). */
+    private final CacheType cacheType;
 
     private CpuRunner(ModelConfig config, WeightMatrix embedding, WeightMatrix output, float[] outputNorm,
-                      IntFunction<float[]> ropeFactors, List<CpuLayer> layers) {
+                      IntFunction<float[]> ropeFactors, List<CpuLayer> layers, CacheType cacheType) {
         this.config = config;
+        this.cacheType = cacheType;
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
@@ -47,6 +51,13 @@ public final class CpuRunner implements ModelRunner {
      */
     public static CpuRunner load(GgufFile file, ModelConfig config, ModelTensors tensors,
                                  LoadProgress progress, BooleanSupplier cancelled) {
+        return load(file, config, tensors, CacheType.F16, progress, cancelled);
+    }
+
+    /** {@link #load} with a KV cache of the given type. */
+    public static CpuRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, CacheType cacheType,
+                                 LoadProgress progress, BooleanSupplier cancelled) {
+        cacheType.check(config.headDim());
         List<CpuLayer> layers = new ArrayList<>(config.layers());
         for (ModelTensors.Layer layer : tensors.layers()) {
             if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
@@ -55,14 +66,17 @@ public final class CpuRunner implements ModelRunner {
         }
         return new CpuRunner(config, WeightMatrix.of(file, tensors.tokenEmbedding()), WeightMatrix.of(file, tensors.output()),
                 CpuLayer.vector(file, tensors.outputNorm()),
-                contextLength -> CpuLayer.vector(file, tensors.ropeFactors(config, contextLength)), layers);
+                contextLength -> CpuLayer.vector(file, tensors.ropeFactors(config, contextLength)), layers, cacheType);
     }
 
     @Override public ModelConfig config() { return config; }
 
     @Override public Backend backend() { return Backend.CPU; }
 
-    /** Bytes of KV cache for a context: keys and values, float32, every layer (a ring of the window for sliding layers). */
+    /**
+     * Bytes of KV cache for a context: keys and values, every layer (a ring of the window for
+     * sliding layers), float32 whatever the cache type (the arrays hold values rounded to it).
+     */
     public static long kvCacheBytes(ModelConfig config, int contextLength) {
         long rows = 0;
         for (int l = 0; l < config.layers(); l++) rows += config.cacheRows(l, contextLength, BATCH);
@@ -289,6 +303,8 @@ public final class CpuRunner implements ModelRunner {
                 int row = positionOf[b] % cache.rows[l];
                 System.arraycopy(k, b * kvDim, cache.keys[l], row * kvDim, kvDim);
                 System.arraycopy(v, b * kvDim, cache.values[l], row * kvDim, kvDim);
+                CacheRounding.round(cacheType, cache.keys[l], row * kvDim, kvDim);
+                CacheRounding.round(cacheType, cache.values[l], row * kvDim, kvDim);
             }
             int window = c.window(l);
             CpuOps.forRange(count, count > 1, b -> {

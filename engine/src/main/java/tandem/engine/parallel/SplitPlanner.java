@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import tandem.engine.model.ModelConfig;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.DevicePlan;
 import tandem.engine.api.LoadPlan;
 import tandem.engine.api.SplitMode;
@@ -20,13 +21,17 @@ import tandem.engine.api.TandemException;
  * the plan notes it.
  */
 public final class SplitPlanner {
-    /** KV cache entries are F16: 2 bytes, for K and for V. */
-    private static final long KV_BYTES_PER_ELEMENT = 2;
-
     private SplitPlanner() {}
 
+    /** {@link #plan(ModelShape, SplitMode, List, Ratios, int, CacheType)} with the default F16 cache. */
     public static SplitPlan plan(ModelShape model, SplitMode mode, List<DeviceBudget> devices, Ratios ratios,
                                  int contextLength) {
+        return plan(model, mode, devices, ratios, contextLength, CacheType.F16);
+    }
+
+    /** @param cacheType how the KV cache stores keys and values: its bytes per cached row */
+    public static SplitPlan plan(ModelShape model, SplitMode mode, List<DeviceBudget> devices, Ratios ratios,
+                                 int contextLength, CacheType cacheType) {
         if (devices.isEmpty()) throw new TandemException("no device chosen to load " + model.name() + " on");
         if (ratios.devices() != devices.size()) {
             throw new TandemException("--split has " + ratios.devices() + " shares but " + devices.size()
@@ -55,12 +60,13 @@ public final class SplitPlanner {
             for (int l = s.layers().start(); l < s.layers().end(); l++) {
                 rows += ModelConfig.cacheRowsFor(model.windows().get(l), contextLength, step);
             }
-            long kv = rows * s.kvGroups().size() * model.headDim() * 2 * KV_BYTES_PER_ELEMENT;
+            // K and V: per cached row, this device's KV heads (heads are whole blocks: CacheType.check)
+            long kv = 2 * rows * cacheType.bytes((long) s.kvGroups().size() * model.headDim());
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
                     weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes(), s.queryHeads().size(), s.layers().size()));
         }
         expertNote(draft, devices.size()).ifPresent(notes::add);
-        return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes));
+        return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes, cacheType));
     }
 
     /**

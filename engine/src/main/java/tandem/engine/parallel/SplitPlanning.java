@@ -29,8 +29,9 @@ public final class SplitPlanning {
             ModelConfig config = ModelConfigReader.read(file);
             ModelShape shape = ModelShape.of(model.getFileName().toString(), config, file);
             List<DeviceBudget> devices = devices(options, available);
+            options.cacheType().check(config.headDim());
             return SplitPlanner.plan(shape, options.splitMode(), devices, Ratios.of(options.split(), devices.size()),
-                    contextLength(options, config));
+                    contextLength(options, config), options.cacheType());
         }
     }
 

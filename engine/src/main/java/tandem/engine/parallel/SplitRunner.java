@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import tandem.engine.api.CacheType;
 import tandem.engine.cpu.CpuOps;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
@@ -72,6 +73,8 @@ public final class SplitRunner implements ModelRunner {
     private final VulkanAllReduce allReduce;
     private final StepSchedule schedule;
     private final ModelConfig config;
+    /** How the sequences' KV caches store keys and values (the plan counted it). */
+    private final CacheType cacheType;
     /** Where this runner's submits fail; {@link SubmitFault#NONE} unless a test injects one through {@link #failSubmits}. */
     private volatile SubmitFault submitFault = SubmitFault.NONE;
     /** All-reduce rounds used so far by every step of every state: rounds are global per all-reduce. */
@@ -90,7 +93,8 @@ public final class SplitRunner implements ModelRunner {
     private final Object commandPool = new Object();
 
     private SplitRunner(VulkanInstance instance, List<Shard> shards, VulkanAllReduce allReduce, SplitMode mode,
-                        ModelConfig config) {
+                        ModelConfig config, CacheType cacheType) {
+        this.cacheType = cacheType;
         this.instance = instance;
         this.shards = List.copyOf(shards);
         this.allReduce = allReduce;
@@ -125,7 +129,7 @@ public final class SplitRunner implements ModelRunner {
                 }, cancelled);
                 shards.add(new Shard(devices.get(d), plan.devices().get(d), locals.get(d), w));
             }
-            return new SplitRunner(instance, shards, ar, plan.mode(), config);
+            return new SplitRunner(instance, shards, ar, plan.mode(), config, plan.loadPlan().cacheType());
         } catch (RuntimeException e) {
             shards.reversed().forEach(s -> s.weights().close());
             if (ar != null) ar.close();
@@ -351,7 +355,7 @@ public final class SplitRunner implements ModelRunner {
                 for (int d = 0; d < shards.size(); d++) {
                     Shard s = shards.get(d);
                     buffers.add(new SequenceBuffers(s.device(), s.local(), s.slices().layers().start(), capacity,
-                            Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS));
+                            Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS, cacheType));
                     decode.add(recorders(d));
                     batch.add(recorders(d));
                     decodeTimelines.add(new GpuTimeline(s.device(), schedule.marks(d)));

@@ -1,5 +1,6 @@
 package tandem.engine.tools;
 
+import tandem.engine.api.CacheType;
 import tandem.engine.cpu.CpuOps;
 import tandem.engine.vulkan.AttentionKernel;
 import tandem.engine.vulkan.BufferKind;
@@ -84,7 +85,16 @@ public final class AttentionProblem {
     }
 
     public OnDevice upload(VulkanDevice device) {
-        return new OnDevice(device);
+        return new OnDevice(device, CacheType.F16);
+    }
+
+    /**
+     * The problem on a device with its cache as F16 or F32 (the same values: they are float16's);
+     * not Q8_0, which would round them again.
+     */
+    public OnDevice upload(VulkanDevice device, CacheType cache) {
+        if (cache == CacheType.Q8_0) throw new IllegalArgumentException("the problem's cache is float16 values: F16 or F32");
+        return new OnDevice(device, cache);
     }
 
     /** The problem's queries, cache and step on one device. */
@@ -92,14 +102,18 @@ public final class AttentionProblem {
         private final VulkanDevice device;
         private final GpuBuffer qb, kc, vc, out;
         private final StepParams step;
+        private final CacheType cache;
 
-        private OnDevice(VulkanDevice device) {
+        private OnDevice(VulkanDevice device, CacheType cache) {
             this.device = device;
+            this.cache = cache;
             MadeResources made = new MadeResources();
             try {
                 qb = made.keep(DeviceFloats.upload(device, q, "q"));
-                kc = made.keep(DeviceFloats.uploadHalves(device, keys, "k cache"));
-                vc = made.keep(DeviceFloats.uploadHalves(device, values, "v cache"));
+                kc = made.keep(cache == CacheType.F16 ? DeviceFloats.uploadHalves(device, keys, "k cache")
+                        : DeviceFloats.upload(device, keys, "k cache"));
+                vc = made.keep(cache == CacheType.F16 ? DeviceFloats.uploadHalves(device, values, "v cache")
+                        : DeviceFloats.upload(device, values, "v cache"));
                 out = made.keep(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * expected.length, "attention out"));
                 step = made.keep(new StepParams(device, tokens));
                 step.write(pos0, new int[tokens], 0, tokens);
@@ -135,7 +149,7 @@ public final class AttentionProblem {
 
         private void record(CommandRecorder rec, AttentionKernel kernel) {
             GpuOps.attention(rec, kernel, qb.all(), kc.all(), vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens,
-                    1, out.all(), scale, window, ring, null);
+                    1, out.all(), scale, window, ring, null, cache);
         }
 
         @Override

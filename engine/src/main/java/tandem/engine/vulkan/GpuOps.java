@@ -1,6 +1,7 @@
 package tandem.engine.vulkan;
 
 import java.util.List;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.TandemException;
 
 /**
@@ -254,24 +255,27 @@ public final class GpuOps {
 
     /**
      * RoPE on the step's queries (in place) and keys, and the KV-cache append: rotated keys and the
-     * values go to the F16 caches at positions step.pos0 ... (cos/sin table: [position][ropeDim/2] pairs).
+     * values go to the (F16) caches at positions step.pos0 ... (cos/sin table: [position][ropeDim/2] pairs).
      */
     public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                  BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
                                  int headDim, int ropeDim, boolean neox, int tokens) {
-        ropeStore(rec, q, k, v, kCache, vCache, table, step, heads, kvHeads, headDim, ropeDim, neox, tokens, 0);
+        ropeStore(rec, q, k, v, kCache, vCache, table, step, heads, kvHeads, headDim, ropeDim, neox, tokens, 0, CacheType.F16);
     }
 
-    /** {@link #ropeStore} into a cache that holds position t in row t % ring (a sliding-window ring; 0: row t). */
+    /**
+     * {@link #ropeStore} into caches of the given type that hold position t in row t % ring (a
+     * sliding-window ring; 0: row t).
+     */
     public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                  BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
-                                 int headDim, int ropeDim, boolean neox, int tokens, int ring) {
-        rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim), List.of(q, k, v, kCache, vCache, table, step),
+                                 int headDim, int ropeDim, boolean neox, int tokens, int ring, CacheType cache) {
+        rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim, cache), List.of(q, k, v, kCache, vCache, table, step),
                 new int[] {heads, kvHeads, headDim, ropeDim, ring}, heads + kvHeads, tokens, 1);
     }
 
     /**
-     * Causal attention of [tokens][heads][headDim] queries over the F16 caches; out like q. With
+     * Causal attention of [tokens][heads][headDim] queries over F16 caches; out like q. With
      * splits > 1 the cache is divided among that many workgroups per head (decode over long
      * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
      * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run on the scalar tiled
@@ -296,7 +300,7 @@ public final class GpuOps {
                                  BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
                                  int splits, BufferRange partials, float scale, int window, int ring, BufferRange sinks) {
         attention(rec, AttentionKernel.forced(), q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
-                scale, window, ring, sinks);
+                scale, window, ring, sinks, CacheType.F16);
     }
 
     /**
@@ -307,12 +311,22 @@ public final class GpuOps {
                                  BufferRange vCache, BufferRange out, BufferRange step, int heads, int kvHeads, int headDim,
                                  int tokens, int splits, BufferRange partials, float scale, int window, int ring,
                                  BufferRange sinks) {
+        attention(rec, kernel, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials, scale, window,
+                ring, sinks, CacheType.F16);
+    }
+
+    /** {@link #attention} over caches of the given type (the matrix units read F16 caches only: others take the tiled kernel). */
+    public static void attention(CommandRecorder rec, AttentionKernel kernel, BufferRange q, BufferRange kCache,
+                                 BufferRange vCache, BufferRange out, BufferRange step, int heads, int kvHeads, int headDim,
+                                 int tokens, int splits, BufferRange partials, float scale, int window, int ring,
+                                 BufferRange sinks, CacheType cache) {
         Kernels k = Kernels.of(rec.device());
         // the tiled prompt kernels have the window and scale but no sinks
         boolean prompt = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 && kernel != AttentionKernel.ROWS;
         // The matrix-unit kernel is taken only when asked for: it has not yet been compared with the CPU
         // on a GPU (tandem kernel-check --attention), and CI can run only its emulated build.
-        boolean units = prompt && (kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
+        boolean units = prompt && cache == CacheType.F16
+                && (kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
         Kernels.PromptAttention matrix = units ? k.attentionCoopmat(headDim, kernel == AttentionKernel.EMULATED) : null;
         if (matrix != null) {
             // Prompts on the matrix units: Q·K and P·V in float16 fragments (attention_coopmat.comp).
@@ -321,16 +335,16 @@ public final class GpuOps {
                     (tokens + matrix.queries() - 1) / matrix.queries(), 1);
             return;
         }
-        Kernels.AttentionTiles tiles = prompt ? k.promptAttentionTiles(headDim) : null;
+        Kernels.AttentionTiles tiles = prompt ? k.promptAttentionTiles(headDim, cache) : null;
         if (tiles != null) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
             int queries = tiles.queries();
-            rec.dispatch(k.attentionPrompt(headDim, tiles), List.of(q, kCache, vCache, out, step),
+            rec.dispatch(k.attentionPrompt(headDim, tiles, cache), List.of(q, kCache, vCache, out, step),
                     new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
                     (tokens + queries - 1) / queries, 1);
             return;
         }
-        rec.dispatch(k.attention(headDim, splits, sinks != null),
+        rec.dispatch(k.attention(headDim, splits, sinks != null, cache),
                 List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q, sinks != null ? sinks : q),
                 new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window, ring}, heads, tokens, splits);
         combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
@@ -345,18 +359,18 @@ public final class GpuOps {
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
         attentionRoped(rec, q, k, v, kCache, vCache, table, out, step, heads, kvHeads, headDim, ropeDim, neox, splits, partials,
-                defaultScale(headDim), 0, 0, null);
+                defaultScale(headDim), 0, 0, null, CacheType.F16);
     }
 
-    /** {@link #attentionRoped} with the scale, sliding window, ring and sinks of {@link #attention(CommandRecorder,
+    /** {@link #attentionRoped} over caches of the given type, with the scale, sliding window, ring and sinks of {@link #attention(CommandRecorder,
      * BufferRange, BufferRange, BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int,
      * BufferRange)}. */
     public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
                                       BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
                                       int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials,
-                                      float scale, int window, int ring, BufferRange sinks) {
+                                      float scale, int window, int ring, BufferRange sinks, CacheType cache) {
         Kernels kernels = Kernels.of(rec.device());
-        rec.dispatch(kernels.attentionRoped(headDim, splits, neox, sinks != null),
+        rec.dispatch(kernels.attentionRoped(headDim, splits, neox, sinks != null, cache),
                 List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table, sinks != null ? sinks : q),
                 new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window, ring}, heads, 1, splits);
         combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);

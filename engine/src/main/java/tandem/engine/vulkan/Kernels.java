@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
 
@@ -174,8 +175,16 @@ public final class Kernels implements DeviceResource {
     /** gate = act(gate) * up in place, for activations the products do not fuse (1: GELU, tanh form). */
     public synchronized ComputePipeline glu(int activation) { return get("glu", 2, 1, 64, activation); }
 
-    public synchronized ComputePipeline ropeStore(boolean neox, int headDim) {
-        return get("rope_store", 7, 5, 64, neox ? 1 : 0, headDim);
+    public synchronized ComputePipeline ropeStore(boolean neox, int headDim, CacheType cache) {
+        return get("rope_store" + kvSuffix(cache), 7, 5, 64, neox ? 1 : 0, headDim);
+    }
+
+    /**
+     * The SPIR-V name suffix of a kernel built for a cache type (shaders/variants.txt, kv_cache.glsl):
+     * none for F16, else "_kv_f32", "_kv_q8_0".
+     */
+    static String kvSuffix(CacheType cache) {
+        return cache == CacheType.F16 ? "" : "_kv_" + cache.optionName();
     }
 
     /**
@@ -202,13 +211,13 @@ public final class Kernels implements DeviceResource {
      * @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token)
      * @param sinks  each head's sink logit joins the softmax (gpt-oss)
      */
-    public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks) {
-        return get("attention", 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0);
+    public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks, CacheType cache) {
+        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0);
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
-    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks) {
-        return get("attention", 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0);
+    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks, CacheType cache) {
+        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0);
     }
 
     /**
@@ -279,24 +288,42 @@ public final class Kernels implements DeviceResource {
      * memory (heads of 256 take 16 x 16 in NVIDIA's 48 KiB), or null where none does.
      */
     public AttentionTiles promptAttentionTiles(int headDim) {
+        return promptAttentionTiles(headDim, CacheType.F16);
+    }
+
+    /** {@link #promptAttentionTiles(int)} for a cache type (the tiles of an F32 or Q8_0 cache hold floats: twice the bytes). */
+    public AttentionTiles promptAttentionTiles(int headDim, CacheType cache) {
         if (headDim % 2 != 0) return null;
         for (AttentionTiles t : List.of(new AttentionTiles(32, 32), new AttentionTiles(16, 32), new AttentionTiles(32, 16),
                 new AttentionTiles(16, 16))) {
-            if (promptAttentionShared(headDim, t) <= device.physical().maxComputeSharedMemory()) return t;
+            if (promptAttentionShared(headDim, t, cache) <= device.physical().maxComputeSharedMemory()) return t;
         }
         return null;
     }
 
-    /** Shared bytes of attention_prompt.comp: queries (float), K and V tiles (float16), scores, two per-query floats, reductions. */
+    /** Shared bytes of attention_prompt.comp over an F16 cache. */
     static long promptAttentionShared(int headDim, AttentionTiles t) {
+        return promptAttentionShared(headDim, t, CacheType.F16);
+    }
+
+    /**
+     * Shared bytes of attention_prompt.comp: queries (float), K and V tiles (float16 pairs for an F16
+     * cache, else float pairs: kv_cache.glsl's KV_TILE), scores, two per-query floats, reductions.
+     */
+    static long promptAttentionShared(int headDim, AttentionTiles t, CacheType cache) {
         long line = headDim / 2 + 1;
         int queries = t.queries();
-        return queries * line * 8 + 2L * t.keys() * line * 4 + (long) queries * (t.keys() + 1) * 4 + queries * 8L
+        long tilePair = cache == CacheType.F16 ? 4 : 8;
+        return queries * line * 8 + 2L * t.keys() * line * tilePair + (long) queries * (t.keys() + 1) * 4 + queries * 8L
                 + 4L * queries * 4;
     }
 
     public synchronized ComputePipeline attentionPrompt(int headDim, AttentionTiles t) {
-        return get("attention_prompt", 5, 7, 4 * t.queries(), headDim, t.keys());
+        return attentionPrompt(headDim, t, CacheType.F16);
+    }
+
+    public synchronized ComputePipeline attentionPrompt(int headDim, AttentionTiles t, CacheType cache) {
+        return get("attention_prompt" + kvSuffix(cache), 5, 7, 4 * t.queries(), headDim, t.keys());
     }
 
     /** Head sizes the matrix-unit prompt attention is built for (shaders/variants.txt), and its emulated build's. */

@@ -51,6 +51,8 @@ class CliErrorsTest {
             run --model {tmp} --prompt hi                          | tandem run: {tmp}: is a directory, not a model file
             run --model {model} --prompt hi --tokens -3            | tandem run: max tokens must be >= 0, got -3
             run --model X --backend bogus                          | tandem run: --backend: 'bogus' is not one of auto, cpu, vulkan
+            run --model X --cache-type q4_0                        | tandem run: --cache-type: 'q4_0' is not one of f16, f32, q8_0
+            run --model {model} --prompt hi --backend cpu --cache-type q8_0 | tandem run: --cache-type q8_0 stores blocks of 32 values but this model's heads have 8; use --cache-type f16
             run --model X --prompt hi                              | tandem run: X: no such model file
             run --model {model} --prompt hi --frobnicate           | tandem run: unknown option --frobnicate for 'run'; run 'tandem help' for the list
             run --model {model} --prompt hi --ctx 99999999999      | tandem run: --ctx: 99999999999 is out of range

@@ -53,6 +53,19 @@ class PlanCommandTest {
         assertEquals(2, r.out().lines().filter(l -> l.startsWith("| 0 |") && l.contains("| 128.00 KiB |")).count(), r.out());
     }
 
+    /** The KV column follows --cache-type: q8_0 is 34/64 of f16 (2 layers x 256 positions x 128 x (K and V)). */
+    @Test
+    void theKvCacheColumnFollowsTheCacheType(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String model = dir.resolve("tiny.gguf").toString();
+        assertEquals(0, CliRun.of("synth", "--preset", "tiny", "--type", "q8_0", "--out", model, "--vocab", MODEL).status());
+        for (String[] typeAndKv : new String[][] {{"f32", "512.00 KiB"}, {"f16", "256.00 KiB"}, {"q8_0", "136.00 KiB"}}) {
+            CliRun r = CliRun.of("plan", "--model", model, "--backend", "vulkan", "--ctx", "256", "--cache-type", typeAndKv[0]);
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().startsWith("split none, context 256 tokens, KV cache " + typeAndKv[0] + "\n"), r.out());
+            assertTrue(r.out().contains("| " + typeAndKv[1] + " |"), typeAndKv[0] + ":\n" + r.out());
+        }
+    }
+
     @Test
     void aContextTooLargeForTheDeviceIsReportedAndExitsOne() {
         Outcome o = plan("--backend", "vulkan", "--devices", "0,0", "--split-mode", "layer", "--ctx", "100000000");

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import tandem.engine.api.CacheType;
 import tandem.engine.api.DevicePlan;
 import tandem.engine.api.SplitMode;
 import tandem.engine.api.TandemException;
@@ -28,6 +29,24 @@ class SplitPlannerTest {
                 .mapToObj(i -> new DeviceBudget(0, "gpu" + i, Long.MAX_VALUE)).toList();
         List<Double> split = java.util.Arrays.stream(shares).boxed().toList();
         return SplitPlanner.plan(m, mode, devices, Ratios.of(split, shares.length), CTX);
+    }
+
+    /** The KV bytes follow the cache type: F16 half of F32, Q8_0 34/64 of F16 (34 bytes per 32 values). */
+    @Test
+    void kvCacheBytesFollowTheCacheType() {
+        ModelShape m = Shapes.llama3_8b(GgmlType.Q4_0);
+        List<DeviceBudget> two = List.of(new DeviceBudget(0, "gpu0", Long.MAX_VALUE), new DeviceBudget(0, "gpu1", Long.MAX_VALUE));
+        for (SplitMode mode : List.of(SplitMode.LAYER, SplitMode.TENSOR)) {
+            long[] bytes = new long[3];
+            for (CacheType t : CacheType.values()) {
+                SplitPlan p = SplitPlanner.plan(m, mode, two, Ratios.of(List.of(1.0, 1.0), 2), CTX, t);
+                bytes[t.ordinal()] = p.loadPlan().devices().getFirst().kvCacheBytes();
+            }
+            // 32 layers x 8192 positions x 8 KV heads x 128 x (K and V) x 2 bytes, over two devices
+            assertEquals(512L << 20, bytes[CacheType.F16.ordinal()], mode.name());
+            assertEquals(2 * bytes[CacheType.F16.ordinal()], bytes[CacheType.F32.ordinal()], mode.name());
+            assertEquals(bytes[CacheType.F16.ordinal()] * 34 / 64, bytes[CacheType.Q8_0.ordinal()], mode.name());
+        }
     }
 
     private static List<Integer> sizes(SplitPlan p, java.util.function.Function<DeviceSlices, SliceRange> f) {

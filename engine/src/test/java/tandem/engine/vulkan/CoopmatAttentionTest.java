@@ -52,6 +52,21 @@ class CoopmatAttentionTest extends VulkanTestBase {
         }
     }
 
+    /**
+     * The matrix units read F16 caches only: over an F32 cache, asking for them (here their emulated
+     * build, which lavapipe has) takes the tiled kernel's F32 build, within the tiled bound.
+     */
+    @ParameterizedTest(name = "heads={0} kvHeads={1} pos0={2} tokens={3} window={4} ring={5}")
+    @CsvSource({"2, 1, 0, 37, 0, 0", "2, 1, 50, 37, 20, 64"})
+    void anF32CacheTakesTheTiledKernelEvenWhenTheMatrixUnitsAreAskedFor(int heads, int kvHeads, int pos0, int tokens, int window,
+                                                                     int ring) {
+        AttentionProblem problem = new AttentionProblem(heads, kvHeads, Kernels.EMULATED_ATTENTION_HEAD, pos0, tokens, window, ring);
+        try (AttentionProblem.OnDevice gpu = problem.upload(device, tandem.engine.api.CacheType.F32)) {
+            assertClose(problem.expected(), gpu.run(AttentionKernel.EMULATED), 1e-4f, "emulated asked, f32 cache");
+            assertClose(problem.expected(), gpu.run(AttentionKernel.TILED), 1e-4f, "tiled attention, f32 cache");
+        }
+    }
+
     @Test
     void lavapipeHasNoMatrixUnitsSoPromptsTakeTheTiledKernel() {
         assertNull(Kernels.of(device).attentionCoopmat(128, false));

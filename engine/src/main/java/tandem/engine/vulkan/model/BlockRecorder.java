@@ -6,6 +6,7 @@ import tandem.engine.model.ExpertConfig;
 import tandem.engine.model.ExpertStyle;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
+import tandem.engine.vulkan.AttentionKernel;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.ExpertKernel;
@@ -178,7 +179,7 @@ public final class BlockRecorder {
             SequenceBuffers s = p.cache();
             GpuOps.ropeStore(rec, rowsOf(b.q, p, c.qDim()), rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()),
                     s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), rope, s.step.range(), c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, p.tokens(), s.ring(cacheIndex));
+                    c.headDim(), c.ropeDim(), neox, p.tokens(), s.ring(cacheIndex), s.cacheType);
         }
         if (stored) step(rec, "rope + kv store");
         for (StepRows.Part p : parts) {
@@ -188,11 +189,11 @@ public final class BlockRecorder {
             if (fusesRope(p)) {
                 GpuOps.attentionRoped(rec, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), s.keys.get(cacheIndex).all(),
                         s.values.get(cacheIndex).all(), rope, out, s.step.range(), c.heads(), c.kvHeads(), c.headDim(),
-                        c.ropeDim(), neox, s.attentionSplits, s.attentionPartials.all(), scale, window, ring, sinks);
+                        c.ropeDim(), neox, s.attentionSplits, s.attentionPartials.all(), scale, window, ring, sinks, s.cacheType);
             } else {
-                GpuOps.attention(rec, q, s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), out, s.step.range(),
-                        c.heads(), c.kvHeads(), c.headDim(), p.tokens(), p.tokens() == 1 ? s.attentionSplits : 1,
-                        s.attentionPartials.all(), scale, window, ring, sinks);
+                GpuOps.attention(rec, AttentionKernel.forced(), q, s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), out,
+                        s.step.range(), c.heads(), c.kvHeads(), c.headDim(), p.tokens(), p.tokens() == 1 ? s.attentionSplits : 1,
+                        s.attentionPartials.all(), scale, window, ring, sinks, s.cacheType);
             }
         }
         step(rec, stored ? "attention" : "rope + attention");

@@ -2,6 +2,7 @@ package tandem.engine.vulkan.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import tandem.engine.api.CacheType;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.vulkan.BufferKind;
 import tandem.engine.vulkan.ExpertKernel;
@@ -11,7 +12,7 @@ import tandem.engine.vulkan.StepParams;
 import tandem.engine.vulkan.VulkanDevice;
 
 /**
- * One sequence's memory on one device: the F16 KV cache of every layer and the activations of a
+ * One sequence's memory on one device: the KV cache of every layer (of its {@link CacheType}) and the activations of a
  * step of up to {@code maxTokens} tokens, plus the step parameters and the logits readback.
  */
 public final class SequenceBuffers implements AutoCloseable {
@@ -20,6 +21,8 @@ public final class SequenceBuffers implements AutoCloseable {
     public final int logitRows;
     public final List<GpuBuffer> keys = new ArrayList<>();
     public final List<GpuBuffer> values = new ArrayList<>();
+    /** How the caches store keys and values (kv_cache.glsl): the attention kernels are built for it. */
+    public final CacheType cacheType;
     /** Rows of each cache (the capacity, or a sliding-window layer's ring). */
     private final List<Integer> rows = new ArrayList<>();
     public final GpuBuffer x, normed, q, k, v, attended, gate, up, logits, logitsHost;
@@ -39,13 +42,13 @@ public final class SequenceBuffers implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     /**
-     * Bytes the KV cache of {@code capacity} positions takes (keys and values, F16, every layer; a
-     * sliding-window layer keeps a ring of its window and one step, {@link ModelConfig#cacheRows}).
+     * Bytes the KV cache of {@code capacity} positions takes (keys and values of the cache type,
+     * every layer; a sliding-window layer keeps a ring of its window and one step, {@link ModelConfig#cacheRows}).
      */
-    public static long cacheBytes(ModelConfig c, int capacity) {
+    public static long cacheBytes(ModelConfig c, int capacity, CacheType cache) {
         long rows = 0;
         for (int l = 0; l < c.layers(); l++) rows += c.cacheRows(l, capacity, Math.min(VulkanRunner.MAX_BATCH, capacity));
-        return 2L * rows * c.kvDim() * 2;
+        return 2L * rows * cache.bytes(c.kvDim());
     }
 
     /** Rows of cache index {@code cacheIndex}'s ring (position t in row t % ring), 0 where it holds every position. */
@@ -91,12 +94,13 @@ public final class SequenceBuffers implements AutoCloseable {
     }
 
     public SequenceBuffers(VulkanDevice device, ModelConfig c, int capacity, int maxTokens, int logitRows) {
-        this(device, c, 0, capacity, maxTokens, logitRows);
+        this(device, c, 0, capacity, maxTokens, logitRows, CacheType.F16);
     }
 
     /** @param firstLayer the model layer of cache 0 (layer split: the device's first layer) */
-    public SequenceBuffers(VulkanDevice device, ModelConfig c, int firstLayer, int capacity, int maxTokens, int logitRows) {
-        this(device, c, firstLayer, capacity, maxTokens, logitRows, true);
+    public SequenceBuffers(VulkanDevice device, ModelConfig c, int firstLayer, int capacity, int maxTokens, int logitRows,
+                           CacheType cacheType) {
+        this(device, c, firstLayer, capacity, maxTokens, logitRows, true, cacheType);
     }
 
     /**
@@ -104,21 +108,24 @@ public final class SequenceBuffers implements AutoCloseable {
      * sequences share, whose caches are each sequence's own ({@link StepRows}).
      */
     public static SequenceBuffers sharedStep(VulkanDevice device, ModelConfig c, int maxTokens, int logitRows) {
-        return new SequenceBuffers(device, c, 0, 0, maxTokens, logitRows, false);
+        return new SequenceBuffers(device, c, 0, 0, maxTokens, logitRows, false, CacheType.F16);
     }
 
     private SequenceBuffers(VulkanDevice device, ModelConfig c, int firstLayer, int capacity, int maxTokens, int logitRows,
-                            boolean cache) {
+                            boolean cache, CacheType cacheType) {
         this.capacity = capacity;
+        this.cacheType = cacheType;
         this.maxTokens = maxTokens;
         this.logitRows = logitRows;
         try {
-            long row = (long) c.kvDim() * 2;
+            long row = cacheType.bytes(c.kvDim());
             for (int l = 0; cache && l < c.layers(); l++) {
                 int n = c.cacheRows(firstLayer + l, capacity, maxTokens);
                 rows.add(n);
-                keys.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * n, "K cache layer " + (firstLayer + l))));
-                values.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, row * n, "V cache layer " + (firstLayer + l))));
+                // whole 32-bit words (a Q8_0 row of an odd number of blocks ends on a half word)
+                long bytes = (row * n + 3) / 4 * 4;
+                keys.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, bytes, "K cache layer " + (firstLayer + l))));
+                values.add(own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, bytes, "V cache layer " + (firstLayer + l))));
             }
             x = floats(device, maxTokens * (long) c.dim(), "residual stream");
             normed = floats(device, maxTokens * (long) c.dim(), "normed");

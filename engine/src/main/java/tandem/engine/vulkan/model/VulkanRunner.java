@@ -11,6 +11,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.api.Backend;
+import tandem.engine.api.CacheType;
 import tandem.engine.api.DeviceMetrics;
 import tandem.engine.api.KernelTime;
 import tandem.engine.api.LoadProgress;
@@ -48,8 +49,13 @@ public final class VulkanRunner implements ModelRunner {
      */
     private final Object commandPool = new Object();
 
-    private VulkanRunner(VulkanInstance instance, List<DeviceModel> devices, ModelConfig config, boolean profile) {
+    /** How the sequences' KV caches store keys and values. */
+    private final CacheType cacheType;
+
+    private VulkanRunner(VulkanInstance instance, List<DeviceModel> devices, ModelConfig config, boolean profile,
+                         CacheType cacheType) {
         this.instance = instance;
+        this.cacheType = cacheType;
         this.devices = List.copyOf(devices);
         this.config = config;
         this.profile = profile;
@@ -65,12 +71,19 @@ public final class VulkanRunner implements ModelRunner {
      */
     public static VulkanRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, int deviceIndex,
                                     int contextLength, LoadProgress progress, BooleanSupplier cancelled) {
+        return load(file, config, tensors, deviceIndex, contextLength, CacheType.F16, progress, cancelled);
+    }
+
+    /** {@link #load} with KV caches of the given type. */
+    public static VulkanRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, int deviceIndex,
+                                    int contextLength, CacheType cacheType, LoadProgress progress, BooleanSupplier cancelled) {
         requireKernels(tensors);
+        cacheType.check(config.headDim());
         VulkanInstance instance = VulkanInstance.create();
         VulkanDevice device = null;
         try {
             PhysicalDevice pd = instance.physicalDevice(deviceIndex);
-            long need = DeviceModel.weightBytes(tensors) + SequenceBuffers.cacheBytes(config, contextLength)
+            long need = DeviceModel.weightBytes(tensors) + SequenceBuffers.cacheBytes(config, contextLength, cacheType)
                     + SequenceBuffers.scratchBytes(config, MAX_BATCH, MAX_LOGIT_ROWS);
             if (need > pd.freeBytes()) {
                 throw new TandemException(String.format(Locale.ROOT,
@@ -85,7 +98,7 @@ public final class VulkanRunner implements ModelRunner {
                 done[0] += n;
                 progress.update(Math.min(1.0, (double) done[0] / total), "uploading weights to " + pd.name());
             }, cancelled);
-            return new VulkanRunner(instance, List.of(model), config, profilingRequested());
+            return new VulkanRunner(instance, List.of(model), config, profilingRequested(), cacheType);
         } catch (RuntimeException e) {
             if (device != null) device.close();
             instance.close();
@@ -203,7 +216,7 @@ public final class VulkanRunner implements ModelRunner {
             this.model = model;
             VulkanDevice d = model.device;
             int stamps = 4 + config.layers() * (profile ? 12 : 1);
-            this.buffers = new SequenceBuffers(d, config, capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS);
+            this.buffers = new SequenceBuffers(d, config, 0, capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS, cacheType);
             this.decode = CommandRecorder.create(d);
             this.batch = CommandRecorder.create(d);
             this.decodeTimeline = new GpuTimeline(d, stamps);
