@@ -2,7 +2,10 @@ package tandem.engine.tools;
 
 import tandem.engine.api.CacheType;
 import tandem.engine.cpu.CpuOps;
+import tandem.engine.vulkan.AttentionCache;
+import tandem.engine.vulkan.AttentionHeads;
 import tandem.engine.vulkan.AttentionKernel;
+import tandem.engine.vulkan.AttentionSplits;
 import tandem.engine.vulkan.BufferKind;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.DeviceFloats;
@@ -148,8 +151,9 @@ public final class AttentionProblem {
         }
 
         private void record(CommandRecorder rec, AttentionKernel kernel) {
-            GpuOps.attention(rec, kernel, qb.all(), kc.all(), vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens,
-                    1, out.all(), scale, window, ring, null, cache);
+            GpuOps.attention(rec, kernel, new AttentionHeads(heads, kvHeads, headDim, scale), qb.all(),
+                    new AttentionCache(kc.all(), vc.all(), cache, window, ring), out.all(), step.range(), tokens, AttentionSplits.NONE,
+                    null);
         }
 
         @Override

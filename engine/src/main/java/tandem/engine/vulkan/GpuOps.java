@@ -255,125 +255,85 @@ public final class GpuOps {
 
     /**
      * RoPE on the step's queries (in place) and keys, and the KV-cache append: rotated keys and the
-     * values go to the (F16) caches at positions step.pos0 ... (cos/sin table: [position][ropeDim/2] pairs).
+     * values go to the cache, in its type, at positions step.pos0 ... (row t % ring of a sliding-window ring).
      */
-    public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
-                                 BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
-                                 int headDim, int ropeDim, boolean neox, int tokens) {
-        ropeStore(rec, q, k, v, kCache, vCache, table, step, heads, kvHeads, headDim, ropeDim, neox, tokens, 0, CacheType.F16);
+    public static void ropeStore(CommandRecorder rec, AttentionHeads heads, BufferRange q, BufferRange k, BufferRange v,
+                                 AttentionCache cache, Rotary rope, BufferRange step, int tokens) {
+        rec.dispatch(Kernels.of(rec.device()).ropeStore(rope.neox(), heads.headDim(), cache.type()),
+                List.of(q, k, v, cache.keys(), cache.values(), rope.table(), step),
+                new int[] {heads.heads(), heads.kvHeads(), heads.headDim(), rope.dims(), cache.ring()},
+                heads.heads() + heads.kvHeads(), tokens, 1);
     }
 
     /**
-     * {@link #ropeStore} into caches of the given type that hold position t in row t % ring (a
-     * sliding-window ring; 0: row t).
+     * Causal attention of [tokens][heads][headDim] queries over a layer's cache; out like q. With more
+     * than one split the cache is divided among that many workgroups per head (decode over long
+     * contexts), and a second kernel combines their partials. Prompts ({@link #MATMUL_MIN_TOKENS}+
+     * tokens, one split, no sinks) run on the scalar tiled kernel where its tiles fit the device
+     * ({@link Kernels#promptAttentionTiles}), else the per-token kernel that decode uses;
+     * {@code -Dtandem.prompt.attention} picks one ({@link AttentionKernel#forced()}).
      */
-    public static void ropeStore(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
-                                 BufferRange vCache, BufferRange table, BufferRange step, int heads, int kvHeads,
-                                 int headDim, int ropeDim, boolean neox, int tokens, int ring, CacheType cache) {
-        rec.dispatch(Kernels.of(rec.device()).ropeStore(neox, headDim, cache), List.of(q, k, v, kCache, vCache, table, step),
-                new int[] {heads, kvHeads, headDim, ropeDim, ring}, heads + kvHeads, tokens, 1);
+    public static void attention(CommandRecorder rec, AttentionHeads heads, BufferRange q, AttentionCache cache, BufferRange out,
+                                 BufferRange step, int tokens, AttentionSplits splits) {
+        attention(rec, AttentionKernel.forced(), heads, q, cache, out, step, tokens, splits, null);
     }
 
     /**
-     * Causal attention of [tokens][heads][headDim] queries over F16 caches; out like q. With
-     * splits > 1 the cache is divided among that many workgroups per head (decode over long
-     * contexts), whose partials ({@link #attentionPartialFloats} floats in {@code partials}) a second
-     * kernel combines. Prompts ({@link #MATMUL_MIN_TOKENS}+ tokens, one split) run on the scalar tiled
-     * kernel where its tiles fit the device ({@link Kernels#promptAttentionTiles});
-     * {@code -Dtandem.prompt.attention=coopmat} asks for the matrix units where the device has them and
-     * the head size is built ({@link Kernels#attentionCoopmat}), {@code rows} for the per-token kernel.
+     * {@link #attention} through the given prompt kernel where it serves the shapes (else the next:
+     * coopmat, tiled, rows; null: tiled, then rows), with each head's sink logit in the softmax where
+     * {@code sinks} is given (gpt-oss; those run the per-token kernel). Tests and {@code tandem
+     * kernel-check} compare the kernels. The matrix units read F16 caches only: other types take the tiled kernel.
      */
-    public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
-                                 BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
-                                 int splits, BufferRange partials) {
-        attention(rec, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
-                defaultScale(headDim), 0, 0, null);
-    }
-
-    /**
-     * {@link #attention} with Q·K multiplied by {@code scale}, for {@code window} > 0 each query
-     * seeing only its last {@code window} positions (a sliding-window layer), whose cache may be a
-     * ring of {@code ring} rows (position t in row t % ring; 0: row t), and each head's sink logit in
-     * the softmax where {@code sinks} is given (gpt-oss; those run the per-token kernel).
-     */
-    public static void attention(CommandRecorder rec, BufferRange q, BufferRange kCache, BufferRange vCache,
-                                 BufferRange out, BufferRange step, int heads, int kvHeads, int headDim, int tokens,
-                                 int splits, BufferRange partials, float scale, int window, int ring, BufferRange sinks) {
-        attention(rec, AttentionKernel.forced(), q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials,
-                scale, window, ring, sinks, CacheType.F16);
-    }
-
-    /**
-     * {@link #attention} of a prompt through the given kernel where it serves the shapes (else the
-     * next: coopmat, tiled, rows); null takes the best. Tests and {@code tandem kernel-check} compare them.
-     */
-    public static void attention(CommandRecorder rec, AttentionKernel kernel, BufferRange q, BufferRange kCache,
-                                 BufferRange vCache, BufferRange out, BufferRange step, int heads, int kvHeads, int headDim,
-                                 int tokens, int splits, BufferRange partials, float scale, int window, int ring,
+    public static void attention(CommandRecorder rec, AttentionKernel kernel, AttentionHeads heads, BufferRange q,
+                                 AttentionCache cache, BufferRange out, BufferRange step, int tokens, AttentionSplits splits,
                                  BufferRange sinks) {
-        attention(rec, kernel, q, kCache, vCache, out, step, heads, kvHeads, headDim, tokens, splits, partials, scale, window,
-                ring, sinks, CacheType.F16);
-    }
-
-    /** {@link #attention} over caches of the given type (the matrix units read F16 caches only: others take the tiled kernel). */
-    public static void attention(CommandRecorder rec, AttentionKernel kernel, BufferRange q, BufferRange kCache,
-                                 BufferRange vCache, BufferRange out, BufferRange step, int heads, int kvHeads, int headDim,
-                                 int tokens, int splits, BufferRange partials, float scale, int window, int ring,
-                                 BufferRange sinks, CacheType cache) {
         Kernels k = Kernels.of(rec.device());
+        int headDim = heads.headDim();
+        List<BufferRange> buffers = List.of(q, cache.keys(), cache.values(), out, step);
         // the tiled prompt kernels have the window and scale but no sinks
-        boolean prompt = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits == 1 && kernel != AttentionKernel.ROWS;
+        boolean prompt = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits.count() == 1 && kernel != AttentionKernel.ROWS;
         // The matrix-unit kernel is taken only when asked for: it has not yet been compared with the CPU
         // on a GPU (tandem kernel-check --attention), and CI can run only its emulated build.
-        boolean units = prompt && cache == CacheType.F16
+        boolean units = prompt && cache.type() == CacheType.F16
                 && (kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
         Kernels.PromptAttention matrix = units ? k.attentionCoopmat(headDim, kernel == AttentionKernel.EMULATED) : null;
         if (matrix != null) {
             // Prompts on the matrix units: Q·K and P·V in float16 fragments (attention_coopmat.comp).
-            rec.dispatch(matrix.pipeline(), List.of(q, kCache, vCache, out, step),
-                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
+            rec.dispatch(matrix.pipeline(), buffers, heads.pushConstants(tokens, cache.window(), cache.ring()), heads.heads(),
                     (tokens + matrix.queries() - 1) / matrix.queries(), 1);
             return;
         }
-        Kernels.AttentionTiles tiles = prompt ? k.promptAttentionTiles(headDim, cache) : null;
+        Kernels.AttentionTiles tiles = prompt ? k.promptAttentionTiles(headDim, cache.type()) : null;
         if (tiles != null) {
             // Prompts: each cache tile is staged once for a block of queries (attention_prompt.comp).
             int queries = tiles.queries();
-            rec.dispatch(k.attentionPrompt(headDim, tiles, cache), List.of(q, kCache, vCache, out, step),
-                    new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), tokens, window, ring}, heads,
-                    (tokens + queries - 1) / queries, 1);
+            rec.dispatch(k.attentionPrompt(headDim, tiles, cache.type()), buffers,
+                    heads.pushConstants(tokens, cache.window(), cache.ring()), heads.heads(), (tokens + queries - 1) / queries, 1);
             return;
         }
-        rec.dispatch(k.attention(headDim, splits, sinks != null, cache),
-                List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, q, q, q, sinks != null ? sinks : q),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), 0, window, ring}, heads, tokens, splits);
-        combineSplits(rec, k, partials, out, heads, headDim, tokens, splits);
+        int n = splits.count();
+        rec.dispatch(k.attention(headDim, n, sinks != null, cache.type()),
+                List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, q, q, q, sinks != null ? sinks : q),
+                heads.pushConstants(0, cache.window(), cache.ring()), heads.heads(), tokens, n);
+        combineSplits(rec, k, splits.partials(), out, heads.heads(), headDim, tokens, n);
     }
 
     /**
      * {@link #ropeStore} and {@link #attention} of one decode token in one kernel: the query and the
      * step's key (k, v: [kvHeads][headDim], unrotated) are roped inside, and key and value appended
-     * to the caches at step.pos0, as rope_store would.
+     * to the cache at step.pos0, as rope_store would; each head's sink logit joins the softmax where
+     * {@code sinks} is given.
      */
-    public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
-                                      BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
-                                      int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials) {
-        attentionRoped(rec, q, k, v, kCache, vCache, table, out, step, heads, kvHeads, headDim, ropeDim, neox, splits, partials,
-                defaultScale(headDim), 0, 0, null, CacheType.F16);
-    }
-
-    /** {@link #attentionRoped} over caches of the given type, with the scale, sliding window, ring and sinks of {@link #attention(CommandRecorder,
-     * BufferRange, BufferRange, BufferRange, BufferRange, BufferRange, int, int, int, int, int, BufferRange, float, int, int,
-     * BufferRange)}. */
-    public static void attentionRoped(CommandRecorder rec, BufferRange q, BufferRange k, BufferRange v, BufferRange kCache,
-                                      BufferRange vCache, BufferRange table, BufferRange out, BufferRange step, int heads,
-                                      int kvHeads, int headDim, int ropeDim, boolean neox, int splits, BufferRange partials,
-                                      float scale, int window, int ring, BufferRange sinks, CacheType cache) {
+    public static void attentionRoped(CommandRecorder rec, AttentionHeads heads, BufferRange q, BufferRange k, BufferRange v,
+                                      AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
+                                      AttentionSplits splits, BufferRange sinks) {
         Kernels kernels = Kernels.of(rec.device());
-        rec.dispatch(kernels.attentionRoped(headDim, splits, neox, sinks != null, cache),
-                List.of(q, kCache, vCache, out, step, splits > 1 ? partials : out, k, v, table, sinks != null ? sinks : q),
-                new int[] {heads, kvHeads, headDim, Float.floatToRawIntBits(scale), ropeDim, window, ring}, heads, 1, splits);
-        combineSplits(rec, kernels, partials, out, heads, headDim, 1, splits);
+        int n = splits.count();
+        rec.dispatch(kernels.attentionRoped(heads.headDim(), n, rope.neox(), sinks != null, cache.type()),
+                List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, k, v, rope.table(),
+                        sinks != null ? sinks : q),
+                heads.pushConstants(rope.dims(), cache.window(), cache.ring()), heads.heads(), 1, n);
+        combineSplits(rec, kernels, splits.partials(), out, heads.heads(), heads.headDim(), 1, n);
     }
 
     /**
@@ -516,11 +476,6 @@ public final class GpuOps {
             throw new TandemException("expert tensor " + w.name() + " does not fit one storage buffer of " + rec.device().label()
                     + "; use tensor split over more devices");
         }
-    }
-
-    /** The usual attention scale, 1 / sqrt(head dimension). */
-    private static float defaultScale(int headDim) {
-        return (float) (1.0 / Math.sqrt(headDim));
     }
 
     private static void combineSplits(CommandRecorder rec, Kernels k, BufferRange partials, BufferRange out, int heads,

@@ -134,8 +134,8 @@ class ActivationKernelTest extends VulkanTestBase {
             f.record(0, kvHeads, kvHeads, headDim, headDim, RopeStyle.NORMAL, length);
             step.write(pos0, new int[tokens], 0, tokens);
             rec.begin();
-            GpuOps.attention(rec, qb.all(), f.kc.all(), f.vc.all(), out.all(), step.range(), heads, kvHeads, headDim, tokens,
-                    splits, partials.all());
+            GpuOps.attention(rec, AttentionHeads.of(heads, kvHeads, headDim), qb.all(), AttentionCache.full(f.kc.all(), f.vc.all()),
+                    out.all(), step.range(), tokens, new AttentionSplits(splits, partials.all()));
             rec.end().submitAndWait();
             assertClose(expected, readFloats(out, expected.length), 1e-4f, "attention");
         }
@@ -162,8 +162,9 @@ class ActivationKernelTest extends VulkanTestBase {
             step.write(pos0, new int[tokens], 0, tokens);
             try (CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                GpuOps.ropeStore(rec, qb.all(), kb.all(), vb.all(), kc.all(), vc.all(), table.all(), step.range(),
-                        heads, kvHeads, headDim, ropeDim, style == RopeStyle.NEOX, tokens);
+                GpuOps.ropeStore(rec, AttentionHeads.of(heads, kvHeads, headDim), qb.all(), kb.all(), vb.all(),
+                        AttentionCache.full(kc.all(), vc.all()), new Rotary(table.all(), ropeDim, style == RopeStyle.NEOX), step.range(),
+                        tokens);
                 rec.end().submitAndWait();
             }
         }

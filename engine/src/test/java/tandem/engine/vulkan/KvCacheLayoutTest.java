@@ -28,8 +28,9 @@ class KvCacheLayoutTest extends VulkanTestBase {
             step.write(0, new int[tokens], 0, tokens);
             try (CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                GpuOps.ropeStore(rec, qb.all(), kb.all(), vb.all(), kc.all(), vc.all(), table.all(), step.range(), kvHeads, kvHeads,
-                        headDim, 0, false, tokens, 0, CacheType.Q8_0);
+                GpuOps.ropeStore(rec, AttentionHeads.of(kvHeads, kvHeads, headDim), qb.all(), kb.all(), vb.all(),
+                        new AttentionCache(kc.all(), vc.all(), CacheType.Q8_0, 0, 0), new Rotary(table.all(), 0, false), step.range(),
+                        tokens);
                 rec.end().submitAndWait();
             }
             int used = (int) CacheType.Q8_0.bytes((long) tokens * kvDim);
@@ -63,11 +64,13 @@ class KvCacheLayoutTest extends VulkanTestBase {
             for (AttentionKernel kernel : new AttentionKernel[] {AttentionKernel.TILED, AttentionKernel.ROWS}) {
                 try (CommandRecorder rec = CommandRecorder.create(device)) {
                     rec.begin();
-                    GpuOps.ropeStore(rec, qb.all(), kb.all(), vb.all(), kc.all(), vc.all(), table.all(), step.range(), heads,
-                            kvHeads, headDim, 0, false, tokens, 0, CacheType.Q8_0);
+                    GpuOps.ropeStore(rec, AttentionHeads.of(heads, kvHeads, headDim), qb.all(), kb.all(), vb.all(),
+                            new AttentionCache(kc.all(), vc.all(), CacheType.Q8_0, 0, 0), new Rotary(table.all(), 0, false),
+                            step.range(), tokens);
                     rec.computeBarrier();
-                    GpuOps.attention(rec, kernel, qb.all(), kc.all(), vc.all(), out.all(), step.range(), heads, kvHeads, headDim,
-                            tokens, 1, out.all(), scale, 0, 0, null, CacheType.Q8_0);
+                    GpuOps.attention(rec, kernel, new AttentionHeads(heads, kvHeads, headDim, scale), qb.all(),
+                            new AttentionCache(kc.all(), vc.all(), CacheType.Q8_0, 0, 0), out.all(), step.range(), tokens,
+                            AttentionSplits.NONE, null);
                     rec.end().submitAndWait();
                 }
                 WeightKernelTest.assertClose(expected, DeviceFloats.read(device, out, expected.length), 1e-5f, kernel.label());
@@ -104,12 +107,14 @@ class KvCacheLayoutTest extends VulkanTestBase {
             try (CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
                 // the earlier positions through rope_store (k stands in for its queries: RoPE off, written back unchanged)
-                GpuOps.ropeStore(rec, kb.all(), kb.all(), vb.all(), kc.all(), vc.all(), table.all(), earlier.range(), kvHeads,
-                        kvHeads, headDim, 0, false, last, 0, CacheType.Q8_0);
+                GpuOps.ropeStore(rec, AttentionHeads.of(kvHeads, kvHeads, headDim), kb.all(), kb.all(), vb.all(),
+                        new AttentionCache(kc.all(), vc.all(), CacheType.Q8_0, 0, 0), new Rotary(table.all(), 0, false),
+                        earlier.range(), last);
                 rec.computeBarrier();
-                GpuOps.attentionRoped(rec, qb.all(), kb.range(4L * last * kvDim, 4L * kvDim), vb.range(4L * last * kvDim, 4L * kvDim),
-                        kc.all(), vc.all(), table.all(), out.all(), step.range(), heads, kvHeads, headDim, 0, false, splits,
-                        partials.all(), scale, 0, 0, null, CacheType.Q8_0);
+                GpuOps.attentionRoped(rec, new AttentionHeads(heads, kvHeads, headDim, scale), qb.all(),
+                        kb.range(4L * last * kvDim, 4L * kvDim), vb.range(4L * last * kvDim, 4L * kvDim),
+                        new AttentionCache(kc.all(), vc.all(), CacheType.Q8_0, 0, 0), new Rotary(table.all(), 0, false), out.all(),
+                        step.range(), new AttentionSplits(splits, partials.all()), null);
                 rec.end().submitAndWait();
             }
             int used = (int) CacheType.Q8_0.bytes((long) tokens * kvDim);

@@ -52,16 +52,17 @@ class RopedAttentionTest extends VulkanTestBase {
             rec.begin();
             if (pos0 > 0) {
                 earlier.write(0, new int[pos0], 0, pos0);
-                GpuOps.ropeStore(rec, earlierQ.all(), keysIn.all(), valuesIn.all(), kc.all(), vc.all(), table.all(),
-                        earlier.range(), heads, kvHeads, headDim, ropeDim, neox, pos0);
+                GpuOps.ropeStore(rec, AttentionHeads.of(heads, kvHeads, headDim), earlierQ.all(), keysIn.all(), valuesIn.all(),
+                        AttentionCache.full(kc.all(), vc.all()), new Rotary(table.all(), ropeDim, neox), earlier.range(), pos0);
                 rec.computeBarrier();
             }
             step.write(pos0, new int[1], 0, 1);
-            GpuOps.attentionRoped(rec, qb.all(), stepKey.all(), stepValue.all(), kc.all(), vc.all(), table.all(), fused.all(),
-                    step.range(), heads, kvHeads, headDim, ropeDim, neox, splits, partials.all());
+            AttentionHeads shape = AttentionHeads.of(heads, kvHeads, headDim);
+            GpuOps.attentionRoped(rec, shape, qb.all(), stepKey.all(), stepValue.all(), AttentionCache.full(kc.all(), vc.all()),
+                    new Rotary(table.all(), ropeDim, neox), fused.all(), step.range(), new AttentionSplits(splits, partials.all()), null);
             rec.computeBarrier();
-            GpuOps.attention(rec, ropedQ.all(), kc.all(), vc.all(), plain.all(), step.range(), heads, kvHeads, headDim, 1, 1,
-                    partials.all());
+            GpuOps.attention(rec, shape, ropedQ.all(), AttentionCache.full(kc.all(), vc.all()), plain.all(), step.range(), 1,
+                    AttentionSplits.NONE);
             rec.end().submitAndWait();
             assertClose(expected, readFloats(fused, qDim), 1e-4f, "roped attention");
             assertClose(expected, readFloats(plain, qDim), 1e-4f, "attention over the appended cache");

@@ -6,7 +6,10 @@ import tandem.engine.model.ExpertConfig;
 import tandem.engine.model.ExpertStyle;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
+import tandem.engine.vulkan.AttentionCache;
+import tandem.engine.vulkan.AttentionHeads;
 import tandem.engine.vulkan.AttentionKernel;
+import tandem.engine.vulkan.AttentionSplits;
 import tandem.engine.vulkan.BufferRange;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.ExpertKernel;
@@ -16,6 +19,7 @@ import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.RopeTable;
+import tandem.engine.vulkan.Rotary;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.WeightTensor;
 
@@ -166,34 +170,39 @@ public final class BlockRecorder {
      * position: a decode token in one kernel (when fused), a prompt's rows through rope_store and
      * the prompt attention. The sequences' kernels are independent, so they share the barriers.
      */
+    /** A sequence's cache of one layer as the attention kernels read it. */
+    private static AttentionCache cacheOf(SequenceBuffers s, int cacheIndex, int window) {
+        return new AttentionCache(s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), s.cacheType, window,
+                s.ring(cacheIndex));
+    }
+
     private void attention(CommandRecorder rec, int layer, int cacheIndex, int tokens, BufferRange sinks) {
         boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
         float scale = c.extras().attentionScale();
         int window = c.window(layer);
+        AttentionHeads heads = new AttentionHeads(c.heads(), c.kvHeads(), c.headDim(), scale);
         List<StepRows.Part> parts = rows == null ? List.of(new StepRows.Part(0, tokens, b)) : rows.parts();
         boolean stored = false;
         for (StepRows.Part p : parts) {
             if (fusesRope(p)) continue;
             stored = true;
             SequenceBuffers s = p.cache();
-            GpuOps.ropeStore(rec, rowsOf(b.q, p, c.qDim()), rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()),
-                    s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), rope, s.step.range(), c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDim(), neox, p.tokens(), s.ring(cacheIndex), s.cacheType);
+            GpuOps.ropeStore(rec, heads, rowsOf(b.q, p, c.qDim()), rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()),
+                    cacheOf(s, cacheIndex, window), new Rotary(rope, c.ropeDim(), neox), s.step.range(), p.tokens());
         }
         if (stored) step(rec, "rope + kv store");
         for (StepRows.Part p : parts) {
             SequenceBuffers s = p.cache();
             BufferRange q = rowsOf(b.q, p, c.qDim()), out = rowsOf(b.attended, p, c.qDim());
-            int ring = s.ring(cacheIndex);
+            AttentionCache cache = cacheOf(s, cacheIndex, window);
+            AttentionSplits splits = new AttentionSplits(s.attentionSplits, s.attentionPartials.all());
             if (fusesRope(p)) {
-                GpuOps.attentionRoped(rec, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), s.keys.get(cacheIndex).all(),
-                        s.values.get(cacheIndex).all(), rope, out, s.step.range(), c.heads(), c.kvHeads(), c.headDim(),
-                        c.ropeDim(), neox, s.attentionSplits, s.attentionPartials.all(), scale, window, ring, sinks, s.cacheType);
+                GpuOps.attentionRoped(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), cache,
+                        new Rotary(rope, c.ropeDim(), neox), out, s.step.range(), splits, sinks);
             } else {
-                GpuOps.attention(rec, AttentionKernel.forced(), q, s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), out,
-                        s.step.range(), c.heads(), c.kvHeads(), c.headDim(), p.tokens(), p.tokens() == 1 ? s.attentionSplits : 1,
-                        s.attentionPartials.all(), scale, window, ring, sinks, s.cacheType);
+                GpuOps.attention(rec, AttentionKernel.forced(), heads, q, cache, out, s.step.range(), p.tokens(),
+                        p.tokens() == 1 ? splits : AttentionSplits.NONE, sinks);
             }
         }
         step(rec, stored ? "attention" : "rope + attention");
