@@ -12,6 +12,7 @@ import tandem.engine.vulkan.ExpertKernel;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
+import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.RopeTable;
@@ -326,9 +327,23 @@ public final class BlockRecorder {
             return;
         }
         if (tokens < GpuOps.MATMUL_MIN_TOKENS) {
+            // The int8 products (-Dtandem.decode.int8=true) share one quantization of the normed input,
+            // into the float16 scratch that decode steps leave unused.
+            Int8Decode.Input codes = null;
             for (Projection p : projections) {
-                GpuOps.matVecNormed(rec, p.weights(), b.x.all(), normWeight.all(), c.rmsEps(), xOffset, dim,
-                        p.out().all(), p.width(), tokens, false);
+                if (!Int8Decode.serves(rec.device(), p.weights())) continue;
+                codes = GpuOps.quantizeInput(rec, b.x.all(), null, normWeight.all(), c.rmsEps(), xOffset, dim, dim, tokens,
+                        b.halves.all());
+                step(rec, "quantize q8_1");
+                break;
+            }
+            for (Projection p : projections) {
+                if (codes != null && Int8Decode.serves(rec.device(), p.weights())) {
+                    GpuOps.matVecInt8(rec, p.weights(), codes, p.out().all(), p.width(), false);
+                } else {
+                    GpuOps.matVecNormed(rec, p.weights(), b.x.all(), normWeight.all(), c.rmsEps(), xOffset, dim,
+                            p.out().all(), p.width(), tokens, false);
+                }
             }
             return;
         }
