@@ -146,10 +146,29 @@ public final class ProductProblem implements AutoCloseable {
 
     /** The largest of {@link #int8Bounds} relative to the reference's largest magnitude (at least 1), as {@link #maxError} measures. */
     public double int8Bound() {
-        double scale = 1, worst = 0;
-        for (float e : expected) scale = Math.max(scale, Math.abs(e));
+        double worst = 0;
         for (float b : int8Bounds()) worst = Math.max(worst, b);
-        return worst / scale;
+        return worst / scale(expected);
+    }
+
+    /**
+     * Whether every output of an int8 product lies within its own {@link #int8Bounds} plus
+     * {@code floatBound} of the reference's largest magnitude (at least 1): the per-output check,
+     * much tighter than {@link #int8Bound} for outputs of small weights.
+     */
+    public boolean withinInt8Bounds(float[] actual, double floatBound) {
+        float[] bounds = int8Bounds();
+        double slack = floatBound * scale(expected);
+        for (int i = 0; i < expected.length; i++) {
+            if (!(Math.abs(expected[i] - actual[i]) <= bounds[i] + slack)) return false;
+        }
+        return true;
+    }
+
+    private static double scale(float[] values) {
+        double scale = 1;
+        for (float v : values) scale = Math.max(scale, Math.abs(v));
+        return scale;
     }
 
     /**
