@@ -64,33 +64,54 @@ class Int8DecodeKernelTest extends VulkanTestBase {
         }
     }
 
+    /**
+     * Inputs of mean 2: zero-mean inputs leave every block's sum small, which hides the terms that
+     * multiply it (Q4_0's offset of 8, Q4_K's mins, Q6_K's offset of 32); here they dominate.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("types")
+    void shiftedInputsCheckTheBlockSumTerms(GgmlType type) {
+        int rows = 19, cols = 512, tokens = 2;
+        float[] x = VulkanFoundationTest.randomFloats(tokens * cols, 21);
+        for (int i = 0; i < x.length; i++) x[i] += 2f;
+        assertInt8Product(type, rows, cols, tokens, x, null);
+    }
+
+    static Stream<GgmlType> types() {
+        return Stream.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+    }
+
     /** The norm fused into the quantization (q/k/v and gate/up of decode): W (rmsnorm(x) * weight) for three tokens. */
     @Test
     void normedQuantizationMatchesCpuNormThenProduct() {
-        GgmlType type = GgmlType.Q4_K;
-        int rows = 21, cols = 512, tokens = 3;
+        int cols = 512, tokens = 3;
+        assertInt8Product(GgmlType.Q4_K, 21, cols, tokens, VulkanFoundationTest.randomFloats(tokens * cols, 11),
+                VulkanFoundationTest.randomFloats(cols, 12));
+    }
+
+    /** quantizeInput (with the norm where {@code norm} is given) and matVecInt8 against CpuOps on random blocks of {@code type}. */
+    private static void assertInt8Product(GgmlType type, int rows, int cols, int tokens, float[] x, float[] norm) {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
             RandomBlocks.fill(type, w, 5);
-            float[] x = VulkanFoundationTest.randomFloats(tokens * cols, 11);
-            float[] norm = VulkanFoundationTest.randomFloats(cols, 12);
-            float[] normed = new float[x.length];
-            for (int t = 0; t < tokens; t++) CpuOps.rmsNorm(x, t * cols, norm, 1e-5f, normed, t * cols, cols);
+            float[] input = x.clone();
+            if (norm != null) for (int t = 0; t < tokens; t++) CpuOps.rmsNorm(x, t * cols, norm, 1e-5f, input, t * cols, cols);
             float[] expected = new float[tokens * rows];
-            CpuOps.matMul(type, w, rows, cols, normed, 0, tokens, expected, 0);
-            float[] bounds = ProductProblem.int8Bounds(type, w, rows, cols, normed, tokens);
+            CpuOps.matMul(type, w, rows, cols, input, 0, tokens, expected, 0);
+            float[] bounds = ProductProblem.int8Bounds(type, w, rows, cols, input, tokens);
             try (WeightUploader uploader = new WeightUploader(device, n -> {});
                  WeightTensor wt = uploader.matrix("w", type, rows, cols, w);
-                 GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer nb = deviceFloats(norm, "norm");
+                 GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer nb = deviceFloats(norm != null ? norm : x, "norm");
                  GpuBuffer codes = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, Int8Decode.bytes(cols, tokens), "codes");
                  GpuBuffer yb = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, expected.length * 4L, "y");
                  CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                Int8Decode.Input q = GpuOps.quantizeInput(rec, xb.all(), null, nb.all(), 1e-5f, 0, cols, cols, tokens, codes.all());
+                Int8Decode.Input q = GpuOps.quantizeInput(rec, xb.all(), null, norm != null ? nb.all() : null, 1e-5f, 0, cols, cols,
+                        tokens, codes.all());
                 rec.computeBarrier();
                 GpuOps.matVecInt8(rec, wt, q, yb.all(), rows, false);
                 rec.end().submitAndWait();
-                assertWithin(expected, readFloats(yb, expected.length), bounds, "normed int8");
+                assertWithin(expected, readFloats(yb, expected.length), bounds, type + (norm != null ? " normed" : "") + " int8");
             }
         }
     }
