@@ -39,7 +39,12 @@ public final class Int8Decode {
 
     /** Whether a decode product of this weight takes the int8 path on this device: asked for, available, a type with int8 layouts. */
     public static boolean serves(VulkanDevice device, WeightTensor w) {
-        return requested() && availableOn(device.physical()) && TYPES.contains(w.kernelType());
+        return serves(device, w.kernelType());
+    }
+
+    /** {@link #serves(VulkanDevice, WeightTensor)} by weight type ("q4_k"). */
+    public static boolean serves(VulkanDevice device, String weightType) {
+        return requested() && availableOn(device.physical()) && TYPES.contains(weightType);
     }
 
     /**

@@ -89,13 +89,19 @@ public final class BlockRecorder {
         return k == PromptKernel.MATVEC ? "matvec-batch" : k.label();
     }
 
+    /** {@link #kind(VulkanDevice, int)} of a projection of this weight type: "matvec-int8" where the int8 products take it. */
+    public static String kind(VulkanDevice device, int tokens, String weightType) {
+        boolean int8 = tokens < GpuOps.MATMUL_MIN_TOKENS && Int8Decode.serves(device, weightType);
+        return int8 ? "matvec-int8" : kind(device, tokens);
+    }
+
     /** Block {@code layer} (model numbering), its KV cache at {@code cacheIndex} of this device's buffers. */
     public CommandRecorder block(CommandRecorder rec, int layer, int cacheIndex, int tokens, ResidualAdd add) {
         int dim = c.dim(), qDim = c.qDim(), kvDim = c.kvDim(), ffn = c.ffn();
         LayerWeights w = m.layer(layer);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
-        step(rec, kind(rec.device(), tokens) + " qkv " + w.q().kernelType());
+        step(rec, kind(rec.device(), tokens, w.q().kernelType()) + " qkv " + w.q().kernelType());
         AttentionExtras extras = m.extras(layer);
         if (extras.hasBiases()) {
             GpuOps.addBias(rec, b.q.all(), extras.qBias().all(), qDim, tokens);
@@ -121,7 +127,7 @@ public final class BlockRecorder {
         ExpertWeights experts = m.experts(layer);
         if (experts != null) return expertFfn(rec, w, experts, tokens, add, post.ffn());
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
-        step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
+        step(rec, kind(rec.device(), tokens, w.gate().kernelType()) + " gate+up " + w.gate().kernelType());
         BufferRange up;
         if (c.block().activation() != Activation.SILU) {
             // the products fuse SiLU only: other activations are applied to the gate first

@@ -42,7 +42,10 @@ final class ForwardRecorder {
         for (int l = 0; l < m.layers.size(); l++) {
             blocks.block(rec, l, l, tokens, (r, kernel, weightType, product, out, accumulate) -> {
                 blocks.addLocally(r, product, out, accumulate);
-                String label = BlockRecorder.kind(r.device(), tokens) + " " + kernel + " " + weightType;
+                // the experts' products keep the float kernels
+                String kind = kernel.endsWith("_exps") ? BlockRecorder.kind(r.device(), tokens)
+                        : BlockRecorder.kind(r.device(), tokens, weightType);
+                String label = kind + " " + kernel + " " + weightType;
                 if (kernel.equals("attn_output")) {
                     blocks.step(r, label);
                 } else {
@@ -54,7 +57,7 @@ final class ForwardRecorder {
         }
         blocks.output(rec, tokens, allLogits);
         int logitRows = rows != null ? tokens - rows.firstLogitRow() : allLogits ? tokens : 1;
-        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows) + " output " + m.output.kernelType() : "output");
+        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.output.kernelType()) + " output " + m.output.kernelType() : "output");
         rec.end();
     }
 }
