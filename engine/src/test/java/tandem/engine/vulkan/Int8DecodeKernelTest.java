@@ -43,7 +43,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
      */
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (GgmlType t : List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K)) {
+        for (GgmlType t : List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K)) {
             cases.add(Arguments.of(t, 37, 768, 1, false, false, Long.MAX_VALUE));
             cases.add(Arguments.of(t, 70, 512, 3, true, true, Long.MAX_VALUE));
             cases.add(Arguments.of(t, 5, 256, GpuOps.MATMUL_MIN_TOKENS - 1, true, false, Long.MAX_VALUE));
@@ -66,7 +66,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
 
     /**
      * Inputs of mean 2: zero-mean inputs leave every block's sum small, which hides the terms that
-     * multiply it (Q4_0's offset of 8, Q4_K's mins, Q6_K's offset of 32); here they dominate.
+     * multiply it (Q4_0's offset of 8, Q4_K's and Q5_K's mins, Q6_K's offset of 32); here they dominate.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("types")
@@ -78,7 +78,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     }
 
     static Stream<GgmlType> types() {
-        return Stream.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+        return Stream.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
     }
 
     /** The norm fused into the quantization (q/k/v and gate/up of decode): W (rmsnorm(x) * weight) for three tokens. */
@@ -141,8 +141,8 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     @Test
     void typesWithoutInt8LayoutsKeepTheFloatKernels() {
         System.setProperty(Int8Decode.PROPERTY, "true");
-        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("q5_k"));
-        assertFalse(Int8Decode.TYPES.contains("q5_k"));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("q5_0"));
+        assertFalse(Int8Decode.TYPES.contains("q5_0"));
     }
 
     /** |actual - expected| <= bound + FLOAT_BOUND * max(1, max|expected|) at every index, naming the first that is not. */
