@@ -15,6 +15,8 @@
 #ifdef INT8_DOT
 // The sum of the four signed-byte products of two packed words: one dp4a where GPUs have it.
 int dot4x8(uint a, uint b) { return dotPacked4x8EXT(int(a), int(b)); }
+// Bits 0..3 of b as bit 4 of bytes 0..3: Q5_0's and Q5_1's fifth bits, beside four nibbles.
+uint fifth_bits4(uint b) { return ((b & 1u) | ((b & 2u) << 7) | ((b & 4u) << 14) | ((b & 8u) << 21)) << 4; }
 #endif
 #if defined(QUANT_F32)
 #include "quant_f32.glsl"

@@ -1,6 +1,7 @@
 package tandem.engine.vulkan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,8 @@ import tandem.engine.tools.RandomBlocks;
  */
 class Int8DecodeKernelTest extends VulkanTestBase {
     static final float FLOAT_BOUND = 1e-4f;
+    static final List<GgmlType> INT8_TYPES = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
+            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     @AfterEach
     void clearProperty() {
@@ -43,7 +46,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
      */
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (GgmlType t : List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K)) {
+        for (GgmlType t : INT8_TYPES) {
             cases.add(Arguments.of(t, 37, 768, 1, false, false, Long.MAX_VALUE));
             cases.add(Arguments.of(t, 70, 512, 3, true, true, Long.MAX_VALUE));
             cases.add(Arguments.of(t, 5, 256, GpuOps.MATMUL_MIN_TOKENS - 1, true, false, Long.MAX_VALUE));
@@ -66,7 +69,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
 
     /**
      * Inputs of mean 2: zero-mean inputs leave every block's sum small, which hides the terms that
-     * multiply it (Q4_0's offset of 8, Q4_K's and Q5_K's mins, Q6_K's offset of 32); here they dominate.
+     * multiply it (the offsets of Q4_0, Q5_0 and Q6_K, the minimums of Q4_1, Q5_1 and the K-quants); here they dominate.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("types")
@@ -78,7 +81,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     }
 
     static Stream<GgmlType> types() {
-        return Stream.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+        return INT8_TYPES.stream();
     }
 
     /** The norm fused into the quantization (q/k/v and gate/up of decode): W (rmsnorm(x) * weight) for three tokens. */
@@ -139,10 +142,15 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     }
 
     @Test
+    void everyTypeWithInt8LayoutsIsChecked() {
+        assertEquals(Int8Decode.TYPES, INT8_TYPES.stream().map(WeightTensor::kernelType).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void typesWithoutInt8LayoutsKeepTheFloatKernels() {
         System.setProperty(Int8Decode.PROPERTY, "true");
-        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("q5_0"));
-        assertFalse(Int8Decode.TYPES.contains("q5_0"));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("iq4_nl"));
+        assertFalse(Int8Decode.TYPES.contains("iq4_nl"));
     }
 
     /** |actual - expected| <= bound + FLOAT_BOUND * max(1, max|expected|) at every index, naming the first that is not. */
