@@ -19,7 +19,7 @@ public final class Int8Decode {
     public static final String PROPERTY = "tandem.decode.int8";
 
     /** Weight types whose layouts have int8 products (shaders/variants.txt builds matvec_i8 for each). */
-    public static final Set<String> TYPES = Set.of("q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q4_k", "q5_k", "q6_k");
+    public static final Set<String> TYPES = Set.of("q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q4_k", "q5_k", "q6_k", "iq4_nl", "iq4_xs");
 
     /** Values per quantized input block (the q8_1 block). */
     public static final int BLOCK = 32;

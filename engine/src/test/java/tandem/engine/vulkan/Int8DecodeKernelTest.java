@@ -32,7 +32,7 @@ import tandem.engine.tools.RandomBlocks;
 class Int8DecodeKernelTest extends VulkanTestBase {
     static final float FLOAT_BOUND = 1e-4f;
     static final List<GgmlType> INT8_TYPES = List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
-            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
+            GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS);
 
     @AfterEach
     void clearProperty() {
@@ -149,8 +149,8 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     @Test
     void typesWithoutInt8LayoutsKeepTheFloatKernels() {
         System.setProperty(Int8Decode.PROPERTY, "true");
-        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("iq4_nl"));
-        assertFalse(Int8Decode.TYPES.contains("iq4_nl"));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("mxfp4"));
+        assertFalse(Int8Decode.TYPES.contains("mxfp4"));
     }
 
     /** |actual - expected| <= bound + FLOAT_BOUND * max(1, max|expected|) at every index, naming the first that is not. */

@@ -22,7 +22,7 @@ import tandem.engine.vulkan.Int8Decode;
 
 /**
  * The Vulkan backend with {@code -Dtandem.decode.int8=true} (lavapipe) against llama.cpp on the
- * reference models whose products have int8 kernels (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K; their other tensors keep
+ * reference models whose products have int8 kernels (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K, IQ4_NL, IQ4_XS; their other tensors keep
  * the float kernels): the prompt in one step (p0 and p1 are under 8 tokens: the few-token decode
  * products; p2 takes the prompt kernels but its last position's output head is a decode product)
  * and one token at a time (single-token decode steps). Bar 0.999, models/arch's bar for
@@ -34,7 +34,7 @@ class Int8DecodeLogitsTest {
 
     static List<ReferenceCase> cases() {
         return ReferenceCase.all().stream()
-                .filter(c -> List.of("llama-q8_0", "llama-q4_0", "llama-q4_1", "llama-q5_0", "llama-q5_1", "llama-q4_k", "llama-q5_k", "llama-q6_k").contains(c.name().replaceAll("\\.p\\d+$", "")))
+                .filter(c -> List.of("llama-q8_0", "llama-q4_0", "llama-q4_1", "llama-q5_0", "llama-q5_1", "llama-q4_k", "llama-q5_k", "llama-q6_k", "llama-iq4_nl", "llama-iq4_xs").contains(c.name().replaceAll("\\.p\\d+$", "")))
                 .toList();
     }
 
