@@ -7,12 +7,15 @@
 // dp4a) instead of converting every weight to float, and scales the integer sum once per block, as
 // llama.cpp's Vulkan backend does for decode. x's rounding to 8 bits is the only approximation:
 // each value moves by at most d / 2 (d = its block's max|x| / 127), which llama.cpp accepts too.
-// Each workgroup computes ROWS rows of one token (gl_WorkGroupID.y); its invocations stride over
-// the rows' 32-weight parts and reduce with subgroupAdd, then across subgroups in shared memory.
+// Each workgroup computes ROWS rows of TB tokens (from gl_WorkGroupID.y * TB; TB > 1 in the steps
+// several sequences share, where each part of a row is read once for all the tokens); its
+// invocations stride over the rows' 32-weight parts and reduce with subgroupAdd, then across
+// subgroups in shared memory.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_integer_dot_product : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
+layout(constant_id = 2) const uint TB = 1;   // tokens per workgroup
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -29,43 +32,49 @@ layout(push_constant) uniform Push {
     uint yOffset;     // output index of row 0 of the bound weights
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
+    uint tokens;      // tokens in the step
 } p;
 
 #define INT8_DOT
 #include "weights.glsl"
 #include "quant.glsl"
 
-shared float row_sums[ROWS * WG];
+shared float row_sums[ROWS * TB * WG];
 
 void main() {
     uint row0 = flat_group_x() * ROWS;
-    uint token = gl_WorkGroupID.y;
+    uint token0 = gl_WorkGroupID.y * TB;
     uint blocksPerRow = p.cols / QK;
     w_blocks = p.rows * blocksPerRow;
     uint parts = p.cols / 32u;   // a row's 32-weight parts: part j pairs with input block j
-    uint xb = token * p.xBlocks;
-    float acc[ROWS];
-    [[unroll]] for (uint i = 0; i < ROWS; i++) acc[i] = 0.0;
+    float acc[ROWS * TB];
+    [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
     for (uint j = gl_LocalInvocationID.x; j < parts; j += WG) {
-        // the input block once for all ROWS rows
-        uvec4 xlo = xcodes[2u * (xb + j)], xhi = xcodes[2u * (xb + j) + 1u];
-        vec2 xds = xscales[p.scales + xb + j];
         uint blk = j / I8_PARTS, part = j % I8_PARTS;
-        // No branch on the last rows: a row past the end re-reads the last row and its sum is never
-        // written, so the loads of all ROWS rows are independent and in flight together.
-        [[unroll]] for (uint i = 0; i < ROWS; i++) {
-            uint row = min(row0 + i, p.rows - 1u);
-            acc[i] += i8_dot(row * blocksPerRow + blk, part, xlo, xhi, xds);
+        [[unroll]] for (uint t = 0; t < TB; t++) {
+            // a token past the step's end re-reads the first one; its sums are never written
+            uint xb = (token0 + t < p.tokens ? token0 + t : token0) * p.xBlocks + j;
+            // the input block once for all ROWS rows; their weights, read for the first token, come
+            // from the cache for the others
+            uvec4 xlo = xcodes[2u * xb], xhi = xcodes[2u * xb + 1u];
+            vec2 xds = xscales[p.scales + xb];
+            // No branch on the last rows: a row past the end re-reads the last row and its sum is never
+            // written, so the loads of all ROWS rows are independent and in flight together.
+            [[unroll]] for (uint i = 0; i < ROWS; i++) {
+                uint row = min(row0 + i, p.rows - 1u);
+                acc[i * TB + t] += i8_dot(row * blocksPerRow + blk, part, xlo, xhi, xds);
+            }
         }
     }
-    [[unroll]] for (uint i = 0; i < ROWS; i++) {
+    [[unroll]] for (uint i = 0; i < ROWS * TB; i++) {
         float s = subgroupAdd(acc[i]);
         if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
     }
     barrier();
+    // Invocation i writes row i / TB of token i % TB.
     uint i = gl_LocalInvocationID.x;
-    uint row = row0 + i;
-    if (i < ROWS && row < p.rows) {
+    uint row = row0 + i / TB, token = token0 + i % TB;
+    if (i < ROWS * TB && row < p.rows && token < p.tokens) {
         float total = 0.0;
         for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
         uint o = token * p.yStride + p.yOffset + row;

@@ -78,17 +78,33 @@ public final class GpuOps {
     /** y[t][yRow0 + r] (+)= W[r] . x[t] on packed int8 dot products, x quantized by {@link #quantizeInput} (a barrier before). */
     public static void matVecInt8(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
                                   boolean accumulate) {
+        matVecInt8(rec, w, x, y, yStride, accumulate, 1);
+    }
+
+    /**
+     * {@link #matVecInt8} with each workgroup serving up to the device's tokens per workgroup, each
+     * part of a row read once for all of them: the int8 counterpart of {@link #matVecShared}.
+     */
+    public static void matVecInt8Shared(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
+                                        boolean accumulate) {
+        int perGroup = Math.min(x.tokens(), Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+        matVecInt8(rec, w, x, y, yStride, accumulate, perGroup);
+    }
+
+    private static void matVecInt8(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
+                                   boolean accumulate, int tokensPerGroup) {
         if (x.cols() != w.cols()) throw new IllegalArgumentException(w.name() + " has " + w.cols() + " columns, its int8 input " + x.cols());
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvecInt8(w.kernelType());
+        ComputePipeline p = k.matvecInt8(w.kernelType(), tokensPerGroup);
         int rowsPerGroup = k.matvecRows(w.kernelType());
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
             int gz = (groups + gx - 1) / gx;
             rec.dispatch(p, List.of(s.buffer().all(), x.buffer(), y),
-                    new int[] {w.cols(), s.rows(), x.blocksPerToken(), x.scalesIndex(), s.firstRow(), yStride, accumulate ? 1 : 0},
-                    gx, x.tokens(), gz);
+                    new int[] {w.cols(), s.rows(), x.blocksPerToken(), x.scalesIndex(), s.firstRow(), yStride, accumulate ? 1 : 0,
+                            x.tokens()},
+                    gx, (x.tokens() + tokensPerGroup - 1) / tokensPerGroup, gz);
         }
     }
 

@@ -82,13 +82,18 @@ public final class Kernels implements DeviceResource {
         return get("quantize_q8_1", 4, 5, reductionWorkgroup(), glu, norm ? 1 : 0);
     }
 
-    /** The int8 decode product (matvec_i8.comp) of a type in {@link Int8Decode#TYPES}, as many rows per workgroup as matvec. */
-    public synchronized ComputePipeline matvecInt8(String weightType) {
+    /**
+     * The int8 decode product (matvec_i8.comp) of a type in {@link Int8Decode#TYPES}, as many rows per
+     * workgroup as matvec.
+     *
+     * @param tokensPerGroup tokens each workgroup serves (steps several sequences share: {@link #promptTokensPerGroup(String)})
+     */
+    public synchronized ComputePipeline matvecInt8(String weightType, int tokensPerGroup) {
         if (!Int8Decode.TYPES.contains(weightType)) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
         if (!Int8Decode.availableOn(device.physical())) {
             throw new IllegalStateException(device.label() + " has no shaderIntegerDotProduct for the int8 products");
         }
-        return get("matvec_i8_" + weightType, 3, 7, matvecWorkgroup(), matvecRows(weightType));
+        return get("matvec_i8_" + weightType, 3, 8, matvecWorkgroup(), matvecRows(weightType), tokensPerGroup);
     }
 
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */

@@ -119,6 +119,38 @@ class Int8DecodeKernelTest extends VulkanTestBase {
         }
     }
 
+    /**
+     * Several tokens per workgroup (the steps several sequences share) give exactly the rows of one
+     * token per workgroup: the same sums in the same order, so a sequence's tokens do not depend on
+     * whether it shares its steps.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("types")
+    void sharedTokensPerWorkgroupGiveTheSameRows(GgmlType type) {
+        int rows = 37, cols = 512, tokens = 13;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment w = arena.allocate(type.byteSize((long) rows * cols), 16);
+            RandomBlocks.fill(type, w, 7);
+            float[] x = VulkanFoundationTest.randomFloats(tokens * cols, 31);
+            try (WeightUploader uploader = new WeightUploader(device, n -> {});
+                 WeightTensor wt = uploader.matrix("w", type, rows, cols, w);
+                 GpuBuffer xb = deviceFloats(x, "x");
+                 GpuBuffer codes = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, Int8Decode.bytes(cols, tokens), "codes");
+                 GpuBuffer one = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * tokens * rows, "one token per group");
+                 GpuBuffer shared = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * tokens * rows, "shared");
+                 CommandRecorder rec = CommandRecorder.create(device)) {
+                rec.begin();
+                Int8Decode.Input q = GpuOps.quantizeInput(rec, xb.all(), null, null, 0f, 0, cols, cols, tokens, codes.all());
+                rec.computeBarrier();
+                GpuOps.matVecInt8(rec, wt, q, one.all(), rows, false);
+                GpuOps.matVecInt8Shared(rec, wt, q, shared.all(), rows, false);
+                rec.end().submitAndWait();
+                assertTrue(Kernels.of(device).promptTokensPerGroup(wt.kernelType()) > 1, "the device serves several tokens per group");
+                assertArrayEquals(readFloats(one, tokens * rows), readFloats(shared, tokens * rows), type + " shared");
+            }
+        }
+    }
+
     /** The property routes the decode products of GpuOps.linear through the int8 kernels; unset, the float ones. */
     @Test
     void thePropertySwitchesTheDecodePathOfLinear() {
@@ -149,7 +181,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     @Test
     void typesWithoutInt8LayoutsKeepTheFloatKernels() {
         System.setProperty(Int8Decode.PROPERTY, "true");
-        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("mxfp4"));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("mxfp4", 1));
         assertFalse(Int8Decode.TYPES.contains("mxfp4"));
     }
 

@@ -198,7 +198,12 @@ public final class BlockRecorder {
      */
     private void product(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
                          BufferRange y, int yStride, int tokens, boolean accumulate) {
-        if (sharesWeightReads(tokens)) {
+        if (sharesWeightReads(tokens) && Int8Decode.serves(rec.device(), w)) {
+            // the int8 products here too, so a sequence's tokens do not depend on whether it shares its steps
+            Int8Decode.Input codes = GpuOps.quantizeInput(rec, x, up, null, 0f, xOffset, xStride, w.cols(), tokens, b.halves.all());
+            rec.computeBarrier();
+            GpuOps.matVecInt8Shared(rec, w, codes, y, yStride, accumulate);
+        } else if (sharesWeightReads(tokens)) {
             GpuOps.matVecShared(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
         } else {
             GpuOps.linear(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, b.halves.all());
@@ -327,22 +332,25 @@ public final class BlockRecorder {
     private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
         int dim = c.dim();
         if (sharesWeightReads(tokens)) {
-            GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
-            step(rec, "rms_norm");
-            for (Projection p : projections) product(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+            // as a sequence's own decode steps: the same quantization, so the int8 products give the same rows
+            Int8Decode.Input codes = quantizeNormed(rec, normWeight, xOffset, tokens, projections);
+            boolean floats = false;
+            for (Projection p : projections) floats |= codes == null || !Int8Decode.serves(rec.device(), p.weights());
+            if (floats) {
+                GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
+                step(rec, "rms_norm");
+            }
+            for (Projection p : projections) {
+                if (codes != null && Int8Decode.serves(rec.device(), p.weights())) {
+                    GpuOps.matVecInt8Shared(rec, p.weights(), codes, p.out().all(), p.width(), false);
+                } else {
+                    product(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+                }
+            }
             return;
         }
         if (tokens < GpuOps.MATMUL_MIN_TOKENS) {
-            // The int8 products (-Dtandem.decode.int8=true) share one quantization of the normed input,
-            // into the float16 scratch that decode steps leave unused.
-            Int8Decode.Input codes = null;
-            for (Projection p : projections) {
-                if (!Int8Decode.serves(rec.device(), p.weights())) continue;
-                codes = GpuOps.quantizeInput(rec, b.x.all(), null, normWeight.all(), c.rmsEps(), xOffset, dim, dim, tokens,
-                        b.halves.all());
-                step(rec, "quantize q8_1");
-                break;
-            }
+            Int8Decode.Input codes = quantizeNormed(rec, normWeight, xOffset, tokens, projections);
             for (Projection p : projections) {
                 if (codes != null && Int8Decode.serves(rec.device(), p.weights())) {
                     GpuOps.matVecInt8(rec, p.weights(), codes, p.out().all(), p.width(), false);
@@ -368,6 +376,23 @@ public final class BlockRecorder {
         for (Projection p : projections) {
             GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false, b.halves.all());
         }
+    }
+
+    /**
+     * Where the int8 products (-Dtandem.decode.int8=true) take any of the projections: rmsnorm of the
+     * residual stream's rows quantized once for all of them, into the float16 scratch that steps of a
+     * few rows leave unused, and the barrier after it; else null.
+     */
+    private Int8Decode.Input quantizeNormed(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens,
+                                            Projection... projections) {
+        for (Projection p : projections) {
+            if (!Int8Decode.serves(rec.device(), p.weights())) continue;
+            Int8Decode.Input codes = GpuOps.quantizeInput(rec, b.x.all(), null, normWeight.all(), c.rmsEps(), xOffset, c.dim(),
+                    c.dim(), tokens, b.halves.all());
+            step(rec, "quantize q8_1");
+            return codes;
+        }
+        return null;
     }
 
     /** The token embedding lookup into the residual stream. */
