@@ -7,6 +7,17 @@
 //   void chunk_values(uint blk, uint c, out float v[CV])  values of chunk c of block blk of the
 //                                                   bound buffer (blocks counted from its start)
 // Kernels set w_blocks (weights.glsl) before reading: layouts repacked at upload need it.
+// Built with INT8_DOT (matvec_i8.comp, which enables GL_EXT_integer_dot_product), a layout with
+// int8 products defines HAS_INT8_DOT, I8_PARTS (QK / 32) and
+//   float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds)   the dot product of weights
+//       32 part .. 32 part + 31 of block blk with one block of quantize_q8_1.comp's input: codes
+//       xlo (values 0..15) and xhi (16..31), four signed bytes a word, and xds = (d, d * sum(codes))
+#ifdef INT8_DOT
+// The sum of the four signed-byte products of two packed words: one dp4a where GPUs have it.
+int dot4x8(uint a, uint b) { return dotPacked4x8EXT(int(a), int(b)); }
+// Bits 0..3 of b as bit 4 of bytes 0..3: Q5_0's and Q5_1's fifth bits, beside four nibbles.
+uint fifth_bits4(uint b) { return ((b & 1u) | ((b & 2u) << 7) | ((b & 4u) << 14) | ((b & 8u) << 21)) << 4; }
+#endif
 #if defined(QUANT_F32)
 #include "quant_f32.glsl"
 #elif defined(QUANT_F16)
@@ -41,6 +52,9 @@
 #include "quant_mxfp4.glsl"
 #else
 #error "define one QUANT_* type"
+#endif
+#if defined(INT8_DOT) && !defined(HAS_INT8_DOT)
+#error "this weight type has no int8 products (variants.txt builds matvec_i8 for those that do)"
 #endif
 
 // Position in the block of value k of chunk c.

@@ -17,3 +17,18 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
         v[k + 4] = d * IQ4_LEVELS[x >> 4];
     }
 }
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): a block is one part; each code's level is a signed byte already,
+// so it adds d * d_x * (level(q) . q_x), the levels looked up four at a time.
+#define HAS_INT8_DOT
+#define I8_PARTS 1u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uvec4 q = w128[blk];
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) {
+        s += dot4x8(iq4_levels4(q[r] & 0x0F0F0F0Fu), xlo[r]) + dot4x8(iq4_levels4((q[r] >> 4) & 0x0F0F0F0Fu), xhi[r]);
+    }
+    return w_f16(w_blocks * 8u + blk) * xds.x * float(s);
+}
+#endif

@@ -22,3 +22,20 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
         v[k + 4] = d * IQ4_LEVELS[x >> 4];
     }
 }
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): part i is sub-block i, an IQ4_NL block's codes with the
+// sub-block's 6-bit scale: d * (scale - 32) * d_x * (level(q) . q_x).
+#define HAS_INT8_DOT
+#define I8_PARTS 8u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uint b = blk * BLOCK_U16, i = part;
+    uint scale = ((w_byte(2u * b + 4u + i / 2u) >> (4u * (i % 2u))) & 0xFu) | (((w_u16(b + 1u) >> (2u * i)) & 3u) << 4);
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) {
+        uint q = w_u32(b + 4u + 8u * i + 2u * r);
+        s += dot4x8(iq4_levels4(q & 0x0F0F0F0Fu), xlo[r]) + dot4x8(iq4_levels4((q >> 4) & 0x0F0F0F0Fu), xhi[r]);
+    }
+    return w_f16(b) * (float(scale) - 32.0) * xds.x * float(s);
+}
+#endif

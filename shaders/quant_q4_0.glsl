@@ -41,3 +41,18 @@ void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
     [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4((r.q[i] >> (4u * u)) & 0x0F0F0F0Fu, 1032.0hf, half_bits(r.d), 0.0hf);
 }
 #endif
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): a block is one part; the low nibbles of its 16 bytes pair with
+// x's values 0..15, the high nibbles with 16..31, and the offset of 8 comes from x's block sum:
+// sum((q - 8) * d * q_x * d_x) = d * (d_x * (q . q_x) - 8 * s_x).
+#define HAS_INT8_DOT
+#define I8_PARTS 1u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uvec4 q = w128[blk];
+    uvec4 lo = q & 0x0F0F0F0Fu, hi = (q >> 4) & 0x0F0F0F0Fu;
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) s += dot4x8(lo[r], xlo[r]) + dot4x8(hi[r], xhi[r]);
+    return q4_0_scale(blk) * (xds.x * float(s) - 8.0 * xds.y);
+}
+#endif

@@ -69,3 +69,21 @@ void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
     [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4((r.q[i] >> shift) & 0x0F0F0F0Fu, 1024.0hf, dm.x, dm.y);
 }
 #endif
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): part j is sub-block j, the low (j even) or high nibbles of
+// qs[32g .. 32g + 31], g = j / 2; with weight = d * scale * q - dmin * min its sum is
+// d * scale * d_x * (q . q_x) - dmin * min * s_x: the mins take x's block sum, not its codes.
+#define HAS_INT8_DOT
+#define I8_PARTS 8u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uint g = part / 2u, upper = part % 2u;
+    vec4 sc = kquant_group_scales(w128[9u * blk], g);
+    uvec4 lo = (w128[9u * blk + 1u + 2u * g] >> (4u * upper)) & 0x0F0F0F0Fu;
+    uvec4 hi = (w128[9u * blk + 2u + 2u * g] >> (4u * upper)) & 0x0F0F0F0Fu;
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) s += dot4x8(lo[r], xlo[r]) + dot4x8(hi[r], xhi[r]);
+    vec2 dm = upper == 0u ? sc.xz : sc.yw;
+    return dm.x * xds.x * float(s) - dm.y * xds.y;
+}
+#endif

@@ -64,3 +64,25 @@ void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
     }
 }
 #endif
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): part j is sub-block j as in Q4_K (the low or high nibbles of
+// qs[32g .. 32g + 31], g = j / 2) with its fifth bits, bit j of qh[0..31]; codes 0..31, and the
+// mins take x's block sum: d * scale * d_x * (q . q_x) - dmin * min * s_x.
+#define HAS_INT8_DOT
+#define I8_PARTS 8u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uint g = part / 2u, upper = part % 2u;
+    vec4 sc = kquant_group_scales(w128[11u * blk], g);
+    uvec4 qlo = w128[11u * blk + 3u + 2u * g], qhi = w128[11u * blk + 4u + 2u * g];
+    uvec4 hlo = w128[11u * blk + 1u], hhi = w128[11u * blk + 2u];
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) {
+        uint a = ((qlo[r] >> (4u * upper)) & 0x0F0F0F0Fu) | (((hlo[r] >> part) & 0x01010101u) << 4);
+        uint b = ((qhi[r] >> (4u * upper)) & 0x0F0F0F0Fu) | (((hhi[r] >> part) & 0x01010101u) << 4);
+        s += dot4x8(a, xlo[r]) + dot4x8(b, xhi[r]);
+    }
+    vec2 dm = upper == 0u ? sc.xz : sc.yw;
+    return dm.x * xds.x * float(s) - dm.y * xds.y;
+}
+#endif

@@ -62,3 +62,32 @@ void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
     }
 }
 #endif
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): part j (h = j / 4, g = j % 4) is weights 128h + 32g + l, l < 32,
+// 32 bytes of ql and of qh from even offsets (w_bytes16); its halves l < 16 and l >= 16 (x's codes
+// xlo and xhi) have their own int8 scales. With weight = d * scale * (q - 32) a half adds
+// d * scale * d_x * (q . q_x - 32 * sum(q_x)), the codes' sum a dot product with ones.
+#define HAS_INT8_DOT
+#define I8_PARTS 8u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uint b = blk * BLOCK_U16, h = part / 4u, g = part % 4u;
+    uint qlAt = 2u * b + 64u * h + 32u * (g % 2u), qhAt = 2u * b + 128u + 32u * h;
+    uint shift = 4u * (g / 2u);
+    int sums[2];
+    [[unroll]] for (uint u = 0; u < 2u; u++) {
+        uvec4 ql = w_bytes16(qlAt + 16u * u), qh = w_bytes16(qhAt + 16u * u);
+        uvec4 x = u == 0u ? xlo : xhi;
+        int s = 0, xsum = 0;
+        [[unroll]] for (uint r = 0; r < 4u; r++) {
+            uint q = ((ql[r] >> shift) & 0x0F0F0F0Fu) | (((qh[r] >> (2u * g)) & 0x03030303u) << 4);
+            s += dot4x8(q, x[r]);
+            xsum += dot4x8(0x01010101u, x[r]);
+        }
+        sums[u] = s - 32 * xsum;
+    }
+    uint sc = 2u * b + 192u + 8u * h + 2u * g;
+    int sc0 = int(w_byte(sc) << 24) >> 24, sc1 = int(w_byte(sc + 1u) << 24) >> 24;
+    return w_f16(b + 104u) * xds.x * float(sc0 * sums[0] + sc1 * sums[1]);
+}
+#endif

@@ -36,3 +36,16 @@ void unit_halves(UnitRaw r, uint u, out uvec2 g[4]) {
     [[unroll]] for (uint i = 0; i < 4u; i++) g[i] = codes4(r.q[i] ^ 0x80808080u, 1152.0hf, half_bits(r.d), 0.0hf);
 }
 #endif
+
+#ifdef INT8_DOT
+// Int8 decode (matvec_i8.comp): a block is one part and its codes are signed bytes already, so it
+// adds d * d_x * (q . q_x).
+#define HAS_INT8_DOT
+#define I8_PARTS 1u
+float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
+    uvec4 lo = w128[2u * blk], hi = w128[2u * blk + 1u];
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) s += dot4x8(lo[r], xlo[r]) + dot4x8(hi[r], xhi[r]);
+    return q8_0_scale(blk) * xds.x * float(s);
+}
+#endif

@@ -20,7 +20,7 @@ uint byte_of(uint word, uint k) { return (word >> (8u * k)) & 0xFFu; }
 // Q4_K/Q5_K blocks (144 and 176 bytes) are 16-byte aligned.
 layout(binding = 0) readonly buffer WeightQuads { uvec4 w128[]; };
 
-#ifdef UNIT_HALVES
+#if defined(UNIT_HALVES) || defined(INT8_DOT)
 // The 16 bytes from an even byte offset (Q6_K's 210-byte blocks are only 2-byte aligned): four or
 // five aligned words, funnel-shifted by 16 bits where the offset is not a multiple of 4.
 uvec4 w_bytes16(uint byteOffset) {

@@ -11,11 +11,13 @@ import tandem.engine.vulkan.AttentionKernel;
 import tandem.engine.tools.AttentionProblem;
 import tandem.engine.vulkan.CoopmatTile;
 import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.tools.ProductProblem;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
+import tandem.engine.vulkan.WeightTensor;
 
 /**
  * {@code tandem kernel-check [--devices 0,1] [--shapes 100x256x37,4096x4096x512,8192x1024x512] [--types q4_0,...]
@@ -26,7 +28,8 @@ import tandem.engine.vulkan.VulkanInstance;
  * and 8192 x 1024 x 512, which takes the largest coopmat tile. Shapes under {@value #FUSED_BELOW} multiply-adds also exercise the fused SwiGLU input and
  * residual add. Prints one table row per (type, shape, kernel) with the largest error relative to
  * the largest output, PASS/FAIL against a bound for the kernel's operand precision, and GPU time;
- * shapes of fewer than {@link GpuOps#MATMUL_MIN_TOKENS} tokens add a row for the decode kernel; with
+ * shapes of fewer than {@link GpuOps#MATMUL_MIN_TOKENS} tokens add a row for the decode kernel, and for the
+ * types with int8 products a {@value #DECODE_INT8} row for them (opt-in, -Dtandem.decode.int8=true); with
  * {@code --attention}, the prompt attention kernels (coopmat, tiled, rows) on a few model-sized attention
  * shapes too ({@link #attentionProblems}: too large for CI's CPU driver);
  * exits 1 on any FAIL (or validation message), so the check runs where CI cannot (the matrix units).
@@ -37,6 +40,8 @@ final class KernelCheckCommand {
     static final long FUSED_BELOW = 1L << 24;
     /** The row of a shape under {@link GpuOps#MATMUL_MIN_TOKENS} tokens that runs the decode kernel (matvec with its slices). */
     static final String DECODE = "decode";
+    /** The row of the same shapes through the int8 decode products (quantize_q8_1 + matvec_i8, its quantization timed too). */
+    static final String DECODE_INT8 = "decode-int8";
     /** Float32 operands: only the order of the sums differs from the CPU's. */
     static final double FLOAT32_BOUND = 1e-4;
     /** Float16 operands (coopmat): each product is rounded to 11 significant bits. */
@@ -98,10 +103,42 @@ final class KernelCheckCommand {
                         out.println(prefix + result);
                         out.flush();
                     }
+                    if (s[2] < GpuOps.MATMUL_MIN_TOKENS && Int8Decode.TYPES.contains(WeightTensor.kernelType(type))) {
+                        failures += checkInt8(device, type, problem, gpu, repeats, out);
+                    }
                 }
             }
         }
         return failures;
+    }
+
+    /**
+     * The row of the int8 decode products ({@value #DECODE_INT8}: -Dtandem.decode.int8=true, opt-in until timed
+     * on a GPU) beside the float decode row, whatever the property says. It passes where every output lies within
+     * the most the input's rounding to 8 bits can move it plus the float bound ({@link ProductProblem#withinInt8Bounds});
+     * the bound cell shows the largest of those per-output bounds ({@link ProductProblem#int8Bound}).
+     */
+    private static int checkInt8(VulkanDevice device, GgmlType type, ProductProblem problem, ProductProblem.OnDevice gpu,
+                                 int repeats, PrintStream out) {
+        String prefix = String.format(Locale.ROOT, "| %d | %s | %s | %s |", device.physical().index(),
+                type.name().toLowerCase(Locale.ROOT), problem.shape(), DECODE_INT8);
+        if (!Int8Decode.availableOn(device.physical())) {
+            out.println(prefix + " - | - | unavailable | - | - |");
+            return 0;
+        }
+        String result;
+        try {
+            float[] actual = gpu.runInt8();
+            boolean pass = problem.withinInt8Bounds(actual, FLOAT32_BOUND);
+            double micros = gpu.microsInt8(repeats);
+            result = String.format(Locale.ROOT, " %.2e | %.1e | %s | %.1f | %.1f |", problem.maxError(actual),
+                    problem.int8Bound() + FLOAT32_BOUND, pass ? "PASS" : "FAIL", micros, 2.0 * problem.multiplyAdds() / micros / 1e6);
+        } catch (RuntimeException e) {
+            result = " - | - | FAIL: " + TandemCli.oneLine(e).replace('|', '/') + " | - | - |";
+        }
+        out.println(prefix + result);
+        out.flush();
+        return result.contains("PASS") ? 0 : 1;
     }
 
     /**

@@ -12,6 +12,7 @@ import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.DeviceFloats;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.MadeResources;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.TimestampQueries;
@@ -33,6 +34,8 @@ public final class ProductProblem implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment weights;
     private final float[] x, up, initial, expected;
+    /** The product's input: x, or silu(x) * up with swiglu. */
+    private final float[] input;
 
     public ProductProblem(GgmlType type, int rows, int cols, int tokens, boolean accumulate, boolean swiglu) {
         this(type, rows, cols, tokens, accumulate, swiglu, 1f);
@@ -62,7 +65,7 @@ public final class ProductProblem implements AutoCloseable {
         for (int i = 0; i < x.length; i++) x[i] *= inputScale;
         up = gaussians(tokens * cols, cols + 1);
         initial = accumulate ? gaussians(tokens * rows, rows) : new float[tokens * rows];
-        float[] input = x.clone();
+        input = x.clone();
         if (swiglu) CpuOps.swiglu(x, 0, up, 0, input, 0, input.length);
         expected = new float[tokens * rows];
         CpuOps.matMul(type, weights, rows, cols, input, 0, tokens, expected, 0);
@@ -107,6 +110,68 @@ public final class ProductProblem implements AutoCloseable {
     }
 
     /**
+     * The most each output of the int8 products ({@link OnDevice#runInt8}) may differ from the
+     * reference for the rounding of their input alone: quantized to 8 bits in blocks of 32, each
+     * input value moves by at most half a step, d / 2 = max|block| / 254, so output r of token t
+     * moves by at most the sum over blocks of d / 2 * sum |w[r][i]| over the block's columns. The
+     * integer dot products are exact; the scales are float32 (their rounding is in the float bound).
+     */
+    public float[] int8Bounds() {
+        return int8Bounds(type, weights, rows, cols, input, tokens);
+    }
+
+    /** {@link #int8Bounds()} of any product: {@code tokens} rows of {@code input} through {@code rows x cols} blocks of {@code type}. */
+    public static float[] int8Bounds(GgmlType type, MemorySegment weights, int rows, int cols, float[] input, int tokens) {
+        int blocks = cols / 32;
+        double[] halfStep = new double[tokens * blocks];
+        for (int t = 0; t < tokens; t++) {
+            for (int b = 0; b < blocks; b++) {
+                double amax = 0;
+                for (int k = 0; k < 32; k++) amax = Math.max(amax, Math.abs(input[t * cols + 32 * b + k]));
+                halfStep[t * blocks + b] = amax / 254;
+            }
+        }
+        float[] bounds = new float[tokens * rows];
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            CpuOps.row(type, weights, cols, r, row, 0);
+            for (int b = 0; b < blocks; b++) {
+                double abs = 0;
+                for (int k = 0; k < 32; k++) abs += Math.abs(row[32 * b + k]);
+                for (int t = 0; t < tokens; t++) bounds[t * rows + r] += (float) (halfStep[t * blocks + b] * abs);
+            }
+        }
+        return bounds;
+    }
+
+    /** The largest of {@link #int8Bounds} relative to the reference's largest magnitude (at least 1), as {@link #maxError} measures. */
+    public double int8Bound() {
+        double worst = 0;
+        for (float b : int8Bounds()) worst = Math.max(worst, b);
+        return worst / scale(expected);
+    }
+
+    /**
+     * Whether every output of an int8 product lies within its own {@link #int8Bounds} plus
+     * {@code floatBound} of the reference's largest magnitude (at least 1): the per-output check,
+     * much tighter than {@link #int8Bound} for outputs of small weights.
+     */
+    public boolean withinInt8Bounds(float[] actual, double floatBound) {
+        float[] bounds = int8Bounds();
+        double slack = floatBound * scale(expected);
+        for (int i = 0; i < expected.length; i++) {
+            if (!(Math.abs(expected[i] - actual[i]) <= bounds[i] + slack)) return false;
+        }
+        return true;
+    }
+
+    private static double scale(float[] values) {
+        double scale = 1;
+        for (float v : values) scale = Math.max(scale, Math.abs(v));
+        return scale;
+    }
+
+    /**
      * Uploads the problem to a device.
      *
      * @param sliceBytes the most bytes of weights per buffer (smaller than the matrix: rows split over buffers)
@@ -148,6 +213,18 @@ public final class ProductProblem implements AutoCloseable {
                     halves.all(), true));
         }
 
+        /** The product through the int8 decode kernels (quantize_q8_1, then matvec_i8), whatever the property says. */
+        public float[] runInt8() {
+            return run(this::recordInt8);
+        }
+
+        private void recordInt8(CommandRecorder rec, GpuBuffer yb) {
+            Int8Decode.Input codes = GpuOps.quantizeInput(rec, xb.all(), swiglu ? ub.all() : null, null, 0f, 0, cols, cols, tokens,
+                    halves.all());
+            rec.computeBarrier();
+            GpuOps.matVecInt8(rec, w, codes, yb.all(), rows, accumulate);
+        }
+
         private float[] run(BiConsumer<CommandRecorder, GpuBuffer> product) {
             try (GpuBuffer yb = DeviceFloats.upload(device, initial, "y");
                  CommandRecorder rec = CommandRecorder.create(device)) {
@@ -164,12 +241,21 @@ public final class ProductProblem implements AutoCloseable {
          * of a process measured up to 5x slow on an H100).
          */
         public double micros(PromptKernel kernel, int repeats) {
+            return micros((rec, yb) -> record(rec, kernel, yb), repeats);
+        }
+
+        /** {@link #micros} of the int8 decode kernels, the input's quantization included. */
+        public double microsInt8(int repeats) {
+            return micros(this::recordInt8, repeats);
+        }
+
+        private double micros(BiConsumer<CommandRecorder, GpuBuffer> product, int repeats) {
             try (GpuBuffer yb = DeviceFloats.upload(device, initial, "y timed");
                  TimestampQueries q = TimestampQueries.create(device, 2);
                  CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin().resetTimestamps(q, 2).timestamp(q, 0);
                 for (int i = 0; i < repeats; i++) {
-                    record(rec, kernel, yb);
+                    product.accept(rec, yb);
                     rec.computeBarrier();
                 }
                 rec.timestamp(q, 1).end().submitAndWait();

@@ -31,6 +31,7 @@ import org.lwjgl.vulkan.VkPhysicalDeviceMemoryBudgetPropertiesEXT;
 import org.lwjgl.vulkan.VkPhysicalDeviceMemoryProperties2;
 import org.lwjgl.vulkan.VkPhysicalDeviceProperties;
 import org.lwjgl.vulkan.VkPhysicalDeviceProperties2;
+import org.lwjgl.vulkan.VkPhysicalDeviceShaderIntegerDotProductFeatures;
 import org.lwjgl.vulkan.VkPhysicalDeviceSubgroupProperties;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan11Features;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
@@ -100,6 +101,13 @@ final class DeviceDiscovery {
             VkPhysicalDeviceVulkan11Features f11 = VkPhysicalDeviceVulkan11Features.calloc(stack).sType$Default();
             VkPhysicalDeviceVulkan12Features f12 = VkPhysicalDeviceVulkan12Features.calloc(stack).sType$Default();
             VkPhysicalDeviceFeatures2 f2 = VkPhysicalDeviceFeatures2.calloc(stack).sType$Default().pNext(f11).pNext(f12);
+            // Packed int8 dot products (the int8 decode kernels): core in 1.3, else VK_KHR_shader_integer_dot_product;
+            // the feature bit, not the extension's presence, says whether shaders may use them.
+            boolean dotOffered = extensions.contains(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME)
+                    || p.apiVersion() >= VK_API_VERSION_1_3;
+            VkPhysicalDeviceShaderIntegerDotProductFeatures dot = VkPhysicalDeviceShaderIntegerDotProductFeatures.calloc(stack)
+                    .sType$Default();
+            if (dotOffered) f2.pNext(dot);
             vkGetPhysicalDeviceFeatures2(pd, f2);
 
             int family = computeQueueFamily(pd, stack);
@@ -112,7 +120,7 @@ final class DeviceDiscovery {
                     f12.shaderFloat16(), f12.shaderInt8(),
                     extensions.contains(VK_KHR_SHADER_BFLOAT16_EXTENSION_NAME),
                     f11.storageBuffer16BitAccess(), f12.storageBuffer8BitAccess(),
-                    extensions.contains(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME) || p.apiVersion() >= VK_API_VERSION_1_3,
+                    dotOffered && dot.shaderIntegerDotProduct(),
                     // the coopmat kernel is SPIR-V 1.6, which only Vulkan 1.3 devices load
                     p.apiVersion() >= VK_API_VERSION_1_3
                             && CooperativeMatrixSupport.usable(pd, extensions.contains(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME),

@@ -56,6 +56,75 @@ public final class GpuOps {
     }
 
     /**
+     * tokens rows of x (from float xOffset, xStride apart; cols values each) quantized into
+     * {@code scratch} for {@link #matVecInt8}: blocks of 32 int8 codes with their scale and sum. The
+     * input is silu(x) * up with {@code up}, rmsnorm(x) * normWeight with {@code norm} (then the
+     * norm of each product's own workgroups is not needed). One quantized input serves every product
+     * of it (q/k/v, gate/up) after a barrier.
+     */
+    public static Int8Decode.Input quantizeInput(CommandRecorder rec, BufferRange x, BufferRange up, BufferRange norm, float eps,
+                                                 int xOffset, int xStride, int cols, int tokens, BufferRange scratch) {
+        if (xOffset % 4 != 0 || xStride % 4 != 0) {
+            throw new IllegalArgumentException("int8 input offsets and strides must be multiples of 4, got " + xOffset + ", " + xStride);
+        }
+        Int8Decode.Input q = new Int8Decode.Input(scratch, cols, tokens);
+        Kernels k = Kernels.of(rec.device());
+        int wg = k.reductionWorkgroup();
+        rec.dispatch(k.quantizeQ8(up != null ? 1 : 0, norm != null), List.of(x, up != null ? up : x, norm != null ? norm : x, scratch),
+                new int[] {cols, xOffset, xStride, Float.floatToRawIntBits(eps), q.scalesIndex()},
+                (q.blocksPerToken() + wg - 1) / wg, tokens, 1);
+        return q;
+    }
+
+    /** y[t][yRow0 + r] (+)= W[r] . x[t] on packed int8 dot products, x quantized by {@link #quantizeInput} (a barrier before). */
+    public static void matVecInt8(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
+                                  boolean accumulate) {
+        matVecInt8(rec, w, x, y, yStride, accumulate, 1);
+    }
+
+    /**
+     * {@link #matVecInt8} with each workgroup serving up to the device's tokens per workgroup, each
+     * part of a row read once for all of them: the int8 counterpart of {@link #matVecShared}.
+     */
+    public static void matVecInt8Shared(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
+                                        boolean accumulate) {
+        int perGroup = Math.min(x.tokens(), Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+        matVecInt8(rec, w, x, y, yStride, accumulate, perGroup);
+    }
+
+    private static void matVecInt8(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
+                                   boolean accumulate, int tokensPerGroup) {
+        if (x.cols() != w.cols()) throw new IllegalArgumentException(w.name() + " has " + w.cols() + " columns, its int8 input " + x.cols());
+        Kernels k = Kernels.of(rec.device());
+        ComputePipeline p = k.matvecInt8(w.kernelType(), tokensPerGroup);
+        int rowsPerGroup = k.matvecRows(w.kernelType());
+        for (WeightTensor.Slice s : w.slices()) {
+            int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
+            int gx = Math.min(groups, MAX_GROUPS_X);
+            int gz = (groups + gx - 1) / gx;
+            rec.dispatch(p, List.of(s.buffer().all(), x.buffer(), y),
+                    new int[] {w.cols(), s.rows(), x.blocksPerToken(), x.scalesIndex(), s.firstRow(), yStride, accumulate ? 1 : 0,
+                            x.tokens()},
+                    gx, (x.tokens() + tokensPerGroup - 1) / tokensPerGroup, gz);
+        }
+    }
+
+    /**
+     * The decode product of {@link #linear} for a few tokens: through the int8 products where
+     * {@link Int8Decode#serves} (the input quantized into {@code scratch} first), else {@link #matVec}.
+     */
+    public static void decode(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
+                              BufferRange y, int yStride, int tokens, boolean accumulate, BufferRange scratch) {
+        if (Int8Decode.serves(rec.device(), w)) {
+            Int8Decode.Input q = quantizeInput(rec, x, up, null, 0f, xOffset, xStride, w.cols(), tokens, scratch);
+            rec.computeBarrier();
+            matVecInt8(rec, w, q, y, yStride, accumulate);
+        } else {
+            matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+        }
+    }
+
+    /**
      * Rows up to which a step that several sequences share (parallel streams: one decode token each)
      * multiplies on the matrix-vector kernel that dequantizes each weight chunk once for several
      * tokens ({@link #matVecShared}), as llama.cpp's mul_mat_vec does for small batches, instead of
@@ -190,11 +259,13 @@ public final class GpuOps {
      * forces one (matmul, the scalar tiled product, measured slower than matvec on an H100: its
      * k-loop waits on every tile load). The matrix units take their input converted to float16
      * through {@code halves} (tokens x cols halves of scratch); rows not in whole 8s take matvec.
+     * A few tokens with {@code -Dtandem.decode.int8=true} may take the int8 products ({@link #decode}),
+     * their quantized input in {@code halves} (1.25 bytes per value: it fits where the halves do).
      */
     public static void linear(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate, BufferRange halves) {
         if (tokens < MATMUL_MIN_TOKENS) {
-            matVec(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
+            decode(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, halves);
             return;
         }
         PromptKernel k = PromptKernel.choose(rec.device().physical());

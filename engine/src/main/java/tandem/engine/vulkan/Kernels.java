@@ -73,6 +73,30 @@ public final class Kernels implements DeviceResource {
                 tokensPerGroup);
     }
 
+    /**
+     * quantize_q8_1.comp: a product input to int8 blocks for {@link #matvecInt8} (one invocation per block).
+     *
+     * @param glu  0: x, 1: silu(x) * up
+     * @param norm rmsnorm(x) * weight
+     */
+    public synchronized ComputePipeline quantizeQ8(int glu, boolean norm) {
+        return get("quantize_q8_1", 4, 5, reductionWorkgroup(), glu, norm ? 1 : 0);
+    }
+
+    /**
+     * The int8 decode product (matvec_i8.comp) of a type in {@link Int8Decode#TYPES}, as many rows per
+     * workgroup as matvec.
+     *
+     * @param tokensPerGroup tokens each workgroup serves (steps several sequences share: {@link #promptTokensPerGroup(String)})
+     */
+    public synchronized ComputePipeline matvecInt8(String weightType, int tokensPerGroup) {
+        if (!Int8Decode.TYPES.contains(weightType)) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
+        if (!Int8Decode.availableOn(device.physical())) {
+            throw new IllegalStateException(device.label() + " has no shaderIntegerDotProduct for the int8 products");
+        }
+        return get("matvec_i8_" + weightType, 3, 8, matvecWorkgroup(), matvecRows(weightType), tokensPerGroup);
+    }
+
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */
     public int promptTokensPerGroup(String weightType) {
         return promptTokensPerGroup(matvecWorkgroup(), matvecRows(weightType), device.physical().maxComputeSharedMemory());

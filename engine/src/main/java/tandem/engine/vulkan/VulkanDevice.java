@@ -8,6 +8,7 @@ import static org.lwjgl.vulkan.EXTQueueFamilyForeign.VK_EXT_QUEUE_FAMILY_FOREIGN
 import static org.lwjgl.vulkan.KHRCooperativeMatrix.VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME;
 import static org.lwjgl.vulkan.KHRExternalSemaphoreFd.VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME;
 import static org.lwjgl.vulkan.KHRPushDescriptor.VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
+import static org.lwjgl.vulkan.KHRShaderIntegerDotProduct.VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME;
 import static org.lwjgl.vulkan.VK10.*;
 
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.lwjgl.vulkan.VkDeviceCreateInfo;
 import org.lwjgl.vulkan.VkDeviceQueueCreateInfo;
 import org.lwjgl.vulkan.VkPhysicalDeviceCooperativeMatrixFeaturesKHR;
 import org.lwjgl.vulkan.VkPhysicalDeviceFeatures2;
+import org.lwjgl.vulkan.VkPhysicalDeviceShaderIntegerDotProductFeatures;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan11Features;
 import org.lwjgl.vulkan.VkPhysicalDeviceVulkan12Features;
 import org.lwjgl.vulkan.VkQueue;
@@ -70,6 +72,10 @@ public final class VulkanDevice implements AutoCloseable {
             if (physical.hasExtension(optional)) extensions.add(optional);
         }
         if (physical.features().cooperativeMatrix()) extensions.add(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME);
+        // the int8 decode kernels' packed dot products (core from 1.3, where the extension may still be listed)
+        if (physical.features().integerDotProduct() && physical.hasExtension(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME)) {
+            extensions.add(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+        }
         VkDevice device = createDevice(physical, extensions);
         long allocator = VK_NULL_HANDLE;
         try (MemoryStack stack = stackPush()) {
@@ -114,6 +120,10 @@ public final class VulkanDevice implements AutoCloseable {
                     // The cooperative-matrix kernel is compiled under the Vulkan memory model.
                     .vulkanMemoryModel(f.cooperativeMatrix());
             VkPhysicalDeviceFeatures2 features = VkPhysicalDeviceFeatures2.calloc(stack).sType$Default().pNext(f11).pNext(f12);
+            if (f.integerDotProduct()) {
+                features.pNext(VkPhysicalDeviceShaderIntegerDotProductFeatures.calloc(stack).sType$Default()
+                        .shaderIntegerDotProduct(true));
+            }
             if (f.cooperativeMatrix()) {
                 features.pNext(VkPhysicalDeviceCooperativeMatrixFeaturesKHR.calloc(stack).sType$Default().cooperativeMatrix(true));
             }

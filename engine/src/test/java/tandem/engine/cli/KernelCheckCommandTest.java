@@ -50,6 +50,16 @@ class KernelCheckCommandTest {
         for (String row : decode) assertTrue(row.contains("| PASS |"), row);
     }
 
+    /** ... and for the types with int8 products a row for those (opt-in kernels, checked whatever the property says). */
+    @Test
+    void aShapeOfFewTokensChecksTheInt8DecodeKernelOfItsTypes() {
+        CliRun run = CliRun.of("kernel-check", "--devices", "0", "--shapes", "37x768x3", "--types", "q4_0,q4_k,mxfp4,q5_k,q6_k,q8_0", "--repeats", "1");
+        assertEquals(0, run.status(), run.err());
+        List<String> int8 = run.out().lines().filter(l -> l.startsWith("| 0 |") && l.contains("| decode-int8 |")).toList();
+        assertEquals(List.of("q4_0", "q4_k", "q5_k", "q6_k", "q8_0"), int8.stream().map(l -> l.split("\\|")[2].strip()).toList(), run.out());
+        for (String row : int8) assertTrue(row.contains("| PASS |"), row);
+    }
+
     @Test
     void aShapeNotWholeBlocksOfEveryTypeIsOneLineError() {
         CliRun run = CliRun.of("kernel-check", "--shapes", "100x200x5");

@@ -16,6 +16,7 @@ import tandem.engine.vulkan.ExpertKernel;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuTimeline;
+import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.RopeTable;
@@ -117,13 +118,19 @@ public final class BlockRecorder {
         return k == PromptKernel.MATVEC ? "matvec-batch" : k.label();
     }
 
+    /** {@link #kind(VulkanDevice, int)} of a projection of this weight type: "matvec-int8" where the int8 products take it. */
+    public static String kind(VulkanDevice device, int tokens, String weightType) {
+        boolean int8 = tokens < GpuOps.MATMUL_MIN_TOKENS && Int8Decode.serves(device, weightType);
+        return int8 ? "matvec-int8" : kind(device, tokens);
+    }
+
     /** Block {@code layer} (model numbering), its KV cache at {@code cacheIndex} of this device's buffers. */
     public CommandRecorder block(CommandRecorder rec, int layer, int cacheIndex, int tokens, ResidualAdd add) {
         int dim = c.dim(), qDim = c.qDim(), kvDim = c.kvDim(), ffn = c.ffn();
         LayerWeights w = m.layer(layer);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
-        step(rec, kind(rec.device(), tokens) + " qkv " + w.q().kernelType());
+        step(rec, kind(rec.device(), tokens, w.q().kernelType()) + " qkv " + w.q().kernelType());
         AttentionExtras extras = m.extras(layer);
         if (extras.hasBiases()) {
             GpuOps.addBias(rec, b.q.all(), extras.qBias().all(), qDim, tokens);
@@ -149,7 +156,7 @@ public final class BlockRecorder {
         ExpertWeights experts = m.experts(layer);
         if (experts != null) return expertFfn(rec, w, experts, tokens, add, post.ffn());
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
-        step(rec, kind(rec.device(), tokens) + " gate+up " + w.gate().kernelType());
+        step(rec, kind(rec.device(), tokens, w.gate().kernelType()) + " gate+up " + w.gate().kernelType());
         BufferRange up;
         if (c.block().activation() != Activation.SILU) {
             // the products fuse SiLU only: other activations are applied to the gate first
@@ -225,7 +232,12 @@ public final class BlockRecorder {
      */
     private void product(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset, int xStride,
                          BufferRange y, int yStride, int tokens, boolean accumulate) {
-        if (sharesWeightReads(tokens)) {
+        if (sharesWeightReads(tokens) && Int8Decode.serves(rec.device(), w)) {
+            // the int8 products here too, so a sequence's tokens do not depend on whether it shares its steps
+            Int8Decode.Input codes = GpuOps.quantizeInput(rec, x, up, null, 0f, xOffset, xStride, w.cols(), tokens, b.halves.all());
+            rec.computeBarrier();
+            GpuOps.matVecInt8Shared(rec, w, codes, y, yStride, accumulate);
+        } else if (sharesWeightReads(tokens)) {
             GpuOps.matVecShared(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
         } else {
             GpuOps.linear(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, b.halves.all());
@@ -354,15 +366,32 @@ public final class BlockRecorder {
     private void normedProjections(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens, Projection... projections) {
         int dim = c.dim();
         if (sharesWeightReads(tokens)) {
-            GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
-            step(rec, "rms_norm");
-            for (Projection p : projections) product(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+            // as a sequence's own decode steps: the same quantization, so the int8 products give the same rows
+            Int8Decode.Input codes = quantizeNormed(rec, normWeight, xOffset, tokens, projections);
+            boolean floats = false;
+            for (Projection p : projections) floats |= codes == null || !Int8Decode.serves(rec.device(), p.weights());
+            if (floats) {
+                GpuOps.rmsNorm(rec, b.x.all(), xOffset, normWeight.all(), b.normed.all(), dim, c.rmsEps(), tokens);
+                step(rec, "rms_norm");
+            }
+            for (Projection p : projections) {
+                if (codes != null && Int8Decode.serves(rec.device(), p.weights())) {
+                    GpuOps.matVecInt8Shared(rec, p.weights(), codes, p.out().all(), p.width(), false);
+                } else {
+                    product(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false);
+                }
+            }
             return;
         }
         if (tokens < GpuOps.MATMUL_MIN_TOKENS) {
+            Int8Decode.Input codes = quantizeNormed(rec, normWeight, xOffset, tokens, projections);
             for (Projection p : projections) {
-                GpuOps.matVecNormed(rec, p.weights(), b.x.all(), normWeight.all(), c.rmsEps(), xOffset, dim,
-                        p.out().all(), p.width(), tokens, false);
+                if (codes != null && Int8Decode.serves(rec.device(), p.weights())) {
+                    GpuOps.matVecInt8(rec, p.weights(), codes, p.out().all(), p.width(), false);
+                } else {
+                    GpuOps.matVecNormed(rec, p.weights(), b.x.all(), normWeight.all(), c.rmsEps(), xOffset, dim,
+                            p.out().all(), p.width(), tokens, false);
+                }
             }
             return;
         }
@@ -381,6 +410,23 @@ public final class BlockRecorder {
         for (Projection p : projections) {
             GpuOps.linear(rec, p.weights(), b.normed.all(), null, 0, dim, p.out().all(), p.width(), tokens, false, b.halves.all());
         }
+    }
+
+    /**
+     * Where the int8 products (-Dtandem.decode.int8=true) take any of the projections: rmsnorm of the
+     * residual stream's rows quantized once for all of them, into the float16 scratch that steps of a
+     * few rows leave unused, and the barrier after it; else null.
+     */
+    private Int8Decode.Input quantizeNormed(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens,
+                                            Projection... projections) {
+        for (Projection p : projections) {
+            if (!Int8Decode.serves(rec.device(), p.weights())) continue;
+            Int8Decode.Input codes = GpuOps.quantizeInput(rec, b.x.all(), null, normWeight.all(), c.rmsEps(), xOffset, c.dim(),
+                    c.dim(), tokens, b.halves.all());
+            step(rec, "quantize q8_1");
+            return codes;
+        }
+        return null;
     }
 
     /** The token embedding lookup into the residual stream. */

@@ -42,7 +42,10 @@ final class ForwardRecorder {
         for (int l = 0; l < m.layers.size(); l++) {
             blocks.block(rec, l, l, tokens, (r, site, weightType, product, out, accumulate) -> {
                 blocks.addLocally(r, product, out, accumulate);
-                String label = BlockRecorder.kind(r.device(), tokens) + " " + site.label() + " " + weightType;
+                // the experts' products keep the float kernels
+                String kind = site == BlockRecorder.ResidualSite.EXPERT_DOWN ? BlockRecorder.kind(r.device(), tokens)
+                        : BlockRecorder.kind(r.device(), tokens, weightType);
+                String label = kind + " " + site.label() + " " + weightType;
                 if (site.endsLayer()) {
                     r.computeBarrier();
                     timeline.mark(profile ? label : "layer"); // without profiling, one segment per layer
@@ -54,7 +57,7 @@ final class ForwardRecorder {
         }
         blocks.output(rec, tokens, allLogits);
         int logitRows = rows != null ? tokens - rows.firstLogitRow() : allLogits ? tokens : 1;
-        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows) + " output " + m.output.kernelType() : "output");
+        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.output.kernelType()) + " output " + m.output.kernelType() : "output");
         rec.end();
     }
 }

@@ -33,7 +33,11 @@ public final class SequenceBuffers implements AutoCloseable {
      * each pair's down product [tokens][used][dim] before the router's weighted sum.
      */
     public final GpuBuffer expertGroups, expertProducts;
-    /** A prompt product's input converted to float16 for the matrix units (GpuOps.toHalves). */
+    /**
+     * A prompt product's input converted to float16 for the matrix units (GpuOps.toHalves); in decode
+     * steps, which never use those, the int8 products' quantized input (GpuOps.quantizeInput: 1.25
+     * bytes per value against 2).
+     */
     public final GpuBuffer halves;
     public final StepParams step;
     /** Cache ranges a decode step's attention is divided into (long contexts), and their scratch. */

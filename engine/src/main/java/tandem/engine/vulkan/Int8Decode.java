@@ -1,0 +1,73 @@
+package tandem.engine.vulkan;
+
+import java.util.Set;
+import tandem.engine.api.TandemException;
+
+/**
+ * The int8 decode products (issue #12): the input of a decode product quantized once to blocks of
+ * 32 int8 codes with a float scale and the block's sum (GGML's q8_1; shaders/quantize_q8_1.comp),
+ * and the weight·input dot products computed on packed int8 dot products
+ * (shaders/matvec_i8.comp), as llama.cpp's Vulkan backend does for decode, instead of converting
+ * every weight to float. Opt-in ({@code -Dtandem.decode.int8=true}, default false) until a GPU
+ * benchmark shows it faster: it was written and checked on lavapipe only. Devices without
+ * shaderIntegerDotProduct, weight types without int8 layouts and steps of
+ * {@link GpuOps#MATMUL_MIN_TOKENS}+ tokens keep the float kernels.
+ */
+public final class Int8Decode {
+    private Int8Decode() {}
+
+    public static final String PROPERTY = "tandem.decode.int8";
+
+    /** Weight types whose layouts have int8 products (shaders/variants.txt builds matvec_i8 for each). */
+    public static final Set<String> TYPES = Set.of("q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q4_k", "q5_k", "q6_k", "iq4_nl", "iq4_xs");
+
+    /** Values per quantized input block (the q8_1 block). */
+    public static final int BLOCK = 32;
+
+    /** Whether {@code -Dtandem.decode.int8=true}; a value other than true or false is a one-line error. */
+    public static boolean requested() {
+        String v = System.getProperty(PROPERTY);
+        if (v == null || v.isBlank() || v.strip().equals("false")) return false;
+        if (v.strip().equals("true")) return true;
+        throw new TandemException("-D" + PROPERTY + "=" + v + ": use true or false");
+    }
+
+    /** Whether the device can run the int8 products (packed int8 dot products in shaders). */
+    public static boolean availableOn(PhysicalDevice device) {
+        return device.features().integerDotProduct();
+    }
+
+    /** Whether a decode product of this weight takes the int8 path on this device: asked for, available, a type with int8 layouts. */
+    public static boolean serves(VulkanDevice device, WeightTensor w) {
+        return serves(device, w.kernelType());
+    }
+
+    /** {@link #serves(VulkanDevice, WeightTensor)} by weight type ("q4_k"). */
+    public static boolean serves(VulkanDevice device, String weightType) {
+        return requested() && availableOn(device.physical()) && TYPES.contains(weightType);
+    }
+
+    /**
+     * An input quantized by {@link GpuOps#quantizeInput}: {@code tokens} rows of {@code cols}
+     * values, every block's 32 codes (8 words) first, then every block's (d, s) as two floats.
+     */
+    public record Input(BufferRange buffer, int cols, int tokens) {
+        public Input {
+            if (cols % BLOCK != 0) throw new IllegalArgumentException("int8 inputs come in blocks of 32 values, got " + cols);
+            if (bytes(cols, tokens) > buffer.size()) {
+                throw new IllegalArgumentException(tokens + " int8 rows of " + cols + " values need " + bytes(cols, tokens)
+                        + " bytes, " + buffer.buffer().name() + " has " + buffer.size());
+            }
+        }
+
+        public int blocksPerToken() { return cols / BLOCK; }
+
+        /** The vec2 index of the first block's (d, s): after every block's 32 code bytes. */
+        public int scalesIndex() { return 4 * tokens * blocksPerToken(); }
+    }
+
+    /** Bytes of a quantized input: 32 code bytes and two floats per block (1.25 bytes per value). */
+    public static long bytes(int cols, int tokens) {
+        return (long) tokens * (cols / BLOCK) * (BLOCK + 8);
+    }
+}

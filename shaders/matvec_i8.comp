@@ -1,0 +1,83 @@
+#version 450
+// Matrix-vector product for decode on packed int8 dot products (-Dtandem.decode.int8=true; opt-in
+// until a GPU benchmark shows it faster): y = W x (or y += W x) with x already quantized by
+// quantize_q8_1.comp into blocks of 32 int8 codes with a scale d and the sum s = d * sum(q). Each
+// 32 weights of a row pair with one such block: the layout (quant_*.glsl built with INT8_DOT)
+// multiplies its own codes with x's four at a time (dotPacked4x8EXT, one instruction on GPUs with
+// dp4a) instead of converting every weight to float, and scales the integer sum once per block, as
+// llama.cpp's Vulkan backend does for decode. x's rounding to 8 bits is the only approximation:
+// each value moves by at most d / 2 (d = its block's max|x| / 127), which llama.cpp accepts too.
+// Each workgroup computes ROWS rows of TB tokens (from gl_WorkGroupID.y * TB; TB > 1 in the steps
+// several sequences share, where each part of a row is read once for all the tokens); its
+// invocations stride over the rows' 32-weight parts and reduce with subgroupAdd, then across
+// subgroups in shared memory.
+#extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_integer_dot_product : require
+layout(constant_id = 0) const uint WG = 64;
+layout(constant_id = 1) const uint ROWS = 1;
+layout(constant_id = 2) const uint TB = 1;   // tokens per workgroup
+layout(local_size_x_id = 0) in;
+#include "common.glsl"
+
+layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
+// quantize_q8_1.comp's output: block n's codes are words 8n..8n+7, its (d, s) vec2 p.scales + n
+layout(binding = 1) readonly buffer InputCodes { uvec4 xcodes[]; };
+layout(binding = 1) readonly buffer InputScales { vec2 xscales[]; };
+layout(binding = 2) buffer Output { float y[]; };
+layout(push_constant) uniform Push {
+    uint cols;        // weights per row (a multiple of 32 and of the type's block)
+    uint rows;        // rows in the bound weights
+    uint xBlocks;     // input blocks per token (cols / 32)
+    uint scales;      // vec2 index of the input's first (d, s)
+    uint yOffset;     // output index of row 0 of the bound weights
+    uint yStride;     // floats between tokens' outputs
+    uint accumulate;  // 1: add to y (fused residual), 0: overwrite
+    uint tokens;      // tokens in the step
+} p;
+
+#define INT8_DOT
+#include "weights.glsl"
+#include "quant.glsl"
+
+shared float row_sums[ROWS * TB * WG];
+
+void main() {
+    uint row0 = flat_group_x() * ROWS;
+    uint token0 = gl_WorkGroupID.y * TB;
+    uint blocksPerRow = p.cols / QK;
+    w_blocks = p.rows * blocksPerRow;
+    uint parts = p.cols / 32u;   // a row's 32-weight parts: part j pairs with input block j
+    float acc[ROWS * TB];
+    [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
+    for (uint j = gl_LocalInvocationID.x; j < parts; j += WG) {
+        uint blk = j / I8_PARTS, part = j % I8_PARTS;
+        [[unroll]] for (uint t = 0; t < TB; t++) {
+            // a token past the step's end re-reads the first one; its sums are never written
+            uint xb = (token0 + t < p.tokens ? token0 + t : token0) * p.xBlocks + j;
+            // the input block once for all ROWS rows; their weights, read for the first token, come
+            // from the cache for the others
+            uvec4 xlo = xcodes[2u * xb], xhi = xcodes[2u * xb + 1u];
+            vec2 xds = xscales[p.scales + xb];
+            // No branch on the last rows: a row past the end re-reads the last row and its sum is never
+            // written, so the loads of all ROWS rows are independent and in flight together.
+            [[unroll]] for (uint i = 0; i < ROWS; i++) {
+                uint row = min(row0 + i, p.rows - 1u);
+                acc[i * TB + t] += i8_dot(row * blocksPerRow + blk, part, xlo, xhi, xds);
+            }
+        }
+    }
+    [[unroll]] for (uint i = 0; i < ROWS * TB; i++) {
+        float s = subgroupAdd(acc[i]);
+        if (subgroupElect()) row_sums[i * WG + gl_SubgroupID] = s;
+    }
+    barrier();
+    // Invocation i writes row i / TB of token i % TB.
+    uint i = gl_LocalInvocationID.x;
+    uint row = row0 + i / TB, token = token0 + i % TB;
+    if (i < ROWS * TB && row < p.rows && token < p.tokens) {
+        float total = 0.0;
+        for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
+        uint o = token * p.yStride + p.yOffset + row;
+        y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
+    }
+}
