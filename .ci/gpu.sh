@@ -49,6 +49,8 @@ synth() { # synth PRESET TYPE [ARCH]
 }
 
 check() {
+    # decode shapes (under 8 tokens) add the decode and decode-int8 rows; the default shapes are prompts
+    step kernel-check-decode 180 kernel-check --devices 0 --repeats 5 --shapes 4096x4096x1,14336x4096x1,4096x14336x1,4096x4096x4
     step kernel-check 240 kernel-check --devices 0 --repeats 3 --attention
 }
 
