@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +17,7 @@ import tandem.engine.model.Architecture;
 import tandem.engine.tools.synth.LlamaSynth;
 import tandem.engine.tools.synth.SynthPreset;
 import tandem.engine.tools.synth.SynthQuant;
-import tandem.engine.vulkan.Int8Decode;
+import tandem.engine.vulkan.WithInt8Decode;
 import tandem.engine.vulkan.WithoutValidationLayer;
 
 /**
@@ -32,25 +30,14 @@ import tandem.engine.vulkan.WithoutValidationLayer;
  *
  * <p>Runs without the validation layer (see {@link WithoutValidationLayer}).
  */
-@ExtendWith(WithoutValidationLayer.class)
+@ExtendWith({WithoutValidationLayer.class, WithInt8Decode.class})
 class Int8SplitLogitsTest {
     private static final int CTX = 64;
     private static final int DECODE_STEPS = 4;
-    private static final SynthPreset SHAPE = new SynthPreset("split-test", "Split test", 3, 768, 12, 6, 768, 0, 2048,
-            10_000f, 1e-5f);
+    private static final SynthPreset SHAPE = QuantSplitLogitsTest.SHAPE;
 
     @TempDir
     static Path dir;
-
-    @BeforeEach
-    void int8On() {
-        System.setProperty(Int8Decode.PROPERTY, "true");
-    }
-
-    @AfterEach
-    void int8Off() {
-        System.clearProperty(Int8Decode.PROPERTY);
-    }
 
     static Stream<Arguments> splits() {
         return Stream.of("q4_k_m", "q8_0").flatMap(type -> Stream.of(

@@ -36,7 +36,8 @@ import tandem.engine.vulkan.WithoutValidationLayer;
 class QuantSplitLogitsTest {
     private static final int CTX = 64;
     private static final int DECODE_STEPS = 4;
-    private static final SynthPreset SHAPE = new SynthPreset("split-test", "Split test", 3, 768, 12, 6, 768, 0, 2048,
+    /** Three layers of 768-wide rows: whole K-quant blocks for every device of a 2- or 3-way split. */
+    static final SynthPreset SHAPE = new SynthPreset("split-test", "Split test", 3, 768, 12, 6, 768, 0, 2048,
             10_000f, 1e-5f);
 
     @TempDir

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tandem.engine.Engine;
@@ -19,6 +18,7 @@ import tandem.engine.api.LoadedModel;
 import tandem.engine.api.Session;
 import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.vulkan.Int8Decode;
+import tandem.engine.vulkan.WithInt8Decode;
 
 /**
  * The Vulkan backend with {@code -Dtandem.decode.int8=true} (lavapipe) against llama.cpp on the
@@ -29,6 +29,7 @@ import tandem.engine.vulkan.Int8Decode;
  * quantized files: llama.cpp rounds its activations to 8 bits before these products too, so the
  * int8 path sits as close to it as the float one, whose bar is 0.9995.
  */
+@ExtendWith(WithInt8Decode.class)
 class Int8DecodeLogitsTest {
     static final double MIN_COSINE = 0.999;
 
@@ -36,16 +37,6 @@ class Int8DecodeLogitsTest {
         return ReferenceCase.all().stream()
                 .filter(c -> List.of("llama-q8_0", "llama-q4_0", "llama-q4_1", "llama-q5_0", "llama-q5_1", "llama-q4_k", "llama-q5_k", "llama-q6_k", "llama-iq4_nl", "llama-iq4_xs").contains(c.name().replaceAll("\\.p\\d+$", "")))
                 .toList();
-    }
-
-    @BeforeEach
-    void int8On() {
-        System.setProperty(Int8Decode.PROPERTY, "true");
-    }
-
-    @AfterEach
-    void int8Off() {
-        System.clearProperty(Int8Decode.PROPERTY);
     }
 
     @ParameterizedTest(name = "{0}")
