@@ -17,6 +17,18 @@
 int dot4x8(uint a, uint b) { return dotPacked4x8EXT(int(a), int(b)); }
 // Bits 0..3 of b as bit 4 of bytes 0..3: Q5_0's and Q5_1's fifth bits, beside four nibbles.
 uint fifth_bits4(uint b) { return ((b & 1u) | ((b & 2u) << 7) | ((b & 4u) << 14) | ((b & 8u) << 21)) << 4; }
+// codes . x_codes of one Q5_0 or Q5_1 block whose 32 fifth bits start at 16-bit word `at`, its
+// 16 bytes of nibbles right after them (the two layouts differ only in the scales before).
+int q5_code_dot(uint at, uvec4 xlo, uvec4 xhi) {
+    uint qh = w_u32(at);
+    int s = 0;
+    [[unroll]] for (uint r = 0; r < 4u; r++) {
+        uint q = w_u32(at + 2u + 2u * r);
+        s += dot4x8((q & 0x0F0F0F0Fu) | fifth_bits4(qh >> (4u * r)), xlo[r])
+           + dot4x8(((q >> 4) & 0x0F0F0F0Fu) | fifth_bits4(qh >> (16u + 4u * r)), xhi[r]);
+    }
+    return s;
+}
 #endif
 #if defined(QUANT_F32)
 #include "quant_f32.glsl"

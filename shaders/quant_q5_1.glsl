@@ -25,13 +25,6 @@ void chunk_values(uint blk, uint c, out float v[CV]) {
 #define I8_PARTS 1u
 float i8_dot(uint blk, uint part, uvec4 xlo, uvec4 xhi, vec2 xds) {
     uint b = blk * BLOCK_U16;
-    uint qh = w_u32(b + 2u);
-    int s = 0;
-    [[unroll]] for (uint r = 0; r < 4u; r++) {
-        uint q = w_u32(b + 4u + 2u * r);
-        s += dot4x8((q & 0x0F0F0F0Fu) | fifth_bits4(qh >> (4u * r)), xlo[r])
-           + dot4x8(((q >> 4) & 0x0F0F0F0Fu) | fifth_bits4(qh >> (16u + 4u * r)), xhi[r]);
-    }
-    return w_f16(b) * xds.x * float(s) + w_f16(b + 1u) * xds.y;
+    return w_f16(b) * xds.x * float(q5_code_dot(b + 2u, xlo, xhi)) + w_f16(b + 1u) * xds.y;
 }
 #endif

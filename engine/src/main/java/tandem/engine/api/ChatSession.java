@@ -2,6 +2,7 @@ package tandem.engine.api;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One conversation on a loaded model, the single chat path of the app, {@code tandem chat} and
@@ -29,7 +30,7 @@ public final class ChatSession implements AutoCloseable {
     }
 
     /** {@link #templateKeepsSystemPrompt} for any renderer of a conversation. */
-    public static boolean keepsSystemPrompt(java.util.function.Function<List<ChatMessage>, String> render) {
+    public static boolean keepsSystemPrompt(Function<List<ChatMessage>, String> render) {
         String probe = "tandem-system-probe-4f1c";
         try {
             return render.apply(List.of(ChatMessage.system(probe), ChatMessage.user("Hi"))).contains(probe);
