@@ -7,14 +7,14 @@ import java.util.Locale;
 import java.util.Set;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
-import tandem.engine.vulkan.AttentionKernel;
 import tandem.engine.tools.AttentionProblem;
+import tandem.engine.tools.ProductProblem;
+import tandem.engine.vulkan.AttentionKernel;
 import tandem.engine.vulkan.CoopmatTile;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
-import tandem.engine.tools.ProductProblem;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 import tandem.engine.vulkan.WeightTensor;
@@ -103,7 +103,7 @@ final class KernelCheckCommand {
                         out.println(prefix + result);
                         out.flush();
                     }
-                    if (s[2] < GpuOps.MATMUL_MIN_TOKENS && Int8Decode.TYPES.contains(WeightTensor.kernelType(type))) {
+                    if (s[2] < GpuOps.MATMUL_MIN_TOKENS && Int8Decode.TYPES.contains(type)) {
                         failures += checkInt8(device, type, problem, gpu, repeats, out);
                     }
                 }

@@ -1,7 +1,10 @@
 package tandem.engine.vulkan;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 import tandem.engine.api.TandemException;
+import tandem.engine.tensor.GgmlType;
 
 /**
  * The int8 decode products (issue #12): the input of a decode product quantized once to blocks of
@@ -19,7 +22,8 @@ public final class Int8Decode {
     public static final String PROPERTY = "tandem.decode.int8";
 
     /** Weight types whose layouts have int8 products (shaders/variants.txt builds matvec_i8 for each). */
-    public static final Set<String> TYPES = Set.of("q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q4_k", "q5_k", "q6_k", "iq4_nl", "iq4_xs");
+    public static final Set<GgmlType> TYPES = Collections.unmodifiableSet(EnumSet.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
+            GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS));
 
     /** Values per quantized input block (the q8_1 block). */
     public static final int BLOCK = 32;
@@ -39,12 +43,12 @@ public final class Int8Decode {
 
     /** Whether a decode product of this weight takes the int8 path on this device: asked for, available, a type with int8 layouts. */
     public static boolean serves(VulkanDevice device, WeightTensor w) {
-        return serves(device, w.kernelType());
+        return requested() && availableOn(device.physical()) && TYPES.contains(w.type());
     }
 
     /** {@link #serves(VulkanDevice, WeightTensor)} by weight type ("q4_k"). */
     public static boolean serves(VulkanDevice device, String weightType) {
-        return requested() && availableOn(device.physical()) && TYPES.contains(weightType);
+        return requested() && availableOn(device.physical()) && TYPES.contains(GgmlType.parse(weightType));
     }
 
     /**

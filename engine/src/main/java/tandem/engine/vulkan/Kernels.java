@@ -90,7 +90,7 @@ public final class Kernels implements DeviceResource {
      * @param tokensPerGroup tokens each workgroup serves (steps several sequences share: {@link #promptTokensPerGroup(String)})
      */
     public synchronized ComputePipeline matvecInt8(String weightType, int tokensPerGroup) {
-        if (!Int8Decode.TYPES.contains(weightType)) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
+        if (!Int8Decode.TYPES.contains(GgmlType.parse(weightType))) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
         if (!Int8Decode.availableOn(device.physical())) {
             throw new IllegalStateException(device.label() + " has no shaderIntegerDotProduct for the int8 products");
         }

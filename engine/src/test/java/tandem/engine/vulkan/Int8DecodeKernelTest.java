@@ -175,14 +175,14 @@ class Int8DecodeKernelTest extends VulkanTestBase {
 
     @Test
     void everyTypeWithInt8LayoutsIsChecked() {
-        assertEquals(Int8Decode.TYPES, INT8_TYPES.stream().map(WeightTensor::kernelType).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Int8Decode.TYPES, java.util.Set.copyOf(INT8_TYPES));
     }
 
     @Test
     void typesWithoutInt8LayoutsKeepTheFloatKernels() {
         System.setProperty(Int8Decode.PROPERTY, "true");
         assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("mxfp4", 1));
-        assertFalse(Int8Decode.TYPES.contains("mxfp4"));
+        assertFalse(Int8Decode.TYPES.contains(GgmlType.MXFP4));
     }
 
     /** |actual - expected| <= bound + FLOAT_BOUND * max(1, max|expected|) at every index, naming the first that is not. */
