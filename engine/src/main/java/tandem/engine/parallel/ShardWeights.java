@@ -2,6 +2,7 @@ package tandem.engine.parallel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -14,6 +15,7 @@ import tandem.engine.model.ModelTensors;
 import tandem.engine.api.SplitMode;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.Dequantizer;
+import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.RopeTable;
 import tandem.engine.vulkan.VulkanDevice;
@@ -184,6 +186,7 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
                 return up.matrix(t.name() + what, t.type(), Math.toIntExact(slice.count()), Math.toIntExact(t.rowLength()),
                         data.asSlice(slice.start() * rowBytes, slice.count() * rowBytes));
             }
+            if (slice.reencoded()) return columnsAsF16(t, slice, data);
             // the same columns of every row: gather them into one packed matrix
             long skip = t.type().byteSize(slice.start());
             long keep = t.type().byteSize(slice.count());
@@ -193,6 +196,27 @@ final class ShardWeights implements ModelWeights, AutoCloseable {
                 for (long r = 0; r < rows; r++) MemorySegment.copy(data, r * rowBytes + skip, packed, r * keep, keep);
                 return up.matrix(t.name() + " (column slice)", t.type(), Math.toIntExact(rows),
                         Math.toIntExact(slice.count()), packed);
+            }
+        }
+
+        /**
+         * The same columns of every row, decoded and stored as F16: the slice cuts through the file's
+         * quant blocks (TensorSlice#storedType). Row by row, so only one decoded row is on the heap.
+         */
+        private WeightTensor columnsAsF16(TensorInfo t, TensorSlice slice, MemorySegment data) {
+            int length = Math.toIntExact(t.rowLength()), start = Math.toIntExact(slice.start());
+            int count = Math.toIntExact(slice.count());
+            long rows = t.rowCount();
+            float[] row = new float[length];
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment packed = arena.allocate(rows * count * Short.BYTES, 16);
+                for (long r = 0; r < rows; r++) {
+                    Dequantizer.dequantize(t.type(), data, r * t.rowBytes(), row, 0, length);
+                    for (int c = 0; c < count; c++) {
+                        packed.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, r * count + c, Float.floatToFloat16(row[start + c]));
+                    }
+                }
+                return up.matrix(t.name() + " (column slice as F16)", GgmlType.F16, Math.toIntExact(rows), count, packed);
             }
         }
     }

@@ -66,6 +66,7 @@ public final class SplitPlanner {
                     weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes(), s.queryHeads().size(), s.layers().size()));
         }
         expertNote(draft, devices.size()).ifPresent(notes::add);
+        reencodedNote(draft, devices.size()).ifPresent(notes::add);
         return new SplitPlan(mode, model, slices, new LoadPlan(mode, contextLength, plans, notes, cacheType));
     }
 
@@ -84,6 +85,29 @@ public final class SplitPlanner {
         }
         return java.util.Optional.of("experts (" + experts.getFirst().matrices() + " per layer) take " + perDevice
                 + " of the weights per device; a token reads only its chosen experts' rows");
+    }
+
+    /**
+     * Names the tensors some device holds as F16 because the cut goes through their quant blocks,
+     * and the bytes they take that way.
+     */
+    private static java.util.Optional<String> reencodedNote(SplitPlan plan, int devices) {
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        long held = 0;
+        for (TensorLayout t : plan.model().tensors()) {
+            for (int d = 0; d < devices; d++) {
+                TensorSlice slice = plan.sliceOf(d, t);
+                if (!slice.reencoded()) continue;
+                kinds.add(t.name().replaceFirst("^blk\\.\\d+\\.", "").replaceFirst("\\.weight$", ""));
+                types.add(t.type() + " (" + t.type().blockSize() + " wide)");
+                held += slice.bytes();
+            }
+        }
+        if (kinds.isEmpty()) return java.util.Optional.empty();
+        return java.util.Optional.of(String.join(" and ", kinds) + ": whole " + String.join(", ", types)
+                + " blocks would leave a device nothing to compute, so devices hold their columns as F16 ("
+                + String.format(java.util.Locale.ROOT, "%.2f MiB", held / 1048576.0) + " in all)");
     }
 
     private static List<DeviceSlices> noSplit(ModelShape model, List<DeviceBudget> devices) {
@@ -125,12 +149,25 @@ public final class SplitPlanner {
                     + model.name() + " has " + model.heads() + " query heads: choose at most " + model.heads()
                     + " devices or use --split-mode layer");
         }
-        AttentionSplit attention = AttentionSplit.cut(model, ratios, lcmOfBlocks(model, "attn_output"), notes);
+        // attn_output and ffn_down are cut at their quant blocks where that gives every device some
+        // of the work; where it cannot (blocks as wide as a small model's rows), finer, and the
+        // device holds those columns as F16 (TensorSlice#storedType, reencodedNote)
+        List<String> blockNotes = new ArrayList<>();
+        AttentionSplit attention = AttentionSplit.cut(model, ratios, lcmOfBlocks(model, "attn_output"), blockNotes);
+        if (attention.queryHeads().stream().anyMatch(SliceRange::isEmpty)) {
+            blockNotes.clear();
+            attention = AttentionSplit.cut(model, ratios, KERNEL_ROW_MULTIPLE, blockNotes);
+        }
+        notes.addAll(blockNotes);
 
         // a mixture's experts are cut alike: every expert's down projection by the same columns
         String down = model.layerTensor(0, "ffn_down_exps").isPresent() ? "ffn_down_exps" : "ffn_down";
         int ffnUnit = lcmOfBlocks(model, down);
         List<SliceRange> ffn = cutGivingEachSome(ratios, model.ffn(), ffnUnit);
+        if (ffn.stream().anyMatch(SliceRange::isEmpty)) {
+            ffnUnit = KERNEL_ROW_MULTIPLE;
+            ffn = cutGivingEachSome(ratios, model.ffn(), ffnUnit);
+        }
         ratios.noteIfNotHonoured("FFN columns", ffn, down + " rows are cut in whole " + ffnUnit + "-element blocks")
                 .ifPresent(notes::add);
 

@@ -32,10 +32,4 @@ public record TensorLayout(String name, long rowLength, long rows, GgmlType type
 
     /** Bytes of {@code count} whole rows (a split along the output features). */
     public long bytesOfRows(long count) { return count * rowBytes(); }
-
-    /**
-     * Bytes of {@code count} elements of every row (a split along the input features); throws when
-     * {@code count} is not a whole number of blocks.
-     */
-    public long bytesOfColumns(long count) { return rows * type.byteSize(count); }
 }

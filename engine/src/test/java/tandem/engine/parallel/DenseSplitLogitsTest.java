@@ -72,14 +72,20 @@ class DenseSplitLogitsTest {
                 // one KV head: each device keeps a copy of it and takes its share of the query heads
                 Arguments.of("gemma3-f32.p2", t, List.of()),
                 Arguments.of("gemma3-q8_0.p2", t, List.of(3.0, 1.0)),
-                Arguments.of("gemma3-q4_k.p2", l, List.of(1.0, 3.0)));
+                Arguments.of("gemma3-q4_k.p2", l, List.of(1.0, 3.0)),
+                // Q4_K blocks as wide as attn_output's and ffn_down's rows: the devices hold their
+                // columns of those as F16
+                Arguments.of("gemma3-q4_k.p2", t, List.of()),
+                Arguments.of("phi3-q4_k.p2", t, List.of(1.0, 2.0)),
+                Arguments.of("phi3-q4_k.p2", t, List.of(1.0, 1.0, 1.0)));
     }
 
     @ParameterizedTest(name = "{0} {1} split shares {2}")
     @MethodSource("referenceSplits")
     void referenceFilesSplitMatchLlamaCpp(String name, SplitMode mode, List<Double> split) {
         ReferenceCase c = referenceCase(name);
-        EngineOptions options = new EngineOptions(Backend.VULKAN, List.of(0, 0), split, mode, 0);
+        List<Integer> devices = java.util.Collections.nCopies(Math.max(2, split.size()), 0);
+        EngineOptions options = new EngineOptions(Backend.VULKAN, devices, split, mode, 0);
         try (LoadedModel m = Engine.load(c.model(), options, LoadProgress.NONE, () -> false); Session s = m.newSession()) {
             double cosine = ReferenceCase.cosine(s.evaluate(c.tokens()), c.lastLogits());
             System.out.printf("%s %s split %s cosine %.6f%n", name, mode, split, cosine);

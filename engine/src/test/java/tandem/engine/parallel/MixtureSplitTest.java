@@ -21,8 +21,9 @@ import tandem.engine.vulkan.WithoutValidationLayer;
  * devices (the files have 2 KV heads and 2 layers) against llama.cpp's logits at the bar of
  * PROVENANCE.md: every expert's gate/up rows and down columns cut, the router whole, gpt-oss's
  * sinks with their heads and its output biases on one device. The longest prompt (92 tokens) takes
- * the prompt kernels, the 5-token one the matrix-vector kernels. (qwen3moe-q4_k cannot be tensor split: one
- * Q4_K block of attn_output spans both KV groups.) Three devices: {@link MixtureSynthSplitTest}.
+ * the prompt kernels, the 5-token one the matrix-vector kernels. qwen3moe-q4_k's attn_output has one
+ * Q4_K block per row, spanning both KV groups: each device holds its columns as F16. Three devices:
+ * {@link MixtureSynthSplitTest}.
  */
 @ExtendWith(WithoutValidationLayer.class)
 class MixtureSplitTest {
@@ -30,7 +31,7 @@ class MixtureSplitTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (String model : List.of("qwen3moe-q8_0", "qwen3moe-f16", "gpt-oss-f32", "gpt-oss-q8_0", "gpt-oss-mxfp4_moe")) {
+        for (String model : List.of("qwen3moe-q8_0", "qwen3moe-f16", "qwen3moe-q4_k", "gpt-oss-f32", "gpt-oss-q8_0", "gpt-oss-mxfp4_moe")) {
             List<ReferenceCase> prompts = ReferenceCase.arch(model + ".").stream().filter(c -> !c.name().endsWith(".p1")).toList();
             out.add(Arguments.of(model, SplitMode.TENSOR, prompts));
             out.add(Arguments.of(model, SplitMode.LAYER, prompts));

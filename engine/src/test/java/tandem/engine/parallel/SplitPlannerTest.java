@@ -104,20 +104,42 @@ class SplitPlannerTest {
     }
 
     @Test
-    void kQuantBlocksOfTheReferenceModelForceWholeAttentionOntoOneDevice() {
-        // 4 heads over 2 KV heads of 64: a group is 128 attn_output columns, a Q4_K block 256 = 2 groups
-        SplitPlan p = plan(Shapes.reference(GgmlType.Q4_K), SplitMode.TENSOR, 1, 1);
-        assertEquals(List.of(2, 0), sizes(p, DeviceSlices::kvGroups));
-        assertEquals(List.of(4, 0), sizes(p, DeviceSlices::queryHeads));
+    void kQuantBlocksWiderThanTheHeadCutAreHeldAsF16() {
+        // 4 heads over 2 KV heads of 64: a Q4_K block of attn_output's row is all 4 heads, so whole
+        // blocks would give device 1 no head; it is cut by heads and each device holds its 128
+        // columns of attn_output as F16. ffn_down's 768 columns are 3 blocks: cut whole, 512:256.
+        ModelShape reference = Shapes.reference(GgmlType.Q4_K);
+        SplitPlan p = plan(reference, SplitMode.TENSOR, 1, 1);
+        assertEquals(List.of(1, 1), sizes(p, DeviceSlices::kvGroups));
+        assertEquals(List.of(2, 2), sizes(p, DeviceSlices::queryHeads));
         assertEquals(List.of(512, 256), sizes(p, DeviceSlices::ffnColumns));
+        TensorLayout attnOutput = reference.layerTensor(0, "attn_output").orElseThrow();
+        TensorLayout ffnDown = reference.layerTensor(0, "ffn_down").orElseThrow();
+        for (int d = 0; d < 2; d++) {
+            assertEquals(GgmlType.F16, p.sliceOf(d, attnOutput).storedType());
+            assertEquals(256L * 128 * 2, p.sliceOf(d, attnOutput).bytes());
+            assertEquals(GgmlType.Q4_K, p.sliceOf(d, ffnDown).storedType());
+        }
+        // 2 layers x 2 devices x 64 KiB
         assertEquals(List.of(
-                "attention: asked 1:1, got 4:0 query heads (2:0 KV heads; a device computes whole KV-head groups of "
-                        + "2 query heads or part of one; attn_output rows are cut in whole 256-element blocks = 4 query heads)",
-                "device 1 gets no query head: no cut gives every device one, so this plan cannot load; "
-                        + "use fewer devices, another --split or --split-mode layer",
-                "FFN columns: asked 1:1, got 512:256 (ffn_down rows are cut in whole 256-element blocks)"),
+                "FFN columns: asked 1:1, got 512:256 (ffn_down rows are cut in whole 256-element blocks)",
+                "attn_output: whole Q4_K (256 wide) blocks would leave a device nothing to compute, "
+                        + "so devices hold their columns as F16 (0.25 MiB in all)"),
                 p.loadPlan().notes());
-        assertEquals(0, p.loadPlan().devices().get(1).kvCacheBytes());
+        assertTrue(p.loadPlan().devices().get(1).kvCacheBytes() > 0);
+    }
+
+    @Test
+    void ffnColumnsOfOneBlockAreCutFinerAndHeldAsF16() {
+        // gemma3's reference shape: 256 FFN columns, one Q4_K block per ffn_down row
+        ModelShape oneBlock = Shapes.llama("one-block ffn", 2, 256, 4, 2, 64, 256, 512, GgmlType.Q4_K, false);
+        SplitPlan p = plan(oneBlock, SplitMode.TENSOR, 1, 3);
+        assertEquals(List.of(64, 192), sizes(p, DeviceSlices::ffnColumns));
+        TensorLayout ffnDown = oneBlock.layerTensor(1, "ffn_down").orElseThrow();
+        assertEquals(GgmlType.F16, p.sliceOf(1, ffnDown).storedType());
+        assertEquals(256L * 192 * 2, p.sliceOf(1, ffnDown).bytes());
+        // row-cut tensors keep the file's type whatever the cut
+        assertEquals(GgmlType.Q4_K, p.sliceOf(1, oneBlock.layerTensor(1, "ffn_up").orElseThrow()).storedType());
     }
 
     @Test
@@ -194,16 +216,18 @@ class SplitPlannerTest {
         assertEquals(List.of(1, 1, 1), sizes(three, DeviceSlices::kvGroups));
     }
 
-    /** Where attn_output's blocks hold two heads, 4 heads cannot go to 3 devices: the plan says which get none. */
+    /** Where attn_output's blocks hold two heads, 4 heads go to 3 devices by cutting within blocks. */
     @Test
-    void oneKvHeadThreeWaysWithBlocksOfTwoHeadsLeavesDevicesWithoutAndSaysSo() {
-        // Q4_K: 256-element blocks = 1 head of 256, so this cuts; with 128-wide heads it would not
+    void oneKvHeadThreeWaysWithBlocksOfTwoHeadsCutsWithinBlocks() {
+        // Q4_K: 256-element blocks = 1 head of 256, so this cuts whole blocks; with 128-wide heads it cannot
         assertEquals(List.of(1, 2, 1), sizes(plan(oneKvHead(GgmlType.Q4_K), SplitMode.TENSOR, 1, 1, 1), DeviceSlices::queryHeads));
         ModelShape narrow = Shapes.llama("narrow", 2, 512, 4, 1, 128, 1024, 512, GgmlType.Q4_K, false);
         SplitPlan p = plan(narrow, SplitMode.TENSOR, 1, 1, 1);
-        assertTrue(p.devices().stream().anyMatch(s -> s.queryHeads().isEmpty()));
-        assertTrue(p.loadPlan().notes().contains("devices 0 and 2 get no query head: no cut gives every device one, "
-                + "so this plan cannot load; use fewer devices, another --split or --split-mode layer"), p.loadPlan().notes().toString());
+        assertEquals(List.of(1, 2, 1), sizes(p, DeviceSlices::queryHeads));
+        TensorLayout attnOutput = narrow.layerTensor(0, "attn_output").orElseThrow();
+        // every slice starts or ends inside a 256-wide block (128-column heads: 0-128, 128-384, 384-512)
+        assertEquals(List.of(GgmlType.F16, GgmlType.F16, GgmlType.F16),
+                IntStream.range(0, 3).mapToObj(d -> p.sliceOf(d, attnOutput).storedType()).toList());
         assertEquals(List.of(2, 2), sizes(plan(narrow, SplitMode.TENSOR, 1, 1), DeviceSlices::queryHeads));
     }
 
@@ -255,7 +279,17 @@ class SplitPlannerTest {
         // replicated tensors (the embedding among them) once per device; a tied embedding also
         // serves as the output projection, split by vocabulary: one more copy across the devices
         long tiedCopy = m.tiedEmbedding() ? m.tensor("token_embd.weight").orElseThrow().bytes() : 0;
-        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated + tiedCopy, sum);
+        // where K-quant blocks are wider than the cut (the small reference shape), devices hold
+        // those columns as F16: 2 bytes per weight instead of the file's
+        long asF16 = 0;
+        for (TensorLayout t : m.tensors()) {
+            for (int d = 0; d < shares.length; d++) {
+                TensorSlice s = p.sliceOf(d, t);
+                if (s.reencoded()) asF16 += s.tensor().rows() * s.count() * 2 - t.rows() * t.type().byteSize(t.rowLength())
+                        * s.count() / t.rowLength();
+            }
+        }
+        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated + tiedCopy + asF16, sum);
         long kvWhole = (long) m.layers() * CTX * m.kvHeads() * m.headDim() * 4;
         assertEquals(kvWhole, p.loadPlan().devices().stream().mapToLong(DevicePlan::kvCacheBytes).sum());
         // every slice of every split tensor tiles it exactly once, in device order
