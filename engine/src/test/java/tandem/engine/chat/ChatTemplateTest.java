@@ -19,7 +19,8 @@ import tandem.engine.gguf.SharedData;
 import tandem.engine.tokenizer.Tokenizers;
 
 /**
- * The real templates shipped in the Llama 3, Qwen and Phi-3 vocabularies, rendered for a three-turn
+ * The real templates shipped in the Llama 3, Qwen and Phi-3 vocabularies (and Gemma 3's, a test
+ * resource), rendered for a three-turn
  * conversation with a system prompt. The expected strings were written by hand from the templates'
  * Jinja source (read it with {@code tandem inspect}), not produced by this code.
  */
@@ -71,6 +72,36 @@ class ChatTemplateTest {
                 + "<|user|>\nAnd 3+3?<|end|>\n<|assistant|>\n";
         assertEquals(expected, t.render(CONVERSATION, true));
         assertEquals(expected, t.render(CONVERSATION, false), "the template ignores add_generation_prompt");
+    }
+
+    /** Gemma 3's template as its GGUF files carry it (no Gemma vocabulary is in ../shared: a test resource). */
+    private static ChatTemplate gemma3() {
+        try (var in = ChatTemplateTest.class.getResourceAsStream("gemma3.jinja")) {
+            return ChatTemplate.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "<bos>", "<eos>",
+                    "gemma-3");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void gemma3TemplateFoldsTheSystemPromptIntoTheFirstUserTurn() {
+        // Gemma has no system role: the system text opens the first user turn, followed by a blank
+        // line; the assistant is "model"; every content is trimmed; the generation prompt is optional.
+        String conversation = "<bos>"
+                + "<start_of_turn>user\nYou are a helpful assistant.\n\nWhat is 2+2?<end_of_turn>\n"
+                + "<start_of_turn>model\n<think>\nTwo plus two.\n</think>\n\n2+2 is 4.<end_of_turn>\n"
+                + "<start_of_turn>user\nAnd 3+3?<end_of_turn>\n";
+        assertEquals(conversation + "<start_of_turn>model\n", gemma3().render(CONVERSATION, true));
+        assertEquals(conversation, gemma3().render(CONVERSATION, false));
+        assertTrue(tandem.engine.api.ChatSession.keepsSystemPrompt(m -> gemma3().render(m, true)));
+    }
+
+    @Test
+    void gemma3TemplateRefusesTurnsThatDoNotAlternateWithItsOwnMessage() {
+        TandemException e = assertThrows(TandemException.class,
+                () -> gemma3().render(List.of(ChatMessage.user("Hi"), ChatMessage.user("Hello?")), true));
+        assertTrue(e.getMessage().contains("Conversation roles must alternate"), e.getMessage());
     }
 
     @Test
