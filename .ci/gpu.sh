@@ -4,7 +4,7 @@
 # on one NVIDIA GPU of the device machines (../shared/device/README.md).
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
-#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: check, bench, depth,
+#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, depth,
 #                               parallel, moe or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured.
 #
@@ -65,6 +65,22 @@ bench() {
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
+# The most telling figures first, for a call that may be the session's only one: the decode kernels'
+# check, each type's default decode and prompt against its int8 decode (Q8_0 is the control), then
+# the attention kernels' check and the matrix-unit attention.
+first() {
+    step kernel-check-decode 180 kernel-check --devices 0 --repeats 5 --shapes 4096x4096x1,14336x4096x1,4096x14336x1,4096x4096x4
+    for type in q4_k q8_0 q4_0; do
+        local m
+        m=$(synth 8b "$type")
+        step "bench-8b-$type" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
+        JOPTS=-Dtandem.decode.int8=true step "bench-8b-$type-int8" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
+    done
+    step kernel-check 240 kernel-check --devices 0 --repeats 3 --attention
+    JOPTS=-Dtandem.prompt.attention=coopmat step "bench-8b-q4_k-coopmat-attention" 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 512,2048 -n 0 -r 2
+    step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
+}
+
 depth() {
     step depth-8b-q4_k 240 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
 }
@@ -89,13 +105,14 @@ run() {
     gunzip -c .gpu/vocab.gguf.gz > "$SHM/vocab.gguf"
     step devices 60 devices
     case "${1:-all}" in
+        first) first ;;
         check) check ;;
         bench) bench ;;
         depth) depth ;;
         parallel) parallel ;;
         moe) moe ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': check, bench, depth, parallel, moe or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, depth, parallel, moe or all" >&2; return 2 ;;
     esac
     grep -h "rc=" "$OUT"/*.txt | sort | uniq -c
 }
@@ -103,5 +120,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [check|bench|depth|parallel|moe|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|depth|parallel|moe|all]" >&2; exit 2 ;;
 esac
