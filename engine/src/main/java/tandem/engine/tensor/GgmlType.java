@@ -66,6 +66,9 @@ public enum GgmlType {
     /** The id stored in GGUF tensor infos. */
     public int id() { return id; }
 
+    /** The name in lower case ("q4_k"), as llama.cpp's tools, the shader variants and profile labels spell it. */
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+
     /** Elements per block (1 for plain number types). */
     public int blockSize() { return blockSize; }
 

@@ -42,8 +42,8 @@ public final class GpuOps {
                                int tokensPerGroup) {
         requireVec4Input(w, xOffset, xStride);
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvec(w.kernelType(), up != null, norm != null, tokensPerGroup);
-        int rowsPerGroup = k.matvecRows(w.kernelType());
+        ComputePipeline p = k.matvec(w.type(), up != null, norm != null, tokensPerGroup);
+        int rowsPerGroup = k.matvecRows(w.type());
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
@@ -88,7 +88,7 @@ public final class GpuOps {
      */
     public static void matVecInt8Shared(CommandRecorder rec, WeightTensor w, Int8Decode.Input x, BufferRange y, int yStride,
                                         boolean accumulate) {
-        int perGroup = Math.min(x.tokens(), Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+        int perGroup = Math.min(x.tokens(), Kernels.of(rec.device()).promptTokensPerGroup(w.type()));
         matVecInt8(rec, w, x, y, yStride, accumulate, perGroup);
     }
 
@@ -96,8 +96,8 @@ public final class GpuOps {
                                    boolean accumulate, int tokensPerGroup) {
         if (x.cols() != w.cols()) throw new IllegalArgumentException(w.name() + " has " + w.cols() + " columns, its int8 input " + x.cols());
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvecInt8(w.kernelType(), tokensPerGroup);
-        int rowsPerGroup = k.matvecRows(w.kernelType());
+        ComputePipeline p = k.matvecInt8(w.type(), tokensPerGroup);
+        int rowsPerGroup = k.matvecRows(w.type());
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
@@ -142,7 +142,7 @@ public final class GpuOps {
     /** {@link #matVec} with each weight chunk dequantized once for up to the device's tokens per workgroup. */
     public static void matVecShared(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                                     int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        int perGroup = Math.min(tokens, Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+        int perGroup = Math.min(tokens, Kernels.of(rec.device()).promptTokensPerGroup(w.type()));
         matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate, perGroup);
     }
 
@@ -155,7 +155,7 @@ public final class GpuOps {
      */
     public static void matMul(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,
                               int xStride, BufferRange y, int yStride, int tokens, boolean accumulate) {
-        ComputePipeline p = Kernels.of(rec.device()).matmul(w.kernelType(), up != null);
+        ComputePipeline p = Kernels.of(rec.device()).matmul(w.type(), up != null);
         for (WeightTensor.Slice s : w.slices()) {
             rec.dispatch(p, List.of(s.buffer().all(), x, y, up != null ? up : x),
                     new int[] {w.cols(), s.rows(), xOffset, xStride, s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
@@ -221,7 +221,7 @@ public final class GpuOps {
         Kernels k = Kernels.of(rec.device());
         for (WeightTensor.Slice s : w.slices()) {
             CoopmatTile tile = CoopmatTile.forShape(s.rows(), tokens);
-            ComputePipeline p = k.coopmat(w.kernelType(), tile, emulated);
+            ComputePipeline p = k.coopmat(w.type(), tile, emulated);
             rec.dispatch(p, List.of(s.buffer().all(), halves, y),
                     new int[] {w.cols(), s.rows(), 0, w.cols(), s.firstRow(), yStride, accumulate ? 1 : 0, tokens},
                     (s.rows() + tile.rows() - 1) / tile.rows(), (tokens + tile.tokens() - 1) / tile.tokens(), 1);
@@ -247,7 +247,7 @@ public final class GpuOps {
             case COOPMAT -> coopMat(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate, halves);
             case MATMUL -> matMul(rec, w, x, up, xOffset, xStride, y, yStride, tokens, accumulate);
             case MATVEC -> matVec(rec, w, x, up, null, 0f, xOffset, xStride, y, yStride, tokens, accumulate,
-                    Kernels.of(rec.device()).promptTokensPerGroup(w.kernelType()));
+                    Kernels.of(rec.device()).promptTokensPerGroup(w.type()));
         }
     }
 
@@ -288,7 +288,7 @@ public final class GpuOps {
     /** {@link #getRows} times {@code scale} (Gemma's sqrt(dim) on its embeddings). */
     public static void getRows(CommandRecorder rec, WeightTensor embedding, BufferRange step, int firstId,
                                BufferRange out, int tokens, float scale) {
-        ComputePipeline p = Kernels.of(rec.device()).getRows(embedding.kernelType());
+        ComputePipeline p = Kernels.of(rec.device()).getRows(embedding.type());
         for (WeightTensor.Slice s : embedding.slices()) {
             rec.dispatch(p, List.of(s.buffer().all(), step, out),
                     new int[] {embedding.cols(), firstId, s.firstRow(), s.rows(), Float.floatToRawIntBits(scale)}, tokens, 1, 1);
@@ -461,9 +461,9 @@ public final class GpuOps {
         requireVec4Input(w, 0, xStride);
         requireOneBuffer(rec, w);
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.expertMatvec(w.kernelType(), glu, down, norm != null);
+        ComputePipeline p = k.expertMatvec(w.type(), glu, down, norm != null);
         int rows = w.rows() / experts;
-        int groups = (rows + k.matvecRows(w.kernelType()) - 1) / k.matvecRows(w.kernelType());
+        int groups = (rows + k.matvecRows(w.type()) - 1) / k.matvecRows(w.type());
         int gx = Math.min(groups, MAX_GROUPS_X);
         int gz = (groups + gx - 1) / gx;
         rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x, ids,
@@ -519,7 +519,7 @@ public final class GpuOps {
         requireOneBuffer(rec, w);
         int rows = w.rows() / experts;
         int tiles = expertTiles(pairs, experts, kernel.tileColumns());
-        ComputePipeline p = Kernels.of(rec.device()).groupedExperts(kernel, w.kernelType(), kernel.onHalves() ? 0 : glu);
+        ComputePipeline p = Kernels.of(rec.device()).groupedExperts(kernel, w.type(), kernel.onHalves() ? 0 : glu);
         BufferRange weights = w.slices().getFirst().buffer().all();
         BufferRange biasOrAny = bias != null ? bias : groups;
         int[] push = {w.cols(), rows, 0, kernel.onHalves() ? w.cols() : xStride, 0, outStride, 0, pairs, experts, pairsPerInput,

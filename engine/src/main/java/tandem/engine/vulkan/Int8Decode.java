@@ -43,12 +43,12 @@ public final class Int8Decode {
 
     /** Whether a decode product of this weight takes the int8 path on this device: asked for, available, a type with int8 layouts. */
     public static boolean serves(VulkanDevice device, WeightTensor w) {
-        return requested() && availableOn(device.physical()) && TYPES.contains(w.type());
+        return serves(device, w.type());
     }
 
-    /** {@link #serves(VulkanDevice, WeightTensor)} by weight type ("q4_k"). */
-    public static boolean serves(VulkanDevice device, String weightType) {
-        return requested() && availableOn(device.physical()) && TYPES.contains(GgmlType.parse(weightType));
+    /** {@link #serves(VulkanDevice, WeightTensor)} by weight type. */
+    public static boolean serves(VulkanDevice device, GgmlType weightType) {
+        return requested() && availableOn(device.physical()) && TYPES.contains(weightType);
     }
 
     /**

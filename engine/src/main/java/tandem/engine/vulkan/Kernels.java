@@ -45,9 +45,9 @@ public final class Kernels implements DeviceResource {
      * packed scales, ran 112 tokens/s with 4 against 93 with 8 (Q5_K shares that decoding); its
      * slices (2026-12-07) still ran faster with 4 (140 against 128, stepping two slices).
      */
-    public int matvecRows(String weightType) {
+    public int matvecRows(GgmlType weightType) {
         if (TuningKnob.isSet("tandem.matvec.rows")) return TuningKnob.get("tandem.matvec.rows", 8, 1, 32);
-        return weightType.equals("q4_k") || weightType.equals("q5_k") ? 4 : 8;
+        return weightType == GgmlType.Q4_K || weightType == GgmlType.Q5_K ? 4 : 8;
     }
 
     /**
@@ -66,10 +66,10 @@ public final class Kernels implements DeviceResource {
      * @param glu  input is silu(x) * up (binding 3) instead of x
      * @param norm input is rmsnorm(x) * weight (binding 4)
      */
-    public synchronized ComputePipeline matvec(String weightType, boolean glu, boolean norm, int tokensPerGroup) {
+    public synchronized ComputePipeline matvec(GgmlType weightType, boolean glu, boolean norm, int tokensPerGroup) {
         requireType(weightType);
         if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
-        return get("matvec_" + weightType, 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+        return get("matvec_" + weightType.label(), 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
                 tokensPerGroup);
     }
 
@@ -89,16 +89,16 @@ public final class Kernels implements DeviceResource {
      *
      * @param tokensPerGroup tokens each workgroup serves (steps several sequences share: {@link #promptTokensPerGroup(String)})
      */
-    public synchronized ComputePipeline matvecInt8(String weightType, int tokensPerGroup) {
-        if (!Int8Decode.TYPES.contains(GgmlType.parse(weightType))) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
+    public synchronized ComputePipeline matvecInt8(GgmlType weightType, int tokensPerGroup) {
+        if (!Int8Decode.TYPES.contains(weightType)) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
         if (!Int8Decode.availableOn(device.physical())) {
             throw new IllegalStateException(device.label() + " has no shaderIntegerDotProduct for the int8 products");
         }
-        return get("matvec_i8_" + weightType, 3, 8, matvecWorkgroup(), matvecRows(weightType), tokensPerGroup);
+        return get("matvec_i8_" + weightType.label(), 3, 8, matvecWorkgroup(), matvecRows(weightType), tokensPerGroup);
     }
 
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */
-    public int promptTokensPerGroup(String weightType) {
+    public int promptTokensPerGroup(GgmlType weightType) {
         return promptTokensPerGroup(matvecWorkgroup(), matvecRows(weightType), device.physical().maxComputeSharedMemory());
     }
 
@@ -114,9 +114,9 @@ public final class Kernels implements DeviceResource {
     }
 
     /** Tiled matrix product for prompts: 64 rows x 64 tokens per workgroup of 256 invocations. */
-    public synchronized ComputePipeline matmul(String weightType, boolean glu) {
+    public synchronized ComputePipeline matmul(GgmlType weightType, boolean glu) {
         requireType(weightType);
-        return get("matmul_" + weightType, 4, 8, 256, glu ? 1 : 0);
+        return get("matmul_" + weightType.label(), 4, 8, 256, glu ? 1 : 0);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class Kernels implements DeviceResource {
      * {@code units} (q4_0) and {@code chunks} (q8_0), at every tile, fill the weight tile the other way
      * (shaders/matmul_coopmat.comp says which is the default and why).
      */
-    public synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile) {
+    public synchronized ComputePipeline coopmat(GgmlType weightType, CoopmatTile tile) {
         return coopmat(weightType, tile, false);
     }
 
@@ -134,7 +134,7 @@ public final class Kernels implements DeviceResource {
      * @param emulated the same kernel with its fragment operations emulated (shaders/fragments.glsl):
      *                 any device with float16 arithmetic runs it, so CI checks everything else of it
      */
-    synchronized ComputePipeline coopmat(String weightType, CoopmatTile tile, boolean emulated) {
+    synchronized ComputePipeline coopmat(GgmlType weightType, CoopmatTile tile, boolean emulated) {
         requireType(weightType);
         PhysicalDevice pd = device.physical();
         if (!emulated && !PromptKernel.COOPMAT.availableOn(pd)) {
@@ -146,7 +146,7 @@ public final class Kernels implements DeviceResource {
                     + pd.maxWorkGroupInvocations() + " and " + pd.maxComputeSharedMemory() + ": choose a smaller -Dtandem.coopmat.tile");
         }
         // The tile is compiled in (one SPIR-V file per tile); the input comes converted (toHalves).
-        return get(coopmatShader((emulated ? "emulated_" : "") + weightType, tile, System.getProperty("tandem.coopmat.diagnostic", "")),
+        return get(coopmatShader((emulated ? "emulated_" : "") + weightType.label(), tile, System.getProperty("tandem.coopmat.diagnostic", "")),
                 3, 8);
     }
 
@@ -157,19 +157,19 @@ public final class Kernels implements DeviceResource {
      * for a few types at the default tile (shaders/variants.txt): any other combination, which the
      * knobs or a diagnostic with a tile chosen by shape can ask for, is a one-line error, not "rebuild".
      */
-    static String coopmatShader(String weightType, CoopmatTile tile, String diagnostic) {
-        String name = "matmul_coopmat_" + weightType + tile.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic);
+    static String coopmatShader(String weightVariant, CoopmatTile tile, String diagnostic) {
+        String name = "matmul_coopmat_" + weightVariant + tile.variantSuffix() + (diagnostic.isEmpty() ? "" : "_" + diagnostic);
         if (Kernels.class.getResource("/shaders/" + name + ".spv") == null) {
-            throw new tandem.engine.api.TandemException("no coopmat kernel is built for " + weightType + " with tile " + tile
+            throw new tandem.engine.api.TandemException("no coopmat kernel is built for " + weightVariant + " with tile " + tile
                     + (diagnostic.isEmpty() ? "" : " and diagnostic " + diagnostic) + " (" + name
                     + "); shaders/variants.txt lists those built (diagnostics: q4_0, -Dtandem.coopmat.tile=64x64x32)");
         }
         return name;
     }
 
-    public synchronized ComputePipeline getRows(String weightType) {
+    public synchronized ComputePipeline getRows(GgmlType weightType) {
         requireType(weightType);
-        return get("get_rows_" + weightType, 3, 5, reductionWorkgroup());
+        return get("get_rows_" + weightType.label(), 3, 5, reductionWorkgroup());
     }
 
     /**
@@ -251,9 +251,9 @@ public final class Kernels implements DeviceResource {
      * @param down false: gate/up, one output row set per (token, expert); true: the weighted sum over a token's experts
      * @param norm input is rmsnorm(x) * weight (binding 4), gate/up of decode
      */
-    public synchronized ComputePipeline expertMatvec(String weightType, int glu, boolean down, boolean norm) {
+    public synchronized ComputePipeline expertMatvec(GgmlType weightType, int glu, boolean down, boolean norm) {
         requireType(weightType);
-        return get("matvec_moe_" + weightType, 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, norm ? 1 : 0,
+        return get("matvec_moe_" + weightType.label(), 8, 12, matvecWorkgroup(), matvecRows(weightType), glu, norm ? 1 : 0,
                 matvecUnroll(), 1, down ? 2 : 1);
     }
 
@@ -264,17 +264,17 @@ public final class Kernels implements DeviceResource {
      * @param glu 0: plain input, 1: silu(x) * up, 2: gpt-oss's clamped SwiGLU (matmul only: the matrix
      *            units read their input converted by to_halves.comp, which applies it)
      */
-    public synchronized ComputePipeline groupedExperts(ExpertKernel kernel, String weightType, int glu) {
+    public synchronized ComputePipeline groupedExperts(ExpertKernel kernel, GgmlType weightType, int glu) {
         requireType(weightType);
         return switch (kernel) {
-            case MATMUL -> get("matmul_moe_" + weightType, 6, 12, 256, glu);
+            case MATMUL -> get("matmul_moe_" + weightType.label(), 6, 12, 256, glu);
             case COOPMAT, EMULATED -> {
                 CoopmatTile tile = CoopmatTile.EXPERTS;
                 if (kernel == ExpertKernel.COOPMAT && !PromptKernel.COOPMAT.availableOn(device.physical())) {
                     throw new IllegalStateException(device.label() + " has no usable cooperative matrices");
                 }
                 String prefix = kernel == ExpertKernel.EMULATED ? "emulated_moe_" : "moe_";
-                yield get(coopmatShader(prefix + weightType, tile, ""), 5, 12);
+                yield get(coopmatShader(prefix + weightType.label(), tile, ""), 5, 12);
             }
             case MATVEC -> throw new IllegalArgumentException("matvec does not group the experts");
         };
@@ -392,8 +392,8 @@ public final class Kernels implements DeviceResource {
         return get("attention_combine", 2, 1, 64, headDim, splits);
     }
 
-    private static void requireType(String t) {
-        if (!WEIGHT_TYPES.contains(GgmlType.parse(t))) throw new IllegalArgumentException("no GPU kernels for weight type " + t);
+    private static void requireType(GgmlType t) {
+        if (!WEIGHT_TYPES.contains(t)) throw new IllegalArgumentException("no GPU kernels for weight type " + t);
     }
 
     private ComputePipeline get(String shader, int bindings, int pushWords, int... spec) {

@@ -17,9 +17,7 @@ public record WeightTensor(String name, GgmlType type, int rows, int cols, List<
     }
 
     /** The shader variant suffix of this type, e.g. "q4_k". */
-    public String kernelType() { return kernelType(type); }
 
-    public static String kernelType(GgmlType type) { return type.name().toLowerCase(java.util.Locale.ROOT); }
 
     public long bytes() { return slices.stream().mapToLong(s -> s.buffer().size()).sum(); }
 

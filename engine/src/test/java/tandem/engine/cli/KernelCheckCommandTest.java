@@ -22,7 +22,7 @@ class KernelCheckCommandTest {
         DeviceInfo device = Engine.devices().getFirst();
         List<String> rows = run.out().lines().filter(l -> l.startsWith("| 0 |")).toList();
         List<String> expected = new ArrayList<>();
-        for (String type : Kernels.WEIGHT_TYPES.stream().map(t -> WeightTensor.kernelType(t)).toList()) {
+        for (String type : Kernels.WEIGHT_TYPES.stream().map(t -> t.label()).toList()) {
             for (PromptKernel k : PromptKernel.values()) {
                 boolean available = k != PromptKernel.COOPMAT || PromptKernel.choose(device) == PromptKernel.COOPMAT;
                 expected.add(type + " " + k.label() + " " + (available ? "PASS" : "unavailable"));

@@ -145,7 +145,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
                 GpuOps.matVecInt8(rec, wt, q, one.all(), rows, false);
                 GpuOps.matVecInt8Shared(rec, wt, q, shared.all(), rows, false);
                 rec.end().submitAndWait();
-                assertTrue(Kernels.of(device).promptTokensPerGroup(wt.kernelType()) > 1, "the device serves several tokens per group");
+                assertTrue(Kernels.of(device).promptTokensPerGroup(wt.type()) > 1, "the device serves several tokens per group");
                 assertArrayEquals(readFloats(one, tokens * rows), readFloats(shared, tokens * rows), type + " shared");
             }
         }
@@ -181,7 +181,7 @@ class Int8DecodeKernelTest extends VulkanTestBase {
     @Test
     void typesWithoutInt8LayoutsKeepTheFloatKernels() {
         System.setProperty(Int8Decode.PROPERTY, "true");
-        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8("mxfp4", 1));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.of(device).matvecInt8(tandem.engine.tensor.GgmlType.MXFP4, 1));
         assertFalse(Int8Decode.TYPES.contains(GgmlType.MXFP4));
     }
 

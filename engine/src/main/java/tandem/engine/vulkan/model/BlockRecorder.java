@@ -6,6 +6,7 @@ import tandem.engine.model.ExpertConfig;
 import tandem.engine.model.ExpertStyle;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.RopeStyle;
+import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.AttentionCache;
 import tandem.engine.vulkan.AttentionHeads;
 import tandem.engine.vulkan.AttentionKernel;
@@ -45,7 +46,7 @@ public final class BlockRecorder {
          * @param out        where the summed product goes: the residual stream, or the post-norm's scratch
          * @param accumulate add to {@code out} (the residual stream) instead of overwriting it
          */
-        CommandRecorder add(CommandRecorder rec, ResidualSite site, String weightType, Product product, BufferRange out,
+        CommandRecorder add(CommandRecorder rec, ResidualSite site, GgmlType weightType, Product product, BufferRange out,
                             boolean accumulate);
     }
 
@@ -119,7 +120,7 @@ public final class BlockRecorder {
     }
 
     /** {@link #kind(VulkanDevice, int)} of a projection of this weight type: "matvec-int8" where the int8 products take it. */
-    public static String kind(VulkanDevice device, int tokens, String weightType) {
+    public static String kind(VulkanDevice device, int tokens, GgmlType weightType) {
         boolean int8 = tokens < GpuOps.MATMUL_MIN_TOKENS && Int8Decode.serves(device, weightType);
         return int8 ? "matvec-int8" : kind(device, tokens);
     }
@@ -130,7 +131,7 @@ public final class BlockRecorder {
         LayerWeights w = m.layer(layer);
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
-        step(rec, kind(rec.device(), tokens, w.q().kernelType()) + " qkv " + w.q().kernelType());
+        step(rec, kind(rec.device(), tokens, w.q().type()) + " qkv " + w.q().type().label());
         AttentionExtras extras = m.extras(layer);
         if (extras.hasBiases()) {
             GpuOps.addBias(rec, b.q.all(), extras.qBias().all(), qDim, tokens);
@@ -146,7 +147,7 @@ public final class BlockRecorder {
         }
         attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all());
         PostNorms post = m.postNorms(layer);
-        rec = residual(rec, add, ResidualSite.ATTENTION_OUTPUT, w.attnOutput().kernelType(), (r, y, accumulate) -> {
+        rec = residual(rec, add, ResidualSite.ATTENTION_OUTPUT, w.attnOutput().type(), (r, y, accumulate) -> {
             product(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
             if (extras.outputBias() != null) {
                 r.computeBarrier();
@@ -156,7 +157,7 @@ public final class BlockRecorder {
         ExpertWeights experts = m.experts(layer);
         if (experts != null) return expertFfn(rec, w, experts, tokens, add, post.ffn());
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
-        step(rec, kind(rec.device(), tokens, w.gate().kernelType()) + " gate+up " + w.gate().kernelType());
+        step(rec, kind(rec.device(), tokens, w.gate().type()) + " gate+up " + w.gate().type().label());
         BufferRange up;
         if (c.block().activation() != Activation.SILU) {
             // the products fuse SiLU only: other activations are applied to the gate first
@@ -167,7 +168,7 @@ public final class BlockRecorder {
             up = b.up.all();
         }
         // SwiGLU is fused into the down projection's input (on the matrix units: into its float16 conversion).
-        return residual(rec, add, ResidualSite.FFN_DOWN, w.down().kernelType(), (r, y, accumulate) ->
+        return residual(rec, add, ResidualSite.FFN_DOWN, w.down().type(), (r, y, accumulate) ->
                 product(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate),
                 post.ffn(), tokens);
     }
@@ -272,7 +273,7 @@ public final class BlockRecorder {
             step(rec, "rms_norm");
             GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
         }
-        step(rec, kind(rec.device(), tokens) + " router " + e.router().kernelType());
+        step(rec, kind(rec.device(), tokens) + " router " + e.router().type().label());
         GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
         step(rec, "route");
@@ -289,8 +290,8 @@ public final class BlockRecorder {
                         out, width, used, tokens);
             }
         }
-        step(rec, "experts gate+up " + e.gate().kernelType());
-        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().kernelType(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
+        step(rec, "experts gate+up " + e.gate().type().label());
+        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().type(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
                 count, glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
                 e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate), postNorm, tokens);
     }
@@ -318,7 +319,7 @@ public final class BlockRecorder {
                 e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, pairs);
         GpuOps.groupedExperts(rec, kernel, e.up(), count, input, null, 0, dim, used, groups,
                 e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, pairs);
-        step(rec, kernel.label() + " experts gate+up " + e.gate().kernelType());
+        step(rec, kernel.label() + " experts gate+up " + e.gate().type().label());
         BufferRange hidden = b.gate.all();
         if (kernel.onHalves()) {
             GpuOps.gatedHalves(rec, b.gate.all(), b.up.all(), glu, width, pairs, b.halves.all());
@@ -327,8 +328,8 @@ public final class BlockRecorder {
         }
         GpuOps.groupedExperts(rec, kernel, e.down(), count, hidden, b.up.all(), glu, width, 1, groups,
                 e.downBias() == null ? null : e.downBias().all(), b.expertProducts.all(), dim, pairs);
-        step(rec, kernel.label() + " experts down " + e.down().kernelType());
-        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().kernelType(), (r, y, accumulate) -> GpuOps.combineExperts(r,
+        step(rec, kernel.label() + " experts down " + e.down().type().label());
+        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().type(), (r, y, accumulate) -> GpuOps.combineExperts(r,
                 b.expertProducts.all(), b.expertWeights.all(), y, dim, dim, used, tokens, accumulate), postNorm, tokens);
     }
 
@@ -336,7 +337,7 @@ public final class BlockRecorder {
      * x += product, or x += rmsnorm(product) * postNorm where the block has a post-norm: the product then
      * goes to the normed scratch (free at both residual adds: the projections that read it are done).
      */
-    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, ResidualSite site, String weightType, Product product,
+    private CommandRecorder residual(CommandRecorder rec, ResidualAdd add, ResidualSite site, GgmlType weightType, Product product,
                                      GpuBuffer postNorm, int tokens) {
         if (postNorm == null) return add.add(rec, site, weightType, product, b.x.all(), true);
         rec = add.add(rec, site, weightType, product, b.normed.all(), false);

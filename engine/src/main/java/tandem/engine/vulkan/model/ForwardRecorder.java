@@ -1,5 +1,6 @@
 package tandem.engine.vulkan.model;
 
+import tandem.engine.tensor.GgmlType;
 import tandem.engine.vulkan.CommandRecorder;
 import tandem.engine.vulkan.GpuTimeline;
 
@@ -45,7 +46,7 @@ final class ForwardRecorder {
                 // the experts' products keep the float kernels
                 String kind = site == BlockRecorder.ResidualSite.EXPERT_DOWN ? BlockRecorder.kind(r.device(), tokens)
                         : BlockRecorder.kind(r.device(), tokens, weightType);
-                String label = kind + " " + site.label() + " " + weightType;
+                String label = kind + " " + site.label() + " " + weightType.label();
                 if (site.endsLayer()) {
                     r.computeBarrier();
                     timeline.mark(profile ? label : "layer"); // without profiling, one segment per layer
@@ -57,7 +58,7 @@ final class ForwardRecorder {
         }
         blocks.output(rec, tokens, allLogits);
         int logitRows = rows != null ? tokens - rows.firstLogitRow() : allLogits ? tokens : 1;
-        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.output.kernelType()) + " output " + m.output.kernelType() : "output");
+        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.output.type()) + " output " + m.output.type().label() : "output");
         rec.end();
     }
 }
