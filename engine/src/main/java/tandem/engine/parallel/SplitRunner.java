@@ -194,7 +194,8 @@ public final class SplitRunner implements ModelRunner {
     @Override
     public List<float[]> forwardBatch(List<BatchPart> parts) {
         if (parts.size() < 2 || !shared.possible()) return ModelRunner.super.forwardBatch(parts);
-        return SharedStepPlan.run(parts, SplitSharedSteps.MAX_ROWS, SplitSharedSteps.LOGIT_ROWS, ModelRunner.super::forwardBatch,
+        boolean int8 = SharedStepPlan.int8On(shards.stream().map(Shard::device).toList());
+        return SharedStepPlan.run(parts, SplitSharedSteps.MAX_ROWS, SplitSharedSteps.LOGIT_ROWS, int8, ModelRunner.super::forwardBatch,
                 group -> {
                     List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
                     group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);

@@ -49,6 +49,15 @@ public final class ParallelSessions {
             new Case("Once upon a time there was", SamplingParams.greedy(10)),
             new Case("1, 2, 3, 4,", SamplingParams.greedy(9)));
 
+    /**
+     * {@link #REFERENCE} and a late case whose prompt of over 8 tokens arrives while the others
+     * decode: with the int8 decode products its own step takes the float prompt kernels and their
+     * steps the int8 ones, so a shared step must not give them one kind.
+     */
+    public static final List<Case> REFERENCE_WITH_LATE_PROMPT = java.util.stream.Stream.concat(REFERENCE.stream(),
+            java.util.stream.Stream.of(new Case("Once upon a time, in a small village by the sea, there lived an old man who",
+                    SamplingParams.greedy(8), 3))).toList();
+
     /** The forward pass under a loaded model, for tests that look at what the backend did. */
     public static ModelRunner runnerOf(LoadedModel model) {
         return ((BackendModel) model).runner();

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import tandem.engine.runtime.ModelRunner.BatchPart;
+import tandem.engine.vulkan.GpuOps;
+import tandem.engine.vulkan.Int8Decode;
+import tandem.engine.vulkan.VulkanDevice;
 
 /**
  * How the parts of a batched step ({@link tandem.engine.runtime.ModelRunner#forwardBatch}) go onto
@@ -15,13 +18,31 @@ import tandem.engine.runtime.ModelRunner.BatchPart;
 public final class SharedStepPlan {
     private SharedStepPlan() {}
 
-    /** The parts' indices in groups, in the order to run them. */
-    public static List<List<Integer>> groups(List<BatchPart> parts, int maxRows, int maxLogitRows) {
+    /**
+     * The parts' indices in groups, in the order to run them.
+     *
+     * @param int8 whether the devices take the int8 decode products ({@link #int8On}). A sequence's
+     *             own step takes them under {@link GpuOps#MATMUL_MIN_TOKENS} rows and the float
+     *             prompt kernels from there, but a shared step gives all its rows one kind, by its
+     *             total rows (int8 up to {@link #int8SharedRows()}): a prompt chunk riding along with
+     *             decode tokens was quantized to 8 bits, or turned their products into float ones, so
+     *             sequences at once generated other ids than alone. So a part of 8 or more rows runs
+     *             in a step of its own, and the others share steps of no more rows than take int8.
+     */
+    public static List<List<Integer>> groups(List<BatchPart> parts, int maxRows, int maxLogitRows, boolean int8) {
+        List<List<Integer>> groups = new ArrayList<>();
+        if (int8) maxRows = Math.min(maxRows, int8SharedRows());
         List<Integer> ordered = new ArrayList<>();
         for (int pass = 0; pass < 3; pass++) {
-            for (int i = 0; i < parts.size(); i++) if (kind(parts.get(i)) == pass) ordered.add(i);
+            for (int i = 0; i < parts.size(); i++) {
+                if (kind(parts.get(i)) != pass) continue;
+                if (int8 && parts.get(i).tokens().length >= GpuOps.MATMUL_MIN_TOKENS) {
+                    groups.add(List.of(i));
+                } else {
+                    ordered.add(i);
+                }
+            }
         }
-        List<List<Integer>> groups = new ArrayList<>();
         List<Integer> group = new ArrayList<>();
         int rows = 0, logitRows = 0;
         boolean longWithLogits = false;
@@ -47,15 +68,33 @@ public final class SharedStepPlan {
     }
 
     /**
+     * Whether the steps recorded on these devices take the int8 decode products (asked for, and the
+     * devices can run them): the grouping of {@link #groups} then keeps each sequence's products
+     * the kind its own steps take.
+     */
+    public static boolean int8On(List<VulkanDevice> devices) {
+        return Int8Decode.requested() && devices.stream().anyMatch(d -> Int8Decode.availableOn(d.physical()));
+    }
+
+    /**
+     * Rows up to which BlockRecorder gives a shared step the int8 products: while it shares weight
+     * reads ({@link GpuOps#sharesWeightReads}); without that, only as many as a decode step takes.
+     */
+    static int int8SharedRows() {
+        return GpuOps.sharesWeightReads(GpuOps.SHARED_MATVEC_MAX_TOKENS) ? GpuOps.SHARED_MATVEC_MAX_TOKENS
+                : GpuOps.MATMUL_MIN_TOKENS - 1;
+    }
+
+    /**
      * A runner's {@code forwardBatch} over shared steps: the parts in {@link #groups}, a group of one
      * through {@code alone} (the sequence's own step), larger groups through {@code shared}; the
      * logits back in the parts' order.
      */
-    public static List<float[]> run(List<BatchPart> parts, int maxRows, int maxLogitRows,
+    public static List<float[]> run(List<BatchPart> parts, int maxRows, int maxLogitRows, boolean int8,
                                     Function<List<BatchPart>, List<float[]>> alone,
                                     Function<List<BatchPart>, List<float[]>> shared) {
         List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(parts.size(), (float[]) null));
-        for (List<Integer> indices : groups(parts, maxRows, maxLogitRows)) {
+        for (List<Integer> indices : groups(parts, maxRows, maxLogitRows, int8)) {
             List<BatchPart> group = indices.stream().map(parts::get).toList();
             List<float[]> logits = group.size() == 1 ? alone.apply(group) : shared.apply(group);
             for (int i = 0; i < indices.size(); i++) out.set(indices.get(i), logits.get(i));
