@@ -12,6 +12,8 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
+import tandem.engine.model.TensorLayout;
+import tandem.engine.model.TensorSlice;
 import tandem.engine.api.SplitMode;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.Dequantizer;

@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 
 import tandem.engine.api.LoadPlan;
 import tandem.engine.api.SplitMode;
+import tandem.engine.model.TensorLayout;
+import tandem.engine.model.TensorSlice;
 
 /**
  * A model cut over devices: what each device computes ({@link DeviceSlices}), which part of every
