@@ -1,7 +1,6 @@
 package tandem.engine.vulkan.model;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -43,16 +42,11 @@ public final class DeviceWeights implements ModelWeights, AutoCloseable {
     private final int firstLayer;
     /** Per held block; their buffers, like all of this device's, are in {@link #owned}. */
     private final List<LayerWeights> layers;
-    private final List<AttentionExtras> extras;
-    private final List<PostNorms> postNorms;
-    /** Per held block: its experts, or null (dense). */
-    private final List<ExpertWeights> experts;
     /** Every buffer uploaded, in the order made: one owner, closed newest first. */
     private final MadeResources owned;
 
     private DeviceWeights(WeightTensor embedding, WeightTensor output, GpuBuffer outputNorm, GpuBuffer ropeTable,
-                          int ropePositions, int firstLayer, List<LayerWeights> layers, List<AttentionExtras> extras,
-                          List<PostNorms> postNorms, List<ExpertWeights> experts, MadeResources owned) {
+                          int ropePositions, int firstLayer, List<LayerWeights> layers, MadeResources owned) {
         this.embedding = embedding;
         this.output = output;
         this.outputNorm = outputNorm;
@@ -60,9 +54,6 @@ public final class DeviceWeights implements ModelWeights, AutoCloseable {
         this.ropePositions = ropePositions;
         this.firstLayer = firstLayer;
         this.layers = List.copyOf(layers);
-        this.extras = List.copyOf(extras);
-        this.postNorms = List.copyOf(postNorms);
-        this.experts = Collections.unmodifiableList(new ArrayList<>(experts));
         this.owned = owned;
     }
 
@@ -75,12 +66,6 @@ public final class DeviceWeights implements ModelWeights, AutoCloseable {
     @Override public GpuBuffer ropeTable() { return ropeTable; }
 
     @Override public LayerWeights layer(int layer) { return layers.get(layer - firstLayer); }
-
-    @Override public AttentionExtras extras(int layer) { return extras.get(layer - firstLayer); }
-
-    @Override public PostNorms postNorms(int layer) { return postNorms.get(layer - firstLayer); }
-
-    @Override public ExpertWeights experts(int layer) { return experts.get(layer - firstLayer); }
 
     /** Positions the rope table covers: the longest context states may have. */
     public int ropePositions() { return ropePositions; }
@@ -98,30 +83,33 @@ public final class DeviceWeights implements ModelWeights, AutoCloseable {
             float[] freqs = factors == null ? null : s.floats(factors);
             GpuBuffer rope = made.keep(up.floats("rope table", RopeTable.build(config, ropePositions, freqs)));
             List<LayerWeights> layers = new ArrayList<>();
-            List<AttentionExtras> extras = new ArrayList<>();
-            List<PostNorms> postNorms = new ArrayList<>();
-            List<ExpertWeights> experts = new ArrayList<>();
             for (int l = share.firstLayer(); l < share.endLayer(); l++) {
-                ModelTensors.Layer t = tensors.layers().get(l);
                 if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
-                layers.add(new LayerWeights(s.vector(t.attnNorm()), s.matrix(t.attnQ()), s.matrix(t.attnK()),
-                        s.matrix(t.attnV()), s.matrix(t.attnOutput()), s.vector(t.ffnNorm()), s.optionalMatrix(t.ffnGate()),
-                        s.optionalMatrix(t.ffnUp()), s.optionalMatrix(t.ffnDown())));
-                extras.add(new AttentionExtras(s.optionalVector(t.attnQBias()), s.optionalVector(t.attnKBias()),
-                        s.optionalVector(t.attnVBias()), s.optionalVector(t.attnQNorm()), s.optionalVector(t.attnKNorm()),
-                        s.optionalVector(t.attnSinks()), s.optionalVector(t.attnOutputBias())));
-                // post-norms act on the all-reduced sums: whole on every device, like the other norms
-                postNorms.add(new PostNorms(s.optionalVector(t.postAttnNorm()), s.optionalVector(t.postFfnNorm())));
-                ModelTensors.ExpertTensors x = t.experts();
-                experts.add(x == null ? null : new ExpertWeights(s.matrix(x.router()), s.optionalVector(x.routerBias()),
-                        s.matrix(x.gate()), s.matrix(x.up()), s.matrix(x.down()), s.optionalVector(x.gateBias()),
-                        s.optionalVector(x.upBias()), s.optionalVector(x.downBias())));
+                layers.add(block(s, tensors.layers().get(l)));
             }
-            return new DeviceWeights(embedding, output, outputNorm, rope, ropePositions, share.firstLayer(), layers, extras,
-                    postNorms, experts, made);
+            return new DeviceWeights(embedding, output, outputNorm, rope, ropePositions, share.firstLayer(), layers, made);
         } catch (RuntimeException e) {
             throw made.closeAfter(e);
         }
+    }
+
+    /** One block's tensors, uploaded in the order the records list them. */
+    private static LayerWeights block(SliceUploader s, ModelTensors.Layer t) {
+        GpuBuffer attnNorm = s.vector(t.attnNorm());
+        WeightTensor q = s.matrix(t.attnQ()), k = s.matrix(t.attnK()), v = s.matrix(t.attnV());
+        WeightTensor attnOutput = s.matrix(t.attnOutput());
+        GpuBuffer ffnNorm = s.vector(t.ffnNorm());
+        WeightTensor gate = s.optionalMatrix(t.ffnGate()), up = s.optionalMatrix(t.ffnUp()), down = s.optionalMatrix(t.ffnDown());
+        AttentionExtras extras = new AttentionExtras(s.optionalVector(t.attnQBias()), s.optionalVector(t.attnKBias()),
+                s.optionalVector(t.attnVBias()), s.optionalVector(t.attnQNorm()), s.optionalVector(t.attnKNorm()),
+                s.optionalVector(t.attnSinks()), s.optionalVector(t.attnOutputBias()));
+        // post-norms act on the all-reduced sums: whole on every device, like the other norms
+        PostNorms post = new PostNorms(s.optionalVector(t.postAttnNorm()), s.optionalVector(t.postFfnNorm()));
+        ModelTensors.ExpertTensors x = t.experts();
+        ExpertWeights experts = x == null ? null : new ExpertWeights(s.matrix(x.router()), s.optionalVector(x.routerBias()),
+                s.matrix(x.gate()), s.matrix(x.up()), s.matrix(x.down()), s.optionalVector(x.gateBias()),
+                s.optionalVector(x.upBias()), s.optionalVector(x.downBias()));
+        return new LayerWeights(attnNorm, q, k, v, attnOutput, ffnNorm, gate, up, down, extras, post, experts);
     }
 
     /**
