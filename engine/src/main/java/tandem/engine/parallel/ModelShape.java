@@ -6,6 +6,7 @@ import java.util.Optional;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
+import tandem.engine.model.TensorLayout;
 
 /**
  * What the split planner needs to know about a decoder-only transformer: its dimensions and its

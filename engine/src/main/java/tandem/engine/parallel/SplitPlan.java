@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 
 import tandem.engine.api.LoadPlan;
 import tandem.engine.api.SplitMode;
+import tandem.engine.model.TensorLayout;
+import tandem.engine.model.TensorSlice;
+import tandem.engine.model.WeightShare;
 
 /**
  * A model cut over devices: what each device computes ({@link DeviceSlices}), which part of every
@@ -65,14 +68,28 @@ public record SplitPlan(SplitMode mode, ModelShape model, List<DeviceSlices> dev
     }
 
     /**
-     * The output projection's rows device {@code device} holds under tensor split: a slice of
-     * {@code output.weight}, or of the token embedding when the model ties them — then a second,
-     * sliced copy beside the whole embedding every device keeps for lookups.
+     * The output projection's rows device {@code device} holds: all of them on the last device of a
+     * layer split, none on the others; under tensor split a slice of {@code output.weight}, or of the
+     * token embedding when the model ties them — then a second, sliced copy beside the whole
+     * embedding every device keeps for lookups.
      */
     public TensorSlice outputProjection(int device) {
         TensorLayout t = model.tensor("output.weight").or(() -> model.tensor("token_embd.weight")).orElseThrow();
         SliceRange vocab = devices.get(device).vocabRows();
         return new TensorSlice(t, false, vocab.start(), vocab.size());
+    }
+
+    /** What device {@code device} uploads: {@link #sliceOf} each tensor, its output rows and its blocks. */
+    public WeightShare share(int device) { return new DeviceShare(this, device); }
+
+    private record DeviceShare(SplitPlan plan, int device) implements WeightShare {
+        @Override public TensorSlice sliceOf(TensorLayout tensor) { return plan.sliceOf(device, tensor); }
+
+        @Override public TensorSlice outputProjection() { return plan.outputProjection(device); }
+
+        @Override public int firstLayer() { return plan.devices.get(device).layers().start(); }
+
+        @Override public int endLayer() { return plan.devices.get(device).layers().end(); }
     }
 
     /** Bytes of weights device {@code device} holds. */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import tandem.engine.model.ModelConfig;
+import tandem.engine.model.TensorLayout;
+import tandem.engine.model.TensorSlice;
 import tandem.engine.api.CacheType;
 import tandem.engine.api.DevicePlan;
 import tandem.engine.api.LoadPlan;

@@ -26,6 +26,7 @@ import tandem.engine.vulkan.TuningKnob;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
 import tandem.engine.vulkan.model.ChunkedForward;
+import tandem.engine.vulkan.model.DeviceWeights;
 import tandem.engine.vulkan.model.SequenceBuffers;
 import tandem.engine.vulkan.model.SharedStepPlan;
 import tandem.engine.vulkan.model.VulkanRunner;
@@ -66,7 +67,7 @@ public final class SplitRunner implements ModelRunner {
 
 
     /** One device: its part of the plan, the model as it sees it, and its weights. */
-    record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, ShardWeights weights) {}
+    record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, DeviceWeights weights) {}
 
     private final VulkanInstance instance;
     private final List<Shard> shards;
@@ -123,7 +124,7 @@ public final class SplitRunner implements ModelRunner {
             long[] done = {0};
             for (int d = 0; d < devices.size(); d++) {
                 String name = devices.get(d).label();
-                ShardWeights w = ShardWeights.upload(devices.get(d), d, plan, file, config, tensors, contextLength, n -> {
+                DeviceWeights w = DeviceWeights.upload(devices.get(d), file, config, tensors, plan.share(d), contextLength, n -> {
                     done[0] += n;
                     progress.update(Math.min(1.0, (double) done[0] / total), "uploading weights to " + name);
                 }, cancelled);
@@ -175,7 +176,7 @@ public final class SplitRunner implements ModelRunner {
 
     @Override
     public State newState(int contextLength) {
-        int positions = shards.getFirst().weights().ropePositions;
+        int positions = shards.getFirst().weights().ropePositions();
         if (contextLength > positions) {
             throw new TandemException("context " + contextLength + " exceeds the " + positions
                     + " positions this model was loaded for; reload with a larger --ctx");

@@ -1,5 +1,7 @@
 package tandem.engine.parallel;
 
+import tandem.engine.model.TensorLayout;
+
 /**
  * How tensor parallelism cuts one kind of weight. Q/K/V and FFN gate/up are cut by output
  * features (whole ggml rows) so each device computes whole heads and whole FFN columns; the

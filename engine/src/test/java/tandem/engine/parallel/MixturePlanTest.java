@@ -18,6 +18,7 @@ import tandem.engine.api.EngineOptions;
 import tandem.engine.api.SplitMode;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
+import tandem.engine.model.TensorLayout;
 import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**

@@ -20,6 +20,7 @@ import tandem.engine.api.DevicePlan;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.SplitMode;
 import tandem.engine.api.TandemException;
+import tandem.engine.model.TensorLayout;
 
 /** Plans for llama.cpp's reference models, read from their GGUF headers. */
 class ReferenceModelPlanTest {

@@ -3,6 +3,7 @@ package tandem.engine.parallel;
 import java.util.ArrayList;
 import java.util.List;
 
+import tandem.engine.model.TensorLayout;
 import tandem.engine.tensor.GgmlType;
 
 /** Llama-style model shapes for planner tests, every matrix in one quant type and the norms in F32. */

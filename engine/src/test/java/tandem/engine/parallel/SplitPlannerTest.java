@@ -19,6 +19,8 @@ import tandem.engine.api.CacheType;
 import tandem.engine.api.DevicePlan;
 import tandem.engine.api.SplitMode;
 import tandem.engine.api.TandemException;
+import tandem.engine.model.TensorLayout;
+import tandem.engine.model.TensorSlice;
 import tandem.engine.tensor.GgmlType;
 
 class SplitPlannerTest {

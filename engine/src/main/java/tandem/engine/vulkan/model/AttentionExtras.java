@@ -9,19 +9,8 @@ import tandem.engine.vulkan.GpuBuffer;
  * a tensor split: the partial sums must add it once).
  */
 public record AttentionExtras(GpuBuffer qBias, GpuBuffer kBias, GpuBuffer vBias, GpuBuffer qNorm, GpuBuffer kNorm,
-                              GpuBuffer sinks, GpuBuffer outputBias) implements AutoCloseable {
-    public static final AttentionExtras NONE = new AttentionExtras(null, null, null, null, null);
-
-    public AttentionExtras(GpuBuffer qBias, GpuBuffer kBias, GpuBuffer vBias, GpuBuffer qNorm, GpuBuffer kNorm) {
-        this(qBias, kBias, vBias, qNorm, kNorm, null, null);
-    }
-
+                              GpuBuffer sinks, GpuBuffer outputBias) {
     public boolean hasBiases() { return qBias != null; }
 
     public boolean hasQkNorm() { return qNorm != null; }
-
-    @Override
-    public void close() {
-        for (GpuBuffer b : new GpuBuffer[] {outputBias, sinks, kNorm, qNorm, vBias, kBias, qBias}) if (b != null) b.close();
-    }
 }

@@ -132,7 +132,7 @@ public final class BlockRecorder {
         normedProjections(rec, w.attnNorm(), 0, tokens,
                 new Projection(w.q(), b.q, qDim), new Projection(w.k(), b.k, kvDim), new Projection(w.v(), b.v, kvDim));
         step(rec, kind(rec.device(), tokens, w.q().type()) + " qkv " + w.q().type().label());
-        AttentionExtras extras = m.extras(layer);
+        AttentionExtras extras = w.extras();
         if (extras.hasBiases()) {
             GpuOps.addBias(rec, b.q.all(), extras.qBias().all(), qDim, tokens);
             GpuOps.addBias(rec, b.k.all(), extras.kBias().all(), kvDim, tokens);
@@ -146,7 +146,7 @@ public final class BlockRecorder {
             step(rec, "q/k norm");
         }
         attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all());
-        PostNorms post = m.postNorms(layer);
+        PostNorms post = w.post();
         rec = residual(rec, add, ResidualSite.ATTENTION_OUTPUT, w.attnOutput().type(), (r, y, accumulate) -> {
             product(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
             if (extras.outputBias() != null) {
@@ -154,7 +154,7 @@ public final class BlockRecorder {
                 GpuOps.addBias(r, y, extras.outputBias().all(), dim, tokens);
             }
         }, post.attention(), tokens);
-        ExpertWeights experts = m.experts(layer);
+        ExpertWeights experts = w.experts();
         if (experts != null) return expertFfn(rec, w, experts, tokens, add, post.ffn());
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens, w.gate().type()) + " gate+up " + w.gate().type().label());

@@ -10,13 +10,4 @@ import tandem.engine.vulkan.WeightTensor;
  * where the architecture has none; the down bias also on all but one device of a tensor split.
  */
 public record ExpertWeights(WeightTensor router, GpuBuffer routerBias, WeightTensor gate, WeightTensor up, WeightTensor down,
-                            GpuBuffer gateBias, GpuBuffer upBias, GpuBuffer downBias) implements AutoCloseable {
-    @Override
-    public void close() {
-        for (GpuBuffer b : new GpuBuffer[] {downBias, upBias, gateBias, routerBias}) if (b != null) b.close();
-        down.close();
-        up.close();
-        gate.close();
-        router.close();
-    }
-}
+                            GpuBuffer gateBias, GpuBuffer upBias, GpuBuffer downBias) {}

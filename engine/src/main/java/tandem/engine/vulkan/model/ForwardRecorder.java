@@ -35,12 +35,12 @@ final class ForwardRecorder {
      * @param allLogits logits of every token (tokens <= logitRows) instead of the last one only
      */
     void record(CommandRecorder rec, int tokens, boolean allLogits) {
-        BlockRecorder blocks = new BlockRecorder(m.config, m, b, rows, profile ? timeline : null);
+        BlockRecorder blocks = new BlockRecorder(m.config(), m.weights(), b, rows, profile ? timeline : null);
         rec.begin();
         timeline.begin(rec);
         blocks.embedding(rec, tokens);
         timeline.mark("embedding");
-        for (int l = 0; l < m.layers.size(); l++) {
+        for (int l = 0; l < m.config().layers(); l++) {
             blocks.block(rec, l, l, tokens, (r, site, weightType, product, out, accumulate) -> {
                 blocks.addLocally(r, product, out, accumulate);
                 // the experts' products keep the float kernels
@@ -58,7 +58,8 @@ final class ForwardRecorder {
         }
         blocks.output(rec, tokens, allLogits);
         int logitRows = rows != null ? tokens - rows.firstLogitRow() : allLogits ? tokens : 1;
-        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.output.type()) + " output " + m.output.type().label() : "output");
+        timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.weights().output().type()) + " output "
+                + m.weights().output().type().label() : "output");
         rec.end();
     }
 }

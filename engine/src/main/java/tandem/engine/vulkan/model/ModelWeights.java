@@ -18,15 +18,6 @@ public interface ModelWeights {
     /** [position][ropeDim/2] (cos, sin) pairs; two tables where sliding-window layers have their own (RopeTable). */
     GpuBuffer ropeTable();
 
-    /** Block {@code layer} in model numbering; the device must hold it. */
+    /** Block {@code layer} in model numbering, with its extras, post-norms and experts; the device must hold it. */
     LayerWeights layer(int layer);
-
-    /** Block {@code layer}'s biases and q/k norms; NONE for architectures without them. */
-    default AttentionExtras extras(int layer) { return AttentionExtras.NONE; }
-
-    /** Block {@code layer}'s post-norms; NONE for architectures without them. */
-    default PostNorms postNorms(int layer) { return PostNorms.NONE; }
-
-    /** Block {@code layer}'s experts, or null for a dense FFN. */
-    default ExpertWeights experts(int layer) { return null; }
 }

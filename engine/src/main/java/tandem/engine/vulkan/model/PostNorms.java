@@ -6,12 +6,4 @@ import tandem.engine.vulkan.GpuBuffer;
  * A block's norms of the attention and FFN outputs before their residual adds (Gemma's
  * post_attention_norm and post_ffw_norm); both null for architectures without them.
  */
-public record PostNorms(GpuBuffer attention, GpuBuffer ffn) implements AutoCloseable {
-    public static final PostNorms NONE = new PostNorms(null, null);
-
-    @Override
-    public void close() {
-        if (ffn != null) ffn.close();
-        if (attention != null) attention.close();
-    }
-}
+public record PostNorms(GpuBuffer attention, GpuBuffer ffn) {}

@@ -54,8 +54,8 @@ final class SharedSteps implements AutoCloseable {
 
     /** Whether this device can bind each sequence's rows of the shared activations. */
     static boolean possible(DeviceModel model) {
-        long alignment = model.device.physical().minStorageBufferOffsetAlignment();
-        return SharedStepPlan.rowsBindable(alignment, model.config.qDim(), model.config.kvDim());
+        long alignment = model.device().physical().minStorageBufferOffsetAlignment();
+        return SharedStepPlan.rowsBindable(alignment, model.config().qDim(), model.config().kvDim());
     }
 
     /**
@@ -69,7 +69,7 @@ final class SharedSteps implements AutoCloseable {
     }
 
     private List<float[]> runLocked(List<BatchPart> group, List<SequenceBuffers> caches) {
-        if (buffers == null) buffers = SequenceBuffers.sharedStep(model.device, model.config, MAX_ROWS, LOGIT_ROWS);
+        if (buffers == null) buffers = SequenceBuffers.sharedStep(model.device(), model.config(), MAX_ROWS, LOGIT_ROWS);
         for (int i = 0; i < group.size(); i++) {
             BatchPart p = group.get(i);
             caches.get(i).step.write(p.position(), p.tokens(), 0, p.tokens().length);
@@ -86,11 +86,11 @@ final class SharedSteps implements AutoCloseable {
     }
 
     private Recording record(StepRows rows) {
-        int stamps = 4 + model.config.layers() * (profile ? 12 : 1);
-        CommandRecorder commands = CommandRecorder.create(model.device);
+        int stamps = 4 + model.config().layers() * (profile ? 12 : 1);
+        CommandRecorder commands = CommandRecorder.create(model.device());
         GpuTimeline timeline = null;
         try {
-            timeline = new GpuTimeline(model.device, stamps);
+            timeline = new GpuTimeline(model.device(), stamps);
             new ForwardRecorder(model, buffers, rows, timeline, profile).record(commands, rows.tokens(), false);
             return new Recording(commands, timeline);
         } catch (RuntimeException e) {
@@ -102,7 +102,7 @@ final class SharedSteps implements AutoCloseable {
 
     /** The logits rows of the step just run, in order, to the parts that asked for them. */
     private List<float[]> logits(List<BatchPart> group) {
-        int vocab = model.config.vocab();
+        int vocab = model.config().vocab();
         buffers.logitsHost.invalidate();
         MemorySegment host = buffers.logitsHost.mapped();
         List<float[]> out = new ArrayList<>(group.size());
@@ -114,7 +114,7 @@ final class SharedSteps implements AutoCloseable {
             }
             float[] logits = new float[vocab];
             MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 4L * row++ * vocab, logits, 0, vocab);
-            CpuOps.softcap(logits, 0, vocab, model.config.extras().finalLogitSoftcap());
+            CpuOps.softcap(logits, 0, vocab, model.config().extras().finalLogitSoftcap());
             out.add(logits);
         }
         return out;

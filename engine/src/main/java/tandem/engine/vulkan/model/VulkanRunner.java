@@ -122,8 +122,8 @@ public final class VulkanRunner implements ModelRunner {
     @Override
     public State newState(int contextLength) {
         DeviceModel m = devices.getFirst();
-        if (contextLength > m.ropePositions) {
-            throw new TandemException("context " + contextLength + " exceeds the " + m.ropePositions
+        if (contextLength > m.weights().ropePositions()) {
+            throw new TandemException("context " + contextLength + " exceeds the " + m.weights().ropePositions()
                     + " positions this model was loaded for; reload with a larger --ctx");
         }
         synchronized (commandPool) {
@@ -179,7 +179,7 @@ public final class VulkanRunner implements ModelRunner {
     public synchronized List<DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
         List<DeviceMetrics> out = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            VulkanDevice device = devices.get(i).device;
+            VulkanDevice device = devices.get(i).device();
             double busy = windowNanos <= 0 ? 0 : Math.min(1.0, gpuNanos / windowNanos);
             double perToken = tokens == 0 ? 0 : gpuNanos / 1e3 / tokens;
             long[] memory = device.deviceLocalUsage();
@@ -195,7 +195,7 @@ public final class VulkanRunner implements ModelRunner {
         shared.close();
         for (DeviceModel m : devices.reversed()) {
             m.close();
-            m.device.close();
+            m.device().close();
         }
         instance.close();
     }
@@ -215,7 +215,7 @@ public final class VulkanRunner implements ModelRunner {
 
         VulkanState(DeviceModel model, int capacity) {
             this.model = model;
-            VulkanDevice d = model.device;
+            VulkanDevice d = model.device();
             int stamps = 4 + config.layers() * (profile ? 12 : 1);
             this.buffers = new SequenceBuffers(d, config, 0, capacity, Math.min(MAX_BATCH, capacity), MAX_LOGIT_ROWS, cacheType);
             this.decode = CommandRecorder.create(d);

@@ -1,4 +1,4 @@
-package tandem.engine.parallel;
+package tandem.engine.model;
 
 import tandem.engine.tensor.GgmlType;
 
@@ -21,7 +21,7 @@ public record TensorSlice(TensorLayout tensor, boolean withinRows, long start, l
      * The type the device holds this slice in: the file's, or F16 for columns that cut through the
      * file's quant blocks. A block mixes columns of two devices' heads or FFN columns, so no device
      * can hold it as it is; the planner cuts that finely only where whole blocks would leave a
-     * device nothing to compute (a small model over several devices; {@link SplitPlanner}).
+     * device nothing to compute (a small model over several devices; the split planner).
      */
     public GgmlType storedType() {
         int block = tensor.type().blockSize();

@@ -1,4 +1,4 @@
-package tandem.engine.parallel;
+package tandem.engine.model;
 
 import tandem.engine.gguf.TensorInfo;
 import tandem.engine.tensor.GgmlType;
