@@ -282,16 +282,8 @@ class SplitPlannerTest {
         // serves as the output projection, split by vocabulary: one more copy across the devices
         long tiedCopy = m.tiedEmbedding() ? m.tensor("token_embd.weight").orElseThrow().bytes() : 0;
         // where K-quant blocks are wider than the cut (the small reference shape), devices hold
-        // those columns as F16: 2 bytes per weight instead of the file's
-        long asF16 = 0;
-        for (TensorLayout t : m.tensors()) {
-            for (int d = 0; d < shares.length; d++) {
-                TensorSlice s = p.sliceOf(d, t);
-                if (s.reencoded()) asF16 += s.tensor().rows() * s.count() * 2 - t.rows() * t.type().byteSize(t.rowLength())
-                        * s.count() / t.rowLength();
-            }
-        }
-        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated + tiedCopy + asF16, sum);
+        // those columns as F16
+        assertEquals(m.tensorBytes() + (shares.length - 1) * replicated + tiedCopy + ReencodedBytes.extra(p, shares.length), sum);
         long kvWhole = (long) m.layers() * CTX * m.kvHeads() * m.headDim() * 4;
         assertEquals(kvWhole, p.loadPlan().devices().stream().mapToLong(DevicePlan::kvCacheBytes).sum());
         // every slice of every split tensor tiles it exactly once, in device order
