@@ -28,8 +28,7 @@ public enum AttentionKernel {
 
     /**
      * What {@code -Dtandem.prompt.attention=coopmat|tiled|rows} asks for, or null when it is not
-     * set: then each prompt takes the tiled kernel where it serves it, else rows (coopmat only when asked
-     * for, until a GPU run of {@code tandem kernel-check --attention} has passed).
+     * set: then each prompt takes the first of coopmat, tiled and rows that serves it.
      */
     public static AttentionKernel forced() {
         String v = System.getProperty("tandem.prompt.attention");

@@ -68,12 +68,12 @@ public final class SharedStepPlan {
     }
 
     /**
-     * Whether the steps recorded on these devices take the int8 decode products (asked for, and the
+     * Whether the steps recorded on these devices take the int8 decode products (wanted, and the
      * devices can run them): the grouping of {@link #groups} then keeps each sequence's products
      * the kind its own steps take.
      */
     public static boolean int8On(List<VulkanDevice> devices) {
-        return Int8Decode.requested() && devices.stream().anyMatch(d -> Int8Decode.availableOn(d.physical()));
+        return devices.stream().anyMatch(d -> Int8Decode.wantedOn(d.physical()) && Int8Decode.availableOn(d.physical()));
     }
 
     /**

@@ -140,7 +140,7 @@ public final class VulkanRunner implements ModelRunner {
     @Override
     public List<float[]> forwardBatch(List<BatchPart> parts) {
         if (parts.size() < 2 || !SharedSteps.possible(devices.getFirst())) return ModelRunner.super.forwardBatch(parts);
-        boolean int8 = SharedStepPlan.int8On(List.of(devices.getFirst().device));
+        boolean int8 = SharedStepPlan.int8On(List.of(devices.getFirst().device()));
         return SharedStepPlan.run(parts, SharedSteps.MAX_ROWS, SharedSteps.LOGIT_ROWS, int8, ModelRunner.super::forwardBatch, group -> {
             List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
             group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);
