@@ -19,7 +19,7 @@ import tandem.engine.api.TandemException;
  */
 class HostileTemplateTest {
     private static final List<ChatMessage> HELLO = List.of(ChatMessage.user("hello"));
-    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final Duration BOUND = Duration.ofSeconds(20);
 
     private static String failure(String source) {
         ChatTemplate t = ChatTemplate.of(source, "<s>", "</s>", "hostile.gguf");
