@@ -104,6 +104,10 @@ class HostileTemplateTest {
                 + "|{% for i in range(5, 0, -2) %}{{ i }}{% endfor %}|{{ range(4, 1) | length }}|{{ range(2000) | length }}",
                 "<s>", "</s>", "plain.gguf");
         assertEquals("012|2,5,8,|531|0|2000", t.render(HELLO, true));
+        // the walk back through the conversation that Qwen-style templates do
+        ChatTemplate back = ChatTemplate.of("{% for i in range(messages | length - 1, -1, -1) %}{{ messages[i].role }},{% endfor %}",
+                "<s>", "</s>", "plain.gguf");
+        assertEquals("assistant,user,", back.render(List.of(ChatMessage.user("hi"), ChatMessage.assistant("hello")), false));
     }
 
     @Test
