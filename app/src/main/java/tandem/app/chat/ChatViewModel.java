@@ -93,6 +93,7 @@ public final class ChatViewModel {
         this.saver = new LatestOnlyRunner(executors.background());
         this.sampling = new SamplingSettings(settings.current().sampling());
         contextPolicy.set(settings.current().contextPolicy());
+        settings.onSaveProblem(problem -> executors.ui().execute(() -> notice.set("Settings not saved: " + problem)));
         contextPolicy.addListener((obs, old, now) -> {
             if (now != null) settings.update(s -> s.withContextPolicy(now));
         });

@@ -3,6 +3,7 @@ package tandem.app.settings;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import tandem.app.concurrent.LatestOnlyRunner;
 import tandem.app.store.JsonStore;
@@ -24,8 +25,16 @@ public final class SettingsService {
     /** The settings the file holds, as far as this process knows. */
     private volatile AppSettings saved;
 
+    /** Where failed background saves are reported (one line each); logged only until someone listens. */
+    private volatile Consumer<String> saveProblems = message -> {};
+
     public SettingsService(Path file, Executor io) {
-        this.store = new JsonStore<>(file, AppSettings.class, AppSettings::defaults, "settings");
+        this(store(file), io);
+    }
+
+    /** Settings kept in {@code store} (see {@link #store}). */
+    public SettingsService(JsonStore<AppSettings> store, Executor io) {
+        this.store = store;
         this.saver = new LatestOnlyRunner(io);
         JsonStore.Loaded<AppSettings> loaded = store.load();
         this.current = loaded.value();
@@ -33,7 +42,18 @@ public final class SettingsService {
         this.loadProblem = loaded.problem();
     }
 
+    /** The store of the settings file at {@code file}. */
+    public static JsonStore<AppSettings> store(Path file) {
+        return new JsonStore<>(file, AppSettings.class, AppSettings::defaults, "settings");
+    }
+
     public AppSettings current() { return current; }
+
+    /**
+     * Tells {@code listener} (on the saving thread) why a background save failed, as one line, so
+     * that the user sees it: the change is kept in memory and the previous file stays as it was.
+     */
+    public void onSaveProblem(Consumer<String> listener) { saveProblems = listener; }
 
     /** A message for the user when the settings file was unreadable and set aside, else null. */
     public String loadProblem() { return loadProblem; }
@@ -73,8 +93,9 @@ public final class SettingsService {
                 store.save(next);
                 saved = next;
             } catch (UncheckedIOException e) {
-                // Settings are a convenience: a failed save must not interrupt the user's work.
+                // Settings are a convenience: a failed save must not interrupt the user's work, only tell them.
                 LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                saveProblems.accept(e.getMessage());
             }
         });
     }

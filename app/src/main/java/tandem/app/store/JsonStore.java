@@ -35,6 +35,7 @@ public final class JsonStore<T> {
     private final Supplier<T> empty;
     private final String description;
     private final Salvage<T> salvage;
+    private final WriteChannel writes;
     private final ObjectMapper mapper = newMapper();
 
     /** How the app reads and writes its JSON: indented, and tolerant of fields a newer version added. */
@@ -53,11 +54,24 @@ public final class JsonStore<T> {
      * @param salvage reads what is intact out of a file that does not parse as a whole (null: start empty)
      */
     public JsonStore(Path file, Class<T> type, Supplier<T> empty, String description, Salvage<T> salvage) {
+        this(file, type, empty, description, salvage, WriteChannel.DISK);
+    }
+
+    private JsonStore(Path file, Class<T> type, Supplier<T> empty, String description, Salvage<T> salvage, WriteChannel writes) {
         this.salvage = salvage;
         this.file = file;
         this.type = type;
         this.empty = empty;
         this.description = description;
+        this.writes = writes;
+    }
+
+    /**
+     * This store, writing its temporary files through {@code writes}: how a test puts a file
+     * system's failures (a full disk) between the store and the disk.
+     */
+    public JsonStore<T> writingThrough(WriteChannel writes) {
+        return new JsonStore<>(file, type, empty, description, salvage, writes);
     }
 
     public Path file() { return file; }
@@ -89,7 +103,7 @@ public final class JsonStore<T> {
             Files.createDirectories(file.toAbsolutePath().getParent());
             // The writer's process id in the name lets a later start tell an abandoned file from a live write.
             tmp = Files.createTempFile(file.toAbsolutePath().getParent(), temporaryPrefix() + ProcessHandle.current().pid() + "-", TEMPORARY_SUFFIX);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try (FileChannel channel = writes.open(tmp);
                  OutputStream out = Channels.newOutputStream(channel)) {
                 mapper.writeValue(nonClosing(out), value);
                 channel.force(true);
@@ -208,6 +222,14 @@ public final class JsonStore<T> {
 
     /** @param kept what was kept, in words for the message ("3 of 4 conversations") */
     public record Partial<T>(T value, String kept) {}
+
+    /** Opens the (just created, empty) temporary file for the save to write. */
+    @FunctionalInterface
+    public interface WriteChannel {
+        WriteChannel DISK = tmp -> FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+
+        FileChannel open(Path tmp) throws IOException;
+    }
 
     /** Reads the intact parts of a damaged file. */
     @FunctionalInterface

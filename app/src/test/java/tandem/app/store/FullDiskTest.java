@@ -1,66 +1,120 @@
 package tandem.app.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tandem.app.chat.ChatHistory;
+import tandem.app.chat.ChatViewModel;
+import tandem.app.concurrent.AppExecutors;
+import tandem.app.settings.AppSettings;
+import tandem.app.settings.ContextPolicy;
+import tandem.app.settings.SettingsService;
+import tandem.engine.api.LoadedModel;
 
 /**
- * The disk fills up in the middle of a save: the write fails with the error the file system gives
- * (ENOSPC), after a good part of the new file was written. The user gets one line saying what could
- * not be saved and why, and the previous file is kept whole with no temporary file beside it.
+ * The disk fills up in the middle of a save: the file system fails the write with ENOSPC after
+ * part of the new file went down (or fails the flush to disk), through {@link FullDisk} between the
+ * store and the disk. The user sees one line saying what could not be saved and why, the previous
+ * file is kept byte for byte, and no temporary file is left beside it.
  */
 class FullDiskTest {
     record Note(String title, List<String> lines) {}
 
-    /** Writes 256 kB of the new file, then fails as a full disk does. */
-    @JsonSerialize(using = DiskFills.class)
-    record Big(String title) {}
-
-    static final class DiskFills extends JsonSerializer<Big> {
-        @Override
-        public void serialize(Big value, JsonGenerator out, SerializerProvider provider) throws IOException {
-            out.writeStartObject();
-            out.writeStringField("title", "x".repeat(256 * 1024));
-            out.flush();
-            throw new IOException("No space left on device");
-        }
-    }
-
     @TempDir Path dir;
 
-    @Test
-    void fullDiskMidSaveGivesOneLineAndKeepsThePreviousFile() throws IOException {
+    static Stream<FullDisk> fullDisks() {
+        return Stream.of(FullDisk.after(256 * 1024), FullDisk.after(0), FullDisk.atForce());
+    }
+
+    @ParameterizedTest
+    @MethodSource("fullDisks")
+    void fullDiskMidSaveGivesOneLineAndKeepsThePreviousFile(FullDisk disk) throws IOException {
         Path file = dir.resolve("history.json");
         Note before = new Note("kept", List.of("saved before the disk filled"));
-        new JsonStore<>(file, Note.class, () -> null, "chat history").save(before);
-        String bytesBefore = Files.readString(file);
+        JsonStore<Note> store = new JsonStore<>(file, Note.class, () -> null, "chat history");
+        store.save(before);
+        byte[] bytesBefore = Files.readAllBytes(file);
 
-        JsonStore<Big> failing = new JsonStore<>(file, Big.class, () -> null, "chat history");
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> failing.save(new Big("new")));
-        String message = e.getMessage();
-        assertFalse(message.contains("\n"), message);
-        assertTrue(message.startsWith("cannot save chat history to " + file) && message.contains("No space left on device"), message);
+        // 1 MB of new history: more than the room left
+        Note big = new Note("new", List.of("x".repeat(1 << 20)));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> store.writingThrough(disk).save(big));
+        assertOneLine(e.getMessage(), "cannot save chat history to " + file);
+        assertTrue(disk.written.get() <= disk.room, disk.written + " bytes written");
 
-        assertEquals(bytesBefore, Files.readString(file));
-        JsonStore.Loaded<Note> loaded = new JsonStore<>(file, Note.class, () -> null, "chat history").load();
+        assertArrayEquals(bytesBefore, Files.readAllBytes(file));
+        JsonStore.Loaded<Note> loaded = store.load();
         assertNull(loaded.problem());
         assertEquals(before, loaded.value());
+        assertOnlyFiles("history.json");
+    }
+
+    @Test
+    void chatHistoryThatCannotBeSavedIsShownInTheNoticeBar() throws IOException {
+        Path file = dir.resolve("history.json");
+        ChatViewModel first = chat(ChatHistory.store(file), settings(SettingsService.store(dir.resolve("settings.json"))));
+        first.rename(first.newConversation(), "saved before the disk filled");
+        byte[] bytesBefore = Files.readAllBytes(file);
+
+        ChatViewModel chat = chat(ChatHistory.store(file).writingThrough(FullDisk.after(64)),
+                settings(SettingsService.store(dir.resolve("settings.json"))));
+        chat.rename(chat.conversations().getFirst(), "x".repeat(100_000));
+
+        String notice = chat.noticeProperty().get();
+        assertOneLine(notice, "Chat history not saved: cannot save chat history to " + file);
+        assertArrayEquals(bytesBefore, Files.readAllBytes(file));
+        assertOnlyFiles("history.json");
+    }
+
+    @Test
+    void settingsThatCannotBeSavedAreShownInTheNoticeBar() throws IOException {
+        Path file = dir.resolve("settings.json");
+        SettingsService.store(file).save(AppSettings.defaults());
+        byte[] bytesBefore = Files.readAllBytes(file);
+
+        ChatViewModel chat = chat(ChatHistory.store(dir.resolve("history.json")),
+                settings(SettingsService.store(file).writingThrough(FullDisk.after(16))));
+        ContextPolicy other = chat.contextPolicyProperty().get() == ContextPolicy.values()[0]
+                ? ContextPolicy.values()[1] : ContextPolicy.values()[0];
+        chat.contextPolicyProperty().set(other);
+
+        String notice = chat.noticeProperty().get();
+        assertOneLine(notice, "Settings not saved: cannot save settings to " + file);
+        assertArrayEquals(bytesBefore, Files.readAllBytes(file));
+        assertOnlyFiles("settings.json");
+    }
+
+    private ChatViewModel chat(JsonStore<ChatHistory> history, SettingsService settings) {
+        return new ChatViewModel(new AppExecutors(Runnable::run, Runnable::run, Runnable::run),
+                new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(), history, settings);
+    }
+
+    private static SettingsService settings(JsonStore<AppSettings> store) {
+        return new SettingsService(store, Runnable::run);
+    }
+
+    private static void assertOneLine(String message, String start) {
+        assertFalse(message.contains("\n"), message);
+        assertTrue(message.startsWith(start) && message.endsWith(FullDisk.ENOSPC), message);
+    }
+
+    private void assertOnlyFiles(String... names) throws IOException {
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("history.json"), files.map(f -> f.getFileName().toString()).toList());
+            assertEquals(List.of(names), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
     }
 }

@@ -4,9 +4,11 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.el.JinjavaProcessors;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.time.Duration;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
 
@@ -29,6 +31,16 @@ final class JinjaRenderer {
     /** Ceiling on nested tag rendering (includes, recursive blocks): real templates nest a few levels. */
     private static final int MAX_RENDER_DEPTH = 64;
 
+    /**
+     * Ceiling on one render's time. Real templates render in milliseconds, a 1 MB message in well
+     * under a second; loops nested under the range cap that print nothing hit no other limit and
+     * would spin for hours. Checked before every node the template renders.
+     */
+    static final Duration MAX_RENDER_TIME = Duration.ofSeconds(5);
+
+    /** When the render on this thread must stop (System.nanoTime), or null outside a render. */
+    private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
+
     private static final Jinjava JINJAVA = create();
 
     private static Jinjava create() {
@@ -50,10 +62,13 @@ final class JinjaRenderer {
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withMaxRenderDepth(MAX_RENDER_DEPTH)
+                .withProcessors(JinjavaProcessors.newBuilder().withNodePreProcessor((node, interpreter) -> checkTime()).build())
                 .withLegacyOverrides(python)
                 .withElResolver(resolver)
                 .build());
         jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
+        jinjava.getGlobalContext().registerFunction(
+                new ELFunctionDefinition("", "range", TemplateFunctions.class, "range", Object.class, Object[].class));
         jinjava.getGlobalContext().registerFunction(
                 new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class, "raiseException", String.class));
         jinjava.getGlobalContext().registerFunction(
@@ -67,19 +82,30 @@ final class JinjaRenderer {
      */
     static String render(String template, Map<String, Object> context) {
         RenderResult result;
+        DEADLINE.set(System.nanoTime() + MAX_RENDER_TIME.toNanos());
         try {
             result = JINJAVA.renderForResult(JinjaCompat.adapt(template), context);
         } catch (RuntimeException e) {
             throw new TemplateFailure(reason(e));
+        } finally {
+            DEADLINE.remove();
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                String raised = raisedMessage(error.getException());
-                throw new TemplateFailure(raised != null ? "the template raised: " + raised
-                        : "line " + error.getLineno() + ": " + error.getMessage());
+                String own = ownReason(error.getException());
+                throw new TemplateFailure(own != null ? own : "line " + error.getLineno() + ": " + error.getMessage());
             }
         }
         return result.getOutput();
+    }
+
+    /** Stops a render that has run past {@link #MAX_RENDER_TIME}; Jinjava calls it before each node. */
+    private static void checkTime() {
+        Long deadline = DEADLINE.get();
+        if (deadline != null && System.nanoTime() - deadline > 0) {
+            throw new TemplateFunctions.RenderRefused("it ran for more than " + MAX_RENDER_TIME.toSeconds()
+                    + " seconds without finishing (a loop over too many items?)");
+        }
     }
 
     /** Why a template failed, as one line. */
@@ -87,16 +113,18 @@ final class JinjaRenderer {
         TemplateFailure(String reason) { super(reason); }
     }
 
-    private static String raisedMessage(Throwable t) {
+    /** Why the render stopped, where the template raised or the renderer refused it; else null. */
+    private static String ownReason(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TemplateFunctions.TemplateRaised r) return r.getMessage();
+            if (c instanceof TemplateFunctions.TemplateRaised r) return "the template raised: " + r.getMessage();
+            if (c instanceof TemplateFunctions.RenderRefused r) return r.getMessage();
         }
         return null;
     }
 
     private static String reason(Throwable t) {
-        String raised = raisedMessage(t);
-        if (raised != null) return "the template raised: " + raised;
+        String own = ownReason(t);
+        if (own != null) return own;
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return message.lines().findFirst().orElse(message);
     }

@@ -2,7 +2,10 @@ package tandem.engine.chat;
 
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
+import java.util.AbstractList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** Global functions that Hugging Face's chat-template environment provides and templates call. */
 public final class TemplateFunctions {
@@ -11,6 +14,57 @@ public final class TemplateFunctions {
     /** What a template's {@code raise_exception(msg)} throws; the renderer reports the message. */
     static final class TemplateRaised extends RuntimeException {
         TemplateRaised(String message) { super(message); }
+    }
+
+    /** What the renderer throws where a template asks for more than it allows; the message says what, for the user. */
+    static final class RenderRefused extends RuntimeException {
+        RenderRefused(String message) { super(message); }
+    }
+
+    /**
+     * Most numbers one {@code range()} may count, as in the sandbox Hugging Face renders templates in
+     * (Jinja2's {@code MAX_RANGE}). Jinjava's own range cuts longer ones to 1,000 without a word,
+     * which would render a different prompt than Hugging Face without telling anyone.
+     */
+    static final int MAX_RANGE = 100_000;
+
+    /**
+     * {@code range([start,] stop[, step])} as Python counts it; the numbers are computed as the loop
+     * asks for them.
+     *
+     * @throws RenderRefused when it counts more than {@value #MAX_RANGE} numbers, as the sandbox refuses
+     */
+    public static List<Integer> range(Object first, Object... rest) {
+        long start = 0, stop, step = 1;
+        if (rest.length == 0) {
+            stop = whole(first);
+        } else {
+            start = whole(first);
+            stop = whole(rest[0]);
+            if (rest.length > 1) step = whole(rest[1]);
+        }
+        if (step == 0) throw new RenderRefused("range() step must not be zero");
+        long count = step > 0 ? Math.max(0, Math.ceilDiv(stop - start, step)) : Math.max(0, Math.ceilDiv(start - stop, -step));
+        if (count > MAX_RANGE) {
+            throw new RenderRefused("range() of " + count + " numbers is longer than the " + MAX_RANGE
+                    + " a chat template may count");
+        }
+        long from = start, by = step;
+        int size = (int) count;
+        return new AbstractList<>() {
+            @Override public Integer get(int i) { return Math.toIntExact(from + by * Objects.checkIndex(i, size)); }
+
+            @Override public int size() { return size; }
+        };
+    }
+
+    private static long whole(Object n) {
+        if (n instanceof Number number) return number.longValue();
+        try {
+            return Long.parseLong(String.valueOf(n).strip());
+        } catch (NumberFormatException e) {
+            throw new RenderRefused("range() takes whole numbers, not " + n);
+        }
     }
 
     /** {@code raise_exception(message)}: the template refuses the conversation. */

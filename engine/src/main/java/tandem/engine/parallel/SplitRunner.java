@@ -70,6 +70,8 @@ public final class SplitRunner implements ModelRunner {
     record Shard(VulkanDevice device, DeviceSlices slices, ModelConfig local, DeviceWeights weights) {}
 
     private final VulkanInstance instance;
+    /** Whether closing the runner closes its devices and instance (false where the caller keeps them: {@link #loadOnto}). */
+    private final boolean ownsDevices;
     private final List<Shard> shards;
     private final VulkanAllReduce allReduce;
     private final StepSchedule schedule;
@@ -93,10 +95,11 @@ public final class SplitRunner implements ModelRunner {
      */
     private final Object commandPool = new Object();
 
-    private SplitRunner(VulkanInstance instance, List<Shard> shards, VulkanAllReduce allReduce, SplitMode mode,
-                        ModelConfig config, CacheType cacheType) {
+    private SplitRunner(VulkanInstance instance, boolean ownsDevices, List<Shard> shards, VulkanAllReduce allReduce,
+                        SplitMode mode, ModelConfig config, CacheType cacheType) {
         this.cacheType = cacheType;
         this.instance = instance;
+        this.ownsDevices = ownsDevices;
         this.shards = List.copyOf(shards);
         this.allReduce = allReduce;
         this.config = config;
@@ -112,13 +115,40 @@ public final class SplitRunner implements ModelRunner {
     public static SplitRunner load(GgufFile file, ModelConfig config, ModelTensors tensors, SplitPlan plan,
                                    int contextLength, AllReduceMode mode, LoadProgress progress, BooleanSupplier cancelled) {
         PlanFit.requireFits(plan.loadPlan());
-        List<ModelConfig> locals = plan.devices().stream().map(s -> localConfig(plan.mode(), config, s)).toList();
         VulkanInstance instance = VulkanInstance.create();
         List<VulkanDevice> devices = new ArrayList<>();
+        try {
+            for (DeviceSlices s : plan.devices()) devices.add(VulkanDevice.open(instance, s.budget().physicalIndex()));
+            return upload(instance, devices, true, file, config, tensors, plan, contextLength, mode, progress, cancelled);
+        } catch (RuntimeException e) {
+            devices.reversed().forEach(VulkanDevice::close);
+            instance.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Uploads each device's part of the model to devices the caller opened (one per device of the
+     * plan, in its order) and keeps: closing the runner frees what the model allocated and leaves
+     * the devices, their allocators and the instance open. How a test loads and unloads models many
+     * times inside the same VMA allocators.
+     */
+    static SplitRunner loadOnto(List<VulkanDevice> devices, GgufFile file, ModelConfig config, ModelTensors tensors,
+                                SplitPlan plan, int contextLength, AllReduceMode mode) {
+        if (devices.size() != plan.devices().size()) {
+            throw new IllegalArgumentException(plan.devices().size() + " devices in the plan, " + devices.size() + " given");
+        }
+        return upload(devices.getFirst().instance(), devices, false, file, config, tensors, plan, contextLength, mode,
+                LoadProgress.NONE, () -> false);
+    }
+
+    private static SplitRunner upload(VulkanInstance instance, List<VulkanDevice> devices, boolean ownsDevices, GgufFile file,
+                                      ModelConfig config, ModelTensors tensors, SplitPlan plan, int contextLength,
+                                      AllReduceMode mode, LoadProgress progress, BooleanSupplier cancelled) {
+        List<ModelConfig> locals = plan.devices().stream().map(s -> localConfig(plan.mode(), config, s)).toList();
         List<Shard> shards = new ArrayList<>();
         VulkanAllReduce ar = null;
         try {
-            for (DeviceSlices s : plan.devices()) devices.add(VulkanDevice.open(instance, s.budget().physicalIndex()));
             ar = VulkanAllReduce.create(devices, MAX_BATCH * config.dim(), mode);
             long total = plan.loadPlan().devices().stream().mapToLong(d -> d.weightBytes()).sum();
             long[] done = {0};
@@ -130,12 +160,10 @@ public final class SplitRunner implements ModelRunner {
                 }, cancelled);
                 shards.add(new Shard(devices.get(d), plan.devices().get(d), locals.get(d), w));
             }
-            return new SplitRunner(instance, shards, ar, plan.mode(), config, plan.loadPlan().cacheType());
+            return new SplitRunner(instance, ownsDevices, shards, ar, plan.mode(), config, plan.loadPlan().cacheType());
         } catch (RuntimeException e) {
             shards.reversed().forEach(s -> s.weights().close());
             if (ar != null) ar.close();
-            devices.reversed().forEach(VulkanDevice::close);
-            instance.close();
             throw e;
         }
     }
@@ -269,9 +297,9 @@ public final class SplitRunner implements ModelRunner {
         allReduce.close();
         for (Shard s : shards.reversed()) {
             s.weights().close();
-            s.device().close();
+            if (ownsDevices) s.device().close();
         }
-        instance.close();
+        if (ownsDevices) instance.close();
     }
 
     /** Submits a whole step on every device, chained through the all-reduce, then waits for the logits. */

@@ -18,6 +18,8 @@ import java.util.SequencedSet;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.util.vma.VmaAllocatorCreateInfo;
+import org.lwjgl.util.vma.VmaStatistics;
+import org.lwjgl.util.vma.VmaTotalStatistics;
 import org.lwjgl.util.vma.VmaVulkanFunctions;
 import org.lwjgl.vulkan.VkCommandPoolCreateInfo;
 import org.lwjgl.vulkan.VkDevice;
@@ -193,6 +195,11 @@ public final class VulkanDevice implements AutoCloseable {
      * (VK_EXT_memory_budget where present, else VMA's own estimate), for the app's monitor.
      */
     public long[] deviceLocalUsage() {
+        return heapUsage(true);
+    }
+
+    /** {used, budget} bytes over the device-local heaps, or over all heaps, from VMA's heap budgets. */
+    private long[] heapUsage(boolean deviceLocalOnly) {
         try (MemoryStack stack = stackPush()) {
             var props = org.lwjgl.vulkan.VkPhysicalDeviceMemoryProperties.malloc(stack);
             vkGetPhysicalDeviceMemoryProperties(physical.handle(), props);
@@ -200,11 +207,32 @@ public final class VulkanDevice implements AutoCloseable {
             vmaGetHeapBudgets(allocator, budgets);
             long used = 0, budget = 0;
             for (int h = 0; h < props.memoryHeapCount(); h++) {
-                if ((props.memoryHeaps(h).flags() & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) == 0) continue;
+                if (deviceLocalOnly && (props.memoryHeaps(h).flags() & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) == 0) continue;
                 used += budgets.get(h).usage();
                 budget += budgets.get(h).budget();
             }
             return new long[] {used, budget};
+        }
+    }
+
+    /**
+     * What this device's VMA allocator holds now, over all memory types and heaps.
+     *
+     * @param allocations live allocations (buffers), and their bytes
+     * @param blocks device memory blocks VMA holds (each one {@code vkAllocateMemory}), and their bytes
+     * @param heapUsage bytes the heaps' budgets count as used: the driver's figure where
+     *        VK_EXT_memory_budget is on, else VMA's own (the blocks' bytes)
+     */
+    public record AllocatorStatistics(long allocations, long allocationBytes, long blocks, long blockBytes, long heapUsage) {}
+
+    /** The allocator's statistics now (VMA's vmaCalculateStatistics and vmaGetHeapBudgets): for leak checks across loads. */
+    public AllocatorStatistics allocatorStatistics() {
+        try (MemoryStack stack = stackPush()) {
+            VmaTotalStatistics stats = VmaTotalStatistics.malloc(stack);
+            vmaCalculateStatistics(allocator, stats);
+            VmaStatistics total = stats.total().statistics();
+            return new AllocatorStatistics(total.allocationCount(), total.allocationBytes(), total.blockCount(),
+                    total.blockBytes(), heapUsage(false)[0]);
         }
     }
 

@@ -1,5 +1,6 @@
 package tandem.engine.chat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -18,7 +19,7 @@ import tandem.engine.api.TandemException;
  */
 class HostileTemplateTest {
     private static final List<ChatMessage> HELLO = List.of(ChatMessage.user("hello"));
-    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final Duration BOUND = Duration.ofSeconds(20);
 
     private static String failure(String source) {
         ChatTemplate t = ChatTemplate.of(source, "<s>", "</s>", "hostile.gguf");
@@ -67,6 +68,46 @@ class HostileTemplateTest {
         ChatTemplate t = ChatTemplate.of(null, "<s>", "</s>", "plain.gguf");
         String out = assertTimeoutPreemptively(BOUND, () -> t.render(List.of(ChatMessage.user(big)), true));
         assertTrue(out.contains(big));
+    }
+
+    @Test
+    void loopWithoutOutputUnderTheRangeCapIsStopped() {
+        // Three nested loops with empty bodies: 10^15 turns, each range under the cap and no text for the output cap.
+        String range = "range(" + TemplateFunctions.MAX_RANGE + ")";
+        long start = System.nanoTime();
+        String m = failure("{% for i in " + range + " %}{% for j in " + range + " %}{% for k in " + range + " %}"
+                + "{% endfor %}{% endfor %}{% endfor %}");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(m.contains("ran for more than " + JinjaRenderer.MAX_RENDER_TIME.toSeconds() + " seconds"), m);
+        assertTrue(seconds >= JinjaRenderer.MAX_RENDER_TIME.toSeconds(), "stopped after " + seconds + " s");
+        System.out.printf("HostileTemplateTest: empty nested loops stopped after %.1f s: %s%n", seconds, m);
+    }
+
+    @Test
+    void billionNumberRangeIsRefusedAsHuggingFaceDoes() {
+        // Jinjava would count 1,000 and render 1,000 x's without a word; Jinja2's sandbox refuses the range.
+        String m = failure("{% for i in range(10**9) %}x{% endfor %}");
+        assertTrue(m.contains("range() of 1000000000 numbers is longer than the " + TemplateFunctions.MAX_RANGE), m);
+    }
+
+    @Test
+    void outputLoopUnderTheRangeCapStopsAtTheOutputCap() {
+        // 10^12 characters from ranges the cap allows (100 a turn, so the cap is reached long before the time limit).
+        String range = "range(" + TemplateFunctions.MAX_RANGE + ")";
+        String m = failure("{% for i in " + range + " %}{% for j in " + range + " %}" + "x".repeat(100) + "{% endfor %}{% endfor %}");
+        assertTrue(m.contains("output") || m.contains("limit"), m);
+    }
+
+    @Test
+    void rangeCountsAsPythonDoes() {
+        ChatTemplate t = ChatTemplate.of("{% for i in range(3) %}{{ i }}{% endfor %}|{% for i in range(2, 11, 3) %}{{ i }},{% endfor %}"
+                + "|{% for i in range(5, 0, -2) %}{{ i }}{% endfor %}|{{ range(4, 1) | length }}|{{ range(2000) | length }}",
+                "<s>", "</s>", "plain.gguf");
+        assertEquals("012|2,5,8,|531|0|2000", t.render(HELLO, true));
+        // the walk back through the conversation that Qwen-style templates do
+        ChatTemplate back = ChatTemplate.of("{% for i in range(messages | length - 1, -1, -1) %}{{ messages[i].role }},{% endfor %}",
+                "<s>", "</s>", "plain.gguf");
+        assertEquals("assistant,user,", back.render(List.of(ChatMessage.user("hi"), ChatMessage.assistant("hello")), false));
     }
 
     @Test

@@ -22,7 +22,9 @@ import tandem.engine.gguf.SharedData;
  * Models swapped many times in one process, as a desktop user does: after every unload the
  * process holds no more threads or open files than after the first load, and no mapping of the
  * model file is left. Each Vulkan load opens its own devices and VMA allocators and destroys them
- * on close (their own leak checks run then), so what could leak across loads is process-level.
+ * on close (their own leak checks run then), so what could leak across loads is process-level;
+ * ReloadOneAllocatorTest and ReloadSplitAllocatorsTest hold devices open across loads and check
+ * their allocators.
  *
  * <p>20 loads per mode in CI; {@code -Dtandem.reliability.full=true} runs 200.
  */

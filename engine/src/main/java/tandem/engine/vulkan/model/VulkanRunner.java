@@ -36,6 +36,8 @@ public final class VulkanRunner implements ModelRunner {
     public static final int MAX_LOGIT_ROWS = 16;
 
     private final VulkanInstance instance;
+    /** Whether closing the runner closes its devices and instance (false where the caller keeps them: {@link #loadOnto}). */
+    private final boolean ownsDevices;
     private final List<DeviceModel> devices;
     private final ModelConfig config;
     private final boolean profile;
@@ -52,9 +54,10 @@ public final class VulkanRunner implements ModelRunner {
     /** How the sequences' KV caches store keys and values. */
     private final CacheType cacheType;
 
-    private VulkanRunner(VulkanInstance instance, List<DeviceModel> devices, ModelConfig config, boolean profile,
-                         CacheType cacheType) {
+    private VulkanRunner(VulkanInstance instance, boolean ownsDevices, List<DeviceModel> devices, ModelConfig config,
+                         boolean profile, CacheType cacheType) {
         this.instance = instance;
+        this.ownsDevices = ownsDevices;
         this.cacheType = cacheType;
         this.devices = List.copyOf(devices);
         this.config = config;
@@ -92,18 +95,37 @@ public final class VulkanRunner implements ModelRunner {
                         pd.index(), pd.name(), need / 1073741824.0, contextLength, pd.freeBytes() / 1073741824.0));
             }
             device = VulkanDevice.open(instance, pd);
-            long total = DeviceModel.weightBytes(tensors);
-            long[] done = {0};
-            DeviceModel model = DeviceModel.upload(device, file, config, tensors, contextLength, n -> {
-                done[0] += n;
-                progress.update(Math.min(1.0, (double) done[0] / total), "uploading weights to " + pd.name());
-            }, cancelled);
-            return new VulkanRunner(instance, List.of(model), config, profilingRequested(), cacheType);
+            return upload(device, true, file, config, tensors, contextLength, cacheType, progress, cancelled);
         } catch (RuntimeException e) {
             if (device != null) device.close();
             instance.close();
             throw e;
         }
+    }
+
+    /**
+     * Uploads the model to a device the caller opened and keeps: closing the runner frees what the
+     * model allocated and leaves the device, its allocator and its instance open. How a test loads
+     * and unloads models many times inside one VMA allocator.
+     */
+    static VulkanRunner loadOnto(VulkanDevice device, GgufFile file, ModelConfig config, ModelTensors tensors,
+                                 int contextLength, CacheType cacheType) {
+        requireKernels(tensors);
+        cacheType.check(config.headDim());
+        return upload(device, false, file, config, tensors, contextLength, cacheType, LoadProgress.NONE, () -> false);
+    }
+
+    private static VulkanRunner upload(VulkanDevice device, boolean ownsDevice, GgufFile file, ModelConfig config,
+                                       ModelTensors tensors, int contextLength, CacheType cacheType, LoadProgress progress,
+                                       BooleanSupplier cancelled) {
+        long total = DeviceModel.weightBytes(tensors);
+        long[] done = {0};
+        String name = device.physical().name();
+        DeviceModel model = DeviceModel.upload(device, file, config, tensors, contextLength, n -> {
+            done[0] += n;
+            progress.update(Math.min(1.0, (double) done[0] / total), "uploading weights to " + name);
+        }, cancelled);
+        return new VulkanRunner(device.instance(), ownsDevice, List.of(model), config, profilingRequested(), cacheType);
     }
 
     private static void requireKernels(ModelTensors tensors) {
@@ -195,9 +217,9 @@ public final class VulkanRunner implements ModelRunner {
         shared.close();
         for (DeviceModel m : devices.reversed()) {
             m.close();
-            m.device().close();
+            if (ownsDevices) m.device().close();
         }
-        instance.close();
+        if (ownsDevices) instance.close();
     }
 
     /** One sequence on the device: its buffers, the recorded decode step and a prompt recorder. */
