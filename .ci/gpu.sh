@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU check CI cannot run: correctness of the kernels lavapipe lacks (matrix units, the opt-in
+# The GPU check CI cannot run: correctness of the kernels lavapipe lacks (matrix units, the
 # int8 decode, the matrix-unit attention and expert kernels) and the speed figures of issue #12,
 # on one NVIDIA GPU of the device machines (../shared/device/README.md).
 #
@@ -59,25 +59,25 @@ bench() {
         local m
         m=$(synth 8b "$type")
         step "bench-8b-$type" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
-        JOPTS=-Dtandem.decode.int8=true step "bench-8b-$type-int8" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
-        JOPTS=-Dtandem.prompt.attention=coopmat step "bench-8b-$type-coopmat-attention" 90 bench --model "$m" --backend vulkan -p 512,2048 -n 0 -r 2
+        JOPTS=-Dtandem.decode.int8=false step "bench-8b-$type-float-decode" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
+        JOPTS=-Dtandem.prompt.attention=tiled step "bench-8b-$type-tiled-attention" 90 bench --model "$m" --backend vulkan -p 512,2048 -n 0 -r 2
     done
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
 # The most telling figures first, for a call that may be the session's only one: the decode kernels'
-# check, each type's default decode and prompt against its int8 decode (Q8_0 is the control), then
-# the attention kernels' check and the matrix-unit attention.
+# check, each type's default (int8 decode, matrix-unit attention) against its float decode (Q8_0 is
+# the control), then the attention kernels' check and the tiled attention.
 first() {
     step kernel-check-decode 180 kernel-check --devices 0 --repeats 5 --shapes 4096x4096x1,14336x4096x1,4096x14336x1,4096x4096x4
     for type in q4_k q8_0 q4_0; do
         local m
         m=$(synth 8b "$type")
         step "bench-8b-$type" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
-        JOPTS=-Dtandem.decode.int8=true step "bench-8b-$type-int8" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
+        JOPTS=-Dtandem.decode.int8=false step "bench-8b-$type-float-decode" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
     done
     step kernel-check 240 kernel-check --devices 0 --repeats 3 --attention
-    JOPTS=-Dtandem.prompt.attention=coopmat step "bench-8b-q4_k-coopmat-attention" 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 512,2048 -n 0 -r 2
+    JOPTS=-Dtandem.prompt.attention=tiled step "bench-8b-q4_k-tiled-attention" 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 512,2048 -n 0 -r 2
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 

@@ -28,7 +28,7 @@ import tandem.engine.vulkan.VulkanInstance;
  * residual add. Prints one table row per (type, shape, kernel) with the largest error relative to
  * the largest output, PASS/FAIL against a bound for the kernel's operand precision, and GPU time;
  * shapes of fewer than {@link GpuOps#MATMUL_MIN_TOKENS} tokens add a row for the decode kernel, and for the
- * types with int8 products a {@value #DECODE_INT8} row for them (opt-in, -Dtandem.decode.int8=true); with
+ * types with int8 products a {@value #DECODE_INT8} row for them (the default on GPUs); with
  * {@code --attention}, the prompt attention kernels (coopmat, tiled, rows) on a few model-sized attention
  * shapes too ({@link #attentionProblems}: too large for CI's CPU driver);
  * exits 1 on any FAIL (or validation message), so the check runs where CI cannot (the matrix units).
@@ -112,8 +112,8 @@ final class KernelCheckCommand {
     }
 
     /**
-     * The row of the int8 decode products ({@value #DECODE_INT8}: -Dtandem.decode.int8=true, opt-in until timed
-     * on a GPU) beside the float decode row, whatever the property says. It passes where every output lies within
+     * The row of the int8 decode products ({@value #DECODE_INT8}: the default on GPUs, -Dtandem.decode.int8=false turns it
+     * off) beside the float decode row, whatever the property says. It passes where every output lies within
      * the most the input's rounding to 8 bits can move it plus the float bound ({@link ProductProblem#withinInt8Bounds});
      * the bound cell shows the largest of those per-output bounds ({@link ProductProblem#int8Bound}).
      */

@@ -259,7 +259,7 @@ public final class GpuOps {
      * forces one (matmul, the scalar tiled product, measured slower than matvec on an H100: its
      * k-loop waits on every tile load). The matrix units take their input converted to float16
      * through {@code halves} (tokens x cols halves of scratch); rows not in whole 8s take matvec.
-     * A few tokens with {@code -Dtandem.decode.int8=true} may take the int8 products ({@link #decode}),
+     * A few tokens may take the int8 products ({@link #decode}),
      * their quantized input in {@code halves} (1.25 bytes per value: it fits where the halves do).
      */
     public static void linear(CommandRecorder rec, WeightTensor w, BufferRange x, BufferRange up, int xOffset,

@@ -414,7 +414,7 @@ public final class BlockRecorder {
     }
 
     /**
-     * Where the int8 products (-Dtandem.decode.int8=true) take any of the projections: rmsnorm of the
+     * Where the int8 products (Int8Decode#wantedOn) take any of the projections: rmsnorm of the
      * residual stream's rows quantized once for all of them, into the float16 scratch that steps of a
      * few rows leave unused, and the barrier after it; else null.
      */
