@@ -14,9 +14,8 @@ import tandem.engine.api.Tokenizer;
 public final class TokenizerBench {
     private TokenizerBench() {}
 
-    /** What one benchmark measured. */
     /**
-     * Wall-clock times, and the best run's CPU time of the tokenizing thread: on a machine shared
+     * What one benchmark measured: wall-clock times, and the best run's CPU time of the tokenizing thread: on a machine shared
      * with other work the CPU time is the steadier figure.
      */
     public record Result(long bytes, int tokens, double bestMillis, double meanMillis, double bestCpuMillis, int runs) {

@@ -173,17 +173,17 @@ public final class BlockRecorder {
                 post.ffn(), tokens);
     }
 
-    /**
-     * RoPE, the KV-cache append and attention of each sequence of the step on its own cache and
-     * position: a decode token in one kernel (when fused), a prompt's rows through rope_store and
-     * the prompt attention. The sequences' kernels are independent, so they share the barriers.
-     */
     /** A sequence's cache of one layer as the attention kernels read it. */
     private static AttentionCache cacheOf(SequenceBuffers s, int cacheIndex, int window) {
         return new AttentionCache(s.keys.get(cacheIndex).all(), s.values.get(cacheIndex).all(), s.cacheType, window,
                 s.ring(cacheIndex));
     }
 
+    /**
+     * RoPE, the KV-cache append and attention of each sequence of the step on its own cache and
+     * position: a decode token in one kernel (when fused), a prompt's rows through rope_store and
+     * the prompt attention. The sequences' kernels are independent, so they share the barriers.
+     */
     private void attention(CommandRecorder rec, int layer, int cacheIndex, int tokens, BufferRange sinks) {
         boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
