@@ -21,6 +21,8 @@ pack() {
     # shaderc compiles the shaders at build time only; the device needs the rest
     find engine/target/lib -name '*.jar' ! -name 'lwjgl-shaderc*' -exec cp {} .gpu/lib/ \;
     gzip -c ../shared/data/vocab/ggml-vocab-llama-bpe.gguf > .gpu/vocab.gguf.gz
+    # llama.cpp's tiny mixtures (under 1 MB each): the expert kernels' greedy check in moe()
+    cp ../shared/data/models/arch/qwen3moe-q4_k.gguf ../shared/data/models/arch/gpt-oss-mxfp4_moe.gguf .gpu/
     grep -qx '.gpu/' .git/info/exclude 2>/dev/null || echo '.gpu/' >> .git/info/exclude
     du -sh .device .gpu engine/target/classes
 }
@@ -89,7 +91,20 @@ parallel() {
     step parallel-8b-q4_0 240 bench --model "$(synth 8b q4_0)" --backend vulkan -p 0 -n 128 -r 1 --parallel 1,4,8
 }
 
+# The greedy continuation of the reference mixtures' 92-token prompt (its prompt products take the
+# grouped expert kernels) with the default and with the matrix-unit expert kernel: CPU and lavapipe
+# give "' little said F?%on?v?I'" (qwen3moe-q4_k) and "'?9k?Maupon4 mylive'" (gpt-oss-mxfp4_moe);
+# the matrix-unit kernel becomes the default once it gives the same.
+moe_greedy() {
+    local prompt="Lily and her little brother Tom went to the park on a sunny day. They played on the swings, shared a big red apple under a tree and watched the ducks swim in the pond until the sun went down. Then Lily said to Tom"
+    for m in qwen3moe-q4_k gpt-oss-mxfp4_moe; do
+        step "greedy-$m-default" 60 run --model ".gpu/$m.gguf" --backend vulkan --temperature 0 --tokens 12 --prompt "$prompt"
+        JOPTS=-Dtandem.moe.kernel=coopmat step "greedy-$m-coopmat" 60 run --model ".gpu/$m.gguf" --backend vulkan --temperature 0 --tokens 12 --prompt "$prompt"
+    done
+}
+
 moe() {
+    moe_greedy
     local m
     m=$(synth qwen3-30b-a3b q4_k qwen3moe)
     step bench-qwen3-30b-a3b 150 bench --model "$m" --backend vulkan -p 512 -n 128 -r 2
