@@ -1,7 +1,10 @@
 package tandem.engine.runtime;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Lets the sessions of one model that generate at the same time share each forward step: every
@@ -19,6 +22,15 @@ final class StepBatcher {
     private boolean stepping;
     private long steps;
     private long parts;
+    /**
+     * Each sequence's place in a step's list of parts, first seen first. The GPU runners record a
+     * step once per list of sequences and replay it while the list repeats; the sessions' threads
+     * arrive in any order, so listing the parts in arrival order made new lists (and recordings,
+     * milliseconds of host time each while the GPU waits) out of the same sequences. Weak keys: a
+     * closed session's state leaves with it.
+     */
+    private final Map<ModelRunner.State, Long> order = new WeakHashMap<>();
+    private long nextOrder;
 
     StepBatcher(ModelRunner runner) {
         this.runner = runner;
@@ -89,7 +101,7 @@ final class StepBatcher {
         return new long[] {steps, parts};
     }
 
-    /** Pending requests that fit one step (at least one), oldest first. */
+    /** Pending requests that fit one step (at least one), taken oldest first, listed in their sequences' order. */
     private List<Request> take() {
         List<Request> batch = new ArrayList<>();
         int rows = 0;
@@ -99,6 +111,9 @@ final class StepBatcher {
             rows += r.part.tokens().length;
             batch.add(r);
         }
+        // places are given before sorting: a sort compares in its own order, and not at all for one part
+        for (Request r : batch) order.computeIfAbsent(r.part.state(), s -> nextOrder++);
+        batch.sort(Comparator.comparingLong(r -> order.get(r.part.state())));
         return batch;
     }
 
