@@ -2,8 +2,8 @@ package tandem.engine.cpu;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.ModelConfig;
-import tandem.engine.model.ModelTensors;
 import tandem.engine.tensor.Dequantizer;
 
 /**
@@ -17,7 +17,7 @@ record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v
                 float[] postAttnNorm, float[] postFfnNorm, float[] sinks, float[] attnOutputBias, CpuExperts experts) {
 
     /** A block of a mixture (qwen3moe, gpt-oss): experts instead of gate/up/down, sinks and output bias where given. */
-    static CpuLayer load(GgufFile file, ModelConfig c, ModelTensors.Layer t) {
+    static CpuLayer load(GgufFile file, ModelConfig c, LayerTensors<TensorInfo> t) {
         if (t.experts() == null) return load(file, t);
         return new CpuLayer(vector(file, t.attnNorm()),
                 WeightMatrix.of(file, t.attnQ()), WeightMatrix.of(file, t.attnK()), WeightMatrix.of(file, t.attnV()),
@@ -28,7 +28,7 @@ record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v
                 CpuExperts.load(file, c.architecture().experts(), c.experts(), t.experts()));
     }
 
-    static CpuLayer load(GgufFile file, ModelTensors.Layer t) {
+    static CpuLayer load(GgufFile file, LayerTensors<TensorInfo> t) {
         return new CpuLayer(vector(file, t.attnNorm()),
                 WeightMatrix.of(file, t.attnQ()), WeightMatrix.of(file, t.attnK()), WeightMatrix.of(file, t.attnV()),
                 vector(file, t.attnQBias()), vector(file, t.attnKBias()), vector(file, t.attnVBias()),
