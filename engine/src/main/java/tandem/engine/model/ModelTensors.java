@@ -12,6 +12,7 @@ import tandem.engine.gguf.TensorInfo;
  *
  * @param output     the output projection, or the token embedding when the output is tied
  * @param ropeFreqs  per-frequency RoPE divisors (Llama 3.1), or null
+ * @param layers     each block's tensors, bound from the names {@link TensorNames#layer} gives
  * @param ropeFactorsLong  Phi-3's LongRoPE divisors for contexts beyond the original one, or null
  * @param ropeFactorsShort Phi-3's LongRoPE divisors for contexts within it, or null
  */
