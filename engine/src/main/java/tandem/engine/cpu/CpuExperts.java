@@ -3,9 +3,10 @@ package tandem.engine.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.TensorInfo;
 import tandem.engine.model.ExpertConfig;
 import tandem.engine.model.ExpertStyle;
-import tandem.engine.model.ModelTensors;
+import tandem.engine.model.ExpertTensors;
 
 /**
  * A mixture-of-experts FFN on the CPU: the router picks k experts per token
@@ -17,7 +18,7 @@ record CpuExperts(ExpertStyle style, ExpertConfig shape, WeightMatrix router, fl
                   List<WeightMatrix> gate, List<WeightMatrix> up, List<WeightMatrix> down,
                   float[] gateBias, float[] upBias, float[] downBias) {
 
-    static CpuExperts load(GgufFile file, ExpertStyle style, ExpertConfig shape, ModelTensors.ExpertTensors t) {
+    static CpuExperts load(GgufFile file, ExpertStyle style, ExpertConfig shape, ExpertTensors<TensorInfo> t) {
         return new CpuExperts(style, shape, WeightMatrix.of(file, t.router()), CpuLayer.vector(file, t.routerBias()),
                 WeightMatrix.experts(file, t.gate()), WeightMatrix.experts(file, t.up()), WeightMatrix.experts(file, t.down()),
                 CpuLayer.vector(file, t.gateBias()), CpuLayer.vector(file, t.upBias()), CpuLayer.vector(file, t.downBias()));

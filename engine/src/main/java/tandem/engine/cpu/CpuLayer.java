@@ -2,8 +2,8 @@ package tandem.engine.cpu;
 
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.ModelConfig;
-import tandem.engine.model.ModelTensors;
 import tandem.engine.tensor.Dequantizer;
 
 /**
@@ -16,26 +16,25 @@ record CpuLayer(float[] attnNorm, WeightMatrix q, WeightMatrix k, WeightMatrix v
                 WeightMatrix attnOutput, float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
                 float[] postAttnNorm, float[] postFfnNorm, float[] sinks, float[] attnOutputBias, CpuExperts experts) {
 
-    /** A block of a mixture (qwen3moe, gpt-oss): experts instead of gate/up/down, sinks and output bias where given. */
-    static CpuLayer load(GgufFile file, ModelConfig c, ModelTensors.Layer t) {
-        if (t.experts() == null) return load(file, t);
-        return new CpuLayer(vector(file, t.attnNorm()),
-                WeightMatrix.of(file, t.attnQ()), WeightMatrix.of(file, t.attnK()), WeightMatrix.of(file, t.attnV()),
-                vector(file, t.attnQBias()), vector(file, t.attnKBias()), vector(file, t.attnVBias()),
-                vector(file, t.attnQNorm()), vector(file, t.attnKNorm()),
-                WeightMatrix.of(file, t.attnOutput()), vector(file, t.ffnNorm()), null, null, null,
-                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()), vector(file, t.attnSinks()), vector(file, t.attnOutputBias()),
-                CpuExperts.load(file, c.architecture().experts(), c.experts(), t.experts()));
-    }
-
-    static CpuLayer load(GgufFile file, ModelTensors.Layer t) {
+    /**
+     * A block's weights; a mixture's (qwen3moe, gpt-oss) has experts instead of gate/up/down, and
+     * sinks and an output bias where given. What the bound layer lacks stays null, so one load
+     * serves dense blocks and mixtures alike.
+     */
+    static CpuLayer load(GgufFile file, ModelConfig c, LayerTensors<TensorInfo> t) {
         return new CpuLayer(vector(file, t.attnNorm()),
                 WeightMatrix.of(file, t.attnQ()), WeightMatrix.of(file, t.attnK()), WeightMatrix.of(file, t.attnV()),
                 vector(file, t.attnQBias()), vector(file, t.attnKBias()), vector(file, t.attnVBias()),
                 vector(file, t.attnQNorm()), vector(file, t.attnKNorm()),
                 WeightMatrix.of(file, t.attnOutput()), vector(file, t.ffnNorm()),
-                WeightMatrix.of(file, t.ffnGate()), WeightMatrix.of(file, t.ffnUp()), WeightMatrix.of(file, t.ffnDown()),
-                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()), null, null, null);
+                optionalMatrix(file, t.ffnGate()), optionalMatrix(file, t.ffnUp()), optionalMatrix(file, t.ffnDown()),
+                vector(file, t.postAttnNorm()), vector(file, t.postFfnNorm()), vector(file, t.attnSinks()), vector(file, t.attnOutputBias()),
+                t.experts() == null ? null : CpuExperts.load(file, c.architecture().experts(), c.experts(), t.experts()));
+    }
+
+    /** A matrix a block may lack (a mixture's dense FFN); null stays null. */
+    private static WeightMatrix optionalMatrix(GgufFile file, TensorInfo t) {
+        return t == null ? null : WeightMatrix.of(file, t);
     }
 
     /** A one-dimensional tensor decoded to floats; null stays null. */

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import tandem.engine.gguf.GgufFile;
+import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.api.Backend;
@@ -59,7 +61,7 @@ public final class CpuRunner implements ModelRunner {
                                  LoadProgress progress, BooleanSupplier cancelled) {
         cacheType.check(config.headDim());
         List<CpuLayer> layers = new ArrayList<>(config.layers());
-        for (ModelTensors.Layer layer : tensors.layers()) {
+        for (LayerTensors<TensorInfo> layer : tensors.layers()) {
             if (cancelled.getAsBoolean()) throw new TandemException("load cancelled");
             layers.add(CpuLayer.load(file, config, layer));
             progress.update((double) layers.size() / config.layers(), "layer " + layers.size() + " of " + config.layers());

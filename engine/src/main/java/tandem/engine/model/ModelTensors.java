@@ -12,37 +12,15 @@ import tandem.engine.gguf.TensorInfo;
  *
  * @param output     the output projection, or the token embedding when the output is tied
  * @param ropeFreqs  per-frequency RoPE divisors (Llama 3.1), or null
+ * @param layers     each block's tensors, bound from the names {@link TensorNames#layer} gives
  * @param ropeFactorsLong  Phi-3's LongRoPE divisors for contexts beyond the original one, or null
  * @param ropeFactorsShort Phi-3's LongRoPE divisors for contexts within it, or null
  */
 public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, TensorInfo output,
-                           TensorInfo ropeFreqs, List<Layer> layers, TensorInfo ropeFactorsLong,
+                           TensorInfo ropeFreqs, List<LayerTensors<TensorInfo>> layers, TensorInfo ropeFactorsLong,
                            TensorInfo ropeFactorsShort) {
     public ModelTensors {
         layers = List.copyOf(layers);
-    }
-
-    /**
-     * One block's tensors. Bias, q/k-norm and post-norm tensors are null for architectures without
-     * them. Where the file fuses Q/K/V or gate/up (Phi-3), q, k, v, gate and up are row views of the
-     * fused tensor ({@link #rowView}), so every backend and the split planner see separate tensors.
-     * A mixture has {@code experts} instead of ffnGate/ffnUp/ffnDown; sinks and the attention-output
-     * bias are gpt-oss's.
-     */
-    public record Layer(TensorInfo attnNorm, TensorInfo attnQ, TensorInfo attnK, TensorInfo attnV,
-                        TensorInfo attnQBias, TensorInfo attnKBias, TensorInfo attnVBias,
-                        TensorInfo attnQNorm, TensorInfo attnKNorm, TensorInfo attnOutput,
-                        TensorInfo ffnNorm, TensorInfo ffnGate, TensorInfo ffnUp, TensorInfo ffnDown,
-                        TensorInfo postAttnNorm, TensorInfo postFfnNorm,
-                        TensorInfo attnSinks, TensorInfo attnOutputBias, ExpertTensors experts) {
-        /** A dense block without post-norms, sinks or experts. */
-        public Layer(TensorInfo attnNorm, TensorInfo attnQ, TensorInfo attnK, TensorInfo attnV,
-                     TensorInfo attnQBias, TensorInfo attnKBias, TensorInfo attnVBias,
-                     TensorInfo attnQNorm, TensorInfo attnKNorm, TensorInfo attnOutput,
-                     TensorInfo ffnNorm, TensorInfo ffnGate, TensorInfo ffnUp, TensorInfo ffnDown) {
-            this(attnNorm, attnQ, attnK, attnV, attnQBias, attnKBias, attnVBias, attnQNorm, attnKNorm, attnOutput,
-                    ffnNorm, ffnGate, ffnUp, ffnDown, null, null, null, null, null);
-        }
     }
 
     /**
@@ -70,22 +48,6 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         return ropeFactorsShort;
     }
 
-    /**
-     * A mixture-of-experts FFN: the router [dim, experts] and the experts' projections as 3-D
-     * tensors [input, output, expert] (expert e's rows follow expert e-1's). Biases are null where
-     * the architecture has none.
-     */
-    public record ExpertTensors(TensorInfo router, TensorInfo routerBias, TensorInfo gate, TensorInfo up, TensorInfo down,
-                                TensorInfo gateBias, TensorInfo upBias, TensorInfo downBias) {
-        List<TensorInfo> all() {
-            List<TensorInfo> all = new ArrayList<>();
-            for (TensorInfo t : new TensorInfo[] {router, routerBias, gate, up, down, gateBias, upBias, downBias}) {
-                if (t != null) all.add(t);
-            }
-            return all;
-        }
-    }
-
     /** Finds and validates every tensor the configuration needs. */
     public static ModelTensors bind(GgufFile file, ModelConfig c) {
         ShapeChecker shapes = new ShapeChecker(file);
@@ -96,17 +58,16 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         TensorInfo ropeShort = optionalVector(file, shapes, TensorNames.ROPE_FACTORS_SHORT, c.ropeDim() / 2);
         boolean fused = c.block().fusedTensors();
         boolean post = c.block().postNorms();
-        List<Layer> layers = new ArrayList<>(c.layers());
+        List<LayerTensors<TensorInfo>> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
-            TensorNames.Layer n = TensorNames.layer(i);
+            LayerTensors<String> n = TensorNames.layer(i);
             // llama.cpp's phi3 loader takes separate attn_q/k/v where a file has no attn_qkv
             TensorInfo qkv = fused && file.tensor(TensorNames.attnQkv(i)).isPresent()
                     ? shapes.require(TensorNames.attnQkv(i), c.dim(), c.qDim() + 2L * c.kvDim()) : null;
             TensorInfo gateUp = fused ? shapes.require(n.ffnUp(), c.dim(), 2L * c.ffn()) : null;
-            TensorNames.Experts x = TensorNames.experts(i);
             boolean dense = !c.isMixture();
             boolean sinks = c.architecture().sinks();
-            layers.add(new Layer(
+            layers.add(new LayerTensors<>(
                     shapes.require(n.attnNorm(), c.dim()),
                     qkv != null ? rowView(qkv, n.attnQ(), 0, c.qDim()) : shapes.require(n.attnQ(), c.dim(), c.qDim()),
                     qkv != null ? rowView(qkv, n.attnK(), c.qDim(), c.kvDim()) : shapes.require(n.attnK(), c.dim(), c.kvDim()),
@@ -119,15 +80,15 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
                     c.qkNorm() ? shapes.require(n.attnKNorm(), c.headDim()) : null,
                     shapes.require(n.attnOutput(), c.qDim(), c.dim()),
                     // gpt-oss names the norm in front of its experts post_attention_norm
-                    shapes.require(sinks ? TensorNames.postAttentionNorm(i) : n.ffnNorm(), c.dim()),
+                    shapes.require(sinks ? n.postAttnNorm() : n.ffnNorm(), c.dim()),
                     !dense ? null : fused ? rowView(gateUp, n.ffnGate(), 0, c.ffn()) : shapes.require(n.ffnGate(), c.dim(), c.ffn()),
                     !dense ? null : fused ? rowView(gateUp, n.ffnUp(), c.ffn(), c.ffn()) : shapes.require(n.ffnUp(), c.dim(), c.ffn()),
                     dense ? shapes.require(n.ffnDown(), c.ffn(), c.dim()) : null,
-                    post ? shapes.require(TensorNames.postAttentionNorm(i), c.dim()) : null,
-                    post ? shapes.require(TensorNames.postFfnNorm(i), c.dim()) : null,
-                    sinks ? shapes.require(x.sinks(), c.heads()) : null,
-                    sinks ? shapes.require(x.attnOutputBias(), c.dim()) : null,
-                    dense ? null : experts(shapes, c, x)));
+                    post ? shapes.require(n.postAttnNorm(), c.dim()) : null,
+                    post ? shapes.require(n.postFfnNorm(), c.dim()) : null,
+                    sinks ? shapes.require(n.attnSinks(), c.heads()) : null,
+                    sinks ? shapes.require(n.attnOutputBias(), c.dim()) : null,
+                    dense ? null : experts(shapes, c, n.experts())));
         }
         return new ModelTensors(embedding, shapes.require(TensorNames.OUTPUT_NORM, c.dim()), output, ropeFreqs, layers,
                 ropeLong, ropeShort);
@@ -138,10 +99,10 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
     }
 
     /** A mixture-of-experts layer's router and experts (qwen3moe, gpt-oss). */
-    private static ExpertTensors experts(ShapeChecker shapes, ModelConfig c, TensorNames.Experts x) {
+    private static ExpertTensors<TensorInfo> experts(ShapeChecker shapes, ModelConfig c, ExpertTensors<String> x) {
         ExpertConfig e = c.experts();
         boolean biases = c.architecture().experts().hasBiases();
-        return new ExpertTensors(
+        return new ExpertTensors<>(
                 shapes.require(x.router(), c.dim(), e.count()),
                 biases ? shapes.require(x.routerBias(), e.count()) : null,
                 shapes.require(x.gate(), c.dim(), e.ffn(), e.count()),
@@ -161,14 +122,7 @@ public record ModelTensors(TensorInfo tokenEmbedding, TensorInfo outputNorm, Ten
         for (TensorInfo t : new TensorInfo[] {ropeFreqs, ropeFactorsLong, ropeFactorsShort}) {
             if (t != null) all.add(t);
         }
-        for (Layer l : layers) {
-            for (TensorInfo t : new TensorInfo[] {l.attnNorm, l.attnQ, l.attnK, l.attnV, l.attnOutput, l.ffnNorm,
-                    l.ffnGate, l.ffnUp, l.ffnDown, l.attnQBias, l.attnKBias, l.attnVBias, l.attnQNorm, l.attnKNorm,
-                    l.postAttnNorm, l.postFfnNorm, l.attnSinks, l.attnOutputBias}) {
-                if (t != null) all.add(t);
-            }
-            if (l.experts != null) all.addAll(l.experts.all());
-        }
+        for (LayerTensors<TensorInfo> l : layers) all.addAll(l.present());
         return all;
     }
 

@@ -9,6 +9,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.model.GgufRewrite;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.model.ModelTensors;
@@ -74,7 +75,7 @@ class OtherArchitecturesTest {
             GgufRewrite r = new GgufRewrite(llama).renamePrefix("llama.", arch + ".")
                     .put("general.architecture", GgufValue.string(arch));
             for (int l = 0; l < c.layers(); l++) {
-                TensorNames.Layer n = TensorNames.layer(l);
+                LayerTensors<String> n = TensorNames.layer(l);
                 r.transform(n.attnQ(), w -> scale(unpermute(w, c.heads(), c.headDim(), c.dim()), qScale));
                 r.transform(n.attnK(), w -> scale(unpermute(w, c.kvHeads(), c.headDim(), c.dim()), kScale));
                 if (arch.equals("qwen2")) {

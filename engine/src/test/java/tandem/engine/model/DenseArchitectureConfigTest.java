@@ -64,7 +64,7 @@ class DenseArchitectureConfigTest {
             ModelConfig c = ModelConfigReader.read(file);
             ModelTensors t = ModelTensors.bind(file, c);
             TensorInfo qkv = file.requireTensor(TensorNames.attnQkv(0));
-            ModelTensors.Layer l = t.layers().getFirst();
+            LayerTensors<TensorInfo> l = t.layers().getFirst();
             assertEquals(qkv.offset(), l.attnQ().offset());
             assertEquals(qkv.offset() + (long) c.qDim() * qkv.rowBytes(), l.attnK().offset());
             assertEquals(qkv.offset() + qkv.byteSize() - l.attnV().byteSize(), l.attnV().offset());
@@ -89,7 +89,7 @@ class DenseArchitectureConfigTest {
             for (int l = 0; l < c.layers(); l++) {
                 TensorInfo qkv = f.requireTensor(TensorNames.attnQkv(l));
                 float[] all = r.values(qkv);
-                TensorNames.Layer n = TensorNames.layer(l);
+                LayerTensors<String> n = TensorNames.layer(l);
                 int q = c.qDim() * c.dim(), kv = c.kvDim() * c.dim();
                 r.drop(qkv.name())
                         .add(n.attnQ(), new long[] {c.dim(), c.qDim()}, Arrays.copyOfRange(all, 0, q))

@@ -4,6 +4,8 @@ import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.model.Architecture;
 import tandem.engine.model.ExpertConfig;
+import tandem.engine.model.ExpertTensors;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.TensorNames;
 import tandem.engine.tensor.GgmlType;
 
@@ -35,13 +37,14 @@ final class ExpertSynth {
     /** Layer {@code layer}'s FFN norm, router and experts (and gpt-oss's attention extras). */
     static void addLayer(GgufWriter w, Architecture arch, SynthPreset p, int layer, GgmlType type, long seed, long[] seq) {
         ExpertConfig e = p.experts();
-        TensorNames.Experts n = TensorNames.experts(layer);
+        LayerTensors<String> names = TensorNames.layer(layer);
+        ExpertTensors<String> n = names.experts();
         boolean oss = arch.sinks();
         if (oss) {
-            LlamaSynth.addFloats(w, n.attnOutputBias(), p.dim(), 0f, LlamaSynth.BIAS_SPREAD, seed, seq);
-            LlamaSynth.addFloats(w, n.sinks(), p.heads(), SINK_MEAN, LlamaSynth.BIAS_SPREAD, seed, seq);
+            LlamaSynth.addFloats(w, names.attnOutputBias(), p.dim(), 0f, LlamaSynth.BIAS_SPREAD, seed, seq);
+            LlamaSynth.addFloats(w, names.attnSinks(), p.heads(), SINK_MEAN, LlamaSynth.BIAS_SPREAD, seed, seq);
         }
-        LlamaSynth.addNorm(w, oss ? TensorNames.postAttentionNorm(layer) : TensorNames.layer(layer).ffnNorm(), p.dim());
+        LlamaSynth.addNorm(w, oss ? names.postAttnNorm() : names.ffnNorm(), p.dim());
         LlamaSynth.add(w, n.router(), GgmlType.F32, new long[] {p.dim(), e.count()}, seed, seq);
         LlamaSynth.add(w, n.gate(), type, new long[] {p.dim(), e.ffn(), e.count()}, seed, seq);
         LlamaSynth.add(w, n.up(), type, new long[] {p.dim(), e.ffn(), e.count()}, seed, seq);

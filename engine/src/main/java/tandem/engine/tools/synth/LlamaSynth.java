@@ -9,6 +9,7 @@ import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.GgufWriter;
 import tandem.engine.gguf.TensorSource;
 import tandem.engine.model.Architecture;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.TensorNames;
 import tandem.engine.api.TandemException;
 import tandem.engine.tensor.GgmlType;
@@ -100,7 +101,7 @@ public final class LlamaSynth {
         add(w, TensorNames.TOKEN_EMBEDDING, type, new long[] {p.dim(), vocab}, seed, seq);
         if (longRope) addRopeFactors(w, p.ropeDim() / 2);
         for (int i = 0; i < p.layers(); i++) {
-            TensorNames.Layer l = TensorNames.layer(i);
+            LayerTensors<String> l = TensorNames.layer(i);
             addNorm(w, l.attnNorm(), p.dim());
             if (arch.block().fusedTensors()) {
                 add(w, TensorNames.attnQkv(i), type, new long[] {p.dim(), p.qDim() + 2L * p.kvDim()}, seed, seq);
@@ -119,7 +120,7 @@ public final class LlamaSynth {
                 addFloats(w, l.attnKNorm(), p.headDim(), 1f, NORM_SPREAD, seed, seq);
             }
             add(w, l.attnOutput(), type, new long[] {p.qDim(), p.dim()}, seed, seq);
-            if (arch.block().postNorms()) addFloats(w, TensorNames.postAttentionNorm(i), p.dim(), 1f, NORM_SPREAD, seed, seq);
+            if (arch.block().postNorms()) addFloats(w, l.postAttnNorm(), p.dim(), 1f, NORM_SPREAD, seed, seq);
             if (p.experts() != null) {
                 ExpertSynth.addLayer(w, arch, p, i, quant.experts(), seed, seq);
                 continue;
@@ -132,7 +133,7 @@ public final class LlamaSynth {
                 add(w, l.ffnUp(), type, new long[] {p.dim(), p.ffn()}, seed, seq);
             }
             add(w, l.ffnDown(), quant.ffnDown(i, p.layers()), new long[] {p.ffn(), p.dim()}, seed, seq);
-            if (arch.block().postNorms()) addFloats(w, TensorNames.postFfnNorm(i), p.dim(), 1f, NORM_SPREAD, seed, seq);
+            if (arch.block().postNorms()) addFloats(w, l.postFfnNorm(), p.dim(), 1f, NORM_SPREAD, seed, seq);
         }
         addNorm(w, TensorNames.OUTPUT_NORM, p.dim());
         // Gemma 3 and Phi-4-mini tie their output to the embedding, and their GGUFs have no output.weight

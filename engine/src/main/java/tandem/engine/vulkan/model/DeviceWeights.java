@@ -8,6 +8,8 @@ import java.util.function.LongConsumer;
 import tandem.engine.api.TandemException;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.TensorInfo;
+import tandem.engine.model.ExpertTensors;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelTensors;
 import tandem.engine.model.TensorLayout;
@@ -94,7 +96,7 @@ public final class DeviceWeights implements ModelWeights, AutoCloseable {
     }
 
     /** One block's tensors, uploaded in the order the records list them. */
-    private static LayerWeights block(SliceUploader s, ModelTensors.Layer t) {
+    private static LayerWeights block(SliceUploader s, LayerTensors<TensorInfo> t) {
         GpuBuffer attnNorm = s.vector(t.attnNorm());
         WeightTensor q = s.matrix(t.attnQ()), k = s.matrix(t.attnK()), v = s.matrix(t.attnV());
         WeightTensor attnOutput = s.matrix(t.attnOutput());
@@ -105,7 +107,7 @@ public final class DeviceWeights implements ModelWeights, AutoCloseable {
                 s.optionalVector(t.attnSinks()), s.optionalVector(t.attnOutputBias()));
         // post-norms act on the all-reduced sums: whole on every device, like the other norms
         PostNorms post = new PostNorms(s.optionalVector(t.postAttnNorm()), s.optionalVector(t.postFfnNorm()));
-        ModelTensors.ExpertTensors x = t.experts();
+        ExpertTensors<TensorInfo> x = t.experts();
         ExpertWeights experts = x == null ? null : new ExpertWeights(s.matrix(x.router()), s.optionalVector(x.routerBias()),
                 s.matrix(x.gate()), s.matrix(x.up()), s.matrix(x.down()), s.optionalVector(x.gateBias()),
                 s.optionalVector(x.upBias()), s.optionalVector(x.downBias()));

@@ -13,6 +13,7 @@ import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.GgufValue;
 import tandem.engine.gguf.SharedData;
 import tandem.engine.model.GgufRewrite;
+import tandem.engine.model.LayerTensors;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.model.ModelConfigReader;
 import tandem.engine.model.ModelTensors;
@@ -62,7 +63,7 @@ class VulkanOtherArchitecturesTest {
             GgufRewrite r = new GgufRewrite(llama).renamePrefix("llama.", arch + ".")
                     .put("general.architecture", GgufValue.string(arch));
             for (int l = 0; l < c.layers(); l++) {
-                TensorNames.Layer n = TensorNames.layer(l);
+                LayerTensors<String> n = TensorNames.layer(l);
                 if (arch.equals("qwen2")) {
                     r.add(n.attnQBias(), new long[] {c.qDim()}, values(random, c.qDim(), 0f, 0.5f));
                     r.add(n.attnKBias(), new long[] {c.kvDim()}, values(random, c.kvDim(), 0f, 0.5f));
