@@ -66,7 +66,8 @@ public final class Engine {
 
     /** Which kernels a loaded model's prompts run on each GPU, in one line (benchmarks print it beside their figures). */
     public static String describePromptKernels(LoadedModel model) {
-        return tandem.engine.vulkan.KernelChoices.describe(model.plan().devices(), devices());
+        return tandem.engine.vulkan.KernelChoices.describe(model.plan().devices(), devices(), model.info().headDim(),
+                model.plan().cacheType());
     }
 
     /** Plans a load without loading anything: per-device bytes, fits or not. */

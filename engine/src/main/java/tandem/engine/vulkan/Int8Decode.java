@@ -36,8 +36,17 @@ public final class Int8Decode {
      * other than true or false is a one-line error.
      */
     public static boolean wantedOn(PhysicalDevice device) {
+        return wanted(device.type());
+    }
+
+    /** Whether a decode product takes the int8 path on this device ({@link #serves}, any type with int8 layouts), from what {@code tandem devices} reports. */
+    public static boolean servesOn(tandem.engine.api.DeviceInfo device) {
+        return wanted(device.type()) && device.features().contains(PhysicalDevice.Features.INT_DOT);
+    }
+
+    private static boolean wanted(String deviceType) {
         String v = System.getProperty(PROPERTY);
-        if (v == null || v.isBlank()) return !device.type().equals("cpu");
+        if (v == null || v.isBlank()) return !deviceType.equals("cpu");
         if (v.strip().equals("true")) return true;
         if (v.strip().equals("false")) return false;
         throw new TandemException("-D" + PROPERTY + "=" + v + ": use true or false");

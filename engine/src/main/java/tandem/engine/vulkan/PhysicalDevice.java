@@ -36,13 +36,15 @@ public record PhysicalDevice(VkPhysicalDevice handle, int index, String name, in
                            boolean queueFamilyForeign) {
         /** The name of {@link #cooperativeMatrix} in {@link #names()} (and in {@link DeviceInfo#features()}). */
         public static final String COOPMAT = "coopmat";
+        /** The name of {@link #integerDotProduct} in {@link #names()} (and in {@link DeviceInfo#features()}). */
+        public static final String INT_DOT = "int-dot";
 
         List<String> names() {
             List<String> out = new ArrayList<>();
             if (fp16) out.add("fp16");
             if (bf16) out.add("bf16");
             if (int8) out.add("int8");
-            if (integerDotProduct) out.add("int-dot");
+            if (integerDotProduct) out.add(INT_DOT);
             if (cooperativeMatrix) out.add(COOPMAT);
             if (externalMemoryHost) out.add("ext-mem-host");
             if (externalSemaphoreFd) out.add("ext-sem-fd");
