@@ -56,7 +56,7 @@ final class JinjaRenderer {
                 .build();
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false) // Jinja2's lstrip_blocks is applied to the source in JinjaCompat
                 .withKeepTrailingNewline(true) // Jinja2's rule is applied to the source in JinjaCompat
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
