@@ -45,8 +45,9 @@ final class JinjaCompat {
      * {@code +}, which Jinjava does not know; {@code {%-} is left to Jinjava, which strips all
      * whitespace for it; expressions are never left-stripped. Tags are found as Jinja2 finds them:
      * a closing delimiter inside a string literal or open brackets does not end a tag, and the
-     * text of a raw block is not searched. Comments get all of Jinja2's whitespace control here
-     * (lstrip_blocks, trim_blocks, '-' and '+' on either side) and are replaced by {@code {{ '' }}}.
+     * text of a raw block is not searched. Comments and raw blocks get all of Jinja2's whitespace
+     * control here (lstrip_blocks, trim_blocks, '-' and '+' on either side) and are replaced by an
+     * expression printing their text: {@code {{ '' }}} for a comment.
      */
     static String controlWhitespace(String s) {
         StringBuilder out = new StringBuilder(s.length());
@@ -62,20 +63,33 @@ final class JinjaCompat {
             }
             char sign = open + 2 < s.length() ? s.charAt(open + 2) : 0;
             int end = tagEnd(s, open, kind);
-            if (kind == '#' && end >= 0) {
+            boolean raw = kind == '%' && end >= 0 && RAW_BEGIN.matcher(s).region(open, s.length()).lookingAt();
+            if (kind == '#' && end >= 0 || raw) {
                 // Jinjava mishandles the whitespace around comments (a "-#}" strips nothing, a
-                // "{#-" also strips the text after it, a "-%}" before one strips through it), so
-                // each comment is replaced here by an expression that prints nothing, and its
-                // whitespace control is done here.
+                // "{#-" also strips the text after it, a "-%}" before one strips through it) and
+                // raw blocks (it ignores their '-' and trims the newline after "{% raw %}"), so
+                // each is replaced here by an expression that prints its text, with Jinja2's
+                // whitespace control done here.
                 int indent = indentationStart(s, open);
                 int before = sign == '-' ? spaceBefore(s, open, copied) : sign != '+' && indent >= copied ? indent : open;
                 out.append(s, copied, before);
-                // A '{' just before would make "{{{": that '{' is printed by the expression instead.
-                boolean brace = out.length() > 0 && out.charAt(out.length() - 1) == '{';
-                if (brace) out.setLength(out.length() - 1);
-                out.append(brace ? "{{ '{' }}" : "{{ '' }}");
-                char endSign = end - 3 >= open + 2 + (sign == '-' || sign == '+' ? 1 : 0) ? s.charAt(end - 3) : 0;
-                copied = endSign == '-' ? spaceAfter(s, end) : endSign == '+' ? end : afterNewline(s, end);
+                String text = "";
+                int after = end;
+                if (raw) {
+                    int from = s.charAt(end - 3) == '-' ? spaceAfter(s, end) : end;
+                    Matcher endRaw = RAW_END.matcher(s);
+                    if (!endRaw.find(from)) {
+                        copied = before;
+                        break;
+                    }
+                    boolean lineStart = from > end && s.charAt(from - 1) == '\n';
+                    text = rawText(s.substring(from, endRaw.start()), s.charAt(endRaw.start() + 2), lineStart);
+                    after = endRaw.end();
+                }
+                int marker = raw ? after - 3 : end - 3 >= open + 2 + (sign == '-' || sign == '+' ? 1 : 0) ? end - 3 : -1;
+                char endSign = marker >= 0 ? s.charAt(marker) : 0;
+                copied = endSign == '-' ? spaceAfter(s, after) : endSign == '+' ? after : afterNewline(s, after);
+                printExpression(out, text);
                 pos = copied;
                 continue;
             }
@@ -91,19 +105,30 @@ final class JinjaCompat {
             }
             if (end < 0) break;
             pos = end;
-            if (kind == '%' && RAW_BEGIN.matcher(s).region(open, s.length()).lookingAt()) {
-                // Jinja2's trim_blocks spares the newline after a raw tag; Jinjava's would take it,
-                // so it is given one more to take.
-                if (end < s.length() && s.charAt(end) == '\n' && s.charAt(end - 3) != '-') {
-                    out.append(s, copied, end).append('\n');
-                    copied = end;
-                }
-                Matcher endRaw = RAW_END.matcher(s);
-                if (!endRaw.find(end)) break;
-                pos = endRaw.start(); // the endraw tag is left-stripped like any block tag
-            }
         }
         return out.append(s, copied, s.length()).toString();
+    }
+
+    /**
+     * The text of a raw block as Jinja2 prints it: the whitespace before "{% endraw" goes as
+     * before any block tag, by its {@code sign} or by lstrip_blocks; {@code lineStart} says that
+     * the raw tag's own "-%}" ate whitespace up to a line start.
+     */
+    private static String rawText(String text, char sign, boolean lineStart) {
+        if (sign == '-') return text.substring(0, spaceBefore(text, text.length(), 0));
+        if (sign == '+') return text;
+        int line = text.lastIndexOf('\n') + 1;
+        boolean blank = text.substring(line).chars().allMatch(c -> isPythonSpace((char) c));
+        return (line > 0 || lineStart) && blank ? text.substring(0, line) : text;
+    }
+
+    /** Appends an expression printing {@code text}; a '{' ending {@code out} goes into it, lest "{{{" be read. */
+    private static void printExpression(StringBuilder out, String text) {
+        if (!out.isEmpty() && out.charAt(out.length() - 1) == '{') {
+            out.setLength(out.length() - 1);
+            text = "{" + text;
+        }
+        out.append("{{ '").append(text.replace("\\", "\\\\").replace("'", "\\'")).append("' }}");
     }
 
     /**

@@ -91,6 +91,7 @@ class JinjaWhitespaceTest {
         // The raw tag is left-stripped but, unlike other block tags, keeps the newline after it;
         // inside, nothing is a tag, and the endraw tag alone on its line loses its indentation.
         assertEquals("<a>\n\n  {% if %}\n</a>", render("<a>\n  {% raw %}\n  {% if %}\n  {% endraw %}\n</a>"));
+        assertEquals("{{ x }}\\'z", render("{% raw -%}\n  {{ x }}\\' \n  {%- endraw %}\nz"));
     }
 
     @Test
