@@ -56,9 +56,12 @@ final class JinjaRenderer {
                 .build();
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false) // Jinja2's lstrip_blocks is applied to the source in JinjaCompat
                 .withKeepTrailingNewline(true) // Jinja2's rule is applied to the source in JinjaCompat
                 .withFailOnUnknownTokens(false)
+                // Jinjava would render again any printed value holding "{{" or "{%": a message
+                // saying "{{ 7 * 7 }}" would print 49. Jinja2 prints values as they are.
+                .withNestedInterpretationEnabled(false)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
                 .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withMaxRenderDepth(MAX_RENDER_DEPTH)

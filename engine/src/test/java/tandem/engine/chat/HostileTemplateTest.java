@@ -33,6 +33,12 @@ class HostileTemplateTest {
     }
 
     @Test
+    void messageThatLooksLikeATemplateIsPrintedAsItIs() {
+        String content = "{{ 7 * 7 }} {% for i in range(3) %}x{% endfor %} {# c #}";
+        assertEquals(content, JinjaRenderer.render("{{ c }}", java.util.Map.of("c", content)));
+    }
+
+    @Test
     void templateThatRaisesSaysWhat() {
         String m = failure("{{ raise_exception('only user and assistant roles are supported') }}");
         assertTrue(m.contains("only user and assistant roles are supported"), m);
