@@ -56,13 +56,18 @@ check() {
     step kernel-check 240 kernel-check --devices 0 --repeats 3 --attention
 }
 
+# bench_type TYPE: the 8B of that type with the default kernels, then with the float decode
+bench_type() {
+    local m
+    m=$(synth 8b "$1")
+    step "bench-8b-$1" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
+    JOPTS=-Dtandem.decode.int8=false step "bench-8b-$1-float-decode" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
+}
+
 bench() {
     for type in q4_k q4_0 q8_0; do
-        local m
-        m=$(synth 8b "$type")
-        step "bench-8b-$type" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
-        JOPTS=-Dtandem.decode.int8=false step "bench-8b-$type-float-decode" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
-        JOPTS=-Dtandem.prompt.attention=tiled step "bench-8b-$type-tiled-attention" 90 bench --model "$m" --backend vulkan -p 512,2048 -n 0 -r 2
+        bench_type "$type"
+        JOPTS=-Dtandem.prompt.attention=tiled step "bench-8b-$type-tiled-attention" 90 bench --model "$SHM/8b-$type.gguf" --backend vulkan -p 512,2048 -n 0 -r 2
     done
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
@@ -72,12 +77,7 @@ bench() {
 # the control), then the attention kernels' check and the tiled attention.
 first() {
     step kernel-check-decode 180 kernel-check --devices 0 --repeats 5 --shapes 4096x4096x1,14336x4096x1,4096x14336x1,4096x4096x4
-    for type in q4_k q8_0 q4_0; do
-        local m
-        m=$(synth 8b "$type")
-        step "bench-8b-$type" 150 bench --model "$m" --backend vulkan -p 512,2048 -n 128 -r 2
-        JOPTS=-Dtandem.decode.int8=false step "bench-8b-$type-float-decode" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
-    done
+    for type in q4_k q8_0 q4_0; do bench_type "$type"; done
     step kernel-check 240 kernel-check --devices 0 --repeats 3 --attention
     JOPTS=-Dtandem.prompt.attention=tiled step "bench-8b-q4_k-tiled-attention" 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 512,2048 -n 0 -r 2
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile

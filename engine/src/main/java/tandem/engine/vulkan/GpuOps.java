@@ -1,7 +1,6 @@
 package tandem.engine.vulkan;
 
 import java.util.List;
-import tandem.engine.api.CacheType;
 import tandem.engine.api.TandemException;
 
 /**
@@ -364,10 +363,8 @@ public final class GpuOps {
         List<BufferRange> buffers = List.of(q, cache.keys(), cache.values(), out, step);
         // the tiled prompt kernels have the window and scale but no sinks
         boolean prompt = sinks == null && tokens >= MATMUL_MIN_TOKENS && splits.count() == 1 && kernel != AttentionKernel.ROWS;
-        // The matrix units by default since an H100 passed kernel-check --attention and ran 8B Q4_K
-        // pp2048 at 7351 tokens/s on them against 3499 tiled (2026-12-07); CI runs the emulated build.
-        boolean units = prompt && cache.type() == CacheType.F16
-                && (kernel == null || kernel == AttentionKernel.COOPMAT || kernel == AttentionKernel.EMULATED);
+        // CI runs the matrix units' emulated build
+        boolean units = prompt && AttentionKernel.wantsMatrixUnits(kernel, cache.type());
         Kernels.PromptAttention matrix = units ? k.attentionCoopmat(headDim, kernel == AttentionKernel.EMULATED) : null;
         if (matrix != null) {
             // Prompts on the matrix units: Q·K and P·V in float16 fragments (attention_coopmat.comp).

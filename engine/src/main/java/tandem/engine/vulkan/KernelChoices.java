@@ -33,9 +33,9 @@ public final class KernelChoices {
     /** The prompt attention GpuOps#attention takes on this device, as far as the device's features tell. */
     private static String attention(DeviceInfo info, int headDim, CacheType cacheType) {
         AttentionKernel forced = AttentionKernel.forced();
-        if (forced == AttentionKernel.TILED || forced == AttentionKernel.ROWS) return forced.label();
-        boolean units = info.features().contains(PhysicalDevice.Features.COOPMAT) && cacheType == CacheType.F16
-                && Kernels.COOPMAT_ATTENTION_HEADS.contains(headDim);
-        return units ? AttentionKernel.COOPMAT.label() : AttentionKernel.TILED.label();
+        boolean units = AttentionKernel.wantsMatrixUnits(forced, cacheType)
+                && info.features().contains(PhysicalDevice.Features.COOPMAT) && Kernels.COOPMAT_ATTENTION_HEADS.contains(headDim);
+        if (units) return AttentionKernel.COOPMAT.label();
+        return forced == AttentionKernel.ROWS ? forced.label() : AttentionKernel.TILED.label();
     }
 }
