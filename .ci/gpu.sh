@@ -4,7 +4,7 @@
 # on one NVIDIA GPU of the device machines (../shared/device/README.md).
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
-#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, depth,
+#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy,
 #                               parallel, moe or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured.
 #
@@ -83,6 +83,15 @@ first() {
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
+# Decode attention over 4,096 and 16,384 cached positions (kernel-check's decode rows), with a workgroup per group of
+# query heads (the default) and per query head (the earlier kernel), then the depth bench
+attention() {
+    step kernel-check-attention 240 kernel-check --devices 0 --repeats 5 --attention --shapes 4096x4096x1 --types q8_0
+    JOPTS=-Dtandem.attention.group=1 step kernel-check-attention-group1 240 kernel-check --devices 0 --repeats 5 --attention \
+        --shapes 4096x4096x1 --types q8_0
+    depth
+}
+
 depth() {
     step depth-8b-q4_k 240 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
 }
@@ -109,6 +118,7 @@ moe() {
     m=$(synth qwen3-30b-a3b q4_k qwen3moe)
     step bench-qwen3-30b-a3b 150 bench --model "$m" --backend vulkan -p 512 -n 128 -r 2
     JOPTS=-Dtandem.moe.kernel=coopmat step bench-qwen3-30b-a3b-coopmat 120 bench --model "$m" --backend vulkan -p 512 -n 0 -r 2
+    step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
 run() {
@@ -124,6 +134,8 @@ run() {
         check) check ;;
         bench) bench ;;
         depth) depth ;;
+        attention) attention ;;
+        greedy) moe_greedy ;;
         parallel) parallel ;;
         moe) moe ;;
         all) check; bench; depth; parallel; moe ;;
@@ -135,5 +147,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|depth|parallel|moe|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|parallel|moe|all]" >&2; exit 2 ;;
 esac

@@ -1,14 +1,17 @@
 #version 450
-// Causal attention over the KV cache (its layout, one build per cache type: kv_cache.glsl), one workgroup per (query head, token), streaming the
-// cache in tiles of WG positions with an online softmax (running max and sum), so no score
-// buffer is needed and any context length works. Token t of the step sees positions
-// 0..pos0+t. Grouped-query attention: query head h reads KV head h / (heads / kvHeads).
+// Causal attention over the KV cache (its layout, one build per cache type: kv_cache.glsl), one workgroup per (GQ query
+// heads of one KV head, token), streaming the cache in tiles of WG positions with an online softmax (running max and
+// sum), so no score buffer is needed and any context length works. Token t of the step sees positions
+// 0..pos0+t. Grouped-query attention: query head h reads KV head h / (heads / kvHeads); the GQ heads of a workgroup
+// share each key and value the workgroup reads, so a long cache is read once per KV head, not once per query head
+// (the host picks GQ: Kernels#attentionQueryGroup).
 // With SPLITS > 1 (decode over a long cache) gl_WorkGroupID.z takes one of SPLITS ranges of the
-// cache and writes its unnormalised partial (max, sum, weighted values) for attention_combine.
+// cache (WG positions at least, so a short cache leaves the last splits empty) and writes its unnormalised partial
+// (max, sum, weighted values) for attention_combine.
 // With ROPE = 1 (decode: one token) the kernel also does rope_store's work, which saves a dispatch
-// and a barrier per layer: each workgroup ropes its query head and the step's key head itself and
+// and a barrier per layer: each workgroup ropes its query heads and the step's key head itself and
 // takes the step's key and value from shared memory (rounded as the cache holds them); the
-// first query head of each KV group, in the split that holds the last position, appends them to
+// workgroup of each KV group's first query head, in the split that holds the last position, appends them to
 // the caches for later steps. No workgroup reads the cache at the step's position.
 // p.window > 0 limits each query to the last p.window positions (sliding-window layers); with
 // SINKS = 1 each head's learned sink logit (gpt-oss) joins the softmax's denominator, added by
@@ -20,6 +23,7 @@ layout(constant_id = 2) const uint SPLITS = 1;
 layout(constant_id = 3) const uint ROPE = 0;
 layout(constant_id = 4) const uint NEOX = 0;
 layout(constant_id = 5) const uint SINKS = 0;
+layout(constant_id = 6) const uint GQ = 1;    // query heads per workgroup, a divisor of heads / kvHeads
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -55,11 +59,16 @@ const uint PAIRS = HD / 2u;
 const uint KG = WG >= PAIRS ? WG / PAIRS : 1u;
 const uint PPT = (PAIRS + WG - 1u) / WG;
 
-shared float qs[HD];
+shared float qs[GQ * HD];   // the workgroup's queries, head after head
 shared float ks[ROPE != 0u ? HD : 1u];   // the step's key and value (ROPE = 1)
 shared vec2 vs[ROPE != 0u ? HD / 2u : 1u];
-shared float probs[WG];
-shared vec2 group_sums[WG];
+shared float probs[GQ * WG];
+// Per query head, one entry per subgroup: the tile's maxima and sums (two arrays save a barrier). The host
+// builds GQ > 1 only where subgroups are 4 invocations wide or more.
+const uint SUBGROUPS_MAX = GQ > 1u ? WG / 4u : WG;
+shared float tile_max[GQ * SUBGROUPS_MAX];
+shared float tile_sum[GQ * SUBGROUPS_MAX];
+shared vec2 group_sums[KG > 1u ? WG : 1u];
 
 void emit(uint pair, vec2 value, uint qBase, uint record, float l) {
     if (SPLITS == 1u) {
@@ -72,33 +81,37 @@ void emit(uint pair, vec2 value, uint qBase, uint record, float l) {
 }
 
 void main() {
-    uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y;
+    uint head0 = gl_WorkGroupID.x * GQ, token = gl_WorkGroupID.y;
     uint lid = gl_LocalInvocationID.x;
     uint kvDim = p.kvHeads * p.headDim;
-    uint kvBase = (head / (p.heads / p.kvHeads)) * p.headDim;
+    uint kvBase = (head0 / (p.heads / p.kvHeads)) * p.headDim;
     uint len = step.pos0 + token + 1u;
     uint lo = p.window != 0u && len > p.window ? len - p.window : 0u;
     uint split = gl_WorkGroupID.z;
-    uint per = (len - lo + SPLITS - 1u) / SPLITS;
+    uint per = max((len - lo + SPLITS - 1u) / SPLITS, SPLITS > 1u ? WG : 1u);
     uint start = min(len, lo + split * per), end = min(len, start + per);
-    uint qBase = (token * p.heads + head) * p.headDim;
-    uint record = ((token * p.heads + head) * SPLITS + split) * (HD + 2u);
+    uint qBase = (token * p.heads + head0) * p.headDim;   // query head head0 + g at qBase + g * headDim
+    uint record = ((token * p.heads + head0) * SPLITS + split) * (HD + 2u);   // head0 + g at record + g * SPLITS * (HD + 2)
     uint last = len - 1u;   // the step's own position (ROPE = 1: never read from the cache)
     if (ROPE == 0u) {
-        for (uint d = lid; d < p.headDim; d += WG) qs[d] = q[qBase + d] * p.scale;
+        for (uint e = lid; e < GQ * HD; e += WG) qs[e] = q[qBase + e] * p.scale;
     } else {
-        for (uint d = lid; d < p.headDim; d += WG) {
+        for (uint e = lid; e < GQ * HD; e += WG) {
+            uint d = e % HD, row = qBase + e - d;
             uint partner = d < p.ropeDim ? rope_partner(d, p.ropeDim) : d;
-            qs[d] = rope_rotate(q[qBase + d], q[qBase + partner], d, last, p.ropeDim) * p.scale;
+            qs[e] = rope_rotate(q[row + d], q[row + partner], d, last, p.ropeDim) * p.scale;
+        }
+        for (uint d = lid; d < HD; d += WG) {
+            uint partner = d < p.ropeDim ? rope_partner(d, p.ropeDim) : d;
             ks[d] = rope_rotate(knew[kvBase + d], knew[kvBase + partner], d, last, p.ropeDim);
         }
-        for (uint pr = lid; pr < p.headDim / 2u; pr += WG) vs[pr] = vec2(vnew[kvBase + 2u * pr], vnew[kvBase + 2u * pr + 1u]);
+        for (uint pr = lid; pr < HD / 2u; pr += WG) vs[pr] = vec2(vnew[kvBase + 2u * pr], vnew[kvBase + 2u * pr + 1u]);
         barrier();
-        // One invocation a cache block: append the step's key and value (the first query head of each
-        // KV group, in the split that holds the last position), then keep them rounded as stored.
-        bool appends = head % (p.heads / p.kvHeads) == 0u && start < end && end == len;
+        // One invocation a cache block: append the step's key and value (the workgroup of the KV group's first query
+        // head, in the split that holds the last position), then keep them rounded as stored.
+        bool appends = head0 % (p.heads / p.kvHeads) == 0u && start < end && end == len;
         uint cacheBase = (cache_row(last, p.ring) * kvDim + kvBase) / 2u;
-        for (uint b = lid * KV_BLOCK_PAIRS; b < p.headDim / 2u; b += WG * KV_BLOCK_PAIRS) {
+        for (uint b = lid * KV_BLOCK_PAIRS; b < HD / 2u; b += WG * KV_BLOCK_PAIRS) {
             vec2 kx[KV_BLOCK_PAIRS], vx[KV_BLOCK_PAIRS];
             [[unroll]] for (uint i = 0; i < KV_BLOCK_PAIRS; i++) {
                 kx[i] = vec2(ks[2u * (b + i)], ks[2u * (b + i) + 1u]);
@@ -119,30 +132,55 @@ void main() {
     }
     barrier();
 
-    float m = -1e30, l = 0.0;
+    float m[GQ], l[GQ];
+    [[unroll]] for (uint g = 0; g < GQ; g++) {
+        m[g] = -1e30;
+        l[g] = 0.0;
+    }
     uint group = KG > 1u ? lid / PAIRS : 0u;
-    vec2 acc[PPT];
-    [[unroll]] for (uint i = 0; i < PPT; i++) acc[i] = vec2(0.0);
+    vec2 acc[GQ * PPT];   // head g's pairs at acc[g * PPT + i]
+    [[unroll]] for (uint i = 0; i < GQ * PPT; i++) acc[i] = vec2(0.0);
     for (uint t0 = start; t0 < end; t0 += WG) {
+        // Scores: each invocation one key, read once for the GQ query heads.
         uint key = t0 + lid;
-        float s = -1e30;
+        float s[GQ];
+        [[unroll]] for (uint g = 0; g < GQ; g++) s[g] = key < end ? 0.0 : -1e30;
         if (key < end) {
-            s = 0.0;
             if (ROPE != 0u && key == last) {
-                [[unroll]] for (uint i = 0; i < HD; i++) s += qs[i] * ks[i];
+                [[unroll]] for (uint i = 0; i < HD; i++) {
+                    [[unroll]] for (uint g = 0; g < GQ; g++) s[g] += qs[g * HD + i] * ks[i];
+                }
             } else {
                 uint kb = (cache_row(key, p.ring) * kvDim + kvBase) >> 1;
                 [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
                     vec2 k2 = kv_pair(false, kb + i);
-                    s += qs[2u * i] * k2.x + qs[2u * i + 1u] * k2.y;
+                    [[unroll]] for (uint g = 0; g < GQ; g++) s[g] += qs[g * HD + 2u * i] * k2.x + qs[g * HD + 2u * i + 1u] * k2.y;
                 }
             }
         }
-        float mNew = max(m, wg_max(s));
-        float corr = exp(m - mNew);
-        float pr = key < end ? exp(s - mNew) : 0.0;
-        probs[lid] = pr;
-        l = l * corr + wg_sum(pr);
+        // The online softmax of each head: the tile's maximum, the rescale of what came before, the tile's sum.
+        [[unroll]] for (uint g = 0; g < GQ; g++) {
+            float mx = subgroupMax(s[g]);
+            if (subgroupElect()) tile_max[g * SUBGROUPS_MAX + gl_SubgroupID] = mx;
+        }
+        barrier();
+        float corr[GQ];
+        [[unroll]] for (uint g = 0; g < GQ; g++) {
+            float mx = m[g];
+            for (uint i = 0; i < gl_NumSubgroups; i++) mx = max(mx, tile_max[g * SUBGROUPS_MAX + i]);
+            corr[g] = exp(m[g] - mx);
+            m[g] = mx;
+            float pr = key < end ? exp(s[g] - mx) : 0.0;
+            probs[g * WG + lid] = pr;
+            float sum = subgroupAdd(pr);
+            if (subgroupElect()) tile_sum[g * SUBGROUPS_MAX + gl_SubgroupID] = sum;
+        }
+        barrier();
+        [[unroll]] for (uint g = 0; g < GQ; g++) {
+            float sum = 0.0;
+            for (uint i = 0; i < gl_NumSubgroups; i++) sum += tile_sum[g * SUBGROUPS_MAX + i];
+            l[g] = l[g] * corr[g] + sum;
+        }
         uint n = min(WG, end - t0);
         // ROPE = 1: the step's own value comes from shared memory, after the loop over the cache
         bool ownValue = ROPE != 0u && t0 + n == len;
@@ -150,40 +188,55 @@ void main() {
         [[unroll]] for (uint i = 0; i < PPT; i++) {
             uint pair = KG > 1u ? lid % PAIRS : lid + i * WG;
             if (group < KG && pair < PAIRS) {
-                vec2 a = acc[i] * corr;
+                vec2 a[GQ];
+                [[unroll]] for (uint g = 0; g < GQ; g++) a[g] = acc[g * PPT + i] * corr[g];
                 uint rowPairs = kvDim / 2u, vb = kvBase / 2u + pair;
                 uint j = group;
-                // Four keys per step keep four independent loads in flight.
+                // Four keys per step keep four independent loads in flight; each value serves the GQ heads.
                 for (; j + 3u * KG < cached; j += 4u * KG) {
+                    vec2 v[4];
+                    [[unroll]] for (uint u = 0; u < 4u; u++) v[u] = kv_pair(true, vb + cache_row(t0 + j + u * KG, p.ring) * rowPairs);
                     [[unroll]] for (uint u = 0; u < 4u; u++) {
-                        a += probs[j + u * KG] * kv_pair(true, vb + cache_row(t0 + j + u * KG, p.ring) * rowPairs);
+                        [[unroll]] for (uint g = 0; g < GQ; g++) a[g] += probs[g * WG + j + u * KG] * v[u];
                     }
                 }
-                for (; j < cached; j += KG) a += probs[j] * kv_pair(true, vb + cache_row(t0 + j, p.ring) * rowPairs);
-                if (ownValue && group == (n - 1u) % KG) a += probs[n - 1u] * vs[pair];
-                acc[i] = a;
+                for (; j < cached; j += KG) {
+                    vec2 v = kv_pair(true, vb + cache_row(t0 + j, p.ring) * rowPairs);
+                    [[unroll]] for (uint g = 0; g < GQ; g++) a[g] += probs[g * WG + j] * v;
+                }
+                if (ownValue && group == (n - 1u) % KG) {
+                    [[unroll]] for (uint g = 0; g < GQ; g++) a[g] += probs[g * WG + n - 1u] * vs[pair];
+                }
+                [[unroll]] for (uint g = 0; g < GQ; g++) acc[g * PPT + i] = a[g];
             }
         }
-        m = mNew;
         barrier();
     }
-    if (SINKS != 0u && split == 0u) l += exp(sinks[head] - m);
-    if (SPLITS > 1u && lid == 0u) {
-        part[record] = m;
-        part[record + 1u] = l;
+    uint headRecords = SPLITS * (HD + 2u);
+    [[unroll]] for (uint g = 0; g < GQ; g++) {
+        if (SINKS != 0u && split == 0u) l[g] += exp(sinks[head0 + g] - m[g]);
+        if (SPLITS > 1u && lid == 0u) {
+            part[record + g * headRecords] = m[g];
+            part[record + g * headRecords + 1u] = l[g];
+        }
     }
     if (KG > 1u) {
-        group_sums[lid] = acc[0];
-        barrier();
-        if (lid < PAIRS) {
-            vec2 total = vec2(0.0);
-            for (uint g = 0; g < KG; g++) total += group_sums[g * PAIRS + lid];
-            emit(lid, total, qBase, record, l);
+        [[unroll]] for (uint g = 0; g < GQ; g++) {
+            group_sums[lid] = acc[g * PPT];
+            barrier();
+            if (lid < PAIRS) {
+                vec2 total = vec2(0.0);
+                for (uint k = 0; k < KG; k++) total += group_sums[k * PAIRS + lid];
+                emit(lid, total, qBase + g * HD, record + g * headRecords, l[g]);
+            }
+            barrier();
         }
         return;
     }
-    [[unroll]] for (uint i = 0; i < PPT; i++) {
-        uint pair = lid + i * WG;
-        if (pair < PAIRS) emit(pair, acc[i], qBase, record, l);
+    [[unroll]] for (uint g = 0; g < GQ; g++) {
+        [[unroll]] for (uint i = 0; i < PPT; i++) {
+            uint pair = lid + i * WG;
+            if (pair < PAIRS) emit(pair, acc[g * PPT + i], qBase + g * HD, record + g * headRecords, l[g]);
+        }
     }
 }

@@ -17,6 +17,7 @@ import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
 import tandem.engine.vulkan.VulkanDevice;
 import tandem.engine.vulkan.VulkanInstance;
+import tandem.engine.vulkan.model.SequenceBuffers;
 
 /**
  * {@code tandem kernel-check [--devices 0,1] [--shapes 100x256x37,4096x4096x512,8192x1024x512] [--types q4_0,...]
@@ -151,7 +152,7 @@ final class KernelCheckCommand {
 
     /** One row per (attention shape, prompt attention kernel) against the CPU; returns the failures. */
     private static int checkAttention(VulkanDevice device, int repeats, PrintStream out) {
-        out.println("| device | attention heads/kv x head @ pos0+tokens | kernel | max error | bound | result | µs | TFLOPS |");
+        out.println("| device | attention heads/kv x head @ pos0+tokens | kernel | max error | bound | result | µs | TFLOPS (decode: cache read) |");
         out.println("| --- | --- | --- | ---: | ---: | --- | ---: | ---: |");
         int failures = 0;
         for (AttentionProblem problem : attentionProblems()) {
@@ -181,7 +182,32 @@ final class KernelCheckCommand {
                 }
             }
         }
+        for (AttentionProblem problem : decodeAttentionProblems()) {
+            int splits = SequenceBuffers.attentionSplits(problem.positions());
+            String prefix = String.format(Locale.ROOT, "| %d | %s | decode, %d splits, %d heads a workgroup |", device.physical().index(),
+                    problem.shape(), splits, Kernels.of(device).attentionQueryGroup(problem.heads()));
+            String result;
+            try (AttentionProblem.OnDevice gpu = problem.upload(device)) {
+                double error = problem.maxError(gpu.run(AttentionKernel.ROWS, splits));
+                double micros = gpu.micros(AttentionKernel.ROWS, splits, repeats);
+                result = String.format(Locale.ROOT, " %.2e | %.0e | %s | %.1f | %.1f GB/s |", error, FLOAT32_BOUND,
+                        error <= FLOAT32_BOUND ? "PASS" : "FAIL", micros, problem.cacheBytesRead() / micros / 1e3);
+            } catch (RuntimeException e) {
+                result = " - | - | FAIL: " + TandemCli.oneLine(e).replace('|', '/') + " | - | - |";
+            }
+            if (!result.contains("PASS")) failures++;
+            out.println(prefix + result);
+            out.flush();
+        }
         return failures;
+    }
+
+    /**
+     * Decode attention (one token) of Llama-3-8B's heads over 4,096 and 16,384 cached positions, split as the engine
+     * splits a cache of that size: the last column is the F16 cache's bytes over the time (HBM bandwidth is the bound).
+     */
+    static List<AttentionProblem> decodeAttentionProblems() {
+        return List.of(new AttentionProblem(32, 8, 128, 4095, 1, 0, 0), new AttentionProblem(32, 8, 128, 16383, 1, 0, 0));
     }
 
     /** The row's cells after the kernel's: error, bound, PASS/FAIL, µs, TFLOPS. */

@@ -66,6 +66,17 @@ public final class AttentionProblem {
 
     public int headDim() { return headDim; }
 
+    public AttentionHeads heads() { return new AttentionHeads(heads, kvHeads, headDim, scale); }
+
+    /** Cache positions the last query sees the end of: pos0 + tokens. */
+    public int positions() { return pos0 + tokens; }
+
+    /** Bytes of the F16 cache (keys and values) the queries see, each read once. */
+    public long cacheBytesRead() {
+        int length = pos0 + tokens;
+        return 2L * 2 * (window > 0 ? Math.min(window, length) : length) * kvHeads * headDim;
+    }
+
     /** "32/8x128 @512+512 w0": heads/kvHeads x head size @ pos0 + tokens, window. */
     public String shape() {
         return heads + "/" + kvHeads + "x" + headDim + " @" + pos0 + "+" + tokens + (window > 0 ? " w" + window : "")
@@ -106,6 +117,7 @@ public final class AttentionProblem {
         private final GpuBuffer qb, kc, vc, out;
         private final StepParams step;
         private final CacheType cache;
+        private GpuBuffer partials;
 
         private OnDevice(VulkanDevice device, CacheType cache) {
             this.device = device;
@@ -127,9 +139,17 @@ public final class AttentionProblem {
 
         /** The attention through the kernel (null: the one prompts take). */
         public float[] run(AttentionKernel kernel) {
+            return run(kernel, 1);
+        }
+
+        /**
+         * The attention through the kernel, the cache divided into {@code splits} ranges (more than 1: the per-token
+         * kernel and its combine, as decode over a long cache runs).
+         */
+        public float[] run(AttentionKernel kernel, int splits) {
             try (CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin();
-                record(rec, kernel);
+                record(rec, kernel, splits);
                 rec.end().submitAndWait();
             }
             return DeviceFloats.read(device, out, expected.length);
@@ -137,11 +157,16 @@ public final class AttentionProblem {
 
         /** GPU microseconds per attention through the kernel: the mean of {@code repeats} runs, timed on a second submission. */
         public double micros(AttentionKernel kernel, int repeats) {
+            return micros(kernel, 1, repeats);
+        }
+
+        /** {@link #micros(AttentionKernel, int)} with the cache divided into {@code splits} ranges. */
+        public double micros(AttentionKernel kernel, int splits, int repeats) {
             try (TimestampQueries tq = TimestampQueries.create(device, 2);
                  CommandRecorder rec = CommandRecorder.create(device)) {
                 rec.begin().resetTimestamps(tq, 2).timestamp(tq, 0);
                 for (int i = 0; i < repeats; i++) {
-                    record(rec, kernel);
+                    record(rec, kernel, splits);
                     rec.computeBarrier();
                 }
                 rec.timestamp(tq, 1).end().submitAndWait();
@@ -150,14 +175,25 @@ public final class AttentionProblem {
             }
         }
 
-        private void record(CommandRecorder rec, AttentionKernel kernel) {
-            GpuOps.attention(rec, kernel, new AttentionHeads(heads, kvHeads, headDim, scale), qb.all(),
-                    new AttentionCache(kc.all(), vc.all(), cache, window, ring), out.all(), step.range(), tokens, AttentionSplits.NONE,
-                    null);
+        private void record(CommandRecorder rec, AttentionKernel kernel, int splits) {
+            AttentionSplits ranges = splits == 1 ? AttentionSplits.NONE : new AttentionSplits(splits, partials(splits).all());
+            GpuOps.attention(rec, kernel, heads(), qb.all(),
+                    new AttentionCache(kc.all(), vc.all(), cache, window, ring), out.all(), step.range(), tokens, ranges, null);
+        }
+
+        /** The split attention's scratch, made on first use and kept for the largest split count asked. */
+        private GpuBuffer partials(int splits) {
+            long bytes = 4 * GpuOps.attentionPartialFloats(heads, headDim, tokens, splits);
+            if (partials == null || partials.size() < bytes) {
+                if (partials != null) partials.close();
+                partials = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, bytes, "attention partials");
+            }
+            return partials;
         }
 
         @Override
         public void close() {
+            if (partials != null) partials.close();
             step.close();
             out.close();
             vc.close();

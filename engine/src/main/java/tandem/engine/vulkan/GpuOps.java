@@ -380,10 +380,10 @@ public final class GpuOps {
                     heads.pushConstants(tokens, cache.window(), cache.ring()), heads.heads(), (tokens + queries - 1) / queries, 1);
             return;
         }
-        int n = splits.count();
-        rec.dispatch(k.attention(headDim, n, sinks != null, cache.type()),
+        int n = splits.count(), group = k.attentionQueryGroup(heads);
+        rec.dispatch(k.attention(headDim, n, sinks != null, cache.type(), group),
                 List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, q, q, q, sinks != null ? sinks : q),
-                heads.pushConstants(0, cache.window(), cache.ring()), heads.heads(), tokens, n);
+                heads.pushConstants(0, cache.window(), cache.ring()), heads.heads() / group, tokens, n);
         combineSplits(rec, k, splits.partials(), out, heads.heads(), headDim, tokens, n);
     }
 
@@ -397,11 +397,11 @@ public final class GpuOps {
                                       AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
                                       AttentionSplits splits, BufferRange sinks) {
         Kernels kernels = Kernels.of(rec.device());
-        int n = splits.count();
-        rec.dispatch(kernels.attentionRoped(heads.headDim(), n, rope.neox(), sinks != null, cache.type()),
+        int n = splits.count(), group = kernels.attentionQueryGroup(heads);
+        rec.dispatch(kernels.attentionRoped(heads.headDim(), n, rope.neox(), sinks != null, cache.type(), group),
                 List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, k, v, rope.table(),
                         sinks != null ? sinks : q),
-                heads.pushConstants(rope.dims(), cache.window(), cache.ring()), heads.heads(), 1, n);
+                heads.pushConstants(rope.dims(), cache.window(), cache.ring()), heads.heads() / group, 1, n);
         combineSplits(rec, kernels, splits.partials(), out, heads.heads(), heads.headDim(), 1, n);
     }
 

@@ -234,14 +234,32 @@ public final class Kernels implements DeviceResource {
     /**
      * @param splits ranges of the cache taken by separate workgroups (1: one workgroup per head and token)
      * @param sinks  each head's sink logit joins the softmax (gpt-oss)
+     * @param queryGroup query heads per workgroup ({@link #attentionQueryGroup})
      */
-    public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks, CacheType cache) {
-        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0);
+    public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks, CacheType cache, int queryGroup) {
+        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0, queryGroup);
+    }
+
+    /**
+     * Query heads one decode-attention workgroup serves (attention.comp's GQ): the largest divisor of
+     * the heads per KV head up to 8 (tuning knob -Dtandem.attention.group; 1: a workgroup per query head),
+     * so each key and value is read from memory once for all the heads that share it instead of once per
+     * head. Subgroups under 4 invocations (no GPU has them) keep one head per workgroup: the kernel's
+     * reduction arrays are sized for 4 or more.
+     */
+    public int attentionQueryGroup(AttentionHeads heads) {
+        int wanted = TuningKnob.get("tandem.attention.group", 8, 1, 16);
+        if (device.physical().subgroupSize() < 4) return 1;
+        int perKvHead = heads.heads() / heads.kvHeads(), group = 1;
+        for (int g = 2; g <= Math.min(wanted, perKvHead); g++) if (perKvHead % g == 0) group = g;
+        return group;
     }
 
     /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
-    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks, CacheType cache) {
-        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0);
+    public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks, CacheType cache,
+                                                       int queryGroup) {
+        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0,
+                queryGroup);
     }
 
     /**
