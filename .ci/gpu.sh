@@ -83,13 +83,22 @@ first() {
     step profile-8b-q4_k 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
-# Decode attention over 4,096 and 16,384 cached positions (kernel-check's decode rows), with a workgroup per group of
-# query heads (the default) and per query head (the earlier kernel), then the depth bench
+# Decode attention over 4,096 and 16,384 cached positions (kernel-check's decode rows): the default (a workgroup per
+# group of query heads, 16 invocations per key row), each change alone, and the earlier kernel (a workgroup per query
+# head, an invocation per key row); then the depth bench, and the earlier kernel's at 16,384
 attention() {
-    step kernel-check-attention 240 kernel-check --devices 0 --repeats 5 --attention --shapes 4096x4096x1 --types q8_0
-    JOPTS=-Dtandem.attention.group=1 step kernel-check-attention-group1 240 kernel-check --devices 0 --repeats 5 --attention \
-        --shapes 4096x4096x1 --types q8_0
+    local kc="kernel-check --devices 0 --repeats 5 --attention --shapes 4096x4096x1 --types q8_0"
+    # shellcheck disable=SC2086
+    {
+        step kernel-check-attention 240 $kc
+        JOPTS="-Dtandem.attention.group=1 -Dtandem.attention.lanes=0" step kernel-check-attention-earlier 240 $kc
+        JOPTS=-Dtandem.attention.lanes=0 step kernel-check-attention-lanes0 240 $kc
+        JOPTS=-Dtandem.attention.group=1 step kernel-check-attention-group1 240 $kc
+        JOPTS=-Dtandem.attention.lanes=32 step kernel-check-attention-lanes32 240 $kc
+    }
     depth
+    JOPTS="-Dtandem.attention.group=1 -Dtandem.attention.lanes=0" step depth-8b-q4_k-earlier 150 bench --model "$SHM/8b-q4_k.gguf" \
+        --backend vulkan -p 0 -n 64 -r 1 -d 16384 --ctx 16512
 }
 
 depth() {

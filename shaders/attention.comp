@@ -17,6 +17,7 @@
 // SINKS = 1 each head's learned sink logit (gpt-oss) joins the softmax's denominator, added by
 // split 0 (so attention_combine needs no change).
 #extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_shuffle : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint HD = 128;  // head dimension (a constant, so the loops unroll)
 layout(constant_id = 2) const uint SPLITS = 1;
@@ -24,6 +25,9 @@ layout(constant_id = 3) const uint ROPE = 0;
 layout(constant_id = 4) const uint NEOX = 0;
 layout(constant_id = 5) const uint SINKS = 0;
 layout(constant_id = 6) const uint GQ = 1;    // query heads per workgroup, a divisor of heads / kvHeads
+// Scores: 0 = an invocation reads a whole key row; else LANES neighbouring invocations (a power of two dividing HD / 2
+// and the subgroup) share each row, so a subgroup's loads are contiguous, and add their parts with shuffles.
+layout(constant_id = 7) const uint LANES = 0;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -141,22 +145,48 @@ void main() {
     vec2 acc[GQ * PPT];   // head g's pairs at acc[g * PPT + i]
     [[unroll]] for (uint i = 0; i < GQ * PPT; i++) acc[i] = vec2(0.0);
     for (uint t0 = start; t0 < end; t0 += WG) {
-        // Scores: each invocation one key, read once for the GQ query heads.
+        // Scores of the tile's keys, each key read once for the GQ query heads; invocation lid gets key t0 + lid's.
         uint key = t0 + lid;
         float s[GQ];
-        [[unroll]] for (uint g = 0; g < GQ; g++) s[g] = key < end ? 0.0 : -1e30;
-        if (key < end) {
-            if (ROPE != 0u && key == last) {
-                [[unroll]] for (uint i = 0; i < HD; i++) {
-                    [[unroll]] for (uint g = 0; g < GQ; g++) s[g] += qs[g * HD + i] * ks[i];
-                }
-            } else {
-                uint kb = (cache_row(key, p.ring) * kvDim + kvBase) >> 1;
-                [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
-                    vec2 k2 = kv_pair(false, kb + i);
-                    [[unroll]] for (uint g = 0; g < GQ; g++) s[g] += qs[g * HD + 2u * i] * k2.x + qs[g * HD + 2u * i + 1u] * k2.y;
+        if (LANES == 0u) {
+            [[unroll]] for (uint g = 0; g < GQ; g++) s[g] = key < end ? 0.0 : -1e30;
+            if (key < end) {
+                if (ROPE != 0u && key == last) {
+                    [[unroll]] for (uint i = 0; i < HD; i++) {
+                        [[unroll]] for (uint g = 0; g < GQ; g++) s[g] += qs[g * HD + i] * ks[i];
+                    }
+                } else {
+                    uint kb = (cache_row(key, p.ring) * kvDim + kvBase) >> 1;
+                    [[unroll]] for (uint i = 0; i < HD / 2u; i++) {
+                        vec2 k2 = kv_pair(false, kb + i);
+                        [[unroll]] for (uint g = 0; g < GQ; g++) s[g] += qs[g * HD + 2u * i] * k2.x + qs[g * HD + 2u * i + 1u] * k2.y;
+                    }
                 }
             }
+        } else {
+            // WG / LANES keys per pass, LANES passes; the scores go through probs to the invocation of their key.
+            uint lane = lid % LANES;
+            for (uint pass = 0; pass < LANES; pass++) {
+                uint index = pass * (WG / LANES) + lid / LANES, passKey = t0 + index;
+                float d[GQ];
+                [[unroll]] for (uint g = 0; g < GQ; g++) d[g] = 0.0;
+                if (passKey < end) {
+                    bool own = ROPE != 0u && passKey == last;
+                    uint kb = (cache_row(passKey, p.ring) * kvDim + kvBase) >> 1;
+                    [[unroll]] for (uint i = lane; i < HD / 2u; i += LANES) {
+                        vec2 k2 = own ? vec2(ks[2u * i], ks[2u * i + 1u]) : kv_pair(false, kb + i);
+                        [[unroll]] for (uint g = 0; g < GQ; g++) d[g] += qs[g * HD + 2u * i] * k2.x + qs[g * HD + 2u * i + 1u] * k2.y;
+                    }
+                }
+                [[unroll]] for (uint o = LANES / 2u; o > 0u; o >>= 1) {
+                    [[unroll]] for (uint g = 0; g < GQ; g++) d[g] += subgroupShuffleXor(d[g], o);
+                }
+                if (lane == 0u) {
+                    [[unroll]] for (uint g = 0; g < GQ; g++) probs[g * WG + index] = d[g];
+                }
+            }
+            barrier();
+            [[unroll]] for (uint g = 0; g < GQ; g++) s[g] = key < end ? probs[g * WG + lid] : -1e30;
         }
         // The online softmax of each head: the tile's maximum, the rescale of what came before, the tile's sum.
         [[unroll]] for (uint g = 0; g < GQ; g++) {

@@ -79,7 +79,7 @@ final class DeviceDiscovery {
 
     private static PhysicalDevice reindexed(PhysicalDevice d, int index) {
         return new PhysicalDevice(d.handle(), index, d.name(), d.vendorId(), d.vendor(), d.type(), d.driverName(),
-                d.driverInfo(), d.driverId(), d.apiVersion(), d.deviceUuid(), d.subgroupSize(), d.subgroupArithmetic(),
+                d.driverInfo(), d.driverId(), d.apiVersion(), d.deviceUuid(), d.subgroupSize(), d.subgroupArithmeticAndShuffle(),
                 d.maxStorageBufferRange(), d.minStorageBufferOffsetAlignment(), d.maxComputeSharedMemory(),
                 d.maxWorkGroupInvocations(), d.maxPushConstantsSize(), d.computeQueueFamily(), d.timestampPeriodNs(),
                 d.timestampValidBits(), d.deviceLocalBytes(), d.freeBytes(), d.features(), d.extensions());
@@ -130,8 +130,10 @@ final class DeviceDiscovery {
                     budgetExt,
                     extensions.contains(VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME),
                     extensions.contains(VK_EXT_QUEUE_FAMILY_FOREIGN_EXTENSION_NAME));
+            // reductions (every kernel) and shuffles (the decode attention's lanes per key)
+            int wanted = VK_SUBGROUP_FEATURE_ARITHMETIC_BIT | VK_SUBGROUP_FEATURE_SHUFFLE_BIT;
             boolean arithmetic = (subgroup.supportedStages() & VK_SHADER_STAGE_COMPUTE_BIT) != 0
-                    && (subgroup.supportedOperations() & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) != 0;
+                    && (subgroup.supportedOperations() & wanted) == wanted;
             var limits = p.limits();
             return new PhysicalDevice(pd, index, p.deviceNameString(), p.vendorID(), vendorName(p.vendorID()),
                     typeName(p.deviceType()), driver.driverNameString(), driver.driverInfoString(), driver.driverID(),

@@ -237,7 +237,8 @@ public final class Kernels implements DeviceResource {
      * @param queryGroup query heads per workgroup ({@link #attentionQueryGroup})
      */
     public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks, CacheType cache, int queryGroup) {
-        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0, queryGroup);
+        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0, queryGroup,
+                attentionLanes(headDim));
     }
 
     /**
@@ -247,6 +248,20 @@ public final class Kernels implements DeviceResource {
      * head. Subgroups under 4 invocations (no GPU has them) keep one head per workgroup: the kernel's
      * reduction arrays are sized for 4 or more.
      */
+    /**
+     * Invocations that share each key row in the decode attention's scores (attention.comp's LANES; tuning knob
+     * -Dtandem.attention.lanes, 0: an invocation per key): 16 where the subgroup and the head's pairs allow, so each
+     * subgroup reads whole rows in contiguous loads instead of every invocation a row of its own.
+     */
+    public int attentionLanes(int headDim) {
+        int sg = device.physical().subgroupSize();
+        int lanes = TuningKnob.get("tandem.attention.lanes", 16, 0, 64);
+        if (lanes == 0 || headDim % 2 != 0) return 0;
+        lanes = Integer.highestOneBit(Math.min(lanes, sg));
+        while (lanes > 1 && (headDim / 2) % lanes != 0) lanes /= 2;
+        return lanes > 1 ? lanes : 0;
+    }
+
     public int attentionQueryGroup(AttentionHeads heads) {
         int wanted = TuningKnob.get("tandem.attention.group", 8, 1, 16);
         if (device.physical().subgroupSize() < 4) return 1;
@@ -259,7 +274,7 @@ public final class Kernels implements DeviceResource {
     public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks, CacheType cache,
                                                        int queryGroup) {
         return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0,
-                queryGroup);
+                queryGroup, attentionLanes(headDim));
     }
 
     /**

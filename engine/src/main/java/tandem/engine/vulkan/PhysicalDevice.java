@@ -19,7 +19,7 @@ import tandem.engine.api.DeviceInfo;
  */
 public record PhysicalDevice(VkPhysicalDevice handle, int index, String name, int vendorId, String vendor,
                              String type, String driverName, String driverInfo, int driverId, int apiVersion,
-                             String deviceUuid, int subgroupSize, boolean subgroupArithmetic,
+                             String deviceUuid, int subgroupSize, boolean subgroupArithmeticAndShuffle,
                              long maxStorageBufferRange, long minStorageBufferOffsetAlignment,
                              int maxComputeSharedMemory, int maxWorkGroupInvocations, int maxPushConstantsSize,
                              int computeQueueFamily, float timestampPeriodNs, int timestampValidBits,

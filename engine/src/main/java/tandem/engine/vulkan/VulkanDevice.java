@@ -102,7 +102,7 @@ public final class VulkanDevice implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         if (!p.features().pushDescriptor()) missing.add(VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
         if (!p.features().storage16()) missing.add("storageBuffer16BitAccess");
-        if (!p.subgroupArithmetic()) missing.add("subgroup arithmetic in compute shaders");
+        if (!p.subgroupArithmeticAndShuffle()) missing.add("subgroup arithmetic and shuffles in compute shaders");
         if (!missing.isEmpty()) {
             throw new TandemException("Vulkan device " + p.index() + " (" + p.name() + ") lacks " + String.join(", ", missing)
                     + "; update its driver or choose another device with --devices");
