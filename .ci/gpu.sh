@@ -5,8 +5,9 @@
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
 #   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy,
-#                               parallel, moe or all (default). Results go to $OUT as they come, so a
-#                               call cut short still brings back what it measured.
+#                               parallel, moe, exhaust or all (default). Results go to $OUT as they come, so a
+#                               call cut short still brings back what it measured. exhaust (not in all):
+#                               a second process takes the device's memory while Tandem generates (issue #18).
 #
 # The device tool's call: command "bash .ci/gpu.sh run", carry [".device", ".gpu", "engine/target/classes"].
 # Every figure names the card (card.txt); rerun a baseline in the same call before comparing builds.
@@ -23,6 +24,10 @@ pack() {
     gzip -c ../shared/data/vocab/ggml-vocab-llama-bpe.gguf > .gpu/vocab.gguf.gz
     # llama.cpp's tiny mixtures (under 1 MB each): the expert kernels' greedy check in moe()
     cp ../shared/data/models/arch/qwen3moe-q4_k.gguf ../shared/data/models/arch/gpt-oss-mxfp4_moe.gguf .gpu/
+    # the memory hog of exhaust(), compiled here: the device's Java runtime has no compiler for the source launcher
+    local jdk=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+    [ -x "$jdk/bin/javac" ] || jdk=/usr/lib/jvm/temurin-25-jdk-amd64
+    "$jdk/bin/javac" -d .gpu/hog -cp 'engine/target/lib/*:engine/target/classes' .ci/HogDeviceMemory.java
     grep -qx '.gpu/' .git/info/exclude 2>/dev/null || echo '.gpu/' >> .git/info/exclude
     du -sh .device .gpu engine/target/classes
 }
@@ -130,6 +135,74 @@ moe() {
     step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
+# hog ARGS...: .ci/HogDeviceMemory.java, as pack compiled it into .gpu/hog
+hog() {
+    "$JAVA" --enable-native-access=ALL-UNNAMED -Dorg.lwjgl.system.memoryBackend=ffm -cp '.gpu/lib/*:engine/target/classes:.gpu/hog' \
+        HogDeviceMemory "$@"
+}
+
+# exhaust_line NAME: what the sub-step's output file says, for the summary: its exit status and its last line of
+# output, and whether a Java stack trace is in it
+exhaust_line() {
+    local f="$OUT/$1.txt" last rc trace=no
+    # step's "rc=N" ends the file, on a line of its own unless the command was cut off in mid-line
+    rc=$(tail -n 1 "$f" | grep -o 'rc=[0-9]*$' || echo "rc=none")
+    last=$(sed '$ s/rc=[0-9]*$//' "$f" | grep -v '^$' | tail -n 1 | cut -c1-300)
+    grep -qE '^\s+at [a-zA-Z_$]|Exception in thread|^Caused by:' "$f" && trace=YES
+    echo "$rc; stack trace: $trace; last line: $last"
+}
+
+# A device that disappears (issue #18): (a) a generation runs while a second process (the hog) takes all of the
+# device's memory it can and holds it for $HOG_HOLD_S s; (b) while the hog holds it, a second load must refuse in
+# one line (exit status != 0, no stack trace); (c) once the hog is gone the model loads and generates again.
+# One summary line per sub-step in exhaust-summary.txt. EXHAUST_PRESET, EXHAUST_TOKENS and HOG_MAX_GIB (a cap,
+# for trying it on lavapipe without taking the machine's RAM) change the defaults.
+exhaust() {
+    local m hold=${HOG_HOLD_S:-30} tokens=${EXHAUST_TOKENS:-3000} flag="$OUT/exhaust-hog-full.txt" summary="$OUT/exhaust-summary.txt"
+    local prompt="Once upon a time there was a little robot who" gen hogpid waited=0 cap=() line verdict
+    [ -n "${HOG_MAX_GIB:-}" ] && cap=(--max-gib "$HOG_MAX_GIB")
+    [ -d .gpu/hog ] || { echo "exhaust: .gpu/hog is missing; run 'bash .ci/gpu.sh pack' again" | tee "$summary" >&2; return 1; }
+    m=$(synth "${EXHAUST_PRESET:-8b}" q4_0)
+    rm -f "$flag"
+    : > "$summary"
+    step exhaust-a-generate 150 run --model "$m" --backend vulkan --ctx 4096 --seed 1 --tokens "$tokens" --prompt "$prompt" &
+    gen=$!
+    # generating: the model is loaded (its "..., context N" line) and two seconds have passed
+    until grep -q ', context ' "$OUT/exhaust-a-generate.txt" 2>/dev/null || ! kill -0 "$gen" 2>/dev/null || [ "$waited" -ge 150 ]; do
+        sleep 1; waited=$((waited + 1))
+    done
+    sleep 2
+    kill -0 "$gen" 2>/dev/null || echo "exhaust: the generation ended before the hog started" >> "$summary"
+    { echo "hog ${cap[*]} --hold-seconds $hold"; timeout $((hold + 120)) bash -c "$(declare -f hog); hog \"\$@\"" _ \
+        "${cap[@]}" --hold-seconds "$hold" --flag "$flag"; echo "rc=$?"; } > "$OUT/exhaust-hog.txt" 2>&1 &
+    hogpid=$!
+    waited=0
+    until [ -f "$flag" ] || ! kill -0 "$hogpid" 2>/dev/null || [ "$waited" -ge 120 ]; do sleep 1; waited=$((waited + 1)); done
+    if [ -f "$flag" ]; then
+        kill -0 "$gen" 2>/dev/null && echo "exhaust: the hog was full while the generation still ran" >> "$summary" \
+            || echo "exhaust: the generation had ended before the hog was full (use more EXHAUST_TOKENS)" >> "$summary"
+        nvidia-smi --query-gpu=memory.used,memory.total --format=csv > "$OUT/exhaust-nvidia-smi-full.txt" 2>&1
+        # (b) a second load while the hog holds the memory
+        step exhaust-b-load-while-full 60 run --model "$m" --backend vulkan --ctx 4096 --seed 1 --tokens 16 --prompt "$prompt"
+        line=$(exhaust_line exhaust-b-load-while-full)
+        case "$line" in rc=[1-9]*"stack trace: no; last line: tandem run: "*) verdict="as expected" ;; *) verdict="NOT as expected" ;; esac
+        echo "b (load while the device is full, expect rc!=0 and a one-line 'tandem run: ...' error): $verdict: $line" >> "$summary"
+        kill -0 "$hogpid" 2>/dev/null || echo "exhaust: the hog was gone before (b) ended (raise HOG_HOLD_S)" >> "$summary"
+    else
+        echo "b: not run, the hog never became full: $(tail -n 1 "$OUT/exhaust-hog.txt")" >> "$summary"
+    fi
+    wait "$gen"
+    echo "a (generation while the hog takes the memory): $(exhaust_line exhaust-a-generate)" >> "$summary"
+    wait "$hogpid"
+    echo "$(grep -m1 '^hog: holding\|^hog: failed' "$OUT/exhaust-hog.txt"); then $(grep -v '^rc=' "$OUT/exhaust-hog.txt" | tail -n 1) ($(tail -n 1 "$OUT/exhaust-hog.txt"))" >> "$summary"
+    # (c) the hog is gone: the model loads and generates again
+    step exhaust-c-load-after 120 run --model "$m" --backend vulkan --ctx 4096 --seed 1 --tokens 64 --prompt "$prompt"
+    line=$(exhaust_line exhaust-c-load-after)
+    case "$line" in "rc=0; stack trace: no;"*) verdict="as expected" ;; *) verdict="NOT as expected" ;; esac
+    echo "c (load after the hog exited, expect rc=0): $verdict: $line" >> "$summary"
+    cat "$summary"
+}
+
 run() {
     mkdir -p "$OUT" "$SHM"
     # shellcheck disable=SC1091
@@ -147,14 +220,15 @@ run() {
         greedy) moe_greedy ;;
         parallel) parallel ;;
         moe) moe ;;
+        exhaust) exhaust ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, depth, parallel, moe or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, parallel, moe, exhaust or all" >&2; return 2 ;;
     esac
-    grep -h "rc=" "$OUT"/*.txt | sort | uniq -c
+    grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
 
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|parallel|moe|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|parallel|moe|exhaust|all]" >&2; exit 2 ;;
 esac
