@@ -60,7 +60,9 @@ public final class GpuBuffer implements DeviceResource {
                     .sharingMode(VK_SHARING_MODE_EXCLUSIVE);
             VmaAllocationCreateInfo ai = VmaAllocationCreateInfo.calloc(stack);
             switch (kind) {
-                case DEVICE_LOCAL -> ai.usage(VMA_MEMORY_USAGE_AUTO_PREFER_DEVICE);
+                // Device memory or nothing: when another process has taken the GPU's memory, VMA would otherwise place the
+                // buffer in system memory, and the model would load and then run at PCIe speed without a word.
+                case DEVICE_LOCAL -> ai.usage(VMA_MEMORY_USAGE_AUTO_PREFER_DEVICE).requiredFlags(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
                 case UPLOAD -> ai.usage(VMA_MEMORY_USAGE_AUTO)
                         .flags(VMA_ALLOCATION_CREATE_HOST_ACCESS_SEQUENTIAL_WRITE_BIT | VMA_ALLOCATION_CREATE_MAPPED_BIT);
                 case READBACK -> ai.usage(VMA_MEMORY_USAGE_AUTO_PREFER_HOST)
