@@ -4,7 +4,7 @@
 # on one NVIDIA GPU of the device machines (../shared/device/README.md).
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
-#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy,
+#   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy, profile,
 #                               parallel, moe, exhaust or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured. exhaust (not in all):
 #                               a second process takes the device's memory while Tandem generates (issue #18).
@@ -90,7 +90,7 @@ first() {
 
 # Decode attention over 4,096 and 16,384 cached positions (kernel-check's decode rows): the default (a workgroup per
 # group of query heads, 16 invocations per key row), each change alone, and the earlier kernel (a workgroup per query
-# head, an invocation per key row); then the depth bench, and the earlier kernel's at 16,384
+# head, an invocation per key row)
 attention() {
     local kc="kernel-check --devices 0 --repeats 5 --attention --shapes 4096x4096x1 --types q8_0"
     # shellcheck disable=SC2086
@@ -99,15 +99,22 @@ attention() {
         JOPTS="-Dtandem.attention.group=1 -Dtandem.attention.lanes=0" step kernel-check-attention-earlier 240 $kc
         JOPTS=-Dtandem.attention.lanes=0 step kernel-check-attention-lanes0 240 $kc
         JOPTS=-Dtandem.attention.group=1 step kernel-check-attention-group1 240 $kc
-        JOPTS=-Dtandem.attention.lanes=32 step kernel-check-attention-lanes32 240 $kc
     }
-    depth
+}
+
+# Decode at depth (N tokens in the cache first), then the earlier attention kernel's at 16,384 for comparison
+depth() {
+    step depth-8b-q4_k 240 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
     JOPTS="-Dtandem.attention.group=1 -Dtandem.attention.lanes=0" step depth-8b-q4_k-earlier 150 bench --model "$SHM/8b-q4_k.gguf" \
         --backend vulkan -p 0 -n 64 -r 1 -d 16384 --ctx 16512
 }
 
-depth() {
-    step depth-8b-q4_k 240 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
+# Where a step's time goes, kernel by kernel (bench --profile): the 8B's prompt and decode
+profile() {
+    local m
+    m=$(synth 8b q4_k)
+    step profile-8b-q4_k-prompt 90 bench --model "$m" --backend vulkan -p 512 -n 0 -r 1 --profile
+    step profile-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
 parallel() {
@@ -218,11 +225,12 @@ run() {
         depth) depth ;;
         attention) attention ;;
         greedy) moe_greedy ;;
+        profile) profile ;;
         parallel) parallel ;;
         moe) moe ;;
         exhaust) exhaust ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, parallel, moe, exhaust or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust or all" >&2; return 2 ;;
     esac
     grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
@@ -230,5 +238,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|parallel|moe|exhaust|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|all]" >&2; exit 2 ;;
 esac
