@@ -107,6 +107,9 @@ depth() {
     step depth-8b-q4_k 240 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
     JOPTS="-Dtandem.attention.group=1 -Dtandem.attention.lanes=0" step depth-8b-q4_k-earlier 150 bench --model "$SHM/8b-q4_k.gguf" \
         --backend vulkan -p 0 -n 64 -r 1 -d 16384 --ctx 16512
+    # ranges of 32 positions or more instead of 512: more workgroups over a short cache (d0, d4096)
+    JOPTS=-Dtandem.attention.minRange=32 step depth-8b-q4_k-minrange32 240 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan \
+        -p 0 -n 128 -r 1 -d 0,4096,16384 --ctx 16512
 }
 
 # Where a step's time goes, kernel by kernel (bench --profile): the 8B's prompt and decode

@@ -6,7 +6,7 @@
 // share each key and value the workgroup reads, so a long cache is read once per KV head, not once per query head
 // (the host picks GQ: Kernels#attentionQueryGroup).
 // With SPLITS > 1 (decode over a long cache) gl_WorkGroupID.z takes one of SPLITS ranges of the
-// cache (WG positions at least, so a short cache leaves the last splits empty) and writes its unnormalised partial
+// cache (MIN_RANGE positions at least, so a short cache leaves the last splits empty) and writes its unnormalised partial
 // (max, sum, weighted values) for attention_combine.
 // With ROPE = 1 (decode: one token) the kernel also does rope_store's work, which saves a dispatch
 // and a barrier per layer: each workgroup ropes its query heads and the step's key head itself and
@@ -28,6 +28,7 @@ layout(constant_id = 6) const uint GQ = 1;    // query heads per workgroup, a di
 // Scores: 0 = an invocation reads a whole key row; else LANES neighbouring invocations (a power of two dividing HD / 2
 // and the subgroup) share each row, so a subgroup's loads are contiguous, and add their parts with shuffles.
 layout(constant_id = 7) const uint LANES = 0;
+layout(constant_id = 8) const uint MIN_RANGE = 64;   // SPLITS > 1: positions a split takes at least
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -92,7 +93,7 @@ void main() {
     uint len = step.pos0 + token + 1u;
     uint lo = p.window != 0u && len > p.window ? len - p.window : 0u;
     uint split = gl_WorkGroupID.z;
-    uint per = max((len - lo + SPLITS - 1u) / SPLITS, SPLITS > 1u ? WG : 1u);
+    uint per = max((len - lo + SPLITS - 1u) / SPLITS, SPLITS > 1u ? MIN_RANGE : 1u);
     uint start = min(len, lo + split * per), end = min(len, start + per);
     uint qBase = (token * p.heads + head0) * p.headDim;   // query head head0 + g at qBase + g * headDim
     uint record = ((token * p.heads + head0) * SPLITS + split) * (HD + 2u);   // head0 + g at record + g * SPLITS * (HD + 2)
@@ -167,6 +168,7 @@ void main() {
             // WG / LANES keys per pass, LANES passes; the scores go through probs to the invocation of their key.
             uint lane = lid % LANES;
             for (uint pass = 0; pass < LANES; pass++) {
+                if (t0 + pass * (WG / LANES) >= end) break;   // the same for the whole workgroup: a short range's last passes
                 uint index = pass * (WG / LANES) + lid / LANES, passKey = t0 + index;
                 float d[GQ];
                 [[unroll]] for (uint g = 0; g < GQ; g++) d[g] = 0.0;

@@ -84,7 +84,8 @@ final class KernelCheckCommand {
                 try (ProductProblem problem = new ProductProblem(type, s[0], s[1], s[2], fused, fused);
                      ProductProblem.OnDevice gpu = problem.upload(device, Long.MAX_VALUE)) {
                     List<PromptKernel> kernels = new ArrayList<>(List.of(PromptKernel.values()));
-                    if (s[2] < GpuOps.MATMUL_MIN_TOKENS) kernels.add(null);   // null: the decode path, GpuOps.linear
+                    // null: the float decode kernel (the int8 one, the default on GPUs, has its own row)
+                    if (s[2] < GpuOps.MATMUL_MIN_TOKENS) kernels.add(null);
                     for (PromptKernel k : kernels) {
                         String prefix = String.format(Locale.ROOT, "| %d | %s | %s | %s |", device.physical().index(),
                                 type.name().toLowerCase(Locale.ROOT), problem.shape(), k == null ? DECODE : k.label());
@@ -213,8 +214,8 @@ final class KernelCheckCommand {
     /** The row's cells after the kernel's: error, bound, PASS/FAIL, µs, TFLOPS. */
     private static String measure(ProductProblem problem, ProductProblem.OnDevice gpu, PromptKernel k, int repeats) {
         double bound = k == PromptKernel.COOPMAT ? FLOAT16_BOUND : FLOAT32_BOUND;
-        double error = problem.maxError(gpu.run(k));
-        double micros = gpu.micros(k, repeats);
+        double error = problem.maxError(k == null ? gpu.runFloatDecode() : gpu.run(k));
+        double micros = k == null ? gpu.microsFloatDecode(repeats) : gpu.micros(k, repeats);
         return String.format(Locale.ROOT, " %.2e | %.0e | %s | %.1f | %.1f |", error, bound, error <= bound ? "PASS" : "FAIL",
                 micros, 2.0 * problem.multiplyAdds() / micros / 1e6);
     }

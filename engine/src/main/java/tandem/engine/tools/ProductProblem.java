@@ -213,6 +213,20 @@ public final class ProductProblem implements AutoCloseable {
                     halves.all(), true));
         }
 
+        /** The product through the float decode kernel (matvec.comp), whatever the int8 property says. */
+        public float[] runFloatDecode() {
+            return run(this::recordFloatDecode);
+        }
+
+        /** {@link #micros} of the float decode kernel. */
+        public double microsFloatDecode(int repeats) {
+            return micros(this::recordFloatDecode, repeats);
+        }
+
+        private void recordFloatDecode(CommandRecorder rec, GpuBuffer yb) {
+            GpuOps.matVec(rec, w, xb.all(), swiglu ? ub.all() : null, 0, cols, yb.all(), rows, tokens, accumulate);
+        }
+
         /** The product through the int8 decode kernels (quantize_q8_1, then matvec_i8), whatever the property says. */
         public float[] runInt8() {
             return run(this::recordInt8);
