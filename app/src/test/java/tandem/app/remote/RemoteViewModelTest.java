@@ -55,8 +55,7 @@ class RemoteViewModelTest {
     @BeforeEach
     void setUp() {
         served = Engine.load(AppPaths.fromEnvironment().demoModel(), EngineOptions.cpu(), (f, s) -> { }, () -> false);
-        server = HttpApi.serve(served, new ServerOptions("127.0.0.1", 0, Optional.of("secret"), 1,
-                ServerOptions.DEFAULT_MAX_BODY_BYTES, "stories260K"), new PrintStream(OutputStream.nullOutputStream()), answered::add);
+        server = serve(served);
         remote = new RemoteViewModel(AppExecutors.direct());
         remote.urlProperty().set(server.baseUrl().toString());
         SettingsService settings = new SettingsService(dir.resolve("settings.json"), Runnable::run);
@@ -64,6 +63,11 @@ class RemoteViewModelTest {
                 new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(), ChatHistory.store(dir.resolve("history.json")), settings);
         chat.remoteProperty().bind(remote.activeProperty());
         chat.sampling().temperatureProperty().set(0.0);
+    }
+
+    private RunningServer serve(LoadedModel model) {
+        return HttpApi.serve(model, new ServerOptions("127.0.0.1", 0, Optional.of("secret"), 1, ServerOptions.DEFAULT_MAX_BODY_BYTES,
+                "stories260K"), new PrintStream(OutputStream.nullOutputStream()), answered::add);
     }
 
     @AfterEach
@@ -116,6 +120,10 @@ class RemoteViewModelTest {
 
     @Test
     void stopEndsTheRemoteGeneration() throws Exception {
+        // the demo model would write all 400 tokens before the stop reaches the server: 400 x 10 ms leaves it 4 s
+        server.close();
+        server = serve(new PacedModel(served, 10));
+        remote.urlProperty().set(server.baseUrl().toString());
         remote.apiKeyProperty().set("secret");
         remote.connect();
         remote.use();
