@@ -475,15 +475,21 @@ public final class GpuOps {
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.expertMatvecInt8(w.type(), down);
         int rows = w.rows() / experts;
-        int groups = (rows + k.matvecRows(w.type()) - 1) / k.matvecRows(w.type());
-        int gx = Math.min(groups, MAX_GROUPS_X);
-        int gz = (groups + gx - 1) / gx;
+        int[] g = expertRowGroups(k, w, rows);
+        int gx = g[0], gz = g[1];
         int groupsY = down ? tokens : tokens * used;
         rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x.buffer(), y, ids, weights != null ? weights : ids,
                         bias != null ? bias : ids),
                 new int[] {w.cols(), rows, x.blocksPerToken(), x.scalesIndex(), 0, yStride, accumulate ? 1 : 0, groupsY, used,
                         experts, bias != null ? 1 : 0},
                 gx, groupsY, gz);
+    }
+
+    /** Workgroups (x, z) over the {@code rows} rows of each expert of w: as many rows per workgroup as matvec. */
+    private static int[] expertRowGroups(Kernels k, WeightTensor w, int rows) {
+        int groups = (rows + k.matvecRows(w.type()) - 1) / k.matvecRows(w.type());
+        int gx = Math.min(groups, MAX_GROUPS_X);
+        return new int[] {gx, (groups + gx - 1) / gx};
     }
 
     private static void expertProduct(CommandRecorder rec, WeightTensor w, int experts, boolean down, int glu, BufferRange x,
@@ -495,9 +501,8 @@ public final class GpuOps {
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.expertMatvec(w.type(), glu, down, norm != null);
         int rows = w.rows() / experts;
-        int groups = (rows + k.matvecRows(w.type()) - 1) / k.matvecRows(w.type());
-        int gx = Math.min(groups, MAX_GROUPS_X);
-        int gz = (groups + gx - 1) / gx;
+        int[] g = expertRowGroups(k, w, rows);
+        int gx = g[0], gz = g[1];
         rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x, ids,
                         weights, bias != null ? bias : x),
                 new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, Float.floatToRawIntBits(eps), tokens, used,

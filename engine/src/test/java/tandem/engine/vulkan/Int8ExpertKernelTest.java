@@ -17,7 +17,6 @@ import tandem.engine.cpu.CpuOps;
 import tandem.engine.model.ExpertStyle;
 import tandem.engine.tensor.GgmlType;
 import tandem.engine.tools.ProductProblem;
-import tandem.engine.tools.RandomBlocks;
 
 /**
  * A mixture's decode experts on the int8 products (matvec_i8.comp built with MOE) against the CPU's
@@ -62,12 +61,8 @@ class Int8ExpertKernelTest extends VulkanTestBase {
             }
         }
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment gate = arena.allocate(type.byteSize((long) experts * ffn * dim), 16);
-            MemorySegment up = arena.allocate(type.byteSize((long) experts * ffn * dim), 16);
-            MemorySegment down = arena.allocate(type.byteSize((long) experts * dim * ffn), 16);
-            RandomBlocks.fill(type, gate, 9);
-            RandomBlocks.fill(type, up, 10);
-            RandomBlocks.fill(type, down, 11);
+            ExpertKernelTest.RandomExperts random = ExpertKernelTest.RandomExperts.of(arena, type, experts, dim, ffn);
+            MemorySegment gate = random.gate(), up = random.up(), down = random.down();
             float[] normed = new float[x.length];
             for (int t = 0; t < tokens; t++) CpuOps.rmsNorm(x, t * dim, norm, eps, normed, t * dim, dim);
             float[] g = new float[pairs * ffn], u = new float[pairs * ffn];
@@ -90,9 +85,7 @@ class Int8ExpertKernelTest extends VulkanTestBase {
             float[] idFloats = new float[pairs];
             for (int i = 0; i < pairs; i++) idFloats[i] = Float.intBitsToFloat(ids[i]);
             try (WeightUploader uploader = new WeightUploader(device, n -> {});
-                 WeightTensor gw = uploader.matrix("gate", type, experts * ffn, dim, gate);
-                 WeightTensor uw = uploader.matrix("up", type, experts * ffn, dim, up);
-                 WeightTensor dw = uploader.matrix("down", type, experts * dim, ffn, down);
+                 ExpertKernelTest.UploadedExperts uploaded = random.upload(uploader, type, experts, dim, ffn);
                  GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer nb = deviceFloats(norm, "norm");
                  GpuBuffer gbb = deviceFloats(gateBias, "gate bias"); GpuBuffer ubb = deviceFloats(upBias, "up bias");
                  GpuBuffer dbb = deviceFloats(downBias, "down bias");
@@ -103,6 +96,7 @@ class Int8ExpertKernelTest extends VulkanTestBase {
                  GpuBuffer codes = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL,
                          Math.max(Int8Decode.bytes(dim, tokens), Int8Decode.bytes(ffn, pairs)), "codes");
                  CommandRecorder rec = CommandRecorder.create(device)) {
+                WeightTensor gw = uploaded.gate(), uw = uploaded.up(), dw = uploaded.down();
                 rec.begin();
                 Int8Decode.Input in = GpuOps.quantizeInput(rec, xb.all(), null, nb.all(), eps, 0, dim, dim, tokens, codes.all());
                 rec.computeBarrier();
