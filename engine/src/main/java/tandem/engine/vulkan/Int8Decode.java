@@ -11,7 +11,10 @@ import tandem.engine.tensor.GgmlType;
  * 32 int8 codes with a float scale and the block's sum (GGML's q8_1; shaders/quantize_q8_1.comp),
  * and the weight·input dot products computed on packed int8 dot products
  * (shaders/matvec_i8.comp), as llama.cpp's Vulkan backend does for decode, instead of converting
- * every weight to float. The default on GPUs ({@link #wantedOn}). Devices without
+ * every weight to float. The same path serves a mixture's decode experts (matvec_i8.comp built
+ * with MOE: gate/up on the normed input quantized once per token, down on glu(gate, up) quantized
+ * once per (token, expert) pair), where gate, up and down all have int8 layouts. The default on
+ * GPUs ({@link #wantedOn}). Devices without
  * shaderIntegerDotProduct, weight types without int8 layouts and steps of
  * {@link GpuOps#MATMUL_MIN_TOKENS}+ tokens keep the float kernels.
  */
