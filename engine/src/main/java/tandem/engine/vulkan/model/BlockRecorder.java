@@ -299,8 +299,8 @@ public final class BlockRecorder {
 
     /** Whether a decode step's experts take the int8 products: gate, up and down all of types Int8Decode serves, whole input blocks. */
     private boolean int8Experts(VulkanDevice device, ExpertWeights e, int width) {
-        return Int8Decode.serves(device, e.gate().type()) && Int8Decode.serves(device, e.up().type())
-                && Int8Decode.serves(device, e.down().type()) && c.dim() % Int8Decode.BLOCK == 0 && width % Int8Decode.BLOCK == 0;
+        return Int8Decode.servesExperts(device, e.gate().type()) && Int8Decode.servesExperts(device, e.up().type())
+                && Int8Decode.servesExperts(device, e.down().type()) && c.dim() % Int8Decode.BLOCK == 0 && width % Int8Decode.BLOCK == 0;
     }
 
     /**
