@@ -133,6 +133,7 @@ moe_greedy() {
     for m in qwen3moe-q4_k gpt-oss-mxfp4_moe; do
         step "greedy-$m-default" 60 run --model ".gpu/$m.gguf" --backend vulkan --temperature 0 --tokens 12 --prompt "$prompt"
         JOPTS=-Dtandem.moe.kernel=coopmat step "greedy-$m-coopmat" 60 run --model ".gpu/$m.gguf" --backend vulkan --temperature 0 --tokens 12 --prompt "$prompt"
+        JOPTS=-Dtandem.moe.int8=true step "greedy-$m-int8-experts" 60 run --model ".gpu/$m.gguf" --backend vulkan --temperature 0 --tokens 12 --prompt "$prompt"
     done
 }
 
@@ -143,6 +144,9 @@ moe() {
     step bench-qwen3-30b-a3b 150 bench --model "$m" --backend vulkan -p 512 -n 128 -r 2
     JOPTS=-Dtandem.moe.kernel=coopmat step bench-qwen3-30b-a3b-coopmat 120 bench --model "$m" --backend vulkan -p 512 -n 0 -r 2
     step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
+    # the experts on the int8 products (opt-in until this shows them faster; the greedy check above gives their text too)
+    JOPTS=-Dtandem.moe.int8=true step bench-qwen3-30b-a3b-int8-experts 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2
+    JOPTS=-Dtandem.moe.int8=true step profile-qwen3-30b-a3b-int8-experts 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
 # hog ARGS...: .ci/HogDeviceMemory.java, as pack compiled it into .gpu/hog

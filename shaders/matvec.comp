@@ -51,9 +51,8 @@ layout(push_constant) uniform Push {
 #endif
 } p;
 #ifdef MOE
-layout(binding = 5) readonly buffer ExpertIds { uint expert_ids[]; };
-layout(binding = 6) readonly buffer ExpertWeights { float expert_weights[]; };
-layout(binding = 7) readonly buffer ExpertBias { float expert_bias[]; };
+#define MOE_BINDING 5
+#include "moe.glsl"
 #endif
 
 #include "weights.glsl"
@@ -112,15 +111,7 @@ void main() {
     if (EXPERT_MODE == 1u) xb = p.xOffset + (token / p.used) * p.xStride;
     if (EXPERT_MODE == 2u) {
         slots = p.used;
-        // A down row is short next to the workgroup (Qwen3-30B-A3B: 768 columns, 24 Q4_K slices for 128
-        // invocations), so whole subgroups take different experts of the token at once instead of one
-        // expert after another: lanes = the fewest subgroups (a divisor of their number) covering a row.
-        uint groups = gl_NumSubgroups, k = 1u;
-        while (k < groups && (k * gl_SubgroupSize < parts || groups % k != 0u)) k++;
-        lanes = k * gl_SubgroupSize;
-        lane = gl_LocalInvocationID.x % lanes;
-        slotStep = groups / k;
-        slot0 = gl_LocalInvocationID.x / lanes;
+        expert_lanes(parts, lanes, lane, slot0, slotStep);
     }
 #endif
     row_start4 = xb >> 2;
@@ -233,13 +224,7 @@ void main() {
         }
 #ifdef MOE
         // the experts' bias rows, weighted like their products (down), summed by the invocation that writes
-        if (p.bias != 0u) {
-            for (uint s = 0; s < slots; s++) {
-                uint pair = EXPERT_MODE == 1u ? token : token * p.used + s;
-                float scale = EXPERT_MODE == 2u ? expert_weights[pair] : 1.0;
-                total += scale * expert_bias[expert_ids[pair] * p.rows + row];
-            }
-        }
+        if (p.bias != 0u) total += expert_bias_sum(token, row, slots);
 #endif
         uint o = tok * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;

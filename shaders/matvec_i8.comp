@@ -11,11 +11,18 @@
 // several sequences share, where each part of a row is read once for all the tokens); its
 // invocations stride over the rows' 32-weight parts and reduce with subgroupAdd, then across
 // subgroups in shared memory.
+// Built with MOE defined, the weights are a 3-D expert tensor (p.experts matrices of p.rows rows) and
+// the rows read are those of the experts the router chose, as in matvec.comp (TB = 1): EXPERT_MODE 1
+// (gate/up) computes workgroup y = pair (token * used + slot) with expert ids[pair] on its token's
+// quantized input (p.tokens = pairs); EXPERT_MODE 2 (down) computes workgroup y = token and sums its
+// used experts' products, each on its own pair's quantized input (glu(gate, up), one row per pair),
+// weighted by the router weight (and its bias row, with p.bias).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_integer_dot_product : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
 layout(constant_id = 2) const uint TB = 1;   // tokens per workgroup
+layout(constant_id = 3) const uint EXPERT_MODE = 0;   // MOE builds: 1 gate/up pairs, 2 weighted down sum
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -32,8 +39,17 @@ layout(push_constant) uniform Push {
     uint yOffset;     // output index of row 0 of the bound weights
     uint yStride;     // floats between tokens' outputs
     uint accumulate;  // 1: add to y (fused residual), 0: overwrite
-    uint tokens;      // tokens in the step
+    uint tokens;      // tokens in the step (MOE gate/up: pairs)
+#ifdef MOE
+    uint used;        // experts per token
+    uint experts;     // matrices in the bound weights
+    uint bias;        // 1: add bias[expert * rows + row]
+#endif
 } p;
+#ifdef MOE
+#define MOE_BINDING 3
+#include "moe.glsl"
+#endif
 
 #define INT8_DOT
 #include "weights.glsl"
@@ -47,13 +63,35 @@ void main() {
     uint blocksPerRow = p.cols / QK;
     w_blocks = p.rows * blocksPerRow;
     uint parts = p.cols / 32u;   // a row's 32-weight parts: part j pairs with input block j
+    uint slots = 1u;
+    // Invocations that step along a row together (lanes), and the first slot and slot step of this
+    // invocation's group: all of them but in the down experts of a mixture.
+    uint lanes = WG, lane = gl_LocalInvocationID.x, slot0 = 0u, slotStep = 1u;
+    uint expertRow0 = 0u;   // MOE: first row of the current expert's matrix
+    float slotScale = 1.0;  // MOE down: the current expert's router weight
+#ifdef MOE
+    w_blocks = p.rows * p.experts * blocksPerRow;
+    if (EXPERT_MODE == 2u) {
+        slots = p.used;
+        expert_lanes(parts, lanes, lane, slot0, slotStep);
+    }
+#endif
     float acc[ROWS * TB];
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) acc[i] = 0.0;
-    for (uint j = gl_LocalInvocationID.x; j < parts; j += WG) {
+    for (uint slot = slot0; slot < slots; slot += slotStep) {
+    uint xRow0 = token0;   // the input row of the workgroup's first token
+#ifdef MOE
+    // the expert of this pair (gate/up) or of this slot of the token (down), and its input row
+    uint pair = EXPERT_MODE == 1u ? token0 : token0 * p.used + slot;
+    expertRow0 = expert_ids[pair] * p.rows;
+    xRow0 = EXPERT_MODE == 1u ? token0 / p.used : pair;
+    if (EXPERT_MODE == 2u) slotScale = expert_weights[pair];
+#endif
+    for (uint j = lane; j < parts; j += lanes) {
         uint blk = j / I8_PARTS, part = j % I8_PARTS;
         [[unroll]] for (uint t = 0; t < TB; t++) {
             // a token past the step's end re-reads the first one; its sums are never written
-            uint xb = (token0 + t < p.tokens ? token0 + t : token0) * p.xBlocks + j;
+            uint xb = (token0 + t < p.tokens ? xRow0 + t : xRow0) * p.xBlocks + j;
             // the input block once for all ROWS rows; their weights, read for the first token, come
             // from the cache for the others
             uvec4 xlo = xcodes[2u * xb], xhi = xcodes[2u * xb + 1u];
@@ -62,9 +100,10 @@ void main() {
             // written, so the loads of all ROWS rows are independent and in flight together.
             [[unroll]] for (uint i = 0; i < ROWS; i++) {
                 uint row = min(row0 + i, p.rows - 1u);
-                acc[i * TB + t] += i8_dot(row * blocksPerRow + blk, part, xlo, xhi, xds);
+                acc[i * TB + t] += slotScale * i8_dot((expertRow0 + row) * blocksPerRow + blk, part, xlo, xhi, xds);
             }
         }
+    }
     }
     [[unroll]] for (uint i = 0; i < ROWS * TB; i++) {
         float s = subgroupAdd(acc[i]);
@@ -77,6 +116,9 @@ void main() {
     if (i < ROWS * TB && row < p.rows && token < p.tokens) {
         float total = 0.0;
         for (uint s = 0; s < gl_NumSubgroups; s++) total += row_sums[i * WG + s];
+#ifdef MOE
+        if (p.bias != 0u) total += expert_bias_sum(token, row, slots);
+#endif
         uint o = token * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }

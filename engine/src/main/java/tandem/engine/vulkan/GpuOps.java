@@ -63,13 +63,20 @@ public final class GpuOps {
      */
     public static Int8Decode.Input quantizeInput(CommandRecorder rec, BufferRange x, BufferRange up, BufferRange norm, float eps,
                                                  int xOffset, int xStride, int cols, int tokens, BufferRange scratch) {
+        return quantizeInput(rec, x, up, up != null ? 1 : 0, norm, eps, xOffset, xStride, cols, tokens, scratch);
+    }
+
+    /** {@link #quantizeInput} of glu(x, up): 1 silu(x) * up, 2 gpt-oss's clamped SwiGLU (0: x, up unused). */
+    public static Int8Decode.Input quantizeInput(CommandRecorder rec, BufferRange x, BufferRange up, int glu, BufferRange norm,
+                                                 float eps, int xOffset, int xStride, int cols, int tokens, BufferRange scratch) {
+        if ((glu != 0) != (up != null)) throw new IllegalArgumentException("a gated int8 input needs up, glu " + glu);
         if (xOffset % 4 != 0 || xStride % 4 != 0) {
             throw new IllegalArgumentException("int8 input offsets and strides must be multiples of 4, got " + xOffset + ", " + xStride);
         }
         Int8Decode.Input q = new Int8Decode.Input(scratch, cols, tokens);
         Kernels k = Kernels.of(rec.device());
         int wg = k.reductionWorkgroup();
-        rec.dispatch(k.quantizeQ8(up != null ? 1 : 0, norm != null), List.of(x, up != null ? up : x, norm != null ? norm : x, scratch),
+        rec.dispatch(k.quantizeQ8(glu, norm != null), List.of(x, up != null ? up : x, norm != null ? norm : x, scratch),
                 new int[] {cols, xOffset, xStride, Float.floatToRawIntBits(eps), q.scalesIndex()},
                 (q.blocksPerToken() + wg - 1) / wg, tokens, 1);
         return q;
@@ -452,6 +459,39 @@ public final class GpuOps {
                 accumulate);
     }
 
+    /**
+     * {@link #expertMatVec} (down false: x holds a row per token, out one per pair) or {@link #expertDown}
+     * (down true: x holds a row per pair, its gated input, y one per token summed over the token's experts
+     * with the router weights) on packed int8 dot products, x quantized by {@link #quantizeInput} (a barrier before).
+     */
+    public static void expertMatVecInt8(CommandRecorder rec, WeightTensor w, int experts, boolean down, Int8Decode.Input x,
+                                        BufferRange ids, BufferRange weights, BufferRange bias, BufferRange y, int yStride,
+                                        int used, int tokens, boolean accumulate) {
+        if (x.cols() != w.cols()) throw new IllegalArgumentException(w.name() + " has " + w.cols() + " columns, its int8 input " + x.cols());
+        if (x.tokens() != (down ? tokens * used : tokens)) {
+            throw new IllegalArgumentException("int8 expert input of " + x.tokens() + " rows for " + tokens + " tokens of " + used + " experts");
+        }
+        requireOneBuffer(rec, w);
+        Kernels k = Kernels.of(rec.device());
+        ComputePipeline p = k.expertMatvecInt8(w.type(), down);
+        int rows = w.rows() / experts;
+        int[] g = expertRowGroups(k, w, rows);
+        int gx = g[0], gz = g[1];
+        int groupsY = down ? tokens : tokens * used;
+        rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x.buffer(), y, ids, weights != null ? weights : ids,
+                        bias != null ? bias : ids),
+                new int[] {w.cols(), rows, x.blocksPerToken(), x.scalesIndex(), 0, yStride, accumulate ? 1 : 0, groupsY, used,
+                        experts, bias != null ? 1 : 0},
+                gx, groupsY, gz);
+    }
+
+    /** Workgroups (x, z) over the {@code rows} rows of each expert of w: as many rows per workgroup as matvec. */
+    private static int[] expertRowGroups(Kernels k, WeightTensor w, int rows) {
+        int groups = (rows + k.matvecRows(w.type()) - 1) / k.matvecRows(w.type());
+        int gx = Math.min(groups, MAX_GROUPS_X);
+        return new int[] {gx, (groups + gx - 1) / gx};
+    }
+
     private static void expertProduct(CommandRecorder rec, WeightTensor w, int experts, boolean down, int glu, BufferRange x,
                                       BufferRange up, BufferRange norm, float eps, int xStride, BufferRange ids,
                                       BufferRange weights, BufferRange bias, BufferRange y, int yStride, int used, int tokens,
@@ -461,9 +501,8 @@ public final class GpuOps {
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.expertMatvec(w.type(), glu, down, norm != null);
         int rows = w.rows() / experts;
-        int groups = (rows + k.matvecRows(w.type()) - 1) / k.matvecRows(w.type());
-        int gx = Math.min(groups, MAX_GROUPS_X);
-        int gz = (groups + gx - 1) / gx;
+        int[] g = expertRowGroups(k, w, rows);
+        int gx = g[0], gz = g[1];
         rec.dispatch(p, List.of(w.slices().getFirst().buffer().all(), x, y, up != null ? up : x, norm != null ? norm : x, ids,
                         weights, bias != null ? bias : x),
                 new int[] {w.cols(), rows, 0, xStride, 0, yStride, accumulate ? 1 : 0, Float.floatToRawIntBits(eps), tokens, used,

@@ -11,7 +11,10 @@ import tandem.engine.tensor.GgmlType;
  * 32 int8 codes with a float scale and the block's sum (GGML's q8_1; shaders/quantize_q8_1.comp),
  * and the weight·input dot products computed on packed int8 dot products
  * (shaders/matvec_i8.comp), as llama.cpp's Vulkan backend does for decode, instead of converting
- * every weight to float. The default on GPUs ({@link #wantedOn}). Devices without
+ * every weight to float. The same path serves a mixture's decode experts (matvec_i8.comp built
+ * with MOE: gate/up on the normed input quantized once per token, down on glu(gate, up) quantized
+ * once per (token, expert) pair), where gate, up and down all have int8 layouts, when asked
+ * ({@link #servesExperts}). The default on GPUs ({@link #wantedOn}). Devices without
  * shaderIntegerDotProduct, weight types without int8 layouts and steps of
  * {@link GpuOps#MATMUL_MIN_TOKENS}+ tokens keep the float kernels.
  */
@@ -45,11 +48,27 @@ public final class Int8Decode {
     }
 
     private static boolean wanted(String deviceType) {
-        String v = System.getProperty(PROPERTY);
-        if (v == null || v.isBlank()) return !deviceType.equals("cpu");
+        return flag(PROPERTY, !deviceType.equals("cpu"));
+    }
+
+    private static boolean flag(String property, boolean fallback) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) return fallback;
         if (v.strip().equals("true")) return true;
         if (v.strip().equals("false")) return false;
-        throw new TandemException("-D" + PROPERTY + "=" + v + ": use true or false");
+        throw new TandemException("-D" + property + "=" + v + ": use true or false");
+    }
+
+    /**
+     * The mixture experts' own switch: {@code -Dtandem.moe.int8=true} takes a decode step's experts through
+     * the int8 products too (where {@link #serves} says yes for their types). Off by default until a GPU
+     * check shows the expert kernels right and faster there; CI checks them on lavapipe with it on.
+     */
+    public static final String EXPERTS_PROPERTY = "tandem.moe.int8";
+
+    /** Whether a decode step's experts of this type take the int8 products on this device. */
+    public static boolean servesExperts(VulkanDevice device, GgmlType weightType) {
+        return flag(EXPERTS_PROPERTY, false) && serves(device, weightType);
     }
 
     /** Whether the device can run the int8 products (packed int8 dot products in shaders). */

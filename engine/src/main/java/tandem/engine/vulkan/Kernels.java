@@ -90,11 +90,24 @@ public final class Kernels implements DeviceResource {
      * @param tokensPerGroup tokens each workgroup serves (steps several sequences share: {@link #promptTokensPerGroup(String)})
      */
     public synchronized ComputePipeline matvecInt8(GgmlType weightType, int tokensPerGroup) {
+        requireInt8(weightType);
+        return get("matvec_i8_" + weightType.label(), 3, 8, matvecWorkgroup(), matvecRows(weightType), tokensPerGroup);
+    }
+
+    /**
+     * A mixture's decode product on packed int8 dot products (matvec_i8.comp built with MOE) for a
+     * type in {@link Int8Decode#TYPES}: gate/up per (token, expert) pair, or down summed over a token's experts.
+     */
+    public synchronized ComputePipeline expertMatvecInt8(GgmlType weightType, boolean down) {
+        requireInt8(weightType);
+        return get("matvec_i8_moe_" + weightType.label(), 6, 11, matvecWorkgroup(), matvecRows(weightType), 1, down ? 2 : 1);
+    }
+
+    private void requireInt8(GgmlType weightType) {
         if (!Int8Decode.TYPES.contains(weightType)) throw new IllegalArgumentException("no int8 products for weight type " + weightType);
         if (!Int8Decode.availableOn(device.physical())) {
             throw new IllegalStateException(device.label() + " has no shaderIntegerDotProduct for the int8 products");
         }
-        return get("matvec_i8_" + weightType.label(), 3, 8, matvecWorkgroup(), matvecRows(weightType), tokensPerGroup);
     }
 
     /** Tokens per workgroup of the prompt variant of matvec (see {@link #promptTokensPerGroup(int, int, long)}). */

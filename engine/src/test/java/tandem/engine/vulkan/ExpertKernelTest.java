@@ -40,12 +40,8 @@ class ExpertKernelTest extends VulkanTestBase {
         float[] upBias = VulkanFoundationTest.randomFloats(experts * ffn, 7);
         float[] downBias = VulkanFoundationTest.randomFloats(experts * dim, 8);
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment gate = arena.allocate(type.byteSize((long) experts * ffn * dim), 16);
-            MemorySegment up = arena.allocate(type.byteSize((long) experts * ffn * dim), 16);
-            MemorySegment down = arena.allocate(type.byteSize((long) experts * dim * ffn), 16);
-            RandomBlocks.fill(type, gate, 9);
-            RandomBlocks.fill(type, up, 10);
-            RandomBlocks.fill(type, down, 11);
+            RandomExperts random = RandomExperts.of(arena, type, experts, dim, ffn);
+            MemorySegment gate = random.gate(), up = random.up(), down = random.down();
 
             int[] ids = new int[tokens * used];
             float[] weights = new float[tokens * used];
@@ -78,9 +74,7 @@ class ExpertKernelTest extends VulkanTestBase {
             }
 
             try (WeightUploader uploader = new WeightUploader(device, n -> {});
-                 WeightTensor gw = uploader.matrix("gate", type, experts * ffn, dim, gate);
-                 WeightTensor uw = uploader.matrix("up", type, experts * ffn, dim, up);
-                 WeightTensor dw = uploader.matrix("down", type, experts * dim, ffn, down);
+                 UploadedExperts uploaded = random.upload(uploader, type, experts, dim, ffn);
                  GpuBuffer xb = deviceFloats(x, "x"); GpuBuffer lb = deviceFloats(logits, "logits");
                  GpuBuffer rb = deviceFloats(routerBias, "router bias"); GpuBuffer gbb = deviceFloats(gateBias, "gate bias");
                  GpuBuffer ubb = deviceFloats(upBias, "up bias"); GpuBuffer dbb = deviceFloats(downBias, "down bias");
@@ -94,6 +88,7 @@ class ExpertKernelTest extends VulkanTestBase {
                  GpuBuffer products = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * tokens * used * dim, "products");
                  GpuBuffer halves = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * tokens * used * Math.max(dim, ffn), "halves");
                  CommandRecorder rec = CommandRecorder.create(device)) {
+                WeightTensor gw = uploaded.gate(), uw = uploaded.up(), dw = uploaded.down();
                 rec.begin();
                 GpuOps.routeExperts(rec, lb.all(), biases ? rb.all() : null, idb.all(), wb.all(), experts, used, tokens);
                 rec.computeBarrier();
@@ -119,6 +114,32 @@ class ExpertKernelTest extends VulkanTestBase {
                 assertClose(u, readFloats(ub, u.length), tolerance, type + " expert up");
                 assertClose(out, readFloats(ob, out.length), kernel.onHalves() ? 5e-3f : 1e-3f, type + " expert down");
             }
+        }
+    }
+
+    /** Random blocks of gate and up ([experts][ffn][dim]) and down ([experts][dim][ffn]) expert tensors. */
+    record RandomExperts(MemorySegment gate, MemorySegment up, MemorySegment down) {
+        static RandomExperts of(Arena arena, GgmlType type, int experts, int dim, int ffn) {
+            MemorySegment gate = arena.allocate(type.byteSize((long) experts * ffn * dim), 16);
+            MemorySegment up = arena.allocate(type.byteSize((long) experts * ffn * dim), 16);
+            MemorySegment down = arena.allocate(type.byteSize((long) experts * dim * ffn), 16);
+            RandomBlocks.fill(type, gate, 9);
+            RandomBlocks.fill(type, up, 10);
+            RandomBlocks.fill(type, down, 11);
+            return new RandomExperts(gate, up, down);
+        }
+
+        UploadedExperts upload(WeightUploader uploader, GgmlType type, int experts, int dim, int ffn) {
+            return new UploadedExperts(uploader.matrix("gate", type, experts * ffn, dim, gate),
+                    uploader.matrix("up", type, experts * ffn, dim, up), uploader.matrix("down", type, experts * dim, ffn, down));
+        }
+    }
+
+    /** The expert tensors on the device, closed together. */
+    record UploadedExperts(WeightTensor gate, WeightTensor up, WeightTensor down) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (gate; up; down) { }
         }
     }
 

@@ -278,6 +278,7 @@ public final class BlockRecorder {
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
         step(rec, "route");
         if (kernel.grouped()) return groupedExperts(rec, kernel, e, glu, tokens, add, postNorm);
+        if (int8Experts(rec.device(), e, width)) return int8Experts(rec, w, e, glu, tokens, add, postNorm);
         for (boolean gate : new boolean[] {true, false}) {
             WeightTensor weights = gate ? e.gate() : e.up();
             GpuBuffer bias = gate ? e.gateBias() : e.upBias();
@@ -293,6 +294,40 @@ public final class BlockRecorder {
         step(rec, "experts gate+up " + e.gate().type().label());
         return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().type(), (r, y, accumulate) -> GpuOps.expertDown(r, e.down(),
                 count, glu, b.gate.all(), b.up.all(), width, b.expertIds.all(), b.expertWeights.all(),
+                e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate), postNorm, tokens);
+    }
+
+    /** Whether a decode step's experts take the int8 products: gate, up and down all of types Int8Decode serves, whole input blocks. */
+    private boolean int8Experts(VulkanDevice device, ExpertWeights e, int width) {
+        return Int8Decode.servesExperts(device, e.gate().type()) && Int8Decode.servesExperts(device, e.up().type())
+                && Int8Decode.servesExperts(device, e.down().type()) && c.dim() % Int8Decode.BLOCK == 0 && width % Int8Decode.BLOCK == 0;
+    }
+
+    /**
+     * The experts of a decode step on packed int8 dot products, as the dense projections: rmsnorm of
+     * the residual stream quantized once per token for gate and up, glu(gate, up) quantized once per
+     * (token, expert) pair for down, whose router-weighted sum is the residual add. Both quantized
+     * inputs go to the float16 scratch that decode steps leave unused (the second after gate and up
+     * are done with the first).
+     */
+    private CommandRecorder int8Experts(CommandRecorder rec, LayerWeights w, ExpertWeights e, int glu, int tokens, ResidualAdd add,
+                                        GpuBuffer postNorm) {
+        int dim = c.dim();
+        ExpertConfig shape = c.experts();
+        int count = shape.count(), used = shape.used(), width = shape.ffn(), pairs = tokens * used;
+        Int8Decode.Input normed = GpuOps.quantizeInput(rec, b.x.all(), null, w.ffnNorm().all(), c.rmsEps(), 0, dim, dim, tokens,
+                b.halves.all());
+        step(rec, "quantize q8_1");
+        GpuOps.expertMatVecInt8(rec, e.gate(), count, false, normed, b.expertIds.all(), null,
+                e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, used, tokens, false);
+        GpuOps.expertMatVecInt8(rec, e.up(), count, false, normed, b.expertIds.all(), null,
+                e.upBias() == null ? null : e.upBias().all(), b.up.all(), width, used, tokens, false);
+        step(rec, "int8 experts gate+up " + e.gate().type().label());
+        Int8Decode.Input hidden = GpuOps.quantizeInput(rec, b.gate.all(), b.up.all(), glu, null, 0f, 0, width, width, pairs,
+                b.halves.all());
+        step(rec, "quantize q8_1 glu");
+        return residual(rec, add, ResidualSite.EXPERT_DOWN, e.down().type(), (r, y, accumulate) -> GpuOps.expertMatVecInt8(r,
+                e.down(), count, true, hidden, b.expertIds.all(), b.expertWeights.all(),
                 e.downBias() == null ? null : e.downBias().all(), y, dim, used, tokens, accumulate), postNorm, tokens);
     }
 
