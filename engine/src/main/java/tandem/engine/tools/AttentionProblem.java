@@ -73,8 +73,7 @@ public final class AttentionProblem {
 
     /** Bytes of the F16 cache (keys and values) the queries see, each read once. */
     public long cacheBytesRead() {
-        int length = pos0 + tokens;
-        return 2L * 2 * (window > 0 ? Math.min(window, length) : length) * kvHeads * headDim;
+        return 2L * 2 * (window > 0 ? Math.min(window, positions()) : positions()) * kvHeads * headDim;
     }
 
     /** "32/8x128 @512+512 w0": heads/kvHeads x head size @ pos0 + tokens, window. */

@@ -278,7 +278,7 @@ public final class BlockRecorder {
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
         step(rec, "route");
         if (kernel.grouped()) return groupedExperts(rec, kernel, e, glu, tokens, add, postNorm);
-        if (int8Experts(rec.device(), e, width)) return int8Experts(rec, w, e, glu, tokens, add, postNorm);
+        if (takesInt8Experts(rec.device(), e, width)) return int8Experts(rec, w, e, glu, tokens, add, postNorm);
         for (boolean gate : new boolean[] {true, false}) {
             WeightTensor weights = gate ? e.gate() : e.up();
             GpuBuffer bias = gate ? e.gateBias() : e.upBias();
@@ -298,7 +298,7 @@ public final class BlockRecorder {
     }
 
     /** Whether a decode step's experts take the int8 products: gate, up and down all of types Int8Decode serves, whole input blocks. */
-    private boolean int8Experts(VulkanDevice device, ExpertWeights e, int width) {
+    private boolean takesInt8Experts(VulkanDevice device, ExpertWeights e, int width) {
         return Int8Decode.servesExperts(device, e.gate().type()) && Int8Decode.servesExperts(device, e.up().type())
                 && Int8Decode.servesExperts(device, e.down().type()) && c.dim() % Int8Decode.BLOCK == 0 && width % Int8Decode.BLOCK == 0;
     }

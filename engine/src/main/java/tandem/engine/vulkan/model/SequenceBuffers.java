@@ -161,8 +161,8 @@ public final class SequenceBuffers implements AutoCloseable {
 
     /**
      * One workgroup per group of query heads streams the whole cache: beyond 1024 positions it is divided into up to
-     * 64 ranges of 512 positions or more (the kernel takes at least 32 positions per range, so a short cache leaves
-     * the last ranges empty). Eight KV heads at 16,384 positions take 32 ranges: 256 workgroups.
+     * 64 ranges of 512 positions or more (the kernel gives each range at least Kernels#attentionMinRange positions, so a
+     * short cache leaves the last ranges empty). Eight KV heads at 16,384 positions take 32 ranges: 256 workgroups.
      */
     public static int attentionSplits(int capacity) {
         return capacity >= 1024 ? Math.min(64, capacity / 512) : 1;
