@@ -5,7 +5,7 @@
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
 #   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy, profile,
-#                               parallel, moe, exhaust or all (default). Results go to $OUT as they come, so a
+#                               parallel, moe, exhaust, sweep or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured. exhaust (not in all):
 #                               a second process takes the device's memory while Tandem generates (issue #18).
 #
@@ -149,6 +149,28 @@ moe() {
     JOPTS=-Dtandem.moe.int8=true step profile-qwen3-30b-a3b-int8-experts 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
+# The decode products' workgroup shape: rows per workgroup (-Dtandem.matvec.rows) x subgroups per workgroup
+# (-Dtandem.matvec.subgroups) on the 8B Q4_K and Q4_0, then rows per workgroup with 4 and 8 sequences (whose
+# workgroups hold rows x sequences sums). One line per run in sweep-summary.txt.
+sweep() {
+    local m type rows sg
+    for type in q4_k q4_0; do
+        m=$(synth 8b "$type")
+        for rows in 2 4 8 16; do
+            for sg in 1 2 4 8; do
+                JOPTS="-Dtandem.matvec.rows=$rows -Dtandem.matvec.subgroups=$sg" step "sweep-8b-$type-r$rows-s$sg" 60 \
+                    bench --model "$m" --backend vulkan -p 0 -n 256 -r 2
+            done
+        done
+    done
+    for rows in 1 2 4 8; do
+        JOPTS=-Dtandem.matvec.rows=$rows step "sweep-parallel-8b-q4_0-r$rows" 120 bench --model "$SHM/8b-q4_0.gguf" --backend vulkan \
+            -p 0 -n 128 -r 1 --parallel 4,8
+    done
+    grep -H '^| Synth' "$OUT"/sweep-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/sweep-summary.txt"
+    cat "$OUT/sweep-summary.txt"
+}
+
 # hog ARGS...: .ci/HogDeviceMemory.java, as pack compiled it into .gpu/hog
 hog() {
     "$JAVA" --enable-native-access=ALL-UNNAMED -Dorg.lwjgl.system.memoryBackend=ffm -cp '.gpu/lib/*:engine/target/classes:.gpu/hog' \
@@ -236,8 +258,9 @@ run() {
         parallel) parallel ;;
         moe) moe ;;
         exhaust) exhaust ;;
+        sweep) sweep ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep or all" >&2; return 2 ;;
     esac
     grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
@@ -245,5 +268,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|all]" >&2; exit 2 ;;
 esac
