@@ -65,7 +65,8 @@ public final class SplitPlanner {
             // K and V: per cached row, this device's KV heads (heads are whole blocks: CacheType.check)
             long kv = 2 * rows * cacheType.bytes((long) s.kvGroups().size() * model.headDim());
             plans.add(new DevicePlan(d, b.physicalIndex(), b.name(), allWeights == 0 ? 0 : weights[d] / (double) allWeights,
-                    weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes(), s.queryHeads().size(), s.layers().size()));
+                    weights[d], kv, ScratchEstimate.bytes(model, mode, s), b.freeBytes(), s.queryHeads().size(), s.layers().size(),
+                    b.memoryBytes()));
         }
         expertNote(draft, devices.size()).ifPresent(notes::add);
         reencodedNote(draft, devices.size()).ifPresent(notes::add);

@@ -54,7 +54,8 @@ public final class SplitPlanning {
             DeviceInfo d = available.get(index);
             // logical devices on one GPU share its memory: each gets an equal part of what is free
             long sharing = chosen.stream().filter(i -> i == index).count();
-            out.add(new DeviceBudget(index, d.name(), d.vramFree() == Long.MAX_VALUE ? Long.MAX_VALUE : d.vramFree() / sharing));
+            out.add(new DeviceBudget(index, d.name(), d.vramFree() == Long.MAX_VALUE ? Long.MAX_VALUE : d.vramFree() / sharing,
+                    d.vramTotal() <= 0 || d.vramTotal() == Long.MAX_VALUE ? Long.MAX_VALUE : d.vramTotal() / sharing));
         }
         return out;
     }

@@ -407,6 +407,24 @@ class SplitPlannerTest {
     }
 
     @Test
+    void aDeviceThatOtherProgramsFillSaysSoWhereAPlanTooBigForItDoesNot() {
+        ModelShape m = Shapes.llama3_8b(GgmlType.Q4_0);
+        // 80 GiB of memory, 0.5 GiB of it free: the 8B would fit the empty device
+        List<DeviceBudget> taken = List.of(new DeviceBudget(0, "h100", 1L << 29, 80L << 30));
+        TandemException e = assertThrows(TandemException.class,
+                () -> PlanFit.requireFits(SplitPlanner.plan(m, SplitMode.NONE, taken, Ratios.of(List.of(1.0), 1), CTX).loadPlan()));
+        assertTrue(e.getMessage().startsWith("the model does not fit on device 0 (h100): it needs "), e.getMessage());
+        assertTrue(e.getMessage().contains("but only 0.50 of its 80.00 GiB are free"), e.getMessage());
+        assertTrue(e.getMessage().contains("other programs hold 79.50 GiB of it; close them"), e.getMessage());
+        // 4 GiB of memory, all free: too big for the device itself, no other program to blame
+        List<DeviceBudget> small = List.of(new DeviceBudget(0, "small", 4L << 30, 4L << 30));
+        e = assertThrows(TandemException.class,
+                () -> PlanFit.requireFits(SplitPlanner.plan(m, SplitMode.NONE, small, Ratios.of(List.of(1.0), 1), CTX).loadPlan()));
+        assertTrue(e.getMessage().contains("but 4.00 GiB are free"), e.getMessage());
+        assertFalse(e.getMessage().contains("other programs"), e.getMessage());
+    }
+
+    @Test
     void ratiosMustMatchTheDevicesAndBePositive() {
         assertThrows(TandemException.class, () -> Ratios.of(List.of(3.0, 1.0), 3));
         assertThrows(TandemException.class, () -> Ratios.of(List.of(3.0, 0.0), 2));
