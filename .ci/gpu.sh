@@ -5,7 +5,7 @@
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
 #   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy, profile,
-#                               parallel, moe, exhaust, sweep or all (default). Results go to $OUT as they come, so a
+#                               parallel, moe, exhaust, sweep, dense or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured. exhaust (not in all):
 #                               a second process takes the device's memory while Tandem generates (issue #18).
 #
@@ -149,6 +149,16 @@ moe() {
     JOPTS=-Dtandem.moe.int8=true step profile-qwen3-30b-a3b-int8-experts 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
+# Issue #13's dense models at their real shapes (random weights, the Q4_K_M mix llama-quantize writes): Gemma 3 27B
+# (heads of 256, sliding-window layers) and Phi-4-mini
+dense() {
+    local m
+    m=$(synth phi-4-mini q4_k_m phi3)
+    step bench-phi-4-mini-q4_k_m 150 bench --model "$m" --backend vulkan -p 512 -n 128 -r 2
+    m=$(synth gemma-3-27b q4_k_m gemma3)
+    step bench-gemma-3-27b-q4_k_m 240 bench --model "$m" --backend vulkan -p 512 -n 128 -r 2
+}
+
 # The decode products' workgroup shape: rows per workgroup (-Dtandem.matvec.rows) x subgroups per workgroup
 # (-Dtandem.matvec.subgroups) on the 8B Q4_K and Q4_0, then rows per workgroup with 4 and 8 sequences (whose
 # workgroups hold rows x sequences sums). One line per run in sweep-summary.txt.
@@ -259,8 +269,9 @@ run() {
         moe) moe ;;
         exhaust) exhaust ;;
         sweep) sweep ;;
+        dense) dense ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense or all" >&2; return 2 ;;
     esac
     grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
@@ -268,5 +279,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|all]" >&2; exit 2 ;;
 esac

@@ -72,10 +72,9 @@ final class CommandHelp {
                     "--json     the results as JSON",
                     "--profile  GPU time per kernel",
                     ENGINE)),
-            new Command("synth", "synth --arch llama|qwen2|qwen3 --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b "
-                    + "--type q4_0 --out FILE [--vocab V] [--seed N] [--kv-heads N]", "", List.of(
+            new Command("synth", SynthCommand.SYNOPSIS, "", List.of(
                     "writes a random-weight model with a real model's shapes, for speed measurements and tests",
-                    "--type f16|q8_0|q4_0|q4_k|q6_k  weight type (default q4_0)",
+                    "--type T     weight type (default q4_0): " + SynthCommand.TYPES.replace('|', ' '),
                     "--vocab V     the GGUF whose tokenizer to copy (default Llama 3's)",
                     "--seed N      seed of the random weights",
                     "--kv-heads N  the preset with N KV heads instead (N must divide its query heads)")),

@@ -23,7 +23,13 @@ import tandem.engine.api.TandemException;
 public final class SynthCommand {
     private SynthCommand() {}
 
-    static final String USAGE = "usage: tandem synth --arch llama|qwen2|qwen3|gemma3|phi3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|gemma-3-27b|phi-4-mini|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type f16|q8_0|q4_0|q4_k|q6_k|iq4_nl|iq4_xs|q4_k_m|q5_k_m|mxfp4_moe] --out FILE [--vocab VOCAB.gguf] [--seed N] [--kv-heads N]";
+    /** The weight types --type takes (one list for the usage line and the help). */
+    static final String TYPES = "f16|q8_0|q4_0|q4_k|q6_k|iq4_nl|iq4_xs|q4_k_m|q5_k_m|mxfp4_moe";
+    /** The command line, for the usage error and {@code tandem help synth}. */
+    static final String SYNOPSIS = "synth --arch llama|qwen2|qwen3|gemma3|phi3|qwen3moe|gpt-oss --preset tiny|8b|70b|qwen2.5-7b|qwen3-8b|qwen3-32b|"
+            + "gemma-3-27b|phi-4-mini|qwen3-30b-a3b|gpt-oss-20b|gpt-oss-120b [--type " + TYPES + "] --out FILE [--vocab VOCAB.gguf] "
+            + "[--seed N] [--kv-heads N]";
+    static final String USAGE = "usage: tandem " + SYNOPSIS;
     /** The tokenizer used when --vocab is not given (Llama 3's). */
     static final String DEFAULT_VOCAB = "data/vocab/ggml-vocab-llama-bpe.gguf";
 
