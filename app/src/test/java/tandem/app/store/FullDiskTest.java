@@ -2,10 +2,10 @@ package tandem.app.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tandem.app.store.SaveChecks.assertOneLineEndingInEnospc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,18 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tandem.app.chat.ChatHistory;
 import tandem.app.chat.ChatViewModel;
-import tandem.app.concurrent.AppExecutors;
 import tandem.app.settings.AppSettings;
-import tandem.app.settings.ContextPolicy;
 import tandem.app.settings.SettingsService;
-import tandem.engine.api.LoadedModel;
 
 /**
  * The disk fills up in the middle of a save: the file system fails the write with ENOSPC after
@@ -53,7 +49,7 @@ class FullDiskTest {
         // 1 MB of new history: more than the room left
         Note big = new Note("new", List.of("x".repeat(1 << 20)));
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> store.writingThrough(disk).save(big));
-        assertOneLine(e.getMessage(), "cannot save chat history to " + file);
+        assertOneLineEndingInEnospc(e.getMessage(), "cannot save chat history to " + file);
         assertTrue(disk.written.get() <= disk.room, disk.written + " bytes written");
 
         assertArrayEquals(bytesBefore, Files.readAllBytes(file));
@@ -66,16 +62,16 @@ class FullDiskTest {
     @Test
     void chatHistoryThatCannotBeSavedIsShownInTheNoticeBar() throws IOException {
         Path file = dir.resolve("history.json");
-        ChatViewModel first = chat(ChatHistory.store(file), settings(SettingsService.store(dir.resolve("settings.json"))));
+        ChatViewModel first = SavingChat.over(ChatHistory.store(file), SettingsService.store(dir.resolve("settings.json")));
         first.rename(first.newConversation(), "saved before the disk filled");
         byte[] bytesBefore = Files.readAllBytes(file);
 
-        ChatViewModel chat = chat(ChatHistory.store(file).writingThrough(FullDisk.after(64)),
-                settings(SettingsService.store(dir.resolve("settings.json"))));
+        ChatViewModel chat = SavingChat.over(ChatHistory.store(file).writingThrough(FullDisk.after(64)),
+                SettingsService.store(dir.resolve("settings.json")));
         chat.rename(chat.conversations().getFirst(), "x".repeat(100_000));
 
         String notice = chat.noticeProperty().get();
-        assertOneLine(notice, "Chat history not saved: cannot save chat history to " + file);
+        assertOneLineEndingInEnospc(notice, "Chat history not saved: cannot save chat history to " + file);
         assertArrayEquals(bytesBefore, Files.readAllBytes(file));
         assertOnlyFiles("history.json");
     }
@@ -86,35 +82,17 @@ class FullDiskTest {
         SettingsService.store(file).save(AppSettings.defaults());
         byte[] bytesBefore = Files.readAllBytes(file);
 
-        ChatViewModel chat = chat(ChatHistory.store(dir.resolve("history.json")),
-                settings(SettingsService.store(file).writingThrough(FullDisk.after(16))));
-        ContextPolicy other = chat.contextPolicyProperty().get() == ContextPolicy.values()[0]
-                ? ContextPolicy.values()[1] : ContextPolicy.values()[0];
-        chat.contextPolicyProperty().set(other);
+        ChatViewModel chat = SavingChat.over(ChatHistory.store(dir.resolve("history.json")),
+                SettingsService.store(file).writingThrough(FullDisk.after(16)));
+        SavingChat.changeASetting(chat);
 
         String notice = chat.noticeProperty().get();
-        assertOneLine(notice, "Settings not saved: cannot save settings to " + file);
+        assertOneLineEndingInEnospc(notice, "Settings not saved: cannot save settings to " + file);
         assertArrayEquals(bytesBefore, Files.readAllBytes(file));
         assertOnlyFiles("settings.json");
     }
 
-    private ChatViewModel chat(JsonStore<ChatHistory> history, SettingsService settings) {
-        return new ChatViewModel(new AppExecutors(Runnable::run, Runnable::run, Runnable::run),
-                new ReadOnlyObjectWrapper<LoadedModel>().getReadOnlyProperty(), history, settings);
-    }
-
-    private static SettingsService settings(JsonStore<AppSettings> store) {
-        return new SettingsService(store, Runnable::run);
-    }
-
-    private static void assertOneLine(String message, String start) {
-        assertFalse(message.contains("\n"), message);
-        assertTrue(message.startsWith(start) && message.endsWith(FullDisk.ENOSPC), message);
-    }
-
     private void assertOnlyFiles(String... names) throws IOException {
-        try (var files = Files.list(dir)) {
-            assertEquals(List.of(names), files.map(f -> f.getFileName().toString()).sorted().toList());
-        }
+        assertEquals(List.of(names), SaveChecks.fileNames(dir));
     }
 }

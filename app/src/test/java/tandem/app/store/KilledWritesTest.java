@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -55,19 +54,14 @@ class KilledWritesTest {
                     AppSettings::defaults, "settings").load();
             assertNull(settings.problem(), "kill " + kill + ": " + settings.problem());
         }
-        try (var files = Files.list(dir)) {
-            // Loading removed the temporary files the killed writers left; no set-aside copies either.
-            assertEquals(List.of("history.json", "settings.json"),
-                    files.map(f -> f.getFileName().toString()).sorted().toList());
-        }
+        // Loading removed the temporary files the killed writers left; no set-aside copies either.
+        assertEquals(List.of("history.json", "settings.json"), SaveChecks.fileNames(dir));
         System.out.println("KilledWritesTest: " + KILLS + " kills, " + lastSaved + " conversations saved, 0 lost, 0 unreadable files");
     }
 
     /** Starts a writer, waits for its first save plus {@code extraMillis}, kills it; returns the last save it reported. */
     private int runAndKill(int extraMillis) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                KilledWriter.class.getName(), dir.toString())
+        Process child = new ProcessBuilder(ChildJvm.command(KilledWriter.class, dir.toString()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         AtomicInteger saved = new AtomicInteger();
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
