@@ -90,12 +90,13 @@ first() {
 
 # Decode attention over 4,096 and 16,384 cached positions (kernel-check's decode rows): the default (a workgroup per
 # group of query heads, 16 invocations per key row), each change alone, and the earlier kernel (a workgroup per query
-# head, an invocation per key row)
+# head, an invocation per key row); ATTENTION_VARIANTS=default checks the default alone
 attention() {
     local kc="kernel-check --devices 0 --repeats 5 --attention --shapes 4096x4096x1 --types q8_0"
     # shellcheck disable=SC2086
     {
         step kernel-check-attention 240 $kc
+        [ "${ATTENTION_VARIANTS:-all}" = default ] && return
         JOPTS="-Dtandem.attention.group=1 -Dtandem.attention.lanes=0" step kernel-check-attention-earlier 240 $kc
         JOPTS=-Dtandem.attention.lanes=0 step kernel-check-attention-lanes0 240 $kc
         JOPTS=-Dtandem.attention.group=1 step kernel-check-attention-group1 240 $kc
@@ -160,21 +161,23 @@ dense() {
 }
 
 # The decode products' workgroup shape: rows per workgroup (-Dtandem.matvec.rows) x subgroups per workgroup
-# (-Dtandem.matvec.subgroups) on the 8B Q4_K and Q4_0, then rows per workgroup with 4 and 8 sequences (whose
-# workgroups hold rows x sequences sums). One line per run in sweep-summary.txt.
+# (-Dtandem.matvec.subgroups) on the 8B of each type, then rows per workgroup with 4 and 8 sequences (whose
+# workgroups hold rows x sequences sums). SWEEP_TYPES, SWEEP_ROWS, SWEEP_SUBGROUPS and SWEEP_PARALLEL_ROWS narrow it.
+# One line per run in sweep-summary.txt.
 sweep() {
     local m type rows sg
-    for type in q4_k q4_0; do
+    for type in ${SWEEP_TYPES:-q4_k q4_0}; do
         m=$(synth 8b "$type")
-        for rows in 2 4 8 16; do
-            for sg in 1 2 4 8; do
+        for rows in ${SWEEP_ROWS:-2 4 8 16}; do
+            for sg in ${SWEEP_SUBGROUPS:-1 2 4 8}; do
                 JOPTS="-Dtandem.matvec.rows=$rows -Dtandem.matvec.subgroups=$sg" step "sweep-8b-$type-r$rows-s$sg" 60 \
                     bench --model "$m" --backend vulkan -p 0 -n 256 -r 2
             done
         done
     done
-    for rows in 1 2 4 8; do
-        JOPTS=-Dtandem.matvec.rows=$rows step "sweep-parallel-8b-q4_0-r$rows" 120 bench --model "$SHM/8b-q4_0.gguf" --backend vulkan \
+    m=$(synth 8b q4_0)
+    for rows in ${SWEEP_PARALLEL_ROWS:-1 2 4 8}; do
+        JOPTS=-Dtandem.matvec.rows=$rows step "sweep-parallel-8b-q4_0-r$rows" 120 bench --model "$m" --backend vulkan \
             -p 0 -n 128 -r 1 --parallel 4,8
     done
     grep -H '^| Synth' "$OUT"/sweep-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/sweep-summary.txt"
