@@ -103,7 +103,7 @@ public final class GpuOps {
         if (x.cols() != w.cols()) throw new IllegalArgumentException(w.name() + " has " + w.cols() + " columns, its int8 input " + x.cols());
         Kernels k = Kernels.of(rec.device());
         ComputePipeline p = k.matvecInt8(w.type(), tokensPerGroup);
-        int rowsPerGroup = k.matvecRows(w.type());
+        int rowsPerGroup = k.int8MatvecRows(w.type(), tokensPerGroup);
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
