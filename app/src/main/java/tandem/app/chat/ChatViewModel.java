@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -306,13 +307,21 @@ public final class ChatViewModel {
         generating.set(true);
         AtomicBoolean stop = new AtomicBoolean();
         stopRequested = stop;
-        UiBatcher<String> tokens = new UiBatcher<>(executors.ui(), batch -> reply.append(String.join("", batch)));
+        // the local session's tokens in use as the answer grows (-1 until known; a remote engine's are not), so the
+        // context meter follows the answer instead of jumping when it ends
+        AtomicInteger inUse = new AtomicInteger(-1);
+        UiBatcher<String> tokens = new UiBatcher<>(executors.ui(), batch -> {
+            reply.append(String.join("", batch));
+            int used = inUse.get();
+            if (used >= 0 && model.get() == m) contextUsed.set(used);
+        });
         executors.engine().execute(() -> {
             GenerationResult result = null;
             String problem = "";
             int[] window = {0, 0}; // messages left out, context length
             try {
-                result = far != null ? runRemote(far, history, params, stop, tokens) : run(m, history, params, policy, stop, tokens, window);
+                result = far != null ? runRemote(far, history, params, stop, tokens)
+                        : run(m, history, params, policy, stop, tokens, inUse, window);
             } catch (RuntimeException e) {
                 problem = UserMessages.describe(e);
             }
@@ -330,7 +339,7 @@ public final class ChatViewModel {
 
     /** Engine thread. */
     private GenerationResult run(LoadedModel m, List<ChatMessage> history, SamplingParams params, ContextPolicy policy,
-                                 AtomicBoolean stop, UiBatcher<String> tokens, int[] window) {
+                                 AtomicBoolean stop, UiBatcher<String> tokens, AtomicInteger inUse, int[] window) {
         if (stop.get()) return new GenerationResult("", 0, 0, 0, 0, 0, StopReason.CANCELLED);
         Session s = sessionFor(m);
         int context = s.contextLength();
@@ -344,6 +353,7 @@ public final class ChatViewModel {
             // stop() may come before generate() starts, which could clear the session's own flag:
             // checking on every token makes Stop work whenever it is pressed.
             return s.generate(fresh, params, event -> {
+                inUse.set(s.position()); // before the offer, which may hand the batch to the UI at once
                 tokens.offer(event.text());
                 if (stop.get()) s.cancel();
             });

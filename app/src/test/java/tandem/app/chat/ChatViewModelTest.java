@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -243,6 +244,27 @@ class ChatViewModelTest {
         assertFalse(model.lastPrompt.contains("Question number 0"), "the oldest turn is left out");
         assertTrue(chat.contextUsedProperty().get() <= 200);
         assertEquals(12, chat.selectedProperty().get().messages().size(), "the conversation itself keeps every message");
+    }
+
+    /** The meter follows the answer as it streams, not only once it ends. */
+    @Test
+    void theContextMeterGrowsWhileTheAnswerStreams() {
+        FakeModel model = new FakeModel(5, 400);
+        loaded.set(model);
+        ChatViewModel chat = chat(Runnable::run);
+        chat.newConversation();
+        List<Integer> seenWhileStreaming = new ArrayList<>();
+        chat.contextUsedProperty().addListener((o, was, now) -> {
+            if (chat.generatingProperty().get()) seenWhileStreaming.add(now.intValue());
+        });
+        chat.inputProperty().set("How full is it?");
+        chat.send();
+        assertEquals("", lastMessage(chat).problemProperty().get());
+        assertTrue(seenWhileStreaming.size() >= 2, "the meter moved while the answer streamed: " + seenWhileStreaming);
+        for (int i = 1; i < seenWhileStreaming.size(); i++) {
+            assertTrue(seenWhileStreaming.get(i) > seenWhileStreaming.get(i - 1), "it only grows: " + seenWhileStreaming);
+        }
+        assertEquals(seenWhileStreaming.getLast(), chat.contextUsedProperty().get(), "it ends where the streaming left it");
     }
 
     @Test
