@@ -23,6 +23,7 @@ import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.api.ModelInfo;
 import tandem.engine.api.Session;
+import tandem.engine.api.StepCounts;
 import tandem.engine.api.TandemException;
 
 /**
@@ -145,9 +146,11 @@ final class BenchCommand {
         double[] allReduce = null;
         for (int i = 0; i < repeats; i++) {
             model.metrics(); // starts a fresh metrics window
+            StepCounts before = model.stepCounts();
             long t0 = System.nanoTime();
             run.run();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            StepCounts steps = model.stepCounts().since(before);
             var devices = model.metrics().devices();
             if (busy == null) {
                 busy = new double[devices.size()];
@@ -158,7 +161,10 @@ final class BenchCommand {
                 allReduce[d] += devices.get(d).allReduceMicrosPerToken() / repeats;
             }
             samples.add(tokens / seconds);
-            err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%s%n", test, i + 1, repeats, tokens / seconds, rateNote);
+            // with several streams, whether they really shared their steps (a step of fewer sequences is a step more)
+            String shared = rateNote.isEmpty() ? ""
+                    : String.format(Locale.ROOT, " (%d steps, %.2f sequences a step)", steps.steps(), steps.sequencesPerStep());
+            err.printf(Locale.ROOT, "tandem: %s run %d/%d: %.2f tok/s%s%s%n", test, i + 1, repeats, tokens / seconds, rateNote, shared);
         }
         return new BenchResult(test, promptTokens, generatedTokens, depth, samples, busy, allReduce);
     }

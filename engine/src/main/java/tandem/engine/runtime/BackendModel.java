@@ -12,6 +12,7 @@ import tandem.engine.api.LoadedModel;
 import tandem.engine.api.MetricsSnapshot;
 import tandem.engine.api.ModelInfo;
 import tandem.engine.api.Session;
+import tandem.engine.api.StepCounts;
 import tandem.engine.api.TandemException;
 import tandem.engine.api.Tokenizer;
 
@@ -72,8 +73,11 @@ public final class BackendModel implements LoadedModel {
         return session;
     }
 
-    /** Forward steps run so far and the sequences they held (their ratio: sequences per step). */
-    long[] stepCounts() { return steps.counts(); }
+    @Override
+    public StepCounts stepCounts() {
+        long[] counts = steps.counts();
+        return new StepCounts(counts[0], counts[1]);
+    }
 
     @Override
     public List<KernelTime> kernelTimes() { return runner.kernelTimes(); }

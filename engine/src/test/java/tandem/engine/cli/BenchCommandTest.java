@@ -76,6 +76,19 @@ class BenchCommandTest {
             assertEquals(6, row.get("n_gen").asInt(), l);
         }
         assertEquals(List.of("tg6 x1", "tg6 x3", "tg6 x1 @ d12", "tg6 x3 @ d12"), tests);
+        // each run's line says whether the streams really shared their steps: one stream alone, three mostly together
+        CliRun shared = CliRun.of("bench", "--model", MODEL, "--backend", "cpu", "-p", "0", "-n", "8", "-r", "1", "--parallel", "1,3");
+        assertEquals(0, shared.status(), shared.err());
+        java.util.regex.Matcher one = java.util.regex.Pattern.compile("tg8 x1 run 1/1: .* in all \\((\\d+) steps, ([0-9.]+) sequences a step\\)")
+                .matcher(shared.err());
+        assertTrue(one.find(), shared.err());
+        assertEquals("8", one.group(1));
+        assertEquals("1.00", one.group(2));
+        java.util.regex.Matcher three = java.util.regex.Pattern.compile("tg8 x3 run 1/1: .* in all \\((\\d+) steps, ([0-9.]+) sequences a step\\)")
+                .matcher(shared.err());
+        assertTrue(three.find(), shared.err());
+        assertTrue(Double.parseDouble(three.group(2)) > 1.5, "three streams share most steps: " + three.group());
+        assertEquals(24, Math.round(Integer.parseInt(three.group(1)) * Double.parseDouble(three.group(2))), three.group());
         CliRun bad = CliRun.of("bench", "--model", MODEL, "--backend", "cpu", "--parallel", "0");
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains("--parallel: give stream counts of at least 1"), bad.err());

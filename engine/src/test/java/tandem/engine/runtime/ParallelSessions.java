@@ -65,7 +65,8 @@ public final class ParallelSessions {
 
     /** Forward steps the model's sessions ran and the sequences those held ({@code [steps, sequences]}). */
     public static long[] stepCounts(LoadedModel model) {
-        return ((BackendModel) model).stepCounts();
+        tandem.engine.api.StepCounts counts = model.stepCounts();
+        return new long[] {counts.steps(), counts.sequences()};
     }
 
     /** The ids of one generation. */
