@@ -74,10 +74,7 @@ public final class BackendModel implements LoadedModel {
     }
 
     @Override
-    public StepCounts stepCounts() {
-        long[] counts = steps.counts();
-        return new StepCounts(counts[0], counts[1]);
-    }
+    public StepCounts stepCounts() { return steps.counts(); }
 
     @Override
     public List<KernelTime> kernelTimes() { return runner.kernelTimes(); }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import tandem.engine.api.StepCounts;
 
 /**
  * Lets the sessions of one model that generate at the same time share each forward step: every
@@ -97,8 +98,8 @@ final class StepBatcher {
     }
 
     /** Steps run so far and the sequences they held, for the average batch size. */
-    synchronized long[] counts() {
-        return new long[] {steps, parts};
+    synchronized StepCounts counts() {
+        return new StepCounts(steps, parts);
     }
 
     /** Pending requests that fit one step (at least one), taken oldest first, listed in their sequences' order. */

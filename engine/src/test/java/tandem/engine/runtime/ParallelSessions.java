@@ -63,12 +63,6 @@ public final class ParallelSessions {
         return ((BackendModel) model).runner();
     }
 
-    /** Forward steps the model's sessions ran and the sequences those held ({@code [steps, sequences]}). */
-    public static long[] stepCounts(LoadedModel model) {
-        tandem.engine.api.StepCounts counts = model.stepCounts();
-        return new long[] {counts.steps(), counts.sequences()};
-    }
-
     /** The ids of one generation. */
     public static int[] generate(Session session, Case c) {
         return generate(session, c, id -> {});
@@ -97,7 +91,7 @@ public final class ParallelSessions {
                 alone.add(generate(s, c));
             }
         }
-        long[] before = stepCounts(model);
+        tandem.engine.api.StepCounts before = model.stepCounts();
         CyclicBarrier start = new CyclicBarrier(cases.size());
         java.util.concurrent.atomic.AtomicInteger firstEmitted = new java.util.concurrent.atomic.AtomicInteger();
         List<Future<int[]>> together = new ArrayList<>();
@@ -124,8 +118,8 @@ public final class ParallelSessions {
                 assertArrayEquals(alone.get(i), ids, "case " + i + " (" + cases.get(i).prompt() + "): concurrent ids differ from alone");
             }
         }
-        long[] after = stepCounts(model);
-        long steps = after[0] - before[0], parts = after[1] - before[1];
+        tandem.engine.api.StepCounts ran = model.stepCounts().since(before);
+        long steps = ran.steps(), parts = ran.sequences();
         assertTrue(parts > steps, "no step held more than one sequence: " + steps + " steps, " + parts + " parts");
     }
 }

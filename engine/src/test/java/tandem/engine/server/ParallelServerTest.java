@@ -1,6 +1,7 @@
 package tandem.engine.server;
 
 import tandem.engine.api.ServerOptions;
+import tandem.engine.api.StepCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import tandem.engine.runtime.ParallelSessions;
 
 /**
  * {@code --parallel 4}: four clients at once get the same texts as the same requests one after
@@ -30,7 +30,7 @@ class ParallelServerTest {
             List<String> sequential = new ArrayList<>();
             for (int i = 0; i < PROMPTS.size(); i++) sequential.add(text(fixture.post("/v1/completions", request(PROMPTS.get(i), i))));
 
-            long[] before = ParallelSessions.stepCounts(fixture.model);
+            StepCounts before = fixture.model.stepCounts();
             List<CompletableFuture<String>> together = new ArrayList<>();
             for (int i = 0; i < PROMPTS.size(); i++) {
                 String body = request(PROMPTS.get(i), i);
@@ -40,8 +40,8 @@ class ParallelServerTest {
                 assertTrue(sequential.get(i).length() > 10, "request " + i + " answered too little: " + sequential.get(i));
                 assertEquals(sequential.get(i), together.get(i).get(), "request " + i + " at once against alone");
             }
-            long[] after = ParallelSessions.stepCounts(fixture.model);
-            assertTrue(after[1] - before[1] > after[0] - before[0], "the four requests never shared a step");
+            StepCounts ran = fixture.model.stepCounts().since(before);
+            assertTrue(ran.sequences() > ran.steps(), "the four requests never shared a step");
 
             String metrics = fixture.get("/metrics", ServerFixture.KEY).body();
             assertTrue(metrics.contains("\ntandem_slots 4"), metrics);
