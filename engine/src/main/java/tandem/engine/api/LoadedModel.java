@@ -24,6 +24,9 @@ public interface LoadedModel extends AutoCloseable {
     /** GPU time per kernel (per segment unless profiling is on), most expensive first; empty on the CPU. */
     default java.util.List<KernelTime> kernelTimes() { return java.util.List.of(); }
 
+    /** Host time per phase of the steps (submit, wait for the GPU, logits copy ...), in step order; empty where not measured. */
+    default java.util.List<KernelTime> hostTimes() { return java.util.List.of(); }
+
     /** Forward steps run since the load and the sequences they held (a model without shared steps: none counted). */
     default StepCounts stepCounts() { return new StepCounts(0, 0); }
 

@@ -80,7 +80,9 @@ final class BenchCommand {
                     + Math.max(prompt, generate) + " tokens; raise --ctx to at least " + needed + " or leave it out");
         }
         // Per-kernel GPU timestamps: read by the Vulkan backend when the model loads.
-        if (args.flag("--profile")) System.setProperty("tandem.profile", "true");
+        // -Dtandem.profile=false keeps the kernels' timestamps off (a mark per layer only) while --profile still prints
+        // the host's phases, which the timestamps would otherwise slow down
+        if (args.flag("--profile") && System.getProperty("tandem.profile") == null) System.setProperty("tandem.profile", "true");
         try (LoadedModel model = ModelLoading.load(args, options, err)) {
             if (prompt > 0) printPromptKernels(model, err);
             int vocab = model.info().vocabSize();
@@ -107,7 +109,10 @@ final class BenchCommand {
             } else {
                 printTable(model, results, out);
             }
-            if (args.flag("--profile")) KernelTable.print(model.kernelTimes(), out);
+            if (args.flag("--profile")) {
+                KernelTable.print(model.kernelTimes(), out);
+                KernelTable.printHost(model.hostTimes(), out);
+            }
         }
         return 0;
     }

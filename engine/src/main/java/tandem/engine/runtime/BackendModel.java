@@ -80,6 +80,9 @@ public final class BackendModel implements LoadedModel {
     public List<KernelTime> kernelTimes() { return runner.kernelTimes(); }
 
     @Override
+    public List<KernelTime> hostTimes() { return runner.hostTimes(); }
+
+    @Override
     public MetricsSnapshot metrics() {
         return meter.snapshot(runner);
     }

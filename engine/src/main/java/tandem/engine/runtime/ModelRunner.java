@@ -71,6 +71,9 @@ public interface ModelRunner extends AutoCloseable {
     /** GPU time per kernel or segment since load, most expensive first; empty where not measured. */
     default List<KernelTime> kernelTimes() { return List.of(); }
 
+    /** Host time per phase of the steps (submit, wait, logits copy ...) since load, in step order; empty where not measured. */
+    default List<KernelTime> hostTimes() { return List.of(); }
+
     /** Frees everything the runner holds; states must not be used afterwards. */
     @Override
     void close();

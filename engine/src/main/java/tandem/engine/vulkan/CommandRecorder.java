@@ -38,11 +38,17 @@ public final class CommandRecorder implements DeviceResource {
     /** The recorder whose fence covers this one's last submit (submitted together by {@link #submitAll}), or null. */
     private CommandRecorder coveredBy;
     private boolean closed;
+    private final FenceWait fenceWait;
+    /** When the last submit signalling this recorder's fence was made (System.nanoTime). */
+    private long submittedAt;
+    /** How long this recording took from submit to signal last time; 0 until seen (and after recording again). */
+    private long lastNanos;
 
     private CommandRecorder(VulkanDevice device, VkCommandBuffer cmd, long fence) {
         this.device = device;
         this.cmd = cmd;
         this.fence = fence;
+        this.fenceWait = FenceWait.forDevice(device.physical().type());
     }
 
     public static CommandRecorder create(VulkanDevice device) {
@@ -70,6 +76,7 @@ public final class CommandRecorder implements DeviceResource {
 
     public CommandRecorder begin() {
         await();
+        lastNanos = 0; // a new recording: the old one's duration says nothing about it
         VkCheck.check(vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer");
         try (MemoryStack stack = stackPush()) {
             VkCheck.check(vkBeginCommandBuffer(cmd, VkCommandBufferBeginInfo.calloc(stack).sType$Default()), "vkBeginCommandBuffer");
@@ -223,6 +230,7 @@ public final class CommandRecorder implements DeviceResource {
             synchronized (device.queue()) {
                 VkCheck.check(vkQueueSubmit(device.queue(), infos, last.fence), "vkQueueSubmit on " + device.label());
             }
+            last.submittedAt = System.nanoTime();
         }
         for (CommandRecorder r : recorders) r.coveredBy = last;
         last.coveredBy = null;
@@ -264,7 +272,8 @@ public final class CommandRecorder implements DeviceResource {
         }
         if (!pending) return;
         long timeout = fenceTimeoutNanos();
-        int r = vkWaitForFences(device.handle(), fence, true, timeout);
+        int r = fenceWait.await(device.handle(), fence, submittedAt, lastNanos, timeout);
+        if (r == VK_SUCCESS) lastNanos = System.nanoTime() - submittedAt;
         if (r == VK_TIMEOUT) {
             // Still pending: the GPU may yet run this buffer, so close() must not free it (see there).
             throw new TandemException(device.label() + " did not finish its work within " + timeout / 1_000_000_000.0

@@ -43,6 +43,7 @@ public final class VulkanRunner implements ModelRunner {
     private final boolean profile;
     private final Map<String, double[]> kernelTimes = new LinkedHashMap<>();
     private double gpuNanos;
+    private final HostTimes hostTimes = new HostTimes();
     /** Steps several sequences share (parallel streams). */
     private final SharedSteps shared;
     /**
@@ -188,6 +189,9 @@ public final class VulkanRunner implements ModelRunner {
         return out;
     }
 
+    @Override
+    public List<KernelTime> hostTimes() { return hostTimes.times(); }
+
     private synchronized void account(Map<String, Double> times) {
         times.forEach((label, ns) -> {
             double[] t = kernelTimes.computeIfAbsent(label, k -> new double[2]);
@@ -270,10 +274,16 @@ public final class VulkanRunner implements ModelRunner {
         }
 
         private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
+            long t = System.nanoTime();
             buffers.step.write(position, tokens, from, count);
             GpuTimeline timeline;
+            String kind = decodeStep ? "decode" : "prompt";
             if (decodeStep) {
-                decode.submitAndWait();
+                t = hostTimes.add("decode: write parameters", t);
+                decode.submit();
+                t = hostTimes.add("decode: submit", t);
+                decode.await();
+                t = hostTimes.add("decode: wait for the GPU", t);
                 timeline = decodeTimeline;
             } else {
                 if (count != batchTokens || allPositions != batchAllLogits) {
@@ -282,18 +292,25 @@ public final class VulkanRunner implements ModelRunner {
                     batchAllLogits = allPositions;
                 }
                 batch.submitAndWait();
+                t = hostTimes.add("prompt: submit and wait for the GPU", t);
                 timeline = batchTimeline;
             }
-            account(timeline.read());
+            Map<String, Double> times = timeline.read();
+            // the GPU's own span of the step, beside the host's wait for it: their difference is the wake-up and submit latency
+            hostTimes.addNanos(kind + ": (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
+            account(times);
+            hostTimes.add(kind + ": read timestamps", t);
         }
 
         @Override
         public void collect(float[] result, int firstRow, int rows) {
             int vocab = config.vocab();
+            long t = System.nanoTime();
             buffers.logitsHost.invalidate();
             java.lang.foreign.MemorySegment.copy(buffers.logitsHost.mapped(), ValueLayout.JAVA_FLOAT, 0, result,
                     firstRow * vocab, rows * vocab);
             tandem.engine.cpu.CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
+            hostTimes.add("copy logits", t);
         }
 
         @Override

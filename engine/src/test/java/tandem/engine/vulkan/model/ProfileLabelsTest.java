@@ -1,8 +1,10 @@
 package tandem.engine.vulkan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -30,12 +32,31 @@ class ProfileLabelsTest {
     }
 
     private static Set<String> labelsOfAGeneration() {
+        return timesOfAGeneration(false).stream().map(KernelTime::kernel).collect(Collectors.toSet());
+    }
+
+    /** The kernel times (or the host's phases) of a prompt and 4 generated tokens. */
+    private static List<KernelTime> timesOfAGeneration(boolean host) {
         EngineOptions options = new EngineOptions(Backend.VULKAN, List.of(0), List.of(), SplitMode.NONE, 64);
         try (LoadedModel model = Engine.load(SharedData.data("models/stories260K.gguf"), options, LoadProgress.NONE, () -> false);
              Session session = model.newSession()) {
             session.generate("Once upon a time", new SamplingParams(0f, 0, 1f, 0f, 1f, 4, 1, 64, List.of()), event -> { });
-            return model.kernelTimes().stream().map(KernelTime::kernel).collect(Collectors.toSet());
+            return host ? model.hostTimes() : model.kernelTimes();
         }
+    }
+
+    @Test
+    void everyDecodeStepsHostPhasesAreTimedBesideItsGpuSpan() {
+        Map<String, KernelTime> phases = timesOfAGeneration(true).stream().collect(Collectors.toMap(KernelTime::kernel, t -> t));
+        assertEquals(1, phases.get("prompt: submit and wait for the GPU").calls(), phases.toString());
+        long decodeSteps = phases.get("decode: wait for the GPU").calls();
+        assertTrue(decodeSteps > 1, phases.toString());
+        for (String phase : List.of("decode: write parameters", "decode: submit", "decode: (GPU span of the step)",
+                "decode: read timestamps")) {
+            assertEquals(decodeSteps, phases.get(phase).calls(), phase + " in " + phases);
+        }
+        assertEquals(decodeSteps + 1, phases.get("copy logits").calls(), "every step's logits: " + phases);
+        assertTrue(phases.get("decode: (GPU span of the step)").totalMicros() > 0, phases.toString());
     }
 
     @Test
