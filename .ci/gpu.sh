@@ -5,7 +5,7 @@
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
 #   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy, profile,
-#                               parallel, moe, exhaust, sweep, dense, fence or all (default). Results go to $OUT as they come, so a
+#                               parallel, moe, exhaust, sweep, dense, decode or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured. exhaust (not in all):
 #                               a second process takes the device's memory while Tandem generates (issue #18).
 #
@@ -121,18 +121,30 @@ profile() {
     step profile-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
-# The host's wait for each decode step: the hybrid fence wait (the default on GPUs: sleep, then poll) against sleeping
-# in vkWaitForFences, on the 8B of each type; then the host's phases per step (kernel timestamps per layer only)
-fence() {
-    local m type
+# One-GPU decode changes, each against the default in the same call (8B tg128): the host's wait for each step (the hybrid
+# fence wait, the default on GPUs, against sleeping in vkWaitForFences) on each type; split attention ranges on a short
+# cache (-Dtandem.attention.shortSplits), whose combine then writes the output projection's int8 input, against the
+# separate quantize (-Dtandem.decode.quantizeAttention=false), also at depth 4096; then the host's phases per step
+decode() {
+    local m type s
     for type in q4_k q4_0 q8_0; do
         m=$(synth 8b "$type")
-        step "fence-8b-$type-hybrid" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
-        JOPTS=-Dtandem.fence.wait=block step "fence-8b-$type-block" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+        step "decode-8b-$type" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+        JOPTS=-Dtandem.fence.wait=block step "decode-8b-$type-fence-block" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     done
-    JOPTS=-Dtandem.profile=false step host-8b-q4_k-hybrid 90 bench --model "$SHM/8b-q4_k.gguf" --backend vulkan -p 0 -n 128 -r 1 --profile
-    JOPTS="-Dtandem.profile=false -Dtandem.fence.wait=block" step host-8b-q4_k-block 90 bench --model "$SHM/8b-q4_k.gguf" \
-        --backend vulkan -p 0 -n 128 -r 1 --profile
+    m=$SHM/8b-q4_k.gguf
+    for s in 2 4 8; do
+        JOPTS=-Dtandem.attention.shortSplits=$s step "decode-8b-q4_k-short-splits-$s" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    done
+    JOPTS="-Dtandem.attention.shortSplits=4 -Dtandem.decode.quantizeAttention=false" step decode-8b-q4_k-short-splits-4-separate-quantize 90 \
+        bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    step decode-8b-q4_k-d4096 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
+    JOPTS=-Dtandem.decode.quantizeAttention=false step decode-8b-q4_k-d4096-separate-quantize 150 bench --model "$m" --backend vulkan \
+        -p 0 -n 128 -r 2 -d 4096 --ctx 4224
+    JOPTS=-Dtandem.profile=false step host-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --profile
+    JOPTS="-Dtandem.profile=false -Dtandem.fence.wait=block" step host-8b-q4_k-fence-block 90 bench --model "$m" --backend vulkan \
+        -p 0 -n 128 -r 1 --profile
+    grep -H '^| Synth' "$OUT"/decode-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/decode-summary.txt"
 }
 
 parallel() {
@@ -287,9 +299,9 @@ run() {
         exhaust) exhaust ;;
         sweep) sweep ;;
         dense) dense ;;
-        fence) fence ;;
+        decode) decode ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, fence or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, decode or all" >&2; return 2 ;;
     esac
     grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
@@ -297,5 +309,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|fence|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|decode|all]" >&2; exit 2 ;;
 esac

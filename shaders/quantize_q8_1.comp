@@ -1,17 +1,13 @@
 #version 450
 // The input of the int8 decode products (matvec_i8.comp), quantized once per product input like
-// GGML's q8_1: blocks of 32 values with a float scale d = max|v| / 127, codes q = round(v / d) in
-// [-127, 127] and the block's sum s = d * sum(q), which the layouts with an offset or a minimum
-// (Q4_0's -8, Q4_K's mins) multiply instead of summing inputs. v is x, silu(x) * up (GLU = 1: the
-// SwiGLU of the down projection) or rmsnorm(x) * normWeight (NORM = 1: the norm before q/k/v and
-// gate/up, which the float kernels fuse into their products; here it is done once, not per
-// workgroup of every product). Each workgroup quantizes WG blocks of one token (gl_WorkGroupID.y).
-//
-// Output (binding 3, one buffer seen two ways): block b of token t (n = t * blocks + b) has its
-// 32 codes in words 8n..8n+7 (4 signed bytes each, value 4r + k in byte k of word r) and its
-// (d, s) at vec2 index p.scales + n, after every block's codes.
-// One invocation per block keeps it simple; the kernel reads each input once and is small next to
-// the products that read its output (an 8B decode step's largest input is 14336 floats).
+// GGML's q8_1 (q8_1_store.glsl: blocks of 32 int8 codes with a scale and the block's sum). v is x,
+// silu(x) * up (GLU = 1: the SwiGLU of the down projection) or rmsnorm(x) * normWeight (NORM = 1:
+// the norm before q/k/v and gate/up, which the float kernels fuse into their products; here it is
+// done once, not per workgroup of every product). Each workgroup quantizes WG blocks of one token
+// (gl_WorkGroupID.y); block b of token t is block n = t * blocks + b of the output (binding 3, one
+// buffer seen two ways). One invocation per block keeps it simple; the kernel reads each input once
+// and is small next to the products that read its output (an 8B decode step's largest input is
+// 14336 floats).
 #extension GL_GOOGLE_include_directive : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint GLU = 0;
@@ -33,6 +29,7 @@ layout(push_constant) uniform Push {
 } p;
 
 #include "swiglu.glsl"
+#include "q8_1_store.glsl"
 
 void main() {
     uint token = gl_WorkGroupID.y;
@@ -51,29 +48,12 @@ void main() {
     }
     if (b >= blocks) return;
     vec4 v[8];
-    float amax = 0.0;
     [[unroll]] for (uint r = 0; r < 8u; r++) {
         uint i4 = x0 + 8u * b + r;
         vec4 a = x4[i4];
         if (GLU != 0u) a = gated4(a, up4[i4]);
         if (NORM != 0u) a *= inv * nw4[8u * b + r];
         v[r] = a;
-        vec4 m = abs(a);
-        amax = max(amax, max(max(m.x, m.y), max(m.z, m.w)));
     }
-    float d = amax / 127.0;
-    float id = d > 0.0 ? 1.0 / d : 0.0;
-    int sum = 0;
-    uint words[8];
-    [[unroll]] for (uint r = 0; r < 8u; r++) {
-        // the clamp: v * (1 / d) can round a little past 127 where v is the block's largest
-        ivec4 q = clamp(ivec4(round(v[r] * id)), ivec4(-127), ivec4(127));
-        sum += q.x + q.y + q.z + q.w;
-        uvec4 u = uvec4(q) & 0xFFu;
-        words[r] = u.x | (u.y << 8) | (u.z << 16) | (u.w << 24);
-    }
-    uint n = token * blocks + b;
-    codes[2u * n] = uvec4(words[0], words[1], words[2], words[3]);
-    codes[2u * n + 1u] = uvec4(words[4], words[5], words[6], words[7]);
-    scales[p.scales + n] = vec2(d, d * float(sum));
+    q8_1_store(v, token * blocks + b, p.scales);
 }

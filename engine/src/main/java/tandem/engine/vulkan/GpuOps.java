@@ -404,12 +404,19 @@ public final class GpuOps {
                                       AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
                                       AttentionSplits splits, BufferRange sinks) {
         Kernels kernels = Kernels.of(rec.device());
+        dispatchRoped(rec, kernels, heads, q, k, v, cache, rope, out, step, splits, sinks);
+        combineSplits(rec, kernels, splits.partials(), out, heads.heads(), heads.headDim(), 1, splits.count());
+    }
+
+    /** attention.comp built with ROPE: the output to {@code out} (one range) or the partials (several). */
+    private static void dispatchRoped(CommandRecorder rec, Kernels kernels, AttentionHeads heads, BufferRange q, BufferRange k,
+                                      BufferRange v, AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
+                                      AttentionSplits splits, BufferRange sinks) {
         int n = splits.count(), group = kernels.attentionQueryGroup(heads);
         rec.dispatch(kernels.attentionRoped(heads.headDim(), n, rope.neox(), sinks != null, cache.type(), group),
                 List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, k, v, rope.table(),
                         sinks != null ? sinks : q),
                 heads.pushConstants(rope.dims(), cache.window(), cache.ring()), heads.heads() / group, 1, n);
-        combineSplits(rec, kernels, splits.partials(), out, heads.heads(), heads.headDim(), 1, n);
     }
 
     /**
@@ -590,8 +597,29 @@ public final class GpuOps {
                                       int headDim, int tokens, int splits) {
         if (splits > 1) {
             rec.computeBarrier();
-            rec.dispatch(k.attentionCombine(headDim, splits), List.of(partials, out), new int[] {heads}, heads, tokens, 1);
+            rec.dispatch(k.attentionCombine(headDim, splits, false), List.of(partials, out), new int[] {heads, 0}, heads, tokens, 1);
         }
+    }
+
+    /**
+     * {@link #attentionRoped} over several ranges of the cache whose combine writes the output as the int8 input of the
+     * attention output projection ({@code codes}, for {@link #matVecInt8}) instead of floats: the quantize dispatch and
+     * its barrier saved in every layer of a decode step.
+     */
+    public static void attentionRopedQuantized(CommandRecorder rec, AttentionHeads heads, BufferRange q, BufferRange k,
+                                               BufferRange v, AttentionCache cache, Rotary rope, Int8Decode.Input codes,
+                                               BufferRange step, AttentionSplits splits, BufferRange sinks) {
+        int n = splits.count();
+        if (n < 2 || heads.headDim() % Int8Decode.BLOCK != 0 || codes.tokens() != 1 || codes.cols() != heads.heads() * heads.headDim()) {
+            throw new IllegalArgumentException("a quantized attention output needs split ranges, heads of whole int8 blocks and "
+                    + "one token's " + heads.heads() * heads.headDim() + " values; got " + n + " ranges, heads of " + heads.headDim()
+                    + ", " + codes.tokens() + " x " + codes.cols());
+        }
+        Kernels kernels = Kernels.of(rec.device());
+        dispatchRoped(rec, kernels, heads, q, k, v, cache, rope, splits.partials(), step, splits, sinks);
+        rec.computeBarrier();
+        rec.dispatch(kernels.attentionCombine(heads.headDim(), n, true), List.of(splits.partials(), codes.buffer()),
+                new int[] {heads.heads(), codes.scalesIndex()}, heads.heads(), 1, 1);
     }
 
     /** Floats of scratch the split attention needs. */

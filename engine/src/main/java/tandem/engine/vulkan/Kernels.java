@@ -455,8 +455,9 @@ public final class Kernels implements DeviceResource {
         return emulated ? bytes + 16L * groups * line : bytes;
     }
 
-    public synchronized ComputePipeline attentionCombine(int headDim, int splits) {
-        return get("attention_combine", 2, 1, 64, headDim, splits);
+    /** attention_combine.comp: the split ranges' partials to the output, as floats or ({@code quantized}) int8 blocks. */
+    public synchronized ComputePipeline attentionCombine(int headDim, int splits, boolean quantized) {
+        return get("attention_combine", 2, 2, 64, headDim, splits, quantized ? 1 : 0);
     }
 
     private static void requireType(GgmlType t) {

@@ -145,10 +145,12 @@ public final class BlockRecorder {
             GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
             step(rec, "q/k norm");
         }
-        attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all());
+        Int8Decode.Input attendedCodes = attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all(),
+                w.attnOutput());
         PostNorms post = w.post();
         rec = residual(rec, add, ResidualSite.ATTENTION_OUTPUT, w.attnOutput().type(), (r, y, accumulate) -> {
-            product(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
+            if (attendedCodes != null) GpuOps.matVecInt8(r, w.attnOutput(), attendedCodes, y, dim, accumulate);
+            else product(r, w.attnOutput(), b.attended.all(), null, 0, qDim, y, dim, tokens, accumulate);
             if (extras.outputBias() != null) {
                 r.computeBarrier();
                 GpuOps.addBias(r, y, extras.outputBias().all(), dim, tokens);
@@ -184,7 +186,8 @@ public final class BlockRecorder {
      * position: a decode token in one kernel (when fused), a prompt's rows through rope_store and
      * the prompt attention. The sequences' kernels are independent, so they share the barriers.
      */
-    private void attention(CommandRecorder rec, int layer, int cacheIndex, int tokens, BufferRange sinks) {
+    private Int8Decode.Input attention(CommandRecorder rec, int layer, int cacheIndex, int tokens, BufferRange sinks,
+                                       WeightTensor outputWeights) {
         boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
         float scale = c.extras().attentionScale();
@@ -205,6 +208,13 @@ public final class BlockRecorder {
             BufferRange q = rowsOf(b.q, p, c.qDim()), out = rowsOf(b.attended, p, c.qDim());
             AttentionCache cache = cacheOf(s, cacheIndex, window);
             AttentionSplits splits = new AttentionSplits(s.attentionSplits, s.attentionPartials.all());
+            if (parts.size() == 1 && quantizesAttention(rec.device(), p, splits, outputWeights)) {
+                Int8Decode.Input codes = new Int8Decode.Input(b.halves.all(), c.qDim(), 1);
+                GpuOps.attentionRopedQuantized(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), cache,
+                        new Rotary(rope, c.ropeDim(), neox), codes, s.step.range(), splits, sinks);
+                step(rec, "rope + attention + quantize");
+                return codes;
+            }
             if (fusesRope(p)) {
                 GpuOps.attentionRoped(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), cache,
                         new Rotary(rope, c.ropeDim(), neox), out, s.step.range(), splits, sinks);
@@ -214,10 +224,21 @@ public final class BlockRecorder {
             }
         }
         step(rec, stored ? "attention" : "rope + attention");
+        return null;
     }
 
     private static boolean fusesRope(StepRows.Part p) {
         return p.tokens() == 1 && Kernels.decodeFusesRope();
+    }
+
+    /**
+     * Whether a decode token's attention writes its output as the int8 input of the output projection (the combine of its
+     * split ranges quantizes: {@link GpuOps#attentionRopedQuantized}), where that projection takes the int8 products anyway.
+     * {@code -Dtandem.decode.quantizeAttention=false} keeps the separate quantize dispatch, to compare.
+     */
+    private boolean quantizesAttention(VulkanDevice device, StepRows.Part p, AttentionSplits splits, WeightTensor outputWeights) {
+        return fusesRope(p) && splits.count() > 1 && c.headDim() % Int8Decode.BLOCK == 0 && Int8Decode.serves(device, outputWeights)
+                && !"false".equals(System.getProperty("tandem.decode.quantizeAttention"));
     }
 
     /** A part's rows of an activation buffer of {@code width} floats per row (the whole buffer for one sequence). */

@@ -9,6 +9,7 @@ import tandem.engine.vulkan.ExpertKernel;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuBuffer;
 import tandem.engine.vulkan.StepParams;
+import tandem.engine.vulkan.TuningKnob;
 import tandem.engine.vulkan.VulkanDevice;
 
 /**
@@ -165,7 +166,12 @@ public final class SequenceBuffers implements AutoCloseable {
      * short cache leaves the last ranges empty). Eight KV heads at 16,384 positions take 32 ranges: 256 workgroups.
      */
     public static int attentionSplits(int capacity) {
-        return capacity >= 1024 ? Math.min(64, capacity / 512) : 1;
+        return capacity >= 1024 ? Math.min(64, capacity / 512) : shortCacheSplits();
+    }
+
+    /** Ranges of a cache under 1,024 positions: -Dtandem.attention.shortSplits (1 to 32), default 1 (one range). */
+    private static int shortCacheSplits() {
+        return TuningKnob.get("tandem.attention.shortSplits", 1, 1, 32);
     }
 
     private GpuBuffer floats(VulkanDevice device, long count, String name) {

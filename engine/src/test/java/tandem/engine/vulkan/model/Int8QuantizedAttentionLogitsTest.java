@@ -1,0 +1,75 @@
+package tandem.engine.vulkan.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tandem.engine.Engine;
+import tandem.engine.api.Backend;
+import tandem.engine.api.EngineOptions;
+import tandem.engine.api.KernelTime;
+import tandem.engine.api.LoadProgress;
+import tandem.engine.api.LoadedModel;
+import tandem.engine.api.Session;
+import tandem.engine.cpu.ReferenceCase;
+import tandem.engine.vulkan.WithInt8Decode;
+
+/**
+ * Decode steps whose attention combine writes the output projection's int8 input (a cache long enough for split
+ * ranges, the int8 products on) give the very logits of the separate quantize dispatch, and llama.cpp's within the
+ * quantized bar, on architectures with q/k norms and post-norms (Gemma 3), partial rotary (Phi-3) and attention
+ * sinks with an output bias (gpt-oss); the profile names the fused kernel, so the path is known to have run.
+ */
+@ExtendWith(WithInt8Decode.class)
+class Int8QuantizedAttentionLogitsTest {
+    private static final String PROPERTY = "tandem.decode.quantizeAttention";
+    /** Long enough for split attention ranges (SequenceBuffers#attentionSplits). */
+    private static final int CONTEXT = 1100;
+
+    @AfterEach
+    void clearKnobs() {
+        System.clearProperty(PROPERTY);
+        System.clearProperty("tandem.profile");
+    }
+
+    static List<ReferenceCase> cases() {
+        return Stream.of(ReferenceCase.all().stream().filter(c -> c.name().equals("llama-q4_k.p1")),
+                ReferenceCase.arch("gemma3-q4_k.p1").stream(), ReferenceCase.arch("phi3-q8_0.p1").stream(),
+                ReferenceCase.arch("gpt-oss-q8_0.p1").stream()).flatMap(s -> s).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void fusedQuantizeGivesTheSeparateOnesLogits(ReferenceCase c) {
+        System.setProperty("tandem.profile", "true");
+        float[] fused = tokenByToken(c, true);
+        System.clearProperty("tandem.profile");
+        System.setProperty(PROPERTY, "false");
+        float[] separate = tokenByToken(c, false);
+        assertArrayEquals(separate, fused, c + ": the fused quantize changed the logits");
+        double cosine = ReferenceCase.cosine(fused, c.lastLogits());
+        assertTrue(cosine >= 0.999, c + ": cosine " + cosine + " to llama.cpp");
+    }
+
+    /** The prompt's last logits, fed one token per decode step; checks whether the profile names the fused kernel. */
+    private static float[] tokenByToken(ReferenceCase c, boolean fusedExpected) {
+        EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(CONTEXT);
+        try (LoadedModel model = Engine.load(c.model(), options, LoadProgress.NONE, () -> false);
+             Session session = model.newSession()) {
+            float[] logits = null;
+            for (int token : c.tokens()) logits = session.evaluate(new int[] {token});
+            if (fusedExpected) {
+                Set<String> labels = model.kernelTimes().stream().map(KernelTime::kernel).collect(Collectors.toSet());
+                assertTrue(labels.contains("rope + attention + quantize"), c + ": " + labels);
+            }
+            return logits;
+        }
+    }
+}
