@@ -294,12 +294,17 @@ public final class BlockRecorder {
             step(rec, "rms_norm");
             GpuOps.linear(rec, e.router(), b.normed.all(), null, 0, dim, b.routerLogits.all(), count, tokens, false, b.halves.all());
         }
-        step(rec, kind(rec.device(), tokens) + " router " + e.router().type().label());
+        // The int8 experts' input (the normed residual stream, quantized) does not depend on the routing: it is quantized
+        // beside the router, sharing its barrier, instead of after the routing with a barrier of its own.
+        boolean int8 = !kernel.grouped() && takesInt8Experts(rec.device(), e, width);
+        Int8Decode.Input normedCodes = int8 ? GpuOps.quantizeInput(rec, b.x.all(), null, w.ffnNorm().all(), c.rmsEps(), 0, dim, dim,
+                tokens, b.halves.all()) : null;
+        step(rec, kind(rec.device(), tokens) + " router " + e.router().type().label() + (int8 ? " + quantize q8_1" : ""));
         GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
         step(rec, "route");
         if (kernel.grouped()) return groupedExperts(rec, kernel, e, glu, tokens, add, postNorm);
-        if (takesInt8Experts(rec.device(), e, width)) return int8Experts(rec, w, e, glu, tokens, add, postNorm);
+        if (int8) return int8Experts(rec, e, normedCodes, glu, tokens, add, postNorm);
         for (boolean gate : new boolean[] {true, false}) {
             WeightTensor weights = gate ? e.gate() : e.up();
             GpuBuffer bias = gate ? e.gateBias() : e.upBias();
@@ -331,14 +336,11 @@ public final class BlockRecorder {
      * inputs go to the float16 scratch that decode steps leave unused (the second after gate and up
      * are done with the first).
      */
-    private CommandRecorder int8Experts(CommandRecorder rec, LayerWeights w, ExpertWeights e, int glu, int tokens, ResidualAdd add,
-                                        GpuBuffer postNorm) {
+    private CommandRecorder int8Experts(CommandRecorder rec, ExpertWeights e, Int8Decode.Input normed, int glu, int tokens,
+                                        ResidualAdd add, GpuBuffer postNorm) {
         int dim = c.dim();
         ExpertConfig shape = c.experts();
         int count = shape.count(), used = shape.used(), width = shape.ffn(), pairs = tokens * used;
-        Int8Decode.Input normed = GpuOps.quantizeInput(rec, b.x.all(), null, w.ffnNorm().all(), c.rmsEps(), 0, dim, dim, tokens,
-                b.halves.all());
-        step(rec, "quantize q8_1");
         GpuOps.expertMatVecInt8(rec, e.gate(), count, false, normed, b.expertIds.all(), null,
                 e.gateBias() == null ? null : e.gateBias().all(), b.gate.all(), width, used, tokens, false);
         GpuOps.expertMatVecInt8(rec, e.up(), count, false, normed, b.expertIds.all(), null,
