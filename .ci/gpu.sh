@@ -5,7 +5,7 @@
 #
 #   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
 #   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy, profile,
-#                               parallel, moe, exhaust, sweep, dense, decode or all (default). Results go to $OUT as they come, so a
+#                               parallel, moe, exhaust, sweep, dense, decode, moe-decode or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured. exhaust (not in all):
 #                               a second process takes the device's memory while Tandem generates (issue #18).
 #
@@ -145,6 +145,16 @@ decode() {
     JOPTS="-Dtandem.profile=false -Dtandem.fence.wait=block" step host-8b-q4_k-fence-block 90 bench --model "$m" --backend vulkan \
         -p 0 -n 128 -r 1 --profile
     grep -H '^| Synth' "$OUT"/decode-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/decode-summary.txt"
+}
+
+# A mixture's decode (Qwen3-30B-A3B Q4_K): the attention kernel's own q/k norm against the separate norm dispatch
+# (-Dtandem.decode.fuseQkNorm=false), and where its step's time goes
+moe_decode() {
+    local m
+    m=$(synth qwen3-30b-a3b q4_k qwen3moe)
+    step decode-qwen3-30b-a3b 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    JOPTS=-Dtandem.decode.fuseQkNorm=false step decode-qwen3-30b-a3b-separate-qk-norm 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
 parallel() {
@@ -300,8 +310,9 @@ run() {
         sweep) sweep ;;
         dense) dense ;;
         decode) decode ;;
+        moe-decode) moe_decode ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, decode or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, decode, moe-decode or all" >&2; return 2 ;;
     esac
     grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
@@ -309,5 +320,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|decode|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|decode|moe-decode|all]" >&2; exit 2 ;;
 esac

@@ -12,7 +12,9 @@
 // and a barrier per layer: each workgroup ropes its query heads and the step's key head itself and
 // takes the step's key and value from shared memory (rounded as the cache holds them); the
 // workgroup of each KV group's first query head, in the split that holds the last position, appends them to
-// the caches for later steps. No workgroup reads the cache at the step's position.
+// the caches for later steps. No workgroup reads the cache at the step's position. With QK_NORM = 1 (Qwen3, Gemma 3)
+// it also does the per-head RMS norm of the query and the step's key before the rotation (weights at bindings 10
+// and 11, epsilon QK_EPS), which saves the q/k norm dispatch and its barrier.
 // p.window > 0 limits each query to the last p.window positions (sliding-window layers); with
 // SINKS = 1 each head's learned sink logit (gpt-oss) joins the softmax's denominator, added by
 // split 0 (so attention_combine needs no change).
@@ -29,6 +31,8 @@ layout(constant_id = 6) const uint GQ = 1;    // query heads per workgroup, a di
 // and the subgroup) share each row, so a subgroup's loads are contiguous, and add their parts with shuffles.
 layout(constant_id = 7) const uint LANES = 0;
 layout(constant_id = 8) const uint MIN_RANGE = 64;   // SPLITS > 1: positions a split takes at least
+layout(constant_id = 9) const uint QK_NORM = 0;      // ROPE = 1 only
+layout(constant_id = 10) const float QK_EPS = 1e-6;
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -46,6 +50,8 @@ layout(binding = 6) readonly buffer Keys { float knew[]; };
 layout(binding = 7) readonly buffer Values { float vnew[]; };
 layout(binding = 8) readonly buffer Table { vec2 cs[]; };
 layout(binding = 9) readonly buffer Sinks { float sinks[]; };   // [heads], SINKS = 1 only
+layout(binding = 10) readonly buffer QueryNorm { float qnorm[]; };  // [headDim], QK_NORM = 1 only
+layout(binding = 11) readonly buffer KeyNorm { float knorm[]; };    // [headDim], QK_NORM = 1 only
 layout(push_constant) uniform Push {
     uint heads;
     uint kvHeads;
@@ -65,6 +71,8 @@ const uint KG = WG >= PAIRS ? WG / PAIRS : 1u;
 const uint PPT = (PAIRS + WG - 1u) / WG;
 
 shared float qs[GQ * HD];   // the workgroup's queries, head after head
+shared float qraw[QK_NORM != 0u ? GQ * HD : 1u];   // QK_NORM = 1: the normed queries and key before the rotation
+shared float kraw[QK_NORM != 0u ? HD : 1u];
 shared float ks[ROPE != 0u ? HD : 1u];   // the step's key and value (ROPE = 1)
 shared vec2 vs[ROPE != 0u ? HD / 2u : 1u];
 shared float probs[GQ * WG];
@@ -85,6 +93,30 @@ void emit(uint pair, vec2 value, uint qBase, uint record, float l) {
     }
 }
 
+// Element e of the workgroup's queries (head after head) and element d of the step's key, before the rotation.
+float query_in(uint qBase, uint e) { return QK_NORM != 0u ? qraw[e] : q[qBase + e]; }
+float key_in(uint kvBase, uint d) { return QK_NORM != 0u ? kraw[d] : knew[kvBase + d]; }
+
+// QK_NORM = 1: qraw and kraw get the workgroup's queries and the step's key, each head RMS-normed times its weight.
+void normQueriesAndKey(uint qBase, uint kvBase) {
+    uint lid = gl_LocalInvocationID.x;
+    for (uint e = lid; e < GQ * HD; e += WG) qraw[e] = q[qBase + e];
+    for (uint d = lid; d < HD; d += WG) kraw[d] = knew[kvBase + d];
+    barrier();
+    float inv[GQ + 1u];   // the GQ query heads', then the key's
+    [[unroll]] for (uint g = 0; g <= GQ; g++) {
+        float squares = 0.0;
+        for (uint d = lid; d < HD; d += WG) {
+            float x = g < GQ ? qraw[g * HD + d] : kraw[d];
+            squares += x * x;
+        }
+        inv[g] = inversesqrt(wg_sum(squares) / float(HD) + QK_EPS);
+    }
+    for (uint e = lid; e < GQ * HD; e += WG) qraw[e] *= inv[e / HD] * qnorm[e % HD];
+    for (uint d = lid; d < HD; d += WG) kraw[d] *= inv[GQ] * knorm[d];
+    barrier();
+}
+
 void main() {
     uint head0 = gl_WorkGroupID.x * GQ, token = gl_WorkGroupID.y;
     uint lid = gl_LocalInvocationID.x;
@@ -101,14 +133,15 @@ void main() {
     if (ROPE == 0u) {
         for (uint e = lid; e < GQ * HD; e += WG) qs[e] = q[qBase + e] * p.scale;
     } else {
+        if (QK_NORM != 0u) normQueriesAndKey(qBase, kvBase);
         for (uint e = lid; e < GQ * HD; e += WG) {
-            uint d = e % HD, row = qBase + e - d;
+            uint d = e % HD, head = e - d;
             uint partner = d < p.ropeDim ? rope_partner(d, p.ropeDim) : d;
-            qs[e] = rope_rotate(q[row + d], q[row + partner], d, last, p.ropeDim) * p.scale;
+            qs[e] = rope_rotate(query_in(qBase, head + d), query_in(qBase, head + partner), d, last, p.ropeDim) * p.scale;
         }
         for (uint d = lid; d < HD; d += WG) {
             uint partner = d < p.ropeDim ? rope_partner(d, p.ropeDim) : d;
-            ks[d] = rope_rotate(knew[kvBase + d], knew[kvBase + partner], d, last, p.ropeDim);
+            ks[d] = rope_rotate(key_in(kvBase, d), key_in(kvBase, partner), d, last, p.ropeDim);
         }
         for (uint pr = lid; pr < HD / 2u; pr += WG) vs[pr] = vec2(vnew[kvBase + 2u * pr], vnew[kvBase + 2u * pr + 1u]);
         barrier();

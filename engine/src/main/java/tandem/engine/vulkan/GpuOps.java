@@ -389,7 +389,8 @@ public final class GpuOps {
         }
         int n = splits.count(), group = k.attentionQueryGroup(heads);
         rec.dispatch(k.attention(headDim, n, sinks != null, cache.type(), group),
-                List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, q, q, q, sinks != null ? sinks : q),
+                List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, q, q, q, sinks != null ? sinks : q,
+                        q, q),
                 heads.pushConstants(0, cache.window(), cache.ring()), heads.heads() / group, tokens, n);
         combineSplits(rec, k, splits.partials(), out, heads.heads(), headDim, tokens, n);
     }
@@ -403,19 +404,27 @@ public final class GpuOps {
     public static void attentionRoped(CommandRecorder rec, AttentionHeads heads, BufferRange q, BufferRange k, BufferRange v,
                                       AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
                                       AttentionSplits splits, BufferRange sinks) {
+        attentionRoped(rec, heads, q, k, v, null, cache, rope, out, step, splits, sinks);
+    }
+
+    /** {@link #attentionRoped} that first norms each head of the query and the step's key ({@code qkNorm}; null: no norm). */
+    public static void attentionRoped(CommandRecorder rec, AttentionHeads heads, BufferRange q, BufferRange k, BufferRange v,
+                                      QkNorm qkNorm, AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
+                                      AttentionSplits splits, BufferRange sinks) {
         Kernels kernels = Kernels.of(rec.device());
-        dispatchRoped(rec, kernels, heads, q, k, v, cache, rope, out, step, splits, sinks);
+        dispatchRoped(rec, kernels, heads, q, k, v, qkNorm, cache, rope, out, step, splits, sinks);
         combineSplits(rec, kernels, splits.partials(), out, heads.heads(), heads.headDim(), 1, splits.count());
     }
 
     /** attention.comp built with ROPE: the output to {@code out} (one range) or the partials (several). */
     private static void dispatchRoped(CommandRecorder rec, Kernels kernels, AttentionHeads heads, BufferRange q, BufferRange k,
-                                      BufferRange v, AttentionCache cache, Rotary rope, BufferRange out, BufferRange step,
-                                      AttentionSplits splits, BufferRange sinks) {
+                                      BufferRange v, QkNorm qkNorm, AttentionCache cache, Rotary rope, BufferRange out,
+                                      BufferRange step, AttentionSplits splits, BufferRange sinks) {
         int n = splits.count(), group = kernels.attentionQueryGroup(heads);
-        rec.dispatch(kernels.attentionRoped(heads.headDim(), n, rope.neox(), sinks != null, cache.type(), group),
+        rec.dispatch(kernels.attentionRoped(heads.headDim(), n, rope.neox(), sinks != null, cache.type(), group,
+                        qkNorm != null ? qkNorm.eps() : null),
                 List.of(q, cache.keys(), cache.values(), out, step, n > 1 ? splits.partials() : out, k, v, rope.table(),
-                        sinks != null ? sinks : q),
+                        sinks != null ? sinks : q, qkNorm != null ? qkNorm.queryWeight() : q, qkNorm != null ? qkNorm.keyWeight() : q),
                 heads.pushConstants(rope.dims(), cache.window(), cache.ring()), heads.heads() / group, 1, n);
     }
 
@@ -607,8 +616,8 @@ public final class GpuOps {
      * its barrier saved in every layer of a decode step.
      */
     public static void attentionRopedQuantized(CommandRecorder rec, AttentionHeads heads, BufferRange q, BufferRange k,
-                                               BufferRange v, AttentionCache cache, Rotary rope, Int8Decode.Input codes,
-                                               BufferRange step, AttentionSplits splits, BufferRange sinks) {
+                                               BufferRange v, QkNorm qkNorm, AttentionCache cache, Rotary rope,
+                                               Int8Decode.Input codes, BufferRange step, AttentionSplits splits, BufferRange sinks) {
         int n = splits.count();
         if (n < 2 || heads.headDim() % Int8Decode.BLOCK != 0 || codes.tokens() != 1 || codes.cols() != heads.heads() * heads.headDim()) {
             throw new IllegalArgumentException("a quantized attention output needs split ranges, heads of whole int8 blocks and "
@@ -616,7 +625,7 @@ public final class GpuOps {
                     + ", " + codes.tokens() + " x " + codes.cols());
         }
         Kernels kernels = Kernels.of(rec.device());
-        dispatchRoped(rec, kernels, heads, q, k, v, cache, rope, splits.partials(), step, splits, sinks);
+        dispatchRoped(rec, kernels, heads, q, k, v, qkNorm, cache, rope, splits.partials(), step, splits, sinks);
         rec.computeBarrier();
         rec.dispatch(kernels.attentionCombine(heads.headDim(), n, true), List.of(splits.partials(), codes.buffer()),
                 new int[] {heads.heads(), codes.scalesIndex()}, heads.heads(), 1, 1);

@@ -261,8 +261,8 @@ public final class Kernels implements DeviceResource {
      * @param queryGroup query heads per workgroup ({@link #attentionQueryGroup})
      */
     public synchronized ComputePipeline attention(int headDim, int splits, boolean sinks, CacheType cache, int queryGroup) {
-        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0, queryGroup,
-                attentionLanes(headDim), attentionMinRange());
+        return get("attention" + kvSuffix(cache), 12, 7, attentionWorkgroup(), headDim, splits, 0, 0, sinks ? 1 : 0, queryGroup,
+                attentionLanes(headDim), attentionMinRange(), 0, 0);
     }
 
     /**
@@ -304,11 +304,15 @@ public final class Kernels implements DeviceResource {
         return group;
     }
 
-    /** Decode attention that ropes its query and the step's key and appends key and value to the caches. */
+    /**
+     * Decode attention that ropes its query and the step's key and appends key and value to the caches; with
+     * {@code qkNorm}, first norms each head of both (the query/key norm's epsilon; null: no norm).
+     */
     public synchronized ComputePipeline attentionRoped(int headDim, int splits, boolean neox, boolean sinks, CacheType cache,
-                                                       int queryGroup) {
-        return get("attention" + kvSuffix(cache), 10, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0,
-                queryGroup, attentionLanes(headDim), attentionMinRange());
+                                                       int queryGroup, Float qkNormEps) {
+        return get("attention" + kvSuffix(cache), 12, 7, attentionWorkgroup(), headDim, splits, 1, neox ? 1 : 0, sinks ? 1 : 0,
+                queryGroup, attentionLanes(headDim), attentionMinRange(), qkNormEps != null ? 1 : 0,
+                qkNormEps != null ? Float.floatToRawIntBits(qkNormEps) : 0);
     }
 
     /**

@@ -56,7 +56,7 @@ class QuantizedAttentionTest extends VulkanTestBase {
             GpuOps.quantizeInput(rec, floats.all(), null, null, 0f, 0, qDim, qDim, 1, separate.all());
             rec.computeBarrier();
             // appends the same key and value at pos0 again: the cache reads the same
-            GpuOps.attentionRopedQuantized(rec, shape, qb.all(), stepKey.all(), stepValue.all(), cache, rope,
+            GpuOps.attentionRopedQuantized(rec, shape, qb.all(), stepKey.all(), stepValue.all(), null, cache, rope,
                     new Int8Decode.Input(fused.all(), qDim, 1), step.range(), ranges, null);
             rec.end().submitAndWait();
 

@@ -20,6 +20,7 @@ import tandem.engine.vulkan.GpuTimeline;
 import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.Kernels;
 import tandem.engine.vulkan.PromptKernel;
+import tandem.engine.vulkan.QkNorm;
 import tandem.engine.vulkan.RopeTable;
 import tandem.engine.vulkan.Rotary;
 import tandem.engine.vulkan.VulkanDevice;
@@ -139,14 +140,17 @@ public final class BlockRecorder {
             GpuOps.addBias(rec, b.v.all(), extras.vBias().all(), kvDim, tokens);
             step(rec, "qkv bias");
         }
-        if (extras.hasQkNorm()) {
+        QkNorm qkNorm = null;
+        if (extras.hasQkNorm() && attentionNormsQk(tokens)) {
+            qkNorm = new QkNorm(extras.qNorm().all(), extras.kNorm().all(), c.rmsEps());
+        } else if (extras.hasQkNorm()) {
             // Per-head RMS norm of queries and keys, in place (each row is one head).
             GpuOps.rmsNorm(rec, b.q.all(), 0, extras.qNorm().all(), b.q.all(), c.headDim(), c.rmsEps(), tokens * c.heads());
             GpuOps.rmsNorm(rec, b.k.all(), 0, extras.kNorm().all(), b.k.all(), c.headDim(), c.rmsEps(), tokens * c.kvHeads());
             step(rec, "q/k norm");
         }
         Int8Decode.Input attendedCodes = attention(rec, layer, cacheIndex, tokens, extras.sinks() == null ? null : extras.sinks().all(),
-                w.attnOutput());
+                w.attnOutput(), qkNorm);
         PostNorms post = w.post();
         rec = residual(rec, add, ResidualSite.ATTENTION_OUTPUT, w.attnOutput().type(), (r, y, accumulate) -> {
             if (attendedCodes != null) GpuOps.matVecInt8(r, w.attnOutput(), attendedCodes, y, dim, accumulate);
@@ -187,13 +191,13 @@ public final class BlockRecorder {
      * the prompt attention. The sequences' kernels are independent, so they share the barriers.
      */
     private Int8Decode.Input attention(CommandRecorder rec, int layer, int cacheIndex, int tokens, BufferRange sinks,
-                                       WeightTensor outputWeights) {
+                                       WeightTensor outputWeights, QkNorm qkNorm) {
         boolean neox = c.ropeStyle() == RopeStyle.NEOX;
         BufferRange rope = RopeTable.forLayer(m.ropeTable(), c, layer);
         float scale = c.extras().attentionScale();
         int window = c.window(layer);
         AttentionHeads heads = new AttentionHeads(c.heads(), c.kvHeads(), c.headDim(), scale);
-        List<StepRows.Part> parts = rows == null ? List.of(new StepRows.Part(0, tokens, b)) : rows.parts();
+        List<StepRows.Part> parts = parts(tokens);
         boolean stored = false;
         for (StepRows.Part p : parts) {
             if (fusesRope(p)) continue;
@@ -210,25 +214,39 @@ public final class BlockRecorder {
             AttentionSplits splits = new AttentionSplits(s.attentionSplits, s.attentionPartials.all());
             if (parts.size() == 1 && quantizesAttention(rec.device(), p, splits, outputWeights)) {
                 Int8Decode.Input codes = new Int8Decode.Input(b.halves.all(), c.qDim(), 1);
-                GpuOps.attentionRopedQuantized(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), cache,
+                GpuOps.attentionRopedQuantized(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), qkNorm, cache,
                         new Rotary(rope, c.ropeDim(), neox), codes, s.step.range(), splits, sinks);
-                step(rec, "rope + attention + quantize");
+                step(rec, (qkNorm != null ? "q/k norm + " : "") + "rope + attention + quantize");
                 return codes;
             }
             if (fusesRope(p)) {
-                GpuOps.attentionRoped(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), cache,
+                GpuOps.attentionRoped(rec, heads, q, rowsOf(b.k, p, c.kvDim()), rowsOf(b.v, p, c.kvDim()), qkNorm, cache,
                         new Rotary(rope, c.ropeDim(), neox), out, s.step.range(), splits, sinks);
             } else {
                 GpuOps.attention(rec, AttentionKernel.forced(), heads, q, cache, out, s.step.range(), p.tokens(),
                         p.tokens() == 1 ? splits : AttentionSplits.NONE, sinks);
             }
         }
-        step(rec, stored ? "attention" : "rope + attention");
+        step(rec, stored ? "attention" : (qkNorm != null ? "q/k norm + " : "") + "rope + attention");
         return null;
     }
 
     private static boolean fusesRope(StepRows.Part p) {
         return p.tokens() == 1 && Kernels.decodeFusesRope();
+    }
+
+    /** The step's sequences, each with its rows and cache (one sequence: the whole step). */
+    private List<StepRows.Part> parts(int tokens) {
+        return rows == null ? List.of(new StepRows.Part(0, tokens, b)) : rows.parts();
+    }
+
+    /**
+     * Whether the attention kernels norm the queries and keys themselves (Qwen3, Gemma 3): where every sequence of the
+     * step is a decode token whose attention ropes its own query and key, so the q/k norm dispatch and its barrier go.
+     * {@code -Dtandem.decode.fuseQkNorm=false} keeps the separate norm, to compare.
+     */
+    private boolean attentionNormsQk(int tokens) {
+        return parts(tokens).stream().allMatch(BlockRecorder::fusesRope) && !"false".equals(System.getProperty("tandem.decode.fuseQkNorm"));
     }
 
     /**
