@@ -158,7 +158,12 @@ moe_decode() {
 }
 
 parallel() {
-    step parallel-8b-q4_0 240 bench --model "$(synth 8b q4_0)" --backend vulkan -p 0 -n 128 -r 1 --parallel 1,4,8
+    local m
+    m=$(synth 8b q4_0)
+    step parallel-8b-q4_0 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --parallel 1,4,8
+    step parallel-8b-q4_0-again 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 4
+    # the host's phases of the shared steps (kernel timestamps per layer only): waiting, recording, copying
+    JOPTS=-Dtandem.profile=false step parallel-8b-q4_0-host 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 4 --profile
 }
 
 # The greedy continuation of the reference mixtures' 92-token prompt (its prompt products take the

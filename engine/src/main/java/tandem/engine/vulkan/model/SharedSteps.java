@@ -31,6 +31,8 @@ final class SharedSteps implements AutoCloseable {
     private final Consumer<Map<String, Double>> account;
     /** The runner's lock for its device's command pool, held while recording and submitting. */
     private final Object commandPool;
+    /** The host's phases of each shared step (write, find or record, wait, copy), beside the single-sequence ones. */
+    private final HostTimes host;
     private SequenceBuffers buffers;
     private final StepRecordings<Recording> recordings = new StepRecordings<>(RECORDINGS, Recording::close);
 
@@ -45,10 +47,11 @@ final class SharedSteps implements AutoCloseable {
      * @param account     receives each step's GPU times by label
      * @param commandPool held while recording and submitting (the runner's single-sequence steps hold it too)
      */
-    SharedSteps(DeviceModel model, boolean profile, Consumer<Map<String, Double>> account, Object commandPool) {
+    SharedSteps(DeviceModel model, boolean profile, Consumer<Map<String, Double>> account, HostTimes host, Object commandPool) {
         this.model = model;
         this.profile = profile;
         this.account = account;
+        this.host = host;
         this.commandPool = commandPool;
     }
 
@@ -70,22 +73,39 @@ final class SharedSteps implements AutoCloseable {
 
     private List<float[]> runLocked(List<BatchPart> group, List<SequenceBuffers> caches) {
         if (buffers == null) buffers = SequenceBuffers.sharedStep(model.device(), model.config(), MAX_ROWS, LOGIT_ROWS);
+        long t = System.nanoTime();
         for (int i = 0; i < group.size(); i++) {
             BatchPart p = group.get(i);
             caches.get(i).step.write(p.position(), p.tokens(), 0, p.tokens().length);
         }
         int[] ids = SharedStepPlan.ids(group);
         buffers.step.write(0, ids, 0, ids.length);
+        t = host.add("shared: write parameters", t);
         Recording r = recordings.get(SharedStepPlan.key(group, caches), () -> record(SharedStepPlan.rows(group, caches)));
+        t = host.add("shared: find the step's recording (or record it)", t);
         r.commands().submitAndWait();
+        t = host.add("shared: submit and wait for the GPU", t);
         // labelled apart, so the kernel table shows the shared steps' time on its own lines
         Map<String, Double> times = new LinkedHashMap<>();
         r.timeline().read().forEach((label, nanos) -> times.put("shared step: " + label, nanos));
+        host.addNanos("shared: (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
         account.accept(times);
-        return logits(group);
+        t = host.add("shared: read timestamps", t);
+        List<float[]> logits = logits(group);
+        host.add("shared: copy logits", t);
+        return logits;
     }
 
     private Recording record(StepRows rows) {
+        long t = System.nanoTime();
+        try {
+            return recordUntimed(rows);
+        } finally {
+            host.add("shared: record a new combination of sequences", t);
+        }
+    }
+
+    private Recording recordUntimed(StepRows rows) {
         int stamps = 4 + model.config().layers() * (profile ? 12 : 1);
         CommandRecorder commands = CommandRecorder.create(model.device());
         GpuTimeline timeline = null;

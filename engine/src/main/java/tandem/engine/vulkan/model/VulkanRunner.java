@@ -63,7 +63,7 @@ public final class VulkanRunner implements ModelRunner {
         this.devices = List.copyOf(devices);
         this.config = config;
         this.profile = profile;
-        this.shared = new SharedSteps(this.devices.getFirst(), profile, this::account, commandPool);
+        this.shared = new SharedSteps(this.devices.getFirst(), profile, this::account, hostTimes, commandPool);
     }
 
     /** Whether per-kernel timestamps are on: -Dtandem.profile=true (bench --profile sets it). */

@@ -1,5 +1,6 @@
 package tandem.engine.vulkan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import tandem.engine.api.Backend;
 import tandem.engine.Engine;
 import tandem.engine.api.EngineOptions;
 import tandem.engine.api.LoadProgress;
+import tandem.engine.api.KernelTime;
 import tandem.engine.api.LoadedModel;
 import tandem.engine.runtime.ParallelSessions;
 import tandem.engine.api.SplitMode;
@@ -44,5 +46,12 @@ class VulkanParallelSessionsTest {
     static void assertSharedStepsRan(LoadedModel model) {
         assertTrue(model.kernelTimes().stream().anyMatch(k -> k.kernel().startsWith("shared step")),
                 "no shared step ran: " + model.kernelTimes());
+        // and the host's phases of every shared step were timed, a recording made for each combination of sequences
+        var phases = model.hostTimes().stream().collect(java.util.stream.Collectors.toMap(KernelTime::kernel, KernelTime::calls));
+        long steps = phases.getOrDefault("shared: submit and wait for the GPU", 0L);
+        assertTrue(steps > 0, "no shared step's host phases: " + phases);
+        assertEquals(steps, phases.get("shared: copy logits"), phases.toString());
+        long recorded = phases.getOrDefault("shared: record a new combination of sequences", 0L);
+        assertTrue(recorded >= 1 && recorded <= steps, phases.toString());
     }
 }
