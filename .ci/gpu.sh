@@ -138,6 +138,12 @@ decode() {
     done
     JOPTS="-Dtandem.attention.shortSplits=4 -Dtandem.decode.quantizeAttention=false" step decode-8b-q4_k-short-splits-4-separate-quantize 90 \
         bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    JOPTS=-Dtandem.decode.quantizeGlu=false step decode-8b-q4_k-separate-glu-quantize 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    # the fused kernels' greedy text against every fusion off (random weights: any text, but the same)
+    local prompt="The quick brown fox jumps over the lazy dog because"
+    step greedy-8b-q4_k-fused 60 run --model "$m" --backend vulkan --temperature 0 --tokens 24 --ctx 2048 --prompt "$prompt"
+    JOPTS="-Dtandem.decode.quantizeGlu=false -Dtandem.decode.quantizeAttention=false -Dtandem.decode.fuseQkNorm=false" \
+        step greedy-8b-q4_k-separate 60 run --model "$m" --backend vulkan --temperature 0 --tokens 24 --ctx 2048 --prompt "$prompt"
     step decode-8b-q4_k-d4096 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
     JOPTS=-Dtandem.decode.quantizeAttention=false step decode-8b-q4_k-d4096-separate-quantize 150 bench --model "$m" --backend vulkan \
         -p 0 -n 128 -r 2 -d 4096 --ctx 4224

@@ -17,12 +17,19 @@
 // quantized input (p.tokens = pairs); EXPERT_MODE 2 (down) computes workgroup y = token and sums its
 // used experts' products, each on its own pair's quantized input (glu(gate, up), one row per pair),
 // weighted by the router weight (and its bias row, with p.bias).
+// With GLU = 1 (a decode token's gate and up projections, two dispatches of this kernel between the same barriers) the
+// down projection's int8 input is made here, not by a quantize dispatch of its own: each workgroup, once its rows are
+// written, counts itself in for its block of 32 outputs (a counter per block, bumped by the gate's and the up's
+// workgroups alike), and the last to arrive reads the block's 32 gate and up values, takes silu(gate) * up and
+// quantizes it (q8_1_store.glsl). The counters only ever grow: the last arrival of a step is the one that makes its
+// count a multiple of p.arrivals (a power of two), so they need no reset.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_integer_dot_product : require
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint ROWS = 1;
 layout(constant_id = 2) const uint TB = 1;   // tokens per workgroup
 layout(constant_id = 3) const uint EXPERT_MODE = 0;   // MOE builds: 1 gate/up pairs, 2 weighted down sum
+layout(constant_id = 4) const uint GLU = 0;           // 1: the last workgroup of each output block quantizes silu(gate) * up
 layout(local_size_x_id = 0) in;
 #include "common.glsl"
 
@@ -30,7 +37,7 @@ layout(binding = 0) readonly buffer Weights { uint16_t w16[]; };
 // quantize_q8_1.comp's output: block n's codes are words 8n..8n+7, its (d, s) vec2 p.scales + n
 layout(binding = 1) readonly buffer InputCodes { uvec4 xcodes[]; };
 layout(binding = 1) readonly buffer InputScales { vec2 xscales[]; };
-layout(binding = 2) buffer Output { float y[]; };
+layout(binding = 2) coherent buffer Output { float y[]; };   // coherent: GLU = 1 reads other workgroups' outputs
 layout(push_constant) uniform Push {
     uint cols;        // weights per row (a multiple of 32 and of the type's block)
     uint rows;        // rows in the bound weights
@@ -44,11 +51,38 @@ layout(push_constant) uniform Push {
     uint used;        // experts per token
     uint experts;     // matrices in the bound weights
     uint bias;        // 1: add bias[expert * rows + row]
+#else
+    uint arrivals;    // GLU = 1: workgroups of the gate and up dispatches per output block (a power of two)
+    uint gluScales;   // GLU = 1: vec2 index of the down input's first (d, s)
 #endif
 } p;
 #ifdef MOE
 #define MOE_BINDING 3
 #include "moe.glsl"
+#else
+// GLU = 1 only: the gate and up outputs (both dispatches bind both), the down projection's int8 input, the block counters
+layout(binding = 3) coherent readonly buffer GateOut { vec4 gate4[]; };
+layout(binding = 4) coherent readonly buffer UpOut { vec4 up4[]; };
+layout(binding = 5) writeonly buffer Codes { uvec4 codes[]; };
+layout(binding = 5) writeonly buffer Scales { vec2 scales[]; };
+layout(binding = 6) coherent buffer Counters { uint counters[]; };
+#include "swiglu.glsl"
+#include "q8_1_store.glsl"
+shared bool lastArrival;
+
+// GLU = 1: after the workgroup's rows are written, the last workgroup of their block of 32 outputs quantizes it.
+void quantizeGluBlock(uint row0) {
+    memoryBarrierBuffer();
+    barrier();
+    uint block = (p.yOffset + row0) / 32u;
+    if (gl_LocalInvocationID.x == 0u) lastArrival = (atomicAdd(counters[block], 1u) + 1u) % p.arrivals == 0u;
+    barrier();
+    if (!lastArrival || gl_LocalInvocationID.x != 0u) return;
+    memoryBarrierBuffer();
+    vec4 v[8];
+    [[unroll]] for (uint r = 0; r < 8u; r++) v[r] = gated4(gate4[8u * block + r], up4[8u * block + r]);
+    q8_1_store(v, block, p.gluScales);
+}
 #endif
 
 #define INT8_DOT
@@ -122,4 +156,7 @@ void main() {
         uint o = token * p.yStride + p.yOffset + row;
         y[o] = (p.accumulate != 0u ? y[o] : 0.0) + total;
     }
+#ifndef MOE
+    if (GLU != 0u) quantizeGluBlock(row0);
+#endif
 }

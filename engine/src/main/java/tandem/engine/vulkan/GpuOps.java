@@ -108,11 +108,63 @@ public final class GpuOps {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);
             int gz = (groups + gx - 1) / gx;
-            rec.dispatch(p, List.of(s.buffer().all(), x.buffer(), y),
+            // bindings 3-6 serve the fused SwiGLU quantize alone (matVecInt8Glu)
+            rec.dispatch(p, List.of(s.buffer().all(), x.buffer(), y, y, y, y, y),
                     new int[] {w.cols(), s.rows(), x.blocksPerToken(), x.scalesIndex(), s.firstRow(), yStride, accumulate ? 1 : 0,
-                            x.tokens()},
+                            x.tokens(), 1, 0},
                     gx, (x.tokens() + tokensPerGroup - 1) / tokensPerGroup, gz);
         }
+    }
+
+    /**
+     * A decode token's gate and up products on the int8 kernels (one barrier for both) whose workgroups also write the
+     * down projection's input, silu(gate) * up quantized into {@code glu}, so no quantize dispatch runs between them and
+     * down: the last workgroup to finish each block of 32 outputs quantizes it, counted in {@code counters} (one uint
+     * per block, left as they were found modulo the arrivals). Where {@link #quantizesGlu} says so.
+     */
+    public static void matVecInt8Glu(CommandRecorder rec, WeightTensor gate, WeightTensor up, Int8Decode.Input x, BufferRange gateOut,
+                                     BufferRange upOut, Int8Decode.Input glu, BufferRange counters) {
+        if (!quantizesGlu(rec.device(), gate, up) || x.tokens() != 1 || glu.tokens() != 1 || glu.cols() != gate.rows()) {
+            throw new IllegalArgumentException("the fused SwiGLU quantize serves one token of " + gate.name() + " and " + up.name());
+        }
+        Kernels k = Kernels.of(rec.device());
+        int arrivals = Int8Decode.BLOCK / k.int8MatvecRows(gate.type(), 1) + Int8Decode.BLOCK / k.int8MatvecRows(up.type(), 1);
+        for (WeightTensor w : List.of(gate, up)) {
+            ComputePipeline p = k.matvecInt8Glu(w.type());
+            int rowsPerGroup = k.int8MatvecRows(w.type(), 1);
+            BufferRange y = w == gate ? gateOut : upOut;
+            for (WeightTensor.Slice s : w.slices()) {
+                int groups = s.rows() / rowsPerGroup;
+                int gx = Math.min(groups, MAX_GROUPS_X);
+                rec.dispatch(p, List.of(s.buffer().all(), x.buffer(), y, gateOut, upOut, glu.buffer(), counters),
+                        new int[] {w.cols(), s.rows(), x.blocksPerToken(), x.scalesIndex(), s.firstRow(), w.rows(), 0, 1, arrivals,
+                                glu.scalesIndex()},
+                        gx, 1, (groups + gx - 1) / gx);
+            }
+        }
+    }
+
+    /**
+     * Whether a decode token's gate and up products can quantize the down projection's input themselves
+     * ({@link #matVecInt8Glu}): both on the int8 products, of one shape, their rows in whole blocks of 32 in every slice,
+     * a workgroup's rows within one block, the workgroups per block a power of two.
+     */
+    public static boolean quantizesGlu(VulkanDevice device, WeightTensor gate, WeightTensor up) {
+        if (!Int8Decode.serves(device, gate) || !Int8Decode.serves(device, up) || gate.rows() != up.rows() || gate.cols() != up.cols()
+                || gate.rows() % Int8Decode.BLOCK != 0) {
+            return false;
+        }
+        Kernels k = Kernels.of(device);
+        int arrivals = 0;
+        for (WeightTensor w : List.of(gate, up)) {
+            int rowsPerGroup = k.int8MatvecRows(w.type(), 1);
+            if (Int8Decode.BLOCK % rowsPerGroup != 0) return false;
+            for (WeightTensor.Slice s : w.slices()) {
+                if (s.firstRow() % Int8Decode.BLOCK != 0 || s.rows() % Int8Decode.BLOCK != 0) return false;
+            }
+            arrivals += Int8Decode.BLOCK / rowsPerGroup;
+        }
+        return Integer.bitCount(arrivals) == 1;
     }
 
     /**

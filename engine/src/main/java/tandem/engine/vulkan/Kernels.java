@@ -91,7 +91,17 @@ public final class Kernels implements DeviceResource {
      */
     public synchronized ComputePipeline matvecInt8(GgmlType weightType, int tokensPerGroup) {
         requireInt8(weightType);
-        return get("matvec_i8_" + weightType.label(), 3, 8, matvecWorkgroup(), int8MatvecRows(weightType, tokensPerGroup), tokensPerGroup);
+        return get("matvec_i8_" + weightType.label(), 7, 10, matvecWorkgroup(), int8MatvecRows(weightType, tokensPerGroup), tokensPerGroup,
+                0, 0);
+    }
+
+    /**
+     * {@link #matvecInt8} of a decode token's gate or up projection whose workgroups also quantize silu(gate) * up for
+     * the down projection, the last of each output block's workgroups doing it (matvec_i8.comp's GLU).
+     */
+    public synchronized ComputePipeline matvecInt8Glu(GgmlType weightType) {
+        requireInt8(weightType);
+        return get("matvec_i8_" + weightType.label(), 7, 10, matvecWorkgroup(), int8MatvecRows(weightType, 1), 1, 0, 1);
     }
 
     /**

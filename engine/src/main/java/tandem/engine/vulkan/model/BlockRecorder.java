@@ -162,6 +162,7 @@ public final class BlockRecorder {
         }, post.attention(), tokens);
         ExpertWeights experts = w.experts();
         if (experts != null) return expertFfn(rec, w, experts, tokens, add, post.ffn());
+        if (quantizesGlu(rec.device(), w, tokens)) return gluQuantizingFfn(rec, w, add, post.ffn());
         normedProjections(rec, w.ffnNorm(), 0, tokens, new Projection(w.gate(), b.gate, ffn), new Projection(w.up(), b.up, ffn));
         step(rec, kind(rec.device(), tokens, w.gate().type()) + " gate+up " + w.gate().type().label());
         BufferRange up;
@@ -177,6 +178,29 @@ public final class BlockRecorder {
         return residual(rec, add, ResidualSite.FFN_DOWN, w.down().type(), (r, y, accumulate) ->
                 product(r, w.down(), b.gate.all(), up, 0, ffn, y, dim, tokens, accumulate),
                 post.ffn(), tokens);
+    }
+
+    /**
+     * Whether a decode token's gate and up products write the down projection's int8 input themselves
+     * ({@link GpuOps#matVecInt8Glu}): one sequence, SwiGLU, all three projections on the int8 products.
+     * {@code -Dtandem.decode.quantizeGlu=false} keeps the quantize dispatch before down, to compare.
+     */
+    private boolean quantizesGlu(VulkanDevice device, LayerWeights w, int tokens) {
+        return tokens == 1 && rows == null && c.block().activation() == Activation.SILU && Int8Decode.serves(device, w.down())
+                && GpuOps.quantizesGlu(device, w.gate(), w.up()) && !"false".equals(System.getProperty("tandem.decode.quantizeGlu"));
+    }
+
+    /** A decode token's dense FFN whose gate and up products quantize down's input (see {@link #quantizesGlu}). */
+    private CommandRecorder gluQuantizingFfn(CommandRecorder rec, LayerWeights w, ResidualAdd add, GpuBuffer postNorm) {
+        int dim = c.dim();
+        Int8Decode.Input normed = GpuOps.quantizeInput(rec, b.x.all(), null, w.ffnNorm().all(), c.rmsEps(), 0, dim, dim, 1,
+                b.halves.all());
+        step(rec, "quantize q8_1");
+        Int8Decode.Input glu = new Int8Decode.Input(b.gluCodes.all(), w.gate().rows(), 1);
+        GpuOps.matVecInt8Glu(rec, w.gate(), w.up(), normed, b.gate.all(), b.up.all(), glu, b.gluCounters.all());
+        step(rec, "matvec-int8 gate+up + quantize glu " + w.gate().type().label());
+        return residual(rec, add, ResidualSite.FFN_DOWN, w.down().type(),
+                (r, y, accumulate) -> GpuOps.matVecInt8(r, w.down(), glu, y, dim, accumulate), postNorm, 1);
     }
 
     /** A sequence's cache of one layer as the attention kernels read it. */

@@ -5,9 +5,11 @@ import java.util.List;
 import tandem.engine.api.CacheType;
 import tandem.engine.model.ModelConfig;
 import tandem.engine.vulkan.BufferKind;
+import tandem.engine.vulkan.DeviceFloats;
 import tandem.engine.vulkan.ExpertKernel;
 import tandem.engine.vulkan.GpuOps;
 import tandem.engine.vulkan.GpuBuffer;
+import tandem.engine.vulkan.Int8Decode;
 import tandem.engine.vulkan.StepParams;
 import tandem.engine.vulkan.TuningKnob;
 import tandem.engine.vulkan.VulkanDevice;
@@ -40,6 +42,11 @@ public final class SequenceBuffers implements AutoCloseable {
      * bytes per value against 2).
      */
     public final GpuBuffer halves;
+    /**
+     * A decode token's down-projection input as the gate and up products quantize it themselves (GpuOps.matVecInt8Glu):
+     * its int8 blocks, and a counter per block of 32 outputs (zeros at first; they only grow).
+     */
+    public final GpuBuffer gluCodes, gluCounters;
     public final StepParams step;
     /** Cache ranges a decode step's attention is divided into (long contexts), and their scratch. */
     public final int attentionSplits;
@@ -90,7 +97,18 @@ public final class SequenceBuffers implements AutoCloseable {
     /** The same from the widths one device computes (a split plan's slice, before any config exists). */
     public static long scratchBytes(int dim, int qDim, int kvDim, int ffn, int vocab, int maxTokens, int logitRows) {
         long perToken = 2L * dim + 2L * qDim + 2L * kvDim + 2L * ffn;
-        return 4L * (perToken * maxTokens + 2L * logitRows * vocab) + halvesBytes(dim, qDim, ffn, maxTokens);
+        return 4L * (perToken * maxTokens + 2L * logitRows * vocab) + halvesBytes(dim, qDim, ffn, maxTokens) + gluCodesBytes(ffn)
+                + 4L * gluBlocks(ffn);
+    }
+
+    /** Blocks of 32 in a decode token's FFN activations (at least one, so the buffers exist for any model). */
+    private static int gluBlocks(int ffn) {
+        return Math.max(1, (ffn + Int8Decode.BLOCK - 1) / Int8Decode.BLOCK);
+    }
+
+    /** Bytes of {@link #gluCodes}: one token's FFN activations as int8 blocks. */
+    private static long gluCodesBytes(int ffn) {
+        return Int8Decode.bytes(gluBlocks(ffn) * Int8Decode.BLOCK, 1);
     }
 
     /** The float16 product input: the widest row a product reads (the FFN's, normally). */
@@ -148,6 +166,8 @@ public final class SequenceBuffers implements AutoCloseable {
             expertProducts = c.isMixture() ? floats(device, (long) pairs * c.dim(), "expert products") : null;
             halves = own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, halvesBytes(c.dim(), c.qDim(), c.ffnActivations(), maxTokens),
                     "float16 product input"));
+            gluCodes = own(GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, gluCodesBytes(c.ffnActivations()), "down input int8"));
+            gluCounters = own(DeviceFloats.upload(device, new float[gluBlocks(c.ffnActivations())], "down input block counters"));
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
             step = own(new StepParams(device, maxTokens));

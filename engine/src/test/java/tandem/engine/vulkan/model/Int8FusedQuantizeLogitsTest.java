@@ -1,6 +1,7 @@
 package tandem.engine.vulkan.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -22,20 +23,21 @@ import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.vulkan.WithInt8Decode;
 
 /**
- * Decode steps whose attention combine writes the output projection's int8 input (a cache long enough for split
- * ranges, the int8 products on) give the very logits of the separate quantize dispatch, and llama.cpp's within the
- * quantized bar, on architectures with q/k norms and post-norms (Gemma 3), partial rotary (Phi-3) and attention
- * sinks with an output bias (gpt-oss); the profile names the fused kernel, so the path is known to have run.
+ * Decode steps whose kernels write the int8 inputs of the next products themselves (the attention combine the output
+ * projection's, over a cache long enough for split ranges; the gate and up products the down projection's, on SwiGLU
+ * models) give the very logits of the separate quantize dispatches, and llama.cpp's within the quantized bar, on
+ * architectures with q/k norms and post-norms (Gemma 3), partial rotary (Phi-3) and attention sinks with an output
+ * bias (gpt-oss); the profile names the fused kernels, so the paths are known to have run.
  */
 @ExtendWith(WithInt8Decode.class)
-class Int8QuantizedAttentionLogitsTest {
-    private static final String PROPERTY = "tandem.decode.quantizeAttention";
+class Int8FusedQuantizeLogitsTest {
+    private static final List<String> PROPERTIES = List.of("tandem.decode.quantizeAttention", "tandem.decode.quantizeGlu");
     /** Long enough for split attention ranges (SequenceBuffers#attentionSplits). */
     private static final int CONTEXT = 1100;
 
     @AfterEach
     void clearKnobs() {
-        System.clearProperty(PROPERTY);
+        PROPERTIES.forEach(System::clearProperty);
         System.clearProperty("tandem.profile");
     }
 
@@ -51,14 +53,14 @@ class Int8QuantizedAttentionLogitsTest {
         System.setProperty("tandem.profile", "true");
         float[] fused = tokenByToken(c, true);
         System.clearProperty("tandem.profile");
-        System.setProperty(PROPERTY, "false");
+        PROPERTIES.forEach(p -> System.setProperty(p, "false"));
         float[] separate = tokenByToken(c, false);
         assertArrayEquals(separate, fused, c + ": the fused quantize changed the logits");
         double cosine = ReferenceCase.cosine(fused, c.lastLogits());
         assertTrue(cosine >= 0.999, c + ": cosine " + cosine + " to llama.cpp");
     }
 
-    /** The prompt's last logits, fed one token per decode step; checks whether the profile names the fused kernel. */
+    /** The prompt's last logits, fed one token per decode step; checks whether the profile names the fused kernels. */
     private static float[] tokenByToken(ReferenceCase c, boolean fusedExpected) {
         EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(CONTEXT);
         try (LoadedModel model = Engine.load(c.model(), options, LoadProgress.NONE, () -> false);
@@ -68,6 +70,9 @@ class Int8QuantizedAttentionLogitsTest {
             if (fusedExpected) {
                 Set<String> labels = model.kernelTimes().stream().map(KernelTime::kernel).collect(Collectors.toSet());
                 assertTrue(labels.stream().anyMatch(l -> l.endsWith("rope + attention + quantize")), c + ": " + labels);
+                // the SwiGLU models' dense FFN (Gemma 3's GELU and gpt-oss's experts keep their own paths)
+                boolean swiglu = c.name().startsWith("llama") || c.name().startsWith("phi3");
+                assertEquals(swiglu, labels.stream().anyMatch(l -> l.contains("gate+up + quantize glu")), c + ": " + labels);
             }
             return logits;
         }
