@@ -121,55 +121,52 @@ profile() {
     step profile-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
-# One-GPU decode changes, each against the default in the same call (8B tg128): the host's wait for each step (the hybrid
-# fence wait, the default on GPUs, against sleeping in vkWaitForFences) on each type; split attention ranges on a short
-# cache (-Dtandem.attention.shortSplits), whose combine then writes the output projection's int8 input, against the
-# separate quantize (-Dtandem.decode.quantizeAttention=false), also at depth 4096; then the host's phases per step
+# One-GPU decode settings, each against the default in the same call (8B tg128, -r 5, the pair run twice in turn
+# against drift): the down input quantized by gate and up (against -Dtandem.decode.quantizeGlu=false), the attention
+# ranges of a short cache (against one, -Dtandem.attention.splits=1) and of 4,224 positions at depth 4,096 (against 8,
+# the earlier rule) and at 16,384; the other types' default; the fused kernels' greedy text against every fusion off;
+# the host's phases per step and the fence wait (against -Dtandem.fence.wait=block)
 decode() {
-    local m type s
-    for type in q4_k q4_0 q8_0; do
-        m=$(synth 8b "$type")
-        step "decode-8b-$type" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
-        JOPTS=-Dtandem.fence.wait=block step "decode-8b-$type-fence-block" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    local m type round
+    m=$(synth 8b q4_k)
+    for round in 1 2; do
+        step "decode-8b-q4_k-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
+        JOPTS=-Dtandem.decode.quantizeGlu=false step "decode-8b-q4_k-separate-glu-quantize-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
+        JOPTS=-Dtandem.attention.splits=1 step "decode-8b-q4_k-one-range-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
     done
-    m=$SHM/8b-q4_k.gguf
-    for s in 2 4 8; do
-        JOPTS=-Dtandem.attention.shortSplits=$s step "decode-8b-q4_k-short-splits-$s" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    step decode-8b-q4_k-d4096 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
+    JOPTS=-Dtandem.attention.splits=8 step decode-8b-q4_k-d4096-8-ranges 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
+    step decode-8b-q4_k-d16384 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 -d 0,16384 --ctx 16512
+    for type in q4_0 q8_0; do
+        step "decode-8b-$type" 90 bench --model "$(synth 8b "$type")" --backend vulkan -p 0 -n 128 -r 5
     done
-    JOPTS="-Dtandem.attention.shortSplits=4 -Dtandem.decode.quantizeAttention=false" step decode-8b-q4_k-short-splits-4-separate-quantize 90 \
-        bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
-    JOPTS=-Dtandem.decode.quantizeGlu=false step decode-8b-q4_k-separate-glu-quantize 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
-    # the fused kernels' greedy text against every fusion off (random weights: any text, but the same)
     local prompt="The quick brown fox jumps over the lazy dog because"
     step greedy-8b-q4_k-fused 60 run --model "$m" --backend vulkan --temperature 0 --tokens 24 --ctx 2048 --prompt "$prompt"
-    JOPTS="-Dtandem.decode.quantizeGlu=false -Dtandem.decode.quantizeAttention=false -Dtandem.decode.fuseQkNorm=false" \
+    JOPTS="-Dtandem.decode.quantizeGlu=false -Dtandem.decode.quantizeAttention=false" \
         step greedy-8b-q4_k-separate 60 run --model "$m" --backend vulkan --temperature 0 --tokens 24 --ctx 2048 --prompt "$prompt"
-    step decode-8b-q4_k-d4096 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
-    JOPTS=-Dtandem.decode.quantizeAttention=false step decode-8b-q4_k-d4096-separate-quantize 150 bench --model "$m" --backend vulkan \
-        -p 0 -n 128 -r 2 -d 4096 --ctx 4224
     JOPTS=-Dtandem.profile=false step host-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --profile
     JOPTS="-Dtandem.profile=false -Dtandem.fence.wait=block" step host-8b-q4_k-fence-block 90 bench --model "$m" --backend vulkan \
         -p 0 -n 128 -r 1 --profile
     grep -H '^| Synth' "$OUT"/decode-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/decode-summary.txt"
 }
 
-# A mixture's decode (Qwen3-30B-A3B Q4_K): the attention kernel's own q/k norm against the separate norm dispatch
-# (-Dtandem.decode.fuseQkNorm=false), and where its step's time goes
+# A mixture's decode (Qwen3-30B-A3B Q4_K): the default against the attention kernel's own q/k norm
+# (-Dtandem.decode.fuseQkNorm=true) and one attention range, and where its step's time goes
 moe_decode() {
     local m
     m=$(synth qwen3-30b-a3b q4_k qwen3moe)
     step decode-qwen3-30b-a3b 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
-    JOPTS=-Dtandem.decode.fuseQkNorm=false step decode-qwen3-30b-a3b-separate-qk-norm 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    JOPTS=-Dtandem.decode.fuseQkNorm=true step decode-qwen3-30b-a3b-fused-qk-norm 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    JOPTS=-Dtandem.attention.splits=1 step decode-qwen3-30b-a3b-one-range 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
 parallel() {
     local m
     m=$(synth 8b q4_0)
-    step parallel-8b-q4_0 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --parallel 1,4,8
-    step parallel-8b-q4_0-again 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 4
+    step parallel-8b-q4_0 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 1,4,8
     # the host's phases of the shared steps (kernel timestamps per layer only): waiting, recording, copying
-    JOPTS=-Dtandem.profile=false step parallel-8b-q4_0-host 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 4 --profile
+    JOPTS=-Dtandem.profile=false step parallel-8b-q4_0-host 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --parallel 8 --profile
 }
 
 # The greedy continuation of the reference mixtures' 92-token prompt (its prompt products take the

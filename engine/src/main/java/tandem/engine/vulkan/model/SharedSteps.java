@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
 import tandem.engine.cpu.CpuOps;
 import tandem.engine.runtime.ModelRunner.BatchPart;
 import tandem.engine.vulkan.CommandRecorder;
@@ -28,7 +29,9 @@ final class SharedSteps implements AutoCloseable {
 
     private final DeviceModel model;
     private final boolean profile;
-    private final Consumer<Map<String, Double>> account;
+    private final BiConsumer<Map<String, Double>, Integer> account;
+    /** Steps run since timestamps were last read (unprofiled steps read them every VulkanRunner.TIMESTAMP_STEPS). */
+    private int unreadSteps;
     /** The runner's lock for its device's command pool, held while recording and submitting. */
     private final Object commandPool;
     /** The host's phases of each shared step (write, find or record, wait, copy), beside the single-sequence ones. */
@@ -44,10 +47,11 @@ final class SharedSteps implements AutoCloseable {
     }
 
     /**
-     * @param account     receives each step's GPU times by label
+     * @param account     receives a step's GPU times by label, with the number of steps they stand for
      * @param commandPool held while recording and submitting (the runner's single-sequence steps hold it too)
      */
-    SharedSteps(DeviceModel model, boolean profile, Consumer<Map<String, Double>> account, HostTimes host, Object commandPool) {
+    SharedSteps(DeviceModel model, boolean profile, BiConsumer<Map<String, Double>, Integer> account, HostTimes host,
+                Object commandPool) {
         this.model = model;
         this.profile = profile;
         this.account = account;
@@ -85,12 +89,16 @@ final class SharedSteps implements AutoCloseable {
         t = host.add("shared: find the step's recording (or record it)", t);
         r.commands().submitAndWait();
         t = host.add("shared: submit and wait for the GPU", t);
-        // labelled apart, so the kernel table shows the shared steps' time on its own lines
-        Map<String, Double> times = new LinkedHashMap<>();
-        r.timeline().read().forEach((label, nanos) -> times.put("shared step: " + label, nanos));
-        host.addNanos("shared: (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
-        account.accept(times);
-        t = host.add("shared: read timestamps", t);
+        // as a single sequence's decode: timestamps every few steps unless profiling, their times for the steps since
+        if (++unreadSteps >= VulkanRunner.TIMESTAMP_STEPS || profile) {
+            // labelled apart, so the kernel table shows the shared steps' time on its own lines
+            Map<String, Double> times = new LinkedHashMap<>();
+            r.timeline().read().forEach((label, nanos) -> times.put("shared step: " + label, nanos));
+            host.addNanos("shared: (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
+            account.accept(times, unreadSteps);
+            unreadSteps = 0;
+            t = host.add("shared: read timestamps", t);
+        }
         List<float[]> logits = logits(group);
         host.add("shared: copy logits", t);
         return logits;
@@ -120,24 +128,27 @@ final class SharedSteps implements AutoCloseable {
         }
     }
 
-    /** The logits rows of the step just run, in order, to the parts that asked for them. */
+    /**
+     * The logits rows of the step just run, in order, to the parts that asked for them. The rows are copied on several
+     * threads: one 128K-vocabulary row is half a megabyte, and eight of them one after another cost ~1 ms a step with
+     * the GPU idle (4 rows: 630 µs on an H100 host).
+     */
     private List<float[]> logits(List<BatchPart> group) {
         int vocab = model.config().vocab();
+        float cap = model.config().extras().finalLogitSoftcap();
         buffers.logitsHost.invalidate();
         MemorySegment host = buffers.logitsHost.mapped();
-        List<float[]> out = new ArrayList<>(group.size());
+        float[][] out = new float[group.size()][];
+        int[] rows = new int[group.size()];
         int row = 0;
-        for (BatchPart p : group) {
-            if (!p.logits()) {
-                out.add(null);
-                continue;
-            }
+        for (int i = 0; i < group.size(); i++) rows[i] = group.get(i).logits() ? row++ : -1;
+        IntStream.range(0, group.size()).parallel().filter(i -> rows[i] >= 0).forEach(i -> {
             float[] logits = new float[vocab];
-            MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 4L * row++ * vocab, logits, 0, vocab);
-            CpuOps.softcap(logits, 0, vocab, model.config().extras().finalLogitSoftcap());
-            out.add(logits);
-        }
-        return out;
+            MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 4L * rows[i] * vocab, logits, 0, vocab);
+            CpuOps.softcap(logits, 0, vocab, cap);
+            out[i] = logits;
+        });
+        return java.util.Arrays.asList(out);
     }
 
     /** Drops the recordings that use a sequence's buffers (it is closing). */

@@ -34,6 +34,8 @@ public final class VulkanRunner implements ModelRunner {
     public static final int MAX_BATCH = 512;
     /** Positions whose logits one batch can return when all positions are asked for. */
     public static final int MAX_LOGIT_ROWS = 16;
+    /** Unprofiled decode steps per read of their timestamps (see VulkanState#runLocked). */
+    static final int TIMESTAMP_STEPS = 8;
 
     private final VulkanInstance instance;
     /** Whether closing the runner closes its devices and instance (false where the caller keeps them: {@link #loadOnto}). */
@@ -192,12 +194,17 @@ public final class VulkanRunner implements ModelRunner {
     @Override
     public List<KernelTime> hostTimes() { return hostTimes.times(); }
 
-    private synchronized void account(Map<String, Double> times) {
+    private void account(Map<String, Double> times) {
+        account(times, 1);
+    }
+
+    /** Adds one step's GPU times as those of {@code steps} steps (the steps since timestamps were last read). */
+    private synchronized void account(Map<String, Double> times, int steps) {
         times.forEach((label, ns) -> {
             double[] t = kernelTimes.computeIfAbsent(label, k -> new double[2]);
-            t[0] += ns;
-            t[1] += 1;
-            gpuNanos += ns;
+            t[0] += ns * steps;
+            t[1] += steps;
+            gpuNanos += ns * steps;
         });
     }
 
@@ -233,6 +240,8 @@ public final class VulkanRunner implements ModelRunner {
         private final CommandRecorder decode;
         private final CommandRecorder batch;
         private final GpuTimeline decodeTimeline;
+        /** Decode steps run since the decode timestamps were last read (unprofiled decode reads them every TIMESTAMP_STEPS). */
+        private int unreadDecodeSteps;
         private final GpuTimeline batchTimeline;
         private int batchTokens = -1;
         private boolean batchAllLogits;
@@ -276,15 +285,12 @@ public final class VulkanRunner implements ModelRunner {
         private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
             long t = System.nanoTime();
             buffers.step.write(position, tokens, from, count);
-            GpuTimeline timeline;
-            String kind = decodeStep ? "decode" : "prompt";
             if (decodeStep) {
                 t = hostTimes.add("decode: write parameters", t);
                 decode.submit();
                 t = hostTimes.add("decode: submit", t);
                 decode.await();
                 t = hostTimes.add("decode: wait for the GPU", t);
-                timeline = decodeTimeline;
             } else {
                 if (count != batchTokens || allPositions != batchAllLogits) {
                     new ForwardRecorder(model, buffers, batchTimeline, profile).record(batch, count, allPositions);
@@ -293,13 +299,30 @@ public final class VulkanRunner implements ModelRunner {
                 }
                 batch.submitAndWait();
                 t = hostTimes.add("prompt: submit and wait for the GPU", t);
-                timeline = batchTimeline;
             }
+            // Reading the timestamps costs ~125 µs a step (H100), with the GPU idle: unprofiled decode reads them every
+            // TIMESTAMP_STEPS steps and counts that step's times for the steps since the last read (up to
+            // TIMESTAMP_STEPS - 1 steps at the end of a generation go uncounted in the busy share).
+            if (decodeStep) {
+                if (++unreadDecodeSteps >= TIMESTAMP_STEPS || profile) readDecodeTimes(t);
+            } else {
+                // the decode steps not yet read first (their timeline still holds the last one's times)
+                if (unreadDecodeSteps > 0) readDecodeTimes(System.nanoTime());
+                readTimes("prompt", batchTimeline, 1, t);
+            }
+        }
+
+        private void readDecodeTimes(long since) {
+            readTimes("decode", decodeTimeline, unreadDecodeSteps, since);
+            unreadDecodeSteps = 0;
+        }
+
+        private void readTimes(String kind, GpuTimeline timeline, int steps, long since) {
             Map<String, Double> times = timeline.read();
             // the GPU's own span of the step, beside the host's wait for it: their difference is the wake-up and submit latency
             hostTimes.addNanos(kind + ": (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
-            account(times);
-            hostTimes.add(kind + ": read timestamps", t);
+            account(times, steps);
+            hostTimes.add(kind + ": read timestamps", since);
         }
 
         @Override

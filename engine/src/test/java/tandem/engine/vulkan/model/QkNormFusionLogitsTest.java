@@ -20,7 +20,7 @@ import tandem.engine.cpu.ReferenceCase;
 
 /**
  * Decode steps of models with per-head q/k norms (Gemma 3, Qwen3-MoE) whose attention kernel norms the query and key
- * itself: llama.cpp's logits within the architecture's bar, as close to the separate norm dispatch's as float
+ * itself (opt-in: -Dtandem.decode.fuseQkNorm=true): llama.cpp's logits within the architecture's bar, as close to the separate norm dispatch's as float
  * rounding allows, and the profile names the fused kernel, so the path is known to have run.
  */
 class QkNormFusionLogitsTest {
@@ -40,9 +40,10 @@ class QkNormFusionLogitsTest {
     @MethodSource("cases")
     void fusedNormMatchesLlamaCppAndTheSeparateNorm(ReferenceCase c) {
         System.setProperty("tandem.profile", "true");
+        System.setProperty(PROPERTY, "true");
         float[] fused = tokenByToken(c, true);
         System.clearProperty("tandem.profile");
-        System.setProperty(PROPERTY, "false");
+        System.clearProperty(PROPERTY); // the default: the separate norm
         float[] separate = tokenByToken(c, false);
         double toLlama = ReferenceCase.cosine(fused, c.lastLogits()), toSeparate = ReferenceCase.cosine(fused, separate);
         assertTrue(toLlama >= c.archMinCosine(), c + ": cosine " + toLlama + " to llama.cpp");

@@ -98,7 +98,7 @@ class VulkanModelTest {
     /** A long cache divides decode attention over several workgroups; the logits stay the same. */
     @org.junit.jupiter.api.Test
     void longContextDecodeWithSplitAttentionMatchesAShortOne() {
-        assertTrue(SequenceBuffers.attentionSplits(1100) > 1);
+        assertTrue(SequenceBuffers.attentionSplits(1100, false) > 1);
         try (GgufFile file = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
             ModelConfig config = ModelConfigReader.read(file);
             try (VulkanRunner gpu = VulkanRunner.load(file, config, ModelTensors.bind(file, config), 0, 1100,

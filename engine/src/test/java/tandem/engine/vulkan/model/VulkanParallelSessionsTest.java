@@ -44,12 +44,11 @@ class VulkanParallelSessionsTest {
 
     /** The device ran shared steps (not each sequence's own one after another): their GPU time is labelled. */
     static void assertSharedStepsRan(LoadedModel model) {
-        assertTrue(model.kernelTimes().stream().anyMatch(k -> k.kernel().startsWith("shared step")),
-                "no shared step ran: " + model.kernelTimes());
-        // and the host's phases of every shared step were timed, a recording made for each combination of sequences
+        // the host's phases of every shared step are timed (their GPU times only every few steps), a recording made
+        // for each combination of sequences
         var phases = model.hostTimes().stream().collect(java.util.stream.Collectors.toMap(KernelTime::kernel, KernelTime::calls));
         long steps = phases.getOrDefault("shared: submit and wait for the GPU", 0L);
-        assertTrue(steps > 0, "no shared step's host phases: " + phases);
+        assertTrue(steps > 0, "no shared step ran: " + phases);
         assertEquals(steps, phases.get("shared: copy logits"), phases.toString());
         long recorded = phases.getOrDefault("shared: record a new combination of sequences", 0L);
         assertTrue(recorded >= 1 && recorded <= steps, phases.toString());
