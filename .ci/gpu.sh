@@ -136,18 +136,20 @@ decode() {
     done
     step decode-8b-q4_k-d4096 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
     JOPTS=-Dtandem.attention.splits=8 step decode-8b-q4_k-d4096-8-ranges 150 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 -d 4096 --ctx 4224
-    step decode-8b-q4_k-d16384 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 -d 0,16384 --ctx 16512
+    step decode-8b-q4_k-d16384 240 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 -d 16384 --ctx 16512
     for type in q4_0 q8_0; do
         step "decode-8b-$type" 90 bench --model "$(synth 8b "$type")" --backend vulkan -p 0 -n 128 -r 5
     done
+    JOPTS=-Dtandem.profile=false step host-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --profile
+    grep -H '^| Synth' "$OUT"/decode-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/decode-summary.txt"
+    # DECODE_SHORT=1: the figures above only (a call with little device time left)
+    [ -n "${DECODE_SHORT:-}" ] && return
     local prompt="The quick brown fox jumps over the lazy dog because"
     step greedy-8b-q4_k-fused 60 run --model "$m" --backend vulkan --temperature 0 --tokens 24 --ctx 2048 --prompt "$prompt"
     JOPTS="-Dtandem.decode.quantizeGlu=false -Dtandem.decode.quantizeAttention=false" \
         step greedy-8b-q4_k-separate 60 run --model "$m" --backend vulkan --temperature 0 --tokens 24 --ctx 2048 --prompt "$prompt"
-    JOPTS=-Dtandem.profile=false step host-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 1 --profile
     JOPTS="-Dtandem.profile=false -Dtandem.fence.wait=block" step host-8b-q4_k-fence-block 90 bench --model "$m" --backend vulkan \
         -p 0 -n 128 -r 1 --profile
-    grep -H '^| Synth' "$OUT"/decode-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/decode-summary.txt"
 }
 
 # A mixture's decode (Qwen3-30B-A3B Q4_K): the default against the attention kernel's own q/k norm
@@ -158,6 +160,7 @@ moe_decode() {
     step decode-qwen3-30b-a3b 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     JOPTS=-Dtandem.decode.fuseQkNorm=true step decode-qwen3-30b-a3b-fused-qk-norm 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     JOPTS=-Dtandem.attention.splits=1 step decode-qwen3-30b-a3b-one-range 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    [ -n "${DECODE_SHORT:-}" ] && return
     step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }
 
