@@ -41,8 +41,8 @@ public final class GpuOps {
                                int tokensPerGroup) {
         requireVec4Input(w, xOffset, xStride);
         Kernels k = Kernels.of(rec.device());
-        ComputePipeline p = k.matvec(w.type(), up != null, norm != null, tokensPerGroup);
-        int rowsPerGroup = k.matvecRows(w.type());
+        int rowsPerGroup = tokensPerGroup == 1 ? k.matvecRowsFor(w.type(), w.rows()) : k.matvecRows(w.type());
+        ComputePipeline p = k.matvec(w.type(), up != null, norm != null, tokensPerGroup, rowsPerGroup);
         for (WeightTensor.Slice s : w.slices()) {
             int groups = (s.rows() + rowsPerGroup - 1) / rowsPerGroup;
             int gx = Math.min(groups, MAX_GROUPS_X);

@@ -67,10 +67,34 @@ public final class Kernels implements DeviceResource {
      * @param norm input is rmsnorm(x) * weight (binding 4)
      */
     public synchronized ComputePipeline matvec(GgmlType weightType, boolean glu, boolean norm, int tokensPerGroup) {
+        return matvec(weightType, glu, norm, tokensPerGroup, matvecRows(weightType));
+    }
+
+    /** {@link #matvec(GgmlType, boolean, boolean, int)} with {@code rowsPerGroup} rows per workgroup ({@link #matvecRowsFor}). */
+    public synchronized ComputePipeline matvec(GgmlType weightType, boolean glu, boolean norm, int tokensPerGroup, int rowsPerGroup) {
         requireType(weightType);
         if (norm && tokensPerGroup != 1) throw new IllegalArgumentException("the fused norm needs one token per workgroup");
-        return get("matvec_" + weightType.label(), 5, 9, matvecWorkgroup(), matvecRows(weightType), glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
+        return get("matvec_" + weightType.label(), 5, 9, matvecWorkgroup(), rowsPerGroup, glu ? 1 : 0, norm ? 1 : 0, matvecUnroll(),
                 tokensPerGroup);
+    }
+
+    /**
+     * Rows per workgroup of the float decode product of a matrix of {@code rows} rows: {@link #matvecRows}, fewer for a
+     * small matrix on a GPU so it still has {@code -Dtandem.matvec.minGroups} workgroups (default 256; 0: always
+     * matvecRows). A mixture's router (128 rows of float32) took 16 workgroups of 8 rows, 14 µs a layer on an H100 with
+     * most of the card idle; a CPU implementation keeps matvecRows, where each workgroup is CPU time.
+     */
+    public int matvecRowsFor(GgmlType weightType, int rows) {
+        int most = matvecRows(weightType);
+        int minGroups = TuningKnob.get("tandem.matvec.minGroups", 256, 0, 1 << 16);
+        if (TuningKnob.isSet("tandem.matvec.rows") || device.physical().type().equals("cpu")) return most;
+        return rowsForGroups(most, rows, minGroups);
+    }
+
+    /** At most {@code most} rows per workgroup, a power of two, so {@code rows} make {@code minGroups} workgroups where they can (0: most). */
+    static int rowsForGroups(int most, int rows, int minGroups) {
+        if (minGroups == 0) return most;
+        return Math.clamp(Integer.highestOneBit(Math.max(1, rows / minGroups)), 1, most);
     }
 
     /**
