@@ -121,8 +121,8 @@ profile() {
     step profile-8b-q4_k 90 bench --model "$m" --backend vulkan -p 0 -n 64 -r 1 --profile
 }
 
-# One-GPU decode settings, each against the default in the same call (8B tg128, -r 5, the pair run twice in turn
-# against drift): the down input quantized by gate and up (against -Dtandem.decode.quantizeGlu=false), the attention
+# One-GPU decode settings, each against the default in the same call (8B tg128, -r 5, the set run twice in turn
+# against drift): the down input quantized by gate and up or by a dispatch of its own (-Dtandem.decode.quantizeGlu), the attention
 # ranges of a short cache (against one, -Dtandem.attention.splits=1) and of 4,224 positions at depth 4,096 (against 8,
 # the earlier rule) and at 16,384; the other types' default; the fused kernels' greedy text against every fusion off;
 # the host's phases per step and the fence wait (against -Dtandem.fence.wait=block)
@@ -130,7 +130,7 @@ decode() {
     local m type round
     m=$(synth 8b q4_k)
     for round in 1 2; do
-        step "decode-8b-q4_k-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
+        JOPTS=-Dtandem.decode.quantizeGlu=true step "decode-8b-q4_k-fused-glu-quantize-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
         JOPTS=-Dtandem.decode.quantizeGlu=false step "decode-8b-q4_k-separate-glu-quantize-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
         JOPTS=-Dtandem.attention.splits=1 step "decode-8b-q4_k-one-range-$round" 90 bench --model "$m" --backend vulkan -p 0 -n 128 -r 5
     done
