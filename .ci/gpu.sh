@@ -160,8 +160,8 @@ moe_decode() {
     step decode-qwen3-30b-a3b 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     JOPTS=-Dtandem.decode.fuseQkNorm=true step decode-qwen3-30b-a3b-fused-qk-norm 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     JOPTS=-Dtandem.attention.splits=1 step decode-qwen3-30b-a3b-one-range 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
-    # the router (128 float32 rows) in workgroups of 8 rows as before, against the default's one row
-    JOPTS=-Dtandem.matvec.minGroups=0 step decode-qwen3-30b-a3b-router-8-rows 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    # the router (128 float32 rows) in 128 workgroups of one row, against the default's 16 of 8
+    JOPTS=-Dtandem.matvec.minGroups=256 step decode-qwen3-30b-a3b-router-1-row 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     [ -n "${DECODE_SHORT:-}" ] && return
     step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
 }

@@ -79,14 +79,15 @@ public final class Kernels implements DeviceResource {
     }
 
     /**
-     * Rows per workgroup of the float decode product of a matrix of {@code rows} rows: {@link #matvecRows}, fewer for a
-     * small matrix on a GPU so it still has {@code -Dtandem.matvec.minGroups} workgroups (default 256; 0: always
-     * matvecRows). A mixture's router (128 rows of float32) took 16 workgroups of 8 rows, 14 µs a layer on an H100 with
-     * most of the card idle; a CPU implementation keeps matvecRows, where each workgroup is CPU time.
+     * Rows per workgroup of the float decode product of a matrix of {@code rows} rows: {@link #matvecRows}, or fewer for
+     * a small matrix on a GPU so it still has {@code -Dtandem.matvec.minGroups} workgroups (e.g. 256; the default 0
+     * keeps matvecRows until a GPU run times it). A mixture's router (128 rows of float32) takes 16 workgroups of 8 rows,
+     * with the router and its quantize ~14 µs a layer on an H100 and most of the card idle; a CPU implementation keeps
+     * matvecRows, where each workgroup is CPU time.
      */
     public int matvecRowsFor(GgmlType weightType, int rows) {
         int most = matvecRows(weightType);
-        int minGroups = TuningKnob.get("tandem.matvec.minGroups", 256, 0, 1 << 16);
+        int minGroups = TuningKnob.get("tandem.matvec.minGroups", 0, 0, 1 << 16);
         if (TuningKnob.isSet("tandem.matvec.rows") || device.physical().type().equals("cpu")) return most;
         return rowsForGroups(most, rows, minGroups);
     }

@@ -25,7 +25,7 @@ import tandem.engine.vulkan.WithInt8Decode;
 /**
  * Decode steps whose kernels write the int8 inputs of the next products themselves (the attention combine the output
  * projection's, over a cache long enough for split ranges; the gate and up products the down projection's, on SwiGLU
- * models) give the very logits of the separate quantize dispatches, and llama.cpp's within the quantized bar, on
+ * models, opt-in) give the very logits of the separate quantize dispatches, and llama.cpp's within the quantized bar, on
  * architectures with q/k norms and post-norms (Gemma 3), partial rotary (Phi-3) and attention sinks with an output
  * bias (gpt-oss); the profile names the fused kernels, so the paths are known to have run.
  */
@@ -51,6 +51,7 @@ class Int8FusedQuantizeLogitsTest {
     @MethodSource("cases")
     void fusedQuantizeGivesTheSeparateOnesLogits(ReferenceCase c) {
         System.setProperty("tandem.profile", "true");
+        PROPERTIES.forEach(p -> System.setProperty(p, "true"));
         float[] fused = tokenByToken(c, true);
         System.clearProperty("tandem.profile");
         PROPERTIES.forEach(p -> System.setProperty(p, "false"));
