@@ -5,20 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tandem.engine.Engine;
-import tandem.engine.api.Backend;
-import tandem.engine.api.EngineOptions;
-import tandem.engine.api.KernelTime;
-import tandem.engine.api.LoadProgress;
-import tandem.engine.api.LoadedModel;
-import tandem.engine.api.Session;
 import tandem.engine.cpu.ReferenceCase;
 import tandem.engine.vulkan.WithInt8Decode;
 
@@ -63,19 +54,12 @@ class Int8FusedQuantizeLogitsTest {
 
     /** The prompt's last logits, fed one token per decode step; checks whether the profile names the fused kernels. */
     private static float[] tokenByToken(ReferenceCase c, boolean fusedExpected) {
-        EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(CONTEXT);
-        try (LoadedModel model = Engine.load(c.model(), options, LoadProgress.NONE, () -> false);
-             Session session = model.newSession()) {
-            float[] logits = null;
-            for (int token : c.tokens()) logits = session.evaluate(new int[] {token});
-            if (fusedExpected) {
-                Set<String> labels = model.kernelTimes().stream().map(KernelTime::kernel).collect(Collectors.toSet());
-                assertTrue(labels.stream().anyMatch(l -> l.endsWith("rope + attention + quantize")), c + ": " + labels);
-                // the SwiGLU models' dense FFN (Gemma 3's GELU and gpt-oss's experts keep their own paths)
-                boolean swiglu = c.name().startsWith("llama") || c.name().startsWith("phi3");
-                assertEquals(swiglu, labels.stream().anyMatch(l -> l.contains("gate+up + quantize glu")), c + ": " + labels);
-            }
-            return logits;
-        }
+        return TokenByToken.lastLogits(c, CONTEXT, (ran, labels) -> {
+            if (!fusedExpected) return;
+            assertTrue(labels.stream().anyMatch(l -> l.endsWith("rope + attention + quantize")), ran + ": " + labels);
+            // the SwiGLU models' dense FFN (Gemma 3's GELU and gpt-oss's experts keep their own paths)
+            boolean swiglu = ran.name().startsWith("llama") || ran.name().startsWith("phi3");
+            assertEquals(swiglu, labels.stream().anyMatch(l -> l.contains("gate+up + quantize glu")), ran + ": " + labels);
+        });
     }
 }

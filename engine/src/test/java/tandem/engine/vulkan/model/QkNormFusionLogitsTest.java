@@ -3,19 +3,10 @@ package tandem.engine.vulkan.model;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tandem.engine.Engine;
-import tandem.engine.api.Backend;
-import tandem.engine.api.EngineOptions;
-import tandem.engine.api.KernelTime;
-import tandem.engine.api.LoadProgress;
-import tandem.engine.api.LoadedModel;
-import tandem.engine.api.Session;
 import tandem.engine.cpu.ReferenceCase;
 
 /**
@@ -52,16 +43,8 @@ class QkNormFusionLogitsTest {
 
     /** The prompt's last logits, fed one token per decode step; checks whether the profile names the fused kernel. */
     private static float[] tokenByToken(ReferenceCase c, boolean fusedExpected) {
-        EngineOptions options = EngineOptions.defaults().withBackend(Backend.VULKAN).withContextLength(64);
-        try (LoadedModel model = Engine.load(c.model(), options, LoadProgress.NONE, () -> false);
-             Session session = model.newSession()) {
-            float[] logits = null;
-            for (int token : c.tokens()) logits = session.evaluate(new int[] {token});
-            if (fusedExpected) {
-                Set<String> labels = model.kernelTimes().stream().map(KernelTime::kernel).collect(Collectors.toSet());
-                assertTrue(labels.contains("q/k norm + rope + attention"), c + ": " + labels);
-            }
-            return logits;
-        }
+        return TokenByToken.lastLogits(c, 64, (ran, labels) -> {
+            if (fusedExpected) assertTrue(labels.contains("q/k norm + rope + attention"), ran + ": " + labels);
+        });
     }
 }
