@@ -3,7 +3,6 @@ package tandem.engine.vulkan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,47 +16,23 @@ class QuantizedAttentionTest extends VulkanTestBase {
     @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} ropeDim={3} pos0={4} splits={5}")
     @CsvSource({"4, 2, 64, 64, 100, 3", "8, 4, 128, 64, 300, 5", "2, 2, 32, 32, 0, 2"})
     void combineWritesTheSameInt8InputAsTheSeparateQuantize(int heads, int kvHeads, int headDim, int ropeDim, int pos0, int splits) {
-        int kvDim = kvHeads * headDim, qDim = heads * headDim, length = pos0 + 1;
-        float[] ones = new float[ropeDim / 2];
-        Arrays.fill(ones, 1f);
-        float[] k = VulkanFoundationTest.randomFloats(length * kvDim, 21);
-        float[] v = VulkanFoundationTest.randomFloats(length * kvDim, 22);
-        float[] q = VulkanFoundationTest.randomFloats(qDim, 23);
-        int codeFloats = (int) (Int8Decode.bytes(qDim, 1) / 4);
-        try (GpuBuffer earlierQ = deviceFloats(new float[Math.max(1, pos0) * qDim], "earlier queries");
-             GpuBuffer keysIn = deviceFloats(k, "keys"); GpuBuffer valuesIn = deviceFloats(v, "values");
-             GpuBuffer stepKey = deviceFloats(Arrays.copyOfRange(k, pos0 * kvDim, length * kvDim), "step key");
-             GpuBuffer stepValue = deviceFloats(Arrays.copyOfRange(v, pos0 * kvDim, length * kvDim), "step value");
-             GpuBuffer qb = deviceFloats(q, "q");
-             GpuBuffer kc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * length * kvDim, "k cache");
-             GpuBuffer vc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * length * kvDim, "v cache");
-             GpuBuffer table = deviceFloats(RopeTable.build(length, ropeDim, 10000f, ones), "rope table");
+        int qDim = heads * headDim, codeFloats = (int) (Int8Decode.bytes(qDim, 1) / 4);
+        try (DecodeAttentionCase c = new DecodeAttentionCase(device, heads, kvHeads, headDim, ropeDim, true, pos0, splits, 21);
              GpuBuffer floats = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * qDim, "float out");
              GpuBuffer separate = deviceFloats(new float[codeFloats], "separately quantized");
              GpuBuffer fused = deviceFloats(new float[codeFloats], "quantized by the combine");
-             GpuBuffer partials = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL,
-                     4 * GpuOps.attentionPartialFloats(heads, headDim, 1, splits), "partials");
-             StepParams earlier = new StepParams(device, Math.max(1, pos0)); StepParams step = new StepParams(device, 1);
              CommandRecorder rec = CommandRecorder.create(device)) {
-            AttentionHeads shape = AttentionHeads.of(heads, kvHeads, headDim);
-            AttentionCache cache = AttentionCache.full(kc.all(), vc.all());
-            Rotary rope = new Rotary(table.all(), ropeDim, true);
-            AttentionSplits ranges = new AttentionSplits(splits, partials.all());
+            AttentionCache cache = c.cache(device, "cache");
             rec.begin();
-            if (pos0 > 0) {
-                earlier.write(0, new int[pos0], 0, pos0);
-                GpuOps.ropeStore(rec, shape, earlierQ.all(), keysIn.all(), valuesIn.all(), cache, rope, earlier.range(), pos0);
-                rec.computeBarrier();
-            }
-            step.write(pos0, new int[1], 0, 1);
-            GpuOps.attentionRoped(rec, shape, qb.all(), stepKey.all(), stepValue.all(), cache, rope, floats.all(), step.range(),
-                    ranges, null);
+            c.storeEarlier(rec, cache);
+            GpuOps.attentionRoped(rec, c.shape, c.query.all(), c.stepKey.all(), c.stepValue.all(), cache, c.rope, floats.all(),
+                    c.step.range(), c.ranges, null);
             rec.computeBarrier();
             GpuOps.quantizeInput(rec, floats.all(), null, null, 0f, 0, qDim, qDim, 1, separate.all());
             rec.computeBarrier();
             // appends the same key and value at pos0 again: the cache reads the same
-            GpuOps.attentionRopedQuantized(rec, shape, qb.all(), stepKey.all(), stepValue.all(), null, cache, rope,
-                    new Int8Decode.Input(fused.all(), qDim, 1), step.range(), ranges, null);
+            GpuOps.attentionRopedQuantized(rec, c.shape, c.query.all(), c.stepKey.all(), c.stepValue.all(), null, cache, c.rope,
+                    new Int8Decode.Input(fused.all(), qDim, 1), c.step.range(), c.ranges, null);
             rec.end().submitAndWait();
 
             float[] want = readFloats(separate, codeFloats), got = readFloats(fused, codeFloats);

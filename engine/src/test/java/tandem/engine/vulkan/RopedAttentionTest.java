@@ -21,51 +21,32 @@ class RopedAttentionTest extends VulkanTestBase {
                 "2, 1, 130, 130, NEOX, 0, 1", "4, 2, 16, 16, NORMAL, 100, 3", "8, 4, 64, 32, NEOX, 300, 5"})
     void ropesInsideAndAppendsTheStepsKeyAndValue(int heads, int kvHeads, int headDim, int ropeDim, RopeStyle style,
                                                  int pos0, int splits) {
-        int kvDim = kvHeads * headDim, qDim = heads * headDim, length = pos0 + 1;
-        float[] ones = new float[ropeDim / 2];
-        Arrays.fill(ones, 1f);
-        float[] k = VulkanFoundationTest.randomFloats(length * kvDim, 11);
-        float[] v = VulkanFoundationTest.randomFloats(length * kvDim, 12);
-        float[] q = VulkanFoundationTest.randomFloats(qDim, 13);
-        float[] roped = q.clone();
-        CpuOps.rope(roped, 0, heads, headDim, ropeDim, pos0, THETA, style, ones);
-        float[] keys = k.clone();
-        for (int t = 0; t < length; t++) CpuOps.rope(keys, t * kvDim, kvHeads, headDim, ropeDim, t, THETA, style, ones);
-        float[] expected = new float[qDim];
-        CpuOps.attention(roped, 0, halves(keys), halves(v), kvDim, length, heads, kvHeads, headDim, new float[heads * length],
-                expected, 0);
-        boolean neox = style == RopeStyle.NEOX;
-        try (GpuBuffer earlierQ = deviceFloats(new float[Math.max(1, pos0) * qDim], "earlier queries");
-             GpuBuffer keysIn = deviceFloats(k, "keys"); GpuBuffer valuesIn = deviceFloats(v, "values");
-             GpuBuffer stepKey = deviceFloats(Arrays.copyOfRange(k, pos0 * kvDim, length * kvDim), "step key");
-             GpuBuffer stepValue = deviceFloats(Arrays.copyOfRange(v, pos0 * kvDim, length * kvDim), "step value");
-             GpuBuffer qb = deviceFloats(q, "q"); GpuBuffer ropedQ = deviceFloats(roped, "roped q");
-             GpuBuffer kc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * length * kvDim, "k cache");
-             GpuBuffer vc = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 2L * length * kvDim, "v cache");
-             GpuBuffer table = deviceFloats(RopeTable.build(length, ropeDim, THETA, ones), "rope table");
-             GpuBuffer fused = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * qDim, "fused out");
-             GpuBuffer plain = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * qDim, "plain out");
-             GpuBuffer partials = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL,
-                     4 * GpuOps.attentionPartialFloats(heads, headDim, 1, splits), "partials");
-             StepParams earlier = new StepParams(device, Math.max(1, pos0)); StepParams step = new StepParams(device, 1);
-             CommandRecorder rec = CommandRecorder.create(device)) {
-            rec.begin();
-            if (pos0 > 0) {
-                earlier.write(0, new int[pos0], 0, pos0);
-                GpuOps.ropeStore(rec, AttentionHeads.of(heads, kvHeads, headDim), earlierQ.all(), keysIn.all(), valuesIn.all(),
-                        AttentionCache.full(kc.all(), vc.all()), new Rotary(table.all(), ropeDim, neox), earlier.range(), pos0);
+        try (DecodeAttentionCase c = new DecodeAttentionCase(device, heads, kvHeads, headDim, ropeDim, style == RopeStyle.NEOX, pos0,
+                splits, 11)) {
+            float[] ones = new float[ropeDim / 2];
+            Arrays.fill(ones, 1f);
+            float[] roped = c.q.clone();
+            CpuOps.rope(roped, 0, heads, headDim, ropeDim, pos0, THETA, style, ones);
+            float[] keys = c.k.clone();
+            for (int t = 0; t < c.length; t++) CpuOps.rope(keys, t * c.kvDim, kvHeads, headDim, ropeDim, t, THETA, style, ones);
+            float[] expected = new float[c.qDim];
+            CpuOps.attention(roped, 0, halves(keys), halves(c.v), c.kvDim, c.length, heads, kvHeads, headDim,
+                    new float[heads * c.length], expected, 0);
+            try (GpuBuffer ropedQ = deviceFloats(roped, "roped q");
+                 GpuBuffer fused = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * c.qDim, "fused out");
+                 GpuBuffer plain = GpuBuffer.create(device, BufferKind.DEVICE_LOCAL, 4L * c.qDim, "plain out");
+                 CommandRecorder rec = CommandRecorder.create(device)) {
+                AttentionCache cache = c.cache(device, "cache");
+                rec.begin();
+                c.storeEarlier(rec, cache);
+                GpuOps.attentionRoped(rec, c.shape, c.query.all(), c.stepKey.all(), c.stepValue.all(), cache, c.rope, fused.all(),
+                        c.step.range(), c.ranges, null);
                 rec.computeBarrier();
+                GpuOps.attention(rec, c.shape, ropedQ.all(), cache, plain.all(), c.step.range(), 1, AttentionSplits.NONE);
+                rec.end().submitAndWait();
+                assertClose(expected, readFloats(fused, c.qDim), 1e-4f, "roped attention");
+                assertClose(expected, readFloats(plain, c.qDim), 1e-4f, "attention over the appended cache");
             }
-            step.write(pos0, new int[1], 0, 1);
-            AttentionHeads shape = AttentionHeads.of(heads, kvHeads, headDim);
-            GpuOps.attentionRoped(rec, shape, qb.all(), stepKey.all(), stepValue.all(), AttentionCache.full(kc.all(), vc.all()),
-                    new Rotary(table.all(), ropeDim, neox), fused.all(), step.range(), new AttentionSplits(splits, partials.all()), null);
-            rec.computeBarrier();
-            GpuOps.attention(rec, shape, ropedQ.all(), AttentionCache.full(kc.all(), vc.all()), plain.all(), step.range(), 1,
-                    AttentionSplits.NONE);
-            rec.end().submitAndWait();
-            assertClose(expected, readFloats(fused, qDim), 1e-4f, "roped attention");
-            assertClose(expected, readFloats(plain, qDim), 1e-4f, "attention over the appended cache");
         }
     }
 
