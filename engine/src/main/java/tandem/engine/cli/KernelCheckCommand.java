@@ -184,7 +184,7 @@ final class KernelCheckCommand {
             }
         }
         for (AttentionProblem problem : decodeAttentionProblems()) {
-            int splits = SequenceBuffers.attentionSplits(problem.positions(), !device.physical().type().equals("cpu"));
+            int splits = SequenceBuffers.attentionSplits(problem.positions(), !device.physical().isCpu());
             String prefix = String.format(Locale.ROOT, "| %d | %s | decode, %d splits, %d heads a workgroup |", device.physical().index(),
                     problem.shape(), splits, Kernels.of(device).attentionQueryGroup(problem.heads()));
             String result;

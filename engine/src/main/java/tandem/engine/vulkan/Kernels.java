@@ -88,7 +88,7 @@ public final class Kernels implements DeviceResource {
     public int matvecRowsFor(GgmlType weightType, int rows) {
         int most = matvecRows(weightType);
         int minGroups = TuningKnob.get("tandem.matvec.minGroups", 0, 0, 1 << 16);
-        if (TuningKnob.isSet("tandem.matvec.rows") || device.physical().type().equals("cpu")) return most;
+        if (TuningKnob.isSet("tandem.matvec.rows") || device.physical().isCpu()) return most;
         return rowsForGroups(most, rows, minGroups);
     }
 

@@ -64,6 +64,9 @@ public record PhysicalDevice(VkPhysicalDevice handle, int index, String name, in
 
     public boolean hasExtension(String name) { return extensions.contains(name); }
 
+    /** Whether this is a CPU implementation of Vulkan (lavapipe), where every workgroup and spinning thread is CPU time. */
+    public boolean isCpu() { return type.equals("cpu"); }
+
     public String driver() { return driverInfo.isEmpty() ? driverName : driverName + " " + driverInfo; }
 
     public DeviceInfo toDeviceInfo() {

@@ -194,8 +194,7 @@ public final class BlockRecorder {
     /** A decode token's dense FFN whose gate and up products quantize down's input (see {@link #quantizesGlu}). */
     private CommandRecorder gluQuantizingFfn(CommandRecorder rec, LayerWeights w, ResidualAdd add, GpuBuffer postNorm) {
         int dim = c.dim();
-        Int8Decode.Input normed = GpuOps.quantizeInput(rec, b.x.all(), null, w.ffnNorm().all(), c.rmsEps(), 0, dim, dim, 1,
-                b.halves.all());
+        Int8Decode.Input normed = quantizeResidual(rec, w.ffnNorm(), 0, 1);
         step(rec, "quantize q8_1");
         Int8Decode.Input glu = new Int8Decode.Input(b.gluCodes.all(), w.gate().rows(), 1);
         GpuOps.matVecInt8Glu(rec, w.gate(), w.up(), normed, b.gate.all(), b.up.all(), glu, b.gluCounters.all());
@@ -342,8 +341,7 @@ public final class BlockRecorder {
         // The int8 experts' input (the normed residual stream, quantized) does not depend on the routing: it is quantized
         // beside the router, sharing its barrier, instead of after the routing with a barrier of its own.
         boolean int8 = !kernel.grouped() && takesInt8Experts(rec.device(), e, width);
-        Int8Decode.Input normedCodes = int8 ? GpuOps.quantizeInput(rec, b.x.all(), null, w.ffnNorm().all(), c.rmsEps(), 0, dim, dim,
-                tokens, b.halves.all()) : null;
+        Int8Decode.Input normedCodes = int8 ? quantizeResidual(rec, w.ffnNorm(), 0, tokens) : null;
         step(rec, kind(rec.device(), tokens) + " router " + e.router().type().label() + (int8 ? " + quantize q8_1" : ""));
         GpuOps.routeExperts(rec, b.routerLogits.all(), e.routerBias() == null ? null : e.routerBias().all(),
                 b.expertIds.all(), b.expertWeights.all(), count, used, tokens);
@@ -525,12 +523,17 @@ public final class BlockRecorder {
                                             Projection... projections) {
         for (Projection p : projections) {
             if (!Int8Decode.serves(rec.device(), p.weights())) continue;
-            Int8Decode.Input codes = GpuOps.quantizeInput(rec, b.x.all(), null, normWeight.all(), c.rmsEps(), xOffset, c.dim(),
-                    c.dim(), tokens, b.halves.all());
+            Int8Decode.Input codes = quantizeResidual(rec, normWeight, xOffset, tokens);
             step(rec, "quantize q8_1");
             return codes;
         }
         return null;
+    }
+
+    /** rmsnorm(residual stream) * normWeight of {@code tokens} rows from float {@code xOffset}, quantized into the int8 scratch. */
+    private Int8Decode.Input quantizeResidual(CommandRecorder rec, GpuBuffer normWeight, int xOffset, int tokens) {
+        return GpuOps.quantizeInput(rec, b.x.all(), null, normWeight.all(), c.rmsEps(), xOffset, c.dim(), c.dim(), tokens,
+                b.halves.all());
     }
 
     /** The token embedding lookup into the residual stream. */

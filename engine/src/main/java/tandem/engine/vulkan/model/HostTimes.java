@@ -28,6 +28,11 @@ final class HostTimes {
         t[1]++;
     }
 
+    /** A step's GPU span (the sum of its timeline's intervals) as the phase "KIND: (GPU span of the step)". */
+    void addGpuSpan(String kind, Map<String, Double> times) {
+        addNanos(kind + ": (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
+    }
+
     /** The phases in the order first seen, as (phase, total µs, times). */
     synchronized List<KernelTime> times() {
         List<KernelTime> out = new ArrayList<>();

@@ -171,7 +171,7 @@ public final class SequenceBuffers implements AutoCloseable {
             logits = floats(device, (long) logitRows * c.vocab(), "logits");
             logitsHost = own(GpuBuffer.create(device, BufferKind.READBACK, 4L * logitRows * c.vocab(), "logits readback"));
             step = own(new StepParams(device, maxTokens));
-            attentionSplits = attentionSplits(capacity, !device.physical().type().equals("cpu"));
+            attentionSplits = attentionSplits(capacity, !device.physical().isCpu());
             attentionPartials = floats(device, GpuOps.attentionPartialFloats(c.heads(), c.headDim(), 1,
                     attentionSplits), "attention partials");
         } catch (RuntimeException e) {

@@ -94,7 +94,7 @@ final class SharedSteps implements AutoCloseable {
             // labelled apart, so the kernel table shows the shared steps' time on its own lines
             Map<String, Double> times = new LinkedHashMap<>();
             r.timeline().read().forEach((label, nanos) -> times.put("shared step: " + label, nanos));
-            host.addNanos("shared: (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
+            host.addGpuSpan("shared", times);
             account.accept(times, unreadSteps);
             unreadSteps = 0;
             t = host.add("shared: read timestamps", t);

@@ -320,7 +320,7 @@ public final class VulkanRunner implements ModelRunner {
         private void readTimes(String kind, GpuTimeline timeline, int steps, long since) {
             Map<String, Double> times = timeline.read();
             // the GPU's own span of the step, beside the host's wait for it: their difference is the wake-up and submit latency
-            hostTimes.addNanos(kind + ": (GPU span of the step)", (long) times.values().stream().mapToDouble(Double::doubleValue).sum());
+            hostTimes.addGpuSpan(kind, times);
             account(times, steps);
             hostTimes.add(kind + ": read timestamps", since);
         }
