@@ -247,6 +247,8 @@ public final class VulkanRunner implements ModelRunner {
         private boolean batchAllLogits;
         /** One past the last position written. */
         private int end;
+        /** When the last step's logits were copied out (System.nanoTime; 0 before the first): the host's time between steps starts there. */
+        private long lastCollected;
 
         VulkanState(DeviceModel model, int capacity) {
             this.model = model;
@@ -284,6 +286,8 @@ public final class VulkanRunner implements ModelRunner {
 
         private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
             long t = System.nanoTime();
+            // the caller's own time between this sequence's steps (sampling, streaming, the session's bookkeeping): the GPU idles through it
+            if (decodeStep && lastCollected != 0) hostTimes.addNanos("decode: host between steps", t - lastCollected);
             buffers.step.write(position, tokens, from, count);
             if (decodeStep) {
                 t = hostTimes.add("decode: write parameters", t);
@@ -333,7 +337,7 @@ public final class VulkanRunner implements ModelRunner {
             java.lang.foreign.MemorySegment.copy(buffers.logitsHost.mapped(), ValueLayout.JAVA_FLOAT, 0, result,
                     firstRow * vocab, rows * vocab);
             tandem.engine.cpu.CpuOps.softcap(result, firstRow * vocab, rows * vocab, config.extras().finalLogitSoftcap());
-            hostTimes.add("copy logits", t);
+            lastCollected = hostTimes.add("copy logits", t);
         }
 
         @Override

@@ -53,7 +53,7 @@ class ProfileLabelsTest {
         long decodeSteps = phases.get("decode: wait for the GPU").calls();
         assertTrue(decodeSteps > 1, phases.toString());
         for (String phase : List.of("decode: write parameters", "decode: submit", "decode: (GPU span of the step)",
-                "decode: read timestamps")) {
+                "decode: read timestamps", "decode: host between steps")) {
             assertEquals(decodeSteps, phases.get(phase).calls(), phase + " in " + phases);
         }
         assertEquals(decodeSteps + 1, phases.get("copy logits").calls(), "every step's logits: " + phases);
