@@ -99,9 +99,9 @@ final class BenchCommand {
                 }
                 if (generate > 0 && streams.isEmpty()) {
                     int[] tokens = randomTokens(vocab, generate, 2);
-                    results.add(measure(model, "tg" + generate, 0, generate, context, repeats, err, s -> {
-                        for (int token : tokens) s.evaluate(new int[] {token});
-                    }));
+                    // each token its own decode step, its logits copied out as a generation's are (into one array, as
+                    // llama.cpp's output buffer), without sampling
+                    results.add(measure(model, "tg" + generate, 0, generate, context, repeats, err, s -> s.evaluateEach(tokens)));
                 }
             }
             if (args.flag("--json")) {

@@ -344,6 +344,12 @@ public final class SplitRunner implements ModelRunner {
      */
     static void gatherLogits(List<Shard> shards, List<SequenceBuffers> buffers, ModelConfig config, float[] result, int firstRow,
                              int rows) {
+        gatherLogits(shards, buffers, config, 0, result, firstRow, rows);
+    }
+
+    /** {@link #gatherLogits} of the step's rows from {@code hostRow} on. */
+    static void gatherLogits(List<Shard> shards, List<SequenceBuffers> buffers, ModelConfig config, int hostRow, float[] result,
+                             int firstRow, int rows) {
         int vocab = config.vocab();
         for (int d = 0; d < shards.size(); d++) {
             SliceRange v = shards.get(d).slices().vocabRows();
@@ -352,7 +358,7 @@ public final class SplitRunner implements ModelRunner {
             b.logitsHost.invalidate();
             MemorySegment host = b.logitsHost.mapped();
             for (int r = 0; r < rows; r++) {
-                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) r * v.size() * Float.BYTES, result,
+                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, (long) (hostRow + r) * v.size() * Float.BYTES, result,
                         (firstRow + r) * vocab + v.start(), v.size());
             }
         }
@@ -407,8 +413,17 @@ public final class SplitRunner implements ModelRunner {
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
+            return forward(tokens, position, allPositions, null);
+        }
+
+        @Override
+        public float[] forwardInto(int[] tokens, int position, float[] into) {
+            return forward(tokens, position, false, into);
+        }
+
+        private float[] forward(int[] tokens, int position, boolean allPositions, float[] into) {
             int next = ChunkedForward.requireContinuation(position, tokens.length, earliestContinuation());
-            float[] logits = ChunkedForward.forward(tokens, position, allPositions, capacity, config.vocab(), buffers.getFirst().maxTokens,
+            float[] logits = ChunkedForward.forward(tokens, position, allPositions, into, capacity, config.vocab(), buffers.getFirst().maxTokens,
                     MAX_LOGIT_ROWS, this);
             end = next;
             return logits;

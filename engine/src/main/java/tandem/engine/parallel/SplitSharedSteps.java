@@ -123,15 +123,20 @@ final class SplitSharedSteps implements AutoCloseable {
         }
     }
 
-    /** The logits rows of the step just run, in order, to the parts that asked for them. */
+    /** The logits rows of the step just run, in order, to the parts that asked for them (into their own arrays where given). */
     private List<float[]> logits(List<BatchPart> group) {
         int vocab = config.vocab();
-        int rows = (int) group.stream().filter(BatchPart::logits).count();
-        float[] all = new float[rows * vocab];
-        SplitRunner.gatherLogits(shards, buffers, config, all, 0, rows);
         List<float[]> out = new ArrayList<>();
         int row = 0;
-        for (BatchPart p : group) out.add(p.logits() ? java.util.Arrays.copyOfRange(all, row * vocab, ++row * vocab) : null);
+        for (BatchPart p : group) {
+            if (!p.logits()) {
+                out.add(null);
+                continue;
+            }
+            float[] logits = p.logitsRow(vocab);
+            SplitRunner.gatherLogits(shards, buffers, config, row++, logits, 0, 1);
+            out.add(logits);
+        }
         return out;
     }
 

@@ -25,6 +25,12 @@ final class GenerationSession implements Session {
     private final ActivityMeter meter;
     private final Consumer<Session> onClose;
     private final int[] history;
+    /**
+     * The decode loop's logits, one array step after step: the sampler reads each step's before the
+     * next, and a new half-megabyte array per step (128K vocabularies) costs ~300 µs of page faults.
+     * What {@link #evaluate} returns is the caller's own array.
+     */
+    private float[] stepLogits;
     private int position;
     private volatile boolean cancelRequested;
 
@@ -140,11 +146,17 @@ final class GenerationSession implements Session {
         return forward(Arrays.copyOfRange(prompt, last, prompt.length));
     }
 
-    /** Evaluates tokens into the cache; the last one's logits. */
+    /** Evaluates tokens into the cache; the last one's logits in {@link #stepLogits}, valid until the next step. */
     private float[] forward(int[] tokens) {
+        if (stepLogits == null) stepLogits = new float[steps.vocab()];
+        return forward(tokens, stepLogits);
+    }
+
+    /** Evaluates tokens into the cache; the last one's logits, in {@code into} where the runner writes there. */
+    private float[] forward(int[] tokens, float[] into) {
         restoreWindow();
         long t0 = System.nanoTime();
-        float[] logits = steps.run(state, tokens, position, true);
+        float[] logits = steps.run(state, tokens, position, true, into);
         advance(tokens, System.nanoTime() - t0);
         return logits;
     }
@@ -153,7 +165,7 @@ final class GenerationSession implements Session {
     private void append(int[] tokens) {
         restoreWindow();
         long t0 = System.nanoTime();
-        steps.run(state, tokens, position, false);
+        steps.run(state, tokens, position, false, null);
         advance(tokens, System.nanoTime() - t0);
     }
 
@@ -165,7 +177,7 @@ final class GenerationSession implements Session {
     private void restoreWindow() {
         if (position == 0 || position >= state.earliestContinuation()) return;
         for (int from = 0; from < position; from += prefillChunk) {
-            steps.run(state, Arrays.copyOfRange(history, from, Math.min(position, from + prefillChunk)), from, false);
+            steps.run(state, Arrays.copyOfRange(history, from, Math.min(position, from + prefillChunk)), from, false, null);
         }
     }
 
@@ -188,7 +200,7 @@ final class GenerationSession implements Session {
         requireRoom(tokens.length);
         steps.join();
         try {
-            return forward(tokens);
+            return forward(tokens, null);
         } finally {
             steps.leave();
         }

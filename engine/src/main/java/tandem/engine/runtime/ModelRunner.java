@@ -34,8 +34,24 @@ public interface ModelRunner extends AutoCloseable {
      * own state's cache from {@code position} on and attend to that cache only.
      *
      * @param logits whether the last position's logits are wanted (a prompt chunk before the last needs none)
+     * @param into   an array of {@code vocab} floats the logits may be written to (one reused step after step:
+     *               the GPU backends do), or null for a new array; the step's result names the array used
      */
-    record BatchPart(State state, int[] tokens, int position, boolean logits) {}
+    record BatchPart(State state, int[] tokens, int position, boolean logits, float[] into) {
+        /** A part whose logits, if wanted, come in a new array. */
+        public BatchPart(State state, int[] tokens, int position, boolean logits) {
+            this(state, tokens, position, logits, null);
+        }
+
+        /**
+         * The array this part's logits row goes to: {@link #into} where given, else a new one. A new
+         * half-megabyte row per step (128K vocabularies) costs more than the copy itself: the JVM hands
+         * out fresh heap pages that fault in on first touch (~300 µs a step measured, with the GPU idle).
+         */
+        public float[] logitsRow(int vocab) {
+            return into != null && into.length == vocab ? into : new float[vocab];
+        }
+    }
 
     /**
      * Evaluates several sequences (distinct states of this runner) in one step and returns, per
@@ -47,7 +63,8 @@ public interface ModelRunner extends AutoCloseable {
         java.util.List<float[]> out = new java.util.ArrayList<>(parts.size());
         for (BatchPart p : parts) {
             if (p.logits()) {
-                out.add(p.state().forward(p.tokens(), p.position(), false));
+                out.add(p.into() != null ? p.state().forwardInto(p.tokens(), p.position(), p.into())
+                        : p.state().forward(p.tokens(), p.position(), false));
             } else {
                 p.state().append(p.tokens(), p.position());
                 out.add(null);
@@ -90,6 +107,17 @@ public interface ModelRunner extends AutoCloseable {
          * Positions from {@code position} on are overwritten, so rewinding is just a smaller position.
          */
         float[] forward(int[] tokens, int position, boolean allPositions);
+
+        /**
+         * {@link #forward} of the last position's logits into {@code into} ({@code vocab} floats),
+         * returned: what a decode loop calls step after step with one array. The GPU backends write
+         * straight into it; the default copies.
+         */
+        default float[] forwardInto(int[] tokens, int position, float[] into) {
+            float[] logits = forward(tokens, position, false);
+            System.arraycopy(logits, 0, into, 0, logits.length);
+            return into;
+        }
 
         /**
          * Like {@link #forward} but only fills the cache: for prompt chunks before the last one,

@@ -14,6 +14,8 @@ import tandem.engine.api.SamplingParams;
 public final class Sampler {
     private final SamplingParams params;
     private final SplittableRandom random;
+    /** The penalised copy of each step's logits, one array for the whole generation (a new one per step faults in fresh pages). */
+    private float[] penalised;
 
     public Sampler(SamplingParams params) {
         this.params = params;
@@ -28,8 +30,13 @@ public final class Sampler {
         // Only the penalties write to the scores; every later step reads them.
         boolean penalise = params.repeatLastN() != 0
                 && (params.repeatPenalty() != 1f || params.presencePenalty() != 0f || params.frequencyPenalty() != 0f);
-        float[] scores = penalise ? logits.clone() : logits;
-        if (penalise) applyPenalties(scores, history, historyLength, params);
+        float[] scores = logits;
+        if (penalise) {
+            if (penalised == null || penalised.length != logits.length) penalised = new float[logits.length];
+            System.arraycopy(logits, 0, penalised, 0, logits.length);
+            scores = penalised;
+            applyPenalties(scores, history, historyLength, params);
+        }
         if (params.isGreedy()) return argmax(scores);
 
         int[] candidates = sortedCandidates(scores, params.topK());

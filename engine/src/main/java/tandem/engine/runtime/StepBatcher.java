@@ -49,6 +49,11 @@ final class StepBatcher {
         }
     }
 
+    /** Logits per position of the model. */
+    int vocab() {
+        return runner.config().vocab();
+    }
+
     /** The calling session takes part in steps until {@link #leave}: steps wait for its next request. */
     synchronized void join() {
         joined++;
@@ -64,14 +69,16 @@ final class StepBatcher {
      * Evaluates tokens into the state's cache at position within the next shared step; the last
      * position's logits, or null without {@code logits}. The caller must have joined. Bad input
      * (positions outside the cache, unknown ids) fails this call alone, before any step.
+     *
+     * @param into an array of {@code vocab} floats the logits may be written to (see {@link ModelRunner.BatchPart}), or null
      */
-    float[] run(ModelRunner.State state, int[] tokens, int position, boolean logits) {
+    float[] run(ModelRunner.State state, int[] tokens, int position, boolean logits, float[] into) {
         ModelRunner.State.checkInput(tokens, position, state.capacity(), runner.config().vocab());
         if (position > 0 && position < state.earliestContinuation()) {
             throw new IllegalStateException("position " + position + " is before the sliding-window rings' reach "
                     + state.earliestContinuation() + "; evaluate again from 0");
         }
-        Request mine = new Request(new ModelRunner.BatchPart(state, tokens, position, logits));
+        Request mine = new Request(new ModelRunner.BatchPart(state, tokens, position, logits, into));
         List<Request> batch;
         boolean interrupted = false;
         try {
@@ -112,12 +119,10 @@ final class StepBatcher {
             rows += r.part.tokens().length;
             batch.add(r);
         }
-        // A sequence alone needs no place: its step is the same whatever the others' order. This path runs between
-        // every two decode steps of one stream, with the GPU idle, so it stays this short.
-        if (batch.size() == 1) return batch;
         // places are given before sorting: a sort compares in its own order
         for (Request r : batch) order.computeIfAbsent(r.part.state(), s -> nextOrder++);
-        batch.sort(Comparator.comparingLong(r -> order.get(r.part.state())));
+        // a sequence alone skips the sort: this path runs between every two decode steps of a stream, the GPU idle
+        if (batch.size() > 1) batch.sort(Comparator.comparingLong(r -> order.get(r.part.state())));
         return batch;
     }
 

@@ -61,7 +61,7 @@ class StepBatcherOrderTest {
             // each state's first step alone, in this order: the order every later step must list them in
             for (ModelRunner.State s : states) {
                 batcher.join();
-                batcher.run(s, new int[] {1}, 0, true);
+                batcher.run(s, new int[] {1}, 0, true, null);
                 batcher.leave();
             }
             ExecutorService threads = Executors.newFixedThreadPool(states.size());
@@ -78,7 +78,7 @@ class StepBatcherOrderTest {
                         running.add(threads.submit(() -> {
                             Thread.sleep(delayMillis);
                             try {
-                                return batcher.run(s, new int[] {2 + position}, position, true);
+                                return batcher.run(s, new int[] {2 + position}, position, true, null);
                             } finally {
                                 batcher.leave();
                             }

@@ -32,13 +32,15 @@ public final class ChunkedForward {
     }
 
     /**
+     * @param into      where the last position's logits go (without allPositions), or null for a new array
      * @param maxTokens tokens a recorded step holds
      * @param logitRows logit rows a step can return
      */
-    public static float[] forward(int[] tokens, int position, boolean allPositions, int capacity, int vocab, int maxTokens,
-                                  int logitRows, Steps steps) {
+    public static float[] forward(int[] tokens, int position, boolean allPositions, float[] into, int capacity, int vocab,
+                                  int maxTokens, int logitRows, Steps steps) {
         ModelRunner.State.checkInput(tokens, position, capacity, vocab);
-        float[] result = new float[(allPositions ? tokens.length : 1) * vocab];
+        float[] result = !allPositions && into != null && into.length == vocab ? into
+                : new float[(allPositions ? tokens.length : 1) * vocab];
         int chunk = allPositions ? Math.min(maxTokens, logitRows) : maxTokens;
         for (int from = 0; from < tokens.length; from += chunk) {
             int count = Math.min(chunk, tokens.length - from);

@@ -143,7 +143,7 @@ final class SharedSteps implements AutoCloseable {
         int row = 0;
         for (int i = 0; i < group.size(); i++) rows[i] = group.get(i).logits() ? row++ : -1;
         IntStream.range(0, group.size()).parallel().filter(i -> rows[i] >= 0).forEach(i -> {
-            float[] logits = new float[vocab];
+            float[] logits = group.get(i).logitsRow(vocab);
             MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 4L * rows[i] * vocab, logits, 0, vocab);
             CpuOps.softcap(logits, 0, vocab, cap);
             out[i] = logits;

@@ -270,8 +270,17 @@ public final class VulkanRunner implements ModelRunner {
 
         @Override
         public float[] forward(int[] tokens, int position, boolean allPositions) {
+            return forward(tokens, position, allPositions, null);
+        }
+
+        @Override
+        public float[] forwardInto(int[] tokens, int position, float[] into) {
+            return forward(tokens, position, false, into);
+        }
+
+        private float[] forward(int[] tokens, int position, boolean allPositions, float[] into) {
             int next = ChunkedForward.requireContinuation(position, tokens.length, earliestContinuation());
-            float[] logits = ChunkedForward.forward(tokens, position, allPositions, buffers.capacity, config.vocab(), buffers.maxTokens,
+            float[] logits = ChunkedForward.forward(tokens, position, allPositions, into, buffers.capacity, config.vocab(), buffers.maxTokens,
                     buffers.logitRows, this);
             end = next;
             return logits;
