@@ -39,21 +39,14 @@ public final class Sampler {
         }
         if (params.isGreedy()) return argmax(scores);
 
-        int[] candidates = sortedCandidates(scores, params.topK());
-        int kept = candidates.length;
-        kept = topP(scores, candidates, kept, params.topP());
-        kept = minP(scores, candidates, kept, params.minP());
-        double[] probabilities = softmax(scores, candidates, kept, params.temperature());
+        int[] candidates = SamplingCandidates.kept(scores, params.topK(), params.topP(), params.minP());
+        double[] probabilities = softmax(scores, candidates, candidates.length, params.temperature());
         return candidates[draw(probabilities, random.nextDouble())];
     }
 
     /** Index of the largest value; the lowest index wins a tie. */
     public static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) best = i;
-        }
-        return best;
+        return SamplingCandidates.argmax(values);
     }
 
     /**
@@ -78,94 +71,6 @@ public final class Sampler {
             s = s > 0 ? s / p.repeatPenalty() : s * p.repeatPenalty();
             scores[id] = s - count * p.frequencyPenalty() - p.presencePenalty();
         }
-    }
-
-    /**
-     * Token ids by descending score (ties by ascending id), only the best k when k > 0. With a k
-     * the vocabulary is scanned once through a k-entry heap instead of sorted: for 150k-token
-     * vocabularies a full sort per token would cost more than a GPU's decode step.
-     */
-    static int[] sortedCandidates(float[] scores, int k) {
-        int n = scores.length;
-        long[] keys = k > 0 && k < n ? smallestKeys(scores, k) : allKeys(scores);
-        Arrays.sort(keys);
-        int[] ids = new int[keys.length];
-        for (int i = 0; i < keys.length; i++) ids[i] = (int) keys[i];
-        return ids;
-    }
-
-    /**
-     * One long per token whose order is the candidates' order: the score's order-reversing bits
-     * high, the id low, so sorting is primitive (no boxing) and total.
-     */
-    private static long key(float score, int id) {
-        return ((long) descendingKey(score) << 32) | id;
-    }
-
-    private static long[] allKeys(float[] scores) {
-        long[] keys = new long[scores.length];
-        for (int i = 0; i < scores.length; i++) keys[i] = key(scores[i], i);
-        return keys;
-    }
-
-    /** The k smallest keys (best tokens), unordered, via a binary max-heap of size k. */
-    private static long[] smallestKeys(float[] scores, int k) {
-        long[] heap = new long[k];
-        for (int i = 0; i < k; i++) heap[i] = key(scores[i], i);
-        for (int i = k / 2 - 1; i >= 0; i--) siftDown(heap, i);
-        for (int i = k; i < scores.length; i++) {
-            long candidate = key(scores[i], i);
-            if (candidate < heap[0]) {
-                heap[0] = candidate;
-                siftDown(heap, 0);
-            }
-        }
-        return heap;
-    }
-
-    private static void siftDown(long[] heap, int i) {
-        int n = heap.length;
-        while (true) {
-            int largest = i;
-            int left = 2 * i + 1;
-            int right = left + 1;
-            if (left < n && heap[left] > heap[largest]) largest = left;
-            if (right < n && heap[right] > heap[largest]) largest = right;
-            if (largest == i) return;
-            long t = heap[i];
-            heap[i] = heap[largest];
-            heap[largest] = t;
-            i = largest;
-        }
-    }
-
-    /** An int whose signed order is the reverse of the float's order. */
-    private static int descendingKey(float value) {
-        int bits = Float.floatToIntBits(value);
-        int ascending = bits >= 0 ? bits : bits ^ 0x7fffffff;
-        return ~ascending;
-    }
-
-    /** Keeps the smallest prefix whose probability mass reaches p (at least one token). */
-    static int topP(float[] scores, int[] candidates, int kept, float p) {
-        if (p >= 1f) return kept;
-        double[] probabilities = softmax(scores, candidates, kept, 1f);
-        double cumulative = 0;
-        for (int i = 0; i < kept; i++) {
-            cumulative += probabilities[i];
-            if (cumulative >= p) return i + 1;
-        }
-        return kept;
-    }
-
-    /** Keeps the tokens whose probability is at least minP times the best one's (at least one token). */
-    static int minP(float[] scores, int[] candidates, int kept, float minP) {
-        if (minP <= 0f || kept == 0) return kept;
-        // p_i >= minP * p_max  <=>  logit_i >= logit_max + ln(minP); candidates are sorted.
-        double threshold = scores[candidates[0]] + Math.log(minP);
-        int i = 1;
-        while (i < kept && scores[candidates[i]] >= threshold) i++;
-        return i;
     }
 
     /** Softmax of scores[candidates[0 .. kept)] / temperature. */

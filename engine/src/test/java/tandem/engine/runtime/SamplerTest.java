@@ -43,9 +43,9 @@ class SamplerTest {
         java.util.Random r = new java.util.Random(9);
         float[] logits = new float[5000];
         for (int i = 0; i < logits.length; i++) logits[i] = (float) Math.round(r.nextGaussian() * 20) / 4; // many ties
-        int[] all = Sampler.sortedCandidates(logits, 0);
+        int[] all = SamplingCandidates.sorted(logits, 0);
         for (int k : new int[] {1, 2, 40, 4999}) {
-            assertArrayEquals(java.util.Arrays.copyOf(all, k), Sampler.sortedCandidates(logits, k), "k=" + k);
+            assertArrayEquals(java.util.Arrays.copyOf(all, k), SamplingCandidates.sorted(logits, k), "k=" + k);
         }
         for (int i = 1; i < all.length; i++) {
             boolean ordered = logits[all[i - 1]] > logits[all[i]] || (logits[all[i - 1]] == logits[all[i]] && all[i - 1] < all[i]);
