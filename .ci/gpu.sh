@@ -3,9 +3,10 @@
 # int8 decode, the matrix-unit attention and expert kernels) and the speed figures of issue #12,
 # on one NVIDIA GPU of the device machines (../shared/device/README.md).
 #
-#   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored)
+#   bash .ci/gpu.sh pack        here: build, then put the runtime jars and a tokenizer in .gpu/ (ignored);
+#                               BEFORE=COMMIT also builds that commit's engine classes into .gpu/before (host, host-more)
 #   bash .ci/gpu.sh run [PART]  on the device, from the checkout's root; PART: first, check, bench, attention, depth, greedy, profile,
-#                               parallel, moe, exhaust, sweep, dense, decode, moe-decode or all (default). Results go to $OUT as they come, so a
+#                               parallel, moe, exhaust, sweep, dense, decode, moe-decode, host, host-more or all (default). Results go to $OUT as they come, so a
 #                               call cut short still brings back what it measured. exhaust (not in all):
 #                               a second process takes the device's memory while Tandem generates (issue #18).
 #
@@ -29,7 +30,19 @@ pack() {
     [ -x "$jdk/bin/javac" ] || jdk=/usr/lib/jvm/temurin-25-jdk-amd64
     "$jdk/bin/javac" -d .gpu/hog -cp 'engine/target/lib/*:engine/target/classes' .ci/HogDeviceMemory.java
     grep -qx '.gpu/' .git/info/exclude 2>/dev/null || echo '.gpu/' >> .git/info/exclude
+    [ -n "${BEFORE:-}" ] && before_classes "$BEFORE"
     du -sh .device .gpu engine/target/classes
+}
+
+# before_classes COMMIT: that commit's engine classes (shaders included) in .gpu/before, for A/B runs in one call
+before_classes() {
+    local tree=/tmp/tandem-before
+    rm -rf "$tree" && git worktree prune
+    git worktree add -q --detach "$tree" "$1"
+    (cd "$tree" && ./mvnw -B -o -q -pl engine -DskipTests compile) || { git worktree remove --force "$tree"; return 1; }
+    rm -rf .gpu/before && cp -r "$tree/engine/target/classes" .gpu/before
+    git -C "$tree" rev-parse --short HEAD > .gpu/before/COMMIT
+    git worktree remove --force "$tree"
 }
 
 OUT=${OUT:-gpu-out}
@@ -37,7 +50,7 @@ SHM=/dev/shm/tandem
 
 tandem() {
     # shellcheck disable=SC2086
-    "$JAVA" --enable-native-access=ALL-UNNAMED -Dorg.lwjgl.system.memoryBackend=ffm --add-modules=jdk.incubator.vector -Xmx32g ${JOPTS:-} -cp '.gpu/lib/*:engine/target/classes' tandem.engine.cli.TandemCli "$@"
+    "$JAVA" --enable-native-access=ALL-UNNAMED -Dorg.lwjgl.system.memoryBackend=ffm --add-modules=jdk.incubator.vector -Xmx32g ${JOPTS:-} -cp ".gpu/lib/*:${CLASSES:-engine/target/classes}" tandem.engine.cli.TandemCli "$@"
 }
 
 # step NAME LIMIT_S ARGS...: one tandem command, its output and exit status in $OUT/NAME.txt
@@ -164,6 +177,47 @@ moe_decode() {
     JOPTS=-Dtandem.matvec.minGroups=256 step decode-qwen3-30b-a3b-router-1-row 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
     [ -n "${DECODE_SHORT:-}" ] && return
     step profile-qwen3-30b-a3b 90 bench --model "$m" --backend vulkan -p 0 -n 32 -r 1 --profile
+}
+
+# The host's time between decode steps (2026-12-08: one logits array per decode loop instead of a new one per
+# step, the shared steps' rows too): this build against .gpu/before (pack with BEFORE=COMMIT) in one call,
+# alternating, for the 8B's three types; then this build's host phases.
+host() {
+    [ -d .gpu/before ] || { echo "host: no .gpu/before (pack with BEFORE=COMMIT)" | tee -a "$OUT/steps.txt"; return 1; }
+    local type round m
+    cp .gpu/before/COMMIT "$OUT/before-commit.txt"
+    for round in 1 2; do
+        for type in q4_k q4_0 q8_0; do
+            m=$(synth 8b "$type")
+            step "host-8b-$type-now-$round" 60 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+            CLASSES=.gpu/before step "host-8b-$type-before-$round" 60 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+        done
+    done
+    JOPTS=-Dtandem.profile=false step host-8b-q4_k-phases 90 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 1 --profile
+    grep -H '^| Synth' "$OUT"/host-8b-*.txt | sed 's/|.*Synthetic Llama-3-8B//' > "$OUT/host-summary.txt"
+}
+
+# The same for 8 parallel streams and the mixture, and the decode attention's query heads per workgroup at a
+# short cache (tandem.attention.group: 1 or 2 give 4-8x the workgroups of the default's whole KV-head groups)
+host_more() {
+    [ -d .gpu/before ] || { echo "host-more: no .gpu/before (pack with BEFORE=COMMIT)" | tee -a "$OUT/steps.txt"; return 1; }
+    local m group
+    m=$(synth 8b q4_0)
+    step host-parallel-8b-q4_0-now 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 8
+    CLASSES=.gpu/before step host-parallel-8b-q4_0-before 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 2 --parallel 8
+    m=$(synth qwen3-30b-a3b q4_k qwen3moe)
+    step host-qwen3-30b-a3b-now 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    CLASSES=.gpu/before step host-qwen3-30b-a3b-before 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+    for group in 1 2; do
+        JOPTS=-Dtandem.attention.group=$group step "host-qwen3-30b-a3b-group-$group" 120 bench --model "$m" --backend vulkan -p 0 -n 128 -r 3
+        JOPTS=-Dtandem.attention.group=$group step "host-8b-q4_k-group-$group" 60 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 3
+    done
+    step host-8b-q4_k-group-default 60 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 3
+    # a chat's prompt of ~2,200 tokens: prefilled in chunks of 512 on GPUs now, of 64 before (the "prompt ... tok/s" line)
+    yes "The quick brown fox jumps over the lazy dog." | head -n 200 > "$SHM/long-prompt.txt"
+    m=$(synth 8b q4_k)
+    step host-prefill-8b-q4_k-now 90 run --model "$m" --backend vulkan --ctx 4096 --tokens 8 --file "$SHM/long-prompt.txt"
+    CLASSES=.gpu/before step host-prefill-8b-q4_k-before 90 run --model "$m" --backend vulkan --ctx 4096 --tokens 8 --file "$SHM/long-prompt.txt"
 }
 
 parallel() {
@@ -324,8 +378,10 @@ run() {
         dense) dense ;;
         decode) decode ;;
         moe-decode) moe_decode ;;
+        host) host ;;
+        host-more) host_more ;;
         all) check; bench; depth; parallel; moe ;;
-        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, decode, moe-decode or all" >&2; return 2 ;;
+        *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, decode, moe-decode, host, host-more or all" >&2; return 2 ;;
     esac
     grep -ho "rc=[0-9]*$" "$OUT"/*.txt | sort | uniq -c # each step's status, also where its output did not end a line
 }
@@ -333,5 +389,5 @@ run() {
 case "${1:-}" in
     pack) pack ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|decode|moe-decode|all]" >&2; exit 2 ;;
+    *) echo "usage: bash .ci/gpu.sh pack | run [first|check|bench|attention|depth|greedy|profile|parallel|moe|exhaust|sweep|dense|decode|moe-decode|host|host-more|all]" >&2; exit 2 ;;
 esac

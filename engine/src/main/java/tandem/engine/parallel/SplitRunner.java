@@ -235,6 +235,11 @@ public final class SplitRunner implements ModelRunner {
     @Override
     public int maxBatchRows() { return SplitSharedSteps.MAX_ROWS; }
 
+    @Override
+    public int prefillChunk() {
+        return ChunkedForward.prefillChunk(shards.stream().map(Shard::device).toList(), MAX_BATCH, ModelRunner.super.prefillChunk());
+    }
+
     /** Steps several sequences shared since load. */
     long sharedStepsRun() { return shared.stepsRun(); }
 

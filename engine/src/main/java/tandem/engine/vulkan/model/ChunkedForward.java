@@ -1,6 +1,8 @@
 package tandem.engine.vulkan.model;
 
+import java.util.List;
 import tandem.engine.runtime.ModelRunner;
+import tandem.engine.vulkan.VulkanDevice;
 
 /**
  * The part of a forward pass every Vulkan runner shares: check the tokens and positions, cut the
@@ -18,6 +20,16 @@ public final class ChunkedForward {
     }
 
     private ChunkedForward() {}
+
+    /**
+     * Prompt tokens per call while a session prefills on these devices ({@link ModelRunner#prefillChunk}): on GPUs a
+     * whole recorded batch ({@code maxTokens}), the prompt size `bench -p 512` times: chunks of 64 re-read every
+     * weight 8 times as often and leave the big products a few tiles wide (~66 ms for 512 tokens of an 8B on an H100,
+     * so cancel still answers at once). CPU devices (lavapipe) keep the backend's default, which cancel needs there.
+     */
+    public static int prefillChunk(List<VulkanDevice> devices, int maxTokens, int cpuChunk) {
+        return devices.stream().anyMatch(d -> d.physical().isCpu()) ? cpuChunk : maxTokens;
+    }
 
     /**
      * Refuses a step before what the sliding-window rings still hold ({@link ModelRunner.State#earliestContinuation});

@@ -176,6 +176,11 @@ public final class VulkanRunner implements ModelRunner {
     @Override
     public int maxBatchRows() { return SharedSteps.MAX_ROWS; }
 
+    @Override
+    public int prefillChunk() {
+        return ChunkedForward.prefillChunk(List.of(devices.getFirst().device()), MAX_BATCH, ModelRunner.super.prefillChunk());
+    }
+
     private VulkanState stateOf(BatchPart p) {
         if (!(p.state() instanceof VulkanState s) || s.runner() != this) {
             throw new IllegalArgumentException("a batched step takes states of this runner only");
