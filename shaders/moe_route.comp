@@ -23,6 +23,7 @@ layout(push_constant) uniform Push {
 } p;
 
 shared bool taken[MAX_EXPERTS];
+shared float scores[MAX_EXPERTS];  // the token's router logits (+ bias), read from memory once
 shared uint reduce_index[WG];
 shared uint chosen[MAX_USED];
 shared float value[MAX_USED];
@@ -41,14 +42,19 @@ uint wg_min_index(uint v) {
 void main() {
     uint token = gl_WorkGroupID.x, lid = gl_LocalInvocationID.x;
     uint base = token * p.experts;
-    for (uint e = lid; e < p.experts; e += WG) taken[e] = false;
+    // One read of the logits into shared memory: the k rounds below scan them k times, and a round of
+    // memory reads per chosen expert was most of this kernel's time (8 rounds on Qwen3-30B-A3B).
+    for (uint e = lid; e < p.experts; e += WG) {
+        taken[e] = false;
+        scores[e] = logits[base + e] + (p.bias != 0u ? bias[e] : 0.0);
+    }
     barrier();
     for (uint s = 0; s < p.used; s++) {
         // each invocation's best untaken expert (ascending e and a strict '>' keep the lower index on a tie)
         float best = -3.0e38;
         uint bestIndex = 0xFFFFFFFFu;
         for (uint e = lid; e < p.experts; e += WG) {
-            float v = logits[base + e] + (p.bias != 0u ? bias[e] : 0.0);
+            float v = scores[e];
             if (!taken[e] && (bestIndex == 0xFFFFFFFFu || v > best)) {
                 best = v;
                 bestIndex = e;
