@@ -39,9 +39,13 @@ public final class Sampler {
         }
         if (params.isGreedy()) return argmax(scores);
 
+        double u = random.nextDouble();
+        boolean unfiltered = (params.topK() == 0 || params.topK() >= scores.length) && params.topP() >= 1f && params.minP() <= 0f;
+        int id = unfiltered ? SamplingCandidates.drawUnfiltered(scores, params.temperature(), u) : -1;
+        if (id >= 0) return id;
         int[] candidates = SamplingCandidates.kept(scores, params.topK(), params.topP(), params.minP());
         double[] probabilities = softmax(scores, candidates, candidates.length, params.temperature());
-        return candidates[draw(probabilities, random.nextDouble())];
+        return candidates[draw(probabilities, u)];
     }
 
     /** Index of the largest value; the lowest index wins a tie. */

@@ -13,10 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * tokens top-k left) reaches p, min-p the tokens whose probability is at least minP times the best's.
  *
  * <p>The sampler runs between two decode steps with the GPU idle, over vocabularies of 128K-256K, so
- * no path sorts the whole vocabulary unless the filters keep all of it: top-k scans it once through a
+ * no path sorts the whole vocabulary unless the filters keep most of it: top-k scans it once through a
  * k-entry heap, comparing 8-16 scores at a time against the heap's worst; without top-k, the tokens
  * within a margin of the best are sorted (min-p's own bound, or a margin widened until those tokens
- * hold the top-p mass, with the mass of the whole vocabulary summed in one vector pass). A plain
+ * hold the top-p mass, with the mass of the whole vocabulary summed in one vector pass); a draw with no
+ * filter at all sorts the head its random share of the mass reaches ({@link #drawUnfiltered}). A plain
  * Java full sort took ~9 ms a token at 128K; the heap scan alone ~160 µs.
  */
 final class SamplingCandidates {
@@ -52,6 +53,29 @@ final class SamplingCandidates {
                 return prefix(scores, ids, topP, minP, best, total);
             }
             floor = floor < best - 8 * MARGIN ? Double.NEGATIVE_INFINITY : floor - 2 * MARGIN;
+        }
+    }
+
+    /**
+     * The token a draw of {@code u} in [0, 1) picks from the softmax of scores / temperature over the whole
+     * vocabulary (no filter), walking the tokens in candidate order as the filtered draw does: only the head of
+     * that order which u's share of the mass reaches is sorted. -1 for NaN or infinite scores (the caller sorts
+     * everything).
+     */
+    static int drawUnfiltered(float[] scores, float temperature, double u) {
+        float best = max(scores);
+        if (!Float.isFinite(best)) return -1;
+        double total = sumExp(scores, best, 1f / temperature);
+        double floor = best - MARGIN * temperature;
+        while (true) {
+            int[] ids = atLeast(scores, floor);
+            double cumulative = 0;
+            for (int id : ids) {
+                cumulative += Math.exp((scores[id] - best) / temperature) / total;
+                if (u < cumulative) return id;
+            }
+            if (floor == Double.NEGATIVE_INFINITY) return ids[ids.length - 1];
+            floor = floor < best - 8 * MARGIN * temperature ? Double.NEGATIVE_INFINITY : floor - 2 * MARGIN * temperature;
         }
     }
 
@@ -225,8 +249,13 @@ final class SamplingCandidates {
         return max;
     }
 
-    /** Σ exp(score - best) over the vocabulary: float lanes, summed into a double every 64 vectors. */
+    /** Σ exp(score - best) over the vocabulary. */
     private static double sumExp(float[] scores, float best) {
+        return sumExp(scores, best, 1f);
+    }
+
+    /** Σ exp((score - best) * scale) over the vocabulary: float lanes, summed into a double every 64 vectors. */
+    private static double sumExp(float[] scores, float best, float scale) {
         double total = 0;
         int i = 0;
         int step = FLOATS.length();
@@ -234,11 +263,11 @@ final class SamplingCandidates {
         while (i < end) {
             FloatVector acc = FloatVector.zero(FLOATS);
             for (int chunkEnd = Math.min(end, i + 64 * step); i < chunkEnd; i += step) {
-                acc = acc.add(FloatVector.fromArray(FLOATS, scores, i).sub(best).lanewise(VectorOperators.EXP));
+                acc = acc.add(FloatVector.fromArray(FLOATS, scores, i).sub(best).mul(scale).lanewise(VectorOperators.EXP));
             }
             total += acc.reduceLanes(VectorOperators.ADD);
         }
-        for (; i < scores.length; i++) total += Math.exp(scores[i] - best);
+        for (; i < scores.length; i++) total += Math.exp((scores[i] - best) * (double) scale);
         return total;
     }
 }
