@@ -221,7 +221,7 @@ host_more() {
     done
     step host-8b-q4_k-group-default 60 bench --model "$(synth 8b q4_k)" --backend vulkan -p 0 -n 128 -r 3
     # a chat's prompt of ~2,200 tokens: prefilled in chunks of 512 on GPUs now, of 64 before (the "prompt ... tok/s" line)
-    yes "The quick brown fox jumps over the lazy dog." | head -n 200 > "$SHM/long-prompt.txt"
+    for _ in $(seq 200); do echo "The quick brown fox jumps over the lazy dog."; done > "$SHM/long-prompt.txt"
     m=$(synth 8b q4_k)
     step host-prefill-8b-q4_k-now 90 run --model "$m" --backend vulkan --ctx 4096 --tokens 8 --file "$SHM/long-prompt.txt"
     CLASSES="$before" step host-prefill-8b-q4_k-before 90 run --model "$m" --backend vulkan --ctx 4096 --tokens 8 --file "$SHM/long-prompt.txt"

@@ -154,6 +154,13 @@ public final class CpuRunner implements ModelRunner {
         }
 
         @Override
+        public float[] forwardInto(int[] tokens, int position, float[] into) {
+            float[] result = into != null && into.length == config.vocab() ? into : new float[config.vocab()];
+            run(tokens, position, Logits.LAST, result);
+            return result;
+        }
+
+        @Override
         public void append(int[] tokens, int position) {
             run(tokens, position, Logits.NONE, null);
         }

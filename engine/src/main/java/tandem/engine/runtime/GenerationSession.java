@@ -137,13 +137,15 @@ final class GenerationSession implements Session {
             position--;
             return forward(new int[] {history[position]});
         }
-        int last = (prompt.length - 1) / prefillChunk * prefillChunk;
-        for (int from = 0; from < last; from += prefillChunk) {
+        int from = 0;
+        // the chunk is chosen again before each one: it shrinks while other sessions generate (see StepBatcher#prefillChunk)
+        for (int chunk = steps.prefillChunk(prefillChunk); prompt.length - from > chunk; chunk = steps.prefillChunk(prefillChunk)) {
             if (cancelRequested) return null;
-            append(Arrays.copyOfRange(prompt, from, from + prefillChunk));
+            append(Arrays.copyOfRange(prompt, from, from + chunk));
+            from += chunk;
         }
         if (cancelRequested) return null;
-        return forward(Arrays.copyOfRange(prompt, last, prompt.length));
+        return forward(Arrays.copyOfRange(prompt, from, prompt.length));
     }
 
     /** Evaluates tokens into the cache; the last one's logits in {@link #stepLogits}, valid until the next step. */

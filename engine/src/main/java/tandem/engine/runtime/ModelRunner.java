@@ -109,12 +109,13 @@ public interface ModelRunner extends AutoCloseable {
         float[] forward(int[] tokens, int position, boolean allPositions);
 
         /**
-         * {@link #forward} of the last position's logits into {@code into} ({@code vocab} floats),
-         * returned: what a decode loop calls step after step with one array. The GPU backends write
-         * straight into it; the default copies.
+         * {@link #forward} of the last position's logits, written into {@code into} where it holds
+         * {@code vocab} floats, and returned (else a new array is): what a decode loop calls step after
+         * step with one array. The backends write straight into it; this default copies.
          */
         default float[] forwardInto(int[] tokens, int position, float[] into) {
             float[] logits = forward(tokens, position, false);
+            if (into == null || into.length != logits.length) return logits;
             System.arraycopy(logits, 0, into, 0, logits.length);
             return into;
         }

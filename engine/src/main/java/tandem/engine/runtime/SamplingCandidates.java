@@ -52,7 +52,7 @@ final class SamplingCandidates {
             if (minP > 0f || floor == Double.NEGATIVE_INFINITY || massOf(scores, ids, best) >= topP * total) {
                 return prefix(scores, ids, topP, minP, best, total);
             }
-            floor = floor < best - 8 * MARGIN ? Double.NEGATIVE_INFINITY : floor - 2 * MARGIN;
+            floor = wider(floor, best, MARGIN);
         }
     }
 
@@ -75,8 +75,17 @@ final class SamplingCandidates {
                 if (u < cumulative) return id;
             }
             if (floor == Double.NEGATIVE_INFINITY) return ids[ids.length - 1];
-            floor = floor < best - 8 * MARGIN * temperature ? Double.NEGATIVE_INFINITY : floor - 2 * MARGIN * temperature;
+            floor = wider(floor, best, MARGIN * temperature);
         }
+    }
+
+    /**
+     * The next floor down: two margins lower, or no floor at all past eight margins below the best (or where a
+     * score so large leaves the floor's double unchanged), so the search ends.
+     */
+    private static double wider(double floor, double best, double margin) {
+        double next = floor - 2 * margin;
+        return next < best - 8 * margin || next == floor ? Double.NEGATIVE_INFINITY : next;
     }
 
     /** Top-p then min-p over sorted candidates; probabilities are exp(score - best) / total. */
@@ -150,11 +159,14 @@ final class SamplingCandidates {
         int lanes = FLOATS.length();
         int i = k;
         for (int end = k + FLOATS.loopBound(n - k); i < end; i += lanes) {
-            IntVector bits = FloatVector.fromArray(FLOATS, scores, i).reinterpretAsInts();
+            FloatVector v = FloatVector.fromArray(FLOATS, scores, i);
+            IntVector bits = v.reinterpretAsInts();
             // descendingKey, lane-wise: negative floats' bits flipped below the sign, then all bits inverted
             IntVector descending = bits.lanewise(VectorOperators.XOR, 0x7fffffff, bits.compare(VectorOperators.LT, 0))
                     .lanewise(VectorOperators.NOT);
-            VectorMask<Integer> mayEnter = descending.compare(VectorOperators.LE, (int) (heap[0] >> 32));
+            // NaN lanes go to the exact test: key() canonicalises a NaN (a computed one has its sign bit set) first
+            VectorMask<Integer> mayEnter = descending.compare(VectorOperators.LE, (int) (heap[0] >> 32))
+                    .or(v.test(VectorOperators.IS_NAN).cast(FLOATS.withLanes(int.class)));
             if (!mayEnter.anyTrue()) continue;
             for (int lane = mayEnter.firstTrue(); lane < lanes; lane++) offer(heap, key(scores[i + lane], i + lane));
         }
@@ -215,6 +227,7 @@ final class SamplingCandidates {
 
     /** Index of the largest value, the lowest on a tie (NaN never wins, except at index 0): one vector pass for the maximum, one to find it. */
     static int argmax(float[] values) {
+        if (values.length == 0) return 0;
         float max = max(values);
         if (Float.isNaN(max)) {
             int best = 0;

@@ -120,6 +120,15 @@ class SamplerTest {
     }
 
     @Test
+    void notANumberIsRefusedForEveryFloatSetting() {
+        float nan = Float.NaN;
+        List<Runnable> settings = List.of(() -> params(nan, 0, 1f, 0f, 1f, 1), () -> params(1f, 0, nan, 0f, 1f, 1),
+                () -> params(1f, 0, 1f, nan, 1f, 1), () -> params(1f, 0, 1f, 0f, nan, 1),
+                () -> params(Float.POSITIVE_INFINITY, 0, 1f, 0f, 1f, 1));
+        for (Runnable r : settings) org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, r::run);
+    }
+
+    @Test
     void samplingDoesNotModifyTheCallersLogits() {
         float[] logits = {1f, 2f, 3f};
         new Sampler(params(1f, 2, 0.9f, 0.1f, 1.3f, 1)).sample(logits, new int[] {2}, 1);

@@ -2,8 +2,10 @@ package tandem.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -156,6 +158,31 @@ class SamplingCandidatesTest {
     }
 
     @Test
+    void aComputedNaNCountsAsTheBestScoreAsTheFullSortHasIt() {
+        // x86's computed NaN has its sign bit set; the vector filter must not read it as a score below -infinity
+        float[] scores = new float[100];
+        for (int i = 0; i < scores.length; i++) scores[i] = -i * 0.01f;
+        float negativeNaN = Float.intBitsToFloat(0xffc00000);
+        for (int at : new int[] {40, 41, 47, 99}) {
+            float[] s = scores.clone();
+            s[at] = negativeNaN;
+            assertArrayEquals(new int[] {at, 0, 1}, SamplingCandidates.sorted(s, 3), "NaN at " + at);
+        }
+    }
+
+    @Test
+    void theMarginSearchEndsWhereItsMassTestNeverPasses() {
+        // at 1e20 a double's spacing (16384) exceeds the margins, so lowering the floor leaves it where it was; with
+        // top-p NaN (SamplingParams refuses it) the mass test never passes: the floor must still reach everything
+        float[] huge = new float[100];
+        for (int i = 0; i < huge.length; i++) huge[i] = 1e20f + i * 1e14f;
+        int[] kept = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> SamplingCandidates.kept(huge, 0, Float.NaN, 0f));
+        assertEquals(100, kept.length);
+        assertEquals(99, kept[0]);
+        assertEquals(99, SamplingCandidates.kept(huge, 0, 0.999f, 0f)[0]);
+    }
+
+    @Test
     void argmaxIsTheLowestIndexOfTheMaximum() {
         Random r = new Random(5);
         for (int n : new int[] {1, 3, 17, 5003, 128256}) {
@@ -167,6 +194,7 @@ class SamplingCandidatesTest {
         }
         assertEquals(2, SamplingCandidates.argmax(new float[] {1f, Float.NaN, 5f, 5f}));
         assertEquals(0, SamplingCandidates.argmax(new float[] {-0f, 0f}));
+        assertEquals(0, SamplingCandidates.argmax(new float[0]));
         assertEquals(3, SamplingCandidates.argmax(new float[] {Float.NEGATIVE_INFINITY, -1f, -2f, 7f, 7f, 1f, 1f, 1f, 1f, 1f}));
     }
 }

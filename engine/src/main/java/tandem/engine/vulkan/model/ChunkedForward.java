@@ -26,6 +26,7 @@ public final class ChunkedForward {
      * whole recorded batch ({@code maxTokens}), the prompt size `bench -p 512` times: chunks of 64 re-read every
      * weight 8 times as often and leave the big products a few tiles wide (~66 ms for 512 tokens of an 8B on an H100,
      * so cancel still answers at once). CPU devices (lavapipe) keep the backend's default, which cancel needs there.
+     * While other sessions generate, a session's chunks stay short anyway ({@code StepBatcher#prefillChunk}).
      */
     public static int prefillChunk(List<VulkanDevice> devices, int maxTokens, int cpuChunk) {
         return devices.stream().anyMatch(d -> d.physical().isCpu()) ? cpuChunk : maxTokens;

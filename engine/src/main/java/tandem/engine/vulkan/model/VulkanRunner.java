@@ -36,6 +36,8 @@ public final class VulkanRunner implements ModelRunner {
     public static final int MAX_LOGIT_ROWS = 16;
     /** Unprofiled decode steps per read of their timestamps (see VulkanState#runLocked). */
     static final int TIMESTAMP_STEPS = 8;
+    /** A gap between two decode steps of a sequence longer than this is not counted as the host's time between steps. */
+    private static final long IDLE_NANOS = 1_000_000_000L;
 
     private final VulkanInstance instance;
     /** Whether closing the runner closes its devices and instance (false where the caller keeps them: {@link #loadOnto}). */
@@ -168,7 +170,11 @@ public final class VulkanRunner implements ModelRunner {
         boolean int8 = SharedStepPlan.int8On(List.of(devices.getFirst().device()));
         return SharedStepPlan.run(parts, SharedSteps.MAX_ROWS, SharedSteps.LOGIT_ROWS, int8, ModelRunner.super::forwardBatch, group -> {
             List<float[]> logits = shared.run(group, group.stream().map(p -> stateOf(p).buffers).toList());
-            group.forEach(p -> stateOf(p).end = p.position() + p.tokens().length);
+            group.forEach(p -> {
+                VulkanState s = stateOf(p);
+                s.end = p.position() + p.tokens().length;
+                s.lastCollected = 0; // its next step alone follows a shared one, not a step of its own
+            });
             return logits;
         });
     }
@@ -300,8 +306,11 @@ public final class VulkanRunner implements ModelRunner {
 
         private void runLocked(int[] tokens, int from, int count, int position, boolean decodeStep, boolean allPositions) {
             long t = System.nanoTime();
-            // the caller's own time between this sequence's steps (sampling, streaming, the session's bookkeeping): the GPU idles through it
-            if (decodeStep && lastCollected != 0) hostTimes.addNanos("decode: host between steps", t - lastCollected);
+            // the caller's own time between this sequence's steps (sampling, streaming, the session's bookkeeping): the GPU
+            // idles through it. A gap over a second is the caller idle between generations, not host work of a step.
+            if (decodeStep && lastCollected != 0 && t - lastCollected < IDLE_NANOS) {
+                hostTimes.addNanos("decode: host between steps", t - lastCollected);
+            }
             buffers.step.write(position, tokens, from, count);
             if (decodeStep) {
                 t = hostTimes.add("decode: write parameters", t);
