@@ -49,6 +49,7 @@ record LayerSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce, 
         if (device == shards.size() - 1) blocks.output(rec, tokens, allLogits);
         else allReduce.recordStage(rec, device, device + 1, b.x.range(0, 4L * width), width);
         timeline.mark("compute");
+        timeline.end();
         rec.end();
     }
 

@@ -49,6 +49,7 @@ record TensorSchedule(List<SplitRunner.Shard> shards, VulkanAllReduce allReduce,
         }
         blocks.output(rec, tokens, allLogits);
         timeline.mark("compute");
+        timeline.end();
         rec.end();
     }
 

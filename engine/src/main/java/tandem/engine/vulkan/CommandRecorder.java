@@ -179,6 +179,17 @@ public final class CommandRecorder implements DeviceResource {
         return this;
     }
 
+    /**
+     * Copies slots [0, count) of the pool, as 64-bit values, into {@code dst} once they are written (the copy waits
+     * for them on the GPU), and makes the copy visible to the host.
+     */
+    public CommandRecorder copyTimestamps(TimestampQueries q, int count, BufferRange dst) {
+        if (dst.size() < 8L * count) throw new IllegalArgumentException(count + " timestamps into " + dst.size() + " bytes");
+        vkCmdCopyQueryPoolResults(cmd, q.handle(), 0, count, dst.buffer().handle(), dst.offset(), 8,
+                VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+        return barrier();
+    }
+
     /** Writes a timestamp once all earlier commands have finished. */
     public CommandRecorder timestamp(TimestampQueries q, int index) {
         vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, q.handle(), index);

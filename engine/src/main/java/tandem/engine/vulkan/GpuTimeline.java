@@ -15,6 +15,8 @@ public final class GpuTimeline implements AutoCloseable {
     private final TimestampQueries queries;
     private final List<String> labels = new ArrayList<>();
     private CommandRecorder rec;
+    /** Stamps the recording copies at its end ({@link #end}); -1: none, read from the pool. */
+    private int copied = -1;
 
     public GpuTimeline(VulkanDevice device, int capacity) {
         this.queries = TimestampQueries.create(device, capacity);
@@ -24,6 +26,7 @@ public final class GpuTimeline implements AutoCloseable {
     public void begin(CommandRecorder rec) {
         this.rec = rec;
         labels.clear();
+        copied = -1;
         rec.resetTimestamps(queries, queries.capacity());
         rec.timestamp(queries, 0);
         labels.add("start");
@@ -44,12 +47,25 @@ public final class GpuTimeline implements AutoCloseable {
         labels.add(label);
     }
 
+    /**
+     * After the last mark: the recording copies its stamps to host memory when done, so {@link #read} needs no
+     * driver call (the pool is read where a recording did not end this way).
+     */
+    public void end() {
+        if (labels.size() < 2) return;
+        queries.recordCopy(rec, labels.size());
+        copied = labels.size();
+    }
+
     /** Nanoseconds per label (summed when a label repeats), in recording order; call after the work completed. */
     public Map<String, Double> read() {
         Map<String, Double> out = new LinkedHashMap<>();
         if (labels.size() < 2) return out;
-        double[] ns = queries.intervalsNanos(labels.size());
-        for (int i = 0; i < ns.length; i++) out.merge(labels.get(i + 1), ns[i], Double::sum);
+        double[] ns = copied == labels.size() ? queries.copiedIntervalsNanos(labels.size()) : queries.intervalsNanos(labels.size());
+        for (int i = 0; i < ns.length; i++) {
+            Double before = out.get(labels.get(i + 1));
+            out.put(labels.get(i + 1), before == null ? ns[i] : before + ns[i]);
+        }
         return out;
     }
 

@@ -99,12 +99,16 @@ class VulkanFoundationTest extends VulkanTestBase {
              CommandRecorder rec = CommandRecorder.create(device)) {
             // The barrier orders the copy back after the first (synchronization validation flags it otherwise).
             rec.begin().resetTimestamps(q, 3).timestamp(q, 0).copy(src.all(), dst.all()).timestamp(q, 1)
-                    .barrier().copy(dst.all(), src.all()).timestamp(q, 2).end();
+                    .barrier().copy(dst.all(), src.all()).timestamp(q, 2);
+            q.recordCopy(rec, 3);
+            rec.end();
             for (int replay = 0; replay < 2; replay++) {
                 rec.submitAndWait();
                 double[] intervals = q.intervalsNanos(3);
                 assertEquals(2, intervals.length);
                 for (double ns : intervals) assertTrue(ns >= 0 && ns < 10e9, "interval " + ns);
+                // the copy the recording made at its end holds the pool's stamps of this replay
+                assertArrayEquals(intervals, q.copiedIntervalsNanos(3), "replay " + replay);
             }
             assertArrayEquals(x, readFloats(dst, x.length));
         }

@@ -60,6 +60,7 @@ final class ForwardRecorder {
         int logitRows = rows != null ? tokens - rows.firstLogitRow() : allLogits ? tokens : 1;
         timeline.mark(profile ? BlockRecorder.kind(rec.device(), logitRows, m.weights().output().type()) + " output "
                 + m.weights().output().type().label() : "output");
+        timeline.end();
         rec.end();
     }
 }

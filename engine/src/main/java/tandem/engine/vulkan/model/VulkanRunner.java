@@ -211,12 +211,14 @@ public final class VulkanRunner implements ModelRunner {
 
     /** Adds one step's GPU times as those of {@code steps} steps (the steps since timestamps were last read). */
     private synchronized void account(Map<String, Double> times, int steps) {
-        times.forEach((label, ns) -> {
-            double[] t = kernelTimes.computeIfAbsent(label, k -> new double[2]);
+        for (Map.Entry<String, Double> e : times.entrySet()) {
+            double[] t = kernelTimes.get(e.getKey());
+            if (t == null) kernelTimes.put(e.getKey(), t = new double[2]);
+            double ns = e.getValue();
             t[0] += ns * steps;
             t[1] += steps;
             gpuNanos += ns * steps;
-        });
+        }
     }
 
     @Override
