@@ -24,15 +24,13 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     public SamplingParams {
         stopStrings = List.copyOf(stopStrings);
         // written so that NaN fails each check too (every comparison with NaN is false)
-        if (!(temperature >= 0 && temperature < Float.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("temperature must be a number >= 0, got " + temperature);
-        }
+        if (!(temperature >= 0)) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        if (Float.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be finite, got " + temperature);
         if (topK < 0) throw new IllegalArgumentException("top-k must be >= 0, got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
         if (!(minP >= 0 && minP < 1)) throw new IllegalArgumentException("min-p must be in [0, 1), got " + minP);
-        if (!(repeatPenalty > 0 && repeatPenalty < Float.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("repeat penalty must be a number > 0, got " + repeatPenalty);
-        }
+        if (!(repeatPenalty > 0)) throw new IllegalArgumentException("repeat penalty must be > 0, got " + repeatPenalty);
+        if (Float.isInfinite(repeatPenalty)) throw new IllegalArgumentException("repeat penalty must be finite, got " + repeatPenalty);
         if (repeatLastN < -1) throw new IllegalArgumentException("repeat-last-n must be >= -1, got " + repeatLastN);
         if (!Float.isFinite(presencePenalty) || !Float.isFinite(frequencyPenalty)) {
             throw new IllegalArgumentException("presence and frequency penalties must be finite numbers");
