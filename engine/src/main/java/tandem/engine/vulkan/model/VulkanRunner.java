@@ -325,6 +325,8 @@ public final class VulkanRunner implements ModelRunner {
                     new ForwardRecorder(model, buffers, batchTimeline, profile).record(batch, count, allPositions);
                     batchTokens = count;
                     batchAllLogits = allPositions;
+                    // a prompt of a new length is recorded before it runs, with the GPU idle (a chat's every turn)
+                    t = hostTimes.add("prompt: record the step", t);
                 }
                 batch.submitAndWait();
                 t = hostTimes.add("prompt: submit and wait for the GPU", t);

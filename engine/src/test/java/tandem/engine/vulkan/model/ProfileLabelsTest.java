@@ -50,6 +50,7 @@ class ProfileLabelsTest {
         System.setProperty("tandem.profile", "true"); // unprofiled decode reads its timestamps every few steps only
         Map<String, KernelTime> phases = timesOfAGeneration(true).stream().collect(Collectors.toMap(KernelTime::kernel, t -> t));
         assertEquals(1, phases.get("prompt: submit and wait for the GPU").calls(), phases.toString());
+        assertEquals(1, phases.get("prompt: record the step").calls(), "a prompt of a new length is recorded: " + phases);
         long decodeSteps = phases.get("decode: wait for the GPU").calls();
         assertTrue(decodeSteps > 1, phases.toString());
         for (String phase : List.of("decode: write parameters", "decode: submit", "decode: (GPU span of the step)",
