@@ -189,7 +189,7 @@ moe_decode() {
 # The host's time between decode steps (2026-12-08: one logits array per decode loop instead of a new one per
 # step, the shared steps' rows too): this build against .gpu/before.tgz (pack with BEFORE=COMMIT) in one call,
 # alternating, for the 8B's three types; then this build's host phases.
-host() {
+host_ab() {
     local type round m before
     before=$(unpack_before) || return 1
     cp "$before/COMMIT" "$OUT/before-commit.txt"
@@ -206,7 +206,7 @@ host() {
 
 # The same for 8 parallel streams and the mixture, and the decode attention's query heads per workgroup at a
 # short cache (tandem.attention.group: 1 or 2 give 4-8x the workgroups of the default's whole KV-head groups)
-host_more() {
+host_ab_more() {
     local m group before
     before=$(unpack_before) || return 1
     m=$(synth 8b q4_0)
@@ -385,8 +385,8 @@ run() {
         dense) dense ;;
         decode) decode ;;
         moe-decode) moe_decode ;;
-        host) host ;;
-        host-more) host_more ;;
+        host) host_ab ;;
+        host-more) host_ab_more ;;
         all) check; bench; depth; parallel; moe ;;
         *) echo "unknown part '$1': first, check, bench, attention, depth, greedy, profile, parallel, moe, exhaust, sweep, dense, decode, moe-decode, host, host-more or all" >&2; return 2 ;;
     esac
