@@ -59,12 +59,12 @@ final class SamplingCandidates {
     /**
      * The token a draw of {@code u} in [0, 1) picks from the softmax of scores / temperature over the whole
      * vocabulary (no filter), walking the tokens in candidate order as the filtered draw does: only the head of
-     * that order which u's share of the mass reaches is sorted. -1 for NaN or infinite scores (the caller sorts
-     * everything).
+     * that order which u's share of the mass reaches is sorted. -1 for NaN or infinite scores, or a temperature so
+     * small that its reciprocal overflows a float (the caller sorts everything and divides in double).
      */
     static int drawUnfiltered(float[] scores, float temperature, double u) {
         float best = max(scores);
-        if (!Float.isFinite(best)) return -1;
+        if (!Float.isFinite(best) || !Float.isFinite(1f / temperature)) return -1;
         double total = sumExp(scores, best, 1f / temperature);
         double floor = best - MARGIN * temperature;
         while (true) {

@@ -120,6 +120,18 @@ class SamplerTest {
     }
 
     @Test
+    void aTinyTemperaturePicksTheBestWithEveryFilterSetting() {
+        float[] logits = {0.5f, 2f, -1f, 1.9f};
+        for (int topK : new int[] {0, 2}) {
+            for (float topP : new float[] {1f, 0.9f}) {
+                // 1e-40 is a subnormal float: its reciprocal overflows to infinity
+                Sampler s = new Sampler(params(1e-40f, topK, topP, 0f, 1f, 5));
+                for (int i = 0; i < 20; i++) assertEquals(1, s.sample(logits, NO_HISTORY, 0), "top-k " + topK + " top-p " + topP);
+            }
+        }
+    }
+
+    @Test
     void notANumberIsRefusedForEveryFloatSetting() {
         float nan = Float.NaN;
         List<Runnable> settings = List.of(() -> params(nan, 0, 1f, 0f, 1f, 1), () -> params(1f, 0, nan, 0f, 1f, 1),
