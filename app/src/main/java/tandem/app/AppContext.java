@@ -83,7 +83,7 @@ public final class AppContext {
 
     /** The process is ending without the window closing (SIGTERM): lets running saves finish, writes the settings. */
     public void finishSaves() {
-        chat.awaitSaves();
+        chat.finishSaves();
         settings.flushPending();
     }
 

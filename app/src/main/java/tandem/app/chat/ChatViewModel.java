@@ -500,7 +500,16 @@ public final class ChatViewModel {
         }
     }
 
-    /** Waits (a little) for a background save in progress: the process is ending. Any thread. */
+    /**
+     * The process is ending (SIGTERM): no background save starts any more, and the ones running or waiting are given
+     * a little time to finish, so that none is cut off mid-write by the JVM's halt. Any thread.
+     */
+    public void finishSaves() {
+        saver.close();
+        awaitSaves();
+    }
+
+    /** Waits (a little) for a background save in progress. Any thread. */
     public void awaitSaves() {
         try {
             saver.awaitIdle(SettingsService.FLUSH_WAIT_MILLIS);

@@ -12,6 +12,8 @@ public final class LatestOnlyRunner {
     private final Object lock = new Object();
     private Runnable waiting;
     private boolean running;
+    /** No task starts any more ({@link #close}): the process is ending. */
+    private boolean closed;
 
     public LatestOnlyRunner(Executor executor) {
         this.executor = executor;
@@ -19,6 +21,7 @@ public final class LatestOnlyRunner {
 
     public void submit(Runnable task) {
         synchronized (lock) {
+            if (closed) return;
             waiting = task;
             if (running) return;
             running = true;
@@ -39,6 +42,17 @@ public final class LatestOnlyRunner {
                 lock.wait(left);
             }
             return true;
+        }
+    }
+
+    /**
+     * Takes no more tasks: later submits are dropped (the one running and the one waiting still run; see
+     * {@link #awaitIdle}). The process is ending (SIGTERM): a save that began after the exit's last wait would be
+     * cut off by the JVM's halt and leave a stray temporary file, so the caller writes the final state itself.
+     */
+    public void close() {
+        synchronized (lock) {
+            closed = true;
         }
     }
 

@@ -78,6 +78,8 @@ public final class SettingsService {
      */
     public void flushPending() {
         try {
+            // no background save may start after this (the UI thread still runs while the JVM exits)
+            saver.close();
             saver.awaitIdle(FLUSH_WAIT_MILLIS);
             if (saved != current) flush();
         } catch (InterruptedException e) {

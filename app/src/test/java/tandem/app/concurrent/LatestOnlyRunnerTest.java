@@ -26,6 +26,23 @@ class LatestOnlyRunnerTest {
     }
 
     @Test
+    void afterCloseTheRunningAndWaitingTasksFinishAndNoOtherStarts() {
+        QueuedExecutor executor = new QueuedExecutor();
+        LatestOnlyRunner runner = new LatestOnlyRunner(executor);
+        List<String> ran = new ArrayList<>();
+        runner.submit(() -> {
+            ran.add("running");
+            runner.submit(() -> ran.add("waiting"));
+            runner.close();
+            runner.submit(() -> ran.add("after close"));
+        });
+        executor.runAll();
+        runner.submit(() -> ran.add("later"));
+        executor.runAll();
+        assertEquals(List.of("running", "waiting"), ran);
+    }
+
+    @Test
     void aRequestDuringARunRunsAfterIt() {
         QueuedExecutor executor = new QueuedExecutor();
         LatestOnlyRunner runner = new LatestOnlyRunner(executor);
