@@ -74,13 +74,9 @@ public final class TimestampQueries implements DeviceResource {
         long[] ticks = new long[count];
         try (MemoryStack stack = stackPush()) {
             var out = stack.mallocLong(count);
-            // Read after the work's fence, when the results are there: without WAIT_BIT, which cost ~110 µs a call
-            // (lavapipe and an H100 alike), a step's time on the critical path of decode; with it where they are not yet.
-            int r = vkGetQueryPoolResults(device.handle(), pool, 0, count, out, 8, VK_QUERY_RESULT_64_BIT);
-            if (r == VK_NOT_READY) {
-                r = vkGetQueryPoolResults(device.handle(), pool, 0, count, out, 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
-            }
-            VkCheck.check(r, "vkGetQueryPoolResults");
+            // off the decode path since the steps copy their stamps at their end (copiedIntervalsNanos)
+            VkCheck.check(vkGetQueryPoolResults(device.handle(), pool, 0, count, out, 8,
+                    VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT), "vkGetQueryPoolResults");
             out.get(ticks);
         }
         return intervals(ticks);

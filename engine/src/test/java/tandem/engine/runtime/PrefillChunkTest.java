@@ -2,62 +2,27 @@ package tandem.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import tandem.engine.api.Backend;
-import tandem.engine.api.LoadProgress;
 import tandem.engine.api.SamplingParams;
 import tandem.engine.api.Session;
-import tandem.engine.cpu.CpuRunner;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.model.ModelConfig;
-import tandem.engine.model.ModelConfigReader;
-import tandem.engine.model.ModelTensors;
 import tandem.engine.tokenizer.Tokenizers;
 
 /**
  * A session alone prefills its prompt in the runner's chunks (512 tokens on GPUs); while another
  * session generates, in chunks of at most {@link StepBatcher#SHARED_PREFILL_CHUNK}, so the other's
  * next token waits for a short step. The steps' sizes are read from the runner (the CPU runner,
- * wrapped to ask for 512-token chunks as the GPU runners do).
+ * asking for 512-token chunks as the GPU runners do: {@link RecordingRunner}).
  */
 class PrefillChunkTest {
-    /** The CPU runner with a GPU runner's prefill chunk, noting the token count of every part it is given. */
-    private record Chunks(ModelRunner runner, List<Integer> parts) implements ModelRunner {
-        @Override public ModelConfig config() { return runner.config(); }
-
-        @Override public Backend backend() { return runner.backend(); }
-
-        @Override public State newState(int contextLength) { return runner.newState(contextLength); }
-
-        @Override public int prefillChunk() { return 512; }
-
-        @Override
-        public List<float[]> forwardBatch(List<BatchPart> batch) {
-            synchronized (parts) {
-                batch.forEach(p -> parts.add(p.tokens().length));
-            }
-            return runner.forwardBatch(batch);
-        }
-
-        @Override
-        public List<tandem.engine.api.DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
-            return runner.deviceMetrics(windowNanos, forwardNanos, tokens);
-        }
-
-        @Override public void close() { runner.close(); }
-    }
-
     @Test
     void aloneInTheRunnersChunksBesideAnotherGenerationInShortOnes() throws Exception {
         try (GgufFile file = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
-            ModelConfig config = ModelConfigReader.read(file);
-            Chunks runner = new Chunks(CpuRunner.load(file, config, ModelTensors.bind(file, config), LoadProgress.NONE, () -> false),
-                    new ArrayList<>());
+            RecordingRunner runner = RecordingRunner.cpu(file, 512);
             StepBatcher batcher = new StepBatcher(runner);
             var tokenizer = Tokenizers.fromGguf(file);
             int[] prompt = IntStream.range(0, 700).map(i -> 1 + (i * 37) % 500).toArray();
@@ -66,9 +31,9 @@ class PrefillChunkTest {
                     new ActivityMeter(), s -> { })) {
                 alone.generate(prompt, noTokens, e -> { });
             }
-            assertEquals(List.of(512, 188), runner.parts());
+            assertEquals(List.of(512, 188), runner.partSizes());
 
-            runner.parts().clear();
+            runner.forget();
             ActivityMeter meter = new ActivityMeter();
             try (Session other = new GenerationSession(runner.newState(1024), batcher, runner.prefillChunk(), tokenizer, meter, s -> { });
                  Session late = new GenerationSession(runner.newState(1024), batcher, runner.prefillChunk(), tokenizer, meter, s -> { })) {
@@ -82,8 +47,8 @@ class PrefillChunkTest {
                 generating.join();
             }
             // the late session's chunks are the parts of more than one token after the other's 3-token prompt
-            List<Integer> chunks = runner.parts().stream().filter(n -> n > 3).toList();
-            assertEquals(700 / StepBatcher.SHARED_PREFILL_CHUNK + 1, chunks.size(), runner.parts().toString());
+            List<Integer> chunks = runner.partSizes().stream().filter(n -> n > 3).toList();
+            assertEquals(700 / StepBatcher.SHARED_PREFILL_CHUNK + 1, chunks.size(), runner.partSizes().toString());
             chunks.forEach(n -> assertEquals(true, n <= StepBatcher.SHARED_PREFILL_CHUNK, chunks.toString()));
         }
     }

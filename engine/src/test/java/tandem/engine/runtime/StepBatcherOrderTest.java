@@ -10,14 +10,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
-import tandem.engine.api.Backend;
-import tandem.engine.api.LoadProgress;
-import tandem.engine.cpu.CpuRunner;
 import tandem.engine.gguf.GgufFile;
 import tandem.engine.gguf.SharedData;
-import tandem.engine.model.ModelConfig;
-import tandem.engine.model.ModelConfigReader;
-import tandem.engine.model.ModelTensors;
 
 /**
  * A step lists its sequences in one order whatever order their threads arrived in: the GPU
@@ -26,36 +20,10 @@ import tandem.engine.model.ModelTensors;
  * streams kept the GPU busy only 43 % of the time).
  */
 class StepBatcherOrderTest {
-    /** Delegates to the CPU runner and notes, per step, which states it got in which order. */
-    private record Recording(ModelRunner runner, List<List<ModelRunner.State>> steps) implements ModelRunner {
-        @Override public ModelConfig config() { return runner.config(); }
-
-        @Override public Backend backend() { return runner.backend(); }
-
-        @Override public State newState(int contextLength) { return runner.newState(contextLength); }
-
-        @Override
-        public List<float[]> forwardBatch(List<BatchPart> parts) {
-            synchronized (steps) {
-                steps.add(parts.stream().map(BatchPart::state).toList());
-            }
-            return runner.forwardBatch(parts);
-        }
-
-        @Override
-        public List<tandem.engine.api.DeviceMetrics> deviceMetrics(long windowNanos, long forwardNanos, long tokens) {
-            return runner.deviceMetrics(windowNanos, forwardNanos, tokens);
-        }
-
-        @Override public void close() { runner.close(); }
-    }
-
     @Test
     void sequencesKeepOneOrderInEveryStepWhateverOrderTheyArriveIn() throws Exception {
         try (GgufFile file = GgufFile.open(SharedData.data("models/stories260K.gguf"))) {
-            ModelConfig config = ModelConfigReader.read(file);
-            Recording runner = new Recording(CpuRunner.load(file, config, ModelTensors.bind(file, config), LoadProgress.NONE,
-                    () -> false), new ArrayList<>());
+            RecordingRunner runner = RecordingRunner.cpu(file, 64);
             StepBatcher batcher = new StepBatcher(runner);
             List<ModelRunner.State> states = List.of(runner.newState(64), runner.newState(64), runner.newState(64));
             // each state's first step alone, in this order: the order every later step must list them in
@@ -90,7 +58,7 @@ class StepBatcherOrderTest {
                 threads.shutdownNow();
                 states.forEach(ModelRunner.State::close);
             }
-            List<List<ModelRunner.State>> shared = runner.steps().stream().filter(step -> step.size() > 1).toList();
+            List<List<ModelRunner.State>> shared = runner.states().stream().filter(step -> step.size() > 1).toList();
             assertEquals(6, shared.size(), "every round is one shared step of all three: " + runner.steps().size() + " steps");
             for (List<ModelRunner.State> step : shared) assertEquals(states, step);
         }

@@ -78,6 +78,11 @@ final class DecodeAttentionCase implements AutoCloseable {
         rec.computeBarrier();
     }
 
+    /** Records the decode step's own attention (rope, append, attend) over {@code cache}, the float output into {@code out}. */
+    void attendRoped(CommandRecorder rec, AttentionCache cache, GpuBuffer out) {
+        GpuOps.attentionRoped(rec, shape, query.all(), stepKey.all(), stepValue.all(), cache, rope, out.all(), step.range(), ranges, null);
+    }
+
     private <T extends AutoCloseable> T own(T r) {
         return made.keep(r);
     }

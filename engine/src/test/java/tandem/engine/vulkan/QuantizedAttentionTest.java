@@ -25,8 +25,7 @@ class QuantizedAttentionTest extends VulkanTestBase {
             AttentionCache cache = c.cache(device, "cache");
             rec.begin();
             c.storeEarlier(rec, cache);
-            GpuOps.attentionRoped(rec, c.shape, c.query.all(), c.stepKey.all(), c.stepValue.all(), cache, c.rope, floats.all(),
-                    c.step.range(), c.ranges, null);
+            c.attendRoped(rec, cache, floats);
             rec.computeBarrier();
             GpuOps.quantizeInput(rec, floats.all(), null, null, 0f, 0, qDim, qDim, 1, separate.all());
             rec.computeBarrier();

@@ -39,8 +39,7 @@ class RopedAttentionTest extends VulkanTestBase {
                 AttentionCache cache = c.cache(device, "cache");
                 rec.begin();
                 c.storeEarlier(rec, cache);
-                GpuOps.attentionRoped(rec, c.shape, c.query.all(), c.stepKey.all(), c.stepValue.all(), cache, c.rope, fused.all(),
-                        c.step.range(), c.ranges, null);
+                c.attendRoped(rec, cache, fused);
                 rec.computeBarrier();
                 GpuOps.attention(rec, c.shape, ropedQ.all(), cache, plain.all(), c.step.range(), 1, AttentionSplits.NONE);
                 rec.end().submitAndWait();

@@ -205,10 +205,6 @@ public final class VulkanRunner implements ModelRunner {
     @Override
     public List<KernelTime> hostTimes() { return hostTimes.times(); }
 
-    private void account(Map<String, Double> times) {
-        account(times, 1);
-    }
-
     /** Adds one step's GPU times as those of {@code steps} steps (the steps since timestamps were last read). */
     private synchronized void account(Map<String, Double> times, int steps) {
         for (Map.Entry<String, Double> e : times.entrySet()) {
@@ -331,7 +327,8 @@ public final class VulkanRunner implements ModelRunner {
                 batch.submitAndWait();
                 t = hostTimes.add("prompt: submit and wait for the GPU", t);
             }
-            // Reading the timestamps costs ~125 µs a step (H100), with the GPU idle: unprofiled decode reads them every
+            // Reading the timestamps cost ~125 µs a step on an H100 host (before each recording copied them to host memory,
+            // now Java the JIT rarely compiles), with the GPU idle: unprofiled decode reads them every
             // TIMESTAMP_STEPS steps and counts that step's times for the steps since the last read (up to
             // TIMESTAMP_STEPS - 1 steps at the end of a generation go uncounted in the busy share).
             if (decodeStep) {
